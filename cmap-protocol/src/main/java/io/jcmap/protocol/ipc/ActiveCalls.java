@@ -1,0 +1,75 @@
+package io.jcmap.protocol.ipc;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.os.Errno;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Counts the threads inside a connection's methods, so that closing can wait for them to leave
+ * before the shared memory they use is unmapped. Once closed, nobody enters again.
+ */
+public final class ActiveCalls {
+    private static final int CLOSED = 1 << 30;
+    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    private final AtomicInteger state = new AtomicInteger();
+
+    /**
+     * Registers the calling thread.
+     *
+     * @throws ErrnoException ENOTCONN once closed
+     */
+    public void enter() {
+        while (true) {
+            int current = state.get();
+            if ((current & CLOSED) != 0) {
+                throw new ErrnoException(Errno.ENOTCONN, "connection closed");
+            }
+            if (state.compareAndSet(current, current + 1)) {
+                return;
+            }
+        }
+    }
+
+    public void exit() {
+        state.decrementAndGet();
+    }
+
+    public boolean isClosed() {
+        return (state.get() & CLOSED) != 0;
+    }
+
+    /**
+     * Marks the connection closed. Returns true for the one caller that closed it.
+     */
+    public boolean markClosed() {
+        while (true) {
+            int current = state.get();
+            if ((current & CLOSED) != 0) {
+                return false;
+            }
+            if (state.compareAndSet(current, current | CLOSED)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Waits until every thread that entered has left, or the time is up.
+     *
+     * @return true when nobody is inside any more
+     */
+    public boolean awaitIdle(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while ((state.get() & ~CLOSED) != 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        return true;
+    }
+}

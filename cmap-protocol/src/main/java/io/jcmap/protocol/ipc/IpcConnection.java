@@ -1,0 +1,57 @@
+package io.jcmap.protocol.ipc;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One client connection to a libqb service: requests go out, responses come back in the
+ * order of the requests, events arrive on their own channel.
+ *
+ * <p>Each direction has one user at a time: callers serialize {@link #send}, serialize
+ * {@link #receiveResponse} and serialize {@link #receiveEvent}; the three may run
+ * concurrently. {@link #close()} may be called from any thread at any time: it wakes up
+ * waiting threads, which then fail with ENOTCONN, and releases the shared memory once they
+ * have left.
+ *
+ * <p>Failures are {@link io.jcmap.protocol.ErrnoException}s: EAGAIN when the server asks us
+ * to slow down, ENOTCONN when it is gone or we closed, EBADMSG for malformed data.
+ */
+public interface IpcConnection extends AutoCloseable {
+
+    /** The handshake's outcome: transport, message size, server credentials. */
+    ConnectionResponse info();
+
+    default int maxMessageSize() {
+        return info().maxMessageSize();
+    }
+
+    /**
+     * Queues one request without waiting for its response.
+     *
+     * @return false when flow control or a full channel says "try again" (EAGAIN)
+     */
+    boolean send(MemorySegment message, int length);
+
+    /**
+     * Waits up to {@code timeoutNanos} for the next response and copies it into {@code target}
+     * (a native segment of at least {@link #maxMessageSize()} bytes).
+     *
+     * @return its length, or -1 if none came in time
+     */
+    int receiveResponse(MemorySegment target, long timeoutNanos);
+
+    /**
+     * Waits up to {@code timeoutNanos} (0: just look) for the next event.
+     *
+     * @return its length, or -1 if none came in time
+     */
+    int receiveEvent(MemorySegment target, long timeoutNanos);
+
+    /** The descriptor that becomes readable when an event is waiting (cmap_fd_get). */
+    int eventFd();
+
+    /** False once the server hung up or we closed. */
+    boolean isConnected();
+
+    @Override
+    void close();
+}

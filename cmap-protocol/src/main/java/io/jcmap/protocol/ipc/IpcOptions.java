@@ -1,0 +1,41 @@
+package io.jcmap.protocol.ipc;
+
+import io.jcmap.protocol.os.UnixAddress;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How to reach and trust a libqb server.
+ *
+ * @param endpoint the setup socket's address
+ * @param maxMessageSize the message size we ask for (libcmap asks for 1 MiB)
+ * @param connectTimeout bound on connecting and on the handshake
+ * @param allowedServerUids uids a server may run as; empty allows any
+ * @param shmDirectory the only directory below which server-named files are opened
+ * @param livenessInterval how often a waiting call checks that the server still lives
+ */
+public record IpcOptions(UnixAddress endpoint, int maxMessageSize, Duration connectTimeout,
+                         Set<Integer> allowedServerUids, Path shmDirectory, Duration livenessInterval) {
+
+    /** libcmap's IPC_REQUEST_SIZE. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192 * 128;
+
+    public IpcOptions {
+        allowedServerUids = Set.copyOf(allowedServerUids);
+        if (maxMessageSize < ConnectionResponseDescriptor.LENGTH) {
+            throw new IllegalArgumentException("max message size below " + ConnectionResponseDescriptor.LENGTH);
+        }
+        if (connectTimeout.isNegative() || connectTimeout.isZero()
+                || livenessInterval.isNegative() || livenessInterval.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    /** Defaults for a service name such as "cmap": abstract socket, uid 0 or ours, /dev/shm. */
+    public static IpcOptions forService(String service, Set<Integer> allowedServerUids) {
+        return new IpcOptions(UnixAddress.abstractName(service), DEFAULT_MAX_MESSAGE_SIZE,
+                Duration.ofSeconds(5), allowedServerUids, Path.of("/dev/shm"), Duration.ofMillis(100));
+    }
+}

@@ -1,0 +1,216 @@
+package io.jcmap.protocol.ipc;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.os.Credentials;
+import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.UnixSocket;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The stream socket every libqb connection starts with. It carries the authenticate
+ * handshake, stays open for the life of the connection (its hang-up is how either side learns
+ * that the other is gone) and, with shared memory, one byte per request and per event.
+ */
+public final class SetupSocket implements AutoCloseable {
+    /** A server may not make us allocate more than this for one message. */
+    static final int MAX_ACCEPTED_MESSAGE_SIZE = 64 * 1024 * 1024;
+
+    private final UnixSocket socket;
+    private final ConnectionResponse response;
+
+    private SetupSocket(UnixSocket socket, ConnectionResponse response) {
+        this.socket = socket;
+        this.response = response;
+    }
+
+    /**
+     * Connects to the server, authenticates and checks who answered.
+     *
+     * @throws ErrnoException ECONNREFUSED or ENOENT when nothing listens, ETIMEDOUT when the
+     *     server does not answer in time, EACCES for a server of a uid we do not trust, the
+     *     server's own errno when it refuses us, EBADMSG for a malformed answer
+     */
+    public static SetupSocket connect(IpcOptions options) {
+        long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+        UnixSocket socket = UnixSocket.stream();
+        try {
+            socket.connect(options.endpoint(), deadline);
+            // With SO_PASSCRED on our side the kernel attaches our credentials to what we send
+            // and hands us the server's with its answer.
+            socket.passCredentials(true);
+            sendAuthenticate(socket, options.maxMessageSize(), deadline);
+            ConnectionResponse response = receiveResponse(socket, deadline, options);
+            socket.passCredentials(false);
+            checkTrusted(response.server(), options);
+            return new SetupSocket(socket, response);
+        } catch (RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private static void sendAuthenticate(UnixSocket socket, int maxMessageSize, long deadline) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment request = arena.allocate(ConnectionRequestDescriptor.LENGTH, 8);
+            request.set(JAVA_INT, ConnectionRequestDescriptor.ID_OFFSET, ConnectionRequestDescriptor.AUTHENTICATE);
+            request.set(JAVA_INT, ConnectionRequestDescriptor.SIZE_OFFSET, ConnectionRequestDescriptor.LENGTH);
+            request.set(JAVA_INT, ConnectionRequestDescriptor.MAX_MESSAGE_SIZE_OFFSET, maxMessageSize);
+            long sent = 0;
+            while (sent < ConnectionRequestDescriptor.LENGTH) {
+                long n = socket.send(request.asSlice(sent), ConnectionRequestDescriptor.LENGTH - sent);
+                if (n == UnixSocket.WOULD_BLOCK) {
+                    awaitReady(socket, UnixSocket.WRITABLE, deadline, "sending the handshake");
+                } else {
+                    sent += n;
+                }
+            }
+        }
+    }
+
+    private static ConnectionResponse receiveResponse(UnixSocket socket, long deadline, IpcOptions options) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(ConnectionResponseDescriptor.LENGTH, 8);
+            Credentials credentials = null;
+            long received = 0;
+            while (received < ConnectionResponseDescriptor.LENGTH) {
+                UnixSocket.Received part = socket.receiveWithCredentials(buffer.asSlice(received),
+                        ConnectionResponseDescriptor.LENGTH - received);
+                if (part == null) {
+                    awaitReady(socket, UnixSocket.READABLE, deadline, "waiting for the handshake answer");
+                    continue;
+                }
+                if (part.bytes() == 0) {
+                    throw new ErrnoException(Errno.ENOTCONN, "server closed the setup socket after "
+                            + received + " of " + ConnectionResponseDescriptor.LENGTH + " handshake bytes");
+                }
+                if (credentials == null) {
+                    credentials = part.credentials();
+                }
+                received += part.bytes();
+            }
+            if (credentials == null) {
+                credentials = socket.peerCredentials();
+            }
+            return ConnectionResponses.decode(buffer, credentials, options.maxMessageSize());
+        }
+    }
+
+    private static void awaitReady(UnixSocket socket, short events, long deadline, String what) {
+        long remaining = deadline - System.nanoTime();
+        if (remaining <= 0) {
+            throw new ErrnoException(Errno.ETIMEDOUT, "timed out " + what);
+        }
+        int revents = socket.poll(events, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        if ((revents & events) == 0 && (revents & UnixSocket.BROKEN) != 0) {
+            throw new ErrnoException(Errno.ENOTCONN, "server hung up while " + what);
+        }
+    }
+
+    private static void checkTrusted(Credentials server, IpcOptions options) {
+        if (!options.allowedServerUids().isEmpty() && !options.allowedServerUids().contains(server.uid())) {
+            throw new ErrnoException(Errno.EACCES, "server pid " + server.pid() + " runs as uid " + server.uid()
+                    + ", allowed are " + options.allowedServerUids());
+        }
+    }
+
+    public ConnectionResponse response() {
+        return response;
+    }
+
+    public UnixSocket socket() {
+        return socket;
+    }
+
+    /**
+     * Sends the one-byte "look at the request ring" notification. Waits for room in the socket
+     * buffer only until {@code deadlineNanos}.
+     */
+    public void notifyRequest(long deadlineNanos) {
+        while (socket.sendByte((byte) 0) == UnixSocket.WOULD_BLOCK) {
+            awaitReady(socket, UnixSocket.WRITABLE, deadlineNanos, "notifying the server of a request");
+        }
+    }
+
+    /**
+     * Whether the server hung up, looked at without waiting. Data waiting to be read is not a
+     * hang-up; the end of the stream is.
+     */
+    public boolean isHungUp() {
+        int revents = socket.poll(UnixSocket.READABLE, 0);
+        if ((revents & UnixSocket.BROKEN) != 0) {
+            return true;
+        }
+        if ((revents & UnixSocket.READABLE) != 0 && response.type() == TransportType.SOCKET) {
+            // nothing but the end of the stream ever arrives here with the socket transport
+            return socket.discard(1) == 0;
+        }
+        return false;
+    }
+
+    /** Wakes up every thread polling the socket and tells the server we are leaving. */
+    public void shutdown() {
+        socket.shutdown();
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    /** Decoding of the connection response, kept apart so tests can feed it bytes. */
+    static final class ConnectionResponses {
+        private ConnectionResponses() {
+        }
+
+        static ConnectionResponse decode(MemorySegment buffer, Credentials server, int requested) {
+            int id = buffer.get(JAVA_INT, ConnectionResponseDescriptor.ID_OFFSET);
+            int size = buffer.get(JAVA_INT, ConnectionResponseDescriptor.SIZE_OFFSET);
+            int error = buffer.get(JAVA_INT, ConnectionResponseDescriptor.ERROR_OFFSET);
+            if (error != 0) {
+                int errno = error < 0 ? -error : Errno.EBADMSG;
+                throw new ErrnoException(errno, "server refused the connection: " + Errno.describe(errno)
+                        + " (errno " + errno + ")");
+            }
+            if (id != ConnectionRequestDescriptor.AUTHENTICATE || size != ConnectionResponseDescriptor.LENGTH) {
+                throw malformed("id " + id + ", size " + size);
+            }
+            int type = buffer.get(JAVA_INT, ConnectionResponseDescriptor.CONNECTION_TYPE_OFFSET);
+            int maxMessageSize = buffer.get(JAVA_INT, ConnectionResponseDescriptor.MAX_MESSAGE_SIZE_OFFSET);
+            if (maxMessageSize < requested || maxMessageSize > MAX_ACCEPTED_MESSAGE_SIZE) {
+                throw malformed("max message size " + Integer.toUnsignedString(maxMessageSize)
+                        + " (asked for " + requested + ")");
+            }
+            TransportType transport = switch (type) {
+                case ConnectionResponseDescriptor.TYPE_SHM -> TransportType.SHM;
+                case ConnectionResponseDescriptor.TYPE_SOCKET -> TransportType.SOCKET;
+                default -> throw new ErrnoException(Errno.EBADMSG,
+                        "server chose an IPC type this client does not speak: " + type);
+            };
+            return new ConnectionResponse(transport, maxMessageSize,
+                    name(buffer, ConnectionResponseDescriptor.REQUEST_NAME_OFFSET),
+                    name(buffer, ConnectionResponseDescriptor.RESPONSE_NAME_OFFSET),
+                    name(buffer, ConnectionResponseDescriptor.EVENT_NAME_OFFSET), server);
+        }
+
+        private static String name(MemorySegment buffer, int offset) {
+            MemorySegment field = buffer.asSlice(offset, ConnectionResponseDescriptor.PATH_MAX);
+            for (int i = 0; i < ConnectionResponseDescriptor.PATH_MAX; i++) {
+                if (field.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) == 0) {
+                    return new String(field.asSlice(0, i).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                            StandardCharsets.UTF_8);
+                }
+            }
+            throw malformed("a channel name without its terminating NUL");
+        }
+
+        private static ErrnoException malformed(String what) {
+            return new ErrnoException(Errno.EBADMSG, "malformed connection response: " + what);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.jcmap.protocol.os;
+
+import io.jcmap.protocol.ErrnoException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A file that a server created for us, opened and mapped shared, read-write.
+ *
+ * <p>The server names the file; a hostile or confused one could name anything. So the path
+ * must lie below a trusted directory, every component is opened with {@code O_NOFOLLOW}
+ * relative to its parent (no symbolic link anywhere on the way), the file must be a regular
+ * file of at least the size we will touch, and we never truncate, extend or create it.
+ *
+ * <p>The mapping lives in a shared {@link Arena}: closing it while another thread still reads
+ * the memory or waits on it in a native call fails instead of unmapping under that thread.
+ */
+public final class SharedMapping implements AutoCloseable {
+    private final String path;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final int ownerUid;
+
+    private SharedMapping(String path, Arena arena, MemorySegment segment, int ownerUid) {
+        this.path = path;
+        this.arena = arena;
+        this.segment = segment;
+        this.ownerUid = ownerUid;
+    }
+
+    /**
+     * Opens {@code path} (absolute, below {@code root}) and maps its first {@code length} bytes.
+     *
+     * @throws ErrnoException EACCES for a path outside {@code root} or with "." or ".."
+     *     components, ELOOP for a symbolic link, EBADMSG for something that is not a regular
+     *     file or is shorter than {@code length}, or the errno of a failed call
+     */
+    public static SharedMapping open(Path root, String path, long length) {
+        String relative = relativeTo(root, path);
+        int fd = openBelow(root, relative, path);
+        try {
+            int ownerUid = checkRegularFile(fd, path, length);
+            MemorySegment address = Libc.mmap(length, LinuxAbi.PROT_READ | LinuxAbi.PROT_WRITE,
+                    LinuxAbi.MAP_SHARED, fd, 0);
+            if (address.address() == -1L) {
+                throw UnixSocket.failure("mmap(" + path + ")");
+            }
+            Arena arena = Arena.ofShared();
+            MemorySegment segment = address.reinterpret(length, arena, mapped -> Libc.munmap(mapped, length));
+            return new SharedMapping(path, arena, segment, ownerUid);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    private static String relativeTo(Path root, String path) {
+        Path normalizedRoot = root.toAbsolutePath().normalize();
+        if (!path.startsWith("/")) {
+            throw new ErrnoException(Errno.EACCES, "server named a relative file: " + path);
+        }
+        String prefix = normalizedRoot.toString().endsWith("/") ? normalizedRoot.toString()
+                : normalizedRoot + "/";
+        if (!path.startsWith(prefix)) {
+            throw new ErrnoException(Errno.EACCES, "server named a file outside " + normalizedRoot + ": " + path);
+        }
+        String relative = path.substring(prefix.length());
+        for (String component : relative.split("/", -1)) {
+            if (component.isEmpty() || component.equals(".") || component.equals("..")) {
+                throw new ErrnoException(Errno.EACCES, "server named a file with an unsafe path: " + path);
+            }
+        }
+        return relative;
+    }
+
+    private static int openBelow(Path root, String relative, String path) {
+        int dirFd = openAt(LinuxAbi.AT_FDCWD, root.toAbsolutePath().normalize().toString(),
+                LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC, path);
+        String[] components = relative.split("/");
+        try {
+            for (int i = 0; i < components.length - 1; i++) {
+                int next = openAt(dirFd, components[i],
+                        LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
+                Libc.close(dirFd);
+                dirFd = next;
+            }
+            return openAt(dirFd, components[components.length - 1],
+                    LinuxAbi.O_RDWR | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
+        } finally {
+            Libc.close(dirFd);
+        }
+    }
+
+    private static int openAt(int dirFd, String name, int flags, String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cName = arena.allocateFrom(name, StandardCharsets.UTF_8);
+            int fd = Libc.openat(dirFd, cName, flags, 0);
+            if (fd < 0) {
+                int errno = Libc.errno();
+                // O_NOFOLLOW reports a link as ELOOP, O_DIRECTORY on a link as ENOTDIR
+                String why = errno == Errno.ELOOP || errno == Errno.ENOTDIR
+                        ? "a symbolic link or not a directory on the way" : Errno.describe(errno);
+                throw new ErrnoException(errno, "open(" + path + ") at '" + name + "': " + why
+                        + " (errno " + errno + ")");
+            }
+            return fd;
+        }
+    }
+
+    private static int checkRegularFile(int fd, String path, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment stat = arena.allocate(StatDescriptor.LENGTH, 8);
+            if (Libc.fstat(fd, stat) != 0) {
+                throw UnixSocket.failure("fstat(" + path + ")");
+            }
+            int mode = stat.get(JAVA_INT, StatDescriptor.MODE_OFFSET);
+            if ((mode & LinuxAbi.S_IFMT) != LinuxAbi.S_IFREG) {
+                throw new ErrnoException(Errno.EBADMSG, "server named something that is not a regular file: " + path);
+            }
+            long size = stat.get(JAVA_LONG, StatDescriptor.SIZE_OFFSET);
+            if (size < length) {
+                throw new ErrnoException(Errno.EBADMSG, "file " + path + " has " + size
+                        + " bytes, the protocol needs " + length);
+            }
+            return stat.get(JAVA_INT, StatDescriptor.UID_OFFSET);
+        }
+    }
+
+    /** The mapped memory. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** The uid owning the file when it was opened. */
+    public int ownerUid() {
+        return ownerUid;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    /**
+     * Unmaps the file.
+     *
+     * @throws IllegalStateException while another thread still uses the memory in a native call
+     */
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedMapping[" + path + ", " + segment.byteSize() + " bytes]";
+    }
+}

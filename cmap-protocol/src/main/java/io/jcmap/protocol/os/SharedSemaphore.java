@@ -1,0 +1,96 @@
+package io.jcmap.protocol.os;
+
+import io.jcmap.protocol.ErrnoException;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A process-shared POSIX semaphore that lives inside shared memory (libqb keeps one in every
+ * ring header). It is driven through glibc's own {@code sem_*} functions on the mapped
+ * address, so its representation is whatever the server's glibc uses.
+ */
+public final class SharedSemaphore {
+    /** sizeof(sem_t) on LP64 glibc. */
+    public static final int SIZE = 32;
+
+    private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final MemorySegment sem;
+
+    /** Wraps the semaphore at the start of {@code memory}. */
+    public SharedSemaphore(MemorySegment memory) {
+        this.sem = memory.asSlice(0, SIZE);
+    }
+
+    /** Initializes a new process-shared semaphore with the value 0 (for tests and fakes). */
+    public static SharedSemaphore initialize(MemorySegment memory) {
+        SharedSemaphore semaphore = new SharedSemaphore(memory);
+        if (Libc.semInit(semaphore.sem, 1, 0) != 0) {
+            throw UnixSocket.failure("sem_init");
+        }
+        return semaphore;
+    }
+
+    /** Adds one and wakes a waiter. */
+    public void post() {
+        if (Libc.semPost(sem) != 0) {
+            throw UnixSocket.failure("sem_post");
+        }
+    }
+
+    /** Takes one if the value is positive; never blocks. */
+    public boolean tryAcquire() {
+        if (Libc.semTryWait(sem) == 0) {
+            return true;
+        }
+        int errno = Libc.errno();
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+            return false;
+        }
+        throw new ErrnoException(errno, "sem_trywait: " + Errno.describe(errno) + " (errno " + errno + ")");
+    }
+
+    /**
+     * Takes one, waiting at most {@code timeoutNanos} on the monotonic clock.
+     *
+     * @return false when the time ran out
+     */
+    public boolean acquire(long timeoutNanos) {
+        if (timeoutNanos <= 0) {
+            return tryAcquire();
+        }
+        MemorySegment deadline = CallScratch.get();
+        if (Libc.clockGettime(LinuxAbi.CLOCK_MONOTONIC, deadline) != 0) {
+            throw UnixSocket.failure("clock_gettime");
+        }
+        long nanos = deadline.get(JAVA_LONG, TimespecDescriptor.NANOS_OFFSET) + timeoutNanos;
+        deadline.set(JAVA_LONG, TimespecDescriptor.SECONDS_OFFSET,
+                deadline.get(JAVA_LONG, TimespecDescriptor.SECONDS_OFFSET) + nanos / NANOS_PER_SECOND);
+        deadline.set(JAVA_LONG, TimespecDescriptor.NANOS_OFFSET, nanos % NANOS_PER_SECOND);
+        while (true) {
+            if (Libc.semClockWait(sem, LinuxAbi.CLOCK_MONOTONIC, deadline) == 0) {
+                return true;
+            }
+            int errno = Libc.errno();
+            if (errno == Errno.ETIMEDOUT) {
+                return false;
+            }
+            if (errno != Errno.EINTR) {
+                throw new ErrnoException(errno, "sem_clockwait: " + Errno.describe(errno) + " (errno " + errno + ")");
+            }
+        }
+    }
+
+    /** The current value: how many posts have not been taken yet. */
+    public int value() {
+        MemorySegment scratch = CallScratch.get();
+        if (Libc.semGetValue(sem, scratch) != 0) {
+            throw UnixSocket.failure("sem_getvalue");
+        }
+        return scratch.get(JAVA_INT, 0);
+    }
+}

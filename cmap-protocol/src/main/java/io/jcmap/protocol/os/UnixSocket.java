@@ -1,0 +1,314 @@
+package io.jcmap.protocol.os;
+
+import io.jcmap.protocol.ErrnoException;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * A non-blocking AF_UNIX socket. Every wait is a {@link #poll} with a timeout, so no call can
+ * block forever; {@link #shutdown()} wakes up threads polling it from elsewhere.
+ */
+public final class UnixSocket implements AutoCloseable {
+    /** Returned by send and receive when the call would block. */
+    public static final long WOULD_BLOCK = -1;
+
+    /** Poll bits, as {@code poll(2)} names them. */
+    public static final short READABLE = LinuxAbi.POLLIN;
+    public static final short WRITABLE = LinuxAbi.POLLOUT;
+    /** Any of these in a poll result means the peer or the descriptor is gone. */
+    public static final short BROKEN = LinuxAbi.POLLHUP | LinuxAbi.POLLERR | LinuxAbi.POLLNVAL;
+
+    private static final int SEND_FLAGS = LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_DONTWAIT;
+    private static final long CONNECT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final int fd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private UnixSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /** A new stream socket. */
+    public static UnixSocket stream() {
+        return open(LinuxAbi.SOCK_STREAM);
+    }
+
+    /** A new datagram socket. */
+    public static UnixSocket datagram() {
+        return open(LinuxAbi.SOCK_DGRAM);
+    }
+
+    private static UnixSocket open(int type) {
+        int fd = Libc.socket(LinuxAbi.AF_UNIX, type | LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw failure("socket(AF_UNIX)");
+        }
+        return new UnixSocket(fd);
+    }
+
+    /** A connected pair, for tests and in-process peers. */
+    public static UnixSocket[] pair(boolean datagram) {
+        MemorySegment fds = CallScratch.get();
+        int type = (datagram ? LinuxAbi.SOCK_DGRAM : LinuxAbi.SOCK_STREAM)
+                | LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC;
+        if (Libc.socketpair(LinuxAbi.AF_UNIX, type, 0, fds) < 0) {
+            throw failure("socketpair(AF_UNIX)");
+        }
+        return new UnixSocket[] {new UnixSocket(fds.get(JAVA_INT, 0)), new UnixSocket(fds.get(JAVA_INT, 4))};
+    }
+
+    static ErrnoException failure(String call) {
+        int errno = Libc.errno();
+        return new ErrnoException(errno, call + ": " + Errno.describe(errno) + " (errno " + errno + ")");
+    }
+
+    /** The descriptor, for polling by the application (like cmap_fd_get). */
+    public int fd() {
+        return fd;
+    }
+
+    /**
+     * Connects, retrying while the listener's backlog is full (EAGAIN on a non-blocking Unix
+     * socket) until {@code deadlineNanos} of {@link System#nanoTime()}.
+     */
+    public void connect(UnixAddress address, long deadlineNanos) {
+        MemorySegment sockaddr = CallScratch.get();
+        while (true) {
+            int length = address.writeTo(sockaddr);
+            if (Libc.connect(fd, sockaddr, length) == 0) {
+                return;
+            }
+            int errno = Libc.errno();
+            if ((errno != Errno.EAGAIN && errno != Errno.EINTR) || System.nanoTime() - deadlineNanos > 0) {
+                throw new ErrnoException(errno, "connect(" + address + "): " + Errno.describe(errno)
+                        + " (errno " + errno + ")");
+            }
+            LockSupport.parkNanos(CONNECT_RETRY_NANOS);
+        }
+    }
+
+    /** Binds the socket to a local address. */
+    public void bind(UnixAddress address) {
+        MemorySegment sockaddr = CallScratch.get();
+        int length = address.writeTo(sockaddr);
+        if (Libc.bind(fd, sockaddr, length) != 0) {
+            throw failure("bind(" + address + ")");
+        }
+    }
+
+    /** Turns SO_PASSCRED on or off: with it on, received messages carry the sender's credentials. */
+    public void passCredentials(boolean on) {
+        setIntOption(LinuxAbi.SO_PASSCRED, on ? 1 : 0, "SO_PASSCRED");
+    }
+
+    /** Raises SO_SNDBUF and SO_RCVBUF to at least {@code bytes}, as libqb does for datagram channels. */
+    public void ensureBufferSizes(int bytes) {
+        if (intOption(LinuxAbi.SO_SNDBUF, "SO_SNDBUF") <= bytes) {
+            setIntOption(LinuxAbi.SO_SNDBUF, bytes, "SO_SNDBUF");
+        }
+        if (intOption(LinuxAbi.SO_RCVBUF, "SO_RCVBUF") <= bytes) {
+            setIntOption(LinuxAbi.SO_RCVBUF, bytes, "SO_RCVBUF");
+        }
+    }
+
+    private void setIntOption(int option, int value, String name) {
+        MemorySegment scratch = CallScratch.get();
+        scratch.set(JAVA_INT, 0, value);
+        if (Libc.setsockopt(fd, LinuxAbi.SOL_SOCKET, option, scratch, Integer.BYTES) != 0) {
+            throw failure("setsockopt(" + name + ")");
+        }
+    }
+
+    private int intOption(int option, String name) {
+        MemorySegment scratch = CallScratch.get();
+        scratch.set(JAVA_INT, 8, Integer.BYTES);
+        if (Libc.getsockopt(fd, LinuxAbi.SOL_SOCKET, option, scratch, scratch.asSlice(8)) != 0) {
+            throw failure("getsockopt(" + name + ")");
+        }
+        return scratch.get(JAVA_INT, 0);
+    }
+
+    /** The credentials of the process that created the peer socket (SO_PEERCRED). */
+    public Credentials peerCredentials() {
+        MemorySegment scratch = CallScratch.get();
+        scratch.set(JAVA_INT, 16, MsghdrDescriptor.UCRED_LENGTH);
+        if (Libc.getsockopt(fd, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_PEERCRED, scratch, scratch.asSlice(16)) != 0) {
+            throw failure("getsockopt(SO_PEERCRED)");
+        }
+        return readCredentials(scratch);
+    }
+
+    private static Credentials readCredentials(MemorySegment ucred) {
+        return new Credentials(ucred.get(JAVA_INT, MsghdrDescriptor.UCRED_PID_OFFSET),
+                ucred.get(JAVA_INT, MsghdrDescriptor.UCRED_UID_OFFSET),
+                ucred.get(JAVA_INT, MsghdrDescriptor.UCRED_GID_OFFSET));
+    }
+
+    /**
+     * Sends up to {@code length} bytes of a native segment without blocking. Returns the bytes
+     * sent (a datagram is all or nothing) or {@link #WOULD_BLOCK}.
+     */
+    public long send(MemorySegment data, long length) {
+        long sent = Libc.send(fd, data, length, SEND_FLAGS);
+        if (sent >= 0) {
+            return sent;
+        }
+        int errno = Libc.errno();
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+            return WOULD_BLOCK;
+        }
+        throw new ErrnoException(errno, "send(fd " + fd + "): " + Errno.describe(errno) + " (errno " + errno + ")");
+    }
+
+    /** Sends one byte, as libqb's notification on the setup socket. */
+    public long sendByte(byte value) {
+        MemorySegment scratch = CallScratch.get();
+        scratch.set(JAVA_BYTE, 0, value);
+        return send(scratch, 1);
+    }
+
+    /**
+     * Receives into a native segment without blocking. Returns the bytes received (for a
+     * datagram socket, the size of the whole datagram even when it was longer than
+     * {@code length}), 0 at the end of a stream, or {@link #WOULD_BLOCK}.
+     */
+    public long receive(MemorySegment into, long length, boolean peek) {
+        int flags = LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC
+                | (peek ? LinuxAbi.MSG_PEEK : 0);
+        long received = Libc.recv(fd, into, length, flags);
+        if (received >= 0) {
+            return received;
+        }
+        int errno = Libc.errno();
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+            return WOULD_BLOCK;
+        }
+        throw new ErrnoException(errno, "recv(fd " + fd + "): " + Errno.describe(errno) + " (errno " + errno + ")");
+    }
+
+    /**
+     * Drains up to {@code count} bytes (notification bytes, whose values carry no meaning)
+     * without blocking. Returns how many were read, 0 at the end of the stream, or
+     * {@link #WOULD_BLOCK}.
+     */
+    public long discard(int count) {
+        MemorySegment scratch = CallScratch.get();
+        return receive(scratch, Math.min(count, CallScratch.SIZE), false);
+    }
+
+    /**
+     * Receives without blocking and collects the sender's credentials sent along (SO_PASSCRED
+     * must be on). Returns {@code null} when nothing is waiting.
+     */
+    public Received receiveWithCredentials(MemorySegment into, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
+            MemorySegment iov = arena.allocate(MsghdrDescriptor.IOV_LENGTH, 8);
+            MemorySegment control = arena.allocate(MsghdrDescriptor.CREDENTIALS_CONTROL_LENGTH, 8);
+            iov.set(ADDRESS, MsghdrDescriptor.IOV_BASE_OFFSET, into);
+            iov.set(JAVA_LONG, MsghdrDescriptor.IOV_LEN_OFFSET, length);
+            msghdr.set(ADDRESS, MsghdrDescriptor.IOV_OFFSET, iov);
+            msghdr.set(JAVA_LONG, MsghdrDescriptor.IOVLEN_OFFSET, 1);
+            msghdr.set(ADDRESS, MsghdrDescriptor.CONTROL_OFFSET, control);
+            msghdr.set(JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET, control.byteSize());
+            long received = Libc.recvmsg(fd, msghdr, LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL);
+            if (received < 0) {
+                int errno = Libc.errno();
+                if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                    return null;
+                }
+                throw new ErrnoException(errno, "recvmsg(fd " + fd + "): " + Errno.describe(errno)
+                        + " (errno " + errno + ")");
+            }
+            return new Received(received, credentialsIn(msghdr, control));
+        }
+    }
+
+    private static Credentials credentialsIn(MemorySegment msghdr, MemorySegment control) {
+        long controlLength = msghdr.get(JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET);
+        if (controlLength < MsghdrDescriptor.CMSG_DATA_OFFSET + MsghdrDescriptor.UCRED_LENGTH
+                || control.get(JAVA_INT, MsghdrDescriptor.CMSG_LEVEL_OFFSET) != LinuxAbi.SOL_SOCKET
+                || control.get(JAVA_INT, MsghdrDescriptor.CMSG_TYPE_OFFSET) != LinuxAbi.SCM_CREDENTIALS) {
+            return null;
+        }
+        return readCredentials(control.asSlice(MsghdrDescriptor.CMSG_DATA_OFFSET));
+    }
+
+    /** What {@link #receiveWithCredentials} got: the byte count and the credentials, if any came. */
+    public record Received(long bytes, Credentials credentials) {
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} (-1: no limit, 0: just look) for any of {@code events}.
+     * Returns the bits that are set; 0 on timeout or interruption by a signal.
+     */
+    public int poll(short events, int timeoutMillis) {
+        MemorySegment pollfd = CallScratch.get();
+        pollfd.set(JAVA_INT, PollfdDescriptor.FD_OFFSET, fd);
+        pollfd.set(JAVA_SHORT, PollfdDescriptor.EVENTS_OFFSET, events);
+        pollfd.set(JAVA_SHORT, PollfdDescriptor.REVENTS_OFFSET, (short) 0);
+        int ready = Libc.poll(pollfd, 1, timeoutMillis);
+        if (ready < 0) {
+            int errno = Libc.errno();
+            if (errno == Errno.EINTR) {
+                return 0;
+            }
+            throw new ErrnoException(errno, "poll: " + Errno.describe(errno) + " (errno " + errno + ")");
+        }
+        return ready == 0 ? 0 : pollfd.get(JAVA_SHORT, PollfdDescriptor.REVENTS_OFFSET) & 0xFFFF;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} until either socket has any of {@code events} or a
+     * hang-up; the caller then looks at each. Returns false on timeout or a signal.
+     */
+    public static boolean awaitEither(UnixSocket first, UnixSocket second, short events, int timeoutMillis) {
+        MemorySegment pollfds = CallScratch.get();
+        pollfds.set(JAVA_INT, PollfdDescriptor.FD_OFFSET, first.fd);
+        pollfds.set(JAVA_SHORT, PollfdDescriptor.EVENTS_OFFSET, events);
+        pollfds.set(JAVA_SHORT, PollfdDescriptor.REVENTS_OFFSET, (short) 0);
+        pollfds.set(JAVA_INT, PollfdDescriptor.LENGTH + PollfdDescriptor.FD_OFFSET, second.fd);
+        pollfds.set(JAVA_SHORT, PollfdDescriptor.LENGTH + PollfdDescriptor.EVENTS_OFFSET, events);
+        pollfds.set(JAVA_SHORT, PollfdDescriptor.LENGTH + PollfdDescriptor.REVENTS_OFFSET, (short) 0);
+        int ready = Libc.poll(pollfds, 2, timeoutMillis);
+        if (ready < 0 && Libc.errno() != Errno.EINTR) {
+            throw failure("poll");
+        }
+        return ready > 0;
+    }
+
+    /** Shuts both directions down; wakes up every thread polling this socket. Idempotent. */
+    public void shutdown() {
+        if (!closed.get()) {
+            Libc.shutdown(fd, LinuxAbi.SHUT_RDWR);
+        }
+    }
+
+    /** Closes the descriptor once; callers make sure no other thread still uses it. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            Libc.shutdown(fd, LinuxAbi.SHUT_RDWR);
+            Libc.close(fd);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return "UnixSocket[fd " + fd + (closed.get() ? ", closed]" : "]");
+    }
+}

@@ -1,0 +1,267 @@
+package io.jcmap.protocol.shm;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.ipc.ActiveCalls;
+import io.jcmap.protocol.ipc.ConnectionResponse;
+import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.ipc.IpcOptions;
+import io.jcmap.protocol.ipc.SetupSocket;
+import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.SharedMapping;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The shared-memory transport: three rings (request, response, event) whose files the server
+ * created, plus the setup socket, which carries one byte per request (so the server's poll
+ * loop wakes up) and one byte per event (so the application's poll on {@link #eventFd()} wakes
+ * up), and whose hang-up means the server is gone.
+ */
+public final class ShmConnection implements IpcConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(ShmConnection.class);
+    /** The server sets the request ring's flow-control word to 1 to ask for a pause. */
+    private static final int FLOW_CONTROL_ON = 1;
+    /** Both the server and we hold a reference while connected. */
+    private static final int CONNECTED_REFERENCES = 2;
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final SetupSocket setup;
+    private final IpcOptions options;
+    private final MappedRing request;
+    private final MappedRing response;
+    private final MappedRing event;
+    private final ActiveCalls calls = new ActiveCalls();
+    /** Event notification bytes owed: an event was read before its byte arrived. */
+    private final AtomicInteger owedEventBytes = new AtomicInteger();
+    private volatile boolean hungUp;
+
+    private ShmConnection(SetupSocket setup, IpcOptions options, MappedRing request, MappedRing response,
+                          MappedRing event) {
+        this.setup = setup;
+        this.options = options;
+        this.request = request;
+        this.response = response;
+        this.event = event;
+    }
+
+    /** Opens the rings the server named in its handshake answer. */
+    public static ShmConnection open(SetupSocket setup, IpcOptions options) {
+        ConnectionResponse info = setup.response();
+        MappedRing request = null;
+        MappedRing response = null;
+        try {
+            request = MappedRing.open(options.shmDirectory(), info.requestName(), info.maxMessageSize(),
+                    RingHeaderDescriptor.FLOW_CONTROL_LENGTH);
+            response = MappedRing.open(options.shmDirectory(), info.responseName(), info.maxMessageSize(), 0);
+            MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0);
+            return new ShmConnection(setup, options, request, response, event);
+        } catch (RuntimeException e) {
+            if (response != null) {
+                response.close();
+            }
+            if (request != null) {
+                request.close();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ConnectionResponse info() {
+        return setup.response();
+    }
+
+    @Override
+    public boolean send(MemorySegment message, int length) {
+        calls.enter();
+        try {
+            Ring ring = request.ring();
+            if (ring.referenceCount() != CONNECTED_REFERENCES) {
+                hungUp = true;
+                throw new ErrnoException(Errno.ENOTCONN, "server released the request ring");
+            }
+            if (ring.flowControl() == FLOW_CONTROL_ON || !ring.write(message, length)) {
+                return false;
+            }
+            setup.notifyRequest(System.nanoTime() + options.connectTimeout().toNanos());
+            return true;
+        } catch (IllegalStateException closedUnderUs) {
+            throw closed(closedUnderUs);
+        } finally {
+            calls.exit();
+        }
+    }
+
+    @Override
+    public int receiveResponse(MemorySegment target, long timeoutNanos) {
+        return receive(response.ring(), target, timeoutNanos, false);
+    }
+
+    @Override
+    public int receiveEvent(MemorySegment target, long timeoutNanos) {
+        return receive(event.ring(), target, timeoutNanos, true);
+    }
+
+    private int receive(Ring ring, MemorySegment target, long timeoutNanos, boolean isEvent) {
+        calls.enter();
+        try {
+            if (isEvent) {
+                settleEventBytes();
+            }
+            if (!await(ring, timeoutNanos)) {
+                return -1;
+            }
+            int length = ring.read(target);
+            if (isEvent) {
+                owedEventBytes.incrementAndGet();
+                settleEventBytes();
+            }
+            return length;
+        } catch (IllegalStateException closedUnderUs) {
+            throw closed(closedUnderUs);
+        } finally {
+            calls.exit();
+        }
+    }
+
+    /**
+     * Takes the ring's semaphore, waiting in slices so that a vanished server or a close is
+     * noticed within one liveness interval.
+     */
+    private boolean await(Ring ring, long timeoutNanos) {
+        if (ring.semaphore().tryAcquire()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        long slice = options.livenessInterval().toNanos();
+        while (true) {
+            checkOpen();
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return false;
+            }
+            if (ring.semaphore().acquire(Math.min(slice, remaining))) {
+                if (calls.isClosed()) {
+                    throw closed(null);
+                }
+                return true;
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (calls.isClosed()) {
+            throw closed(null);
+        }
+        if (hungUp || setup.isHungUp()) {
+            hungUp = true;
+            throw new ErrnoException(Errno.ENOTCONN, "server closed the connection (pid "
+                    + info().server().pid() + ")");
+        }
+    }
+
+    /** Reads the notification bytes of events already taken from the ring. */
+    private void settleEventBytes() {
+        int owed = owedEventBytes.get();
+        while (owed > 0) {
+            long read = setup.socket().discard(owed);
+            if (read <= 0) {
+                return;
+            }
+            owed = owedEventBytes.addAndGet((int) -read);
+        }
+    }
+
+    private static ErrnoException closed(Throwable cause) {
+        return new ErrnoException(Errno.ENOTCONN, "connection closed", cause);
+    }
+
+    @Override
+    public int eventFd() {
+        return setup.socket().fd();
+    }
+
+    @Override
+    public boolean isConnected() {
+        if (calls.isClosed() || hungUp) {
+            return false;
+        }
+        try {
+            hungUp = setup.isHungUp();
+        } catch (ErrnoException e) {
+            hungUp = true;
+        }
+        return !hungUp;
+    }
+
+    @Override
+    public void close() {
+        if (!calls.markClosed()) {
+            return;
+        }
+        setup.shutdown();
+        // wake up threads waiting on our rings; the server no longer reads these counts
+        response.ring().semaphore().post();
+        event.ring().semaphore().post();
+        if (!calls.awaitIdle(CLOSE_WAIT_NANOS)) {
+            LOG.warn("threads still inside the connection after {} ms; its memory stays mapped",
+                    TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
+            setup.close();
+            return;
+        }
+        event.close();
+        response.close();
+        request.close();
+        setup.close();
+    }
+
+    /** A ring with the two mappings behind it. */
+    record MappedRing(SharedMapping header, SharedMapping data, Ring ring) {
+
+        static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength) {
+            SharedMapping header = SharedMapping.open(root, name + "-header", RingHeaderDescriptor.length(userDataLength));
+            try {
+                long words = Integer.toUnsignedLong(header.segment().get(ValueLayout.JAVA_INT,
+                        RingHeaderDescriptor.WORD_SIZE_OFFSET));
+                long minimum = ChunkDescriptor.payloadWords(maxMessageSize) + ChunkDescriptor.HEADER_WORDS + 1;
+                if (words < minimum || words > Ring.wordSizeFor(maxMessageSize, 1L << 16) * 2) {
+                    throw new ErrnoException(Errno.EBADMSG, "ring " + name + " claims " + words
+                            + " words for messages of " + maxMessageSize + " bytes");
+                }
+                SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES);
+                try {
+                    Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize);
+                    ring.attach();
+                    return new MappedRing(header, data, ring);
+                } catch (RuntimeException e) {
+                    data.close();
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                header.close();
+                throw e;
+            }
+        }
+
+        void close() {
+            try {
+                ring.detach();
+            } catch (IllegalStateException alreadyUnmapped) {
+                // nothing to give back
+            }
+            data.close();
+            header.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ShmConnection[" + info().requestName() + "]";
+    }
+}

@@ -1,0 +1,216 @@
+package io.jcmap.protocol.socket;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.ipc.ActiveCalls;
+import io.jcmap.protocol.ipc.ConnectionResponse;
+import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.ipc.IpcOptions;
+import io.jcmap.protocol.ipc.SetupSocket;
+import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.SharedMapping;
+import io.jcmap.protocol.os.UnixAddress;
+import io.jcmap.protocol.os.UnixSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The socket transport ({@code qb_ipc_type: socket}): requests and responses travel as
+ * datagrams on one socket pair, events on another; all four ends have abstract names derived
+ * from the base name the server sent. A small shared control file counts datagrams in flight
+ * per channel and carries the server's flow-control flag.
+ */
+public final class SocketConnection implements IpcConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final SetupSocket setup;
+    private final IpcOptions options;
+    private final SharedMapping control;
+    private final UnixSocket requests;
+    private final UnixSocket events;
+    private final ActiveCalls calls = new ActiveCalls();
+    private volatile boolean hungUp;
+
+    private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control, UnixSocket requests,
+                             UnixSocket events) {
+        this.setup = setup;
+        this.options = options;
+        this.control = control;
+        this.requests = requests;
+        this.events = events;
+    }
+
+    /** Maps the control file and binds and connects both datagram channels. */
+    public static SocketConnection open(SetupSocket setup, IpcOptions options) {
+        ConnectionResponse info = setup.response();
+        SharedMapping control = SharedMapping.open(options.shmDirectory(), info.requestName(), ControlDescriptor.LENGTH);
+        UnixSocket requests = null;
+        try {
+            String base = info.responseName();
+            long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+            requests = channel(base + ControlDescriptor.RESPONSE_SOCKET, base + ControlDescriptor.REQUEST_SOCKET,
+                    info.maxMessageSize(), deadline);
+            UnixSocket events = channel(base + ControlDescriptor.EVENT_SOCKET,
+                    base + ControlDescriptor.EVENT_SENDER_SOCKET, info.maxMessageSize(), deadline);
+            return new SocketConnection(setup, options, control, requests, events);
+        } catch (RuntimeException e) {
+            if (requests != null) {
+                requests.close();
+            }
+            control.close();
+            throw e;
+        }
+    }
+
+    private static UnixSocket channel(String local, String remote, int maxMessageSize, long deadline) {
+        UnixSocket socket = UnixSocket.datagram();
+        try {
+            // The server connects its end to our name when it first sends, so bind before anything.
+            socket.bind(UnixAddress.abstractName(local));
+            socket.connect(UnixAddress.abstractName(remote), deadline);
+            socket.ensureBufferSizes(maxMessageSize);
+            return socket;
+        } catch (RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public ConnectionResponse info() {
+        return setup.response();
+    }
+
+    @Override
+    public boolean send(MemorySegment message, int length) {
+        calls.enter();
+        try {
+            if (length > info().maxMessageSize()) {
+                throw new ErrnoException(Errno.EMSGSIZE, "message of " + length + " bytes exceeds "
+                        + info().maxMessageSize());
+            }
+            if ((int) INT.getVolatile(control.segment(),
+                    (long) ControlDescriptor.REQUEST_CHANNEL + ControlDescriptor.FLOW_CONTROL_OFFSET) == 1) {
+                return false;
+            }
+            long sent = requests.send(message, length);
+            if (sent == UnixSocket.WOULD_BLOCK) {
+                return false;
+            }
+            INT.getAndAdd(control.segment(), (long) ControlDescriptor.REQUEST_CHANNEL + ControlDescriptor.SENT_OFFSET, 1);
+            return true;
+        } catch (IllegalStateException closedUnderUs) {
+            throw closed(closedUnderUs);
+        } finally {
+            calls.exit();
+        }
+    }
+
+    @Override
+    public int receiveResponse(MemorySegment target, long timeoutNanos) {
+        return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, target, timeoutNanos);
+    }
+
+    @Override
+    public int receiveEvent(MemorySegment target, long timeoutNanos) {
+        return receive(events, ControlDescriptor.EVENT_CHANNEL, target, timeoutNanos);
+    }
+
+    private int receive(UnixSocket socket, int channel, MemorySegment target, long timeoutNanos) {
+        calls.enter();
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            int sliceMillis = (int) Math.max(1, options.livenessInterval().toMillis());
+            while (true) {
+                long received = socket.receive(target, target.byteSize(), false);
+                if (received != UnixSocket.WOULD_BLOCK) {
+                    return accept(received, target, channel);
+                }
+                checkOpen();
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return -1;
+                }
+                int wait = (int) Math.min(sliceMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+                UnixSocket.awaitEither(socket, setup.socket(), UnixSocket.READABLE, wait);
+            }
+        } catch (IllegalStateException closedUnderUs) {
+            throw closed(closedUnderUs);
+        } finally {
+            calls.exit();
+        }
+    }
+
+    private int accept(long received, MemorySegment target, int channel) {
+        INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
+        if (received > target.byteSize()) {
+            throw new ErrnoException(Errno.EMSGSIZE, "datagram of " + received + " bytes exceeds " + target.byteSize());
+        }
+        return (int) received;
+    }
+
+    private void checkOpen() {
+        if (calls.isClosed()) {
+            throw closed(null);
+        }
+        if (hungUp || setup.isHungUp()) {
+            hungUp = true;
+            throw new ErrnoException(Errno.ENOTCONN, "server closed the connection (pid "
+                    + info().server().pid() + ")");
+        }
+    }
+
+    private static ErrnoException closed(Throwable cause) {
+        return new ErrnoException(Errno.ENOTCONN, "connection closed", cause);
+    }
+
+    @Override
+    public int eventFd() {
+        return events.fd();
+    }
+
+    @Override
+    public boolean isConnected() {
+        if (calls.isClosed() || hungUp) {
+            return false;
+        }
+        try {
+            hungUp = setup.isHungUp();
+        } catch (ErrnoException e) {
+            hungUp = true;
+        }
+        return !hungUp;
+    }
+
+    @Override
+    public void close() {
+        if (!calls.markClosed()) {
+            return;
+        }
+        // shutting the sockets down wakes up threads polling them
+        setup.shutdown();
+        requests.shutdown();
+        events.shutdown();
+        if (!calls.awaitIdle(CLOSE_WAIT_NANOS)) {
+            LOG.warn("threads still inside the connection after {} ms; its control file stays mapped",
+                    TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
+            return;
+        }
+        requests.close();
+        events.close();
+        control.close();
+        setup.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SocketConnection[" + info().responseName() + "]";
+    }
+}
