@@ -32,19 +32,24 @@ public interface IpcConnection extends AutoCloseable {
     boolean send(MemorySegment message, int length);
 
     /**
-     * Waits up to {@code timeoutNanos} for the next response and copies it into {@code target}
-     * (a native segment of at least {@link #maxMessageSize()} bytes).
+     * Waits up to {@code timeoutNanos} for the next response and takes it off the channel.
      *
-     * @return its length, or -1 if none came in time
+     * @return its length, or -1 if none came in time; the bytes are in {@link #response()}
      */
-    int receiveResponse(MemorySegment target, long timeoutNanos);
+    int receiveResponse(long timeoutNanos);
+
+    /** The last response received; valid until the next {@link #receiveResponse}. */
+    MemorySegment response();
 
     /**
-     * Waits up to {@code timeoutNanos} (0: just look) for the next event.
+     * Waits up to {@code timeoutNanos} (0: just look) for the next event and takes it.
      *
-     * @return its length, or -1 if none came in time
+     * @return its length, or -1 if none came in time; the bytes are in {@link #event()}
      */
-    int receiveEvent(MemorySegment target, long timeoutNanos);
+    int receiveEvent(long timeoutNanos);
+
+    /** The last event received; valid until the next {@link #receiveEvent}. */
+    MemorySegment event();
 
     /** The descriptor that becomes readable when an event is waiting (cmap_fd_get). */
     int eventFd();

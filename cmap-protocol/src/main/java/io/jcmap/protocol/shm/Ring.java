@@ -167,14 +167,12 @@ public final class Ring {
     }
 
     /**
-     * Copies the chunk at the read pointer into {@code target} and reclaims it. The caller has
-     * taken the semaphore for it.
+     * The payload length of the committed chunk at the read pointer. The caller has taken the
+     * semaphore for it.
      *
-     * @return the payload length
-     * @throws ErrnoException EBADMSG if no committed chunk is there or its size is impossible,
-     *     ENOBUFS if it does not fit {@code target}
+     * @throws ErrnoException EBADMSG if no committed chunk is there or its size is impossible
      */
-    public int read(MemorySegment target) {
+    public int committedLength() {
         int start = readPointer();
         checkPointer(start, "read");
         int magic = (int) INT.getAcquire(data, magicOffset(start));
@@ -185,12 +183,24 @@ public final class Ring {
         if (length > maxMessageSize || length + ChunkDescriptor.MARGIN_BYTES > (long) wordSize * ChunkDescriptor.WORD_BYTES) {
             throw malformed("chunk at word " + start + " claims " + length + " bytes");
         }
+        return (int) length;
+    }
+
+    /**
+     * Copies the committed chunk at the read pointer into {@code target} and reclaims it.
+     *
+     * @return the payload length
+     * @throws ErrnoException EBADMSG as {@link #committedLength()}, ENOBUFS if it does not fit
+     */
+    public int read(MemorySegment target) {
+        int start = readPointer();
+        int length = committedLength();
         if (length > target.byteSize()) {
             throw new ErrnoException(Errno.ENOBUFS, "chunk of " + length + " bytes does not fit " + target.byteSize());
         }
         copyOut(wrap(start + ChunkDescriptor.HEADER_WORDS), length, target);
         reclaim(start, length);
-        return (int) length;
+        return length;
     }
 
     private void reclaim(int start, long length) {

@@ -5,6 +5,7 @@ import io.jcmap.protocol.ipc.ActiveCalls;
 import io.jcmap.protocol.ipc.ConnectionResponse;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
+import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
@@ -37,6 +38,8 @@ public final class ShmConnection implements IpcConnection {
     private final MappedRing response;
     private final MappedRing event;
     private final ActiveCalls calls = new ActiveCalls();
+    private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
+    private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     /** Event notification bytes owed: an event was read before its byte arrived. */
     private final AtomicInteger owedEventBytes = new AtomicInteger();
     private volatile boolean hungUp;
@@ -99,16 +102,26 @@ public final class ShmConnection implements IpcConnection {
     }
 
     @Override
-    public int receiveResponse(MemorySegment target, long timeoutNanos) {
-        return receive(response.ring(), target, timeoutNanos, false);
+    public int receiveResponse(long timeoutNanos) {
+        return receive(response.ring(), responseBuffer, timeoutNanos, false);
     }
 
     @Override
-    public int receiveEvent(MemorySegment target, long timeoutNanos) {
-        return receive(event.ring(), target, timeoutNanos, true);
+    public MemorySegment response() {
+        return responseBuffer.segment();
     }
 
-    private int receive(Ring ring, MemorySegment target, long timeoutNanos, boolean isEvent) {
+    @Override
+    public int receiveEvent(long timeoutNanos) {
+        return receive(event.ring(), eventBuffer, timeoutNanos, true);
+    }
+
+    @Override
+    public MemorySegment event() {
+        return eventBuffer.segment();
+    }
+
+    private int receive(Ring ring, ReceiveBuffer buffer, long timeoutNanos, boolean isEvent) {
         calls.enter();
         try {
             if (isEvent) {
@@ -117,7 +130,7 @@ public final class ShmConnection implements IpcConnection {
             if (!await(ring, timeoutNanos)) {
                 return -1;
             }
-            int length = ring.read(target);
+            int length = ring.read(buffer.ensure(ring.committedLength()));
             if (isEvent) {
                 owedEventBytes.incrementAndGet();
                 settleEventBytes();

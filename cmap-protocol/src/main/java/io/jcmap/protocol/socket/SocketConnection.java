@@ -5,6 +5,7 @@ import io.jcmap.protocol.ipc.ActiveCalls;
 import io.jcmap.protocol.ipc.ConnectionResponse;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
+import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
@@ -36,6 +37,8 @@ public final class SocketConnection implements IpcConnection {
     private final UnixSocket requests;
     private final UnixSocket events;
     private final ActiveCalls calls = new ActiveCalls();
+    private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
+    private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
 
     private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control, UnixSocket requests,
@@ -114,24 +117,40 @@ public final class SocketConnection implements IpcConnection {
     }
 
     @Override
-    public int receiveResponse(MemorySegment target, long timeoutNanos) {
-        return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, target, timeoutNanos);
+    public int receiveResponse(long timeoutNanos) {
+        return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, responseBuffer, timeoutNanos);
     }
 
     @Override
-    public int receiveEvent(MemorySegment target, long timeoutNanos) {
-        return receive(events, ControlDescriptor.EVENT_CHANNEL, target, timeoutNanos);
+    public MemorySegment response() {
+        return responseBuffer.segment();
     }
 
-    private int receive(UnixSocket socket, int channel, MemorySegment target, long timeoutNanos) {
+    @Override
+    public int receiveEvent(long timeoutNanos) {
+        return receive(events, ControlDescriptor.EVENT_CHANNEL, eventBuffer, timeoutNanos);
+    }
+
+    @Override
+    public MemorySegment event() {
+        return eventBuffer.segment();
+    }
+
+    private int receive(UnixSocket socket, int channel, ReceiveBuffer buffer, long timeoutNanos) {
         calls.enter();
         try {
             long deadline = System.nanoTime() + timeoutNanos;
             int sliceMillis = (int) Math.max(1, options.livenessInterval().toMillis());
             while (true) {
-                long received = socket.receive(target, target.byteSize(), false);
-                if (received != UnixSocket.WOULD_BLOCK) {
-                    return accept(received, target, channel);
+                long size = socket.receive(buffer.segment(), 0, true);
+                if (size == 0) {
+                    // our own shutdown reads as an empty datagram; libqb never sends one
+                    checkOpen();
+                    socket.receive(buffer.segment(), 0, false);
+                    throw new ErrnoException(Errno.EBADMSG, "server sent an empty datagram");
+                }
+                if (size != UnixSocket.WOULD_BLOCK) {
+                    return accept(socket, buffer, size, channel);
                 }
                 checkOpen();
                 long remaining = deadline - System.nanoTime();
@@ -148,11 +167,16 @@ public final class SocketConnection implements IpcConnection {
         }
     }
 
-    private int accept(long received, MemorySegment target, int channel) {
-        INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
-        if (received > target.byteSize()) {
-            throw new ErrnoException(Errno.EMSGSIZE, "datagram of " + received + " bytes exceeds " + target.byteSize());
+    /** Takes the waiting datagram, whose size a truncating peek told. */
+    private int accept(UnixSocket socket, ReceiveBuffer buffer, long size, int channel) {
+        if (size > info().maxMessageSize()) {
+            socket.receive(buffer.segment(), 0, false);
+            throw new ErrnoException(Errno.EMSGSIZE, "server sent a datagram of " + size + " bytes, over the limit of "
+                    + info().maxMessageSize());
         }
+        MemorySegment target = buffer.ensure(size);
+        long received = socket.receive(target, target.byteSize(), false);
+        INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
         return (int) received;
     }
 
