@@ -1,0 +1,96 @@
+package io.jcmap.client;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.ipc.Ipc;
+import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.ipc.IpcOptions;
+import io.jcmap.protocol.os.CurrentProcess;
+import io.jcmap.protocol.os.UnixAddress;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Opens connections to corosync's CMAP service: {@code cmap_initialize} and
+ * {@code cmap_initialize_map}.
+ *
+ * <pre>{@code
+ * try (CmapHandle cmap = Cmap.initialize()) {
+ *     String cluster = cmap.getString("totem.cluster_name");
+ * }
+ * }</pre>
+ */
+public final class Cmap {
+    private static final Path SHM_DIRECTORY = Path.of("/dev/shm");
+    private static final Duration LIVENESS_INTERVAL = Duration.ofMillis(100);
+
+    private Cmap() {
+    }
+
+    /**
+     * Connects to the default map with default options ({@code cmap_initialize}).
+     *
+     * @throws CmapException LIBRARY when corosync does not run or refuses us (as libcmap), ACCESS
+     *     when the server runs as a uid the options do not trust
+     */
+    public static CmapHandle initialize() {
+        return open(CmapMap.ICMAP, CmapOptions.defaults(), false);
+    }
+
+    /** Connects and selects {@code map} ({@code cmap_initialize_map}). */
+    public static CmapHandle initialize(CmapMap map) {
+        return initialize(map, CmapOptions.defaults());
+    }
+
+    /** Connects with {@code options} and selects {@code map}. */
+    public static CmapHandle initialize(CmapMap map, CmapOptions options) {
+        if (map == null || options == null) {
+            throw new CmapException(CsError.INVALID_PARAM, "initialize: null map or options");
+        }
+        return open(map, options, true);
+    }
+
+    private static CmapHandle open(CmapMap map, CmapOptions options, boolean selectMap) {
+        IpcConnection connection = connect(options);
+        long timeout = options.requestTimeout().map(Duration::toNanos).orElse(0L);
+        ConnectedHandle handle = new ConnectedHandle(map, connection, timeout);
+        if (selectMap) {
+            try {
+                handle.selectMap();
+            } catch (CmapException e) {
+                handle.close();
+                throw e;
+            }
+        }
+        return handle;
+    }
+
+    static IpcConnection connect(CmapOptions options) {
+        try {
+            return Ipc.connect(ipcOptions(options));
+        } catch (ErrnoException e) {
+            throw CmapException.ofErrno(e.errno(), "initialize(" + options.endpoint() + "): " + e.getMessage(), e);
+        }
+    }
+
+    static IpcOptions ipcOptions(CmapOptions options) {
+        UnixAddress address = switch (options.endpoint()) {
+            case Endpoint.AbstractName name -> UnixAddress.abstractName(name.name());
+            case Endpoint.SocketPath path -> UnixAddress.path(path.path().toString());
+        };
+        return new IpcOptions(address, options.maxMessageSize(), options.connectTimeout(),
+                trustedUids(options.serverUidPolicy()), SHM_DIRECTORY, LIVENESS_INTERVAL);
+    }
+
+    private static Set<Integer> trustedUids(ServerUidPolicy policy) {
+        return switch (policy) {
+            case ServerUidPolicy.RootOrSelf rootOrSelf -> new HashSet<>(List.of(ServerUidPolicy.RootOrSelf.ROOT_UID,
+                    CurrentProcess.uid()));
+            case ServerUidPolicy.AnyUid any -> Set.of();
+            case ServerUidPolicy.Listed listed -> listed.uids();
+        };
+    }
+}

@@ -1,0 +1,211 @@
+package io.jcmap.client;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An open connection to corosync's CMAP service: the Java face of {@code cmap_handle_t}.
+ *
+ * <p>Every method maps to one CMAP message (typed getters of strings and binaries may need
+ * two, as libcmap's do). Failures are {@link CmapException}s carrying corosync's
+ * {@link CsError}: a missing key is {@link CsError#NOT_EXIST}, a getter of the wrong type
+ * {@link CsError#INVALID_PARAM}, a read-only key {@link CsError#ACCESS}, a vanished corosync
+ * {@link CsError#LIBRARY}, an expired request timeout {@link CsError#TIMEOUT}.
+ *
+ * <p>A handle is safe to share between threads; many requests, synchronous and asynchronous,
+ * may be in flight at once and are answered in order. Tracking callbacks run on the thread
+ * that calls {@link #dispatch}, one at a time and in the order corosync sent them; a callback
+ * may call any method of the handle, {@link #close()} included. After {@code close()} every
+ * call fails with {@link CsError#BAD_HANDLE}.
+ */
+public interface CmapHandle extends AutoCloseable {
+
+    /** The map this handle reads and writes. */
+    CmapMap map();
+
+    // ---- set --------------------------------------------------------------------------------
+
+    /** Stores {@code value} under {@code key}, creating the key or replacing its value and type. */
+    void set(String key, CmapValue value);
+
+    /** {@code cmap_set_int8}. */
+    default void setInt8(String key, byte value) {
+        set(key, CmapValue.int8(value));
+    }
+
+    /** {@code cmap_set_uint8}; {@code value} in 0..255. */
+    default void setUint8(String key, int value) {
+        set(key, CmapValue.uint8(value));
+    }
+
+    /** {@code cmap_set_int16}. */
+    default void setInt16(String key, short value) {
+        set(key, CmapValue.int16(value));
+    }
+
+    /** {@code cmap_set_uint16}; {@code value} in 0..65535. */
+    default void setUint16(String key, int value) {
+        set(key, CmapValue.uint16(value));
+    }
+
+    /** {@code cmap_set_int32}. */
+    default void setInt32(String key, int value) {
+        set(key, CmapValue.int32(value));
+    }
+
+    /** {@code cmap_set_uint32}; {@code value} in 0..4294967295. */
+    default void setUint32(String key, long value) {
+        set(key, CmapValue.uint32(value));
+    }
+
+    /** {@code cmap_set_int64}. */
+    default void setInt64(String key, long value) {
+        set(key, CmapValue.int64(value));
+    }
+
+    /** {@code cmap_set_uint64}; {@code bits} is read as unsigned (see {@link Long#toUnsignedString}). */
+    default void setUint64(String key, long bits) {
+        set(key, CmapValue.uint64(bits));
+    }
+
+    /** {@code cmap_set_float}. */
+    default void setFloat(String key, float value) {
+        set(key, CmapValue.float32(value));
+    }
+
+    /** {@code cmap_set_double}. */
+    default void setDouble(String key, double value) {
+        set(key, CmapValue.float64(value));
+    }
+
+    /** {@code cmap_set_string}. */
+    default void setString(String key, String value) {
+        set(key, CmapValue.string(value));
+    }
+
+    /** {@code cmap_set} with a binary value. */
+    default void setBinary(String key, byte[] value) {
+        set(key, CmapValue.binary(value));
+    }
+
+    // ---- get --------------------------------------------------------------------------------
+
+    /** The value of {@code key}, of whatever type it has. */
+    CmapValue get(String key);
+
+    /** {@code cmap_get_int8}: fails with INVALID_PARAM if the key holds another type. */
+    byte getInt8(String key);
+
+    /** {@code cmap_get_uint8}. */
+    int getUint8(String key);
+
+    /** {@code cmap_get_int16}. */
+    short getInt16(String key);
+
+    /** {@code cmap_get_uint16}. */
+    int getUint16(String key);
+
+    /** {@code cmap_get_int32}. */
+    int getInt32(String key);
+
+    /** {@code cmap_get_uint32}, widened so that no value is negative. */
+    long getUint32(String key);
+
+    /** {@code cmap_get_int64}. */
+    long getInt64(String key);
+
+    /** {@code cmap_get_uint64}: the 64 bits, to be read as unsigned. */
+    long getUint64(String key);
+
+    /** {@code cmap_get_float}. */
+    float getFloat(String key);
+
+    /** {@code cmap_get_double}. */
+    double getDouble(String key);
+
+    /** {@code cmap_get_string}. */
+    String getString(String key);
+
+    /** The bytes of a BINARY key. */
+    byte[] getBinary(String key);
+
+    // ---- delete, inc, dec -------------------------------------------------------------------
+
+    /** {@code cmap_delete}. */
+    void delete(String key);
+
+    /** {@code cmap_inc}: adds one to an integer key, wrapping as its C type does. */
+    void inc(String key);
+
+    /** {@code cmap_dec}: subtracts one from an integer key. */
+    void dec(String key);
+
+    // ---- iteration ----------------------------------------------------------------------------
+
+    /**
+     * Iterates over the keys starting with {@code prefix} (null or empty: all keys). The
+     * server-side iterator is finalized when the iterator is exhausted or closed.
+     */
+    CmapIterator iterate(String prefix);
+
+    // ---- tracking -----------------------------------------------------------------------------
+
+    /**
+     * Asks corosync to notify {@code listener} of changes to {@code key} (or, with
+     * {@link TrackEvent#PREFIX}, to every key starting with it). Notifications are delivered by
+     * {@link #dispatch}.
+     *
+     * @return the track handle, for {@link #trackDelete} and found in each notification
+     */
+    long trackAdd(String key, Set<TrackEvent> events, CmapListener listener);
+
+    /** Stops a tracking; notifications of it still waiting are dropped. */
+    void trackDelete(long trackHandle);
+
+    /**
+     * Runs tracking callbacks as {@code cmap_dispatch(3)} does; see {@link DispatchType}.
+     *
+     * @return how many callbacks ran
+     * @throws CmapException TRY_AGAIN for {@link DispatchType#ONE_NONBLOCKING} with nothing
+     *     waiting; LIBRARY when corosync went away
+     */
+    int dispatch(DispatchType type);
+
+    /**
+     * The descriptor that becomes readable when notifications wait ({@code cmap_fd_get}), for
+     * an application's own poll loop; call {@code dispatch(ALL)} when it is.
+     */
+    int fd();
+
+    /** The object set with {@link #setContext} ({@code cmap_context_get}). */
+    Object context();
+
+    /** Attaches an application object to the handle ({@code cmap_context_set}). */
+    void setContext(Object context);
+
+    // ---- asynchronous faces -----------------------------------------------------------------
+
+    /** {@link #get} without waiting; completes on the thread that read the response. */
+    CompletableFuture<CmapValue> getAsync(String key);
+
+    /** {@link #set} without waiting. */
+    CompletableFuture<Void> setAsync(String key, CmapValue value);
+
+    /** {@link #delete} without waiting. */
+    CompletableFuture<Void> deleteAsync(String key);
+
+    /** {@link #inc} without waiting. */
+    CompletableFuture<Void> incAsync(String key);
+
+    /** {@link #dec} without waiting. */
+    CompletableFuture<Void> decAsync(String key);
+
+    // ---- life cycle -------------------------------------------------------------------------
+
+    /** False once closed or once corosync went away. */
+    boolean isOpen();
+
+    /** {@code cmap_finalize}; idempotent. Wakes up and ends a dispatch in progress. */
+    @Override
+    void close();
+}

@@ -1,0 +1,15 @@
+package io.jcmap.client;
+
+import java.util.Iterator;
+
+/**
+ * Keys of a map, fetched one by one from corosync ({@code cmap_iter_next}). Closing it, or
+ * reaching its end, finalizes the server-side iterator ({@code cmap_iter_finalize}). Not
+ * thread-safe.
+ */
+public interface CmapIterator extends Iterator<CmapKeyInfo>, AutoCloseable {
+
+    /** Finalizes the iterator on the server; idempotent. */
+    @Override
+    void close();
+}

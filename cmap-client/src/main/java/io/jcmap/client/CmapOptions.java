@@ -1,0 +1,257 @@
+package io.jcmap.client;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Immutable connection settings for a CMAP handle. {@link #defaults()} behaves like libcmap;
+ * {@link #builder()} changes single settings.
+ *
+ * <table>
+ * <caption>Settings and defaults</caption>
+ * <tr><th>setting</th><th>default</th></tr>
+ * <tr><td>{@link #endpoint()}</td><td>abstract socket {@code "cmap"}</td></tr>
+ * <tr><td>{@link #requestTimeout()}</td><td>none: wait for replies as long as the server lives,
+ *     like libcmap's {@code CS_IPC_TIMEOUT_MS} of -1</td></tr>
+ * <tr><td>{@link #connectTimeout()}</td><td>5 s</td></tr>
+ * <tr><td>{@link #serverUidPolicy()}</td><td>root or the client's own uid</td></tr>
+ * <tr><td>{@link #maxMessageSize()}</td><td>1 MiB, libcmap's {@code IPC_REQUEST_SIZE}</td></tr>
+ * <tr><td>{@link #reconnect()}</td><td>off</td></tr>
+ * </table>
+ */
+public final class CmapOptions {
+    /** Default {@link #connectTimeout()}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Default {@link #maxMessageSize()}: libcmap's {@code IPC_REQUEST_SIZE}, 8192 * 128 bytes. */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192 * 128;
+
+    private static final CmapOptions DEFAULTS = new Builder().build();
+
+    private final Endpoint endpoint;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+    private final ServerUidPolicy serverUidPolicy;
+    private final int maxMessageSize;
+    private final ReconnectPolicy reconnect;
+
+    private CmapOptions(Builder builder) {
+        endpoint = builder.endpoint;
+        requestTimeout = builder.requestTimeout;
+        connectTimeout = builder.connectTimeout;
+        serverUidPolicy = builder.serverUidPolicy;
+        maxMessageSize = builder.maxMessageSize;
+        reconnect = builder.reconnect;
+    }
+
+    /** {@return the default settings (see the class comment)} */
+    public static CmapOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** {@return a builder starting from the defaults} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@return a builder starting from these settings} */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** {@return where to connect} */
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /**
+     * {@return how long one request may wait for its reply; empty means no limit} Without a
+     * limit the wait still ends when the server dies or the connection breaks.
+     */
+    public Optional<Duration> requestTimeout() {
+        return Optional.ofNullable(requestTimeout);
+    }
+
+    /** {@return how long connecting (setup socket and handshake) may take} */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** {@return which server uids are accepted} */
+    public ServerUidPolicy serverUidPolicy() {
+        return serverUidPolicy;
+    }
+
+    /** {@return the largest request, reply or notification in bytes, proposed to the server when connecting} */
+    public int maxMessageSize() {
+        return maxMessageSize;
+    }
+
+    /** {@return how to reconnect after losing the server; empty means a lost connection stays lost} */
+    public Optional<ReconnectPolicy> reconnect() {
+        return Optional.ofNullable(reconnect);
+    }
+
+    /** True for options with equal settings. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CmapOptions that
+                && endpoint.equals(that.endpoint)
+                && Objects.equals(requestTimeout, that.requestTimeout)
+                && connectTimeout.equals(that.connectTimeout)
+                && serverUidPolicy.equals(that.serverUidPolicy)
+                && maxMessageSize == that.maxMessageSize
+                && Objects.equals(reconnect, that.reconnect);
+    }
+
+    /** A hash of the settings. */
+    @Override
+    public int hashCode() {
+        return Objects.hash(endpoint, requestTimeout, connectTimeout, serverUidPolicy, maxMessageSize, reconnect);
+    }
+
+    /** The settings, for logs. */
+    @Override
+    public String toString() {
+        return "CmapOptions[endpoint=" + endpoint
+                + ", requestTimeout=" + (requestTimeout == null ? "none" : requestTimeout)
+                + ", connectTimeout=" + connectTimeout
+                + ", serverUidPolicy=" + serverUidPolicy
+                + ", maxMessageSize=" + maxMessageSize
+                + ", reconnect=" + (reconnect == null ? "off" : reconnect) + "]";
+    }
+
+    /**
+     * Builds {@link CmapOptions}. Every setter rejects null and out-of-range arguments with a
+     * {@link CmapException} of {@link CsError#INVALID_PARAM} at once, not at {@link #build()}.
+     */
+    public static final class Builder {
+        private Endpoint endpoint = Endpoint.defaultEndpoint();
+        private Duration requestTimeout;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private ServerUidPolicy serverUidPolicy = ServerUidPolicy.rootOrSelf();
+        private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private ReconnectPolicy reconnect;
+
+        private Builder() {
+        }
+
+        private Builder(CmapOptions options) {
+            endpoint = options.endpoint;
+            requestTimeout = options.requestTimeout;
+            connectTimeout = options.connectTimeout;
+            serverUidPolicy = options.serverUidPolicy;
+            maxMessageSize = options.maxMessageSize;
+            reconnect = options.reconnect;
+        }
+
+        /**
+         * Sets where to connect.
+         *
+         * @param value the endpoint; not null
+         * @return this builder
+         */
+        public Builder endpoint(Endpoint value) {
+            endpoint = nonNull("endpoint", value);
+            return this;
+        }
+
+        /**
+         * Limits how long one request waits for its reply; when it passes, the request fails
+         * with {@link CsError#TIMEOUT}.
+         *
+         * @param value a positive duration
+         * @return this builder
+         */
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = positive("request timeout", value);
+            return this;
+        }
+
+        /**
+         * Lets requests wait for replies without limit, as libcmap does (the default).
+         *
+         * @return this builder
+         */
+        public Builder noRequestTimeout() {
+            requestTimeout = null;
+            return this;
+        }
+
+        /**
+         * Limits how long connecting may take.
+         *
+         * @param value a positive duration
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration value) {
+            connectTimeout = positive("connect timeout", value);
+            return this;
+        }
+
+        /**
+         * Sets which server uids are accepted.
+         *
+         * @param value the policy; not null
+         * @return this builder
+         */
+        public Builder serverUidPolicy(ServerUidPolicy value) {
+            serverUidPolicy = nonNull("server uid policy", value);
+            return this;
+        }
+
+        /**
+         * Sets the largest message size proposed to the server.
+         *
+         * @param value a positive number of bytes
+         * @return this builder
+         */
+        public Builder maxMessageSize(int value) {
+            if (value <= 0) {
+                throw new CmapException(CsError.INVALID_PARAM, "max message size " + value + " is not positive");
+            }
+            maxMessageSize = value;
+            return this;
+        }
+
+        /**
+         * Turns automatic reconnection on.
+         *
+         * @param value the policy; not null
+         * @return this builder
+         */
+        public Builder reconnect(ReconnectPolicy value) {
+            reconnect = nonNull("reconnect policy", value);
+            return this;
+        }
+
+        /**
+         * Turns automatic reconnection off (the default).
+         *
+         * @return this builder
+         */
+        public Builder noReconnect() {
+            reconnect = null;
+            return this;
+        }
+
+        /** {@return the options as set so far} */
+        public CmapOptions build() {
+            return new CmapOptions(this);
+        }
+
+        private static <T> T nonNull(String what, T value) {
+            if (value == null) {
+                throw new CmapException(CsError.INVALID_PARAM, what + " is null");
+            }
+            return value;
+        }
+
+        private static Duration positive(String what, Duration value) {
+            if (nonNull(what, value).isNegative() || value.isZero()) {
+                throw new CmapException(CsError.INVALID_PARAM, what + " " + value + " is not positive");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,537 @@
+package io.jcmap.client;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.cmap.CmapRequests;
+import io.jcmap.protocol.cmap.CmapResponseId;
+import io.jcmap.protocol.cmap.CodecException;
+import io.jcmap.protocol.cmap.DeleteRequestDescriptor;
+import io.jcmap.protocol.cmap.GetRequestDescriptor;
+import io.jcmap.protocol.cmap.GetResponse;
+import io.jcmap.protocol.cmap.GetResponseDescriptor;
+import io.jcmap.protocol.cmap.IterFinalizeRequestDescriptor;
+import io.jcmap.protocol.cmap.IterInitRequestDescriptor;
+import io.jcmap.protocol.cmap.IterInitResponse;
+import io.jcmap.protocol.cmap.IterNextRequestDescriptor;
+import io.jcmap.protocol.cmap.IterNextResponse;
+import io.jcmap.protocol.cmap.NotifyCallback;
+import io.jcmap.protocol.cmap.SetCurrentMapRequestDescriptor;
+import io.jcmap.protocol.cmap.SetRequestDescriptor;
+import io.jcmap.protocol.cmap.StatusResponse;
+import io.jcmap.protocol.cmap.TrackAddRequestDescriptor;
+import io.jcmap.protocol.cmap.TrackAddResponse;
+import io.jcmap.protocol.cmap.TrackDeleteRequestDescriptor;
+import io.jcmap.protocol.cmap.TrackDeleteResponse;
+import io.jcmap.protocol.ipc.IpcConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link CmapHandle} of one connection: each operation is one CMAP message through the
+ * {@link Pipeline}; notifications are read from the event channel by {@link #dispatch}.
+ */
+final class ConnectedHandle implements CmapHandle {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectedHandle.class);
+    /** Value bytes reserved by a typed numeric getter: every numeric type fits (libcmap reserves 16). */
+    private static final int NUMERIC_RESERVE = Long.BYTES;
+    /** Value bytes reserved by a first GET of unknown size; larger values take a second look. */
+    private static final int FIRST_GET_RESERVE = 256;
+    private static final int GET_ATTEMPTS = 4;
+    private static final long EVENT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
+    private static final int OK = CsError.OK.code();
+
+    private final CmapMap map;
+    private final Pipeline pipeline;
+    private final IpcConnection connection;
+    private final TrackRegistry tracks = new TrackRegistry();
+    private final ReentrantLock dispatchLock = new ReentrantLock();
+    // flyweights used only by the thread holding the pipeline's receive lock, or the dispatch lock
+    private final GetResponse getResponse = new GetResponse();
+    private final IterNextResponse iterNextResponse = new IterNextResponse();
+    private final IterInitResponse iterInitResponse = new IterInitResponse();
+    private final TrackAddResponse trackAddResponse = new TrackAddResponse();
+    private final TrackDeleteResponse trackDeleteResponse = new TrackDeleteResponse();
+    private final NotifyCallback notifyCallback = new NotifyCallback();
+    private volatile boolean closed;
+    private volatile Object context;
+
+    ConnectedHandle(CmapMap map, IpcConnection connection, long requestTimeoutNanos) {
+        this.map = map;
+        this.connection = connection;
+        this.pipeline = new Pipeline(connection, requestTimeoutNanos);
+    }
+
+    @Override
+    public CmapMap map() {
+        return map;
+    }
+
+    // ---- status-only requests ------------------------------------------------------------
+
+    private void checkOpen(String operation, String key) {
+        if (closed) {
+            throw new CmapException(CsError.BAD_HANDLE, key == null ? operation : operation + "(" + key + ")"
+                    + ": handle closed");
+        }
+    }
+
+    private static Void status(MemorySegment response, int length, int responseId) {
+        int error = StatusResponse.decode(response, length, responseId);
+        if (error != OK) {
+            throw CmapException.ofCode(error, "");
+        }
+        return null;
+    }
+
+    /** Selects the map (cmap_initialize_map). */
+    void selectMap() {
+        checkOpen("initialize_map", null);
+        pipeline.call("initialize_map", null, CmapResponseId.SET_CURRENT_MAP, SetCurrentMapRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.setCurrentMap(buffer, map.code()),
+                (response, length) -> status(response, length, CmapResponseId.SET_CURRENT_MAP));
+    }
+
+    @Override
+    public void set(String key, CmapValue value) {
+        checkOpen("set", key);
+        pipeline.call("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
+                (response, length) -> status(response, length, CmapResponseId.SET));
+    }
+
+    @Override
+    public CompletableFuture<Void> setAsync(String key, CmapValue value) {
+        checkOpen("set", key);
+        return pipeline.callAsync("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
+                (response, length) -> status(response, length, CmapResponseId.SET));
+    }
+
+    private int setSize(String key, CmapValue value) {
+        if (value == null) {
+            throw new CmapException(CsError.INVALID_PARAM, "set(" + key + "): null value");
+        }
+        long size = (long) SetRequestDescriptor.LENGTH + value.encodedLength();
+        if (size > connection.maxMessageSize()) {
+            throw new CmapException(CsError.TOO_BIG, "set(" + key + "): a request of " + size
+                    + " bytes exceeds the connection's limit of " + connection.maxMessageSize());
+        }
+        return (int) size;
+    }
+
+    private static Pipeline.Encoder setEncoder(String key, CmapValue value) {
+        return buffer -> {
+            // the value is laid out in place; the encoder's copy of it onto itself is a no-op
+            MemorySegment valueArea = buffer.asSlice(SetRequestDescriptor.VALUE_OFFSET, value.encodedLength());
+            value.writeTo(valueArea, 0);
+            return CmapRequests.set(buffer, key, value.type().code(), valueArea);
+        };
+    }
+
+    @Override
+    public void delete(String key) {
+        checkOpen("delete", key);
+        pipeline.call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.delete(buffer, key),
+                (response, length) -> status(response, length, CmapResponseId.DELETE));
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteAsync(String key) {
+        checkOpen("delete", key);
+        return pipeline.callAsync("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.delete(buffer, key),
+                (response, length) -> status(response, length, CmapResponseId.DELETE));
+    }
+
+    @Override
+    public void inc(String key) {
+        adjust("inc", key, 1);
+    }
+
+    @Override
+    public void dec(String key) {
+        adjust("dec", key, -1);
+    }
+
+    private void adjust(String operation, String key, int step) {
+        checkOpen(operation, key);
+        pipeline.call(operation, key, CmapResponseId.ADJUST_INT, io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.adjustInt(buffer, key, step),
+                (response, length) -> status(response, length, CmapResponseId.ADJUST_INT));
+    }
+
+    @Override
+    public CompletableFuture<Void> incAsync(String key) {
+        return adjustAsync("inc", key, 1);
+    }
+
+    @Override
+    public CompletableFuture<Void> decAsync(String key) {
+        return adjustAsync("dec", key, -1);
+    }
+
+    private CompletableFuture<Void> adjustAsync(String operation, String key, int step) {
+        checkOpen(operation, key);
+        return pipeline.callAsync(operation, key, CmapResponseId.ADJUST_INT,
+                io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.adjustInt(buffer, key, step),
+                (response, length) -> status(response, length, CmapResponseId.ADJUST_INT));
+    }
+
+    // ---- get -----------------------------------------------------------------------------------
+
+    /** What one GET found: the value, or that it needs a larger reservation. */
+    private record Lookup(CmapValue value, long needed) {
+    }
+
+    private Lookup decodeGet(MemorySegment response, int length, long reserved) {
+        GetResponse get = getResponse.wrap(response, length);
+        int error = get.error();
+        if (error == CsError.INVALID_PARAM.code() && reserved > 0) {
+            return new Lookup(null, 0); // the default map says "does not fit": ask for the length
+        }
+        if (error != OK) {
+            throw CmapException.ofCode(error, "");
+        }
+        if (!get.valueIncluded()) {
+            return new Lookup(null, get.valueLength());
+        }
+        return new Lookup(CmapValue.decode(get.type(), get.value(), 0, get.valueLength()), 0);
+    }
+
+    private Lookup getOnce(String key, long reserve) {
+        return pipeline.call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.get(buffer, key, reserve),
+                (response, length) -> decodeGet(response, length, reserve));
+    }
+
+    @Override
+    public CmapValue get(String key) {
+        checkOpen("get", key);
+        long reserve = FIRST_GET_RESERVE;
+        for (int attempt = 0; attempt < GET_ATTEMPTS; attempt++) {
+            checkReserve(key, reserve);
+            Lookup lookup = getOnce(key, reserve);
+            if (lookup.value() != null) {
+                return lookup.value();
+            }
+            // 0 means: ask for the length first (a length query reserves nothing)
+            reserve = lookup.needed() > 0 ? lookup.needed() : lengthOf(key);
+        }
+        throw new CmapException(CsError.TRY_AGAIN, "get(" + key + "): the value kept changing size");
+    }
+
+    private long lengthOf(String key) {
+        Lookup lookup = getOnce(key, 0);
+        return lookup.value() != null ? lookup.value().encodedLength() : Math.max(1, lookup.needed());
+    }
+
+    private void checkReserve(String key, long reserve) {
+        if (GetResponseDescriptor.LENGTH + reserve > connection.maxMessageSize()) {
+            throw new CmapException(CsError.TOO_BIG, "get(" + key + "): a value of " + reserve
+                    + " bytes does not fit the connection's limit of " + connection.maxMessageSize());
+        }
+    }
+
+    @Override
+    public CompletableFuture<CmapValue> getAsync(String key) {
+        checkOpen("get", key);
+        return pipeline.callAsync("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
+                        buffer -> CmapRequests.get(buffer, key, FIRST_GET_RESERVE),
+                        (response, length) -> decodeGet(response, length, FIRST_GET_RESERVE))
+                .thenCompose(lookup -> lookup.value() != null ? CompletableFuture.completedFuture(lookup.value())
+                        : CompletableFuture.supplyAsync(() -> get(key)));
+    }
+
+    private CmapValue getTyped(String key, CmapType expected) {
+        checkOpen("get", key);
+        CmapValue value;
+        if (expected.isFixedSize()) {
+            Lookup lookup = getOnce(key, NUMERIC_RESERVE);
+            if (lookup.value() == null) {
+                // a longer value cannot be of a numeric type: libcmap's answer is the same
+                throw new CmapException(CsError.INVALID_PARAM, "get(" + key + "): not a " + expected);
+            }
+            value = lookup.value();
+        } else {
+            value = get(key);
+        }
+        if (value.type() != expected) {
+            throw new CmapException(CsError.INVALID_PARAM, "get(" + key + "): holds " + value.type() + ", not "
+                    + expected);
+        }
+        return value;
+    }
+
+    @Override
+    public byte getInt8(String key) {
+        return ((CmapValue.Int8) getTyped(key, CmapType.INT8)).value();
+    }
+
+    @Override
+    public int getUint8(String key) {
+        return ((CmapValue.UInt8) getTyped(key, CmapType.UINT8)).value();
+    }
+
+    @Override
+    public short getInt16(String key) {
+        return ((CmapValue.Int16) getTyped(key, CmapType.INT16)).value();
+    }
+
+    @Override
+    public int getUint16(String key) {
+        return ((CmapValue.UInt16) getTyped(key, CmapType.UINT16)).value();
+    }
+
+    @Override
+    public int getInt32(String key) {
+        return ((CmapValue.Int32) getTyped(key, CmapType.INT32)).value();
+    }
+
+    @Override
+    public long getUint32(String key) {
+        return ((CmapValue.UInt32) getTyped(key, CmapType.UINT32)).value();
+    }
+
+    @Override
+    public long getInt64(String key) {
+        return ((CmapValue.Int64) getTyped(key, CmapType.INT64)).value();
+    }
+
+    @Override
+    public long getUint64(String key) {
+        return ((CmapValue.UInt64) getTyped(key, CmapType.UINT64)).bits();
+    }
+
+    @Override
+    public float getFloat(String key) {
+        return ((CmapValue.Float32) getTyped(key, CmapType.FLOAT)).value();
+    }
+
+    @Override
+    public double getDouble(String key) {
+        return ((CmapValue.Float64) getTyped(key, CmapType.DOUBLE)).value();
+    }
+
+    @Override
+    public String getString(String key) {
+        return ((CmapValue.Str) getTyped(key, CmapType.STRING)).value();
+    }
+
+    @Override
+    public byte[] getBinary(String key) {
+        return ((CmapValue.Binary) getTyped(key, CmapType.BINARY)).bytes();
+    }
+
+    // ---- iteration -------------------------------------------------------------------------------
+
+    @Override
+    public CmapIterator iterate(String prefix) {
+        String effective = prefix == null ? "" : prefix;
+        checkOpen("iter_init", effective);
+        long iterHandle = pipeline.call("iter_init", effective, CmapResponseId.ITER_INIT,
+                IterInitRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.iterInit(buffer, effective),
+                (response, length) -> {
+                    IterInitResponse init = iterInitResponse.wrap(response, length);
+                    if (init.error() != OK) {
+                        throw CmapException.ofCode(init.error(), "");
+                    }
+                    return init.iterHandle();
+                });
+        return new KeyIterator(this, iterHandle);
+    }
+
+    /** The next key, or null at the end. */
+    CmapKeyInfo iterNext(long iterHandle) {
+        checkOpen("iter_next", null);
+        return pipeline.call("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.iterNext(buffer, iterHandle),
+                (response, length) -> {
+                    IterNextResponse next = iterNextResponse.wrap(response, length);
+                    if (next.error() == NO_SECTIONS) {
+                        return null;
+                    }
+                    if (next.error() != OK) {
+                        throw CmapException.ofCode(next.error(), "");
+                    }
+                    return new CmapKeyInfo(next.keyName(), CmapType.of(next.type()), next.valueLength());
+                });
+    }
+
+    void iterFinalize(long iterHandle) {
+        if (closed) {
+            return; // the server dropped its iterators with the connection
+        }
+        pipeline.call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.iterFinalize(buffer, iterHandle),
+                (response, length) -> status(response, length, CmapResponseId.ITER_FINALIZE));
+    }
+
+    // ---- tracking --------------------------------------------------------------------------------
+
+    @Override
+    public long trackAdd(String key, Set<TrackEvent> events, CmapListener listener) {
+        String effective = key == null ? "" : key;
+        checkOpen("track_add", effective);
+        if (listener == null || events == null) {
+            throw new CmapException(CsError.INVALID_PARAM, "track_add(" + effective + "): null events or listener");
+        }
+        int flags = TrackEvent.toFlags(events);
+        TrackRegistry.Registration registration = tracks.reserve(listener);
+        try {
+            long trackHandle = pipeline.call("track_add", effective, CmapResponseId.TRACK_ADD,
+                    TrackAddRequestDescriptor.LENGTH,
+                    buffer -> CmapRequests.trackAdd(buffer, effective, flags, registration.instance),
+                    (response, length) -> {
+                        TrackAddResponse added = trackAddResponse.wrap(response, length);
+                        if (added.error() != OK) {
+                            throw CmapException.ofCode(added.error(), "");
+                        }
+                        return added.trackHandle();
+                    });
+            tracks.confirm(registration, trackHandle);
+            return trackHandle;
+        } catch (RuntimeException e) {
+            tracks.cancel(registration);
+            throw e;
+        }
+    }
+
+    @Override
+    public void trackDelete(long trackHandle) {
+        checkOpen("track_delete", null);
+        pipeline.call("track_delete", Long.toUnsignedString(trackHandle), CmapResponseId.TRACK_DELETE,
+                TrackDeleteRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.trackDelete(buffer, trackHandle),
+                (response, length) -> {
+                    TrackDeleteResponse deleted = trackDeleteResponse.wrap(response, length);
+                    if (deleted.error() != OK) {
+                        throw CmapException.ofCode(deleted.error(), "");
+                    }
+                    return null;
+                });
+        tracks.remove(trackHandle);
+    }
+
+    // ---- dispatch --------------------------------------------------------------------------------
+
+    @Override
+    public int dispatch(DispatchType type) {
+        if (type == null) {
+            throw new CmapException(CsError.INVALID_PARAM, "dispatch: null type");
+        }
+        checkOpen("dispatch", null);
+        dispatchLock.lock();
+        try {
+            return dispatchLocked(type);
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
+    private int dispatchLocked(DispatchType type) {
+        boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
+        int ran = 0;
+        while (!closed) {
+            int length = nextEvent(waits ? EVENT_WAIT_NANOS : 0);
+            if (length < 0) {
+                if (closed || type == DispatchType.ALL) {
+                    return ran;
+                }
+                if (type == DispatchType.ONE_NONBLOCKING) {
+                    throw new CmapException(CsError.TRY_AGAIN, "dispatch: no notification waiting");
+                }
+                continue;
+            }
+            if (deliver(length)) {
+                ran++;
+                if (type == DispatchType.ONE || type == DispatchType.ONE_NONBLOCKING) {
+                    return ran;
+                }
+            }
+        }
+        return ran;
+    }
+
+    /** The next event's length, -1 when none came in time or the handle was closed meanwhile. */
+    private int nextEvent(long waitNanos) {
+        try {
+            return connection.receiveEvent(waitNanos);
+        } catch (ErrnoException e) {
+            if (closed) {
+                return -1;
+            }
+            CmapException lost = CmapException.ofErrno(e.errno(), "dispatch: " + e.getMessage(), e);
+            pipeline.breakDown(lost);
+            throw lost;
+        }
+    }
+
+    /** Decodes one notification and calls its listener; false when its tracking is gone. */
+    private boolean deliver(int length) {
+        CmapNotification notification;
+        TrackRegistry.Registration registration;
+        try {
+            NotifyCallback event = notifyCallback.wrap(connection.event(), length);
+            registration = tracks.byInstance(event.trackInstHandle());
+            if (registration == null) {
+                return false; // deleted meanwhile, as libcmap ignores it
+            }
+            notification = new CmapNotification(registration.trackHandle, TrackEvent.ofEvent(event.event()),
+                    event.keyName(),
+                    CmapValue.decodeNullable(event.newValueType(), event.newValue(), 0, event.newValueLength()),
+                    CmapValue.decodeNullable(event.oldValueType(), event.oldValue(), 0, event.oldValueLength()));
+        } catch (CodecException e) {
+            throw CmapException.ofCode(e.csError(), "dispatch: " + e.getMessage());
+        }
+        registration.listener.onNotification(this, notification);
+        return true;
+    }
+
+    @Override
+    public int fd() {
+        checkOpen("fd_get", null);
+        return connection.eventFd();
+    }
+
+    @Override
+    public Object context() {
+        checkOpen("context_get", null);
+        return context;
+    }
+
+    @Override
+    public void setContext(Object context) {
+        checkOpen("context_set", null);
+        this.context = context;
+    }
+
+    // ---- life cycle -------------------------------------------------------------------------------
+
+    @Override
+    public boolean isOpen() {
+        return !closed && pipeline.brokenReason() == null && connection.isConnected();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pipeline.breakDown(new CmapException(CsError.BAD_HANDLE, "handle closed"));
+        tracks.clear();
+        LOG.debug("closed {}", connection);
+    }
+
+    @Override
+    public String toString() {
+        return "CmapHandle[" + map + ", " + connection + (closed ? ", closed]" : "]");
+    }
+}

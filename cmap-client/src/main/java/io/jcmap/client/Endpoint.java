@@ -1,0 +1,92 @@
+package io.jcmap.client;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Where the CMAP server listens for new connections: libqb's setup socket.
+ *
+ * <p>corosync on Linux listens on the abstract Unix socket named after the service,
+ * {@code "cmap"}; libqb builds configured for filesystem sockets listen on a path instead.
+ */
+public sealed interface Endpoint {
+    /**
+     * The longest abstract name: {@code sun_path} holds 108 bytes, one is the leading NUL that
+     * marks the abstract namespace, and libqb's {@code snprintf} keeps one for its terminator.
+     */
+    int MAX_ABSTRACT_NAME_BYTES = 106;
+    /** The longest filesystem path: 108 bytes of {@code sun_path} less the terminating NUL. */
+    int MAX_PATH_BYTES = 107;
+
+    /** {@return corosync's CMAP endpoint: the abstract name {@code "cmap"}} */
+    static Endpoint defaultEndpoint() {
+        return abstractName("cmap");
+    }
+
+    /**
+     * An abstract socket name, such as libqb's {@code "cmap"}.
+     *
+     * @param name the name without the leading NUL; 1 to 106 UTF-8 bytes, no NUL
+     * @return the endpoint
+     * @throws CmapException {@link CsError#INVALID_PARAM} for null, empty or NUL-containing
+     *                       names, {@link CsError#NAME_TOO_LONG} for names over 106 bytes
+     */
+    static Endpoint abstractName(String name) {
+        return new AbstractName(name);
+    }
+
+    /**
+     * A filesystem socket path.
+     *
+     * @param path the socket file; at most 107 UTF-8 bytes, no NUL
+     * @return the endpoint
+     * @throws CmapException {@link CsError#INVALID_PARAM} for null or empty paths,
+     *                       {@link CsError#NAME_TOO_LONG} for paths over 107 bytes
+     */
+    static Endpoint path(Path path) {
+        return new SocketPath(path);
+    }
+
+    /**
+     * An abstract-namespace socket.
+     *
+     * @param name the name without the leading NUL
+     */
+    record AbstractName(String name) implements Endpoint {
+        /**
+         * Checks the name.
+         *
+         * @throws CmapException see {@link Endpoint#abstractName(String)}
+         */
+        public AbstractName {
+            checkName("abstract socket name", name, MAX_ABSTRACT_NAME_BYTES);
+        }
+    }
+
+    /**
+     * A filesystem socket.
+     *
+     * @param path the socket file
+     */
+    record SocketPath(Path path) implements Endpoint {
+        /**
+         * Checks the path.
+         *
+         * @throws CmapException see {@link Endpoint#path(Path)}
+         */
+        public SocketPath {
+            checkName("socket path", path == null ? null : path.toString(), MAX_PATH_BYTES);
+        }
+    }
+
+    private static void checkName(String what, String name, int maxBytes) {
+        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
+            throw new CmapException(CsError.INVALID_PARAM, what + " must be non-empty without NUL: " + name);
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxBytes) {
+            throw new CmapException(CsError.NAME_TOO_LONG,
+                    what + " of " + bytes + " bytes exceeds " + maxBytes + ": " + name);
+        }
+    }
+}

@@ -1,0 +1,453 @@
+package io.jcmap.client;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.cmap.CodecException;
+import io.jcmap.protocol.cmap.ResponseHeader;
+import io.jcmap.protocol.ipc.IpcConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The request/response machinery of one connection, shared by the sync and async faces.
+ *
+ * <p>Requests are written in order under a send lock and queued; the server answers in the
+ * same order, so each response completes the head of the queue. Whoever holds the receive
+ * lock reads responses for everybody: a synchronous caller reads on its own thread (no
+ * thread hand-off on the fast path) and wakes up the owners of responses it read for others;
+ * while asynchronous requests are in flight, a drainer thread reads for them.
+ *
+ * <p>A caller that times out leaves its request in the queue, marked done: its late response
+ * is read and dropped, so later responses still meet their own requests.
+ */
+final class Pipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final long READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long INITIAL_SEND_BUFFER = 4096;
+    private static final AtomicInteger DRAINERS = new AtomicInteger();
+    /** corosync answers requests it refuses before any service handles them with id 0. */
+    private static final int GLUE_REFUSAL_ID = 0;
+    private static final int CS_OK = CsError.OK.code();
+
+    /** Writes one request into {@code target}, returning its length. */
+    @FunctionalInterface
+    interface Encoder {
+        int encode(MemorySegment target);
+    }
+
+    /** Turns one response into a result, or throws {@link CmapException} for an error code. */
+    @FunctionalInterface
+    interface Decoder<T> {
+        T decode(MemorySegment response, int length);
+    }
+
+    private final IpcConnection connection;
+    private final long timeoutNanos;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final ReentrantLock receiveLock = new ReentrantLock();
+    private final ArrayDeque<Pending<?>> inFlight = new ArrayDeque<>();
+    private final AtomicInteger asyncInFlight = new AtomicInteger();
+    private final ResponseHeader header = new ResponseHeader();
+    private MemorySegment sendBuffer = Arena.ofAuto().allocate(INITIAL_SEND_BUFFER, 8);
+    private volatile CmapException broken;
+    private volatile Thread drainer;
+
+    /**
+     * @param timeoutNanos how long a request may wait for its response; 0 waits as long as
+     *     the server lives
+     */
+    Pipeline(IpcConnection connection, long timeoutNanos) {
+        this.connection = connection;
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    IpcConnection connection() {
+        return connection;
+    }
+
+    /** Sends a request and waits for its decoded response on this thread. */
+    <T> T call(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder) {
+        Pending<T> pending = new Pending<>(operation, key, responseId, decoder, Thread.currentThread(), null,
+                deadline());
+        submit(pending, size, encoder);
+        return await(pending);
+    }
+
+    /** Sends a request; the future completes when its response arrives. */
+    <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size, Encoder encoder,
+                                       Decoder<T> decoder) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Pending<T> pending = new Pending<>(operation, key, responseId, decoder, null, future, deadline());
+        asyncInFlight.incrementAndGet();
+        try {
+            submit(pending, size, encoder);
+        } catch (CmapException e) {
+            asyncInFlight.decrementAndGet();
+            future.completeExceptionally(e);
+            return future;
+        }
+        wakeDrainer();
+        return future;
+    }
+
+    private long deadline() {
+        return timeoutNanos == 0 ? 0 : System.nanoTime() + timeoutNanos;
+    }
+
+    private void submit(Pending<?> pending, int size, Encoder encoder) {
+        sendLock.lock();
+        try {
+            checkUsable(pending);
+            MemorySegment buffer = sendBuffer(size);
+            int length = encode(encoder, buffer, pending);
+            // queue first: the response may be read by another thread before send() returns
+            synchronized (inFlight) {
+                inFlight.addLast(pending);
+            }
+            boolean sent;
+            try {
+                sent = connection.send(buffer, length);
+            } catch (ErrnoException e) {
+                unqueue(pending);
+                throw failure(e, pending.context());
+            }
+            if (!sent) {
+                unqueue(pending);
+                throw new CmapException(CsError.TRY_AGAIN, pending.context() + ": the server asks to try again");
+            }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private MemorySegment sendBuffer(int size) {
+        if (sendBuffer.byteSize() < size) {
+            sendBuffer = Arena.ofAuto().allocate(Math.max(size, sendBuffer.byteSize() * 2), 8);
+        }
+        return sendBuffer;
+    }
+
+    private static int encode(Encoder encoder, MemorySegment buffer, Pending<?> pending) {
+        try {
+            return encoder.encode(buffer);
+        } catch (CodecException e) {
+            throw CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage());
+        }
+    }
+
+    private void unqueue(Pending<?> pending) {
+        synchronized (inFlight) {
+            inFlight.removeLastOccurrence(pending);
+        }
+    }
+
+    private CmapException failure(ErrnoException e, String context) {
+        CmapException failure = CmapException.ofErrno(e.errno(), context + ": " + e.getMessage(), e);
+        if (!connection.isConnected()) {
+            breakDown(failure);
+        }
+        return failure;
+    }
+
+    private void checkUsable(Pending<?> pending) {
+        CmapException reason = broken;
+        if (reason != null) {
+            throw new CmapException(reason.error(), reason.errno(), pending.context() + ": " + reason.context(), reason);
+        }
+    }
+
+    // ---- waiting and reading -------------------------------------------------------------
+
+    private <T> T await(Pending<T> pending) {
+        while (!pending.done) {
+            if (receiveLock.tryLock()) {
+                try {
+                    readUntilDone(pending);
+                } finally {
+                    receiveLock.unlock();
+                }
+                handOff();
+            } else {
+                LockSupport.parkNanos(this, pending.parkNanos());
+            }
+            pending.expireIfDue();
+        }
+        return pending.result();
+    }
+
+    private void readUntilDone(Pending<?> pending) {
+        while (!pending.done) {
+            if (!readOne(pending.parkNanos() == PARK_SLICE_NANOS ? READ_SLICE_NANOS : pending.parkNanos())) {
+                pending.expireIfDue();
+            }
+        }
+    }
+
+    /**
+     * Reads one response, if one comes within {@code waitNanos}, and completes its request.
+     * Breaks the pipeline when the connection fails.
+     */
+    private boolean readOne(long waitNanos) {
+        int length;
+        try {
+            length = connection.receiveResponse(waitNanos);
+        } catch (ErrnoException e) {
+            breakDown(CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
+            return false;
+        }
+        if (length < 0) {
+            return false;
+        }
+        Pending<?> head;
+        synchronized (inFlight) {
+            head = inFlight.pollFirst();
+        }
+        MemorySegment response = connection.response();
+        if (head == null) {
+            breakDown(new CmapException(CsError.MESSAGE_ERROR, "server sent a response nobody asked for"));
+            return true;
+        }
+        int id;
+        int error;
+        try {
+            header.wrap(response, length);
+            id = header.id();
+            error = header.error();
+        } catch (CodecException e) {
+            breakDown(CmapException.ofCode(e.csError(), head.context() + ": " + e.getMessage()));
+            return true;
+        }
+        if (id == GLUE_REFUSAL_ID && id != head.responseId && error != CS_OK) {
+            // corosync's IPC glue refused the request (overload, invalid size) before the service saw it
+            complete(head, null, CmapException.ofCode(error, head.context()));
+            return true;
+        }
+        if (id != head.responseId) {
+            breakDown(new CmapException(CsError.MESSAGE_ERROR, head.context() + ": server answered with message id "
+                    + id + " where " + head.responseId + " was due"));
+            return true;
+        }
+        deliver(head, response, length);
+        return true;
+    }
+
+    private <T> void deliver(Pending<T> pending, MemorySegment response, int length) {
+        if (pending.done) {
+            return; // its caller timed out; the late answer is dropped
+        }
+        T value;
+        try {
+            value = pending.decoder.decode(response, length);
+        } catch (CmapException e) {
+            String detail = e.context() == null || e.context().isEmpty() ? "" : ": " + e.context();
+            complete(pending, null, new CmapException(e.error(), e.errno(), pending.context() + detail, e.getCause()));
+            return;
+        } catch (CodecException e) {
+            complete(pending, null, CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage()));
+            return;
+        }
+        complete(pending, value, null);
+    }
+
+    private <T> void complete(Pending<T> pending, T value, CmapException failure) {
+        if (!pending.finish(value, failure)) {
+            return;
+        }
+        if (pending.future != null) {
+            asyncInFlight.decrementAndGet();
+            if (failure == null) {
+                pending.future.complete(value);
+            } else {
+                pending.future.completeExceptionally(failure);
+            }
+        } else if (pending.waiter != Thread.currentThread()) {
+            LockSupport.unpark(pending.waiter);
+        }
+    }
+
+    /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
+    private void handOff() {
+        Pending<?> head;
+        synchronized (inFlight) {
+            head = inFlight.peekFirst();
+        }
+        if (head != null && head.waiter != null && !head.done) {
+            LockSupport.unpark(head.waiter);
+        }
+        if (asyncInFlight.get() > 0) {
+            wakeDrainer();
+        }
+    }
+
+    // ---- the drainer for asynchronous requests ----------------------------------------------
+
+    private void wakeDrainer() {
+        Thread thread = drainer;
+        if (thread == null) {
+            synchronized (this) {
+                thread = drainer;
+                if (thread == null) {
+                    thread = Thread.ofPlatform().daemon().name("jcmap-responses-" + DRAINERS.incrementAndGet())
+                            .unstarted(this::drain);
+                    drainer = thread;
+                    thread.start();
+                }
+            }
+        }
+        LockSupport.unpark(thread);
+    }
+
+    private void drain() {
+        while (broken == null) {
+            if (asyncInFlight.get() == 0) {
+                LockSupport.parkNanos(this, READ_SLICE_NANOS);
+                continue;
+            }
+            receiveLock.lock();
+            try {
+                while (asyncInFlight.get() > 0 && broken == null) {
+                    readOne(READ_SLICE_NANOS);
+                    expireAsync();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("response drainer stopped by an unexpected failure", e);
+                breakDown(new CmapException(CsError.LIBRARY, "response reader failed: " + e, e));
+            } finally {
+                receiveLock.unlock();
+            }
+            handOff();
+        }
+    }
+
+    private void expireAsync() {
+        if (timeoutNanos == 0) {
+            return;
+        }
+        Pending<?>[] snapshot;
+        synchronized (inFlight) {
+            snapshot = inFlight.toArray(new Pending<?>[0]);
+        }
+        long now = System.nanoTime();
+        for (Pending<?> pending : snapshot) {
+            if (pending.future != null && !pending.done && now - pending.deadline > 0) {
+                complete(pending, null, pending.timeoutFailure());
+            }
+        }
+    }
+
+    // ---- failure and closing ------------------------------------------------------------
+
+    /**
+     * Fails every request in flight and every later one with {@code reason}, and closes the
+     * connection so that any thread still waiting in it wakes up.
+     */
+    void breakDown(CmapException reason) {
+        synchronized (this) {
+            if (broken != null) {
+                return;
+            }
+            broken = reason;
+        }
+        connection.close();
+        Pending<?>[] failed;
+        synchronized (inFlight) {
+            failed = inFlight.toArray(new Pending<?>[0]);
+            inFlight.clear();
+        }
+        for (Pending<?> pending : failed) {
+            complete(pending, null, new CmapException(reason.error(), reason.errno(),
+                    pending.context() + ": " + reason.context(), reason));
+        }
+        Thread thread = drainer;
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Why the pipeline no longer works, or null while it does. */
+    CmapException brokenReason() {
+        return broken;
+    }
+
+    int inFlightCount() {
+        synchronized (inFlight) {
+            return inFlight.size();
+        }
+    }
+
+    /** One request waiting for its response. */
+    private final class Pending<T> {
+        final String operation;
+        final String key;
+        final int responseId;
+        final Decoder<T> decoder;
+        final Thread waiter;
+        final CompletableFuture<T> future;
+        final long deadline;
+        volatile boolean done;
+        private T value;
+        private CmapException failure;
+
+        Pending(String operation, String key, int responseId, Decoder<T> decoder, Thread waiter,
+                CompletableFuture<T> future, long deadline) {
+            this.operation = operation;
+            this.key = key;
+            this.responseId = responseId;
+            this.decoder = decoder;
+            this.waiter = waiter;
+            this.future = future;
+            this.deadline = deadline;
+        }
+
+        /** "get(totem.cluster_name)": built only when an error needs it. */
+        String context() {
+            return key == null ? operation : operation + "(" + key + ")";
+        }
+
+        /** Records the outcome once; false if it already had one. */
+        synchronized boolean finish(T result, CmapException error) {
+            if (done) {
+                return false;
+            }
+            value = result;
+            failure = error;
+            done = true;
+            return true;
+        }
+
+        long parkNanos() {
+            if (deadline == 0) {
+                return PARK_SLICE_NANOS;
+            }
+            return Math.max(1, Math.min(PARK_SLICE_NANOS, deadline - System.nanoTime()));
+        }
+
+        void expireIfDue() {
+            if (!done && deadline != 0 && System.nanoTime() - deadline >= 0) {
+                complete(this, null, timeoutFailure());
+            }
+        }
+
+        CmapException timeoutFailure() {
+            return new CmapException(CsError.TIMEOUT, context() + ": no response within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        }
+
+        synchronized T result() {
+            if (failure != null) {
+                // a fresh exception carries the caller's stack, the original the reader's
+                throw new CmapException(failure.error(), failure.errno(), failure.context(), failure);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.jcmap.client;
+
+import java.time.Duration;
+
+/**
+ * Observes a handle's automatic reconnection ({@link ReconnectPolicy}). Every method has an
+ * empty default, so an implementation overrides only what it needs. Methods run on the thread
+ * that notices the change and must not block.
+ */
+public interface ReconnectListener {
+    /** A listener that ignores every event. */
+    ReconnectListener NONE = new ReconnectListener() {
+    };
+
+    /**
+     * The connection to the server was lost; reconnection starts.
+     *
+     * @param cause why the connection was considered lost
+     */
+    default void onDisconnected(CmapException cause) {
+    }
+
+    /**
+     * A reconnection attempt failed; the next one follows after {@code nextDelay}.
+     *
+     * @param attempt   the number of the failed attempt, starting at 1
+     * @param cause     why it failed
+     * @param nextDelay the wait before the next attempt
+     */
+    default void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
+    }
+
+    /**
+     * The handle is connected again.
+     *
+     * @param attempts how many attempts it took, at least 1
+     */
+    default void onReconnected(int attempts) {
+    }
+}

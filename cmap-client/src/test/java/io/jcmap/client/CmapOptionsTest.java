@@ -1,0 +1,140 @@
+package io.jcmap.client;
+
+import static io.jcmap.client.CmapAssertions.assertCmapError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CmapOptionsTest {
+    @Test
+    void defaultsBehaveLikeLibcmap() {
+        CmapOptions options = CmapOptions.defaults();
+        assertEquals(new Endpoint.AbstractName("cmap"), options.endpoint());
+        assertEquals(Optional.empty(), options.requestTimeout());
+        assertEquals(Duration.ofSeconds(5), options.connectTimeout());
+        assertEquals(ServerUidPolicy.rootOrSelf(), options.serverUidPolicy());
+        assertEquals(1_048_576, options.maxMessageSize());
+        assertEquals(Optional.empty(), options.reconnect());
+        assertEquals(options, CmapOptions.builder().build());
+    }
+
+    @Test
+    void builderSetsEverySetting() {
+        ReconnectPolicy policy = ReconnectPolicy.of(Duration.ofMillis(10), Duration.ofSeconds(1));
+        CmapOptions options = CmapOptions.builder()
+                .endpoint(Endpoint.path(Path.of("/run/cmap.sock")))
+                .requestTimeout(Duration.ofSeconds(2))
+                .connectTimeout(Duration.ofMillis(250))
+                .serverUidPolicy(ServerUidPolicy.any())
+                .maxMessageSize(65536)
+                .reconnect(policy)
+                .build();
+        assertEquals(new Endpoint.SocketPath(Path.of("/run/cmap.sock")), options.endpoint());
+        assertEquals(Optional.of(Duration.ofSeconds(2)), options.requestTimeout());
+        assertEquals(Duration.ofMillis(250), options.connectTimeout());
+        assertEquals(ServerUidPolicy.any(), options.serverUidPolicy());
+        assertEquals(65536, options.maxMessageSize());
+        assertEquals(Optional.of(policy), options.reconnect());
+    }
+
+    @Test
+    void toBuilderCopiesAndTheOriginalStaysUnchanged() {
+        CmapOptions first = CmapOptions.builder().requestTimeout(Duration.ofSeconds(1)).build();
+        CmapOptions second = first.toBuilder().noRequestTimeout().reconnect(ReconnectPolicy.defaults()).build();
+        assertEquals(Optional.of(Duration.ofSeconds(1)), first.requestTimeout());
+        assertEquals(Optional.empty(), first.reconnect());
+        assertEquals(Optional.empty(), second.requestTimeout());
+        assertEquals(Optional.of(ReconnectPolicy.defaults()), second.reconnect());
+        assertEquals(first, first.toBuilder().build());
+        assertEquals(first.hashCode(), first.toBuilder().build().hashCode());
+        assertNotEquals(first, second);
+        assertEquals(CmapOptions.defaults(), second.toBuilder().requestTimeout(Duration.ofSeconds(1)).noReconnect()
+                .build().toBuilder().noRequestTimeout().build());
+    }
+
+    @Test
+    void builderRejectsBadValuesAtOnce() {
+        CmapOptions.Builder builder = CmapOptions.builder();
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.endpoint(null));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.requestTimeout(null));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.requestTimeout(Duration.ZERO));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.requestTimeout(Duration.ofMillis(-1)));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.connectTimeout(null));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.connectTimeout(Duration.ZERO));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.connectTimeout(Duration.ofSeconds(-5)));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.serverUidPolicy(null));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(0));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(-1));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.reconnect(null));
+        assertEquals(CmapOptions.defaults(), builder.build(), "rejected values leave the builder unchanged");
+    }
+
+    @Test
+    void toStringNamesTheSettings() {
+        String text = CmapOptions.defaults().toString();
+        assertTrue(text.contains("requestTimeout=none"), text);
+        assertTrue(text.contains("reconnect=off"), text);
+        assertTrue(text.contains("maxMessageSize=1048576"), text);
+    }
+
+    @Test
+    void endpointsValidateNames() {
+        assertEquals("cmap", ((Endpoint.AbstractName) Endpoint.defaultEndpoint()).name());
+        assertEquals(Endpoint.abstractName("x".repeat(106)), Endpoint.abstractName("x".repeat(106)));
+        assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.abstractName("x".repeat(107)));
+        assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.abstractName("\u00e9".repeat(54)));
+        assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName(""));
+        assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName(null));
+        assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName("cm\0ap"));
+        assertEquals(Path.of("/" + "p".repeat(106)), ((Endpoint.SocketPath) Endpoint.path(Path.of("/" + "p".repeat(106)))).path());
+        assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.path(Path.of("/" + "p".repeat(107))));
+        assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.path(null));
+        assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.path(Path.of("")));
+    }
+
+    @Test
+    void serverUidPolicies() {
+        ServerUidPolicy rootOrSelf = ServerUidPolicy.rootOrSelf();
+        assertTrue(rootOrSelf.permits(0, 1000));
+        assertTrue(rootOrSelf.permits(1000, 1000));
+        assertFalse(rootOrSelf.permits(1001, 1000));
+        assertTrue(ServerUidPolicy.any().permits(4242, 1000));
+        ServerUidPolicy only = ServerUidPolicy.only(189, 0);
+        assertTrue(only.permits(189, 1000));
+        assertTrue(only.permits(0, 1000));
+        assertFalse(only.permits(1000, 1000));
+        assertEquals(Set.of(0, 189), ((ServerUidPolicy.Listed) only).uids());
+        assertEquals(ServerUidPolicy.only(1), ServerUidPolicy.only(1, 1));
+        assertCmapError(CsError.INVALID_PARAM, ServerUidPolicy::only);
+        assertCmapError(CsError.INVALID_PARAM, () -> ServerUidPolicy.only((int[]) null));
+        assertCmapError(CsError.INVALID_PARAM, () -> ServerUidPolicy.only(-1));
+        assertCmapError(CsError.INVALID_PARAM, () -> new ServerUidPolicy.Listed(Set.of()));
+        assertCmapError(CsError.INVALID_PARAM, () -> new ServerUidPolicy.Listed(null));
+    }
+
+    @Test
+    void reconnectPolicies() {
+        ReconnectPolicy defaults = ReconnectPolicy.defaults();
+        assertEquals(Duration.ofMillis(100), defaults.initialBackoff());
+        assertEquals(Duration.ofSeconds(5), defaults.maxBackoff());
+        assertSame(ReconnectListener.NONE, defaults.listener());
+        ReconnectListener listener = new ReconnectListener() {
+        };
+        assertSame(listener, defaults.withListener(listener).listener());
+        assertEquals(ReconnectPolicy.of(Duration.ofSeconds(1), Duration.ofSeconds(1)).maxBackoff(), Duration.ofSeconds(1));
+        assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(Duration.ZERO, Duration.ofSeconds(1)));
+        assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(Duration.ofSeconds(-1), Duration.ofSeconds(1)));
+        assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(null, Duration.ofSeconds(1)));
+        assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(Duration.ofSeconds(1), null));
+        assertCmapError(CsError.INVALID_PARAM, () -> defaults.withListener(null));
+    }
+}

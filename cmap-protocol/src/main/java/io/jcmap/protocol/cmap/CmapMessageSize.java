@@ -1,0 +1,68 @@
+package io.jcmap.protocol.cmap;
+
+/**
+ * Size rules for the two variable-length exchanges, checked against the transport's maximum
+ * message size (libqb's negotiated buffer size) before anything is sent: a SET request grows
+ * with its value, and a GET response grows with the value length the client requests, not
+ * with the stored value's length.
+ */
+public final class CmapMessageSize {
+    /** Largest requested GET value length whose response size still fits an int32. */
+    public static final long MAX_GET_VALUE_LENGTH = Integer.MAX_VALUE - GetResponseDescriptor.LENGTH;
+
+    private CmapMessageSize() {
+    }
+
+    /** Length of a SET request carrying {@code valueLength} value bytes. */
+    public static long setRequestLength(long valueLength) {
+        return SetRequestDescriptor.LENGTH + valueLength;
+    }
+
+    /** Length of a successful GET response when {@code requestedValueLength} was requested. */
+    public static long getResponseLength(long requestedValueLength) {
+        return GetResponseDescriptor.LENGTH + requestedValueLength;
+    }
+
+    /** The largest SET value that fits {@code maxRequestSize}, or -1 if not even the fixed part fits. */
+    public static long maxSetValueLength(long maxRequestSize) {
+        return maxRequestSize < SetRequestDescriptor.LENGTH ? -1 : maxRequestSize - SetRequestDescriptor.LENGTH;
+    }
+
+    /** The largest GET value length whose response fits {@code maxResponseSize}, or -1. */
+    public static long maxGetValueLength(long maxResponseSize) {
+        return maxResponseSize < GetResponseDescriptor.LENGTH
+                ? -1 : Math.min(MAX_GET_VALUE_LENGTH, maxResponseSize - GetResponseDescriptor.LENGTH);
+    }
+
+    /**
+     * @throws CodecException TOO_BIG if a SET request with {@code valueLength} value bytes would
+     *                        exceed {@code maxRequestSize}; INVALID_PARAM for a negative length
+     */
+    public static void checkSetFits(long valueLength, long maxRequestSize) {
+        requireNotNegative(valueLength);
+        if (valueLength > maxSetValueLength(maxRequestSize)) {
+            throw CodecException.tooBig("a " + valueLength + "-byte value plus the " + SetRequestDescriptor.LENGTH
+                    + "-byte SET fixed part exceeds the maximum message size of " + maxRequestSize);
+        }
+    }
+
+    /**
+     * @throws CodecException TOO_BIG if the response to a GET requesting
+     *                        {@code requestedValueLength} bytes would exceed
+     *                        {@code maxResponseSize}; INVALID_PARAM for a negative length
+     */
+    public static void checkGetFits(long requestedValueLength, long maxResponseSize) {
+        requireNotNegative(requestedValueLength);
+        if (requestedValueLength > maxGetValueLength(maxResponseSize)) {
+            throw CodecException.tooBig("requesting " + requestedValueLength + " value bytes plus the "
+                    + GetResponseDescriptor.LENGTH + "-byte GET response fixed part exceeds the maximum message size of "
+                    + maxResponseSize);
+        }
+    }
+
+    private static void requireNotNegative(long length) {
+        if (length < 0) {
+            throw CodecException.invalidParam("value length " + length + " is negative");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.jcmap.protocol.cmap;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+
+/** Reusable, allocation-free reader of the TRACK_ADD response ({@link TrackAddResponseDescriptor}). */
+public final class TrackAddResponse {
+    private MemorySegment msg;
+    private int error;
+
+    /**
+     * @param msg    buffer holding the message at offset 0
+     * @param length number of bytes received
+     * @throws CodecException MESSAGE_ERROR for a malformed message or a wrong id
+     */
+    public TrackAddResponse wrap(MemorySegment msg, long length) {
+        this.msg = null;
+        this.error = ResponseFrame.check(msg, length, CmapResponseId.TRACK_ADD, TrackAddResponseDescriptor.LENGTH, false);
+        this.msg = msg;
+        return this;
+    }
+
+    /** The cs_error_t number. */
+    public int error() {
+        ResponseFrame.requireWrapped(msg);
+        return error;
+    }
+
+    /**
+     * The server's track handle (unsigned 64-bit), for track_delete.
+     *
+     * @throws CodecException with the response's error number if it is not OK
+     */
+    public long trackHandle() {
+        MemorySegment m = ResponseFrame.requireWrapped(msg);
+        ResponseFrame.requireOk(error);
+        return m.get(JAVA_LONG_UNALIGNED, TrackAddResponseDescriptor.TRACK_HANDLE_OFFSET);
+    }
+}

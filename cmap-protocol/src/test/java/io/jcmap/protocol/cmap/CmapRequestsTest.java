@@ -1,0 +1,272 @@
+package io.jcmap.protocol.cmap;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.ToIntFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Request encoders against byte vectors derived from the C structs (ipc_cmap.h). */
+class CmapRequestsTest {
+    private static final int BUFFER = 4096;
+    private static final byte DIRT = (byte) 0xA5;
+
+    /** Encodes into dirty heap and native buffers; checks both agree and nothing past the end is touched. */
+    private static byte[] encode(ToIntFunction<MemorySegment> encoder) {
+        byte[] heapArray = new byte[BUFFER];
+        Arrays.fill(heapArray, DIRT);
+        int length = encoder.applyAsInt(MemorySegment.ofArray(heapArray));
+        for (int i = length; i < BUFFER; i++) {
+            assertEquals(DIRT, heapArray[i], "byte " + i + " past the request was written");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment nativeDst = arena.allocate(BUFFER);
+            nativeDst.fill(DIRT);
+            assertEquals(length, encoder.applyAsInt(nativeDst));
+            assertArrayEquals(Arrays.copyOf(heapArray, length), nativeDst.asSlice(0, length).toArray(JAVA_BYTE));
+        }
+        return Arrays.copyOf(heapArray, length);
+    }
+
+    private static MemorySegment bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return MemorySegment.ofArray(b);
+    }
+
+    private static void assertCode(int expected, Runnable encoding) {
+        CodecException e = assertThrows(CodecException.class, encoding::run);
+        assertEquals(expected, e.csError(), e.getMessage());
+    }
+
+    private static MemorySegment dst() {
+        return MemorySegment.ofArray(new byte[BUFFER]);
+    }
+
+    @Test
+    void setInt32() {
+        byte[] actual = encode(d -> CmapRequests.set(d, "totem.x", CmapValueType.INT32, bytes(42, 0, 0, 0)));
+        byte[] expected = Wire.request(300, 0)       // id SET=0 @0, size 296+4 @8
+                .name(16, "totem.x")                 // key_name.length @16, value @24
+                .i64(280, 4)                         // value_len @280
+                .u8(288, 5)                          // type INT32 @288
+                .i32(296, 42)                        // value @296
+                .array();
+        assertArrayEquals(expected, actual);
+    }
+
+    @Test
+    void setStringAndBinaryValues() {
+        byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
+        byte[] str = encode(d -> CmapRequests.set(d, "a.b", CmapValueType.STRING, MemorySegment.ofArray(abc)));
+        assertArrayEquals(Wire.request(299, 0).name(16, "a.b").i64(280, 3).u8(288, 11).bytes(296, abc).array(), str);
+
+        byte[] withNul = encode(d -> CmapRequests.set(d, "a.b", CmapValueType.STRING, bytes('a', 0)));
+        assertArrayEquals(Wire.request(298, 0).name(16, "a.b").i64(280, 2).u8(288, 11).u8(296, 'a').array(), withNul);
+
+        byte[] empty = encode(d -> CmapRequests.set(d, "a.b", CmapValueType.BINARY, MemorySegment.ofArray(new byte[0])));
+        assertArrayEquals(Wire.request(296, 0).name(16, "a.b").i64(280, 0).u8(288, 12).array(), empty);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,1", "2,1", "3,2", "4,2", "5,4", "6,4", "7,8", "8,8", "9,4", "10,8", "11,5", "12,7"})
+    void setEveryValueType(int type, int length) {
+        byte[] value = new byte[length];
+        Arrays.fill(value, (byte) 'v');
+        byte[] actual = encode(d -> CmapRequests.set(d, "k.k", type, MemorySegment.ofArray(value)));
+        assertArrayEquals(Wire.request(296 + length, 0).name(16, "k.k").i64(280, length).u8(288, type)
+                .bytes(296, value).array(), actual);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {-1, 0, 13, 256})
+    void setRefusesUnknownType(int type) {
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.set(dst(), "a.b", type, bytes(1)));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1,2", "3,1", "5,8", "7,4", "9,8", "10,4", "6,0"})
+    void setRefusesValueLengthNotMatchingType(int type, int length) {
+        assertCode(CsCode.INVALID_PARAM,
+                () -> CmapRequests.set(dst(), "a.b", type, MemorySegment.ofArray(new byte[length])));
+    }
+
+    @Test
+    void setRefusesStringWithInnerNul() {
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.set(dst(), "a.b", CmapValueType.STRING, bytes('a', 0, 'b')));
+    }
+
+    @Test
+    void setRefusesNulls() {
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.set(dst(), null, CmapValueType.INT8, bytes(1)));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.set(dst(), "a.b", CmapValueType.INT8, null));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.set(null, "a.b", CmapValueType.INT8, bytes(1)));
+    }
+
+    @Test
+    void setNameOf255BytesKeepsTheTerminatingNul() {
+        String key = Wire.repeat('k', 255);
+        byte[] actual = encode(d -> CmapRequests.set(d, key, CmapValueType.UINT8, bytes(7)));
+        assertEquals(297, actual.length);
+        assertArrayEquals(Wire.request(297, 0).name(16, key).i64(280, 1).u8(288, 2).u8(296, 7).array(), actual);
+        assertEquals(0, actual[24 + 255], "byte 256 of the name field (offset 279) must stay NUL");
+    }
+
+    @Test
+    void setNameLimits() {
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.set(dst(), Wire.repeat('k', 256), 2, bytes(1)));
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.set(dst(), Wire.repeat('k', 100_000), 2, bytes(1)));
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.set(dst(), "ab", 2, bytes(1)));
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.set(dst(), "", 2, bytes(1)));
+        assertEquals(297, CmapRequests.set(dst(), "abc", 2, bytes(1)));
+    }
+
+    @Test
+    void nonAsciiNamesAreUtf8() {
+        String key = "ключ.é.😀";
+        byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+        byte[] actual = encode(d -> CmapRequests.delete(d, key));
+        assertArrayEquals(Wire.request(280, 1).u16(16, utf8.length).bytes(24, utf8).array(), actual);
+    }
+
+    @Test
+    void nameLimitCountsUtf8Bytes() {
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.delete(dst(), Wire.repeat('é', 128)));  // 256 bytes
+        assertEquals(280, CmapRequests.delete(dst(), Wire.repeat('é', 127) + "x"));               // 255 bytes
+    }
+
+    @Test
+    void namesWithNulOrBrokenSurrogatesAreRefused() {
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), "a.b\0c"));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), "a.b\uD83D"));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), "a\uDE00.b"));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.iterInit(dst(), "\0"));
+    }
+
+    @Test
+    void delete() {
+        assertArrayEquals(Wire.request(280, 1).name(16, "nodelist.x").array(),   // id DELETE=1, size 280
+                encode(d -> CmapRequests.delete(d, "nodelist.x")));
+        assertArrayEquals(Wire.request(280, 1).name(16, "a").array(),            // no minimum length
+                encode(d -> CmapRequests.delete(d, "a")));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), null));
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.delete(dst(), Wire.repeat('k', 256)));
+    }
+
+    @Test
+    void get() {
+        assertArrayEquals(Wire.request(288, 2).name(16, "totem.cluster_name").i64(280, 16).array(),
+                encode(d -> CmapRequests.get(d, "totem.cluster_name", 16)));   // value_len @280
+        assertArrayEquals(Wire.request(288, 2).name(16, "a.b").array(),
+                encode(d -> CmapRequests.get(d, "a.b", 0)));                   // length query
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.get(dst(), "a.b", -1));
+        assertCode(CsCode.TOO_BIG, () -> CmapRequests.get(dst(), "a.b", Integer.MAX_VALUE - 39L));
+        assertEquals(288, CmapRequests.get(dst(), "a.b", Integer.MAX_VALUE - 40L));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.get(dst(), null, 0));
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.get(dst(), Wire.repeat('k', 256), 0));
+    }
+
+    @Test
+    void adjustInt() {
+        assertArrayEquals(Wire.request(288, 3).name(16, "a.counter").i32(280, -5).array(),  // step @280
+                encode(d -> CmapRequests.adjustInt(d, "a.counter", -5)));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.adjustInt(dst(), null, 1));
+    }
+
+    @Test
+    void iterInit() {
+        assertArrayEquals(Wire.request(280, 4).name(16, "totem.").array(),     // prefix @16
+                encode(d -> CmapRequests.iterInit(d, "totem.")));
+        byte[] all = Wire.request(280, 4).array();                            // prefix length 0, all NUL
+        assertArrayEquals(all, encode(d -> CmapRequests.iterInit(d, "")));
+        assertArrayEquals(all, encode(d -> CmapRequests.iterInit(d, null)));
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.iterInit(dst(), Wire.repeat('p', 256)));
+    }
+
+    @Test
+    void handleRequests() {
+        long handle = 0x8000_0000_0000_0001L;                                  // unsigned, high bit set
+        assertArrayEquals(Wire.request(24, 5).i64(16, handle).array(), encode(d -> CmapRequests.iterNext(d, handle)));
+        assertArrayEquals(Wire.request(24, 6).i64(16, handle).array(), encode(d -> CmapRequests.iterFinalize(d, handle)));
+        assertArrayEquals(Wire.request(24, 8).i64(16, handle).array(), encode(d -> CmapRequests.trackDelete(d, handle)));
+    }
+
+    @Test
+    void trackAdd() {
+        long inst = 0xFEDC_BA98_7654_3210L;
+        int flags = CmapTrackType.ADD | CmapTrackType.PREFIX;                  // 4 | 8
+        assertArrayEquals(Wire.request(296, 7).name(16, "totem.").i32(280, 12).i64(288, inst).array(),
+                encode(d -> CmapRequests.trackAdd(d, "totem.", flags, inst)));
+        assertArrayEquals(Wire.request(296, 7).i32(280, 7).i64(288, 1).array(),   // every key
+                encode(d -> CmapRequests.trackAdd(d, null, 7, 1)));
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.trackAdd(dst(), Wire.repeat('k', 256), 1, 1));
+    }
+
+    @Test
+    void setCurrentMap() {
+        assertArrayEquals(Wire.request(24, 9).i32(16, 1).array(),             // map @16
+                encode(d -> CmapRequests.setCurrentMap(d, CmapMap.STATS)));
+        assertArrayEquals(Wire.request(24, 9).array(), encode(d -> CmapRequests.setCurrentMap(d, CmapMap.DEFAULT)));
+    }
+
+    @Test
+    void destinationTooSmallIsTooBigAndLeavesItUntouched() {
+        byte[] small = new byte[295];
+        Arrays.fill(small, DIRT);
+        MemorySegment dst = MemorySegment.ofArray(small);
+        assertCode(CsCode.TOO_BIG, () -> CmapRequests.set(dst, "a.b", CmapValueType.INT8, bytes(1)));   // needs 297
+        assertCode(CsCode.TOO_BIG, () -> CmapRequests.trackAdd(dst, "a.b", 1, 1));                     // needs 296
+        for (byte b : small) {
+            assertEquals(DIRT, b);
+        }
+        MemorySegment tiny = MemorySegment.ofArray(new byte[23]);
+        assertCode(CsCode.TOO_BIG, () -> CmapRequests.iterNext(tiny, 1));
+        assertCode(CsCode.TOO_BIG, () -> CmapRequests.setCurrentMap(tiny, 0));
+        assertCode(CsCode.TOO_BIG, () -> CmapRequests.delete(MemorySegment.ofArray(new byte[279]), "a.b"));
+        assertCode(CsCode.TOO_BIG, () -> CmapRequests.get(MemorySegment.ofArray(new byte[287]), "a.b", 1));
+        assertEquals(297, CmapRequests.set(MemorySegment.ofArray(new byte[297]), "a.b", CmapValueType.INT8, bytes(1)));
+    }
+
+    @Test
+    void readOnlyOrNullDestinationIsInvalidParam() {
+        MemorySegment readOnly = dst().asReadOnly();
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.iterNext(readOnly, 1));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(null, "a.b"));
+    }
+
+    @Test
+    void messageSizeRules() {
+        assertEquals(296 + 10, CmapMessageSize.setRequestLength(10));
+        assertEquals(40 + 10, CmapMessageSize.getResponseLength(10));
+        assertEquals(65536 - 296, CmapMessageSize.maxSetValueLength(65536));
+        assertEquals(65536 - 40, CmapMessageSize.maxGetValueLength(65536));
+        assertEquals(-1, CmapMessageSize.maxSetValueLength(295));
+        assertEquals(-1, CmapMessageSize.maxGetValueLength(Long.MIN_VALUE));
+        assertEquals(Integer.MAX_VALUE - 40L, CmapMessageSize.maxGetValueLength(Long.MAX_VALUE));
+        CmapMessageSize.checkSetFits(65536 - 296, 65536);
+        assertCode(CsCode.TOO_BIG, () -> CmapMessageSize.checkSetFits(65536 - 295, 65536));
+        CmapMessageSize.checkGetFits(65536 - 40, 65536);
+        assertCode(CsCode.TOO_BIG, () -> CmapMessageSize.checkGetFits(65536 - 39, 65536));
+        assertCode(CsCode.TOO_BIG, () -> CmapMessageSize.checkSetFits(0, 100));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapMessageSize.checkGetFits(-1, 65536));
+    }
+
+    @Test
+    void valueTypeLengths() {
+        assertEquals(1, CmapValueType.fixedLength(CmapValueType.UINT8));
+        assertEquals(8, CmapValueType.fixedLength(CmapValueType.DOUBLE));
+        assertEquals(CmapValueType.VARIABLE_LENGTH, CmapValueType.fixedLength(CmapValueType.STRING));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapValueType.fixedLength(0));
+    }
+}
