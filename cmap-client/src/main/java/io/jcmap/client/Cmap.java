@@ -54,18 +54,7 @@ public final class Cmap {
     }
 
     private static CmapHandle open(CmapMap map, CmapOptions options, boolean selectMap) {
-        IpcConnection connection = connect(options);
-        long timeout = options.requestTimeout().map(Duration::toNanos).orElse(0L);
-        ConnectedHandle handle = new ConnectedHandle(map, connection, timeout);
-        if (selectMap) {
-            try {
-                handle.selectMap();
-            } catch (CmapException e) {
-                handle.close();
-                throw e;
-            }
-        }
-        return handle;
+        return new ConnectedHandle(map, options, selectMap);
     }
 
     static IpcConnection connect(CmapOptions options) {

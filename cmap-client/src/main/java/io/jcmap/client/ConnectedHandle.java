@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +48,13 @@ final class ConnectedHandle implements CmapHandle {
     private static final int OK = CsError.OK.code();
 
     private final CmapMap map;
-    private final Pipeline pipeline;
-    private final IpcConnection connection;
+    private final CmapOptions options;
+    private final boolean selectsMap;
+    private final long requestTimeoutNanos;
+    private final Reconnector reconnector;
     private final TrackRegistry tracks = new TrackRegistry();
+    private final Object sessionChange = new Object();
+    private volatile Session session;
     private final ReentrantLock dispatchLock = new ReentrantLock();
     // flyweights used only by the thread holding the pipeline's receive lock, or the dispatch lock
     private final GetResponse getResponse = new GetResponse();
@@ -61,10 +66,78 @@ final class ConnectedHandle implements CmapHandle {
     private volatile boolean closed;
     private volatile Object context;
 
-    ConnectedHandle(CmapMap map, IpcConnection connection, long requestTimeoutNanos) {
+    /** One connection and its pipeline; a reconnect replaces both. */
+    record Session(IpcConnection connection, Pipeline pipeline) {
+    }
+
+    /**
+     * Connects; with {@code selectsMap} also selects the map (cmap_initialize_map).
+     *
+     * @throws CmapException as {@link Cmap#initialize}
+     */
+    ConnectedHandle(CmapMap map, CmapOptions options, boolean selectsMap) {
         this.map = map;
-        this.connection = connection;
-        this.pipeline = new Pipeline(connection, requestTimeoutNanos);
+        this.options = options;
+        this.selectsMap = selectsMap;
+        this.requestTimeoutNanos = options.requestTimeout().map(Duration::toNanos).orElse(0L);
+        this.reconnector = options.reconnect().map(policy -> new Reconnector(this, policy)).orElse(null);
+        this.session = openSession();
+    }
+
+    /** A new connection, its map selected; used at start and by each reconnect attempt. */
+    Session openSession() {
+        IpcConnection connection = Cmap.connect(options);
+        Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos, this::lost));
+        if (selectsMap) {
+            try {
+                fresh.pipeline().call("initialize_map", null, CmapResponseId.SET_CURRENT_MAP,
+                        SetCurrentMapRequestDescriptor.LENGTH,
+                        buffer -> CmapRequests.setCurrentMap(buffer, map.code()),
+                        (response, length) -> status(response, length, CmapResponseId.SET_CURRENT_MAP));
+            } catch (CmapException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        return fresh;
+    }
+
+    /** Registers the trackings again on a fresh session, keeping the application's handles. */
+    void restoreTracks(Session fresh) {
+        for (TrackRegistry.Registration registration : tracks.confirmed()) {
+            registration.serverHandle = trackAddOn(fresh.pipeline(), registration);
+        }
+    }
+
+    /** Makes {@code fresh} the handle's session and wakes dispatchers waiting for it. */
+    void install(Session fresh) {
+        synchronized (sessionChange) {
+            if (closed) {
+                fresh.connection().close();
+                return;
+            }
+            session = fresh;
+            sessionChange.notifyAll();
+        }
+    }
+
+    /** A pipeline broke down: the handle is closing, or the connection was lost. */
+    private void lost(CmapException reason) {
+        if (!closed && reconnector != null) {
+            reconnector.connectionLost(reason);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private Pipeline pipeline() {
+        return session.pipeline();
+    }
+
+    private IpcConnection connection() {
+        return session.connection();
     }
 
     @Override
@@ -89,25 +162,17 @@ final class ConnectedHandle implements CmapHandle {
         return null;
     }
 
-    /** Selects the map (cmap_initialize_map). */
-    void selectMap() {
-        checkOpen("initialize_map", null);
-        pipeline.call("initialize_map", null, CmapResponseId.SET_CURRENT_MAP, SetCurrentMapRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.setCurrentMap(buffer, map.code()),
-                (response, length) -> status(response, length, CmapResponseId.SET_CURRENT_MAP));
-    }
-
     @Override
     public void set(String key, CmapValue value) {
         checkOpen("set", key);
-        pipeline.call("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
+        pipeline().call("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
                 (response, length) -> status(response, length, CmapResponseId.SET));
     }
 
     @Override
     public CompletableFuture<Void> setAsync(String key, CmapValue value) {
         checkOpen("set", key);
-        return pipeline.callAsync("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
+        return pipeline().callAsync("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
                 (response, length) -> status(response, length, CmapResponseId.SET));
     }
 
@@ -116,9 +181,9 @@ final class ConnectedHandle implements CmapHandle {
             throw new CmapException(CsError.INVALID_PARAM, "set(" + key + "): null value");
         }
         long size = (long) SetRequestDescriptor.LENGTH + value.encodedLength();
-        if (size > connection.maxMessageSize()) {
+        if (size > connection().maxMessageSize()) {
             throw new CmapException(CsError.TOO_BIG, "set(" + key + "): a request of " + size
-                    + " bytes exceeds the connection's limit of " + connection.maxMessageSize());
+                    + " bytes exceeds the connection's limit of " + connection().maxMessageSize());
         }
         return (int) size;
     }
@@ -135,7 +200,7 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public void delete(String key) {
         checkOpen("delete", key);
-        pipeline.call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
+        pipeline().call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.delete(buffer, key),
                 (response, length) -> status(response, length, CmapResponseId.DELETE));
     }
@@ -143,7 +208,7 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public CompletableFuture<Void> deleteAsync(String key) {
         checkOpen("delete", key);
-        return pipeline.callAsync("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
+        return pipeline().callAsync("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.delete(buffer, key),
                 (response, length) -> status(response, length, CmapResponseId.DELETE));
     }
@@ -160,7 +225,7 @@ final class ConnectedHandle implements CmapHandle {
 
     private void adjust(String operation, String key, int step) {
         checkOpen(operation, key);
-        pipeline.call(operation, key, CmapResponseId.ADJUST_INT, io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
+        pipeline().call(operation, key, CmapResponseId.ADJUST_INT, io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.adjustInt(buffer, key, step),
                 (response, length) -> status(response, length, CmapResponseId.ADJUST_INT));
     }
@@ -177,7 +242,7 @@ final class ConnectedHandle implements CmapHandle {
 
     private CompletableFuture<Void> adjustAsync(String operation, String key, int step) {
         checkOpen(operation, key);
-        return pipeline.callAsync(operation, key, CmapResponseId.ADJUST_INT,
+        return pipeline().callAsync(operation, key, CmapResponseId.ADJUST_INT,
                 io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.adjustInt(buffer, key, step),
                 (response, length) -> status(response, length, CmapResponseId.ADJUST_INT));
@@ -205,7 +270,7 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     private Lookup getOnce(String key, long reserve) {
-        return pipeline.call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
+        return pipeline().call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.get(buffer, key, reserve),
                 (response, length) -> decodeGet(response, length, reserve));
     }
@@ -232,16 +297,16 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     private void checkReserve(String key, long reserve) {
-        if (GetResponseDescriptor.LENGTH + reserve > connection.maxMessageSize()) {
+        if (GetResponseDescriptor.LENGTH + reserve > connection().maxMessageSize()) {
             throw new CmapException(CsError.TOO_BIG, "get(" + key + "): a value of " + reserve
-                    + " bytes does not fit the connection's limit of " + connection.maxMessageSize());
+                    + " bytes does not fit the connection's limit of " + connection().maxMessageSize());
         }
     }
 
     @Override
     public CompletableFuture<CmapValue> getAsync(String key) {
         checkOpen("get", key);
-        return pipeline.callAsync("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
+        return pipeline().callAsync("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
                         buffer -> CmapRequests.get(buffer, key, FIRST_GET_RESERVE),
                         (response, length) -> decodeGet(response, length, FIRST_GET_RESERVE))
                 .thenCompose(lookup -> lookup.value() != null ? CompletableFuture.completedFuture(lookup.value())
@@ -334,7 +399,7 @@ final class ConnectedHandle implements CmapHandle {
     public CmapIterator iterate(String prefix) {
         String effective = prefix == null ? "" : prefix;
         checkOpen("iter_init", effective);
-        long iterHandle = pipeline.call("iter_init", effective, CmapResponseId.ITER_INIT,
+        long iterHandle = pipeline().call("iter_init", effective, CmapResponseId.ITER_INIT,
                 IterInitRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.iterInit(buffer, effective),
                 (response, length) -> {
@@ -350,7 +415,7 @@ final class ConnectedHandle implements CmapHandle {
     /** The next key, or null at the end. */
     CmapKeyInfo iterNext(long iterHandle) {
         checkOpen("iter_next", null);
-        return pipeline.call("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
+        return pipeline().call("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.iterNext(buffer, iterHandle),
                 (response, length) -> {
                     IterNextResponse next = iterNextResponse.wrap(response, length);
@@ -368,7 +433,7 @@ final class ConnectedHandle implements CmapHandle {
         if (closed) {
             return; // the server dropped its iterators with the connection
         }
-        pipeline.call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
+        pipeline().call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.iterFinalize(buffer, iterHandle),
                 (response, length) -> status(response, length, CmapResponseId.ITER_FINALIZE));
     }
@@ -382,33 +447,36 @@ final class ConnectedHandle implements CmapHandle {
         if (listener == null || events == null) {
             throw new CmapException(CsError.INVALID_PARAM, "track_add(" + effective + "): null events or listener");
         }
-        int flags = TrackEvent.toFlags(events);
-        TrackRegistry.Registration registration = tracks.reserve(listener);
+        TrackRegistry.Registration registration = tracks.reserve(effective, TrackEvent.toFlags(events), listener);
         try {
-            long trackHandle = pipeline.call("track_add", effective, CmapResponseId.TRACK_ADD,
-                    TrackAddRequestDescriptor.LENGTH,
-                    buffer -> CmapRequests.trackAdd(buffer, effective, flags, registration.instance),
-                    (response, length) -> {
-                        TrackAddResponse added = trackAddResponse.wrap(response, length);
-                        if (added.error() != OK) {
-                            throw CmapException.ofCode(added.error(), "");
-                        }
-                        return added.trackHandle();
-                    });
-            tracks.confirm(registration, trackHandle);
-            return trackHandle;
+            tracks.confirm(registration, trackAddOn(pipeline(), registration));
+            return registration.userHandle;
         } catch (RuntimeException e) {
             tracks.cancel(registration);
             throw e;
         }
     }
 
+    private long trackAddOn(Pipeline pipeline, TrackRegistry.Registration registration) {
+        return pipeline.call("track_add", registration.key, CmapResponseId.TRACK_ADD, TrackAddRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.trackAdd(buffer, registration.key, registration.flags, registration.instance),
+                (response, length) -> {
+                    TrackAddResponse added = trackAddResponse.wrap(response, length);
+                    if (added.error() != OK) {
+                        throw CmapException.ofCode(added.error(), "");
+                    }
+                    return added.trackHandle();
+                });
+    }
+
     @Override
     public void trackDelete(long trackHandle) {
         checkOpen("track_delete", null);
-        pipeline.call("track_delete", Long.toUnsignedString(trackHandle), CmapResponseId.TRACK_DELETE,
+        TrackRegistry.Registration registration = tracks.byUserHandle(trackHandle);
+        long serverHandle = registration == null ? trackHandle : registration.serverHandle;
+        pipeline().call("track_delete", Long.toUnsignedString(trackHandle), CmapResponseId.TRACK_DELETE,
                 TrackDeleteRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.trackDelete(buffer, trackHandle),
+                buffer -> CmapRequests.trackDelete(buffer, serverHandle),
                 (response, length) -> {
                     TrackDeleteResponse deleted = trackDeleteResponse.wrap(response, length);
                     if (deleted.error() != OK) {
@@ -416,7 +484,9 @@ final class ConnectedHandle implements CmapHandle {
                     }
                     return null;
                 });
-        tracks.remove(trackHandle);
+        if (registration != null) {
+            tracks.remove(registration);
+        }
     }
 
     // ---- dispatch --------------------------------------------------------------------------------
@@ -439,7 +509,29 @@ final class ConnectedHandle implements CmapHandle {
         boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
         int ran = 0;
         while (!closed) {
-            int length = nextEvent(waits ? EVENT_WAIT_NANOS : 0);
+            Session current = session;
+            int length;
+            try {
+                length = current.connection().receiveEvent(waits ? EVENT_WAIT_NANOS : 0);
+            } catch (ErrnoException e) {
+                if (closed) {
+                    return ran;
+                }
+                CmapException lost = CmapException.ofErrno(e.errno(), "dispatch: " + e.getMessage(), e);
+                current.pipeline().breakDown(lost);
+                if (reconnector == null) {
+                    throw lost;
+                }
+                if (!waits) {
+                    // while reconnecting nothing can be waiting
+                    if (type == DispatchType.ALL) {
+                        return ran;
+                    }
+                    throw new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting", lost);
+                }
+                awaitSessionAfter(current);
+                continue;
+            }
             if (length < 0) {
                 if (closed || type == DispatchType.ALL) {
                     return ran;
@@ -449,7 +541,7 @@ final class ConnectedHandle implements CmapHandle {
                 }
                 continue;
             }
-            if (deliver(length)) {
+            if (deliver(current.connection(), length)) {
                 ran++;
                 if (type == DispatchType.ONE || type == DispatchType.ONE_NONBLOCKING) {
                     return ran;
@@ -459,22 +551,22 @@ final class ConnectedHandle implements CmapHandle {
         return ran;
     }
 
-    /** The next event's length, -1 when none came in time or the handle was closed meanwhile. */
-    private int nextEvent(long waitNanos) {
-        try {
-            return connection.receiveEvent(waitNanos);
-        } catch (ErrnoException e) {
-            if (closed) {
-                return -1;
+    /** Waits, while reconnecting, until a session other than {@code old} is installed or we close. */
+    private void awaitSessionAfter(Session old) {
+        synchronized (sessionChange) {
+            while (session == old && !closed) {
+                try {
+                    sessionChange.wait(TimeUnit.NANOSECONDS.toMillis(EVENT_WAIT_NANOS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CmapException(CsError.INTERRUPT, "dispatch: interrupted while reconnecting");
+                }
             }
-            CmapException lost = CmapException.ofErrno(e.errno(), "dispatch: " + e.getMessage(), e);
-            pipeline.breakDown(lost);
-            throw lost;
         }
     }
 
     /** Decodes one notification and calls its listener; false when its tracking is gone. */
-    private boolean deliver(int length) {
+    private boolean deliver(IpcConnection connection, int length) {
         CmapNotification notification;
         TrackRegistry.Registration registration;
         try {
@@ -483,7 +575,7 @@ final class ConnectedHandle implements CmapHandle {
             if (registration == null) {
                 return false; // deleted meanwhile, as libcmap ignores it
             }
-            notification = new CmapNotification(registration.trackHandle, TrackEvent.ofEvent(event.event()),
+            notification = new CmapNotification(registration.userHandle, TrackEvent.ofEvent(event.event()),
                     event.keyName(),
                     CmapValue.decodeNullable(event.newValueType(), event.newValue(), 0, event.newValueLength()),
                     CmapValue.decodeNullable(event.oldValueType(), event.oldValue(), 0, event.oldValueLength()));
@@ -497,7 +589,7 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public int fd() {
         checkOpen("fd_get", null);
-        return connection.eventFd();
+        return connection().eventFd();
     }
 
     @Override
@@ -516,7 +608,8 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public boolean isOpen() {
-        return !closed && pipeline.brokenReason() == null && connection.isConnected();
+        Session current = session;
+        return !closed && current.pipeline().brokenReason() == null && current.connection().isConnected();
     }
 
     @Override
@@ -524,14 +617,20 @@ final class ConnectedHandle implements CmapHandle {
         if (closed) {
             return;
         }
-        closed = true;
-        pipeline.breakDown(new CmapException(CsError.BAD_HANDLE, "handle closed"));
+        synchronized (sessionChange) {
+            closed = true;
+            sessionChange.notifyAll();
+        }
+        if (reconnector != null) {
+            reconnector.stop();
+        }
+        session.pipeline().breakDown(new CmapException(CsError.BAD_HANDLE, "handle closed"));
         tracks.clear();
-        LOG.debug("closed {}", connection);
+        LOG.debug("closed {}", session.connection());
     }
 
     @Override
     public String toString() {
-        return "CmapHandle[" + map + ", " + connection + (closed ? ", closed]" : "]");
+        return "CmapHandle[" + map + ", " + session.connection() + (closed ? ", closed]" : "]");
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The request/response machinery of one connection, shared by the sync and async faces.
@@ -52,6 +53,7 @@ final class Pipeline {
 
     private final IpcConnection connection;
     private final long timeoutNanos;
+    private final Consumer<CmapException> onBreakDown;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ArrayDeque<Pending<?>> inFlight = new ArrayDeque<>();
@@ -64,10 +66,12 @@ final class Pipeline {
     /**
      * @param timeoutNanos how long a request may wait for its response; 0 waits as long as
      *     the server lives
+     * @param onBreakDown told once, after the pipeline broke down, why
      */
-    Pipeline(IpcConnection connection, long timeoutNanos) {
+    Pipeline(IpcConnection connection, long timeoutNanos, Consumer<CmapException> onBreakDown) {
         this.connection = connection;
         this.timeoutNanos = timeoutNanos;
+        this.onBreakDown = onBreakDown;
     }
 
     IpcConnection connection() {
@@ -371,6 +375,7 @@ final class Pipeline {
         if (thread != null) {
             LockSupport.unpark(thread);
         }
+        onBreakDown.accept(reason);
     }
 
     /** Why the pipeline no longer works, or null while it does. */

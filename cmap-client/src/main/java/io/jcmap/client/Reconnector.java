@@ -1,0 +1,102 @@
+package io.jcmap.client;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Brings a handle back after its connection was lost (opt-in, {@link ReconnectPolicy}): on a
+ * thread of its own it retries with doubling back-off, selects the map again, registers every
+ * tracking again and installs the new session. Notifications of changes made while no
+ * connection existed are not replayed: corosync keeps no history to replay them from.
+ */
+final class Reconnector {
+    private static final Logger LOG = LoggerFactory.getLogger(Reconnector.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final ConnectedHandle handle;
+    private final ReconnectPolicy policy;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile Thread thread;
+    private volatile boolean stopped;
+
+    Reconnector(ConnectedHandle handle, ReconnectPolicy policy) {
+        this.handle = handle;
+        this.policy = policy;
+    }
+
+    /** Starts reconnecting unless already doing so. */
+    void connectionLost(CmapException cause) {
+        if (stopped || !running.compareAndSet(false, true)) {
+            return;
+        }
+        Thread worker = Thread.ofPlatform().daemon().name("jcmap-reconnect-" + THREADS.incrementAndGet())
+                .unstarted(() -> reconnect(cause));
+        thread = worker;
+        worker.start();
+    }
+
+    private void reconnect(CmapException cause) {
+        notifyListener(() -> policy.listener().onDisconnected(cause));
+        Duration delay = policy.initialBackoff();
+        int attempt = 0;
+        try {
+            while (!stopped && !handle.isClosed()) {
+                LockSupport.parkNanos(this, delay.toNanos());
+                if (stopped || handle.isClosed()) {
+                    return;
+                }
+                attempt++;
+                ConnectedHandle.Session fresh = null;
+                try {
+                    fresh = handle.openSession();
+                    handle.restoreTracks(fresh);
+                } catch (CmapException failure) {
+                    if (fresh != null) {
+                        fresh.connection().close();
+                    }
+                    delay = min(delay.multipliedBy(2), policy.maxBackoff());
+                    int failed = attempt;
+                    Duration next = delay;
+                    LOG.debug("reconnect attempt {} failed: {}", failed, failure.getMessage());
+                    notifyListener(() -> policy.listener().onReconnectFailed(failed, failure, next));
+                    continue;
+                }
+                // a new loss must be able to start another round once this session is in place
+                running.set(false);
+                handle.install(fresh);
+                int attempts = attempt;
+                LOG.info("reconnected to corosync after {} attempt(s)", attempts);
+                notifyListener(() -> policy.listener().onReconnected(attempts));
+                return;
+            }
+        } finally {
+            thread = null;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void notifyListener(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("reconnect listener failed", e);
+        }
+    }
+
+    /** Ends reconnecting for good (the handle closes). */
+    void stop() {
+        stopped = true;
+        Thread worker = thread;
+        if (worker != null) {
+            LockSupport.unpark(worker);
+        }
+    }
+}
