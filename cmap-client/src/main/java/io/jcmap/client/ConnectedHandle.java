@@ -63,6 +63,7 @@ final class ConnectedHandle implements CmapHandle {
     private final TrackAddResponse trackAddResponse = new TrackAddResponse();
     private final TrackDeleteResponse trackDeleteResponse = new TrackDeleteResponse();
     private final NotifyCallback notifyCallback = new NotifyCallback();
+    private final Pipeline.Summarizer numericSummarizer = this::summarizeNumeric;
     private volatile boolean closed;
     private volatile Object context;
 
@@ -334,56 +335,6 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     @Override
-    public byte getInt8(String key) {
-        return ((CmapValue.Int8) getTyped(key, CmapType.INT8)).value();
-    }
-
-    @Override
-    public int getUint8(String key) {
-        return ((CmapValue.UInt8) getTyped(key, CmapType.UINT8)).value();
-    }
-
-    @Override
-    public short getInt16(String key) {
-        return ((CmapValue.Int16) getTyped(key, CmapType.INT16)).value();
-    }
-
-    @Override
-    public int getUint16(String key) {
-        return ((CmapValue.UInt16) getTyped(key, CmapType.UINT16)).value();
-    }
-
-    @Override
-    public int getInt32(String key) {
-        return ((CmapValue.Int32) getTyped(key, CmapType.INT32)).value();
-    }
-
-    @Override
-    public long getUint32(String key) {
-        return ((CmapValue.UInt32) getTyped(key, CmapType.UINT32)).value();
-    }
-
-    @Override
-    public long getInt64(String key) {
-        return ((CmapValue.Int64) getTyped(key, CmapType.INT64)).value();
-    }
-
-    @Override
-    public long getUint64(String key) {
-        return ((CmapValue.UInt64) getTyped(key, CmapType.UINT64)).bits();
-    }
-
-    @Override
-    public float getFloat(String key) {
-        return ((CmapValue.Float32) getTyped(key, CmapType.FLOAT)).value();
-    }
-
-    @Override
-    public double getDouble(String key) {
-        return ((CmapValue.Float64) getTyped(key, CmapType.DOUBLE)).value();
-    }
-
-    @Override
     public String getString(String key) {
         return ((CmapValue.Str) getTyped(key, CmapType.STRING)).value();
     }
@@ -391,6 +342,186 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public byte[] getBinary(String key) {
         return ((CmapValue.Binary) getTyped(key, CmapType.BINARY)).bytes();
+    }
+
+    // ---- allocation-free typed access ---------------------------------------------------------
+
+    private static final Pipeline.Summarizer STATUS = (response, length, target) -> {
+        int error = StatusResponse.decode(response, length, target.responseId);
+        if (error != OK) {
+            throw CmapException.ofCode(error, "");
+        }
+    };
+
+    /** Keeps a numeric GET answer's type and bits in the request record. */
+    private void summarizeNumeric(MemorySegment response, int length, Pipeline.Pending target) {
+        GetResponse get = getResponse.wrap(response, length);
+        int error = get.error();
+        if (error == CsError.INVALID_PARAM.code()) {
+            // too long for the numeric reservation, so not a number: libcmap answers the same
+            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
+        }
+        if (error != OK) {
+            throw CmapException.ofCode(error, "");
+        }
+        long valueLength = get.valueLength();
+        if (!get.valueIncluded() || valueLength > Long.BYTES) {
+            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
+        }
+        target.valueType = get.type();
+        target.valueLength = valueLength;
+        target.valueBits = NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength);
+    }
+
+    private void setNumeric(String key, CmapType type, long bits) {
+        checkOpen("set", key);
+        Pipeline pipeline = pipeline();
+        Pipeline.Pending pending = pipeline.syncPending("set", key, CmapResponseId.SET, STATUS);
+        int size = type.fixedSize();
+        MemorySegment buffer = pipeline.beginSend(pending, SetRequestDescriptor.LENGTH + size);
+        int length;
+        try {
+            NumericBits.write(buffer, SetRequestDescriptor.VALUE_OFFSET, size, bits);
+            length = CmapRequests.set(buffer, key, type.code(),
+                    buffer.asSlice(SetRequestDescriptor.VALUE_OFFSET, size));
+        } catch (CodecException e) {
+            pipeline.abortSend();
+            throw CmapException.ofCode(e.csError(), "set(" + key + "): " + e.getMessage());
+        }
+        pipeline.finishSend(pending, length);
+        pipeline.await(pending);
+    }
+
+    /** The bits of a numeric key of type {@code expected}, zero-extended. */
+    private long getNumeric(String key, CmapType expected) {
+        checkOpen("get", key);
+        Pipeline pipeline = pipeline();
+        Pipeline.Pending pending = pipeline.syncPending("get", key, CmapResponseId.GET, numericSummarizer);
+        MemorySegment buffer = pipeline.beginSend(pending, GetRequestDescriptor.LENGTH);
+        int length;
+        try {
+            length = CmapRequests.get(buffer, key, NUMERIC_RESERVE);
+        } catch (CodecException e) {
+            pipeline.abortSend();
+            throw CmapException.ofCode(e.csError(), "get(" + key + "): " + e.getMessage());
+        }
+        pipeline.finishSend(pending, length);
+        pipeline.await(pending);
+        if (pending.valueType != expected.code() || pending.valueLength != expected.fixedSize()) {
+            throw new CmapException(CsError.INVALID_PARAM, "get(" + key + "): holds "
+                    + typeName(pending.valueType)
+                    + ", not " + expected);
+        }
+        return pending.valueBits;
+    }
+
+    private static String typeName(int code) {
+        for (CmapType type : CmapType.values()) {
+            if (type.code() == code) {
+                return type.name();
+            }
+        }
+        return "type " + code;
+    }
+
+    @Override
+    public void setInt8(String key, byte value) {
+        setNumeric(key, CmapType.INT8, value);
+    }
+
+    @Override
+    public void setUint8(String key, int value) {
+        setNumeric(key, CmapType.UINT8, Range.check("uint8", value, 0, Range.UINT8_MAX));
+    }
+
+    @Override
+    public void setInt16(String key, short value) {
+        setNumeric(key, CmapType.INT16, value);
+    }
+
+    @Override
+    public void setUint16(String key, int value) {
+        setNumeric(key, CmapType.UINT16, Range.check("uint16", value, 0, Range.UINT16_MAX));
+    }
+
+    @Override
+    public void setInt32(String key, int value) {
+        setNumeric(key, CmapType.INT32, value);
+    }
+
+    @Override
+    public void setUint32(String key, long value) {
+        setNumeric(key, CmapType.UINT32, Range.check("uint32", value, 0, Range.UINT32_MAX));
+    }
+
+    @Override
+    public void setInt64(String key, long value) {
+        setNumeric(key, CmapType.INT64, value);
+    }
+
+    @Override
+    public void setUint64(String key, long bits) {
+        setNumeric(key, CmapType.UINT64, bits);
+    }
+
+    @Override
+    public void setFloat(String key, float value) {
+        setNumeric(key, CmapType.FLOAT, Float.floatToRawIntBits(value));
+    }
+
+    @Override
+    public void setDouble(String key, double value) {
+        setNumeric(key, CmapType.DOUBLE, Double.doubleToRawLongBits(value));
+    }
+
+    @Override
+    public byte getInt8(String key) {
+        return (byte) getNumeric(key, CmapType.INT8);
+    }
+
+    @Override
+    public int getUint8(String key) {
+        return (int) getNumeric(key, CmapType.UINT8);
+    }
+
+    @Override
+    public short getInt16(String key) {
+        return (short) getNumeric(key, CmapType.INT16);
+    }
+
+    @Override
+    public int getUint16(String key) {
+        return (int) getNumeric(key, CmapType.UINT16);
+    }
+
+    @Override
+    public int getInt32(String key) {
+        return (int) getNumeric(key, CmapType.INT32);
+    }
+
+    @Override
+    public long getUint32(String key) {
+        return getNumeric(key, CmapType.UINT32);
+    }
+
+    @Override
+    public long getInt64(String key) {
+        return getNumeric(key, CmapType.INT64);
+    }
+
+    @Override
+    public long getUint64(String key) {
+        return getNumeric(key, CmapType.UINT64);
+    }
+
+    @Override
+    public float getFloat(String key) {
+        return Float.intBitsToFloat((int) getNumeric(key, CmapType.FLOAT));
+    }
+
+    @Override
+    public double getDouble(String key) {
+        return Double.longBitsToDouble(getNumeric(key, CmapType.DOUBLE));
     }
 
     // ---- iteration -------------------------------------------------------------------------------

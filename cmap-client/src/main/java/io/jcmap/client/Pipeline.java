@@ -28,6 +28,11 @@ import java.util.function.Consumer;
  *
  * <p>A caller that times out leaves its request in the queue, marked done: its late response
  * is read and dropped, so later responses still meet their own requests.
+ *
+ * <p>The fast path of synchronous calls allocates nothing: each thread reuses one
+ * {@link Pending}, the caller encodes straight into the send buffer
+ * ({@link #beginSend}/{@link #finishSend}), and a {@link Summarizer} keeps what the caller needs
+ * of the response in primitive fields.
  */
 final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -51,14 +56,24 @@ final class Pipeline {
         T decode(MemorySegment response, int length);
     }
 
+    /**
+     * Keeps what a caller needs of a response in the primitive fields of its {@link Pending};
+     * throws {@link CmapException} for an error code.
+     */
+    @FunctionalInterface
+    interface Summarizer {
+        void summarize(MemorySegment response, int length, Pending target);
+    }
+
     private final IpcConnection connection;
     private final long timeoutNanos;
     private final Consumer<CmapException> onBreakDown;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
-    private final ArrayDeque<Pending<?>> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final AtomicInteger asyncInFlight = new AtomicInteger();
     private final ResponseHeader header = new ResponseHeader();
+    private final ThreadLocal<Pending> threadPending = new ThreadLocal<>();
     private MemorySegment sendBuffer = Arena.ofAuto().allocate(INITIAL_SEND_BUFFER, 8);
     private volatile CmapException broken;
     private volatile Thread drainer;
@@ -78,22 +93,30 @@ final class Pipeline {
         return connection;
     }
 
+    // ---- the general faces ---------------------------------------------------------------------
+
     /** Sends a request and waits for its decoded response on this thread. */
+    @SuppressWarnings("unchecked")
     <T> T call(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder) {
-        Pending<T> pending = new Pending<>(operation, key, responseId, decoder, Thread.currentThread(), null,
-                deadline());
-        submit(pending, size, encoder);
-        return await(pending);
+        Pending pending = new Pending(Thread.currentThread());
+        pending.prepare(operation, key, responseId, decoder, null, deadline());
+        MemorySegment buffer = beginSend(pending, size);
+        finishSend(pending, encode(encoder, buffer, pending));
+        await(pending);
+        return (T) pending.value;
     }
 
     /** Sends a request; the future completes when its response arrives. */
     <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size, Encoder encoder,
                                        Decoder<T> decoder) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        Pending<T> pending = new Pending<>(operation, key, responseId, decoder, null, future, deadline());
+        Pending pending = new Pending(null);
+        pending.prepare(operation, key, responseId, decoder, null, deadline());
+        pending.future = future;
         asyncInFlight.incrementAndGet();
         try {
-            submit(pending, size, encoder);
+            MemorySegment buffer = beginSend(pending, size);
+            finishSend(pending, encode(encoder, buffer, pending));
         } catch (CmapException e) {
             asyncInFlight.decrementAndGet();
             future.completeExceptionally(e);
@@ -103,26 +126,57 @@ final class Pipeline {
         return future;
     }
 
-    private long deadline() {
-        return timeoutNanos == 0 ? 0 : System.nanoTime() + timeoutNanos;
+    // ---- the allocation-free face ------------------------------------------------------------
+
+    /** This thread's reusable request, prepared for one synchronous call. */
+    Pending syncPending(String operation, String key, int responseId, Summarizer summarizer) {
+        Pending pending = threadPending.get();
+        if (pending == null || !pending.retired) {
+            // the previous one may still sit in the queue after a timeout
+            pending = new Pending(Thread.currentThread());
+            threadPending.set(pending);
+        }
+        pending.prepare(operation, key, responseId, null, summarizer, deadline());
+        return pending;
     }
 
-    private void submit(Pending<?> pending, int size, Encoder encoder) {
+    /**
+     * Takes the send lock and returns a send buffer of at least {@code size} bytes. Every call
+     * must be followed by {@link #finishSend} or {@link #abortSend}.
+     */
+    MemorySegment beginSend(Pending pending, int size) {
         sendLock.lock();
         try {
             checkUsable(pending);
-            MemorySegment buffer = sendBuffer(size);
-            int length = encode(encoder, buffer, pending);
+            if (sendBuffer.byteSize() < size) {
+                sendBuffer = Arena.ofAuto().allocate(Math.max(size, sendBuffer.byteSize() * 2), 8);
+            }
+            return sendBuffer;
+        } catch (RuntimeException e) {
+            sendLock.unlock();
+            throw e;
+        }
+    }
+
+    /** Releases the send lock after a failed encoding. */
+    void abortSend() {
+        sendLock.unlock();
+    }
+
+    /** Queues {@code pending}, sends the {@code length} bytes encoded, and releases the send lock. */
+    void finishSend(Pending pending, int length) {
+        try {
+            pending.retired = false;
             // queue first: the response may be read by another thread before send() returns
             synchronized (inFlight) {
                 inFlight.addLast(pending);
             }
             boolean sent;
             try {
-                sent = connection.send(buffer, length);
+                sent = connection.send(sendBuffer, length);
             } catch (ErrnoException e) {
                 unqueue(pending);
-                throw failure(e, pending.context());
+                throw failure(e, pending);
             }
             if (!sent) {
                 unqueue(pending);
@@ -133,36 +187,38 @@ final class Pipeline {
         }
     }
 
-    private MemorySegment sendBuffer(int size) {
-        if (sendBuffer.byteSize() < size) {
-            sendBuffer = Arena.ofAuto().allocate(Math.max(size, sendBuffer.byteSize() * 2), 8);
-        }
-        return sendBuffer;
+    private long deadline() {
+        return timeoutNanos == 0 ? 0 : System.nanoTime() + timeoutNanos;
     }
 
-    private static int encode(Encoder encoder, MemorySegment buffer, Pending<?> pending) {
+    private int encode(Encoder encoder, MemorySegment buffer, Pending pending) {
         try {
             return encoder.encode(buffer);
         } catch (CodecException e) {
+            abortSend();
             throw CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            abortSend();
+            throw e;
         }
     }
 
-    private void unqueue(Pending<?> pending) {
+    private void unqueue(Pending pending) {
         synchronized (inFlight) {
             inFlight.removeLastOccurrence(pending);
         }
+        pending.retired = true;
     }
 
-    private CmapException failure(ErrnoException e, String context) {
-        CmapException failure = CmapException.ofErrno(e.errno(), context + ": " + e.getMessage(), e);
+    private CmapException failure(ErrnoException e, Pending pending) {
+        CmapException failure = CmapException.ofErrno(e.errno(), pending.context() + ": " + e.getMessage(), e);
         if (!connection.isConnected()) {
             breakDown(failure);
         }
         return failure;
     }
 
-    private void checkUsable(Pending<?> pending) {
+    private void checkUsable(Pending pending) {
         CmapException reason = broken;
         if (reason != null) {
             throw new CmapException(reason.error(), reason.errno(), pending.context() + ": " + reason.context(), reason);
@@ -171,7 +227,12 @@ final class Pipeline {
 
     // ---- waiting and reading -------------------------------------------------------------
 
-    private <T> T await(Pending<T> pending) {
+    /**
+     * Waits until {@code pending} has its outcome, reading responses while nobody else does.
+     *
+     * @throws CmapException the request's failure
+     */
+    void await(Pending pending) {
         while (!pending.done) {
             if (receiveLock.tryLock()) {
                 try {
@@ -185,12 +246,13 @@ final class Pipeline {
             }
             pending.expireIfDue();
         }
-        return pending.result();
+        pending.throwIfFailed();
     }
 
-    private void readUntilDone(Pending<?> pending) {
+    private void readUntilDone(Pending pending) {
         while (!pending.done) {
-            if (!readOne(pending.parkNanos() == PARK_SLICE_NANOS ? READ_SLICE_NANOS : pending.parkNanos())) {
+            long wait = pending.deadline == 0 ? READ_SLICE_NANOS : pending.parkNanos();
+            if (!readOne(wait)) {
                 pending.expireIfDue();
             }
         }
@@ -211,15 +273,24 @@ final class Pipeline {
         if (length < 0) {
             return false;
         }
-        Pending<?> head;
+        Pending head;
         synchronized (inFlight) {
             head = inFlight.pollFirst();
         }
-        MemorySegment response = connection.response();
         if (head == null) {
             breakDown(new CmapException(CsError.MESSAGE_ERROR, "server sent a response nobody asked for"));
             return true;
         }
+        try {
+            match(head, connection.response(), length);
+        } finally {
+            // only now may its owner reuse it
+            head.retired = true;
+        }
+        return true;
+    }
+
+    private void match(Pending head, MemorySegment response, int length) {
         int id;
         int error;
         try {
@@ -228,29 +299,32 @@ final class Pipeline {
             error = header.error();
         } catch (CodecException e) {
             breakDown(CmapException.ofCode(e.csError(), head.context() + ": " + e.getMessage()));
-            return true;
+            return;
         }
         if (id == GLUE_REFUSAL_ID && id != head.responseId && error != CS_OK) {
             // corosync's IPC glue refused the request (overload, invalid size) before the service saw it
             complete(head, null, CmapException.ofCode(error, head.context()));
-            return true;
+            return;
         }
         if (id != head.responseId) {
             breakDown(new CmapException(CsError.MESSAGE_ERROR, head.context() + ": server answered with message id "
                     + id + " where " + head.responseId + " was due"));
-            return true;
+            return;
         }
         deliver(head, response, length);
-        return true;
     }
 
-    private <T> void deliver(Pending<T> pending, MemorySegment response, int length) {
+    private void deliver(Pending pending, MemorySegment response, int length) {
         if (pending.done) {
             return; // its caller timed out; the late answer is dropped
         }
-        T value;
+        Object value = null;
         try {
-            value = pending.decoder.decode(response, length);
+            if (pending.summarizer != null) {
+                pending.summarizer.summarize(response, length, pending);
+            } else {
+                value = pending.decoder.decode(response, length);
+            }
         } catch (CmapException e) {
             String detail = e.context() == null || e.context().isEmpty() ? "" : ": " + e.context();
             complete(pending, null, new CmapException(e.error(), e.errno(), pending.context() + detail, e.getCause()));
@@ -262,16 +336,18 @@ final class Pipeline {
         complete(pending, value, null);
     }
 
-    private <T> void complete(Pending<T> pending, T value, CmapException failure) {
+    @SuppressWarnings("unchecked")
+    private void complete(Pending pending, Object value, CmapException failure) {
         if (!pending.finish(value, failure)) {
             return;
         }
         if (pending.future != null) {
             asyncInFlight.decrementAndGet();
+            CompletableFuture<Object> future = (CompletableFuture<Object>) pending.future;
             if (failure == null) {
-                pending.future.complete(value);
+                future.complete(value);
             } else {
-                pending.future.completeExceptionally(failure);
+                future.completeExceptionally(failure);
             }
         } else if (pending.waiter != Thread.currentThread()) {
             LockSupport.unpark(pending.waiter);
@@ -280,7 +356,7 @@ final class Pipeline {
 
     /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
     private void handOff() {
-        Pending<?> head;
+        Pending head;
         synchronized (inFlight) {
             head = inFlight.peekFirst();
         }
@@ -336,12 +412,12 @@ final class Pipeline {
         if (timeoutNanos == 0) {
             return;
         }
-        Pending<?>[] snapshot;
+        Pending[] snapshot;
         synchronized (inFlight) {
-            snapshot = inFlight.toArray(new Pending<?>[0]);
+            snapshot = inFlight.toArray(new Pending[0]);
         }
         long now = System.nanoTime();
-        for (Pending<?> pending : snapshot) {
+        for (Pending pending : snapshot) {
             if (pending.future != null && !pending.done && now - pending.deadline > 0) {
                 complete(pending, null, pending.timeoutFailure());
             }
@@ -362,14 +438,15 @@ final class Pipeline {
             broken = reason;
         }
         connection.close();
-        Pending<?>[] failed;
+        Pending[] failed;
         synchronized (inFlight) {
-            failed = inFlight.toArray(new Pending<?>[0]);
+            failed = inFlight.toArray(new Pending[0]);
             inFlight.clear();
         }
-        for (Pending<?> pending : failed) {
+        for (Pending pending : failed) {
             complete(pending, null, new CmapException(reason.error(), reason.errno(),
                     pending.context() + ": " + reason.context(), reason));
+            pending.retired = true;
         }
         Thread thread = drainer;
         if (thread != null) {
@@ -389,28 +466,48 @@ final class Pipeline {
         }
     }
 
-    /** One request waiting for its response. */
-    private final class Pending<T> {
-        final String operation;
-        final String key;
-        final int responseId;
-        final Decoder<T> decoder;
+    /**
+     * One request waiting for its response. A synchronous caller's instance is reused for its
+     * next call once {@link #retired} (its response consumed and nobody holds it any more).
+     */
+    final class Pending {
         final Thread waiter;
-        final CompletableFuture<T> future;
-        final long deadline;
+        String operation;
+        String key;
+        int responseId;
+        Decoder<?> decoder;
+        Summarizer summarizer;
+        CompletableFuture<?> future;
+        long deadline;
         volatile boolean done;
-        private T value;
+        /** Out of the queue and no longer touched by a reader. */
+        volatile boolean retired = true;
+        private Object value;
         private CmapException failure;
+        /** Filled by a {@link Summarizer}. */
+        int valueType;
+        long valueLength;
+        long valueBits;
 
-        Pending(String operation, String key, int responseId, Decoder<T> decoder, Thread waiter,
-                CompletableFuture<T> future, long deadline) {
+        Pending(Thread waiter) {
+            this.waiter = waiter;
+        }
+
+        void prepare(String operation, String key, int responseId, Decoder<?> decoder, Summarizer summarizer,
+                     long deadline) {
             this.operation = operation;
             this.key = key;
             this.responseId = responseId;
             this.decoder = decoder;
-            this.waiter = waiter;
-            this.future = future;
+            this.summarizer = summarizer;
             this.deadline = deadline;
+            this.future = null;
+            this.value = null;
+            this.failure = null;
+            this.valueType = 0;
+            this.valueLength = 0;
+            this.valueBits = 0;
+            this.done = false;
         }
 
         /** "get(totem.cluster_name)": built only when an error needs it. */
@@ -419,7 +516,7 @@ final class Pipeline {
         }
 
         /** Records the outcome once; false if it already had one. */
-        synchronized boolean finish(T result, CmapException error) {
+        synchronized boolean finish(Object result, CmapException error) {
             if (done) {
                 return false;
             }
@@ -447,12 +544,11 @@ final class Pipeline {
                     + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
         }
 
-        synchronized T result() {
+        synchronized void throwIfFailed() {
             if (failure != null) {
                 // a fresh exception carries the caller's stack, the original the reader's
                 throw new CmapException(failure.error(), failure.errno(), failure.context(), failure);
             }
-            return value;
         }
     }
 }
