@@ -173,7 +173,8 @@ public final class SetupSocket implements AutoCloseable {
             int size = buffer.get(JAVA_INT, ConnectionResponseDescriptor.SIZE_OFFSET);
             int error = buffer.get(JAVA_INT, ConnectionResponseDescriptor.ERROR_OFFSET);
             if (error != 0) {
-                int errno = error < 0 ? -error : Errno.EBADMSG;
+                // a refusal is a negative errno; anything else in that field is garbage
+                int errno = error < 0 && error >= -Errno.MAX_ERRNO ? -error : Errno.EBADMSG;
                 throw new ErrnoException(errno, "server refused the connection: " + Errno.describe(errno)
                         + " (errno " + errno + ")");
             }

@@ -2,6 +2,8 @@ package io.jcmap.protocol.os;
 
 /** The Linux (x86_64 and aarch64 generic) errno values the protocol layers name. */
 public final class Errno {
+    /** The largest errno the kernel ABI uses; a larger number on the wire is not an errno. */
+    public static final int MAX_ERRNO = 4095;
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
@@ -12,6 +14,7 @@ public final class Errno {
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
+    public static final int EISDIR = 21;
     public static final int EINVAL = 22;
     public static final int EPIPE = 32;
     public static final int ERANGE = 34;

@@ -33,6 +33,9 @@ final class Libc {
     private static final MethodHandle SOCKET = bind("socket", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle CONNECT = bind("connect", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle BIND = bind("bind", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+    private static final MethodHandle LISTEN = bind("listen", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle ACCEPT4 = bind("accept4", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
+    private static final MethodHandle SENDMSG = bind("sendmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SEND = bind("send", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle RECV = bind("recv", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle RECVMSG = bind("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
@@ -132,6 +135,30 @@ final class Libc {
     static int bind(int fd, MemorySegment address, int length) {
         try {
             return (int) BIND.invokeExact(slot(), fd, address, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int listen(int fd, int backlog) {
+        try {
+            return (int) LISTEN.invokeExact(slot(), fd, backlog);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int accept4(int fd, MemorySegment address, MemorySegment length, int flags) {
+        try {
+            return (int) ACCEPT4.invokeExact(slot(), fd, address, length, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long sendmsg(int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) SENDMSG.invokeExact(slot(), fd, msghdr, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }

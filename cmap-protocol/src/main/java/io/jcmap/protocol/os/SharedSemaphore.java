@@ -67,10 +67,15 @@ public final class SharedSemaphore {
         if (Libc.clockGettime(LinuxAbi.CLOCK_MONOTONIC, deadline) != 0) {
             throw UnixSocket.failure("clock_gettime");
         }
-        long nanos = deadline.get(JAVA_LONG, TimespecDescriptor.NANOS_OFFSET) + timeoutNanos;
-        deadline.set(JAVA_LONG, TimespecDescriptor.SECONDS_OFFSET,
-                deadline.get(JAVA_LONG, TimespecDescriptor.SECONDS_OFFSET) + nanos / NANOS_PER_SECOND);
-        deadline.set(JAVA_LONG, TimespecDescriptor.NANOS_OFFSET, nanos % NANOS_PER_SECOND);
+        // seconds and nanoseconds added apart, so that no timeout (up to Long.MAX_VALUE) overflows
+        long seconds = deadline.get(JAVA_LONG, TimespecDescriptor.SECONDS_OFFSET) + timeoutNanos / NANOS_PER_SECOND;
+        long nanos = deadline.get(JAVA_LONG, TimespecDescriptor.NANOS_OFFSET) + timeoutNanos % NANOS_PER_SECOND;
+        if (nanos >= NANOS_PER_SECOND) {
+            seconds++;
+            nanos -= NANOS_PER_SECOND;
+        }
+        deadline.set(JAVA_LONG, TimespecDescriptor.SECONDS_OFFSET, seconds);
+        deadline.set(JAVA_LONG, TimespecDescriptor.NANOS_OFFSET, nanos);
         while (true) {
             if (Libc.semClockWait(sem, LinuxAbi.CLOCK_MONOTONIC, deadline) == 0) {
                 return true;

@@ -106,6 +106,31 @@ public final class UnixSocket implements AutoCloseable {
         }
     }
 
+    /** Marks a bound stream socket as accepting connections (the server side; used by test fakes). */
+    public void listen(int backlog) {
+        if (Libc.listen(fd, backlog) != 0) {
+            throw failure("listen(fd " + fd + ")");
+        }
+    }
+
+    /**
+     * Takes one pending connection without blocking. The new socket is non-blocking too.
+     *
+     * @return the connection, or {@code null} when none is waiting
+     */
+    public UnixSocket accept() {
+        int accepted = Libc.accept4(fd, MemorySegment.NULL, MemorySegment.NULL,
+                LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC);
+        if (accepted >= 0) {
+            return new UnixSocket(accepted);
+        }
+        int errno = Libc.errno();
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+            return null;
+        }
+        throw new ErrnoException(errno, "accept(fd " + fd + "): " + Errno.describe(errno) + " (errno " + errno + ")");
+    }
+
     /** Turns SO_PASSCRED on or off: with it on, received messages carry the sender's credentials. */
     public void passCredentials(boolean on) {
         setIntOption(LinuxAbi.SO_PASSCRED, on ? 1 : 0, "SO_PASSCRED");
@@ -168,6 +193,43 @@ public final class UnixSocket implements AutoCloseable {
             return WOULD_BLOCK;
         }
         throw new ErrnoException(errno, "send(fd " + fd + "): " + Errno.describe(errno) + " (errno " + errno + ")");
+    }
+
+    /**
+     * Sends like {@link #send} with an explicit SCM_CREDENTIALS message. The kernel checks the
+     * claim: only a privileged sender may name a uid, gid or pid other than its own. Used by test
+     * fakes to play a server of another user.
+     */
+    public long sendWithCredentials(MemorySegment data, long length, Credentials credentials) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment msghdr = arena.allocate(MsghdrDescriptor.LENGTH, 8);
+            MemorySegment iov = arena.allocate(MsghdrDescriptor.IOV_LENGTH, 8);
+            MemorySegment control = arena.allocate(MsghdrDescriptor.CREDENTIALS_CONTROL_LENGTH, 8);
+            iov.set(ADDRESS, MsghdrDescriptor.IOV_BASE_OFFSET, data);
+            iov.set(JAVA_LONG, MsghdrDescriptor.IOV_LEN_OFFSET, length);
+            control.set(JAVA_LONG, MsghdrDescriptor.CMSG_LEN_OFFSET,
+                    MsghdrDescriptor.CMSG_DATA_OFFSET + MsghdrDescriptor.UCRED_LENGTH);
+            control.set(JAVA_INT, MsghdrDescriptor.CMSG_LEVEL_OFFSET, LinuxAbi.SOL_SOCKET);
+            control.set(JAVA_INT, MsghdrDescriptor.CMSG_TYPE_OFFSET, LinuxAbi.SCM_CREDENTIALS);
+            MemorySegment ucred = control.asSlice(MsghdrDescriptor.CMSG_DATA_OFFSET);
+            ucred.set(JAVA_INT, MsghdrDescriptor.UCRED_PID_OFFSET, credentials.pid());
+            ucred.set(JAVA_INT, MsghdrDescriptor.UCRED_UID_OFFSET, credentials.uid());
+            ucred.set(JAVA_INT, MsghdrDescriptor.UCRED_GID_OFFSET, credentials.gid());
+            msghdr.set(ADDRESS, MsghdrDescriptor.IOV_OFFSET, iov);
+            msghdr.set(JAVA_LONG, MsghdrDescriptor.IOVLEN_OFFSET, 1);
+            msghdr.set(ADDRESS, MsghdrDescriptor.CONTROL_OFFSET, control);
+            msghdr.set(JAVA_LONG, MsghdrDescriptor.CONTROLLEN_OFFSET, control.byteSize());
+            long sent = Libc.sendmsg(fd, msghdr, SEND_FLAGS);
+            if (sent >= 0) {
+                return sent;
+            }
+            int errno = Libc.errno();
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                return WOULD_BLOCK;
+            }
+            throw new ErrnoException(errno, "sendmsg(fd " + fd + "): " + Errno.describe(errno)
+                    + " (errno " + errno + ")");
+        }
     }
 
     /** Sends one byte, as libqb's notification on the setup socket. */

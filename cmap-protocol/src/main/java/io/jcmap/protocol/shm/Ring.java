@@ -118,11 +118,14 @@ public final class Ring {
         if (length < 0 || length > maxMessageSize) {
             throw new ErrnoException(Errno.EMSGSIZE, "message of " + length + " bytes exceeds " + maxMessageSize);
         }
-        if (freeBytes() < length + ChunkDescriptor.MARGIN_BYTES) {
+        int start = writePointer();
+        int read = readPointer();
+        // a pointer out of range would make the free space meaningless: refuse it before counting
+        checkPointer(start, "write");
+        checkPointer(read, "read");
+        if (freeBytes(start, read) < length + ChunkDescriptor.MARGIN_BYTES) {
             return false;
         }
-        int start = writePointer();
-        checkPointer(start, "write");
         putWord(start + ChunkDescriptor.SIZE_WORD, 0);
         INT.setRelease(data, magicOffset(start), ChunkDescriptor.MAGIC_ALLOCATED);
         copyIn(source, length, wrap(start + ChunkDescriptor.HEADER_WORDS));
@@ -135,8 +138,12 @@ public final class Ring {
 
     /** Free bytes as libqb counts them (qb_rb_space_free), one word kept empty. */
     long freeBytes() {
-        long write = Integer.toUnsignedLong(writePointer());
-        long read = Integer.toUnsignedLong(readPointer());
+        return freeBytes(writePointer(), readPointer());
+    }
+
+    private long freeBytes(int writePointer, int readPointer) {
+        long write = Integer.toUnsignedLong(writePointer);
+        long read = Integer.toUnsignedLong(readPointer);
         long words;
         if (write > read) {
             words = read - write + wordSize - 1;

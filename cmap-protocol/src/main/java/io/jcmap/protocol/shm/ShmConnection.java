@@ -31,6 +31,8 @@ public final class ShmConnection implements IpcConnection {
     /** Both the server and we hold a reference while connected. */
     private static final int CONNECTED_REFERENCES = 2;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How long a waiting reader watches the ring before it sleeps (measured: docs/benchmarks.md). */
+    private static final long SPIN_NANOS = Long.getLong("jcmap.ipc.spinNanos", 0L);
 
     private final SetupSocket setup;
     private final IpcOptions options;
@@ -148,13 +150,15 @@ public final class ShmConnection implements IpcConnection {
      * noticed within one liveness interval.
      */
     private boolean await(Ring ring, long timeoutNanos) {
-        if (ring.semaphore().tryAcquire()) {
+        if (ring.semaphore().tryAcquire() || spin(ring)) {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
         long slice = options.livenessInterval().toNanos();
         while (true) {
-            checkOpen();
+            if (calls.isClosed()) {
+                throw closed(null);
+            }
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return false;
@@ -165,7 +169,27 @@ public final class ShmConnection implements IpcConnection {
                 }
                 return true;
             }
+            // a whole slice without an answer: is the server still there?
+            checkOpen();
         }
+    }
+
+    /**
+     * Watches the ring for a committed chunk for a few microseconds before sleeping on the
+     * semaphore: an answer that is that close costs no futex sleep and wake-up.
+     */
+    private static boolean spin(Ring ring) {
+        if (SPIN_NANOS <= 0) {
+            return false;
+        }
+        long end = System.nanoTime() + SPIN_NANOS;
+        do {
+            if (ring.hasCommittedChunk()) {
+                return ring.semaphore().tryAcquire();
+            }
+            Thread.onSpinWait();
+        } while (System.nanoTime() - end < 0);
+        return false;
     }
 
     private void checkOpen() {

@@ -69,13 +69,13 @@ class CodecPropertiesTest {
         }
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 2000, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void randomBytesOnlyFailWithCodecException(@ForAll @Size(max = 700) byte[] bytes,
                                                @ForAll @IntRange(min = -4, max = 704) int length) {
         decodeEverything(MemorySegment.ofArray(bytes), length);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 2000, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void randomBodiesBehindPlausibleHeadersOnlyFailWithCodecException(
             @ForAll @Size(min = 24, max = 700) byte[] bytes, @ForAll @IntRange(min = 0, max = 10) int id,
             @ForAll @IntRange(min = 0, max = 30) int error) {
@@ -83,7 +83,7 @@ class CodecPropertiesTest {
         decodeEverything(MemorySegment.ofArray(bytes), bytes.length);
     }
 
-    @Property(tries = 3000)
+    @Property(tries = 3000, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void mutatedValidMessagesOnlyFailWithCodecException(
             @ForAll("validResponses") byte[] valid,
             @ForAll @Size(max = 4) List<@IntRange(min = 0, max = 400) Integer> positions,
@@ -114,7 +114,7 @@ class CodecPropertiesTest {
 
     // ---- request round trips ------------------------------------------------------------
 
-    @Property(tries = 500)
+    @Property(tries = 500, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void setRoundTrip(@ForAll("keys") String key, @ForAll("typedValues") Tuple2<Integer, byte[]> typed) {
         MemorySegment dst = MemorySegment.ofArray(new byte[70_000]);
         int length = CmapRequests.set(dst, key, typed.get1(), MemorySegment.ofArray(typed.get2()));
@@ -127,7 +127,7 @@ class CodecPropertiesTest {
         assertArrayEquals(typed.get2(), Arrays.copyOfRange(b.array(), 296, length));
     }
 
-    @Property(tries = 300)
+    @Property(tries = 300, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void keyRequestsRoundTrip(@ForAll("keys") String key, @ForAll long number, @ForAll int step) {
         MemorySegment dst = MemorySegment.ofArray(new byte[512]);
         long requested = number & 0x7FFF_FFF;
@@ -143,7 +143,7 @@ class CodecPropertiesTest {
         });
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void handleRequestsRoundTrip(@ForAll long handle, @ForAll int map) {
         MemorySegment dst = MemorySegment.ofArray(new byte[24]);
         assertEquals(handle, parsed(dst, CmapRequests.iterNext(dst, handle)).getLong(16));
@@ -177,7 +177,7 @@ class CodecPropertiesTest {
 
     // ---- response round trips -----------------------------------------------------------
 
-    @Property(tries = 500)
+    @Property(tries = 500, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void getResponseRoundTrip(@ForAll("getResponses") Tuple2<byte[], byte[]> valueAndMessage) {
         byte[] value = valueAndMessage.get1();
         byte[] msg = valueAndMessage.get2();
@@ -188,19 +188,19 @@ class CodecPropertiesTest {
         assertArrayEquals(value, r.value().toArray(JAVA_BYTE));
     }
 
-    @Property(tries = 500)
+    @Property(tries = 500, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void iterNextRoundTrip(@ForAll("iterNextResults") IterNextResult result) {
         byte[] msg = iterNextMessage(result);
         assertEquals(result, new IterNextResponse().wrap(MemorySegment.ofArray(msg), msg.length).toResult());
     }
 
-    @Property(tries = 500)
+    @Property(tries = 500, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void notifyRoundTrip(@ForAll("notifyEvents") NotifyEvent event) {
         byte[] msg = notifyMessage(event);
         assertEquals(event, NotifyCallback.decode(MemorySegment.ofArray(msg), msg.length));
     }
 
-    @Property(tries = 200)
+    @Property(tries = 200, shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void handleResponsesRoundTrip(@ForAll long handle) {
         MemorySegment iter = Wire.response(32, 4, 1).i64(24, handle).segment();
         MemorySegment add = Wire.response(32, 7, 1).i64(24, handle).segment();

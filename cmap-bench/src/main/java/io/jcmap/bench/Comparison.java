@@ -1,0 +1,101 @@
+package io.jcmap.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The rows of the libcmap vs jcmap table, with the targets of issue #6: latency ratios
+ * (jcmap / libcmap) at most 1, throughput ratios at least 1, pipelined async sets at least 5
+ * times libcmap's synchronous set rate, at most 32 B allocated per synchronous get/set, at most
+ * 64 KiB of heap per open handle.
+ */
+final class Comparison {
+    static final String LIBCMAP = "libcmap";
+    static final String JCMAP = ClientBench.IMPL;
+    static final List<String> LATENCY_OPS = List.of("connect_close", "get", "set", "inc");
+    static final List<String> ASYNC_OPS = List.of("async_set_w64", "async_set_w256");
+    static final List<String> JMH_OPS = List.of("getUint32", "setUint32");
+
+    private static final double NANOS_PER_MICRO = 1_000;
+    private static final double KIB = 1024;
+    private static final Target NOT_SLOWER = new Target.AtMost(1.0);
+    private static final Target NOT_LESS = new Target.AtLeast(1.0);
+    private static final Target PIPELINE_GAIN = new Target.AtLeast(5.0);
+    private static final Target ALLOCATION = new Target.AtMost(32);
+    private static final Target HEAP_PER_HANDLE = new Target.AtMost(64);
+    private static final Target INFO = new Target.None();
+
+    private final RoundMedians medians;
+
+    Comparison(RoundMedians medians) {
+        this.medians = medians;
+    }
+
+    static String label(String op) {
+        return switch (op) {
+            case "connect_close" -> "connect+close";
+            case "get" -> "get uint32";
+            case "set" -> "set uint32";
+            case "inc" -> "inc";
+            case "iterate" -> "iterate all keys";
+            case "track_notify" -> "track notifications";
+            case "async_set_w64" -> "async set, 64 in flight";
+            case "async_set_w256" -> "async set, 256 in flight";
+            default -> op;
+        };
+    }
+
+    List<ComparisonRow> rows() {
+        List<ComparisonRow> rows = new ArrayList<>();
+        for (String ipc : medians.ipcTypes()) {
+            for (String op : LATENCY_OPS) {
+                latencyRows(rows, ipc, op);
+            }
+            rows.add(throughputRow(ipc, "iterate", "keys/s"));
+            rows.add(throughputRow(ipc, "track_notify", "notifications/s"));
+            double syncSets = ops(LIBCMAP, ipc, "set");
+            for (String op : ASYNC_OPS) {
+                rows.add(new ComparisonRow(label(op) + " vs libcmap sync set", ipc, "ops/s", syncSets,
+                        ops(JCMAP, ipc, op), PIPELINE_GAIN, true));
+            }
+            for (String op : JMH_OPS) {
+                rows.add(new ComparisonRow("alloc " + op + " (JMH gc.alloc.rate.norm)", ipc, "B/op", Double.NaN,
+                        medians.metric(JCMAP, ipc, "jmh_alloc_" + op), ALLOCATION, false));
+            }
+            for (String op : LATENCY_OPS) {
+                rows.add(new ComparisonRow("alloc " + label(op) + " (harness, calling thread)", ipc, "B/op",
+                        Double.NaN, medians.metric(JCMAP, ipc, "thread_alloc_" + op), INFO, false));
+            }
+            rows.add(new ComparisonRow("heap per open handle (100 handles)", ipc, "KiB", Double.NaN,
+                    medians.metric(JCMAP, ipc, "heap_per_handle") / KIB, HEAP_PER_HANDLE, false));
+            rows.add(new ComparisonRow("RSS per open handle (100 handles)", ipc, "KiB", Double.NaN,
+                    medians.metric(JCMAP, ipc, "rss_per_handle") / KIB, INFO, false));
+        }
+        rows.removeIf(row -> Double.isNaN(row.jcmap()) && Double.isNaN(row.libcmap()));
+        return rows;
+    }
+
+    private void latencyRows(List<ComparisonRow> rows, String ipc, String op) {
+        Optional<ResultLine> c = medians.result(LIBCMAP, ipc, op);
+        Optional<ResultLine> j = medians.result(JCMAP, ipc, op);
+        rows.add(new ComparisonRow(label(op), ipc, "p50 us", micros(c, LatencySummary::p50), micros(j, LatencySummary::p50),
+                NOT_SLOWER, true));
+        rows.add(new ComparisonRow(label(op), ipc, "p99 us", micros(c, LatencySummary::p99), micros(j, LatencySummary::p99),
+                NOT_SLOWER, true));
+    }
+
+    private ComparisonRow throughputRow(String ipc, String op, String unit) {
+        return new ComparisonRow(label(op), ipc, unit, ops(LIBCMAP, ipc, op), ops(JCMAP, ipc, op), NOT_LESS, true);
+    }
+
+    private double ops(String impl, String ipc, String op) {
+        return medians.result(impl, ipc, op).map(ResultLine::opsPerSecond).orElse(Double.NaN);
+    }
+
+    private static double micros(Optional<ResultLine> line, java.util.function.ToLongFunction<LatencySummary> field) {
+        return line.filter(ResultLine::isLatency)
+                .map(r -> field.applyAsLong(r.latency()) / NANOS_PER_MICRO)
+                .orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,111 @@
+package io.jcmap.bench;
+
+import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapHandle;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+/**
+ * Round-trip latency of the primitive operations, one {@link System#nanoTime} pair per operation,
+ * plus the bytes the calling thread allocated per operation over the timed loop.
+ *
+ * <p>Each operation has its own loop, not a shared loop over a lambda: a call site that has seen
+ * several lambdas is not inlined, which would make allocations escape that a real caller's code
+ * would not.
+ */
+final class LatencyBench {
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    private final CmapHandle handle;
+    private final ClientBench.Labels labels;
+    private final RunPlan plan;
+    /** corosync skips the store of an unchanged value: every set writes a new one. */
+    private long nextValue = System.nanoTime() & 0xFFFF_FFFFL;
+    private long sink;
+
+    LatencyBench(CmapHandle handle, ClientBench.Labels labels, RunPlan plan) {
+        this.handle = handle;
+        this.labels = labels;
+        this.plan = plan;
+    }
+
+    /** {@code cmap_initialize} + {@code cmap_finalize}. */
+    static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan) {
+        for (int i = 0; i < plan.connectWarmup(); i++) {
+            Cmap.initialize().close();
+        }
+        Percentiles samples = new Percentiles(plan.connects());
+        long allocated = allocatedBytes();
+        for (int i = 0; i < plan.connects(); i++) {
+            long start = System.nanoTime();
+            CmapHandle handle = Cmap.initialize();
+            handle.close();
+            samples.record(System.nanoTime() - start);
+        }
+        return lines(labels, "connect_close", samples, allocatedBytes() - allocated);
+    }
+
+    List<BenchLine> get() {
+        for (int i = 0; i < plan.opWarmup(); i++) {
+            sink += handle.getUint32(BenchKeys.GET);
+        }
+        Percentiles samples = new Percentiles(plan.ops());
+        long allocated = allocatedBytes();
+        for (int i = 0; i < plan.ops(); i++) {
+            long start = System.nanoTime();
+            sink += handle.getUint32(BenchKeys.GET);
+            samples.record(System.nanoTime() - start);
+        }
+        return lines(labels, "get", samples, allocatedBytes() - allocated);
+    }
+
+    List<BenchLine> set() {
+        for (int i = 0; i < plan.opWarmup(); i++) {
+            handle.setUint32(BenchKeys.SET, nextValue());
+        }
+        Percentiles samples = new Percentiles(plan.ops());
+        long allocated = allocatedBytes();
+        for (int i = 0; i < plan.ops(); i++) {
+            long value = nextValue();
+            long start = System.nanoTime();
+            handle.setUint32(BenchKeys.SET, value);
+            samples.record(System.nanoTime() - start);
+        }
+        return lines(labels, "set", samples, allocatedBytes() - allocated);
+    }
+
+    List<BenchLine> inc() {
+        for (int i = 0; i < plan.opWarmup(); i++) {
+            handle.inc(BenchKeys.INC);
+        }
+        Percentiles samples = new Percentiles(plan.ops());
+        long allocated = allocatedBytes();
+        for (int i = 0; i < plan.ops(); i++) {
+            long start = System.nanoTime();
+            handle.inc(BenchKeys.INC);
+            samples.record(System.nanoTime() - start);
+        }
+        return lines(labels, "inc", samples, allocatedBytes() - allocated);
+    }
+
+    /** Keeps the JIT from dropping the reads. */
+    long sink() {
+        return sink;
+    }
+
+    private long nextValue() {
+        nextValue = (nextValue + 1) & 0xFFFF_FFFFL;
+        return nextValue;
+    }
+
+    private static long allocatedBytes() {
+        return THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    private static List<BenchLine> lines(ClientBench.Labels labels, String op, Percentiles samples, long allocated) {
+        return List.of(samples.summarize(labels.round(), labels.impl(), labels.ipc(), op),
+                labels.metric("thread_alloc_" + op, "B/op", (double) allocated / samples.count()));
+    }
+}

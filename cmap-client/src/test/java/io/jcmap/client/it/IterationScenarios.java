@@ -1,0 +1,272 @@
+package io.jcmap.client.it;
+
+import static io.jcmap.client.it.Expect.cmapError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapIterator;
+import io.jcmap.client.CmapKeyInfo;
+import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapType;
+import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.Predicate;
+
+/** Iteration of both maps, checked against corosync-cmapctl, and the life of server-side iterators. */
+abstract class IterationScenarios extends CorosyncScenarios {
+    /** How often an iterator is opened and abandoned: enough to exhaust any per-connection table. */
+    private static final int ABANDONED_ITERATORS = 3000;
+
+    private static Map<String, CmapType> namesAndTypes(CmapHandle handle, String prefix, Predicate<String> keep) {
+        Map<String, CmapType> keys = new LinkedHashMap<>();
+        try (CmapIterator iterator = handle.iterate(prefix)) {
+            while (iterator.hasNext()) {
+                CmapKeyInfo key = iterator.next();
+                if (keep.test(key.name())) {
+                    assertEquals(null, keys.put(key.name(), key.type()), "listed twice: " + key.name());
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static Map<String, CmapType> filtered(Map<String, CmapType> keys, Predicate<String> keep) {
+        Map<String, CmapType> result = new LinkedHashMap<>();
+        keys.forEach((name, type) -> {
+            if (keep.test(name)) {
+                result.put(name, type);
+            }
+        });
+        return result;
+    }
+
+    @ParameterizedTest(name = "prefix [{0}]")
+    @NullSource
+    @ValueSource(strings = {"", "totem.", "runtime.config.", "totem.cluster_name", "nodelist.node.0."})
+    void iterationListsWhatCorosyncCmapctlLists(String prefix) {
+        cmap.setString(key("marker"), "present");
+        Map<String, CmapType> java = namesAndTypes(cmap, prefix, name -> true);
+        Map<String, CmapType> c = prefix == null || prefix.isEmpty()
+                ? CmapctlTool.listing(corosync) : CmapctlTool.listing(corosync, prefix);
+        // same names, same types, same (sorted) order
+        assertEquals(new ArrayList<>(c.entrySet()), new ArrayList<>(java.entrySet()));
+        assertFalse(java.isEmpty());
+        if (prefix == null || prefix.isEmpty()) {
+            assertEquals(CmapType.STRING, java.get(key("marker")));
+        }
+        java.keySet().forEach(name -> assertTrue(prefix == null || name.startsWith(prefix), name));
+    }
+
+    @Test
+    void iterationReportsTypesAndValueLengthsOfOwnKeys() {
+        Map<String, CmapValue> values = new LinkedHashMap<>();
+        values.put(key("a.i8"), CmapValue.int8(-1));
+        values.put(key("b.u16"), CmapValue.uint16(1));
+        values.put(key("c.u64"), CmapValue.uint64(-1));
+        values.put(key("d.dbl"), CmapValue.float64(Double.NaN));
+        values.put(key("e.str"), CmapValue.string(Values.NON_ASCII));
+        values.put(key("f.empty"), CmapValue.string(""));
+        values.put(key("g.bin"), CmapValue.binary(Values.BINARY_WITH_NULS));
+        values.forEach(cmap::set);
+        List<CmapKeyInfo> listed = new ArrayList<>();
+        try (CmapIterator iterator = cmap.iterate(keyPrefix())) {
+            iterator.forEachRemaining(listed::add);
+        }
+        List<CmapKeyInfo> expected = new ArrayList<>();
+        values.forEach((name, value) -> expected.add(new CmapKeyInfo(name, value.type(),
+                // corosync stores a string with its terminating NUL
+                value instanceof CmapValue.Str text ? Values.utf8Length(text.value()) + 1 : value.encodedLength())));
+        assertEquals(expected, listed);
+    }
+
+    @Test
+    void aPrefixMatchingNothingGivesAnEmptyIterator() {
+        try (CmapIterator iterator = cmap.iterate(key("nothing.here."))) {
+            assertFalse(iterator.hasNext());
+            assertFalse(iterator.hasNext());
+            assertThrows(NoSuchElementException.class, iterator::next);
+        }
+        assertEquals(Map.of(), CmapctlTool.listing(corosync, key("nothing.here.")));
+    }
+
+    @Test
+    void closingAnIteratorEarlyFinalizesItOnTheServerOnce() {
+        ConnectionStats stats = new ConnectionStats(open(CmapMap.STATS));
+        ConnectionStats.Opened<CmapHandle> handle = stats.open(this::open);
+        CmapHandle client = handle.value();
+        for (int i = 0; i < 5; i++) {
+            client.setUint8(key("k" + i), i);
+        }
+
+        long before = stats.requests(handle.connection());
+        CmapIterator iterator = client.iterate(keyPrefix());
+        assertEquals(key("k0"), iterator.next().name());
+        iterator.close();
+        // ITER_INIT, one ITER_NEXT, ITER_FINALIZE
+        assertEquals(before + 3, stats.requests(handle.connection()));
+        iterator.close();
+        assertEquals(before + 3, stats.requests(handle.connection()), "a second close sends nothing");
+        assertFalse(iterator.hasNext(), "a closed iterator has nothing more");
+
+        before = stats.requests(handle.connection());
+        try (CmapIterator all = client.iterate(keyPrefix())) {
+            int count = 0;
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+            assertEquals(5, count);
+        }
+        // ITER_INIT, six ITER_NEXT (the last one finds the end), ITER_FINALIZE at the end, none on close
+        assertEquals(before + 8, stats.requests(handle.connection()));
+    }
+
+    @Test
+    void thousandsOfAbandonedIteratorsDoNotExhaustTheServer() {
+        for (int i = 0; i < 3; i++) {
+            cmap.setUint8(key("k" + i), i);
+        }
+        for (int i = 0; i < ABANDONED_ITERATORS; i++) {
+            try (CmapIterator iterator = cmap.iterate(keyPrefix())) {
+                assertTrue(iterator.hasNext());
+                iterator.next();
+            }
+        }
+        // and iterators left open are dropped with their connection
+        CmapHandle other = open();
+        List<CmapIterator> leftOpen = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            CmapIterator iterator = other.iterate(keyPrefix());
+            iterator.next();
+            leftOpen.add(iterator);
+        }
+        other.close();
+        leftOpen.forEach(CmapIterator::close); // no BAD_HANDLE: the server dropped them with the connection
+        assertEquals(3, namesAndTypes(cmap, keyPrefix(), name -> true).size());
+        assertEquals(3, namesAndTypes(open(), keyPrefix(), name -> true).size());
+    }
+
+    @Test
+    void severalIteratorsOfOneHandleAreIndependent() {
+        for (int i = 0; i < 4; i++) {
+            cmap.setUint8(key("k" + i), i);
+        }
+        try (CmapIterator first = cmap.iterate(keyPrefix()); CmapIterator second = cmap.iterate(keyPrefix())) {
+            assertEquals(key("k0"), first.next().name());
+            assertEquals(key("k1"), first.next().name());
+            assertEquals(key("k0"), second.next().name());
+            assertEquals(key("k2"), first.next().name());
+            assertEquals(key("k1"), second.next().name());
+        }
+    }
+
+    @Test
+    void anIteratorOfAClosedHandleFailsWithBadHandle() {
+        CmapHandle other = open();
+        other.setUint8(key("k0"), 0);
+        other.setUint8(key("k1"), 1);
+        CmapIterator iterator = other.iterate(keyPrefix());
+        iterator.next();
+        other.close();
+        cmapError(CsError.BAD_HANDLE, iterator::hasNext);
+        iterator.close();
+        cmapError(CsError.BAD_HANDLE, () -> other.iterate(keyPrefix()));
+    }
+
+    // ---- the stats map ---------------------------------------------------------------------
+
+    /** Keys of IPC connections come and go with every client, corosync-cmapctl included. */
+    private static boolean stableStatsKey(String name) {
+        return !name.startsWith("stats.ipcs.service") && !name.startsWith("stats.schedmiss");
+    }
+
+    @Test
+    void statsIterationListsWhatCorosyncCmapctlLists() {
+        CmapHandle stats = open(CmapMap.STATS);
+        Map<String, CmapType> java = namesAndTypes(stats, null, IterationScenarios::stableStatsKey);
+        Map<String, CmapType> c = filtered(CmapctlTool.listing(corosync, "-m", "stats"),
+                IterationScenarios::stableStatsKey);
+        assertEquals(new ArrayList<>(c.entrySet()), new ArrayList<>(java.entrySet()));
+        assertTrue(java.containsKey("stats.ipcs.global.active"), java.keySet()::toString);
+        assertEquals(filtered(c, name -> name.startsWith("stats.srp.")),
+                namesAndTypes(stats, "stats.srp.", name -> true));
+    }
+
+    @Test
+    void statsValuesAreReadableAndCountThisConnection() {
+        CmapHandle stats = open(CmapMap.STATS);
+        ConnectionStats connections = new ConnectionStats(stats);
+        ConnectionStats.Opened<CmapHandle> opened = connections.open(this::open);
+        String connection = opened.connection();
+        assertEquals("java", stats.getString(connection + "procname").substring(0, 4));
+        assertTrue(stats.getUint64("stats.ipcs.global.active") >= 3, "at least our three connections are active");
+
+        long requests = connections.requests(connection);
+        for (int i = 0; i < 10; i++) {
+            opened.value().setUint8(key("k"), i);
+        }
+        assertEquals(requests + 10, connections.requests(connection));
+        assertEquals(CmapType.UINT64, stats.get(connection + "responses").type());
+
+        opened.value().close();
+        Await.until(() -> !connections.connectionsOf(ProcessHandle.current().pid()).contains(connection), TIMEOUT,
+                () -> "the closed connection leaves the stats map");
+        cmapError(CsError.NOT_EXIST, () -> stats.get(connection + "requests"));
+    }
+
+    @Test
+    void theStatsMapIsReadOnlyExceptForItsClearKeys() {
+        CmapHandle stats = open(CmapMap.STATS);
+        cmapError(CsError.ACCESS, () -> stats.setUint64("stats.ipcs.global.active", 0));
+        cmapError(CsError.ACCESS, () -> stats.delete("stats.ipcs.global.active"));
+        cmapError(CsError.ACCESS, () -> stats.inc("stats.ipcs.global.active"));
+        cmapError(CsError.ACCESS, () -> stats.setUint8(key("new"), 1));
+        cmapError(CsError.NOT_EXIST, () -> stats.get("stats.no.such.key"));
+        // only stats.clear.* may be written: clearing the schedmiss list is harmless
+        stats.setUint8("stats.clear.schedmiss", 1);
+        cmapError(CsError.NOT_SUPPORTED, () -> stats.setUint8("stats.clear.nothing_known", 1));
+        cmapError(CsError.NOT_SUPPORTED, () -> stats.delete("stats.clear.schedmiss"));
+        cmapError(CsError.NOT_SUPPORTED, () -> stats.inc("stats.clear.schedmiss"));
+    }
+
+    @Test
+    void typedGettersOnLongStatsStringsAreRefusedWithoutOverrunningCorosyncsBuffer() throws Exception {
+        // corosync's stats map copies a value into the client's reservation without checking its
+        // size, so a client must reserve room for any value a typed numeric getter may meet: a
+        // procname of 16 bytes (libcmap reserves 16 bytes)
+        CmapHandle stats = open(CmapMap.STATS);
+        ConnectionStats connections = new ConnectionStats(stats);
+        Process tool = new ProcessBuilder("/usr/sbin/corosync-cmapctl", "-m", "stats", "-t", "stats.ipcs.global.closed")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Await.until(() -> !connections.connectionsOf(tool.pid()).isEmpty(), TIMEOUT,
+                    () -> "corosync-cmapctl is connected");
+            String procname = connections.connectionsOf(tool.pid()).iterator().next() + "procname";
+            assertEquals("corosync-cmapct", stats.getString(procname), "a 16-byte value with its NUL");
+            for (int i = 0; i < 200; i++) {
+                cmapError(CsError.INVALID_PARAM, () -> stats.getUint64(procname));
+                cmapError(CsError.INVALID_PARAM, () -> stats.getInt8(procname));
+                cmapError(CsError.INVALID_PARAM, () -> stats.getDouble(procname));
+            }
+            assertTrue(corosync.isRunning(), "corosync survived");
+            assertEquals(corosync.clusterName(), cmap.getString("totem.cluster_name"));
+            assertEquals("", corosync.log().lines().filter(line -> line.contains("malloc") || line.contains("corrupt"))
+                    .reduce("", String::concat));
+        } finally {
+            tool.destroyForcibly().waitFor();
+        }
+    }
+}

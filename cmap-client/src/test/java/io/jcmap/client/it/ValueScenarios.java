@@ -1,0 +1,421 @@
+package io.jcmap.client.it;
+
+import static io.jcmap.client.it.Expect.cmapError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapType;
+import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
+import io.jcmap.client.TrackEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/** set, get, delete, inc and dec of every type, with edge values and every error corosync gives. */
+abstract class ValueScenarios extends CorosyncScenarios {
+
+    static Stream<Arguments> edgeValues() {
+        return Values.edgeValues().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("edgeValues")
+    void everyTypeStoresItsEdgeValuesExactly(String name, CmapValue value) {
+        String key = key("value");
+        cmap.set(key, value);
+        CmapValue read = cmap.get(key);
+        // CmapValue compares floats by their raw bits and binaries by content
+        assertEquals(value, read, name);
+        assertEquals(value.type(), read.type());
+        // and through a second, independent connection
+        assertEquals(value, open().get(key), name + " read by another handle");
+    }
+
+    @Test
+    void typedSettersAndGettersRoundTrip() {
+        cmap.setInt8(key("i8"), Byte.MIN_VALUE);
+        assertEquals(Byte.MIN_VALUE, cmap.getInt8(key("i8")));
+        cmap.setUint8(key("u8"), 255);
+        assertEquals(255, cmap.getUint8(key("u8")));
+        cmap.setInt16(key("i16"), Short.MIN_VALUE);
+        assertEquals(Short.MIN_VALUE, cmap.getInt16(key("i16")));
+        cmap.setUint16(key("u16"), 65535);
+        assertEquals(65535, cmap.getUint16(key("u16")));
+        cmap.setInt32(key("i32"), Integer.MIN_VALUE);
+        assertEquals(Integer.MIN_VALUE, cmap.getInt32(key("i32")));
+        cmap.setUint32(key("u32"), 4294967295L);
+        assertEquals(4294967295L, cmap.getUint32(key("u32")));
+        cmap.setInt64(key("i64"), Long.MIN_VALUE);
+        assertEquals(Long.MIN_VALUE, cmap.getInt64(key("i64")));
+        cmap.setUint64(key("u64"), -1L);
+        assertEquals("18446744073709551615", Long.toUnsignedString(cmap.getUint64(key("u64"))));
+        cmap.setFloat(key("flt"), -0.0f);
+        assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(cmap.getFloat(key("flt"))));
+        cmap.setDouble(key("dbl"), Double.longBitsToDouble(0x7ff8_0000_0000_0001L));
+        assertEquals(0x7ff8_0000_0000_0001L, Double.doubleToRawLongBits(cmap.getDouble(key("dbl"))));
+        cmap.setString(key("str"), Values.NON_ASCII);
+        assertEquals(Values.NON_ASCII, cmap.getString(key("str")));
+        cmap.setBinary(key("bin"), Values.BINARY_WITH_NULS);
+        assertArrayEquals(Values.BINARY_WITH_NULS, cmap.getBinary(key("bin")));
+
+        // the typed setters store the type their name says
+        Map<String, CmapType> expectedTypes = Map.ofEntries(Map.entry("i8", CmapType.INT8),
+                Map.entry("u8", CmapType.UINT8), Map.entry("i16", CmapType.INT16), Map.entry("u16", CmapType.UINT16),
+                Map.entry("i32", CmapType.INT32), Map.entry("u32", CmapType.UINT32), Map.entry("i64", CmapType.INT64),
+                Map.entry("u64", CmapType.UINT64), Map.entry("flt", CmapType.FLOAT), Map.entry("dbl", CmapType.DOUBLE),
+                Map.entry("str", CmapType.STRING), Map.entry("bin", CmapType.BINARY));
+        expectedTypes.forEach((suffix, type) -> assertEquals(type, cmap.get(key(suffix)).type(), suffix));
+    }
+
+    @Test
+    void outOfRangeArgumentsOfTypedSettersAreRefusedBeforeSending() {
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setUint8(key("u8"), 256));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setUint8(key("u8"), -1));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setUint16(key("u16"), 65536));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setUint32(key("u32"), 4294967296L));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setUint32(key("u32"), -1L));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setString(key("str"), null));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setBinary(key("bin"), null));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.set(key("any"), null));
+        for (String suffix : new String[] {"u8", "u16", "u32", "str", "bin", "any"}) {
+            cmapError(CsError.NOT_EXIST, () -> cmap.get(key(suffix)));
+        }
+    }
+
+    @Test
+    void aStringWithANulInsideIsRefused() {
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setString(key("str"), "before\0after"));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get(key("str")));
+    }
+
+    /** One key of each type; the string is longer than any number. */
+    private Map<CmapType, String> oneKeyOfEachType() {
+        Map<CmapType, CmapValue> values = new LinkedHashMap<>();
+        values.put(CmapType.INT8, CmapValue.int8(1));
+        values.put(CmapType.UINT8, CmapValue.uint8(1));
+        values.put(CmapType.INT16, CmapValue.int16(1));
+        values.put(CmapType.UINT16, CmapValue.uint16(1));
+        values.put(CmapType.INT32, CmapValue.int32(1));
+        values.put(CmapType.UINT32, CmapValue.uint32(1));
+        values.put(CmapType.INT64, CmapValue.int64(1));
+        values.put(CmapType.UINT64, CmapValue.uint64(1));
+        values.put(CmapType.FLOAT, CmapValue.float32(1));
+        values.put(CmapType.DOUBLE, CmapValue.float64(1));
+        values.put(CmapType.STRING, CmapValue.string("a string longer than sixteen bytes"));
+        values.put(CmapType.BINARY, CmapValue.binary(new byte[] {1}));
+        Map<CmapType, String> keys = new LinkedHashMap<>();
+        values.forEach((type, value) -> {
+            String key = key(type.cmapctlName());
+            cmap.set(key, value);
+            keys.put(type, key);
+        });
+        return keys;
+    }
+
+    /** Calls the typed getter of {@code type}. */
+    private static void typedGet(CmapHandle handle, CmapType type, String key) {
+        switch (type) {
+            case INT8 -> handle.getInt8(key);
+            case UINT8 -> handle.getUint8(key);
+            case INT16 -> handle.getInt16(key);
+            case UINT16 -> handle.getUint16(key);
+            case INT32 -> handle.getInt32(key);
+            case UINT32 -> handle.getUint32(key);
+            case INT64 -> handle.getInt64(key);
+            case UINT64 -> handle.getUint64(key);
+            case FLOAT -> handle.getFloat(key);
+            case DOUBLE -> handle.getDouble(key);
+            case STRING -> handle.getString(key);
+            case BINARY -> handle.getBinary(key);
+        }
+    }
+
+    @Test
+    void aTypedGetterOfAnotherTypeIsInvalidParamAsInLibcmap() {
+        Map<CmapType, String> keys = oneKeyOfEachType();
+        for (CmapType stored : CmapType.values()) {
+            for (CmapType asked : CmapType.values()) {
+                String key = keys.get(stored);
+                if (stored == asked) {
+                    typedGet(cmap, asked, key);
+                } else {
+                    cmapError(CsError.INVALID_PARAM, () -> typedGet(cmap, asked, key));
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> shortNonNumericValues() {
+        return Stream.of(
+                Arguments.of("empty string (1 byte with its NUL)", CmapValue.string("")),
+                Arguments.of("string of 3 bytes with its NUL", CmapValue.string("ab")),
+                Arguments.of("string of 4 bytes with its NUL", CmapValue.string("abc")),
+                Arguments.of("string of 8 bytes with its NUL", CmapValue.string("1234567")),
+                Arguments.of("empty binary", CmapValue.binary(new byte[0])),
+                Arguments.of("binary of 3 bytes", CmapValue.binary(new byte[3])),
+                Arguments.of("binary of 4 bytes", CmapValue.binary(new byte[4])),
+                Arguments.of("binary of 7 bytes", CmapValue.binary(new byte[7])));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shortNonNumericValues")
+    void numericGettersRefuseShortStringsAndBinariesWithInvalidParam(String name, CmapValue value) {
+        // their bytes fit a numeric reservation, their type still does not match
+        String key = key("short");
+        cmap.set(key, value);
+        for (CmapType type : CmapType.values()) {
+            if (type.isFixedSize()) {
+                cmapError(CsError.INVALID_PARAM, () -> typedGet(cmap, type, key));
+            }
+        }
+        cmapError(CsError.INVALID_PARAM, () -> typedGet(cmap,
+                value.type() == CmapType.STRING ? CmapType.BINARY : CmapType.STRING, key));
+        assertEquals(value, cmap.get(key), "the handle still works");
+    }
+
+    @Test
+    void aMissingKeyIsNotExistForEveryOperation() {
+        String missing = key("missing");
+        cmapError(CsError.NOT_EXIST, () -> cmap.get(missing));
+        for (CmapType type : CmapType.values()) {
+            cmapError(CsError.NOT_EXIST, () -> typedGet(cmap, type, missing));
+        }
+        cmapError(CsError.NOT_EXIST, () -> cmap.delete(missing));
+        cmapError(CsError.NOT_EXIST, () -> cmap.inc(missing));
+        cmapError(CsError.NOT_EXIST, () -> cmap.dec(missing));
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.getAsync(missing));
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.deleteAsync(missing));
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.incAsync(missing));
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.decAsync(missing));
+        // keys shorter than corosync's minimum of 3 bytes cannot exist; reading them is no error of its own
+        cmapError(CsError.NOT_EXIST, () -> cmap.get("ab"));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get("x"));
+    }
+
+    @Test
+    void keyNamesOf255BytesWorkAndOf256BytesAreNameTooLong() {
+        String longest = keyPrefix() + "k".repeat(255 - keyPrefix().length());
+        assertEquals(255, longest.length());
+        cmap.setUint32(longest, 255);
+        assertEquals(255, cmap.getUint32(longest));
+        assertEquals(CmapValue.uint32(255), open().get(longest));
+        cmap.inc(longest);
+        assertEquals(256, cmap.getUint32(longest));
+        cmap.delete(longest);
+        cmapError(CsError.NOT_EXIST, () -> cmap.get(longest));
+
+        String tooLong = longest + "k";
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint32(tooLong, 1));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.get(tooLong));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.getUint32(tooLong));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.delete(tooLong));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.inc(tooLong));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.dec(tooLong));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.iterate(tooLong));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.trackAdd(tooLong, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { }));
+        Expect.asyncError(CsError.NAME_TOO_LONG, () -> cmap.setAsync(tooLong, CmapValue.uint32(1)));
+        Expect.asyncError(CsError.NAME_TOO_LONG, () -> cmap.getAsync(tooLong));
+        // 255 ASCII bytes are fine, 255 chars that need 256 bytes in UTF-8 are not
+        String tooLongInUtf8 = "é" + longest.substring(1);
+        assertEquals(255, tooLongInUtf8.length());
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint32(tooLongInUtf8, 1));
+        // the handle still works after all these refusals
+        cmap.setUint32(key("after"), 1);
+        assertEquals(1, cmap.getUint32(key("after")));
+    }
+
+    @Test
+    void newKeysShorterThan3BytesOrWithCharactersCorosyncRefusesAreNameTooLong() {
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8("ab", 1));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8("a", 1));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8("", 1));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8(key("with space"), 1));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8(key("klíč"), 1));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8(key("semi;colon"), 1));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get(key("with space")));
+        // three bytes and every character corosync allows: letters, digits and . _ - / :
+        String allowed = key("Az09._-/:");
+        cmap.setUint8(allowed, 1);
+        assertEquals(1, cmap.getUint8(allowed));
+        cmap.setUint8("i3x", 3);
+        try {
+            assertEquals(3, cmap.getUint8("i3x"));
+        } finally {
+            cmap.delete("i3x");
+        }
+    }
+
+    @Test
+    void valuesUpToCorosyncsLimitAreStoredAndLargerOnesAreInvalidParam() {
+        byte[] largest = Values.pattern(Values.MAX_VALUE_LENGTH);
+        cmap.setBinary(key("bin"), largest);
+        assertArrayEquals(largest, cmap.getBinary(key("bin")));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setBinary(key("bin"), Values.pattern(Values.MAX_VALUE_LENGTH + 1)));
+        assertArrayEquals(largest, cmap.getBinary(key("bin")), "a refused set leaves the value alone");
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setBinary(key("new"), new byte[Values.MAX_VALUE_LENGTH + 1]));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get(key("new")));
+
+        // for strings the limit counts the bytes libcmap sends: the text without its NUL
+        String longest = "x".repeat(Values.MAX_VALUE_LENGTH);
+        cmap.setString(key("str"), longest);
+        assertEquals(longest, cmap.getString(key("str")));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setString(key("str"), longest + "x"));
+        assertEquals(longest, cmap.getString(key("str")));
+    }
+
+    @Test
+    void readOnlyKeysAreAccessDenied() {
+        String cluster = corosync.clusterName();
+        cmapError(CsError.ACCESS, () -> cmap.setString("totem.cluster_name", "renamed"));
+        cmapError(CsError.ACCESS, () -> cmap.delete("totem.cluster_name"));
+        assertEquals(cluster, cmap.getString("totem.cluster_name"));
+        cmapError(CsError.ACCESS, () -> cmap.setUint32("totem.version", 3));
+        // whole prefixes are read-only: runtime.config., nodelist., system., internal_configuration.
+        long token = cmap.getUint32("runtime.config.totem.token");
+        cmapError(CsError.ACCESS, () -> cmap.inc("runtime.config.totem.token"));
+        cmapError(CsError.ACCESS, () -> cmap.dec("runtime.config.totem.token"));
+        cmapError(CsError.ACCESS, () -> cmap.setUint32("runtime.config.totem.token", 1));
+        assertEquals(token, cmap.getUint32("runtime.config.totem.token"));
+        cmapError(CsError.ACCESS, () -> cmap.setUint32("nodelist.it_new_key", 1));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get("nodelist.it_new_key"));
+        cmapError(CsError.ACCESS, () -> cmap.setString("system.it_new_key", "x"));
+        cmapError(CsError.ACCESS, () -> cmap.delete("internal_configuration.service.0.name"));
+        Expect.asyncError(CsError.ACCESS, () -> cmap.setAsync("totem.cluster_name", CmapValue.string("x")));
+        Expect.asyncError(CsError.ACCESS, () -> cmap.incAsync("runtime.config.totem.token"));
+        Expect.asyncError(CsError.ACCESS, () -> cmap.deleteAsync("totem.cluster_name"));
+        // the same keys are readable by the C tool with their old values
+        assertEquals("totem.cluster_name (str) = " + cluster, CmapctlTool.getLine(corosync, "-g", "totem.cluster_name"));
+    }
+
+    @Test
+    void deleteRemovesAKeyOfEveryType() {
+        Map<CmapType, String> keys = oneKeyOfEachType();
+        keys.values().forEach(cmap::delete);
+        for (String key : keys.values()) {
+            cmapError(CsError.NOT_EXIST, () -> cmap.get(key));
+            cmapError(CsError.NOT_EXIST, () -> cmap.delete(key));
+        }
+        Expect.done(cmap.setAsync(key("async"), CmapValue.int8(1)));
+        Expect.done(cmap.deleteAsync(key("async")));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get(key("async")));
+    }
+
+    @Test
+    void setReplacesValueAndType() {
+        String key = key("morphing");
+        cmap.setInt32(key, 7);
+        cmap.setString(key, "seven");
+        assertEquals(CmapValue.string("seven"), cmap.get(key));
+        cmap.setUint64(key, 7);
+        assertEquals(CmapValue.uint64(7), cmap.get(key));
+        cmap.setBinary(key, new byte[] {7});
+        assertEquals(CmapValue.binary(new byte[] {7}), cmap.get(key));
+    }
+
+    /** An integer type, its minimum and maximum as stored values, and a small value. */
+    record Wrap(CmapValue min, CmapValue max, CmapValue one, CmapValue two) {
+        @Override
+        public String toString() {
+            return min.type().name();
+        }
+    }
+
+    static Stream<Wrap> integerTypes() {
+        return Stream.of(
+                new Wrap(CmapValue.int8(Byte.MIN_VALUE), CmapValue.int8(Byte.MAX_VALUE), CmapValue.int8(1), CmapValue.int8(2)),
+                new Wrap(CmapValue.uint8(0), CmapValue.uint8(255), CmapValue.uint8(1), CmapValue.uint8(2)),
+                new Wrap(CmapValue.int16(Short.MIN_VALUE), CmapValue.int16(Short.MAX_VALUE), CmapValue.int16(1),
+                        CmapValue.int16(2)),
+                new Wrap(CmapValue.uint16(0), CmapValue.uint16(65535), CmapValue.uint16(1), CmapValue.uint16(2)),
+                new Wrap(CmapValue.int32(Integer.MIN_VALUE), CmapValue.int32(Integer.MAX_VALUE), CmapValue.int32(1),
+                        CmapValue.int32(2)),
+                new Wrap(CmapValue.uint32(0), CmapValue.uint32(4294967295L), CmapValue.uint32(1), CmapValue.uint32(2)),
+                new Wrap(CmapValue.int64(Long.MIN_VALUE), CmapValue.int64(Long.MAX_VALUE), CmapValue.int64(1),
+                        CmapValue.int64(2)),
+                new Wrap(CmapValue.uint64(0), CmapValue.uint64(-1L), CmapValue.uint64(1), CmapValue.uint64(2)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("integerTypes")
+    void incAndDecStepByOneAndWrapAroundAsTheCTypeDoes(Wrap type) {
+        String key = key("counter");
+        cmap.set(key, type.one());
+        cmap.inc(key);
+        assertEquals(type.two(), cmap.get(key));
+        cmap.dec(key);
+        assertEquals(type.one(), cmap.get(key));
+
+        cmap.set(key, type.max());
+        cmap.inc(key);
+        assertEquals(type.min(), cmap.get(key), "max + 1 wraps to min");
+        cmap.dec(key);
+        assertEquals(type.max(), cmap.get(key), "min - 1 wraps to max");
+
+        Expect.done(cmap.incAsync(key));
+        assertEquals(type.min(), cmap.get(key));
+        Expect.done(cmap.decAsync(key));
+        assertEquals(type.max(), cmap.get(key));
+    }
+
+    @Test
+    void incAndDecOfNonIntegersAreInvalidParamAsCorosyncSays() {
+        Map<String, CmapValue> values = Map.of("flt", CmapValue.float32(1.5f), "dbl", CmapValue.float64(1.5),
+                "str", CmapValue.string("1"), "bin", CmapValue.binary(new byte[] {1}));
+        values.forEach((suffix, value) -> {
+            String key = key(suffix);
+            cmap.set(key, value);
+            cmapError(CsError.INVALID_PARAM, () -> cmap.inc(key));
+            cmapError(CsError.INVALID_PARAM, () -> cmap.dec(key));
+            Expect.asyncError(CsError.INVALID_PARAM, () -> cmap.incAsync(key));
+            assertEquals(value, cmap.get(key), suffix + " is unchanged");
+        });
+    }
+
+    @Test
+    void contextBelongsToItsHandle() {
+        assertNull(cmap.context());
+        Object mine = new Object();
+        cmap.setContext(mine);
+        assertSame(mine, cmap.context());
+        CmapHandle other = open();
+        assertNull(other.context());
+        other.setContext("other");
+        assertSame(mine, cmap.context());
+        assertEquals("other", other.context());
+        cmap.setContext(null);
+        assertNull(cmap.context());
+        // the handle a callback gets carries the same context
+        Object inCallback = new Object();
+        cmap.setContext(inCallback);
+        Object[] seen = new Object[1];
+        String key = key("ctx");
+        cmap.trackAdd(key, EnumSet.of(TrackEvent.ADD), (handle, n) -> seen[0] = handle.context());
+        cmap.setUint8(key, 1);
+        Await.dispatchUntil(cmap, () -> seen[0] != null, TIMEOUT, () -> "the ADD of " + key + " is dispatched");
+        assertSame(inCallback, seen[0]);
+    }
+
+    @Test
+    void aHandleReportsTheMapItWasOpenedFor() {
+        assertEquals(CmapMap.ICMAP, cmap.map());
+        assertEquals(CmapMap.STATS, open(CmapMap.STATS).map());
+        assertEquals(CmapMap.ICMAP, open(CmapMap.ICMAP).map());
+        Consumer<CmapHandle> worksOnIcmap = handle -> assertEquals(corosync.clusterName(),
+                handle.getString("totem.cluster_name"));
+        worksOnIcmap.accept(cmap);
+        worksOnIcmap.accept(open(CmapMap.ICMAP));
+        cmapError(CsError.NOT_EXIST, () -> open(CmapMap.STATS).get("totem.cluster_name"));
+    }
+}

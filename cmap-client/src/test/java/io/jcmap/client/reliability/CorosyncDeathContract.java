@@ -1,0 +1,248 @@
+package io.jcmap.client.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapException;
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
+import io.jcmap.client.DispatchType;
+import io.jcmap.client.TrackEvent;
+import io.jcmap.testkit.Corosync;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue #7, fault 1: corosync dies (SIGKILL) while a thread dispatches, another waits for a
+ * synchronous reply and asynchronous requests are in flight. Everything must end with
+ * {@link CsError#LIBRARY} (libcmap's {@code qb_to_cs_error(-ENOTCONN)}) within 2 s of the kill,
+ * and nothing of the connection may stay behind.
+ *
+ * <p>Run once per IPC transport by the concrete {@code *IT} classes.
+ */
+abstract class CorosyncDeathContract {
+    static final Duration FAIL_WITHIN = Duration.ofSeconds(2);
+    static final int ASYNC_REQUESTS = 1_000;
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final String KEY = "rel.death.key";
+
+    /** Whether the transport queues all {@link #ASYNC_REQUESTS} at a stopped server (SHM) or refuses some (socket). */
+    abstract boolean queuesAllAsyncRequests();
+
+    @AfterEach
+    void restartCorosync(Corosync corosync) {
+        if (corosync.isRunning()) {
+            corosync.resume(); // harmless when it runs; wakes it when a failed test left it stopped
+        } else {
+            corosync.restart();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void killFailsDispatchSyncAndAsyncCallsWithLibraryAndLeaksNothing(Corosync corosync) {
+        warmUp();
+        Footprint baseline = Footprint.take(0);
+        CmapHandle handle = Cmap.initialize();
+        handle.setString(KEY, "alive");
+        handle.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
+
+        corosync.pause();
+        BlockingCall dispatcher = BlockingCall.start("dispatch(BLOCKING)", () -> handle.dispatch(DispatchType.BLOCKING));
+        BlockingCall getter = BlockingCall.start("sync get", () -> handle.getString(KEY));
+        dispatcher.awaitBlocked(SETTLE);
+        getter.awaitBlocked(SETTLE);
+
+        List<CompletableFuture<CmapValue>> async = new ArrayList<>(ASYNC_REQUESTS);
+        AtomicLongArray completedAt = new AtomicLongArray(ASYNC_REQUESTS);
+        for (int i = 0; i < ASYNC_REQUESTS; i++) {
+            int index = i;
+            async.add(handle.getAsync(KEY).whenComplete((v, e) -> completedAt.set(index, System.nanoTime())));
+        }
+        int refused = refusedBeforeKill(async);
+        int queued = ASYNC_REQUESTS - refused;
+        if (queuesAllAsyncRequests()) {
+            assertEquals(0, refused, "the stopped server's request ring holds every request");
+        } else {
+            assertTrue(queued >= 1, "at least one asynchronous request should be queued");
+        }
+        assertTrue(getter.thread().isAlive() && dispatcher.thread().isAlive(), "both calls still wait");
+
+        long killedAt = System.nanoTime();
+        corosync.kill();
+        long deadlineNanos = killedAt + FAIL_WITHIN.toNanos();
+
+        getter.awaitFailure(CsError.LIBRARY, remaining(deadlineNanos));
+        dispatcher.awaitFailure(CsError.LIBRARY, remaining(deadlineNanos));
+        for (CompletableFuture<CmapValue> future : async) {
+            assertFailsWith(CsError.LIBRARY, future, remaining(deadlineNanos));
+        }
+        long latest = Math.max(getter.finishedAt(), dispatcher.finishedAt());
+        for (int i = 0; i < ASYNC_REQUESTS; i++) {
+            latest = Math.max(latest, completedAt.get(i));
+        }
+        long failMillis = TimeUnit.NANOSECONDS.toMillis(latest - killedAt);
+        System.out.printf("[reliability] %s: kill -> %d async (%d refused earlier with TRY_AGAIN), 1 sync get, "
+                + "1 dispatch all failed with LIBRARY within %d ms%n", getClass().getSimpleName(), queued, refused,
+                failMillis);
+        assertTrue(failMillis <= FAIL_WITHIN.toMillis(), "all calls failed within " + failMillis + " ms");
+
+        assertFalse(handle.isOpen(), "isOpen() after the server died");
+        assertCmapError(CsError.LIBRARY, () -> handle.getString(KEY));
+        assertCmapError(CsError.LIBRARY, () -> handle.dispatch(DispatchType.ALL));
+        assertFailsWith(CsError.LIBRARY, handle.getAsync(KEY), FAIL_WITHIN);
+        handle.close();
+        assertCmapError(CsError.BAD_HANDLE, () -> handle.getString(KEY));
+        assertReleased(baseline);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void killUnderTrafficEndsEveryThreadWithLibrary(Corosync corosync) {
+        warmUp();
+        Footprint baseline = Footprint.take(0);
+        CmapHandle handle = Cmap.initialize();
+        AtomicInteger notifications = new AtomicInteger();
+        handle.trackAdd("rel.traffic.", EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY, TrackEvent.PREFIX),
+                (h, n) -> notifications.incrementAndGet());
+        BlockingCall dispatcher = BlockingCall.start("dispatch loop", () -> dispatchUntilFailure(handle));
+        TryAgain tryAgain = new TryAgain();
+        List<BlockingCall> workers = new ArrayList<>();
+        AtomicInteger operations = new AtomicInteger();
+        for (int t = 0; t < 4; t++) {
+            String key = "rel.traffic.t" + t;
+            workers.add(BlockingCall.start("worker " + t, () -> work(handle, key, operations, tryAgain)));
+        }
+        BlockingCall asyncWorker = BlockingCall.start("async worker", () -> workAsync(handle, operations));
+        Conditions.await(() -> operations.get() > 2_000 && notifications.get() > 500, Duration.ofSeconds(20),
+                () -> "traffic flows (" + operations.get() + " operations, " + notifications.get() + " notifications)");
+
+        long killedAt = System.nanoTime();
+        corosync.kill();
+        long deadlineNanos = killedAt + FAIL_WITHIN.toNanos();
+        for (BlockingCall worker : workers) {
+            worker.awaitFailure(CsError.LIBRARY, remaining(deadlineNanos));
+        }
+        asyncWorker.awaitFailure(CsError.LIBRARY, remaining(deadlineNanos));
+        dispatcher.awaitFailure(CsError.LIBRARY, remaining(deadlineNanos));
+        System.out.printf("[reliability] %s: kill under traffic after %d operations, %d notifications: "
+                + "every thread ended with LIBRARY within %d ms%n", getClass().getSimpleName(), operations.get(),
+                notifications.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
+        assertFalse(handle.isOpen());
+        handle.close();
+        assertReleased(baseline);
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void initializeWithoutServerFailsWithLibrary(Corosync corosync) {
+        corosync.kill();
+        long start = System.nanoTime();
+        assertCmapError(CsError.LIBRARY, Cmap::initialize);
+        assertTrue(System.nanoTime() - start < FAIL_WITHIN.toNanos(), "initialize without a server fails at once");
+    }
+
+    /** One connection before the baseline, so that lazily loaded classes and libraries do not count. */
+    private static void warmUp() {
+        try (CmapHandle handle = Cmap.initialize()) {
+            handle.getAsync("totem.cluster_name").join();
+        }
+    }
+
+    private static Object dispatchUntilFailure(CmapHandle handle) {
+        while (true) {
+            handle.dispatch(DispatchType.BLOCKING);
+        }
+    }
+
+    private static Object work(CmapHandle handle, String key, AtomicInteger operations, TryAgain tryAgain) {
+        for (long i = 0; ; i++) {
+            long value = i;
+            tryAgain.run(() -> handle.setUint64(key, value));
+            assertEquals(i, tryAgain.call(() -> handle.getUint64(key)));
+            operations.addAndGet(2);
+        }
+    }
+
+    private static Object workAsync(CmapHandle handle, AtomicInteger operations) {
+        for (long i = 0; ; i++) {
+            List<CompletableFuture<?>> batch = new ArrayList<>();
+            for (int j = 0; j < 8; j++) {
+                batch.add(handle.setAsync("rel.traffic.async" + j, CmapValue.uint64(i)));
+            }
+            for (CompletableFuture<?> future : batch) {
+                try {
+                    future.join();
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof CmapException cmap && cmap.error() == CsError.TRY_AGAIN) {
+                        continue; // the socket transport's queue was full: not sent
+                    }
+                    throw e.getCause() instanceof CmapException cmap ? cmap : e;
+                }
+                operations.incrementAndGet();
+            }
+        }
+    }
+
+    private static int refusedBeforeKill(List<CompletableFuture<CmapValue>> async) {
+        int refused = 0;
+        for (CompletableFuture<CmapValue> future : async) {
+            if (future.isDone()) {
+                assertFailsWith(CsError.TRY_AGAIN, future, Duration.ZERO);
+                refused++;
+            }
+        }
+        return refused;
+    }
+
+    static void assertReleased(Footprint baseline) {
+        Conditions.holdsWithin(() -> Footprint.take(0).withinBaseline(baseline), SETTLE);
+        Footprint after = Footprint.take(0);
+        assertTrue(after.withinBaseline(baseline), "resources back to the baseline " + baseline + ", now " + after);
+    }
+
+    static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+    }
+
+    static CmapException assertFailsWith(CsError expected, CompletableFuture<?> future, Duration timeout) {
+        Throwable cause;
+        try {
+            Object value = future.get(Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            throw new AssertionError("expected " + expected + " but completed with " + value);
+        } catch (java.util.concurrent.ExecutionException e) {
+            cause = e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("still not completed after " + timeout.toMillis() + " ms, expected " + expected);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        CmapException thrown = assertInstanceOf(CmapException.class, cause, () -> "failure " + cause);
+        assertEquals(expected, thrown.error(), thrown::getMessage);
+        return thrown;
+    }
+
+    static CmapException assertCmapError(CsError expected, org.junit.jupiter.api.function.Executable call) {
+        CmapException thrown = assertThrows(CmapException.class, call);
+        assertEquals(expected, thrown.error(), thrown::getMessage);
+        return thrown;
+    }
+}

@@ -1,0 +1,258 @@
+package io.jcmap.protocol.os;
+
+import io.jcmap.protocol.ErrnoException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The socket wrapper over socketpair and abstract listeners. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class UnixSocketTest {
+    private static final int POLLIN = 0x1;
+    private static final int POLLOUT = 0x4;
+    private static final int POLLHUP = 0x10;
+    private static final int EPIPE = 32;
+    private static final int ECONNREFUSED = 111;
+
+    private final Arena arena = Arena.ofShared();
+    private final List<UnixSocket> sockets = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        sockets.forEach(UnixSocket::close);
+        arena.close();
+    }
+
+    private UnixSocket[] pair(boolean datagram) {
+        UnixSocket[] pair = UnixSocket.pair(datagram);
+        sockets.add(pair[0]);
+        sockets.add(pair[1]);
+        return pair;
+    }
+
+    private MemorySegment native_(byte[] bytes) {
+        MemorySegment segment = arena.allocate(Math.max(1, bytes.length));
+        MemorySegment.copy(bytes, 0, segment, JAVA_BYTE, 0, bytes.length);
+        return segment;
+    }
+
+    private byte[] receive(UnixSocket socket, int capacity) {
+        MemorySegment into = arena.allocate(capacity);
+        long n = socket.receive(into, capacity, false);
+        assertTrue(n >= 0, "nothing received");
+        return into.asSlice(0, Math.min(n, capacity)).toArray(JAVA_BYTE);
+    }
+
+    /** The real gid, as the kernel reports it in /proc. */
+    private static int gid() {
+        try {
+            String line = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("Gid:")).findFirst().orElseThrow();
+            return Integer.parseInt(line.split("\\s+")[1]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void streamCarriesBytes() {
+        UnixSocket[] pair = pair(false);
+        assertEquals(3, pair[0].send(native_(new byte[] {1, 2, 3}), 3));
+        assertArrayEquals(new byte[] {1, 2, 3}, receive(pair[1], 16));
+        assertEquals(1, pair[1].sendByte((byte) 9));
+        assertArrayEquals(new byte[] {9}, receive(pair[0], 16));
+    }
+
+    @Test
+    void emptySocketWouldBlock() {
+        UnixSocket[] pair = pair(false);
+        assertEquals(UnixSocket.WOULD_BLOCK, pair[0].receive(arena.allocate(8), 8, false));
+        assertEquals(UnixSocket.WOULD_BLOCK, pair[0].discard(1));
+    }
+
+    @Test
+    void fullSocketWouldBlockOnSend() {
+        UnixSocket[] pair = pair(false);
+        MemorySegment chunk = arena.allocate(65536);
+        long total = 0;
+        long sent;
+        while ((sent = pair[0].send(chunk, chunk.byteSize())) != UnixSocket.WOULD_BLOCK) {
+            total += sent;
+            assertTrue(total < (1L << 30), "a socket buffer never filled up");
+        }
+        assertTrue(total > 0);
+        assertEquals(0, pair[0].poll(UnixSocket.WRITABLE, 0) & POLLOUT);
+    }
+
+    @Test
+    void datagramReceiveReportsTheWholeSizeAndPeekLeavesIt() {
+        UnixSocket[] pair = pair(true);
+        byte[] message = new byte[100];
+        message[99] = 7;
+        assertEquals(100, pair[0].send(native_(message), 100));
+        assertEquals(100, pair[1].receive(arena.allocate(1), 0, true));      // size of what waits
+        assertEquals(100, pair[1].receive(arena.allocate(100), 100, true));
+        MemorySegment into = arena.allocate(100);
+        assertEquals(100, pair[1].receive(into, 100, false));
+        assertEquals(7, into.get(JAVA_BYTE, 99));
+        assertEquals(UnixSocket.WOULD_BLOCK, pair[1].receive(into, 100, true));
+    }
+
+    @Test
+    void discardDrainsNotificationBytes() {
+        UnixSocket[] pair = pair(false);
+        pair[0].send(native_(new byte[] {1, 1, 1, 1, 1}), 5);
+        assertEquals(3, pair[1].discard(3));
+        assertEquals(2, pair[1].discard(10));
+        assertEquals(UnixSocket.WOULD_BLOCK, pair[1].discard(1));
+    }
+
+    @Test
+    void pollReportsReadableAndTimesOut() {
+        UnixSocket[] pair = pair(false);
+        long start = System.nanoTime();
+        assertEquals(0, pair[1].poll(UnixSocket.READABLE, 50));
+        assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(45));
+        pair[0].sendByte((byte) 1);
+        assertEquals(POLLIN, pair[1].poll(UnixSocket.READABLE, 1000) & POLLIN);
+        assertEquals(POLLOUT, pair[1].poll(UnixSocket.WRITABLE, 0) & POLLOUT);
+    }
+
+    @Test
+    void awaitEitherWakesForTheSecondSocket() {
+        UnixSocket[] first = pair(false);
+        UnixSocket[] second = pair(false);
+        assertFalse(UnixSocket.awaitEither(first[1], second[1], UnixSocket.READABLE, 20));
+        second[0].sendByte((byte) 1);
+        assertTrue(UnixSocket.awaitEither(first[1], second[1], UnixSocket.READABLE, 5000));
+    }
+
+    @Test
+    void shutdownWakesAPollerElsewhere() throws Exception {
+        UnixSocket[] pair = pair(false);
+        CompletableFuture<Integer> poller = CompletableFuture.supplyAsync(() -> pair[1].poll(UnixSocket.READABLE, 15_000));
+        long start = System.nanoTime();
+        pair[1].shutdown();
+        int revents = poller.get(5, TimeUnit.SECONDS);
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5));
+        assertNotEquals(0, revents & (POLLIN | POLLHUP));
+        assertEquals(0, pair[1].receive(arena.allocate(1), 1, false));       // end of stream
+    }
+
+    @Test
+    void peerCloseIsAHangUpAndTheEndOfTheStream() {
+        UnixSocket[] pair = pair(false);
+        pair[0].close();
+        assertNotEquals(0, pair[1].poll(UnixSocket.READABLE, 1000) & POLLHUP);
+        assertEquals(0, pair[1].receive(arena.allocate(1), 1, false));
+        ErrnoException e = assertThrows(ErrnoException.class, () -> pair[1].sendByte((byte) 1));
+        assertEquals(EPIPE, e.errno());
+    }
+
+    @Test
+    void closeIsIdempotent() {
+        UnixSocket socket = UnixSocket.stream();
+        assertFalse(socket.isClosed());
+        socket.close();
+        socket.close();
+        socket.shutdown();
+        assertTrue(socket.isClosed());
+        assertTrue(socket.toString().contains("closed"));
+    }
+
+    @Test
+    void credentialsArriveWithPasscred() {
+        UnixSocket[] pair = pair(false);
+        pair[1].passCredentials(true);
+        pair[0].sendByte((byte) 1);
+        UnixSocket.Received received = pair[1].receiveWithCredentials(arena.allocate(8), 8);
+        assertNotNull(received);
+        assertEquals(1, received.bytes());
+        assertEquals(new Credentials(CurrentProcess.pid(), CurrentProcess.uid(), gid()), received.credentials());
+        assertNull(pair[1].receiveWithCredentials(arena.allocate(8), 8));     // nothing more waiting
+    }
+
+    @Test
+    void noCredentialsWithoutPasscred() {
+        UnixSocket[] pair = pair(false);
+        pair[0].sendByte((byte) 1);
+        UnixSocket.Received received = pair[1].receiveWithCredentials(arena.allocate(8), 8);
+        assertEquals(1, received.bytes());
+        assertNull(received.credentials());
+    }
+
+    @Test
+    void peerCredentialsNameTheCreator() {
+        UnixSocket[] pair = pair(false);
+        assertEquals(new Credentials(CurrentProcess.pid(), CurrentProcess.uid(), gid()), pair[0].peerCredentials());
+    }
+
+    @Test
+    void privilegedSenderMayClaimAnotherUid() {
+        UnixSocket[] pair = pair(false);
+        pair[1].passCredentials(true);
+        Credentials claimed = new Credentials(CurrentProcess.pid(), 65534, 65534);
+        try {
+            assertEquals(1, pair[0].sendWithCredentials(native_(new byte[] {1}), 1, claimed));
+        } catch (ErrnoException notPrivileged) {
+            org.junit.jupiter.api.Assumptions.abort("needs CAP_SETUID: " + notPrivileged.getMessage());
+        }
+        assertEquals(claimed, pair[1].receiveWithCredentials(arena.allocate(8), 8).credentials());
+    }
+
+    @Test
+    void listenerAcceptsConnectionsOnAnAbstractName() {
+        UnixAddress address = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
+        UnixSocket listener = UnixSocket.stream();
+        sockets.add(listener);
+        listener.bind(address);
+        listener.listen(4);
+        assertNull(listener.accept());
+        UnixSocket client = UnixSocket.stream();
+        sockets.add(client);
+        client.connect(address, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+        assertNotEquals(0, listener.poll(UnixSocket.READABLE, 1000));
+        UnixSocket accepted = listener.accept();
+        assertNotNull(accepted);
+        sockets.add(accepted);
+        client.sendByte((byte) 5);
+        assertArrayEquals(new byte[] {5}, receive(accepted, 1));
+        assertEquals(UnixSocket.WOULD_BLOCK, accepted.receive(arena.allocate(1), 1, false));  // non-blocking
+    }
+
+    @Test
+    void connectingToNobodyIsRefused() {
+        try (UnixSocket client = UnixSocket.stream()) {
+            ErrnoException e = assertThrows(ErrnoException.class, () -> client.connect(
+                    UnixAddress.abstractName("jcmap-nobody-" + UUID.randomUUID()), System.nanoTime()));
+            assertEquals(ECONNREFUSED, e.errno());
+        }
+    }
+
+    @Test
+    void bufferSizesGrowToTheMessageSize() {
+        UnixSocket[] pair = pair(true);
+        pair[0].ensureBufferSizes(1 << 20);
+        byte[] big = new byte[1 << 19];
+        assertEquals(big.length, pair[0].send(native_(big), big.length));
+        assertEquals(big.length, pair[1].receive(arena.allocate(big.length), big.length, false));
+    }
+}

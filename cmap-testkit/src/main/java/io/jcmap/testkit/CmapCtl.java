@@ -1,0 +1,32 @@
+package io.jcmap.testkit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The host's real {@code corosync-cmapctl}, the reference client the testkit checks against. */
+final class CmapCtl {
+
+    static final Path BINARY = Path.of("/usr/sbin/corosync-cmapctl");
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private CmapCtl() {
+    }
+
+    static ProcessResult run(Duration timeout, String... args) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!Files.isExecutable(BINARY)) {
+            throw new CorosyncTestkitException(BINARY + " not found: install the corosync package "
+                    + "(scripts/provision does)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(BINARY.toString());
+        for (String arg : args) {
+            command.add(Objects.requireNonNull(arg, "argument"));
+        }
+        return HelperProcess.run(timeout, command);
+    }
+}

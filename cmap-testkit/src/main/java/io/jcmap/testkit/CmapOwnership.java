@@ -1,0 +1,118 @@
+package io.jcmap.testkit;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Who owns the libqb IPC name {@code cmap} in this network namespace. libqb binds it as an
+ * abstract Unix socket ({@code @cmap} in {@code /proc/net/unix}, padded with NULs shown as '@'),
+ * or as {@code /var/run/cmap} when {@code /etc/libqb/force-filesystem-sockets} exists.
+ */
+final class CmapOwnership {
+
+    static final Path PROC_NET_UNIX = Path.of("/proc/net/unix");
+    static final Path FORCE_FILESYSTEM_SOCKETS = Path.of("/etc/libqb/force-filesystem-sockets");
+
+    private static final Pattern ABSTRACT_CMAP = Pattern.compile("@cmap@*");
+    private static final Set<String> FILESYSTEM_CMAP = Set.of("/var/run/cmap", "/run/cmap");
+    private static final int INODE_FIELD = 6;
+    private static final int PATH_FIELD = 7;
+    private static final int FIELDS_WITH_PATH = 8;
+    private static final Path PROC = Path.of("/proc");
+    private static final Pattern PID = Pattern.compile("\\d+");
+
+    private CmapOwnership() {
+    }
+
+    /** Fails with a clear message when some process already owns {@code cmap}. */
+    static void requireFree() {
+        Set<Long> inodes = owningInodes();
+        if (!inodes.isEmpty()) {
+            throw new CorosyncTestkitException("Another corosync already owns the IPC name 'cmap' in this "
+                    + "network namespace (" + NetworkNamespace.current() + "): " + describeOwners(inodes)
+                    + ". Only one corosync per network namespace can serve CMAP. Stop it, or run the tests "
+                    + "in their own network namespace: ip netns add jcmap && ip netns exec jcmap ip link set "
+                    + "lo up && ip netns exec jcmap <test command>");
+        }
+    }
+
+    static boolean isOwned() {
+        return !owningInodes().isEmpty();
+    }
+
+    static Set<Long> owningInodes() {
+        try {
+            return owningInodes(Files.readString(PROC_NET_UNIX), Files.exists(FORCE_FILESYSTEM_SOCKETS));
+        } catch (IOException e) {
+            throw new CorosyncTestkitException("cannot read " + PROC_NET_UNIX + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Socket inodes bound to {@code cmap} in a {@code /proc/net/unix} listing. */
+    static Set<Long> owningInodes(String procNetUnix, boolean filesystemSockets) {
+        Set<Long> inodes = new TreeSet<>();
+        procNetUnix.lines().skip(1).forEach(line -> {
+            String[] fields = line.strip().split("\\s+", FIELDS_WITH_PATH);
+            if (fields.length < FIELDS_WITH_PATH) {
+                return;
+            }
+            String path = fields[PATH_FIELD];
+            boolean cmap = ABSTRACT_CMAP.matcher(path).matches()
+                    || (filesystemSockets && FILESYSTEM_CMAP.contains(path));
+            if (cmap) {
+                inodes.add(Long.parseLong(fields[INODE_FIELD]));
+            }
+        });
+        return inodes;
+    }
+
+    /** "pid 123 (/usr/sbin/corosync -f ...)" for every process holding one of the sockets. */
+    static String describeOwners(Set<Long> inodes) {
+        Set<String> links = inodes.stream().map(inode -> "socket:[" + inode + "]").collect(Collectors.toSet());
+        List<String> owners = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC,
+                p -> PID.matcher(p.getFileName().toString()).matches())) {
+            for (Path process : processes) {
+                if (holdsAny(process, links)) {
+                    owners.add("pid " + process.getFileName() + " (" + commandLine(process) + ")");
+                }
+            }
+        } catch (IOException e) {
+            return "socket inodes " + inodes + " (owners unknown: " + e.getMessage() + ")";
+        }
+        return owners.isEmpty() ? "socket inodes " + inodes + " (owner not visible)" : String.join(", ", owners);
+    }
+
+    private static boolean holdsAny(Path process, Set<String> links) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (links.contains(Files.readSymbolicLink(fd).toString())) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    // the descriptor closed while we looked
+                }
+            }
+        } catch (IOException e) {
+            // the process exited while we looked, or is not ours to inspect
+        }
+        return false;
+    }
+
+    private static String commandLine(Path process) {
+        try {
+            return new String(Files.readAllBytes(process.resolve("cmdline"))).replace('\0', ' ').strip();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.jcmap.testkit;
+
+import java.time.Duration;
+
+/**
+ * One running test corosync, serving CMAP to clients in the test JVM's network namespace.
+ *
+ * <p>Only one corosync per network namespace can own the IPC name {@code cmap}, so only one
+ * instance exists at a time: starting a second one waits until the first is closed (within this
+ * JVM and across JVMs), and starting fails fast when a corosync the testkit did not start already
+ * owns {@code cmap}. Instances survive {@link #kill()}, {@link #pause()} and {@link #restart()};
+ * {@link #close()} ends them for good.
+ *
+ * <p>Implementations: {@link LocalCorosync} and {@link CorosyncContainer}; tests usually get one
+ * from {@link CorosyncExtension}.
+ */
+public interface Corosync extends AutoCloseable {
+
+    /**
+     * Starts an instance with the given backend ({@link Backend#AUTO} picks one).
+     *
+     * @param config  the configuration
+     * @param backend the backend to use
+     * @return a running, ready instance
+     * @throws CorosyncTestkitException when corosync cannot be started
+     */
+    static Corosync start(CorosyncConfig config, Backend backend) {
+        return backend.start(config);
+    }
+
+    /**
+     * The configuration this instance runs with (also after a restart).
+     *
+     * @return the configuration
+     */
+    CorosyncConfig config();
+
+    /**
+     * The backend running this instance.
+     *
+     * @return {@link Backend#LOCAL} or {@link Backend#CONTAINER}
+     */
+    Backend backend();
+
+    /**
+     * {@code totem.cluster_name}.
+     *
+     * @return the cluster name
+     */
+    default String clusterName() {
+        return config().clusterName();
+    }
+
+    /**
+     * {@code system.qb_ipc_type}.
+     *
+     * @return the IPC transport offered to clients
+     */
+    default IpcType ipcType() {
+        return config().ipcType();
+    }
+
+    /**
+     * The host pid of the current corosync process (also for the container backend), or of the
+     * last one when it is not running.
+     *
+     * @return the pid in the host's pid namespace
+     */
+    long pid();
+
+    /**
+     * Everything corosync has logged so far, across restarts, with a marker line per
+     * (re)start and per kill.
+     *
+     * @return the captured log text
+     */
+    String log();
+
+    /**
+     * Tells whether the corosync process exists (a paused process is running).
+     *
+     * @return true when the process is alive
+     */
+    boolean isRunning();
+
+    /**
+     * Sends SIGKILL and waits until the process is gone. Its shared-memory files stay behind, as
+     * after a real crash, until {@link #restart()} or {@link #close()}.
+     */
+    void kill();
+
+    /** Sends SIGSTOP and waits until the process is stopped; clients then hang or time out. */
+    void pause();
+
+    /** Sends SIGCONT and waits until the process runs again. */
+    void resume();
+
+    /**
+     * Stops the process (like {@link #close()}: SIGTERM, SIGKILL after the grace period) if it
+     * runs, then starts it again with the same configuration and waits for readiness. The pid
+     * changes.
+     *
+     * @throws CorosyncTestkitException when corosync does not become ready again
+     */
+    void restart();
+
+    /**
+     * Stops corosync (SIGTERM, then SIGKILL after {@link CorosyncConfig#stopGracePeriod()}),
+     * removes its files in {@code /dev/shm} and its private directory or container, and lets the
+     * next instance start. Idempotent.
+     */
+    @Override
+    void close();
+
+    /**
+     * Runs the host's {@code /usr/sbin/corosync-cmapctl} with a 10 s timeout. It talks to the
+     * corosync owning {@code cmap} in this network namespace, which is this instance while it
+     * runs.
+     *
+     * @param args arguments, for example {@code "-g", "totem.cluster_name"}
+     * @return exit code and output
+     */
+    default ProcessResult cmapctl(String... args) {
+        return cmapctl(CmapCtl.DEFAULT_TIMEOUT, args);
+    }
+
+    /**
+     * Runs the host's {@code /usr/sbin/corosync-cmapctl}, killing it after {@code timeout}
+     * (useful against a paused instance, where it would hang).
+     *
+     * @param timeout how long to let it run
+     * @param args    arguments, for example {@code "-g", "totem.cluster_name"}
+     * @return exit code and output; {@link ProcessResult#timedOut()} when it was killed
+     */
+    default ProcessResult cmapctl(Duration timeout, String... args) {
+        return CmapCtl.run(timeout, args);
+    }
+}

@@ -1,0 +1,334 @@
+package io.jcmap.testkit;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * JUnit 5 extension that runs one corosync for all tests of a class.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static CorosyncExtension corosync = CorosyncExtension.builder().ipcType(IpcType.SOCKET).build();
+ * }</pre>
+ *
+ * <p>or, with defaults, {@code @ExtendWith(CorosyncExtension.class)}. The instance starts before
+ * all tests of the class (before its {@code @BeforeAll} methods) and is closed after them; nested
+ * classes share it. Tests get it from {@link #instance()} or as a parameter of type
+ * {@link Corosync} (test methods, lifecycle methods, constructors).
+ *
+ * <p>The backend is the one given to {@link Builder#backend(Backend)}, else the system property
+ * {@value Backend#PROPERTY} ({@code local}, {@code container}, {@code auto}; default {@code auto}).
+ *
+ * <p>When a test or lifecycle method fails, the tail of the corosync log is printed to stderr
+ * between banners and attached to the failure as a suppressed exception, so it shows up in the
+ * Surefire/Failsafe report next to the stack trace.
+ */
+public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver,
+        TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+
+    /** How many log lines a failure report shows at most. */
+    public static final int LOG_LINES_ON_FAILURE = 300;
+
+    private static final String BANNER = "====================";
+
+    private final CorosyncConfig config;
+    private final Backend backend;
+    private final DockerImageName image;
+    private final ExtensionContext.Namespace namespace;
+    private volatile Corosync current;
+
+    /** Defaults: random cluster name, SHM, backend from the system property. For {@code @ExtendWith}. */
+    public CorosyncExtension() {
+        this(CorosyncConfig.defaults(), null, null);
+    }
+
+    private CorosyncExtension(CorosyncConfig config, Backend backend, DockerImageName image) {
+        this.config = config;
+        this.backend = backend;
+        this.image = image;
+        this.namespace = ExtensionContext.Namespace.create(CorosyncExtension.class, this);
+    }
+
+    /**
+     * Starts configuring an extension.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The running instance, available from the extension's {@code beforeAll} until its
+     * {@code afterAll}.
+     *
+     * @return the instance
+     * @throws IllegalStateException outside that window
+     */
+    public Corosync instance() {
+        Corosync corosync = current;
+        if (corosync == null) {
+            throw new IllegalStateException("no corosync is running: the extension starts it before all tests "
+                    + "of the class and closes it after them");
+        }
+        return corosync;
+    }
+
+    /**
+     * The configuration the instance runs with.
+     *
+     * @return the configuration
+     */
+    public CorosyncConfig config() {
+        return config;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        ensureStarted(context);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(namespace);
+        Running running = store.get(Running.class, Running.class);
+        if (running != null && running.ownerId().equals(context.getUniqueId())) {
+            store.remove(Running.class);
+            current = null;
+            running.corosync().close();
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return Corosync.class.isAssignableFrom(parameterContext.getParameter().getType());
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        Class<?> wanted = parameterContext.getParameter().getType();
+        Corosync corosync = ensureStarted(extensionContext);
+        if (!wanted.isInstance(corosync)) {
+            throw new ParameterResolutionException("parameter " + parameterContext.getParameter() + " wants a "
+                    + wanted.getSimpleName() + " but the " + corosync.backend() + " backend runs a "
+                    + corosync.getClass().getSimpleName() + "; declare it as Corosync");
+        }
+        return corosync;
+    }
+
+    @Override
+    public void handleTestExecutionException(ExtensionContext context, Throwable throwable) throws Throwable {
+        throw attachLog(context, throwable);
+    }
+
+    @Override
+    public void handleBeforeAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+            throws Throwable {
+        throw attachLog(context, throwable);
+    }
+
+    @Override
+    public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+            throws Throwable {
+        throw attachLog(context, throwable);
+    }
+
+    @Override
+    public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+            throws Throwable {
+        throw attachLog(context, throwable);
+    }
+
+    @Override
+    public void handleAfterAllMethodExecutionException(ExtensionContext context, Throwable throwable)
+            throws Throwable {
+        throw attachLog(context, throwable);
+    }
+
+    private synchronized Corosync ensureStarted(ExtensionContext context) {
+        Running running = context.getStore(namespace).get(Running.class, Running.class);
+        if (running != null) {
+            return running.corosync(); // started for this class, an enclosing class, or a constructor
+        }
+        ExtensionContext classContext = classContext(context);
+        Corosync corosync = start();
+        classContext.getStore(namespace).put(Running.class, new Running(classContext.getUniqueId(), corosync));
+        current = corosync;
+        return corosync;
+    }
+
+    private Corosync start() {
+        Backend chosen = (backend != null ? backend : Backend.fromSystemProperty()).resolve();
+        if (chosen == Backend.CONTAINER && image != null) {
+            CorosyncContainer container = new CorosyncContainer(image, config);
+            container.start();
+            return container;
+        }
+        return chosen.start(config);
+    }
+
+    private static ExtensionContext classContext(ExtensionContext context) {
+        ExtensionContext candidate = context;
+        while (candidate.getTestMethod().isPresent() && candidate.getParent().isPresent()) {
+            candidate = candidate.getParent().get();
+        }
+        return candidate;
+    }
+
+    private Throwable attachLog(ExtensionContext context, Throwable throwable) {
+        Running running = context.getStore(namespace).get(Running.class, Running.class);
+        boolean attached = Arrays.stream(throwable.getSuppressed()).anyMatch(CorosyncLogAttachment.class::isInstance);
+        if (running == null || attached) {
+            return throwable;
+        }
+        String report = report(running.corosync(), context);
+        System.err.println(report);
+        throwable.addSuppressed(new CorosyncLogAttachment(report));
+        return throwable;
+    }
+
+    private static String report(Corosync corosync, ExtensionContext context) {
+        String log = corosync.log();
+        int lines = (int) log.lines().count();
+        int shown = Math.min(lines, LOG_LINES_ON_FAILURE);
+        String tail = String.join("\n", log.lines().skip(lines - shown).toList());
+        return "\n" + BANNER + " corosync log for failed " + context.getDisplayName() + " (cluster "
+                + corosync.clusterName() + ", " + corosync.backend().name().toLowerCase(Locale.ROOT)
+                + " backend, last " + shown + " of " + lines + " lines) " + BANNER + "\n" + tail + "\n"
+                + BANNER + " end of corosync log " + BANNER;
+    }
+
+    /** The instance started for one class context (and its nested classes). */
+    private record Running(String ownerId, Corosync corosync) {
+    }
+
+    /** Configures a {@link CorosyncExtension}; unset values use the {@link CorosyncConfig} defaults. */
+    public static final class Builder {
+        private final CorosyncConfig.Builder config = CorosyncConfig.builder();
+        private CorosyncConfig fullConfig;
+        private Backend backend;
+        private DockerImageName image;
+
+        private Builder() {
+        }
+
+        /**
+         * Uses a complete configuration, replacing the individual settings of this builder.
+         *
+         * @param config the configuration
+         * @return this builder
+         */
+        public Builder config(CorosyncConfig config) {
+            this.fullConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * See {@link CorosyncConfig.Builder#clusterName(String)}.
+         *
+         * @param clusterName the cluster name
+         * @return this builder
+         */
+        public Builder clusterName(String clusterName) {
+            config.clusterName(clusterName);
+            return this;
+        }
+
+        /**
+         * See {@link CorosyncConfig.Builder#ipcType(IpcType)}.
+         *
+         * @param ipcType the IPC transport
+         * @return this builder
+         */
+        public Builder ipcType(IpcType ipcType) {
+            config.ipcType(ipcType);
+            return this;
+        }
+
+        /**
+         * See {@link CorosyncConfig.Builder#extraConfig(String)}.
+         *
+         * @param fragment raw corosync.conf text
+         * @return this builder
+         */
+        public Builder extraConfig(String fragment) {
+            config.extraConfig(fragment);
+            return this;
+        }
+
+        /**
+         * See {@link CorosyncConfig.Builder#startupTimeout(Duration)}.
+         *
+         * @param timeout the startup timeout
+         * @return this builder
+         */
+        public Builder startupTimeout(Duration timeout) {
+            config.startupTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * See {@link CorosyncConfig.Builder#stopGracePeriod(Duration)}.
+         *
+         * @param gracePeriod the stop grace period
+         * @return this builder
+         */
+        public Builder stopGracePeriod(Duration gracePeriod) {
+            config.stopGracePeriod(gracePeriod);
+            return this;
+        }
+
+        /**
+         * See {@link CorosyncConfig.Builder#lockTimeout(Duration)}.
+         *
+         * @param timeout the lock timeout
+         * @return this builder
+         */
+        public Builder lockTimeout(Duration timeout) {
+            config.lockTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Forces a backend instead of the system property {@value Backend#PROPERTY}.
+         *
+         * @param backend the backend
+         * @return this builder
+         */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * Uses another image for the container backend (default {@value CorosyncContainer#DEFAULT_IMAGE_NAME}).
+         *
+         * @param image an image with {@code /usr/sbin/corosync}
+         * @return this builder
+         */
+        public Builder image(String image) {
+            this.image = DockerImageName.parse(image);
+            return this;
+        }
+
+        /**
+         * Builds the extension; the configuration (and a random cluster name) is fixed here.
+         *
+         * @return the extension
+         */
+        public CorosyncExtension build() {
+            return new CorosyncExtension(fullConfig != null ? fullConfig : config.build(), backend, image);
+        }
+    }
+}

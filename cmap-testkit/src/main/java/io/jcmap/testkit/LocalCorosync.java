@@ -1,0 +1,328 @@
+package io.jcmap.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host's {@code /usr/sbin/corosync}, run in the foreground as a child process of the JVM.
+ *
+ * <p>Each instance has a private temporary directory holding corosync.conf, the state directory
+ * and corosync.log. corosync also takes a lock on the fixed file {@code /var/run/corosync.pid};
+ * so that an unrelated corosync in another network namespace does not block it, the testkit starts
+ * corosync in a private mount namespace ({@code unshare --mount}) where that path is bind-mounted
+ * to a file in the private directory. The pid stays the same (unshare and the shell exec corosync).
+ *
+ * <p>Needs root, like corosync itself. {@link #close()} stops corosync, deletes the private
+ * directory and the {@code /dev/shm/qb-*} entries named after its pids.
+ */
+public final class LocalCorosync implements Corosync {
+
+    /** The corosync executable. */
+    public static final Path COROSYNC = Path.of("/usr/sbin/corosync");
+
+    static final String READY_MESSAGE = "ready to provide service";
+    private static final Path DEV_NULL = Path.of("/dev/null");
+    private static final Path COROSYNC_PID_LOCK = Path.of("/var/run/corosync.pid");
+    private static final String PRIVATE_PID_LOCK = "corosync.pid";
+    private static final String LAUNCHER = "mount --bind \"$1\" \"$2\" && exec \"$3\" -f -c \"$4\"";
+    private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    private static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(5);
+
+    private final CorosyncConfig config;
+    private final Path privateDir;
+    private final InstanceLock.Lease lease;
+    private final LogBuffer log = new LogBuffer();
+    private final List<Long> pids = new CopyOnWriteArrayList<>();
+    private Process process;
+    private Thread logPump;
+    private boolean closed;
+
+    private LocalCorosync(CorosyncConfig config, Path privateDir, InstanceLock.Lease lease) {
+        this.config = config;
+        this.privateDir = privateDir;
+        this.lease = lease;
+    }
+
+    /**
+     * Starts corosync and waits until it is ready to provide service.
+     *
+     * @param config the configuration
+     * @return the running instance; close it
+     * @throws CorosyncTestkitException when the binary is missing, we are not root, another corosync
+     *                                  owns {@code cmap}, or corosync exits or is not ready in time
+     */
+    public static LocalCorosync start(CorosyncConfig config) {
+        if (!Files.isExecutable(COROSYNC)) {
+            throw new CorosyncTestkitException(COROSYNC + " not found: install corosync (scripts/provision) or "
+                    + "use the container backend (-D" + Backend.PROPERTY + "=container)");
+        }
+        if (!Privileges.isRoot()) {
+            throw new CorosyncTestkitException("the local corosync backend needs root (corosync runs as root and "
+                    + "the testkit gives it a private mount namespace); run the tests as root or use the container "
+                    + "backend (-D" + Backend.PROPERTY + "=container)");
+        }
+        InstanceLock.Lease lease = InstanceLock.acquire("local corosync, cluster " + config.clusterName(),
+                config.lockTimeout());
+        LocalCorosync corosync;
+        try {
+            corosync = new LocalCorosync(config, Files.createTempDirectory("jcmap-corosync-"), lease);
+        } catch (IOException | RuntimeException e) {
+            lease.close();
+            throw new CorosyncTestkitException("cannot create the private directory: " + e.getMessage(), e);
+        }
+        ShutdownGuard.register(corosync);
+        try {
+            corosync.launch();
+            return corosync;
+        } catch (RuntimeException e) {
+            corosync.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The private directory (corosync.conf, state files, corosync.log); deleted by {@link #close()}.
+     *
+     * @return the directory
+     */
+    public Path privateDir() {
+        return privateDir;
+    }
+
+    @Override
+    public CorosyncConfig config() {
+        return config;
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.LOCAL;
+    }
+
+    @Override
+    public synchronized long pid() {
+        if (process == null) {
+            throw new IllegalStateException("corosync was never started");
+        }
+        return process.pid();
+    }
+
+    @Override
+    public String log() {
+        return log.text();
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public synchronized void kill() {
+        Process running = requireRunning("kill");
+        signal(running, Signal.KILL);
+        awaitExit(running, KILL_WAIT);
+        drainLog();
+        log.banner("killed pid " + running.pid() + " with SIGKILL");
+    }
+
+    @Override
+    public synchronized void pause() {
+        long pid = requireRunning("pause").pid();
+        Signal.STOP.sendTo(pid);
+        Await.until(() -> ProcessState.isStopped(pid), KILL_WAIT, () -> "corosync pid " + pid + " is stopped");
+    }
+
+    @Override
+    public synchronized void resume() {
+        long pid = requireRunning("resume").pid();
+        Signal.CONT.sendTo(pid);
+        Await.until(() -> !ProcessState.isStopped(pid), KILL_WAIT, () -> "corosync pid " + pid + " runs again");
+    }
+
+    @Override
+    public synchronized void restart() {
+        requireOpen("restart");
+        stopProcess();
+        pids.forEach(ShmFiles::deleteOwnedBy);
+        launch();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stopProcess();
+            pids.forEach(ShmFiles::deleteOwnedBy);
+            FileTrees.delete(privateDir);
+        } finally {
+            ShutdownGuard.forget(this);
+            lease.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LocalCorosync[cluster=" + config.clusterName() + ", ipc=" + config.ipcType().configValue()
+                + ", pids=" + pids + ", dir=" + privateDir + "]";
+    }
+
+    private void launch() {
+        CmapOwnership.requireFree();
+        Path configFile = privateDir.resolve(CorosyncConfig.CONFIG_FILE_NAME);
+        Path pidLock = privateDir.resolve(PRIVATE_PID_LOCK);
+        try {
+            Files.writeString(configFile, config.render(privateDir));
+            Files.writeString(pidLock, "");
+            createIfMissing(COROSYNC_PID_LOCK);
+        } catch (IOException e) {
+            throw new CorosyncTestkitException("cannot prepare " + privateDir + ": " + e.getMessage(), e);
+        }
+        int mark = log.banner("starting " + COROSYNC + " -f -c " + configFile);
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/unshare", "--mount", "--propagation", "private",
+                "--", "/bin/sh", "-c", LAUNCHER, "jcmap-corosync", pidLock.toString(),
+                COROSYNC_PID_LOCK.toString(), COROSYNC.toString(), configFile.toString())
+                .directory(privateDir.toFile())
+                .redirectInput(DEV_NULL.toFile())
+                .redirectErrorStream(true);
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new CorosyncTestkitException("cannot start corosync: " + e.getMessage(), e);
+        }
+        pids.add(process.pid());
+        StartedPids.record(process.pid());
+        startLogPump(process);
+        awaitReady(mark);
+    }
+
+    private void awaitReady(int mark) {
+        long deadline = System.nanoTime() + config.startupTimeout().toNanos();
+        Process starting = process;
+        LogBuffer.Readiness readiness;
+        try {
+            readiness = log.await(mark, READY_MESSAGE, deadline, starting::isAlive);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopProcess();
+            throw new CorosyncTestkitException("interrupted while waiting for corosync to start", e);
+        }
+        switch (readiness) {
+            case READY -> { }
+            case EXITED -> {
+                drainLog();
+                throw new CorosyncTestkitException("corosync (pid " + starting.pid() + ") exited with status "
+                        + starting.exitValue() + " before it was ready; its log:\n" + log.text());
+            }
+            case TIMED_OUT -> {
+                stopProcess();
+                throw new CorosyncTestkitException("corosync (pid " + starting.pid() + ") was not ready to "
+                        + "provide service within " + config.startupTimeout() + "; its log:\n" + log.text());
+            }
+        }
+    }
+
+    private void startLogPump(Process started) {
+        logPump = Thread.ofPlatform().daemon().name("corosync-log-" + started.pid()).start(() -> {
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    log.appendLine(line);
+                }
+            } catch (IOException e) {
+                log.appendLine("---- jcmap-testkit: log capture ended: " + e.getMessage() + " ----");
+            }
+        });
+    }
+
+    /** SIGCONT (in case it is paused), SIGTERM, then SIGKILL after the grace period. */
+    private void stopProcess() {
+        if (process == null || !process.isAlive()) {
+            drainLog();
+            return;
+        }
+        Process running = process;
+        signal(running, Signal.CONT);
+        signal(running, Signal.TERM);
+        if (!waitFor(running, config.stopGracePeriod())) {
+            log.banner("pid " + running.pid() + " ignored SIGTERM for " + config.stopGracePeriod() + ", sending SIGKILL");
+            signal(running, Signal.KILL);
+            awaitExit(running, KILL_WAIT);
+        }
+        drainLog();
+        log.banner("stopped pid " + running.pid() + " (exit status " + running.exitValue() + ")");
+    }
+
+    // Not Process.destroy(): it also closes our end of corosync's stderr pipe, and corosync then
+    // dies of SIGPIPE while logging its shutdown.
+    private static void signal(Process running, Signal signal) {
+        try {
+            signal.sendTo(running.pid());
+        } catch (CorosyncTestkitException e) {
+            if (running.isAlive()) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean waitFor(Process running, Duration timeout) {
+        try {
+            return running.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CorosyncTestkitException("interrupted while waiting for corosync pid " + running.pid(), e);
+        }
+    }
+
+    private static void awaitExit(Process running, Duration timeout) {
+        if (!waitFor(running, timeout)) {
+            throw new CorosyncTestkitException("corosync pid " + running.pid() + " still exists " + timeout
+                    + " after SIGKILL");
+        }
+    }
+
+    private void drainLog() {
+        Thread pump = logPump;
+        if (pump != null) {
+            try {
+                pump.join(LOG_DRAIN_WAIT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private Process requireRunning(String action) {
+        requireOpen(action);
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException("cannot " + action + ": corosync is not running (restart() it)");
+        }
+        return process;
+    }
+
+    private void requireOpen(String action) {
+        if (closed) {
+            throw new IllegalStateException("cannot " + action + ": this corosync instance is closed");
+        }
+    }
+
+    private static void createIfMissing(Path file) throws IOException {
+        try {
+            Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            // corosync's lock file of another instance, or a leftover: either way the bind target exists
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.jcmap.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import org.junit.jupiter.api.Test;
+
+class BackendTest {
+
+    @Test
+    void parsesNamesInAnyCase() {
+        assertEquals(Backend.LOCAL, Backend.parse("local"));
+        assertEquals(Backend.CONTAINER, Backend.parse(" Container "));
+        assertEquals(Backend.AUTO, Backend.parse("AUTO"));
+    }
+
+    @Test
+    void rejectsUnknownNamesNamingTheProperty() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backend.parse("docker"));
+
+        assertTrue(e.getMessage().contains("jcmap.testkit.backend"), e.getMessage());
+        assertTrue(e.getMessage().contains("local, container or auto"), e.getMessage());
+    }
+
+    @Test
+    void readsTheSystemPropertyDefaultingToAuto() {
+        String saved = System.getProperty(Backend.PROPERTY);
+        try {
+            System.clearProperty(Backend.PROPERTY);
+            assertEquals(Backend.AUTO, Backend.fromSystemProperty());
+            System.setProperty(Backend.PROPERTY, "container");
+            assertEquals(Backend.CONTAINER, Backend.fromSystemProperty());
+        } finally {
+            if (saved == null) {
+                System.clearProperty(Backend.PROPERTY);
+            } else {
+                System.setProperty(Backend.PROPERTY, saved);
+            }
+        }
+    }
+
+    @Test
+    void concreteBackendsResolveToThemselves() {
+        assertEquals(Backend.LOCAL, Backend.LOCAL.resolve());
+        assertEquals(Backend.CONTAINER, Backend.CONTAINER.resolve());
+    }
+
+    @Test
+    void autoPicksLocalExactlyWhenCorosyncIsInstalledAndWeAreRoot() {
+        boolean local = Files.isExecutable(LocalCorosync.COROSYNC) && Privileges.isRoot();
+
+        assertEquals(local ? Backend.LOCAL : Backend.CONTAINER, Backend.AUTO.resolve());
+    }
+}

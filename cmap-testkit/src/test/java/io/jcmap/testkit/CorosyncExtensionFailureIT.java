@@ -1,0 +1,104 @@
+package io.jcmap.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * Runs {@link ExtensionSamples} in a nested JUnit engine to see what the extension does with
+ * failures. This class itself holds no corosync, so the samples can start theirs.
+ */
+@Tag("integration")
+@ExtendWith(LeakCheckExtension.class)
+class CorosyncExtensionFailureIT {
+
+    @Test
+    void attachesTheLocalLogToAFailedTest() {
+        EngineExecutionResults results = run(ExtensionSamples.FailingTest.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(1).failed(1));
+        Throwable failure = onlyFailure(results.testEvents().failed().list());
+        assertEquals(ExtensionSamples.FAILURE_MESSAGE, failure.getMessage());
+        assertLogAttached(failure, "fails()", "sample-failing", "local backend");
+    }
+
+    @Test
+    void attachesTheContainerLogToAFailedTest() {
+        EngineExecutionResults results = run(ExtensionSamples.FailingContainerTest.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+        assertLogAttached(onlyFailure(results.testEvents().failed().list()), "fails()", "sample-container",
+                "container backend");
+    }
+
+    @Test
+    void attachesTheLogToAFailedLifecycleMethod() {
+        EngineExecutionResults results = run(ExtensionSamples.FailingBeforeEach.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).failed(1));
+        assertLogAttached(onlyFailure(results.testEvents().failed().list()), "neverRuns()", "sample-before-each",
+                "local backend");
+    }
+
+    @Test
+    void worksWithExtendWithAndDefaults() {
+        run(ExtensionSamples.DefaultsViaExtendWith.class)
+                .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+    }
+
+    @Test
+    void startsForConstructorInjectionOfPerClassInstancesAndStopsAfterwards() {
+        run(ExtensionSamples.PerClassConstructorInjection.class)
+                .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        assertTrue(!CmapOwnership.isOwned(), "closed after the class");
+    }
+
+    @Test
+    void rejectsAParameterOfTheOtherBackendsType() {
+        Throwable failure = onlyFailure(run(ExtensionSamples.WrongParameterType.class).testEvents().failed().list());
+
+        assertTrue(failure instanceof ParameterResolutionException, failure.toString());
+        assertTrue(failure.getMessage().contains("wants a CorosyncContainer but the LOCAL backend runs a LocalCorosync"),
+                failure.getMessage());
+    }
+
+    @Test
+    void failsTheClassWithTheLogWhenCorosyncCannotStart() {
+        EngineExecutionResults results = run(ExtensionSamples.BrokenConfiguration.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(0));
+        Throwable failure = onlyFailure(results.containerEvents().failed().list());
+        assertTrue(failure instanceof CorosyncTestkitException, failure.toString());
+        assertTrue(failure.getMessage().contains("Invalid transport type"), failure.getMessage());
+    }
+
+    private static EngineExecutionResults run(Class<?> sample) {
+        return EngineTestKit.engine("junit-jupiter").selectors(selectClass(sample)).execute();
+    }
+
+    private static Throwable onlyFailure(List<Event> failed) {
+        assertEquals(1, failed.size(), failed.toString());
+        return failed.getFirst().getPayload(TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow();
+    }
+
+    private static void assertLogAttached(Throwable failure, String test, String cluster, String backend) {
+        List<CorosyncLogAttachment> attachments = Arrays.stream(failure.getSuppressed())
+                .filter(CorosyncLogAttachment.class::isInstance).map(CorosyncLogAttachment.class::cast).toList();
+        assertEquals(1, attachments.size(), Arrays.toString(failure.getSuppressed()));
+        String log = attachments.getFirst().getMessage();
+        assertTrue(log.contains("corosync log for failed " + test + " (cluster " + cluster + ", " + backend), log);
+        assertTrue(log.contains("ready to provide service"), log);
+        assertTrue(log.contains("end of corosync log"), log);
+    }
+}

@@ -1,0 +1,115 @@
+package io.jcmap.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Test classes that {@link CorosyncExtensionFailureIT} runs through the JUnit engine test kit. The
+ * name keeps Surefire and Failsafe from running them directly.
+ */
+final class ExtensionSamples {
+
+    static final String FAILURE_MESSAGE = "boom, on purpose";
+
+    private ExtensionSamples() {
+    }
+
+    static class FailingTest {
+        @RegisterExtension
+        static CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.LOCAL)
+                .clusterName("sample-failing").build();
+
+        @Test
+        void fails() {
+            fail(FAILURE_MESSAGE);
+        }
+
+        @Test
+        void passes(Corosync injected) {
+            assertTrue(injected.isRunning());
+        }
+    }
+
+    static class FailingContainerTest {
+        @RegisterExtension
+        static CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.CONTAINER)
+                .clusterName("sample-container").build();
+
+        @Test
+        void fails() {
+            fail(FAILURE_MESSAGE);
+        }
+    }
+
+    static class FailingBeforeEach {
+        @RegisterExtension
+        static CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.LOCAL)
+                .clusterName("sample-before-each").build();
+
+        @BeforeEach
+        void setUp() {
+            fail(FAILURE_MESSAGE);
+        }
+
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    @ExtendWith(CorosyncExtension.class)
+    static class DefaultsViaExtendWith {
+        @Test
+        void getsADefaultInstance(Corosync injected) {
+            assertEquals(IpcType.SHM, injected.ipcType());
+            assertTrue(injected.clusterName().startsWith("jcmap-"), injected.clusterName());
+            assertEquals(Backend.fromSystemProperty().resolve(), injected.backend());
+            assertEquals(injected.clusterName(), CorosyncContract.cmapGet(injected, "totem.cluster_name"));
+        }
+    }
+
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    static class PerClassConstructorInjection {
+        @RegisterExtension
+        static CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.LOCAL).build();
+
+        private final Corosync fromConstructor;
+
+        PerClassConstructorInjection(Corosync fromConstructor) {
+            this.fromConstructor = fromConstructor;
+        }
+
+        @Test
+        void constructorAndMethodGetTheSameInstance(Corosync injected) {
+            assertSame(corosync.instance(), fromConstructor);
+            assertSame(fromConstructor, injected);
+            assertTrue(injected.isRunning());
+        }
+    }
+
+    static class WrongParameterType {
+        @RegisterExtension
+        static CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.LOCAL).build();
+
+        @Test
+        void wantsAContainer(CorosyncContainer container) {
+        }
+    }
+
+    static class BrokenConfiguration {
+        @RegisterExtension
+        static CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.LOCAL)
+                .extraConfig("totem {\n  transport: nonsense\n}\n").build();
+
+        @Test
+        void neverRuns() {
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.jcmap.tools;
+
+import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapException;
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapOptions;
+import io.jcmap.client.CsError;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * jcmapctl: corosync-cmapctl 3.1.7 on the pure-Java CMAP client, with the same options, output,
+ * messages and exit statuses, plus {@code --json}, {@code --socket}/{@code --name} and
+ * {@code --sandbox}. See docs/jcmapctl.md.
+ */
+public final class Jcmapctl {
+    /** System property with the program name getopt diagnostics start with (the launcher's $0). */
+    public static final String PROGRAM_PROPERTY = "jcmapctl.argv0";
+    /** System property with the repository root, where scripts/provision lives. */
+    public static final String HOME_PROPERTY = "jcmapctl.home";
+    private static final String DEFAULT_PROGRAM = "jcmapctl";
+    /** What a shell reports for a process killed by SIGPIPE, as the C tool is when its reader goes away. */
+    private static final int BROKEN_PIPE_STATUS = 128 + 13;
+    private static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
+
+    private Jcmapctl() {
+    }
+
+    /**
+     * Runs jcmapctl and exits with its status.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        // no SLF4J provider is bundled: keep its "no providers" warning off standard error
+        System.setProperty(SLF4J_VERBOSITY, "ERROR");
+        Output out = new Output(new FileOutputStream(FileDescriptor.out),
+                Terminal.isatty(Terminal.STDOUT) ? Output.Buffering.LINE : Output.Buffering.FULL);
+        Output err = new Output(new FileOutputStream(FileDescriptor.err), Output.Buffering.NONE);
+        Stdio io = new Stdio(new FileInputStream(FileDescriptor.in), out, err,
+                System.getProperty(PROGRAM_PROPERTY, DEFAULT_PROGRAM), System.getenv("POSIXLY_CORRECT") != null,
+                home());
+        int status;
+        try {
+            status = run(List.of(args), io);
+            out.flush();
+        } catch (UncheckedIOException e) {
+            status = BROKEN_PIPE_STATUS;
+        } catch (RuntimeException e) {
+            err.print(DEFAULT_PROGRAM + ": internal error: " + e + "\n");
+            status = ExitCode.FAILURE;
+        }
+        System.exit(status);
+    }
+
+    /**
+     * Runs one command line.
+     *
+     * @param args the arguments (without the program name)
+     * @param io   the streams and environment
+     * @return the exit status
+     */
+    static int run(List<String> args, Stdio io) {
+        CommandLine.Outcome outcome = CommandLine.parse(args, io.program(), io.posixlyCorrect());
+        return switch (outcome) {
+            case CommandLine.Finish finish -> {
+                io.out().write(finish.stdout());
+                io.err().write(finish.stderr());
+                io.out().flush();
+                yield finish.exitCode();
+            }
+            case CommandLine.Proceed proceed -> {
+                Options options = proceed.options();
+                yield options.sandbox() == null ? execute(options, io)
+                        : new Sandbox(options.sandbox(), io).run(() -> execute(options, io));
+            }
+        };
+    }
+
+    /** Connects, runs the action, disconnects ({@code cmap_finalize} cannot fail here). */
+    static int execute(Options options, Stdio io) {
+        CmapHandle handle;
+        try {
+            handle = connect(options);
+        } catch (CmapException e) {
+            io.err().print("Failed to initialize the cmap API. Error " + Session.strerror(e) + "\n");
+            return ExitCode.FAILURE;
+        }
+        try (handle) {
+            return new Session(handle, options, io, printer(options, io)).run();
+        } catch (Exit exit) {
+            return exit.status();
+        } finally {
+            io.out().flush();
+        }
+    }
+
+    /** cmap_initialize_map, retried on TRY_AGAIN as the C tool does. */
+    private static CmapHandle connect(Options options) {
+        CmapOptions.Builder settings = CmapOptions.builder();
+        if (options.endpoint() != null) {
+            settings.endpoint(options.endpoint());
+        }
+        CmapOptions cmapOptions = settings.build();
+        int retries = 0;
+        while (true) {
+            try {
+                return Cmap.initialize(options.map(), cmapOptions);
+            } catch (CmapException e) {
+                if (e.error() != CsError.TRY_AGAIN || retries++ >= Session.MAX_TRY_AGAIN) {
+                    throw e;
+                }
+                Session.pause();
+            }
+        }
+    }
+
+    private static KeyPrinter printer(Options options, Stdio io) {
+        return options.json() ? new JsonKeyPrinter(io.out(), options.quiet(), io.err())
+                : new TextKeyPrinter(io.out(), options.showBinary(), options.quiet());
+    }
+
+    /** The repository root: from the launcher, else guessed from where our classes are. */
+    private static Path home() {
+        String configured = System.getProperty(HOME_PROPERTY);
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        try {
+            Path classes = Path.of(Jcmapctl.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            // cmap-tools/target/classes (or the jar beside it) -> the repository root
+            for (Path dir = classes; dir != null; dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve("scripts").resolve("provision"))) {
+                    return dir;
+                }
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            // unknown: the sandbox then prints instructions instead of running the script
+        }
+        return null;
+    }
+}

@@ -1,0 +1,95 @@
+package io.jcmap.tools;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A C stdio stream as glibc buffers it, so that standard output and standard error interleave as
+ * the C tool's do when both go to one place: standard output is line buffered on a terminal and
+ * fully buffered otherwise (written in whole 4096-byte blocks, the rest at exit), standard error
+ * is unbuffered. Text is written as UTF-8.
+ */
+final class Output {
+
+    /** glibc's stdio buffering modes. */
+    enum Buffering {
+        /** {@code _IONBF}: every write goes out at once (stderr). */
+        NONE,
+        /** {@code _IOLBF}: flushed after a write that contains a newline (stdout on a terminal). */
+        LINE,
+        /** {@code _IOFBF}: flushed in whole blocks (stdout to a pipe or file). */
+        FULL
+    }
+
+    /** glibc sizes the buffer by st_blksize, 4096 for pipes and most files. */
+    static final int BLOCK_SIZE = 4096;
+
+    private final OutputStream sink;
+    private final Buffering buffering;
+    private final byte[] buffer = new byte[BLOCK_SIZE];
+    private int used;
+
+    Output(OutputStream sink, Buffering buffering) {
+        this.sink = sink;
+        this.buffering = buffering;
+    }
+
+    /** Writes text as UTF-8. */
+    void print(String text) {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes bytes under the buffering rule.
+     *
+     * @throws UncheckedIOException when the destination fails (a closed pipe, a full disk)
+     */
+    synchronized void write(byte[] bytes) {
+        if (buffering == Buffering.NONE) {
+            emit(bytes, 0, bytes.length);
+            return;
+        }
+        int at = 0;
+        while (at < bytes.length) {
+            int chunk = Math.min(BLOCK_SIZE - used, bytes.length - at);
+            System.arraycopy(bytes, at, buffer, used, chunk);
+            used += chunk;
+            at += chunk;
+            if (used == BLOCK_SIZE) {
+                flush();
+            }
+        }
+        if (buffering == Buffering.LINE && containsNewline(bytes)) {
+            flush();
+        }
+    }
+
+    /** Writes out what is buffered. */
+    synchronized void flush() {
+        if (used > 0) {
+            int length = used;
+            used = 0;
+            emit(buffer, 0, length);
+        }
+    }
+
+    private void emit(byte[] bytes, int offset, int length) {
+        try {
+            sink.write(bytes, offset, length);
+            sink.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean containsNewline(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,135 @@
+package io.jcmap.tools;
+
+import io.jcmap.client.CmapException;
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapNotification;
+import io.jcmap.client.DispatchType;
+import io.jcmap.client.TrackEvent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code -t} / {@code -T}: tracks the operands, prints "Type "q" to finish" and every change
+ * until a line starting with {@code q} arrives on standard input, or its end.
+ *
+ * <p>The C tool polls stdin and the CMAP descriptor in one loop; here one thread dispatches
+ * and one reads stdin. Unlike the C tool, end of input always ends the session (corosync-cmapctl
+ * keeps polling a pipe whose writer has closed: Linux reports POLLHUP without POLLIN there), and
+ * every change is flushed at once even when standard output is not a terminal.
+ */
+final class TrackSession {
+    private static final long DISPATCHER_STOP_SECONDS = 5;
+
+    private final CmapHandle handle;
+    private final Options options;
+    private final Stdio io;
+    private final KeyPrinter printer;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile boolean quitting;
+
+    TrackSession(CmapHandle handle, Options options, Stdio io, KeyPrinter printer) {
+        this.handle = handle;
+        this.options = options;
+        this.io = io;
+        this.printer = printer;
+    }
+
+    int run() {
+        Set<TrackEvent> events = EnumSet.of(TrackEvent.ADD, TrackEvent.DELETE, TrackEvent.MODIFY);
+        if (options.trackPrefix()) {
+            events.add(TrackEvent.PREFIX);
+        }
+        for (String key : options.operands()) {
+            try {
+                handle.trackAdd(key, events, (h, notification) -> print(notification));
+            } catch (CmapException e) {
+                io.err().print("Failed to add tracking function. Error " + Session.strerror(e) + "\n");
+                throw new Exit(ExitCode.FAILURE);
+            }
+        }
+        printer.trackingPrompt();
+        io.out().flush();
+        Thread dispatcher = Thread.ofPlatform().name("jcmapctl-dispatch").daemon().start(this::dispatch);
+        Thread.ofPlatform().name("jcmapctl-stdin").daemon().start(this::readCommands);
+        awaitFinish();
+        quitting = true;
+        handle.close();
+        try {
+            dispatcher.join(TimeUnit.SECONDS.toMillis(DISPATCHER_STOP_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return ExitCode.SUCCESS;
+    }
+
+    private void awaitFinish() {
+        try {
+            finished.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void print(CmapNotification change) {
+        TrackEvent event = change.event();
+        printer.change(event, change.key(), event == TrackEvent.DELETE ? change.oldValue() : change.newValue(),
+                change.oldValue());
+        io.out().flush();
+    }
+
+    private void dispatch() {
+        try {
+            handle.dispatch(DispatchType.BLOCKING);
+        } catch (CmapException e) {
+            if (!quitting) {
+                io.err().print("Dispatch error " + Session.strerror(e) + "\n");
+            }
+        } catch (RuntimeException e) {
+            if (!quitting) {
+                io.err().print("jcmapctl: " + e + "\n");
+            }
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /** Reads stdin as the C loop does, until "q" or the end. */
+    private void readCommands() {
+        try {
+            waitForQuit(io.in());
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    /**
+     * Reads stdin in the chunks of the C tool's {@code fgets(inbuf, 3, stdin)} (two bytes, or
+     * fewer up to a newline) and returns when a chunk starting with 'q' has been read, or at the end of the input (or a
+     * read error).
+     *
+     * @param in standard input
+     */
+    static void waitForQuit(InputStream in) {
+        try {
+            while (true) {
+                int first = in.read();
+                if (first < 0 || first == 'q') {
+                    return;
+                }
+                if (first != '\n') {
+                    int second = in.read();
+                    if (second < 0) {
+                        return;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable stdin ends the session, like its end
+        }
+    }
+}
