@@ -21,8 +21,14 @@ public final class SetupSocket implements AutoCloseable {
     /** A server may not make us allocate more than this for one message. */
     static final int MAX_ACCEPTED_MESSAGE_SIZE = 64 * 1024 * 1024;
 
+    /** Zero bytes, as many notifications as one send may carry; their value means nothing. */
+    private static final MemorySegment NOTIFICATION_BYTES = Arena.global().allocate(256, 8);
+
     private final UnixSocket socket;
     private final ConnectionResponse response;
+    private final Object notifyLock = new Object();
+    /** Written under {@link #notifyLock}; read without it to keep the common case lock-free. */
+    private volatile long owedNotifications;
 
     private SetupSocket(UnixSocket socket, ConnectionResponse response) {
         this.socket = socket;
@@ -106,7 +112,8 @@ public final class SetupSocket implements AutoCloseable {
         if (remaining <= 0) {
             throw new ErrnoException(Errno.ETIMEDOUT, "timed out " + what);
         }
-        int revents = socket.poll(events, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        int revents = socket.poll(events, millis);
         if ((revents & events) == 0 && (revents & UnixSocket.BROKEN) != 0) {
             throw new ErrnoException(Errno.ENOTCONN, "server hung up while " + what);
         }
@@ -128,12 +135,40 @@ public final class SetupSocket implements AutoCloseable {
     }
 
     /**
-     * Sends the one-byte "look at the request ring" notification. Waits for room in the socket
-     * buffer only until {@code deadlineNanos}.
+     * Tells the server that one more request waits in the request ring (libqb reads one byte
+     * per request). Never blocks: when the socket buffer is full, as with a stopped server, the
+     * byte is owed and goes out with a later notification or {@link #flushNotifications()}, so
+     * the server still sees one byte per request, in order, once it reads again.
      */
-    public void notifyRequest(long deadlineNanos) {
-        while (socket.sendByte((byte) 0) == UnixSocket.WOULD_BLOCK) {
-            awaitReady(socket, UnixSocket.WRITABLE, deadlineNanos, "notifying the server of a request");
+    public void notifyRequest() {
+        synchronized (notifyLock) {
+            owedNotifications++;
+            sendOwedLocked();
+        }
+    }
+
+    /** Sends notifications that found the socket buffer full earlier; cheap when none are owed. */
+    public void flushNotifications() {
+        if (owedNotifications == 0) {
+            return;
+        }
+        synchronized (notifyLock) {
+            sendOwedLocked();
+        }
+    }
+
+    /** Notifications not yet sent because the socket buffer was full. */
+    public long owedNotifications() {
+        return owedNotifications;
+    }
+
+    private void sendOwedLocked() {
+        while (owedNotifications > 0) {
+            long sent = socket.send(NOTIFICATION_BYTES, Math.min(owedNotifications, NOTIFICATION_BYTES.byteSize()));
+            if (sent == UnixSocket.WOULD_BLOCK) {
+                return;
+            }
+            owedNotifications -= sent;
         }
     }
 

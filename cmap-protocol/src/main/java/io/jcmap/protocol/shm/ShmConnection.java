@@ -94,7 +94,7 @@ public final class ShmConnection implements IpcConnection {
             if (ring.flowControl() == FLOW_CONTROL_ON || !ring.write(message, length)) {
                 return false;
             }
-            setup.notifyRequest(System.nanoTime() + options.connectTimeout().toNanos());
+            setup.notifyRequest();
             return true;
         } catch (IllegalStateException closedUnderUs) {
             throw closed(closedUnderUs);
@@ -159,6 +159,7 @@ public final class ShmConnection implements IpcConnection {
             if (calls.isClosed()) {
                 throw closed(null);
             }
+            flushOwedNotifications();
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return false;
@@ -200,6 +201,16 @@ public final class ShmConnection implements IpcConnection {
             hungUp = true;
             throw new ErrnoException(Errno.ENOTCONN, "server closed the connection (pid "
                     + info().server().pid() + ")");
+        }
+    }
+
+    /** A server that stopped reading for a while may have left request notifications owed. */
+    private void flushOwedNotifications() {
+        try {
+            setup.flushNotifications();
+        } catch (ErrnoException gone) {
+            hungUp = true;
+            checkOpen();
         }
     }
 
