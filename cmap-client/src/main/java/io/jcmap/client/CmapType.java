@@ -63,6 +63,11 @@ public enum CmapType {
         return cmapctlName;
     }
 
+    /** Whether {@code code} names a fixed-size (numeric) type; no allocation, for hot paths. */
+    static boolean isFixedSizeCode(int code) {
+        return code >= INT8.code && code <= DOUBLE.code;
+    }
+
     /**
      * The type with this number.
      *

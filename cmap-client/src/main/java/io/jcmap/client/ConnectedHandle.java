@@ -365,7 +365,8 @@ final class ConnectedHandle implements CmapHandle {
             throw CmapException.ofCode(error, "");
         }
         long valueLength = get.valueLength();
-        if (!get.valueIncluded() || valueLength > Long.BYTES) {
+        if (!get.valueIncluded() || valueLength > Long.BYTES || !CmapType.isFixedSizeCode(get.type())) {
+            // a short string or binary fits the reservation, yet is no number (libcmap: type check)
             throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
         }
         target.valueType = get.type();
