@@ -4,8 +4,10 @@ package io.jcmap.bench;
  * How many iterations each benchmark runs: warm-up first (not recorded), then measured. Every
  * count is bounded, and so is every wait (see {@link ClientBench#WATCHDOG}).
  *
- * <p>The counts at scale 1 match the C baseline's (native/cmap_bench.c), except the warm-up of
- * the primitive operations: the JIT needs about 10,000 calls before it compiles the hot path.
+ * <p>The measured counts at scale 1 match the C baseline's (native/cmap_bench.c). The warm-ups
+ * are longer: the JIT compiles a path only after some 10,000 runs of it, and a connect, an
+ * iteration pass or a tracking round runs each of its paths once, so they need more rounds
+ * than C does before what is measured is compiled code.
  */
 record RunPlan(int connectWarmup, int connects, int opWarmup, int ops, int iterateWarmup, int iteratePasses,
                int trackWarmup, int trackNotifications, int asyncWarmup, int asyncSets) {
@@ -14,8 +16,8 @@ record RunPlan(int connectWarmup, int connects, int opWarmup, int ops, int itera
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be positive: " + scale);
         }
-        return new RunPlan(n(10, scale), n(100, scale), n(15_000, scale), n(20_000, scale), n(3, scale),
-                n(20, scale), n(2_000, scale), n(20_000, scale), n(20_000, scale), n(100_000, scale));
+        return new RunPlan(n(300, scale), n(100, scale), n(15_000, scale), n(20_000, scale), n(40, scale),
+                n(20, scale), n(20_000, scale), n(20_000, scale), n(20_000, scale), n(100_000, scale));
     }
 
     private static int n(int count, double scale) {

@@ -240,8 +240,10 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         try {
             super.start();
         } catch (RuntimeException e) {
+            // Testcontainers' own start check may see the exited container before our readiness wait does
+            String why = exitedBeforeReady() ? exitedMessage() : rootMessage(e);
             throw new CorosyncTestkitException("corosync container " + getDockerImageName() + " did not become "
-                    + "ready: " + rootMessage(e) + "; its log:\n" + log.text(), e);
+                    + "ready: " + why + "; its log:\n" + log.text(), e);
         }
         long pid = inspect().getState().getPidLong();
         pids.add(pid);
@@ -299,6 +301,24 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
 
     private InspectContainerResponse inspect() {
         return getDockerClient().inspectContainerCmd(getContainerId()).exec();
+    }
+
+    private boolean exitedBeforeReady() {
+        if (getContainerId() == null || containerRunning()) {
+            return false;
+        }
+        awaitLogStreamEnd();
+        return true;
+    }
+
+    private String exitedMessage() {
+        Long status;
+        try {
+            status = inspect().getState().getExitCodeLong();
+        } catch (NotFoundException e) {
+            status = null;
+        }
+        return "corosync exited (container status " + (status == null ? "unknown" : status) + ") before it was ready";
     }
 
     private boolean containerRunning() {
@@ -377,8 +397,7 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
                 case READY -> { }
                 case EXITED -> {
                     awaitLogStreamEnd();
-                    throw new CorosyncTestkitException("corosync exited (container status "
-                            + inspect().getState().getExitCodeLong() + ") before it was ready");
+                    throw new CorosyncTestkitException(exitedMessage());
                 }
                 case TIMED_OUT -> throw new CorosyncTestkitException("corosync was not ready to provide service "
                         + "within " + config.startupTimeout());
