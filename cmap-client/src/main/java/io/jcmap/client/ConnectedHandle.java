@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -148,7 +149,7 @@ final class ConnectedHandle implements CmapHandle {
 
     // ---- status-only requests ------------------------------------------------------------
 
-    private void checkOpen(String operation, String key) {
+    void checkOpen(String operation, String key) {
         if (closed) {
             throw new CmapException(CsError.BAD_HANDLE, key == null ? operation : operation + "(" + key + ")"
                     + ": handle closed");
@@ -544,11 +545,14 @@ final class ConnectedHandle implements CmapHandle {
         return new KeyIterator(this, iterHandle);
     }
 
-    /** The next key, or null at the end. */
-    CmapKeyInfo iterNext(long iterHandle) {
+    /**
+     * The next {@code count} keys, asked for in one burst; an entry is null once the server has
+     * no more (it answers every iter_next after the end so).
+     */
+    List<CmapKeyInfo> iterNext(long iterHandle, int count) {
         checkOpen("iter_next", null);
-        return pipeline().call("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.iterNext(buffer, iterHandle),
+        return pipeline().callRepeated("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
+                count, buffer -> CmapRequests.iterNext(buffer, iterHandle),
                 (response, length) -> {
                     IterNextResponse next = iterNextResponse.wrap(response, length);
                     if (next.error() == NO_SECTIONS) {

@@ -1,12 +1,26 @@
 package io.jcmap.client;
 
+import java.util.ArrayDeque;
 import java.util.NoSuchElementException;
 
-/** {@link CmapIterator} over one server-side iterator. */
+/**
+ * {@link CmapIterator} over one server-side iterator.
+ *
+ * <p>Keys are fetched in bursts: several iter_next requests go out back to back and their
+ * answers are read together, so a long iteration waits for a fraction of the round trips one
+ * request at a time would cost. The burst starts small (a prefix often matches few keys) and
+ * doubles. The server answers requests past the end with "no more keys"; those are dropped.
+ * Keys fetched ahead reflect the map when the server answered, as they would for a fast caller.
+ */
 final class KeyIterator implements CmapIterator {
+    static final int FIRST_BURST = 4;
+    static final int MAX_BURST = 64;
+
     private final ConnectedHandle handle;
     private final long iterHandle;
-    private CmapKeyInfo next;
+    private final ArrayDeque<CmapKeyInfo> fetched = new ArrayDeque<>();
+    private int burst = FIRST_BURST;
+    private boolean serverDone;
     private boolean finished;
 
     KeyIterator(ConnectedHandle handle, long iterHandle) {
@@ -16,13 +30,29 @@ final class KeyIterator implements CmapIterator {
 
     @Override
     public boolean hasNext() {
-        if (next == null && !finished) {
-            next = handle.iterNext(iterHandle);
-            if (next == null) {
-                close();
+        if (!finished) {
+            // keys fetched ahead are no excuse to answer for a closed handle (libcmap: BAD_HANDLE)
+            handle.checkOpen("iter_next", null);
+        }
+        if (fetched.isEmpty() && !serverDone && !finished) {
+            fetch();
+        }
+        if (fetched.isEmpty()) {
+            close();
+            return false;
+        }
+        return true;
+    }
+
+    private void fetch() {
+        for (CmapKeyInfo key : handle.iterNext(iterHandle, burst)) {
+            if (key == null) {
+                serverDone = true;
+            } else if (!serverDone) {
+                fetched.addLast(key);
             }
         }
-        return next != null;
+        burst = Math.min(burst * 2, MAX_BURST);
     }
 
     @Override
@@ -30,15 +60,14 @@ final class KeyIterator implements CmapIterator {
         if (!hasNext()) {
             throw new NoSuchElementException("no more keys");
         }
-        CmapKeyInfo result = next;
-        next = null;
-        return result;
+        return fetched.removeFirst();
     }
 
     @Override
     public void close() {
         if (!finished) {
             finished = true;
+            fetched.clear();
             handle.iterFinalize(iterHandle);
         }
     }

@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -104,6 +106,47 @@ final class Pipeline {
         finishSend(pending, encode(encoder, buffer, pending));
         await(pending);
         return (T) pending.value;
+    }
+
+    /**
+     * Sends up to {@code count} copies of one request back to back, then reads their responses
+     * in order on this thread: many answers for the wait of one round trip. Sending stops early
+     * when the server asks to try again; the results are those of the requests sent.
+     *
+     * @throws CmapException the first failure, after every request sent has had its response
+     */
+    @SuppressWarnings("unchecked")
+    <T> List<T> callRepeated(String operation, String key, int responseId, int size, int count, Encoder encoder,
+                             Decoder<T> decoder) {
+        List<Pending> sent = new ArrayList<>(count);
+        CmapException failure = null;
+        while (sent.size() < count) {
+            Pending pending = new Pending(Thread.currentThread());
+            pending.prepare(operation, key, responseId, decoder, null, deadline());
+            try {
+                MemorySegment buffer = beginSend(pending, size);
+                finishSend(pending, encode(encoder, buffer, pending));
+            } catch (CmapException e) {
+                if (sent.isEmpty() || e.error() != CsError.TRY_AGAIN) {
+                    failure = e;
+                }
+                break;
+            }
+            sent.add(pending);
+        }
+        List<T> results = new ArrayList<>(sent.size());
+        for (Pending pending : sent) {
+            try {
+                await(pending);
+                results.add((T) pending.value);
+            } catch (CmapException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
     }
 
     /** Sends a request; the future completes when its response arrives. */
