@@ -24,12 +24,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class SharedMapping implements AutoCloseable {
     private final String path;
     private final Arena arena;
+    private final boolean ownsArena;
     private final MemorySegment segment;
     private final int ownerUid;
 
-    private SharedMapping(String path, Arena arena, MemorySegment segment, int ownerUid) {
+    private SharedMapping(String path, Arena arena, boolean ownsArena, MemorySegment segment, int ownerUid) {
         this.path = path;
         this.arena = arena;
+        this.ownsArena = ownsArena;
         this.segment = segment;
         this.ownerUid = ownerUid;
     }
@@ -42,6 +44,25 @@ public final class SharedMapping implements AutoCloseable {
      *     file or is shorter than {@code length}, or the errno of a failed call
      */
     public static SharedMapping open(Path root, String path, long length) {
+        Arena arena = Arena.ofShared();
+        try {
+            return map(root, path, length, arena, true);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #open(Path, String, long)}, the mapping living in {@code arena}, a shared arena
+     * the caller closes. Closing a shared arena stops every thread for a moment (tens of
+     * microseconds), so a connection maps its files into one arena and pays that once.
+     */
+    public static SharedMapping open(Path root, String path, long length, Arena arena) {
+        return map(root, path, length, arena, false);
+    }
+
+    private static SharedMapping map(Path root, String path, long length, Arena arena, boolean ownsArena) {
         String relative = relativeTo(root, path);
         int fd = openBelow(root, relative, path);
         try {
@@ -51,9 +72,8 @@ public final class SharedMapping implements AutoCloseable {
             if (address.address() == -1L) {
                 throw UnixSocket.failure("mmap(" + path + ")");
             }
-            Arena arena = Arena.ofShared();
             MemorySegment segment = address.reinterpret(length, arena, mapped -> Libc.munmap(mapped, length));
-            return new SharedMapping(path, arena, segment, ownerUid);
+            return new SharedMapping(path, arena, ownsArena, segment, ownerUid);
         } finally {
             Libc.close(fd);
         }
@@ -152,7 +172,7 @@ public final class SharedMapping implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (arena.scope().isAlive()) {
+        if (ownsArena && arena.scope().isAlive()) {
             arena.close();
         }
     }

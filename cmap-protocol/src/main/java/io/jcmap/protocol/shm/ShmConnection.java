@@ -12,6 +12,7 @@ import io.jcmap.protocol.os.SharedMapping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -39,6 +40,8 @@ public final class ShmConnection implements IpcConnection {
     private final MappedRing request;
     private final MappedRing response;
     private final MappedRing event;
+    /** All six mappings: one shared arena, closed once (each close is a pause of every thread). */
+    private final Arena mappings;
     private final ActiveCalls calls = new ActiveCalls();
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
@@ -47,25 +50,29 @@ public final class ShmConnection implements IpcConnection {
     private volatile boolean hungUp;
 
     private ShmConnection(SetupSocket setup, IpcOptions options, MappedRing request, MappedRing response,
-                          MappedRing event) {
+                          MappedRing event, Arena mappings) {
         this.setup = setup;
         this.options = options;
         this.request = request;
         this.response = response;
         this.event = event;
+        this.mappings = mappings;
     }
 
     /** Opens the rings the server named in its handshake answer. */
     public static ShmConnection open(SetupSocket setup, IpcOptions options) {
         ConnectionResponse info = setup.response();
+        Arena mappings = Arena.ofShared();
         MappedRing request = null;
         MappedRing response = null;
         try {
             request = MappedRing.open(options.shmDirectory(), info.requestName(), info.maxMessageSize(),
-                    RingHeaderDescriptor.FLOW_CONTROL_LENGTH);
-            response = MappedRing.open(options.shmDirectory(), info.responseName(), info.maxMessageSize(), 0);
-            MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0);
-            return new ShmConnection(setup, options, request, response, event);
+                    RingHeaderDescriptor.FLOW_CONTROL_LENGTH, mappings);
+            response = MappedRing.open(options.shmDirectory(), info.responseName(), info.maxMessageSize(), 0,
+                    mappings);
+            MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0,
+                    mappings);
+            return new ShmConnection(setup, options, request, response, event, mappings);
         } catch (RuntimeException e) {
             if (response != null) {
                 response.close();
@@ -73,6 +80,7 @@ public final class ShmConnection implements IpcConnection {
             if (request != null) {
                 request.close();
             }
+            mappings.close();
             throw e;
         }
     }
@@ -266,14 +274,16 @@ public final class ShmConnection implements IpcConnection {
         event.close();
         response.close();
         request.close();
+        mappings.close();
         setup.close();
     }
 
     /** A ring with the two mappings behind it. */
     record MappedRing(SharedMapping header, SharedMapping data, Ring ring) {
 
-        static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength) {
-            SharedMapping header = SharedMapping.open(root, name + "-header", RingHeaderDescriptor.length(userDataLength));
+        static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength, Arena arena) {
+            SharedMapping header = SharedMapping.open(root, name + "-header", RingHeaderDescriptor.length(userDataLength),
+                    arena);
             try {
                 long words = Integer.toUnsignedLong(header.segment().get(ValueLayout.JAVA_INT,
                         RingHeaderDescriptor.WORD_SIZE_OFFSET));
@@ -282,7 +292,7 @@ public final class ShmConnection implements IpcConnection {
                     throw new ErrnoException(Errno.EBADMSG, "ring " + name + " claims " + words
                             + " words for messages of " + maxMessageSize + " bytes");
                 }
-                SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES);
+                SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES, arena);
                 try {
                     Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize);
                     ring.attach();

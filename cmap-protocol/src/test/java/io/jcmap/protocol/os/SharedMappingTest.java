@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -66,6 +67,22 @@ class SharedMappingTest {
         }
         assertEquals(8192, Files.size(file));                  // never truncated or extended
         DecoyFile.assertNotOpen(file);
+    }
+
+    @Test
+    void mappingsInACallersArenaLiveUntilThatArenaCloses() {
+        Path first = dir.file("header", 4096);
+        Path second = dir.file("data", 8192);
+        Arena arena = Arena.ofShared();
+        SharedMapping header = SharedMapping.open(SHM, first.toString(), 4096, arena);
+        SharedMapping data = SharedMapping.open(SHM, second.toString(), 8192, arena);
+        header.close(); // the arena's owner decides when the memory goes
+        header.segment().set(JAVA_INT, 0, 7);
+        data.segment().set(JAVA_INT, 8188, 9);
+        arena.close();
+        assertThrows(IllegalStateException.class, () -> header.segment().get(JAVA_INT, 0));
+        assertThrows(IllegalStateException.class, () -> data.segment().get(JAVA_INT, 0));
+        DecoyFile.assertNotOpen(first);
     }
 
     @Test
