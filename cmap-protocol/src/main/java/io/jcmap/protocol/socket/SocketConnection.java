@@ -141,6 +141,7 @@ public final class SocketConnection implements IpcConnection {
         try {
             long deadline = System.nanoTime() + timeoutNanos;
             int sliceMillis = (int) Math.max(1, options.livenessInterval().toMillis());
+            boolean wokeWithoutDatagram = false;
             while (true) {
                 long size = socket.receive(buffer.segment(), 0, true);
                 if (size == 0) {
@@ -152,7 +153,14 @@ public final class SocketConnection implements IpcConnection {
                 if (size != UnixSocket.WOULD_BLOCK) {
                     return accept(socket, buffer, size, channel);
                 }
-                checkOpen();
+                if (wokeWithoutDatagram) {
+                    // the wait below also watches the setup socket, so a hang-up ends it at once;
+                    // looking for one costs a syscall, spent only when the wait brought nothing
+                    checkOpen();
+                } else if (calls.isClosed() || hungUp) {
+                    checkOpen();
+                }
+                wokeWithoutDatagram = true;
                 long remaining = deadline - System.nanoTime();
                 if (remaining <= 0) {
                     return -1;
