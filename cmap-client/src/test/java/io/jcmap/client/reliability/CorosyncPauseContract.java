@@ -2,6 +2,7 @@ package io.jcmap.client.reliability;
 
 import static io.jcmap.client.reliability.CorosyncDeathContract.assertCmapError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -83,6 +84,23 @@ abstract class CorosyncPauseContract {
             assertEquals(3, handle.getUint64(KEY));
             assertEquals(CmapValue.uint64(3), handle.getAsync(KEY).join());
             assertTrue(handle.isOpen());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withoutRequestTimeoutASyncCallWaitsThroughThePauseAndThenSucceeds(Corosync corosync) {
+        try (CmapHandle handle = Cmap.initialize()) {
+            handle.setUint64(KEY, 11);
+            corosync.pause();
+            // libcmap's default: a stopped server is alive, so the call waits as long as it takes
+            BlockingCall getter = BlockingCall.start("sync get", () -> handle.getUint64(KEY));
+            getter.awaitBlocked(Duration.ofSeconds(5));
+            assertFalse(Conditions.holdsWithin(getter::isFinished, REQUEST_TIMEOUT.multipliedBy(2)),
+                    "no answer, no failure while the server is stopped");
+            assertTrue(handle.isOpen(), "a stopped server is still connected");
+            corosync.resume();
+            assertEquals(11L, getter.awaitResult(ANSWERED_WITHIN));
         }
     }
 
