@@ -173,7 +173,8 @@ public interface CmapHandle extends AutoCloseable {
 
     /**
      * The descriptor that becomes readable when notifications wait ({@code cmap_fd_get}), for
-     * an application's own poll loop; call {@code dispatch(ALL)} when it is.
+     * an application's own poll loop; call {@code dispatch(ALL)} when it is. A handle that
+     * reconnects ({@link CmapOptions.Builder#reconnect}) has a new descriptor afterwards.
      */
     int fd();
 

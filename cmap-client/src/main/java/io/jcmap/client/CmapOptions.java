@@ -215,7 +215,15 @@ public final class CmapOptions {
         }
 
         /**
-         * Turns automatic reconnection on.
+         * Turns automatic reconnection on. When the connection is lost (seen by a dispatch, a
+         * waiting call or the next call), every request in flight fails with
+         * {@link CsError#LIBRARY}, and so does every call until the handle is connected again;
+         * a dispatch of type ONE or BLOCKING waits for the new connection, ALL returns, and
+         * ONE_NONBLOCKING fails with TRY_AGAIN. Once reconnected, every tracking is registered
+         * again under its old track handle and the policy's listener is told. Changes made while
+         * no connection existed are not notified (corosync keeps no history to replay them from),
+         * so an application re-reads what it tracks in {@link ReconnectListener#onReconnected};
+         * a descriptor taken from {@link CmapHandle#fd()} before must be taken again.
          *
          * @param value the policy; not null
          * @return this builder

@@ -287,7 +287,7 @@ final class Pipeline {
             } else {
                 LockSupport.parkNanos(this, pending.parkNanos());
             }
-            pending.expireIfDue();
+            expireIfDue(pending);
         }
         pending.throwIfFailed();
     }
@@ -296,7 +296,7 @@ final class Pipeline {
         while (!pending.done) {
             long wait = pending.deadline == 0 ? READ_SLICE_NANOS : pending.parkNanos();
             if (!readOne(wait)) {
-                pending.expireIfDue();
+                expireIfDue(pending);
             }
         }
     }
@@ -462,7 +462,7 @@ final class Pipeline {
         long now = System.nanoTime();
         for (Pending pending : snapshot) {
             if (pending.future != null && !pending.done && now - pending.deadline > 0) {
-                complete(pending, null, pending.timeoutFailure());
+                complete(pending, null, timeoutFailure(pending));
             }
         }
     }
@@ -509,11 +509,27 @@ final class Pipeline {
         }
     }
 
+    private void expireIfDue(Pending pending) {
+        if (!pending.done && pending.deadline != 0 && System.nanoTime() - pending.deadline >= 0) {
+            complete(pending, null, timeoutFailure(pending));
+        }
+    }
+
+    private CmapException timeoutFailure(Pending pending) {
+        return new CmapException(CsError.TIMEOUT, pending.context() + ": no response within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    }
+
     /**
      * One request waiting for its response. A synchronous caller's instance is reused for its
      * next call once {@link #retired} (its response consumed and nobody holds it any more).
+     *
+     * <p>Static, and without decoder or summarizer once finished: a thread's reusable instance
+     * sits in a {@link ThreadLocal} of the pipeline, and a reference back to the pipeline (or to
+     * the handle through a summarizer) would keep the pipeline, its connection and its buffers
+     * reachable from the thread forever after close.
      */
-    final class Pending {
+    static final class Pending {
         final Thread waiter;
         String operation;
         String key;
@@ -565,6 +581,8 @@ final class Pipeline {
             }
             value = result;
             failure = error;
+            decoder = null; // already used, or never to be: see the class comment
+            summarizer = null;
             done = true;
             return true;
         }
@@ -574,17 +592,6 @@ final class Pipeline {
                 return PARK_SLICE_NANOS;
             }
             return Math.max(1, Math.min(PARK_SLICE_NANOS, deadline - System.nanoTime()));
-        }
-
-        void expireIfDue() {
-            if (!done && deadline != 0 && System.nanoTime() - deadline >= 0) {
-                complete(this, null, timeoutFailure());
-            }
-        }
-
-        CmapException timeoutFailure() {
-            return new CmapException(CsError.TIMEOUT, context() + ": no response within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
         }
 
         synchronized void throwIfFailed() {

@@ -43,22 +43,43 @@ class CodecPropertiesTest {
         for (int id : HEADER_ONLY_IDS) {
             attempt(() -> StatusResponse.decode(msg, length, id));
         }
-        attempt(() -> new IterInitResponse().wrap(msg, length).iterHandle());
-        attempt(() -> new TrackAddResponse().wrap(msg, length).trackHandle());
-        attempt(() -> new TrackDeleteResponse().wrap(msg, length).trackInstHandle());
+        IterInitResponse init = new IterInitResponse();
+        attempt(() -> init.wrap(msg, length).iterHandle());
+        attempt(init::error);
+        TrackAddResponse added = new TrackAddResponse();
+        attempt(() -> added.wrap(msg, length).trackHandle());
+        attempt(added::error);
+        TrackDeleteResponse deleted = new TrackDeleteResponse();
+        attempt(() -> deleted.wrap(msg, length).trackInstHandle());
+        attempt(deleted::error);
         GetResponse get = new GetResponse();
         attempt(() -> get.wrap(msg, length).error());
         attempt(get::type);
         attempt(get::valueLength);
         attempt(get::valueAreaLength);
+        attempt(get::valueIncluded);
         attempt(() -> get.value().toArray(JAVA_BYTE));
         IterNextResponse next = new IterNextResponse();
         attempt(() -> next.wrap(msg, length).toResult());
+        attempt(next::error);
         attempt(next::keyNameLength);
+        attempt(next::keyName);
+        attempt(next::valueLength);
+        attempt(next::type);
         NotifyCallback notify = new NotifyCallback();
         attempt(() -> notify.wrap(msg, length).toEvent());
+        // each accessor on its own, as the client's dispatch reads them
+        attempt(notify::trackInstHandle);
+        attempt(notify::event);
+        attempt(notify::keyNameLength);
+        attempt(notify::keyName);
+        attempt(notify::newValueType);
+        attempt(notify::oldValueType);
+        attempt(notify::newValueLength);
+        attempt(notify::oldValueLength);
         attempt(() -> notify.newValue().toArray(JAVA_BYTE));
         attempt(() -> notify.oldValue().toArray(JAVA_BYTE));
+        attempt(() -> NotifyCallback.decode(msg, length));
     }
 
     private static void attempt(Runnable decoding) {
@@ -99,6 +120,32 @@ class CodecPropertiesTest {
             ByteBuffer.wrap(msg).order(ByteOrder.LITTLE_ENDIAN).putInt(8, length);
         }
         decodeEverything(MemorySegment.ofArray(msg), length);
+    }
+
+    /** Length fields of a valid notification or GET answer replaced by absurd, off-by-one and boundary values. */
+    @Property(tries = 2000, shrinking = net.jqwik.api.ShrinkingMode.OFF)
+    void validMessagesWithHostileLengthFieldsOnlyFailWithCodecException(
+            @ForAll("validResponses") byte[] valid,
+            @ForAll("lengthFieldOffsets") int offset,
+            @ForAll("hostileLengths") long value) {
+        byte[] msg = valid.clone();
+        if (offset + Long.BYTES <= msg.length) {
+            ByteBuffer.wrap(msg).order(ByteOrder.LITTLE_ENDIAN).putLong(offset, value);
+        }
+        decodeEverything(MemorySegment.ofArray(msg), msg.length);
+    }
+
+    @Provide
+    Arbitrary<Integer> lengthFieldOffsets() {
+        // the header's size; GET value_len; iter_next value_len; the key name's length word;
+        // the notification's new and old value lengths
+        return Arbitraries.of(8, 24, 32, 288, 320, 328);
+    }
+
+    @Provide
+    Arbitrary<Long> hostileLengths() {
+        return Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.longs().between(-2, 1100),
+                Arbitraries.of(Long.MAX_VALUE, Long.MIN_VALUE, 0xFFFF_FFFFL, 1L << 32, 256L, 255L, 65536L));
     }
 
     @Provide

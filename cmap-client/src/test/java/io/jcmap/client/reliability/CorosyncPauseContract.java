@@ -1,0 +1,221 @@
+package io.jcmap.client.reliability;
+
+import static io.jcmap.client.reliability.CorosyncDeathContract.assertCmapError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapException;
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapOptions;
+import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
+import io.jcmap.testkit.Corosync;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue #7, fault 2: corosync stops answering (SIGSTOP). Synchronous calls of a handle with a
+ * request timeout fail with {@link CsError#TIMEOUT} close to that timeout; after SIGCONT the same
+ * handle works again. Asynchronous requests issued while it is stopped are answered, correctly
+ * and in order, once it runs again.
+ *
+ * <p>Run once per IPC transport by the concrete {@code *IT} classes.
+ */
+abstract class CorosyncPauseContract {
+    static final Duration REQUEST_TIMEOUT = Duration.ofMillis(400);
+    /** How late a TIMEOUT may come: the waits are sliced in 10 ms parks, a loaded CI machine adds more. */
+    static final Duration LATENESS = Duration.ofMillis(250);
+    static final int ASYNC_PAIRS = 600; // a set and a get each: 1,200 requests
+    private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(20);
+    private static final String KEY = "rel.pause.key";
+
+    /** Whether the transport queues all async requests at a stopped server (SHM) or refuses some (socket). */
+    abstract boolean queuesAllAsyncRequests();
+
+    @AfterEach
+    void resumeCorosync(Corosync corosync) {
+        if (corosync.isRunning()) {
+            corosync.resume();
+        } else {
+            corosync.restart();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void syncCallsFailWithTimeoutNearTheConfiguredOneAndTheHandleWorksAfterResume(Corosync corosync) {
+        CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
+            handle.setUint64(KEY, 1);
+            corosync.pause();
+            List<Long> elapsed = new ArrayList<>();
+            elapsed.add(timedOut(() -> handle.getUint64(KEY)));
+            elapsed.add(timedOut(() -> handle.get(KEY)));
+            elapsed.add(timedOut(() -> handle.setUint64(KEY, 2)));
+            elapsed.add(timedOut(() -> handle.iterate("rel.pause.").hasNext()));
+            elapsed.add(timedOutAsync(handle.getAsync(KEY)));
+            long max = elapsed.stream().mapToLong(Long::longValue).max().orElseThrow();
+            long min = elapsed.stream().mapToLong(Long::longValue).min().orElseThrow();
+            System.out.printf("[reliability] %s: paused server, request timeout %d ms: %d calls failed with "
+                    + "TIMEOUT after %d..%d ms %s%n", getClass().getSimpleName(), REQUEST_TIMEOUT.toMillis(),
+                    elapsed.size(), min, max, elapsed);
+            assertTrue(min >= REQUEST_TIMEOUT.toMillis(), "no call gives up before the timeout: " + elapsed);
+            assertTrue(max <= REQUEST_TIMEOUT.plus(LATENESS).toMillis(), "each call gives up soon after it: " + elapsed);
+            assertTrue(handle.isOpen(), "a timeout does not close the handle");
+
+            corosync.resume();
+            // the timed-out set(2) is still executed by the server when it reads it: requests are
+            // not revoked, only no longer waited for; so a fresh value proves the handle works
+            handle.setUint64(KEY, 3);
+            assertEquals(3, handle.getUint64(KEY));
+            assertEquals(CmapValue.uint64(3), handle.getAsync(KEY).join());
+            assertTrue(handle.isOpen());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withoutRequestTimeoutASyncCallWaitsThroughThePauseAndThenSucceeds(Corosync corosync) {
+        try (CmapHandle handle = Cmap.initialize()) {
+            handle.setUint64(KEY, 11);
+            corosync.pause();
+            // libcmap's default: a stopped server is alive, so the call waits as long as it takes
+            BlockingCall getter = BlockingCall.start("sync get", () -> handle.getUint64(KEY));
+            getter.awaitBlocked(Duration.ofSeconds(5));
+            assertFalse(Conditions.holdsWithin(getter::isFinished, REQUEST_TIMEOUT.multipliedBy(2)),
+                    "no answer, no failure while the server is stopped");
+            assertTrue(handle.isOpen(), "a stopped server is still connected");
+            corosync.resume();
+            assertEquals(11L, getter.awaitResult(ANSWERED_WITHIN));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void asyncRequestsIssuedWhilePausedAllCompleteCorrectlyAfterResume(Corosync corosync) {
+        try (CmapHandle handle = Cmap.initialize()) {
+            handle.setUint64(KEY, 0);
+            corosync.pause();
+            List<CompletableFuture<Void>> sets = new ArrayList<>(ASYNC_PAIRS);
+            List<CompletableFuture<CmapValue>> gets = new ArrayList<>(ASYNC_PAIRS);
+            for (int i = 0; i < ASYNC_PAIRS; i++) {
+                sets.add(handle.setAsync(key(i), CmapValue.uint64(i)));
+                gets.add(handle.getAsync(key(i)));
+            }
+            int refused = 0;
+            for (int i = 0; i < ASYNC_PAIRS; i++) {
+                refused += refusedAtOnce(sets.get(i)) + refusedAtOnce(gets.get(i));
+            }
+            int queued = 2 * ASYNC_PAIRS - refused;
+            if (queuesAllAsyncRequests()) {
+                assertEquals(0, refused, "the stopped server's request ring holds every request");
+            } else {
+                assertTrue(queued >= 2, "some requests are queued at the stopped server");
+            }
+            assertTrue(sets.stream().filter(f -> !f.isDone()).count() + gets.stream().filter(f -> !f.isDone()).count()
+                    == queued, "every queued request waits while the server is stopped");
+
+            long resumedAt = System.nanoTime();
+            corosync.resume();
+            int answered = 0;
+            for (int i = 0; i < ASYNC_PAIRS; i++) {
+                boolean setQueued = !refusedNow(sets.get(i));
+                if (setQueued) {
+                    await(sets.get(i));
+                    answered++;
+                }
+                if (!refusedNow(gets.get(i))) {
+                    answered++;
+                    CmapValue got = getOutcome(gets.get(i), key(i));
+                    if (setQueued) {
+                        assertEquals(CmapValue.uint64(i), got, "get after set of " + key(i) + " sees its value");
+                    }
+                }
+            }
+            long answeredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedAt);
+            assertEquals(queued, answered);
+            System.out.printf("[reliability] %s: %d async requests issued to a stopped server (%d refused at once "
+                    + "with TRY_AGAIN): all %d queued answered correctly within %d ms of SIGCONT%n",
+                    getClass().getSimpleName(), 2 * ASYNC_PAIRS, refused, queued, answeredMillis);
+            // the handle is healthy: everything refused can be done now
+            for (int i = 0; i < ASYNC_PAIRS; i++) {
+                int index = i;
+                new TryAgain().run(() -> handle.setUint64(key(index), index + 1_000_000L));
+            }
+            for (int i = 0; i < ASYNC_PAIRS; i++) {
+                assertEquals(i + 1_000_000L, handle.getUint64(key(i)));
+            }
+            assertTrue(handle.isOpen());
+        }
+    }
+
+    private static String key(int i) {
+        return "rel.pause.async." + i;
+    }
+
+    private static long timedOut(Runnable call) {
+        long start = System.nanoTime();
+        assertCmapError(CsError.TIMEOUT, call::run);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    private static long timedOutAsync(CompletableFuture<?> future) {
+        long start = System.nanoTime();
+        CorosyncDeathContract.assertFailsWith(CsError.TIMEOUT, future, REQUEST_TIMEOUT.multipliedBy(10));
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /** 1 if the transport refused the request when it was issued (TRY_AGAIN), else 0. */
+    private static int refusedAtOnce(CompletableFuture<?> future) {
+        if (!future.isDone()) {
+            return 0;
+        }
+        CorosyncDeathContract.assertFailsWith(CsError.TRY_AGAIN, future, Duration.ZERO);
+        return 1;
+    }
+
+    private static boolean refusedNow(CompletableFuture<?> future) {
+        return future.isCompletedExceptionally() && cause(future) instanceof CmapException e
+                && e.error() == CsError.TRY_AGAIN && future.isDone();
+    }
+
+    private static Throwable cause(CompletableFuture<?> future) {
+        try {
+            future.getNow(null);
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    private static void await(CompletableFuture<?> future) {
+        getOutcome(future, "set");
+    }
+
+    private static <T> T getOutcome(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(ANSWERED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new AssertionError(what + " failed after resume", e.getCause());
+        } catch (TimeoutException e) {
+            return fail(what + ": no answer within " + ANSWERED_WITHIN.toMillis() + " ms of SIGCONT");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail("interrupted");
+        }
+    }
+}

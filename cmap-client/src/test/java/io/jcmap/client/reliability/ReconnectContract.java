@@ -1,0 +1,240 @@
+package io.jcmap.client.reliability;
+
+import static io.jcmap.client.reliability.CorosyncDeathContract.assertCmapError;
+import static io.jcmap.client.reliability.CorosyncDeathContract.assertFailsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapNotification;
+import io.jcmap.client.CmapOptions;
+import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
+import io.jcmap.client.DispatchType;
+import io.jcmap.client.ReconnectPolicy;
+import io.jcmap.client.TrackEvent;
+import io.jcmap.client.reliability.ReconnectLog.Entry;
+import io.jcmap.client.reliability.ReconnectLog.Kind;
+import io.jcmap.testkit.Corosync;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue #7, fault 3: corosync restarts. With {@link CmapOptions.Builder#reconnect} the handle
+ * reconnects with doubling back-off, registers every tracking again (the application's track
+ * handles keep delivering) and tells its {@link io.jcmap.client.ReconnectListener}; calls during
+ * the outage fail at once with {@link CsError#LIBRARY}, a blocking dispatch waits. Without
+ * reconnect the handle reports itself closed. Notifications of changes made during the outage
+ * are not replayed.
+ *
+ * <p>Run once per IPC transport by the concrete {@code *IT} classes.
+ */
+abstract class ReconnectContract {
+    static final Duration INITIAL_BACKOFF = Duration.ofMillis(50);
+    static final Duration MAX_BACKOFF = Duration.ofMillis(400);
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Set<TrackEvent> ALL_EVENTS = EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY, TrackEvent.DELETE,
+            TrackEvent.PREFIX);
+    private static final String PREFIX = "rel.reconnect.";
+
+    @AfterEach
+    void restartCorosync(Corosync corosync) {
+        if (corosync.isRunning()) {
+            corosync.resume();
+        } else {
+            corosync.restart();
+        }
+    }
+
+    private static CmapHandle reconnecting(ReconnectLog log) {
+        CmapOptions options = CmapOptions.builder()
+                .reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, log)).build();
+        return Cmap.initialize(CmapMap.ICMAP, options);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void restartReconnectsAndEveryTrackKeepsDelivering(Corosync corosync) {
+        warmUp();
+        Footprint baseline = Footprint.take(0);
+        ReconnectLog log = new ReconnectLog();
+        NotificationLog notifications = new NotificationLog();
+        CmapHandle handle = reconnecting(log);
+        long prefixTrack = handle.trackAdd(PREFIX, ALL_EVENTS, notifications);
+        long keyTrack = handle.trackAdd(PREFIX + "exact", EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), notifications);
+        BlockingCall dispatcher = BlockingCall.start("dispatch(BLOCKING)", () -> handle.dispatch(DispatchType.BLOCKING));
+        handle.setUint64(PREFIX + "before", 1);
+        notifications.await(prefixTrack, PREFIX + "before", WAIT);
+
+        long restartedAt = System.nanoTime();
+        corosync.restart();
+        long serverBackAt = System.nanoTime();
+        Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected, listener saw " + log.entries());
+        Entry reconnected = log.of(Kind.RECONNECTED).getFirst();
+        assertEquals(Kind.DISCONNECTED, log.entries().getFirst().kind(), "told of the loss first: " + log.entries());
+        assertEquals(1, log.count(Kind.DISCONNECTED));
+        assertEquals(CsError.LIBRARY, log.entries().getFirst().cause().error());
+        assertEquals(log.count(Kind.RECONNECT_FAILED) + 1, reconnected.attempt(), "attempts counted: " + log.entries());
+        assertTrue(dispatcher.thread().isAlive() && !dispatcher.isFinished(), "the blocking dispatch waited through it");
+        assertTrue(handle.isOpen(), "open again");
+
+        // the same track handles deliver, for changes by another handle and by this one
+        try (CmapHandle writer = Cmap.initialize()) {
+            writer.setUint64(PREFIX + "after", 2);
+            writer.setString(PREFIX + "exact", "x");
+        }
+        assertEquals(TrackEvent.ADD, notifications.await(prefixTrack, PREFIX + "after", WAIT).event());
+        notifications.await(keyTrack, PREFIX + "exact", WAIT);
+        assertEquals(2, handle.getUint64(PREFIX + "after"));
+        handle.setString(PREFIX + "exact", "y");
+        Conditions.await(() -> countOf(notifications, keyTrack, PREFIX + "exact") == 2, WAIT,
+                () -> "second notification of exact: " + notifications.received());
+
+        // deleting a tracking uses its new server-side handle: no more notifications from it
+        handle.trackDelete(keyTrack);
+        handle.setString(PREFIX + "exact", "z");
+        handle.setUint64(PREFIX + "sentinel", 3);
+        notifications.await(prefixTrack, PREFIX + "sentinel", WAIT);
+        assertEquals(2, countOf(notifications, keyTrack, PREFIX + "exact"), "deleted track stays silent");
+        // the restarted corosync started from its configuration: the key set before is gone, and
+        // no DELETE of it was (or could be) reported, since nothing of the outage is replayed
+        assertCmapError(CsError.NOT_EXIST, () -> handle.getUint64(PREFIX + "before"));
+        assertEquals(1, countOf(notifications, prefixTrack, PREFIX + "before"), "only the ADD before the restart");
+        System.out.printf("[reliability] %s: restart took %d ms; reconnected %d ms after the server was back, "
+                        + "after %d attempt(s); 2 tracks re-registered and delivering%n", getClass().getSimpleName(),
+                TimeUnit.NANOSECONDS.toMillis(serverBackAt - restartedAt),
+                TimeUnit.NANOSECONDS.toMillis(reconnected.atNanos() - serverBackAt), reconnected.attempt());
+
+        handle.close();
+        dispatcher.awaitResult(WAIT);
+        CorosyncDeathContract.assertReleased(baseline);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void duringAnOutageCallsFailAtOnceAndAttemptsBackOffUntilTheServerReturns(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        NotificationLog notifications = new NotificationLog();
+        CmapHandle handle = reconnecting(log);
+        long track = handle.trackAdd(PREFIX, ALL_EVENTS, notifications);
+        BlockingCall dispatcher = BlockingCall.start("dispatch(BLOCKING)", () -> handle.dispatch(DispatchType.BLOCKING));
+        try {
+            dispatcher.awaitBlocked(WAIT);
+            corosync.kill();
+            Conditions.await(() -> log.count(Kind.DISCONNECTED) == 1, WAIT, () -> "loss noticed: " + log.entries());
+            assertFalse(handle.isOpen(), "not open while disconnected");
+
+            long start = System.nanoTime();
+            assertCmapError(CsError.LIBRARY, () -> handle.getUint64(PREFIX + "x"));
+            assertCmapError(CsError.LIBRARY, () -> handle.set(PREFIX + "x", CmapValue.uint64(1)));
+            assertFailsWith(CsError.LIBRARY, handle.getAsync(PREFIX + "x"), Duration.ofSeconds(2));
+            assertCmapError(CsError.LIBRARY, () -> handle.trackAdd(PREFIX + "y", ALL_EVENTS, notifications));
+            long failMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+
+            int failures = 5;
+            Conditions.await(() -> log.count(Kind.RECONNECT_FAILED) >= failures, WAIT,
+                    () -> failures + " failed attempts: " + log.entries());
+            List<Entry> failed = log.of(Kind.RECONNECT_FAILED);
+            assertBacksOff(failed);
+            assertFalse(dispatcher.isFinished(), "the blocking dispatch waits for the reconnection");
+
+            corosync.restart();
+            long backAt = System.nanoTime();
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
+            Entry reconnected = log.of(Kind.RECONNECTED).getFirst();
+            assertTrue(reconnected.attempt() > failures);
+            assertTrue(handle.isOpen());
+            handle.setUint64(PREFIX + "back", 7);
+            CmapNotification back = notifications.await(track, PREFIX + "back", WAIT);
+            assertEquals(CmapValue.uint64(7), back.newValue());
+            assertFalse(notifications.has(track, PREFIX + "x"), "nothing of the outage is invented");
+            System.out.printf("[reliability] %s: during the outage 4 calls failed with LIBRARY in %d us total; "
+                            + "%d failed attempts with delays %s; reconnected %d ms after the server was back%n",
+                    getClass().getSimpleName(), failMicros, log.count(Kind.RECONNECT_FAILED),
+                    log.of(Kind.RECONNECT_FAILED).stream().map(e -> e.nextDelay().toMillis()).toList(),
+                    TimeUnit.NANOSECONDS.toMillis(reconnected.atNanos() - backAt));
+        } finally {
+            handle.close();
+        }
+        dispatcher.awaitResult(WAIT);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIdleHandleNoticesTheLossAtItsNextCallAndThenReconnects(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        NotificationLog notifications = new NotificationLog();
+        try (CmapHandle handle = reconnecting(log)) {
+            long track = handle.trackAdd(PREFIX, ALL_EVENTS, notifications);
+            corosync.restart();
+            // nothing reads the connection, so the first call is what finds the server gone
+            assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
+            handle.setUint64(PREFIX + "idle", 5);
+            assertEquals(5, handle.getUint64(PREFIX + "idle"));
+            Conditions.await(() -> {
+                handle.dispatch(DispatchType.ALL);
+                return notifications.has(track, PREFIX + "idle");
+            }, WAIT, () -> "notification after reconnect: " + notifications.received());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withoutReconnectTheHandleReportsClosedAndStaysSo(Corosync corosync) {
+        warmUp();
+        Footprint baseline = Footprint.take(0);
+        CmapHandle handle = Cmap.initialize();
+        handle.trackAdd(PREFIX, ALL_EVENTS, new NotificationLog());
+        BlockingCall dispatcher = BlockingCall.start("dispatch(BLOCKING)", () -> handle.dispatch(DispatchType.BLOCKING));
+        dispatcher.awaitBlocked(WAIT);
+        corosync.restart();
+        dispatcher.awaitFailure(CsError.LIBRARY, WAIT);
+        assertFalse(handle.isOpen(), "closed after the server went away");
+        // the server is back, but this handle's connection is gone for good
+        assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
+        assertFailsWith(CsError.LIBRARY, handle.getAsync("totem.config_version"), Duration.ofSeconds(2));
+        assertFalse(handle.isOpen());
+        handle.close();
+        assertCmapError(CsError.BAD_HANDLE, () -> handle.getUint64("totem.config_version"));
+        CorosyncDeathContract.assertReleased(baseline);
+    }
+
+    /** Delays double from the initial back-off up to the maximum, and attempts really are that far apart. */
+    private static void assertBacksOff(List<Entry> failed) {
+        Duration expected = INITIAL_BACKOFF;
+        for (int i = 0; i < failed.size(); i++) {
+            expected = expected.multipliedBy(2).compareTo(MAX_BACKOFF) <= 0 ? expected.multipliedBy(2) : MAX_BACKOFF;
+            Entry entry = failed.get(i);
+            assertEquals(i + 1, entry.attempt());
+            assertEquals(expected, entry.nextDelay(), "delay after attempt " + entry.attempt());
+            assertEquals(CsError.LIBRARY, entry.cause().error(), () -> "attempt fails as initialize does: " + entry);
+            if (i > 0) {
+                long gapNanos = entry.atNanos() - failed.get(i - 1).atNanos();
+                assertTrue(gapNanos >= failed.get(i - 1).nextDelay().toNanos(),
+                        "attempt " + entry.attempt() + " waited its back-off, gap " + gapNanos / 1_000_000 + " ms");
+            }
+        }
+    }
+
+    private static long countOf(NotificationLog log, long track, String key) {
+        return log.received().stream().filter(n -> n.trackHandle() == track && n.key().equals(key)).count();
+    }
+
+    private static void warmUp() {
+        try (CmapHandle handle = Cmap.initialize()) {
+            handle.getAsync("totem.cluster_name").join();
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.jcmap.client.reliability;
+
+import io.jcmap.testkit.CorosyncExtension;
+import io.jcmap.testkit.IpcType;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link CorosyncPauseContract} over the shared-memory transport. */
+@Tag("integration")
+class ShmCorosyncPauseIT extends CorosyncPauseContract {
+    @RegisterExtension
+    static final CorosyncExtension COROSYNC = CorosyncExtension.builder().ipcType(IpcType.SHM).build();
+
+    @Override
+    boolean queuesAllAsyncRequests() {
+        return true;
+    }
+}

@@ -1,0 +1,19 @@
+package io.jcmap.client.reliability;
+
+import io.jcmap.testkit.CorosyncExtension;
+import io.jcmap.testkit.IpcType;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link CorosyncPauseContract} over the socket transport. */
+@Tag("integration")
+class SocketCorosyncPauseIT extends CorosyncPauseContract {
+    @RegisterExtension
+    static final CorosyncExtension COROSYNC = CorosyncExtension.builder().ipcType(IpcType.SOCKET).build();
+
+    @Override
+    boolean queuesAllAsyncRequests() {
+        return false;
+    }
+}
