@@ -151,7 +151,7 @@ public final class FakeSession {
         socket.close();
     }
 
-    private void checkNotClosing() {
+    void checkNotClosing() {
         if (serverClosing.getAsBoolean()) {
             throw new Gone("server closing");
         }
