@@ -19,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ring is full because the server stopped reading, a send says "try again" (false) and writes
  * nothing: no chunk, no moved pointer, no semaphore post.
  */
-@Timeout(10)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FlowControlTest {
     private static final int MAX = FakeServer.MAX_MESSAGE_SIZE;
 
     private final ShmTempDirectory shm = ShmTempDirectory.create("jcmap-flow-");
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
 
     @AfterEach
     void tearDown() {

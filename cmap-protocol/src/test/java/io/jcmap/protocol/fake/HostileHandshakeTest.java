@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * A fake libqb server answers the authenticate request with garbage, too little, absurd fields
  * or another user's credentials; the client refuses each with a clear ErrnoException, in time.
  */
-@Timeout(10)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileHandshakeTest {
     private static final int MAX = FakeServer.MAX_MESSAGE_SIZE;
 

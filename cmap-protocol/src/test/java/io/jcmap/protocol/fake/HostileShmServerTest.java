@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * headers and chunks, hangs up or goes silent. The client fails each with a clear
  * ErrnoException, in bounded time, and touches no file outside the shm directory.
  */
-@Timeout(10)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileShmServerTest {
     private static final int MAX = FakeServer.MAX_MESSAGE_SIZE;
     private static final long FIVE_SECONDS = TimeUnit.SECONDS.toNanos(5);
@@ -46,7 +46,7 @@ class HostileShmServerTest {
     void setUp() {
         shm = ShmTempDirectory.create("jcmap-fake-");
         decoy = DecoyFile.create("-header");
-        arena = Arena.ofConfined();
+        arena = Arena.ofShared();
     }
 
     @AfterEach

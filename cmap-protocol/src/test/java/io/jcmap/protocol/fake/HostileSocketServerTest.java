@@ -24,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A fake server of the socket transport misbehaves; the client fails clearly and in time. */
-@Timeout(10)
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class HostileSocketServerTest {
     private static final long FIVE_SECONDS = TimeUnit.SECONDS.toNanos(5);
 
     private final ShmTempDirectory shm = ShmTempDirectory.create("jcmap-fake-");
     private final DecoyFile decoy = DecoyFile.create();
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
 
     @AfterEach
     void tearDown() {
