@@ -341,7 +341,7 @@ final class Pipeline {
             id = header.id();
             error = header.error();
         } catch (CodecException e) {
-            breakDown(CmapException.ofCode(e.csError(), head.context() + ": " + e.getMessage()));
+            breakDownFor(head, CmapException.ofCode(e.csError(), head.context() + ": " + e.getMessage()));
             return;
         }
         if (id == GLUE_REFUSAL_ID && id != head.responseId && error != CS_OK) {
@@ -350,11 +350,20 @@ final class Pipeline {
             return;
         }
         if (id != head.responseId) {
-            breakDown(new CmapException(CsError.MESSAGE_ERROR, head.context() + ": server answered with message id "
-                    + id + " where " + head.responseId + " was due"));
+            breakDownFor(head, new CmapException(CsError.MESSAGE_ERROR, head.context()
+                    + ": server answered with message id " + id + " where " + head.responseId + " was due"));
             return;
         }
         deliver(head, response, length);
+    }
+
+    /**
+     * Breaks down because of {@code head}'s malformed response. {@code head} has left the queue
+     * already, so {@link #breakDown} would not fail it: without this its caller would wait forever.
+     */
+    private void breakDownFor(Pending head, CmapException reason) {
+        complete(head, null, reason);
+        breakDown(reason);
     }
 
     private void deliver(Pending pending, MemorySegment response, int length) {

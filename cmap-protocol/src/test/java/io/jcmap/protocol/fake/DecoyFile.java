@@ -33,8 +33,16 @@ public final class DecoyFile implements AutoCloseable {
 
     /** A decoy of 100 bytes of text in the temp directory (usually /tmp), with an old mtime. */
     public static DecoyFile create() {
+        return create(".txt");
+    }
+
+    /**
+     * A decoy whose name ends in {@code suffix}, such as "-header", so that a ring name a
+     * hostile server sends leads exactly to it.
+     */
+    public static DecoyFile create(String suffix) {
         try {
-            Path path = Files.createTempFile("jcmap-decoy-", ".txt");
+            Path path = Files.createTempFile("jcmap-decoy-", suffix);
             byte[] content = "decoy: a hostile server wants us to map and write this file\n"
                     .repeat(2).substring(0, 100).getBytes(StandardCharsets.US_ASCII);
             Files.write(path, content);
