@@ -81,7 +81,15 @@ final class Tools {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }, Tools::thread);
+    }
+
+    /**
+     * Runs a task on a thread of its own: the common pool has a single thread on two cores, and
+     * a blocked tracking session there would starve every other task.
+     */
+    static void thread(Runnable task) {
+        Thread.ofPlatform().daemon().name("jcmapctl-test").start(task);
     }
 
     /** Runs jcmapctl in this JVM with empty standard input. */
