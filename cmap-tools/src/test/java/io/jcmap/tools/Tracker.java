@@ -42,6 +42,11 @@ abstract class Tracker implements AutoCloseable {
     /** {@return what it printed on standard output so far} */
     abstract String out();
 
+    /** {@return what it printed on standard error so far (jcmapctl only)} */
+    String err() {
+        throw new UnsupportedOperationException("standard error of corosync-cmapctl is read at the end");
+    }
+
     /** Writes to its standard input. */
     abstract void write(String text);
 
@@ -189,6 +194,13 @@ abstract class Tracker implements AutoCloseable {
         String out() {
             synchronized (out) {
                 return Tools.text(out.toByteArray());
+            }
+        }
+
+        @Override
+        String err() {
+            synchronized (err) {
+                return Tools.text(err.toByteArray());
             }
         }
 
