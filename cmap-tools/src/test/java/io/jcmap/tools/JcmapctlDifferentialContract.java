@@ -196,6 +196,9 @@ abstract class JcmapctlDifferentialContract {
         same("-s", "ab", "u8", "1");
         same("-s", ROOT + "bad key!", "u8", "1");
         same("-x");
+        same("-é");
+        same("-bé", "totem.");
+        same("--jsn");
         same("-m");
         same("-m", "nomap");
         same("-m", "stats", "-m", "nomap", "-g", "stats.srp.mcast_tx");
