@@ -9,6 +9,8 @@ import io.jcmap.client.CsError;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -47,17 +49,40 @@ public final class Jcmapctl {
         Stdio io = new Stdio(new FileInputStream(FileDescriptor.in), out, err,
                 System.getProperty(PROGRAM_PROPERTY, DEFAULT_PROGRAM), System.getenv("POSIXLY_CORRECT") != null,
                 home());
-        int status;
+        System.exit(runGuarded(args, io));
+    }
+
+    /**
+     * Runs one command line in this JVM, as {@link #main} would but returning the exit status:
+     * for tests and for embedding. Standard output is buffered as C buffers a pipe (written in
+     * 4096-byte blocks, every tracked change at once) and flushed before returning; standard
+     * error is unbuffered. {@code --sandbox} works here too.
+     *
+     * @param program the name getopt diagnostics start with ({@code argv[0]})
+     * @param args    the arguments without the program name
+     * @param in      standard input
+     * @param out     standard output
+     * @param err     standard error
+     * @return the exit status
+     */
+    public static int run(String program, List<String> args, InputStream in, OutputStream out, OutputStream err) {
+        Stdio io = new Stdio(in, new Output(out, Output.Buffering.FULL), new Output(err, Output.Buffering.NONE),
+                program, System.getenv("POSIXLY_CORRECT") != null, home());
+        return runGuarded(args.toArray(String[]::new), io);
+    }
+
+    /** Runs, maps a broken output to SIGPIPE's status and anything unexpected to an internal error. */
+    private static int runGuarded(String[] args, Stdio io) {
         try {
-            status = run(List.of(args), io);
-            out.flush();
+            int status = run(List.of(args), io);
+            io.out().flush();
+            return status;
         } catch (UncheckedIOException e) {
-            status = BROKEN_PIPE_STATUS;
+            return BROKEN_PIPE_STATUS;
         } catch (RuntimeException e) {
-            err.print(DEFAULT_PROGRAM + ": internal error: " + e + "\n");
-            status = ExitCode.FAILURE;
+            io.err().print(DEFAULT_PROGRAM + ": internal error: " + e + "\n");
+            return ExitCode.FAILURE;
         }
-        System.exit(status);
     }
 
     /**

@@ -29,13 +29,22 @@ final class Sandbox {
     private static final Path DOCKER = Path.of("/usr/bin/docker");
     private static final Duration LOCK_TIMEOUT = Duration.ofSeconds(10);
     private static final long DOCKER_CHECK_SECONDS = 30;
+    /** How the testkit's message starts when some corosync already serves CMAP here. */
+    private static final String FOREIGN_OWNER = "Another corosync already owns";
 
     private final SandboxRequest request;
     private final Stdio io;
+    private final Path corosyncBinary;
 
     Sandbox(SandboxRequest request, Stdio io) {
+        this(request, io, LocalCorosync.COROSYNC);
+    }
+
+    /** A sandbox that expects corosync at {@code corosyncBinary} (tests: a machine without it). */
+    Sandbox(SandboxRequest request, Stdio io, Path corosyncBinary) {
         this.request = request;
         this.io = io;
+        this.corosyncBinary = corosyncBinary;
     }
 
     /**
@@ -60,6 +69,9 @@ final class Sandbox {
             corosync = Corosync.start(config, request.container() ? Backend.CONTAINER : Backend.LOCAL);
         } catch (RuntimeException e) {
             io.err().print(PREFIX + "cannot start the sandbox corosync: " + e.getMessage() + "\n");
+            if (String.valueOf(e.getMessage()).startsWith(FOREIGN_OWNER)) {
+                io.err().print(PREFIX + "to use that corosync instead, run the command without --sandbox\n");
+            }
             return ExitCode.FAILURE;
         }
         try (corosync) {
@@ -70,8 +82,8 @@ final class Sandbox {
     /** What is missing, as a sentence, or null. */
     private String missingPrerequisite() {
         if (!request.container()) {
-            return Files.isExecutable(LocalCorosync.COROSYNC) ? null
-                    : "corosync is not installed (" + LocalCorosync.COROSYNC + " is missing)";
+            return Files.isExecutable(corosyncBinary) ? null
+                    : "corosync is not installed (" + corosyncBinary + " is missing)";
         }
         if (!Files.isExecutable(DOCKER)) {
             return "Docker is not installed (" + DOCKER + " is missing)";
