@@ -21,8 +21,8 @@ import java.util.stream.IntStream;
 
 /** The asynchronous faces with many requests in flight on one handle, and inc/dec on both faces. */
 abstract class AsyncScenarios extends CorosyncScenarios {
-    /** Requests in flight at once on one handle. */
-    private static final int IN_FLIGHT = 2000;
+    /** Requests in flight at once on one handle ({@code -Djcmap.it.inFlight=N} for another size). */
+    private static final int IN_FLIGHT = Integer.getInteger("jcmap.it.inFlight", 2000);
 
     private static void allDone(List<? extends CompletableFuture<?>> futures) {
         Expect.done(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)));
