@@ -165,6 +165,9 @@ public interface CmapHandle extends AutoCloseable {
     /**
      * Runs tracking callbacks as {@code cmap_dispatch(3)} does; see {@link DispatchType}.
      *
+     * <p>An exception a listener throws ends the dispatch and reaches its caller; the
+     * notifications after it stay waiting for the next dispatch.
+     *
      * @return how many callbacks ran
      * @throws CmapException TRY_AGAIN for {@link DispatchType#ONE_NONBLOCKING} with nothing
      *     waiting; LIBRARY when corosync went away

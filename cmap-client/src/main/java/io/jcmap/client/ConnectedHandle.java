@@ -372,7 +372,9 @@ final class ConnectedHandle implements CmapHandle {
         }
         target.valueType = get.type();
         target.valueLength = valueLength;
-        target.valueBits = NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength);
+        // a short string or binary fits the reservation too: its type check fails with INVALID_PARAM
+        target.valueBits = NumericBits.isWidth(valueLength)
+                ? NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength) : 0;
     }
 
     private void setNumeric(String key, CmapType type, long bits) {

@@ -6,7 +6,9 @@ package io.jcmap.client;
  * {@code cmap_dispatch(3)}.
  *
  * <p>As in libcmap, a notification for a track deleted in the meantime is dropped without a
- * callback; it still counts as the message {@link #ONE} and {@link #ONE_NONBLOCKING} handle.
+ * callback. Unlike libcmap, where such a message ends {@code CS_DISPATCH_ONE}, it does not count:
+ * {@link #ONE} keeps waiting until a callback ran, and {@link #ONE_NONBLOCKING} looks at the next
+ * notification (failing with TRY_AGAIN when only dropped ones were waiting).
  */
 public enum DispatchType {
     /**

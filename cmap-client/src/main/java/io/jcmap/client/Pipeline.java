@@ -31,6 +31,12 @@ import java.util.function.Consumer;
  * <p>A caller that times out leaves its request in the queue, marked done: its late response
  * is read and dropped, so later responses still meet their own requests.
  *
+ * <p>At most {@link #MAX_IN_FLIGHT} requests are on the wire at once: libqb drops a response
+ * that does not fit into the client's response ring or socket buffer (the server sees EAGAIN
+ * and moves on), and with no ids to match them by, every later response would then meet the
+ * wrong request. Requests beyond the window wait, already encoded, in a backlog that
+ * whoever reads a response sends on as places free; asynchronous callers never block.
+ *
  * <p>The fast path of synchronous calls allocates nothing: each thread reuses one
  * {@link Pending}, the caller encodes straight into the send buffer
  * ({@link #beginSend}/{@link #finishSend}), and a {@link Summarizer} keeps what the caller needs
@@ -45,6 +51,12 @@ final class Pipeline {
     /** corosync answers requests it refuses before any service handles them with id 0. */
     private static final int GLUE_REFUSAL_ID = 0;
     private static final int CS_OK = CsError.OK.code();
+    /**
+     * Requests on the wire at most. Their responses (mostly a few hundred bytes, plus about
+     * 1 KiB of kernel overhead per datagram) then fit the 1 MiB the server may queue for us
+     * with a wide margin, and the window is still deep enough to keep corosync busy.
+     */
+    static final int MAX_IN_FLIGHT = 128;
 
     /** Writes one request into {@code target}, returning its length. */
     @FunctionalInterface
@@ -73,6 +85,9 @@ final class Pipeline {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
+    private final ArrayDeque<Backlogged> backlog = new ArrayDeque<>();
+    private volatile int backlogSize;
     private final AtomicInteger asyncInFlight = new AtomicInteger();
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<Pending> threadPending = new ThreadLocal<>();
@@ -206,28 +221,131 @@ final class Pipeline {
         sendLock.unlock();
     }
 
-    /** Queues {@code pending}, sends the {@code length} bytes encoded, and releases the send lock. */
+    /**
+     * Sends the {@code length} bytes encoded for {@code pending} (or, with the window full, puts
+     * a copy in the backlog) and releases the send lock.
+     *
+     * @throws CmapException when a request sent at once is refused or the connection fails
+     */
     void finishSend(Pending pending, int length) {
+        List<Backlogged> refused;
         try {
             pending.retired = false;
-            // queue first: the response may be read by another thread before send() returns
-            synchronized (inFlight) {
-                inFlight.addLast(pending);
+            if (backlogSize == 0 && inFlightCount() < MAX_IN_FLIGHT) {
+                sendNow(pending, sendBuffer, length);
+                return;
             }
-            boolean sent;
-            try {
-                sent = connection.send(sendBuffer, length);
-            } catch (ErrnoException e) {
-                unqueue(pending);
-                throw failure(e, pending);
-            }
-            if (!sent) {
-                unqueue(pending);
-                throw new CmapException(CsError.TRY_AGAIN, pending.context() + ": the server asks to try again");
-            }
+            MemorySegment copy = Arena.ofAuto().allocate(length, 8);
+            copy.copyFrom(sendBuffer.asSlice(0, length));
+            backlog.addLast(new Backlogged(pending, copy, length, null));
+            backlogSize = backlog.size();
+            refused = sendBacklogLocked();
         } finally {
             sendLock.unlock();
         }
+        failRefused(refused);
+    }
+
+    /** Queues {@code pending} and sends its bytes; the send lock is held. */
+    private void sendNow(Pending pending, MemorySegment bytes, int length) {
+        // queue first: the response may be read by another thread before send() returns
+        synchronized (inFlight) {
+            inFlight.addLast(pending);
+        }
+        boolean sent;
+        try {
+            sent = connection.send(bytes, length);
+        } catch (ErrnoException e) {
+            unqueue(pending);
+            throw failure(e, pending);
+        }
+        if (!sent) {
+            unqueue(pending);
+            throw new CmapException(CsError.TRY_AGAIN, pending.context() + ": the server asks to try again");
+        }
+    }
+
+    /**
+     * Sends backlogged requests while the window has room; the send lock is held.
+     *
+     * @return the requests the connection refused, to be failed once the lock is released
+     *     (their callbacks may issue requests of their own), or null
+     */
+    private List<Backlogged> sendBacklogLocked() {
+        List<Backlogged> refused = null;
+        while (!backlog.isEmpty() && inFlightCount() < MAX_IN_FLIGHT && broken == null) {
+            Backlogged next = backlog.pollFirst();
+            backlogSize = backlog.size();
+            if (next.pending().done) {
+                next.pending().retired = true; // its caller gave up waiting
+                continue;
+            }
+            try {
+                sendNow(next.pending(), next.bytes(), next.length());
+            } catch (CmapException e) {
+                if (refused == null) {
+                    refused = new ArrayList<>();
+                }
+                refused.add(new Backlogged(next.pending(), null, 0, e));
+            }
+        }
+        return refused;
+    }
+
+    /** Their owners wait elsewhere: they learn of the failure through their requests. */
+    private void failRefused(List<Backlogged> refused) {
+        if (refused != null) {
+            for (Backlogged request : refused) {
+                complete(request.pending(), null, request.failure());
+            }
+        }
+    }
+
+    /** After a response freed a place: send what waits for it. */
+    private void sendBacklog() {
+        if (backlogSize == 0) {
+            return;
+        }
+        List<Backlogged> refused;
+        sendLock.lock();
+        try {
+            refused = sendBacklogLocked();
+        } finally {
+            sendLock.unlock();
+        }
+        failRefused(refused);
+    }
+
+    /** Fails every backlogged request with {@code reason}. */
+    private void failBacklog(CmapException reason) {
+        Backlogged[] failed;
+        sendLock.lock();
+        try {
+            failed = backlog.toArray(new Backlogged[0]);
+            backlog.clear();
+            backlogSize = 0;
+        } finally {
+            sendLock.unlock();
+        }
+        // completed outside the lock: callbacks may issue requests of their own
+        for (Backlogged waiting : failed) {
+            complete(waiting.pending(), null, new CmapException(reason.error(), reason.errno(),
+                    waiting.pending().context() + ": " + reason.context(), reason));
+            waiting.pending().retired = true;
+        }
+    }
+
+    private Backlogged[] backlogSnapshot() {
+        sendLock.lock();
+        try {
+            return backlog.toArray(new Backlogged[0]);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** A request encoded while the window was full, or (with a failure) one the connection refused. */
+    private record Backlogged(Pending pending, MemorySegment bytes, int length, CmapException failure) {
     }
 
     private long deadline() {
@@ -330,6 +448,7 @@ final class Pipeline {
             // only now may its owner reuse it
             head.retired = true;
         }
+        sendBacklog();
         return true;
     }
 
@@ -474,6 +593,15 @@ final class Pipeline {
                 complete(pending, null, timeoutFailure(pending));
             }
         }
+        if (backlogSize > 0) {
+            // a window full of unanswered requests must not keep the backlog from timing out
+            for (Backlogged waiting : backlogSnapshot()) {
+                Pending pending = waiting.pending();
+                if (pending.future != null && !pending.done && now - pending.deadline > 0) {
+                    complete(pending, null, pending.timeoutFailure());
+                }
+            }
+        }
     }
 
     // ---- failure and closing ------------------------------------------------------------
@@ -500,6 +628,7 @@ final class Pipeline {
                     pending.context() + ": " + reason.context(), reason));
             pending.retired = true;
         }
+        failBacklog(reason);
         Thread thread = drainer;
         if (thread != null) {
             LockSupport.unpark(thread);

@@ -1,0 +1,211 @@
+package io.jcmap.client;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
+import io.jcmap.protocol.ipc.ConnectionResponse;
+import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.ipc.TransportType;
+import io.jcmap.protocol.os.Credentials;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The pipeline never has more than {@link Pipeline#MAX_IN_FLIGHT} requests unanswered, because
+ * libqb drops responses that do not fit the client's channel; requests beyond it wait in a
+ * backlog without blocking asynchronous callers.
+ */
+class PipelineWindowTest {
+    private static final int RESPONSE_ID = 7;
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** A server that answers only as many requests as the test allows. */
+    private static final class SlowServer implements IpcConnection {
+        private final MemorySegment response = Arena.ofAuto().allocate(ResponseHeaderDescriptor.LENGTH);
+        final AtomicInteger sent = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+        final AtomicInteger allowed = new AtomicInteger();
+        final AtomicInteger maxUnanswered = new AtomicInteger();
+        private volatile boolean closed;
+
+        SlowServer() {
+            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ID_OFFSET, RESPONSE_ID);
+            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.SIZE_OFFSET, ResponseHeaderDescriptor.LENGTH);
+            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ERROR_OFFSET, CsError.OK.code());
+        }
+
+        @Override
+        public ConnectionResponse info() {
+            return new ConnectionResponse(TransportType.SOCKET, 1 << 20, "request", "response", "event",
+                    new Credentials(1, 0, 0));
+        }
+
+        @Override
+        public boolean send(MemorySegment message, int length) {
+            int unanswered = sent.incrementAndGet() - answered.get();
+            maxUnanswered.accumulateAndGet(unanswered, Math::max);
+            return true;
+        }
+
+        @Override
+        public int receiveResponse(long timeoutNanos) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                if (closed) {
+                    throw new ErrnoException(107, "closed");
+                }
+                int done = answered.get();
+                if (done < sent.get() && done < allowed.get() && answered.compareAndSet(done, done + 1)) {
+                    return ResponseHeaderDescriptor.LENGTH;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return -1;
+                }
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+            }
+        }
+
+        @Override
+        public MemorySegment response() {
+            return response;
+        }
+
+        @Override
+        public int receiveEvent(long timeoutNanos) {
+            return -1;
+        }
+
+        @Override
+        public MemorySegment event() {
+            return response;
+        }
+
+        @Override
+        public int eventFd() {
+            return -1;
+        }
+
+        @Override
+        public boolean isConnected() {
+            return !closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private static CompletableFuture<Void> request(Pipeline pipeline) {
+        return pipeline.callAsync("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
+                buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> null);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() - deadline < 0, () -> "timed out waiting until " + what);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    @Test
+    void asyncRequestsBeyondTheWindowReturnAtOnceAndAreSentAsResponsesFreePlaces() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        int total = Pipeline.MAX_IN_FLIGHT * 4;
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            futures.add(request(pipeline)); // never blocks the caller
+        }
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get(), "nothing is sent beyond the window");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get(), "nothing is sent beyond the window");
+        assertTrue(futures.stream().noneMatch(CompletableFuture::isDone));
+
+        server.allowed.set(Pipeline.MAX_IN_FLIGHT + 10);
+        await(() -> server.answered.get() == Pipeline.MAX_IN_FLIGHT + 10, "ten more answers");
+        await(() -> server.sent.get() == 2 * Pipeline.MAX_IN_FLIGHT + 10, "ten more sent");
+        assertTrue(futures.get(Pipeline.MAX_IN_FLIGHT + 9).isDone());
+        assertFalse(futures.get(Pipeline.MAX_IN_FLIGHT + 10).isDone());
+
+        server.allowed.set(total);
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertEquals(total, server.answered.get());
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.maxUnanswered.get());
+    }
+
+    @Test
+    void aSynchronousCallerBeyondTheWindowWaitsBehindTheBacklog() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> earlier = new ArrayList<>();
+        for (int i = 0; i < Pipeline.MAX_IN_FLIGHT + 5; i++) {
+            earlier.add(request(pipeline));
+        }
+        CompletableFuture<Object> sync = CompletableFuture.supplyAsync(() -> pipeline.call("get", "k", RESPONSE_ID,
+                ResponseHeaderDescriptor.LENGTH, buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> "ok"));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        assertFalse(sync.isDone());
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get());
+        server.allowed.set(Pipeline.MAX_IN_FLIGHT + 6);
+        assertEquals("ok", sync.get(10, TimeUnit.SECONDS));
+        assertTrue(earlier.stream().allMatch(CompletableFuture::isDone), "answered in issue order");
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.maxUnanswered.get());
+    }
+
+    @Test
+    void aBreakdownFailsBackloggedRequestsWithItsReason() {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 2 * Pipeline.MAX_IN_FLIGHT; i++) {
+            futures.add(request(pipeline));
+        }
+        CmapException reason = new CmapException(CsError.LIBRARY, "connection lost");
+        pipeline.breakDown(reason);
+        for (CompletableFuture<Void> future : futures) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(2, TimeUnit.SECONDS));
+            CmapException cause = assertInstanceOf(CmapException.class, failed.getCause());
+            assertEquals(CsError.LIBRARY, cause.error());
+            assertSame(reason, cause.getCause());
+        }
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get());
+    }
+
+    @Test
+    void backloggedRequestsTimeOutAtTheirDeadlineEvenWhenTheWindowStaysFull() {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, TimeUnit.MILLISECONDS.toNanos(200), reason -> { });
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 2 * Pipeline.MAX_IN_FLIGHT; i++) {
+            futures.add(request(pipeline));
+        }
+        CmapException thrown = assertThrows(CmapException.class,
+                () -> pipeline.call("get", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
+                        buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> "ok"));
+        assertEquals(CsError.TIMEOUT, thrown.error());
+        for (CompletableFuture<Void> future : futures) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(5, TimeUnit.SECONDS));
+            assertEquals(CsError.TIMEOUT, assertInstanceOf(CmapException.class, failed.getCause()).error());
+        }
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get());
+    }
+}

@@ -1,0 +1,211 @@
+package io.jcmap.client.it;
+
+import static io.jcmap.client.it.Expect.cmapError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
+import io.jcmap.client.TrackEvent;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+
+/** The asynchronous faces with many requests in flight on one handle, and inc/dec on both faces. */
+abstract class AsyncScenarios extends CorosyncScenarios {
+    /** Requests in flight at once on one handle ({@code -Djcmap.it.inFlight=N} for another size). */
+    private static final int IN_FLIGHT = Integer.getInteger("jcmap.it.inFlight", 2000);
+
+    private static void allDone(List<? extends CompletableFuture<?>> futures) {
+        Expect.done(CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)));
+    }
+
+    @Test
+    void thousandsOfSetsAndGetsInFlightAllCompleteWithTheirOwnResultsInOrder() {
+        List<Integer> completed = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> sets = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            int index = i;
+            sets.add(cmap.setAsync(key("k" + i), CmapValue.uint32(i)).whenComplete((v, e) -> completed.add(index)));
+        }
+        allDone(sets);
+        assertEquals(IntStream.range(0, IN_FLIGHT).boxed().toList(), completed, "responses complete in request order");
+
+        List<CompletableFuture<CmapValue>> gets = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            gets.add(cmap.getAsync(key("k" + i)));
+        }
+        allDone(gets);
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            assertEquals(CmapValue.uint32(i), gets.get(i).join(), "key " + i);
+        }
+        // what another client sees
+        CmapHandle reader = open();
+        assertEquals(IN_FLIGHT - 1, reader.getUint32(key("k" + (IN_FLIGHT - 1))));
+
+        List<CompletableFuture<Void>> deletes = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            deletes.add(cmap.deleteAsync(key("k" + i)));
+        }
+        allDone(deletes);
+        try (var keys = reader.iterate(keyPrefix())) {
+            assertTrue(!keys.hasNext(), "every key was deleted");
+        }
+    }
+
+    @Test
+    void incAndDecInFlightTakeEffectInTheOrderTheyWereIssued() {
+        String key = key("counter");
+        Recorder recorder = new Recorder();
+        cmap.setInt64(key, 0);
+        cmap.trackAdd(key, EnumSet.of(TrackEvent.MODIFY), recorder);
+        List<CompletableFuture<?>> futures = new ArrayList<>();
+        List<Long> expectedValues = new ArrayList<>();
+        List<CompletableFuture<CmapValue>> reads = new ArrayList<>();
+        List<Long> expectedReads = new ArrayList<>();
+        long value = 0;
+        for (int i = 1; i <= IN_FLIGHT; i++) {
+            boolean down = i % 4 == 0;
+            futures.add(down ? cmap.decAsync(key) : cmap.incAsync(key));
+            value += down ? -1 : 1;
+            expectedValues.add(value);
+            if (i % 100 == 0) {
+                reads.add(cmap.getAsync(key));
+                expectedReads.add(value);
+            }
+        }
+        allDone(futures);
+        allDone(reads);
+        for (int i = 0; i < reads.size(); i++) {
+            assertEquals(CmapValue.int64(expectedReads.get(i)), reads.get(i).join(), "read " + i);
+        }
+        assertEquals(value, cmap.getInt64(key));
+        Await.dispatchUntil(cmap, () -> recorder.size() >= IN_FLIGHT, TIMEOUT, () -> IN_FLIGHT + " MODIFY notifications");
+        assertEquals(expectedValues, recorder.events().stream()
+                .map(n -> ((CmapValue.Int64) n.newValue()).value()).toList(), "every step, in order");
+    }
+
+    @Test
+    void mixedOperationsInFlightTakeEffectInIssueOrderAndFailIndividually() {
+        String key = key("mixed");
+        CompletableFuture<Void> set = cmap.setAsync(key, CmapValue.uint8(1));
+        CompletableFuture<Void> inc = cmap.incAsync(key);
+        CompletableFuture<CmapValue> afterInc = cmap.getAsync(key);
+        CompletableFuture<Void> delete = cmap.deleteAsync(key);
+        CompletableFuture<CmapValue> afterDelete = cmap.getAsync(key);
+        CompletableFuture<Void> incOfMissing = cmap.incAsync(key);
+        CompletableFuture<Void> setString = cmap.setAsync(key, CmapValue.string("text"));
+        CompletableFuture<Void> incOfString = cmap.incAsync(key);
+        CompletableFuture<Void> decOfString = cmap.decAsync(key);
+        CompletableFuture<CmapValue> afterString = cmap.getAsync(key);
+        CompletableFuture<Void> deleteAgain = cmap.deleteAsync(key);
+        CompletableFuture<Void> deleteOfMissing = cmap.deleteAsync(key);
+
+        Expect.done(set);
+        Expect.done(inc);
+        assertEquals(CmapValue.uint8(2), Expect.done(afterInc));
+        Expect.done(delete);
+        Expect.asyncError(CsError.NOT_EXIST, () -> afterDelete);
+        Expect.asyncError(CsError.NOT_EXIST, () -> incOfMissing);
+        Expect.done(setString);
+        Expect.asyncError(CsError.INVALID_PARAM, () -> incOfString);
+        Expect.asyncError(CsError.INVALID_PARAM, () -> decOfString);
+        assertEquals(CmapValue.string("text"), Expect.done(afterString));
+        Expect.done(deleteAgain);
+        Expect.asyncError(CsError.NOT_EXIST, () -> deleteOfMissing);
+        assertTrue(cmap.isOpen());
+    }
+
+    @Test
+    void errorsCompleteExceptionallyWithCorosyncsCode() {
+        String missing = key("missing");
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.getAsync(missing));
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.deleteAsync(missing));
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.incAsync(missing));
+        Expect.asyncError(CsError.NOT_EXIST, () -> cmap.decAsync(missing));
+        Expect.asyncError(CsError.NAME_TOO_LONG, () -> cmap.setAsync("ab", CmapValue.uint8(1)));
+        Expect.asyncError(CsError.NAME_TOO_LONG, () -> cmap.setAsync(key("bad name"), CmapValue.uint8(1)));
+        Expect.asyncError(CsError.INVALID_PARAM, () -> cmap.setAsync(key("null"), null));
+        Expect.asyncError(CsError.ACCESS, () -> cmap.setAsync("totem.cluster_name", CmapValue.string("x")));
+        // many failures in flight at once each fail on their own
+        List<CompletableFuture<CmapValue>> gets = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            gets.add(cmap.getAsync(key("none" + i)));
+        }
+        for (CompletableFuture<CmapValue> get : gets) {
+            Expect.asyncError(CsError.NOT_EXIST, () -> get);
+        }
+        assertEquals(CmapValue.string(corosync.clusterName()), Expect.done(cmap.getAsync("totem.cluster_name")));
+    }
+
+    @Test
+    void syncIncAndDecStepAndFailAsCorosyncSays() {
+        String key = key("sync");
+        cmap.setUint32(key, 10);
+        cmap.inc(key);
+        cmap.inc(key);
+        cmap.dec(key);
+        assertEquals(11, cmap.getUint32(key));
+        assertEquals("11", CmapctlTool.getLine(corosync, "-g", key).replaceAll(".* = ", ""));
+        cmapError(CsError.NOT_EXIST, () -> cmap.inc(key("missing")));
+        cmapError(CsError.NOT_EXIST, () -> cmap.dec(key("missing")));
+        String text = key("text");
+        cmap.setString(text, "10");
+        cmapError(CsError.INVALID_PARAM, () -> cmap.inc(text));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.dec(text));
+        assertEquals("10", cmap.getString(text));
+        cmapError(CsError.ACCESS, () -> cmap.inc("runtime.config.totem.token"));
+        cmapError(CsError.ACCESS, () -> open(CmapMap.STATS).dec("stats.ipcs.global.active"));
+    }
+
+    @Test
+    void largeValuesArriveWholeThroughGetAsync() {
+        String text = key("text");
+        String bytes = key("bytes");
+        CmapValue big = CmapValue.string("x".repeat(10_000));
+        CmapValue binary = CmapValue.binary(Values.pattern(16_384));
+        cmap.set(text, big);
+        cmap.set(bytes, binary);
+        List<CompletableFuture<CmapValue>> gets = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            gets.add(cmap.getAsync(i % 2 == 0 ? text : bytes));
+        }
+        allDone(gets);
+        for (int i = 0; i < gets.size(); i++) {
+            assertEquals(i % 2 == 0 ? big : binary, gets.get(i).join(), "get " + i);
+        }
+    }
+
+    @Test
+    void syncCallsFromManyThreadsAndAsyncCallsShareOneHandle() {
+        String key = key("shared");
+        cmap.setUint64(key, 0);
+        int threads = 4;
+        int perThread = 250;
+        var pool = threads(threads);
+        List<Future<?>> syncWork = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            syncWork.add(pool.submit(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    cmap.inc(key);
+                    cmap.getUint64(key);
+                }
+            }));
+        }
+        List<CompletableFuture<Void>> asyncWork = new ArrayList<>();
+        for (int i = 0; i < threads * perThread; i++) {
+            asyncWork.add(cmap.incAsync(key));
+        }
+        syncWork.forEach(Expect::done);
+        allDone(asyncWork);
+        assertEquals(2L * threads * perThread, cmap.getUint64(key));
+    }
+}

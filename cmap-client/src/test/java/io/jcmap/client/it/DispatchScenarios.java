@@ -1,0 +1,475 @@
+package io.jcmap.client.it;
+
+import static io.jcmap.client.it.Expect.cmapError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.client.CmapException;
+import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapIterator;
+import io.jcmap.client.CmapListener;
+import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
+import io.jcmap.client.DispatchType;
+import io.jcmap.client.TrackEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** {@code cmap_dispatch(3)}'s four types with their blocking behaviour, fd(), context and close. */
+abstract class DispatchScenarios extends CorosyncScenarios {
+    /** Far below the dispatcher's 1 s wait slices, so that only a wake-up can be this fast. */
+    private static final long PROMPTLY_MILLIS = 500;
+    /** What "at once" means for a call that must not wait. */
+    private static final Duration AT_ONCE = Duration.ofMillis(200);
+    private static final EnumSet<TrackEvent> ADD_MODIFY = EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY);
+
+    /** Tracks ADD and MODIFY of {@code key} on the test's handle. */
+    private long track(String key, CmapListener listener) {
+        return cmap.trackAdd(key, ADD_MODIFY, listener);
+    }
+
+    /** Makes {@code count} changes of {@code key} from another handle; their notifications then wait. */
+    private void changes(String key, int count) {
+        CmapHandle writer = open();
+        for (int i = 1; i <= count; i++) {
+            writer.setUint32(key, i);
+        }
+        // corosync sends a change's notifications before it answers the change
+        assertTrue(EventFdPoller.readable(cmap.fd(), TIMEOUT), "notifications wait");
+    }
+
+    private static List<Long> values(Recorder recorder) {
+        return recorder.events().stream().map(n -> ((CmapValue.UInt32) n.newValue()).value()).toList();
+    }
+
+    private static <T> T within(Duration limit, java.util.function.Supplier<T> call, String what) {
+        long start = System.nanoTime();
+        T result = call.get();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < limit.toMillis(), () -> what + " took " + millis + " ms");
+        return result;
+    }
+
+    // ---- ONE ------------------------------------------------------------------------------------
+
+    @Test
+    void oneBlocksUntilAChangeFromAnotherHandleArrivesThenRunsItsCallback() {
+        String key = key("one");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        AtomicReference<Thread> dispatcher = new AtomicReference<>();
+        Future<Integer> dispatched = threads(1).submit(() -> {
+            dispatcher.set(Thread.currentThread());
+            return cmap.dispatch(DispatchType.ONE);
+        });
+        Expect.staysPending(dispatched, "dispatch(ONE) with nothing waiting");
+        assertEquals(0, recorder.size());
+
+        open().setUint32(key, 1);
+        assertEquals(1, Expect.done(dispatched));
+        assertEquals(List.of(1L), values(recorder));
+        assertSame(dispatcher.get(), recorder.threads().get(0), "the callback runs on the dispatching thread");
+        assertSame(cmap, recorder.handles().get(0));
+    }
+
+    @Test
+    void oneWithThreeWaitingRunsExactlyOne() {
+        String key = key("three");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        changes(key, 3);
+        assertEquals(1, cmap.dispatch(DispatchType.ONE));
+        assertEquals(List.of(1L), values(recorder));
+        assertEquals(1, cmap.dispatch(DispatchType.ONE));
+        assertEquals(List.of(1L, 2L), values(recorder));
+        assertEquals(1, cmap.dispatch(DispatchType.ALL));
+        assertEquals(List.of(1L, 2L, 3L), values(recorder));
+    }
+
+    @Test
+    void oneReturnsPromptlyWhenTheHandleIsClosedFromAnotherThread() {
+        track(key("closing"), new Recorder());
+        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.ONE));
+        Expect.staysPending(dispatched, "dispatch(ONE) with nothing waiting");
+        cmap.close();
+        assertEquals(0, Expect.doneWithin(dispatched, PROMPTLY_MILLIS, "dispatch(ONE) after close()"));
+    }
+
+    @Test
+    void oneSkipsNotificationsOfDeletedTracksAndWaitsForACallback() {
+        String deleted = key("deleted");
+        String kept = key("kept");
+        Recorder gone = new Recorder();
+        Recorder recorder = new Recorder();
+        long track = track(deleted, gone);
+        track(kept, recorder);
+        changes(deleted, 2);
+        cmap.trackDelete(track);
+        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.ONE));
+        Expect.staysPending(dispatched, "dispatch(ONE) with only dropped notifications");
+        open().setUint32(kept, 7);
+        assertEquals(1, Expect.done(dispatched));
+        assertEquals(List.of(7L), values(recorder));
+        assertEquals(0, gone.size());
+    }
+
+    // ---- ALL ------------------------------------------------------------------------------------
+
+    @Test
+    void allWithNoneWaitingReturnsZeroAtOnce() {
+        assertEquals(0, within(AT_ONCE, () -> cmap.dispatch(DispatchType.ALL), "dispatch(ALL) without tracks"));
+        track(key("quiet"), new Recorder());
+        assertEquals(0, within(AT_ONCE, () -> cmap.dispatch(DispatchType.ALL), "dispatch(ALL) with nothing waiting"));
+    }
+
+    @Test
+    void allWithNWaitingRunsAllNInOrder() {
+        int waiting = 25;
+        String key = key("all");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        changes(key, waiting);
+        assertEquals(waiting, within(Duration.ofSeconds(5), () -> cmap.dispatch(DispatchType.ALL), "dispatch(ALL)"));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, waiting).boxed().toList(), values(recorder));
+        assertEquals(0, cmap.dispatch(DispatchType.ALL));
+    }
+
+    @Test
+    void allStopsAfterACallbackClosedTheHandle() {
+        String key = key("close-in-all");
+        Recorder recorder = new Recorder();
+        track(key, (handle, n) -> {
+            recorder.onNotification(handle, n);
+            handle.close();
+        });
+        changes(key, 3);
+        assertEquals(1, cmap.dispatch(DispatchType.ALL));
+        assertEquals(List.of(1L), values(recorder));
+        assertFalse(cmap.isOpen());
+        cmapError(CsError.BAD_HANDLE, () -> cmap.dispatch(DispatchType.ALL));
+    }
+
+    // ---- BLOCKING --------------------------------------------------------------------------------
+
+    @Test
+    void blockingRunsCallbacksUntilACallbackClosesTheHandle() {
+        String key = key("blocking");
+        Recorder recorder = new Recorder();
+        track(key, (handle, n) -> {
+            recorder.onNotification(handle, n);
+            if (((CmapValue.UInt32) n.newValue()).value() == 3) {
+                handle.close();
+            }
+        });
+        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.BLOCKING));
+        CmapHandle writer = open();
+        writer.setUint32(key, 1);
+        writer.setUint32(key, 2);
+        Await.until(() -> recorder.size() == 2, TIMEOUT, () -> "two callbacks ran");
+        Expect.staysPending(dispatched, "dispatch(BLOCKING) after two callbacks");
+        writer.setUint32(key, 3);
+        writer.setUint32(key, 4);
+        assertEquals(3, Expect.doneWithin(dispatched, TIMEOUT.toMillis(), "dispatch(BLOCKING) after close()"));
+        assertEquals(List.of(1L, 2L, 3L), values(recorder));
+        assertFalse(cmap.isOpen());
+    }
+
+    @Test
+    void blockingReturnsPromptlyAfterCloseFromAnotherThread() {
+        String key = key("blocking");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.BLOCKING));
+        CmapHandle writer = open();
+        writer.setUint32(key, 1);
+        writer.setUint32(key, 2);
+        Await.until(() -> recorder.size() == 2, TIMEOUT, () -> "two callbacks ran");
+        Expect.staysPending(dispatched, "dispatch(BLOCKING) with nothing waiting");
+        cmap.close();
+        assertEquals(2, Expect.doneWithin(dispatched, PROMPTLY_MILLIS, "dispatch(BLOCKING) after close()"));
+        assertEquals(List.of(1L, 2L), values(recorder));
+    }
+
+    @Test
+    void blockingDeliversEveryChangeInOrderWhileOthersWrite() {
+        int count = 500;
+        String key = key("stream");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.BLOCKING));
+        CmapHandle writer = open();
+        for (int i = 1; i <= count; i++) {
+            writer.setUint32(key, i);
+        }
+        Await.until(() -> recorder.size() == count, TIMEOUT, () -> count + " callbacks ran (" + recorder.size() + ")");
+        cmap.close();
+        assertEquals(count, Expect.done(dispatched));
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().toList(), values(recorder));
+    }
+
+    // ---- ONE_NONBLOCKING --------------------------------------------------------------------------
+
+    @Test
+    void oneNonblockingWithNoneWaitingIsTryAgainAtOnce() {
+        long start = System.nanoTime();
+        cmapError(CsError.TRY_AGAIN, () -> cmap.dispatch(DispatchType.ONE_NONBLOCKING));
+        track(key("none"), new Recorder());
+        cmapError(CsError.TRY_AGAIN, () -> cmap.dispatch(DispatchType.ONE_NONBLOCKING));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis < 2 * AT_ONCE.toMillis(), () -> "two calls took " + millis + " ms");
+        assertTrue(cmap.isOpen(), "TRY_AGAIN leaves the handle usable");
+    }
+
+    @Test
+    void oneNonblockingWithSomeWaitingRunsExactlyOne() {
+        String key = key("nonblocking");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        changes(key, 2);
+        assertEquals(1, cmap.dispatch(DispatchType.ONE_NONBLOCKING));
+        assertEquals(List.of(1L), values(recorder));
+        assertEquals(1, cmap.dispatch(DispatchType.ONE_NONBLOCKING));
+        assertEquals(List.of(1L, 2L), values(recorder));
+        cmapError(CsError.TRY_AGAIN, () -> cmap.dispatch(DispatchType.ONE_NONBLOCKING));
+    }
+
+    @Test
+    void oneNonblockingWithOnlyDroppedNotificationsIsTryAgain() {
+        String key = key("dropped");
+        Recorder recorder = new Recorder();
+        long track = track(key, recorder);
+        changes(key, 2);
+        cmap.trackDelete(track);
+        cmapError(CsError.TRY_AGAIN, () -> cmap.dispatch(DispatchType.ONE_NONBLOCKING));
+        assertEquals(0, recorder.size());
+    }
+
+    // ---- callbacks --------------------------------------------------------------------------------
+
+    @Test
+    void aCallbackMayGetSetIterateAndDeleteItsOwnTrack() {
+        String watched = key("watched");
+        String written = key("written");
+        Recorder recorder = new Recorder();
+        Recorder writtenRecorder = new Recorder();
+        List<Object> seenInCallback = new ArrayList<>();
+        long[] track = new long[1];
+        track[0] = track(watched, (handle, n) -> {
+            recorder.onNotification(handle, n);
+            seenInCallback.add(handle.get(watched));
+            seenInCallback.add(handle.getAsync(watched).join());
+            handle.setString(written, "from a callback");
+            try (CmapIterator keys = handle.iterate(keyPrefix())) {
+                int count = 0;
+                while (keys.hasNext()) {
+                    keys.next();
+                    count++;
+                }
+                seenInCallback.add(count);
+            }
+            handle.trackDelete(track[0]);
+        });
+        track(written, writtenRecorder);
+        changes(watched, 2);
+        assertEquals(1, cmap.dispatch(DispatchType.ONE));
+        // the second change had been applied before the first notification was dispatched
+        assertEquals(List.of(CmapValue.uint32(2), CmapValue.uint32(2), 2), seenInCallback);
+        Await.dispatchUntil(cmap, () -> writtenRecorder.size() == 1, TIMEOUT, () -> "the callback's own set is notified");
+        assertEquals(List.of(1L), values(recorder), "the second notification of the deleted track is dropped");
+        assertEquals(CmapValue.string("from a callback"), writtenRecorder.events().get(0).newValue());
+    }
+
+    @Test
+    void aCallbackMayDispatchAgain() {
+        String key = key("nested");
+        Recorder recorder = new Recorder();
+        int[] nested = new int[1];
+        track(key, (handle, n) -> {
+            recorder.onNotification(handle, n);
+            if (recorder.size() == 1) {
+                nested[0] = handle.dispatch(DispatchType.ALL);
+            }
+        });
+        changes(key, 3);
+        assertEquals(1, cmap.dispatch(DispatchType.ONE));
+        assertEquals(2, nested[0], "the nested dispatch ran the two others");
+        assertEquals(List.of(1L, 2L, 3L), values(recorder));
+    }
+
+    @Test
+    void aListenersExceptionLeavesDispatchAndLaterNotificationsStillArrive() {
+        String key = key("throws");
+        Recorder recorder = new Recorder();
+        track(key, (handle, n) -> {
+            recorder.onNotification(handle, n);
+            if (recorder.size() == 1) {
+                throw new IllegalStateException("listener failed");
+            }
+        });
+        changes(key, 3);
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> cmap.dispatch(DispatchType.ALL));
+        assertEquals("listener failed", thrown.getMessage());
+        assertEquals(2, cmap.dispatch(DispatchType.ALL));
+        assertEquals(List.of(1L, 2L, 3L), values(recorder));
+        assertTrue(cmap.isOpen());
+    }
+
+    @Test
+    void dispatchOfNullIsInvalidParam() {
+        cmapError(CsError.INVALID_PARAM, () -> cmap.dispatch(null));
+    }
+
+    // ---- fd ---------------------------------------------------------------------------------------
+
+    @Test
+    void fdBecomesReadableWhenANotificationWaitsAndNotAfterItWasDispatched() {
+        String key = key("fd");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        int fd = cmap.fd();
+        assertTrue(fd >= 0);
+        assertEquals(fd, cmap.fd(), "the descriptor stays the same");
+        assertNotEquals(fd, open().fd(), "each handle has its own descriptor");
+        assertFalse(EventFdPoller.readable(fd, Duration.ZERO), "nothing waits yet");
+
+        Future<Boolean> polled = threads(1).submit(() -> EventFdPoller.readable(fd, TIMEOUT));
+        Expect.staysPending(polled, "poll() of fd() with nothing waiting");
+        open().setUint32(key, 1);
+        assertTrue(Expect.done(polled), "fd() became readable");
+        assertEquals(1, cmap.dispatch(DispatchType.ALL));
+        assertFalse(EventFdPoller.readable(fd, Duration.ZERO), "nothing waits after dispatch");
+    }
+
+    @Test
+    void anEventLoopOnFdSeesEveryChange() {
+        int count = 50;
+        String key = key("loop");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        CmapHandle writer = open();
+        CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= count; i++) {
+                writer.setUint32(key, i);
+            }
+        }, threads(1));
+        // an application's poll loop: wait for fd(), then dispatch(ALL)
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (recorder.size() < count && System.nanoTime() < deadline) {
+            if (EventFdPoller.readable(cmap.fd(), Duration.ofMillis(100))) {
+                cmap.dispatch(DispatchType.ALL);
+            }
+        }
+        Expect.done(writing);
+        assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().toList(), values(recorder));
+    }
+
+    // ---- context ------------------------------------------------------------------------------------
+
+    @Test
+    void contextIsKeptAndVisibleToOtherThreadsAndCallbacks() throws Exception {
+        Object context = new Object();
+        cmap.setContext(context);
+        assertSame(context, threads(1).submit(cmap::context).get());
+        AtomicReference<Object> inCallback = new AtomicReference<>();
+        String key = key("ctx");
+        track(key, (handle, n) -> inCallback.set(handle.context()));
+        changes(key, 1);
+        cmap.dispatch(DispatchType.ALL);
+        assertSame(context, inCallback.get());
+    }
+
+    // ---- close ----------------------------------------------------------------------------------------
+
+    @Test
+    void afterCloseEveryCallFailsWithBadHandleAndCloseIsIdempotent() {
+        String key = key("closed");
+        cmap.setUint8(key, 1);
+        long track = track(key, new Recorder());
+        CmapIterator iterator = cmap.iterate(keyPrefix());
+        cmap.close();
+        cmap.close();
+        assertFalse(cmap.isOpen());
+
+        Map<String, Executable> calls = new LinkedHashMap<>();
+        calls.put("set", () -> cmap.set(key, CmapValue.uint8(2)));
+        calls.put("setUint8", () -> cmap.setUint8(key, 2));
+        calls.put("setString", () -> cmap.setString(key, "x"));
+        calls.put("get", () -> cmap.get(key));
+        calls.put("getUint8", () -> cmap.getUint8(key));
+        calls.put("getInt64", () -> cmap.getInt64(key));
+        calls.put("getDouble", () -> cmap.getDouble(key));
+        calls.put("getString", () -> cmap.getString(key));
+        calls.put("getBinary", () -> cmap.getBinary(key));
+        calls.put("delete", () -> cmap.delete(key));
+        calls.put("inc", () -> cmap.inc(key));
+        calls.put("dec", () -> cmap.dec(key));
+        calls.put("iterate", () -> cmap.iterate(""));
+        calls.put("iterator.hasNext", iterator::hasNext);
+        calls.put("trackAdd", () -> cmap.trackAdd(key, ADD_MODIFY, new Recorder()));
+        calls.put("trackDelete", () -> cmap.trackDelete(track));
+        for (DispatchType type : DispatchType.values()) {
+            calls.put("dispatch(" + type + ")", () -> cmap.dispatch(type));
+        }
+        calls.put("fd", cmap::fd);
+        calls.put("context", cmap::context);
+        calls.put("setContext", () -> cmap.setContext("x"));
+        calls.forEach((name, call) -> {
+            CmapException thrown = assertThrows(CmapException.class, call, name);
+            assertEquals(CsError.BAD_HANDLE, thrown.error(), () -> name + ": " + thrown.getMessage());
+        });
+        Expect.asyncError(CsError.BAD_HANDLE, () -> cmap.getAsync(key));
+        Expect.asyncError(CsError.BAD_HANDLE, () -> cmap.setAsync(key, CmapValue.uint8(3)));
+        Expect.asyncError(CsError.BAD_HANDLE, () -> cmap.deleteAsync(key));
+        Expect.asyncError(CsError.BAD_HANDLE, () -> cmap.incAsync(key));
+        Expect.asyncError(CsError.BAD_HANDLE, () -> cmap.decAsync(key));
+        iterator.close(); // closing an iterator of a closed handle is harmless
+        cmap.close();
+        assertEquals(CmapValue.uint8(1), open().get(key), "nothing reached corosync");
+    }
+
+    @Test
+    void closingOneHandleLeavesOthersWorking() {
+        CmapHandle other = open();
+        String key = key("other");
+        other.setUint8(key, 1);
+        cmap.close();
+        assertTrue(other.isOpen());
+        assertEquals(1, other.getUint8(key));
+        Recorder recorder = new Recorder();
+        other.trackAdd(key, ADD_MODIFY, recorder);
+        open().setUint8(key, 2);
+        Await.dispatchUntil(other, () -> recorder.size() == 1, TIMEOUT, () -> "the other handle is notified");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DispatchType.class)
+    void closeFromACallbackEndsEveryDispatchType(DispatchType type) {
+        String key = key("end");
+        Recorder recorder = new Recorder();
+        track(key, (handle, n) -> {
+            recorder.onNotification(handle, n);
+            handle.close();
+        });
+        changes(key, 2);
+        assertEquals(1, Expect.doneWithin(threads(1).submit(() -> cmap.dispatch(type)), TIMEOUT.toMillis(),
+                "dispatch(" + type + ") with a closing callback"));
+        assertEquals(List.of(1L), values(recorder));
+        assertFalse(cmap.isOpen());
+    }
+}

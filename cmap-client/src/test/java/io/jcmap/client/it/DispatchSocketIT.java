@@ -1,0 +1,11 @@
+package io.jcmap.client.it;
+
+import io.jcmap.testkit.CorosyncExtension;
+import io.jcmap.testkit.IpcType;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** {@link DispatchScenarios} over libqb's socket IPC. */
+class DispatchSocketIT extends DispatchScenarios {
+    @RegisterExtension
+    static final CorosyncExtension COROSYNC = CorosyncExtension.builder().ipcType(IpcType.SOCKET).build();
+}
