@@ -598,7 +598,7 @@ final class Pipeline {
             for (Backlogged waiting : backlogSnapshot()) {
                 Pending pending = waiting.pending();
                 if (pending.future != null && !pending.done && now - pending.deadline > 0) {
-                    complete(pending, null, pending.timeoutFailure());
+                    complete(pending, null, timeoutFailure(pending));
                 }
             }
         }
