@@ -43,6 +43,9 @@ import org.testcontainers.utility.DockerImageName;
 public class CorosyncContainer extends GenericContainer<CorosyncContainer> implements Corosync {
 
     /** The default image, {@code jcmap/corosync:3.1.7}. */
+    /** What Testcontainers says when the container is no longer running right after its start. */
+    private static final String TESTCONTAINERS_NOT_STARTED = "Container did not start correctly";
+
     public static final String DEFAULT_IMAGE_NAME = "jcmap/corosync:3.1.7";
     /** The directory in the container holding corosync.conf, the state files and corosync.log. */
     public static final String CONTAINER_DIR = "/var/lib/jcmap-corosync";
@@ -241,7 +244,7 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
             super.start();
         } catch (RuntimeException e) {
             // Testcontainers' own start check may see the exited container before our readiness wait does
-            String why = exitedBeforeReady() ? exitedMessage() : rootMessage(e);
+            String why = exitedBeforeReady(e) ? exitedMessage() : rootMessage(e);
             throw new CorosyncTestkitException("corosync container " + getDockerImageName() + " did not become "
                     + "ready: " + why + "; its log:\n" + log.text(), e);
         }
@@ -303,20 +306,32 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         return getDockerClient().inspectContainerCmd(getContainerId()).exec();
     }
 
-    private boolean exitedBeforeReady() {
-        if (getContainerId() == null || containerRunning()) {
-            return false;
+    /** Whether the start failed because the container had exited (Testcontainers may forget its id). */
+    private boolean exitedBeforeReady(Throwable failure) {
+        boolean exited = getContainerId() != null ? !containerRunning() : saysNotStarted(failure);
+        if (exited) {
+            awaitLogStreamEnd();
         }
-        awaitLogStreamEnd();
-        return true;
+        return exited;
+    }
+
+    private static boolean saysNotStarted(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains(TESTCONTAINERS_NOT_STARTED)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String exitedMessage() {
-        Long status;
-        try {
-            status = inspect().getState().getExitCodeLong();
-        } catch (NotFoundException e) {
-            status = null;
+        Long status = null;
+        if (getContainerId() != null) {
+            try {
+                status = inspect().getState().getExitCodeLong();
+            } catch (NotFoundException e) {
+                // removed meanwhile
+            }
         }
         return "corosync exited (container status " + (status == null ? "unknown" : status) + ") before it was ready";
     }
