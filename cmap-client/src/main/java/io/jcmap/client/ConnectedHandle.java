@@ -370,7 +370,9 @@ final class ConnectedHandle implements CmapHandle {
         }
         target.valueType = get.type();
         target.valueLength = valueLength;
-        target.valueBits = NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength);
+        // a short string or binary has no numeric width; getNumeric refuses it by its type
+        target.valueBits = NumericBits.isWidth(valueLength)
+                ? NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength) : 0;
     }
 
     private void setNumeric(String key, CmapType type, long bits) {

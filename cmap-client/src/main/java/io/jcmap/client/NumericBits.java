@@ -15,6 +15,11 @@ final class NumericBits {
     private NumericBits() {
     }
 
+    /** Whether {@code length} is the width of a numeric type: 1, 2, 4 or 8. */
+    static boolean isWidth(long length) {
+        return length == Byte.BYTES || length == Short.BYTES || length == Integer.BYTES || length == Long.BYTES;
+    }
+
     /** The {@code length} bytes at {@code offset}, zero-extended. */
     static long read(MemorySegment source, long offset, long length) {
         return switch ((int) length) {
