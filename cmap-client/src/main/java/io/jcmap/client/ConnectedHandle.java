@@ -372,9 +372,8 @@ final class ConnectedHandle implements CmapHandle {
         }
         target.valueType = get.type();
         target.valueLength = valueLength;
-        // a short string or binary fits the reservation too: its type check fails with INVALID_PARAM
-        target.valueBits = NumericBits.isWidth(valueLength)
-                ? NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength) : 0;
+        // a numeric type whose length is no numeric width is a malformed answer: MESSAGE_ERROR
+        target.valueBits = NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength);
     }
 
     private void setNumeric(String key, CmapType type, long bits) {

@@ -15,11 +15,6 @@ final class NumericBits {
     private NumericBits() {
     }
 
-    /** {@return true when {@code length} is the width of a numeric type: 1, 2, 4 or 8 bytes} */
-    static boolean isWidth(long length) {
-        return length == Byte.BYTES || length == Short.BYTES || length == Integer.BYTES || length == Long.BYTES;
-    }
-
     /** The {@code length} bytes at {@code offset}, zero-extended. */
     static long read(MemorySegment source, long offset, long length) {
         return switch ((int) length) {

@@ -46,7 +46,7 @@ final class Reconnector {
         int attempt = 0;
         try {
             while (!stopped && !handle.isClosed()) {
-                LockSupport.parkNanos(this, delay.toNanos());
+                backOff(delay);
                 if (stopped || handle.isClosed()) {
                     return;
                 }
@@ -76,6 +76,15 @@ final class Reconnector {
             }
         } finally {
             thread = null;
+        }
+    }
+
+    /** Waits {@code delay} (parkNanos may return early: it is repeated) unless stopped first. */
+    private void backOff(Duration delay) {
+        long deadline = System.nanoTime() + delay.toNanos();
+        long remaining;
+        while (!stopped && !handle.isClosed() && (remaining = deadline - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(this, remaining);
         }
     }
 
