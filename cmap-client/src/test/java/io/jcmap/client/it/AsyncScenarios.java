@@ -10,6 +10,7 @@ import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.TrackEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /** The asynchronous faces with many requests in flight on one handle, and inc/dec on both faces. */
+// a call that blocks forever must fail the test, not hang the build
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 abstract class AsyncScenarios extends CorosyncScenarios {
     /** Requests in flight at once on one handle ({@code -Djcmap.it.inFlight=N} for another size). */
     private static final int IN_FLIGHT = Integer.getInteger("jcmap.it.inFlight", 2000);

@@ -17,6 +17,7 @@ import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,6 +33,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code cmap_dispatch(3)}'s four types with their blocking behaviour, fd(), context and close. */
+// a call that blocks forever must fail the test, not hang the build
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 abstract class DispatchScenarios extends CorosyncScenarios {
     /** Far below the dispatcher's 1 s wait slices, so that only a wake-up can be this fast. */
     private static final long PROMPTLY_MILLIS = 500;

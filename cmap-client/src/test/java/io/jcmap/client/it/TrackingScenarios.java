@@ -14,6 +14,7 @@ import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,6 +29,8 @@ import java.util.stream.Stream;
  * prefix tracking, trackDelete, the stats map, ordering under load, and changes made by
  * corosync-cmapctl.
  */
+// a call that blocks forever must fail the test, not hang the build
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 abstract class TrackingScenarios extends CorosyncScenarios {
     /** Enough changes that any loss or reordering in the event channel would show. */
     private static final int MANY_CHANGES = 1000;
