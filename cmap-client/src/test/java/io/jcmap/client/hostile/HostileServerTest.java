@@ -221,6 +221,19 @@ class HostileServerTest {
     }
 
     @Test
+    void aValueThatDoesNotFitTheNegotiatedMessageSizeIsTooBigAndNeverSent() {
+        try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
+             FakeServer server = connected(rings, session -> { });
+             CmapHandle cmap = open(server, options(server).build())) {
+            int writePointer = rings.request().headerInt(io.jcmap.protocol.fake.FakeRing.WRITE_PT);
+            // 296 bytes of SET fixed part + the value must fit the 16384 negotiated
+            fails(CsError.TOO_BIG, () -> cmap.setBinary("any.key", new byte[FakeServer.MAX_MESSAGE_SIZE - 296 + 1]));
+            assertEquals(writePointer, rings.request().headerInt(io.jcmap.protocol.fake.FakeRing.WRITE_PT),
+                    "nothing reached the request ring");
+        }
+    }
+
+    @Test
     void aServerThatHangsUpMidCallIsLibrary() {
         try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
              FakeServer server = connected(rings, session -> {
