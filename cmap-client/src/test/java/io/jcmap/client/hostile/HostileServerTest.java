@@ -206,6 +206,21 @@ class HostileServerTest {
     }
 
     @Test
+    void aNumericTypeWithTheWrongLengthIsMessageError() {
+        // INT32 (type 5) said to be 2 bytes long: no server sends that
+        byte[] answer = ByteBuffer.allocate(48).order(ByteOrder.nativeOrder()).putInt(0, GET_RESPONSE).putInt(8, 48)
+                .putInt(16, CS_OK).putLong(24, 2).put(32, (byte) 5).array();
+        try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
+             FakeServer server = connected(rings, session -> {
+                 rings.takeRequest(session);
+                 rings.respond(answer);
+             });
+             CmapHandle cmap = open(server, options(server).build())) {
+            fails(CsError.MESSAGE_ERROR, () -> cmap.getInt32("any.key"));
+        }
+    }
+
+    @Test
     void aResponseChunkWithAnAbsurdLengthIsMessageError() {
         try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
              FakeServer server = connected(rings, session -> {
