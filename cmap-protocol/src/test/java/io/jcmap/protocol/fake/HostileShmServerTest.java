@@ -226,6 +226,26 @@ class HostileShmServerTest {
         }
     }
 
+    @Test
+    void aDataFileShrunkAfterConnectingIsABadMessageNotACrash() throws IOException {
+        try (FakeRings rings = FakeRings.create(shm, MAX);
+             FakeServer server = serving(rings, session -> { });
+             IpcConnection connection = Ipc.connect(server.options())) {
+            rings.respond(new byte[100]);
+            truncate(Path.of(rings.response().name() + "-data"));
+            truncate(Path.of(rings.request().name() + "-data"));
+            assertErrno(() -> connection.receiveResponse(FIVE_SECONDS), Errno.EBADMSG);
+            assertErrno(() -> connection.send(message((byte) 1), 1), Errno.EBADMSG, Errno.ENOTCONN);
+            assertFalse(connection.isConnected());
+        }
+    }
+
+    private static void truncate(Path file) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(0);
+        }
+    }
+
     // ---- chunks with absurd contents ----------------------------------------------------
 
     @ParameterizedTest
