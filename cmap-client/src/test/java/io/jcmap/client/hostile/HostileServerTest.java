@@ -132,6 +132,14 @@ class HostileServerTest {
     }
 
     @Test
+    void aSocketTransportControlFileOutsideTheShmDirectoryIsAccessDenied() {
+        try (FakeServer server = FakeServer.start(session -> session.send(HandshakeAnswer.socket(
+                FakeServer.MAX_MESSAGE_SIZE, decoy.path().toString(), "jcmap-hostile-base").bytes()))) {
+            fails(CsError.ACCESS, () -> open(server, options(server).build()));
+        }
+    }
+
+    @Test
     void aRingThroughASymbolicLinkIsRefused() throws IOException {
         Files.createSymbolicLink(shm.resolve("evil-header"), decoy.path());
         try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);

@@ -106,6 +106,24 @@ class HostileShmServerTest {
         }
     }
 
+    @Test
+    void bytesBeyondThe12328OfTheAnswerAreNotMistakenForEventsOrResponses() {
+        try (FakeRings rings = FakeRings.create(shm, MAX);
+             FakeServer server = FakeServer.start(session -> {
+                 byte[] answer = rings.answer().bytes();
+                 byte[] longer = java.util.Arrays.copyOf(answer, answer.length + 1000);
+                 java.util.Arrays.fill(longer, answer.length, longer.length, (byte) 0x77);
+                 session.send(longer);
+                 rings.respond(rings.takeRequest(session));
+             });
+             IpcConnection connection = Ipc.connect(server.options())) {
+            assertEquals(-1, connection.receiveEvent(0), "no event is in the event ring");
+            assertTrue(connection.send(message((byte) 3), 1));
+            assertEquals(1, connection.receiveResponse(FIVE_SECONDS), "responses still come from the ring");
+            assertTrue(connection.isConnected());
+        }
+    }
+
     // ---- ring files that must not be opened ---------------------------------------------
 
     @Test
