@@ -3,6 +3,7 @@ package io.jcmap.client;
 import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.CmapRequests;
 import io.jcmap.protocol.cmap.CmapResponseId;
+import io.jcmap.protocol.cmap.CmapValueType;
 import io.jcmap.protocol.cmap.CodecException;
 import io.jcmap.protocol.cmap.DeleteRequestDescriptor;
 import io.jcmap.protocol.cmap.GetRequestDescriptor;
@@ -369,6 +370,14 @@ final class ConnectedHandle implements CmapHandle {
         if (!get.valueIncluded() || valueLength > Long.BYTES || !CmapType.isFixedSizeCode(get.type())) {
             // a short string or binary fits the reservation, yet is no number (libcmap: type check)
             throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
+        }
+        int fixedLength = CmapValueType.fixedLength(get.type());
+        if (fixedLength == CmapValueType.VARIABLE_LENGTH) {
+            // a short string or binary fits the reservation but is no number: libcmap's type check
+            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
+        }
+        if (fixedLength != valueLength) {
+            throw new CmapException(CsError.MESSAGE_ERROR, "a numeric value of " + valueLength + " bytes");
         }
         target.valueType = get.type();
         target.valueLength = valueLength;

@@ -132,6 +132,14 @@ class HostileServerTest {
     }
 
     @Test
+    void aSocketTransportControlFileOutsideTheShmDirectoryIsAccessDenied() {
+        try (FakeServer server = FakeServer.start(session -> session.send(HandshakeAnswer.socket(
+                FakeServer.MAX_MESSAGE_SIZE, decoy.path().toString(), "jcmap-hostile-base").bytes()))) {
+            fails(CsError.ACCESS, () -> open(server, options(server).build()));
+        }
+    }
+
+    @Test
     void aRingThroughASymbolicLinkIsRefused() throws IOException {
         Files.createSymbolicLink(shm.resolve("evil-header"), decoy.path());
         try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
@@ -206,6 +214,21 @@ class HostileServerTest {
     }
 
     @Test
+    void aNumericTypeWithTheWrongLengthIsMessageError() {
+        // INT32 (type 5) said to be 2 bytes long: no server sends that
+        byte[] answer = ByteBuffer.allocate(48).order(ByteOrder.nativeOrder()).putInt(0, GET_RESPONSE).putInt(8, 48)
+                .putInt(16, CS_OK).putLong(24, 2).put(32, (byte) 5).array();
+        try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
+             FakeServer server = connected(rings, session -> {
+                 rings.takeRequest(session);
+                 rings.respond(answer);
+             });
+             CmapHandle cmap = open(server, options(server).build())) {
+            fails(CsError.MESSAGE_ERROR, () -> cmap.getInt32("any.key"));
+        }
+    }
+
+    @Test
     void aResponseChunkWithAnAbsurdLengthIsMessageError() {
         try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
              FakeServer server = connected(rings, session -> {
@@ -217,6 +240,19 @@ class HostileServerTest {
              });
              CmapHandle cmap = open(server, options(server).build())) {
             fails(CsError.MESSAGE_ERROR, () -> cmap.getUint8("any.key"));
+        }
+    }
+
+    @Test
+    void aValueThatDoesNotFitTheNegotiatedMessageSizeIsTooBigAndNeverSent() {
+        try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
+             FakeServer server = connected(rings, session -> { });
+             CmapHandle cmap = open(server, options(server).build())) {
+            int writePointer = rings.request().headerInt(io.jcmap.protocol.fake.FakeRing.WRITE_PT);
+            // 296 bytes of SET fixed part + the value must fit the 16384 negotiated
+            fails(CsError.TOO_BIG, () -> cmap.setBinary("any.key", new byte[FakeServer.MAX_MESSAGE_SIZE - 296 + 1]));
+            assertEquals(writePointer, rings.request().headerInt(io.jcmap.protocol.fake.FakeRing.WRITE_PT),
+                    "nothing reached the request ring");
         }
     }
 

@@ -276,6 +276,16 @@ abstract class ValueScenarios extends CorosyncScenarios {
     }
 
     @Test
+    void aValueThatDoesNotFitTheNegotiatedMessageSizeIsTooBigAsInLibcmap() {
+        // libcmap's request of 296 + 1 MiB bytes exceeds the 1 MiB negotiated: EMSGSIZE, CS_ERR_TOO_BIG
+        cmapError(CsError.TOO_BIG, () -> cmap.setBinary(key("huge"), new byte[1024 * 1024]));
+        cmapError(CsError.TOO_BIG, () -> cmap.setString(key("huge"), "x".repeat(1024 * 1024)));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get(key("huge")));
+        cmap.setUint8(key("after"), 1);
+        assertEquals(1, cmap.getUint8(key("after")), "the handle still works");
+    }
+
+    @Test
     void readOnlyKeysAreAccessDenied() {
         String cluster = corosync.clusterName();
         cmapError(CsError.ACCESS, () -> cmap.setString("totem.cluster_name", "renamed"));

@@ -106,6 +106,8 @@ public final class ShmConnection implements IpcConnection {
             return true;
         } catch (IllegalStateException closedUnderUs) {
             throw closed(closedUnderUs);
+        } catch (InternalError fault) {
+            throw shrunk(fault);
         } finally {
             calls.exit();
         }
@@ -148,6 +150,8 @@ public final class ShmConnection implements IpcConnection {
             return length;
         } catch (IllegalStateException closedUnderUs) {
             throw closed(closedUnderUs);
+        } catch (InternalError fault) {
+            throw shrunk(fault);
         } finally {
             calls.exit();
         }
@@ -232,6 +236,15 @@ public final class ShmConnection implements IpcConnection {
             }
             owed = owedEventBytes.addAndGet((int) -read);
         }
+    }
+
+    /**
+     * The JVM turns a SIGBUS in a Java access of mapped memory into an InternalError: the server
+     * shrank a ring file under our mapping. The connection is unusable from then on.
+     */
+    private ErrnoException shrunk(InternalError fault) {
+        hungUp = true;
+        return new ErrnoException(Errno.EBADMSG, "shared-memory ring became inaccessible (a ring file shrank)", fault);
     }
 
     private static ErrnoException closed(Throwable cause) {

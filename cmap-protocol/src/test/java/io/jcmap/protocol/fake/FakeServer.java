@@ -50,7 +50,11 @@ public final class FakeServer implements AutoCloseable {
 
     /** Listens on a fresh random abstract name and serves every connection with {@code script}. */
     public static FakeServer start(Script script) {
-        String name = "jcmap-fake-" + UUID.randomUUID();
+        return start("jcmap-fake-" + UUID.randomUUID(), script);
+    }
+
+    /** Listens on abstract name {@code name}, which must be free. */
+    public static FakeServer start(String name, Script script) {
         UnixSocket listener = UnixSocket.stream();
         try {
             listener.bind(UnixAddress.abstractName(name));

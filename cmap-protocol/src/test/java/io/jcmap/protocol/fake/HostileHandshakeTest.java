@@ -153,6 +153,25 @@ class HostileHandshakeTest {
     }
 
     @Test
+    void aServerProcessRunningAsAnotherUserIsRefused() throws Exception {
+        // a real process of uid 65534: the kernel, not a claim, names the foreign uid
+        String name = "jcmap-foreign-" + java.util.UUID.randomUUID();
+        Process helper = ForeignUidServer.start(65534, name);
+        try {
+            IpcOptions options = new IpcOptions(io.jcmap.protocol.os.UnixAddress.abstractName(name), MAX,
+                    Duration.ofSeconds(5), ROOT_OR_SELF, ShmTempDirectory.SHM, Duration.ofMillis(20));
+            ErrnoException e = assertErrno(() -> Ipc.connect(options).close(), Errno.EACCES);
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("uid 65534"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("pid " + helper.pid()), e.getMessage());
+        } finally {
+            helper.getOutputStream().close();
+            if (!helper.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                helper.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void aServerOfAUidOutsideTheAllowedSetIsRefused() {
         connectFails(server -> server.options(Duration.ofSeconds(2), Set.of(4242)), session -> session.send(valid().bytes()), Errno.EACCES);
     }

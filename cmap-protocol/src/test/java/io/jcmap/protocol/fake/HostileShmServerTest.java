@@ -106,6 +106,24 @@ class HostileShmServerTest {
         }
     }
 
+    @Test
+    void bytesBeyondThe12328OfTheAnswerAreNotMistakenForEventsOrResponses() {
+        try (FakeRings rings = FakeRings.create(shm, MAX);
+             FakeServer server = FakeServer.start(session -> {
+                 byte[] answer = rings.answer().bytes();
+                 byte[] longer = java.util.Arrays.copyOf(answer, answer.length + 1000);
+                 java.util.Arrays.fill(longer, answer.length, longer.length, (byte) 0x77);
+                 session.send(longer);
+                 rings.respond(rings.takeRequest(session));
+             });
+             IpcConnection connection = Ipc.connect(server.options())) {
+            assertEquals(-1, connection.receiveEvent(0), "no event is in the event ring");
+            assertTrue(connection.send(message((byte) 3), 1));
+            assertEquals(1, connection.receiveResponse(FIVE_SECONDS), "responses still come from the ring");
+            assertTrue(connection.isConnected());
+        }
+    }
+
     // ---- ring files that must not be opened ---------------------------------------------
 
     @Test
@@ -223,6 +241,26 @@ class HostileShmServerTest {
              });
              IpcConnection connection = Ipc.connect(server.options())) {
             assertErrno(() -> connection.receiveResponse(FIVE_SECONDS), Errno.EBADMSG);
+        }
+    }
+
+    @Test
+    void aDataFileShrunkAfterConnectingIsABadMessageNotACrash() throws IOException {
+        try (FakeRings rings = FakeRings.create(shm, MAX);
+             FakeServer server = serving(rings, session -> { });
+             IpcConnection connection = Ipc.connect(server.options())) {
+            rings.respond(new byte[100]);
+            truncate(Path.of(rings.response().name() + "-data"));
+            truncate(Path.of(rings.request().name() + "-data"));
+            assertErrno(() -> connection.receiveResponse(FIVE_SECONDS), Errno.EBADMSG);
+            assertErrno(() -> connection.send(message((byte) 1), 1), Errno.EBADMSG, Errno.ENOTCONN);
+            assertFalse(connection.isConnected());
+        }
+    }
+
+    private static void truncate(Path file) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.truncate(0);
         }
     }
 
