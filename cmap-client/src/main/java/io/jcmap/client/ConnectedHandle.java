@@ -371,17 +371,11 @@ final class ConnectedHandle implements CmapHandle {
             // a short string or binary fits the reservation, yet is no number (libcmap: type check)
             throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
         }
-        int fixedLength = CmapValueType.fixedLength(get.type());
-        if (fixedLength == CmapValueType.VARIABLE_LENGTH) {
-            // a short string or binary fits the reservation but is no number: libcmap's type check
-            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
-        }
-        if (fixedLength != valueLength) {
+        if (CmapValueType.fixedLength(get.type()) != valueLength) {
             throw new CmapException(CsError.MESSAGE_ERROR, "a numeric value of " + valueLength + " bytes");
         }
         target.valueType = get.type();
         target.valueLength = valueLength;
-        // a numeric type whose length is no numeric width is a malformed answer: MESSAGE_ERROR
         target.valueBits = NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength);
     }
 
