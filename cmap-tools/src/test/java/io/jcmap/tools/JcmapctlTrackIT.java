@@ -81,6 +81,32 @@ class JcmapctlTrackIT {
         assertTracksTheSame(List.of("-b", "-q", "-T", PREFIX), changes);
     }
 
+    /**
+     * The stats map announces every IPC connection as 13 keys created and, when it closes,
+     * deleted (with their last values). Each tracker sees the other's connection too, so only
+     * the lines caused by a third client are compared.
+     */
+    @Test
+    void statsMapTrackingShowsAnotherClientTheSame() throws Exception {
+        final int connectionKeys = 13;
+        try (Tracker cTool = Tracker.c("-m", "stats", "-T", "stats.ipcs.service0.")) {
+            cTool.awaitLines(1);
+            try (Tracker jTool = Tracker.j("-m", "stats", "-T", "stats.ipcs.service0.")) {
+                jTool.awaitLines(1);
+                int cStart = 1 + connectionKeys;
+                cTool.awaitLines(cStart);
+                assertEquals("totem.version (u32) = 2\n", c("-g", "totem.version").out());
+                cTool.awaitLines(cStart + 2 * connectionKeys);
+                jTool.awaitLines(1 + 2 * connectionKeys);
+                List<String> fromC = cTool.out().lines().toList().subList(cStart, cStart + 2 * connectionKeys);
+                List<String> fromJ = jTool.out().lines().toList().subList(1, 1 + 2 * connectionKeys);
+                assertEquals(fromC, fromJ, "what both print for a third client's connection");
+                assertEquals(new Run(0, "", "").toString(), new Run(jTool.quit().exit(), "", "").toString());
+            }
+            assertEquals(0, cTool.quit().exit());
+        }
+    }
+
     @Test
     void statsMapTrackingEndsTheSame() throws Exception {
         assertTracksTheSame(List.of("-m", "stats", "-T", "stats.no.such."), List.of());
