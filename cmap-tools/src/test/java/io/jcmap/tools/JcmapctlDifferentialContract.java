@@ -121,7 +121,7 @@ abstract class JcmapctlDifferentialContract {
             {"dbl", "3.141592653589793"}, {"dbl", "-1e300"}, {"dbl", "1e-300"}, {"dbl", "123456789.123456789"},
             {"dbl", "1.7976931348623157e308"}, {"dbl", "-nan"}, {"dbl", "INFINITY"}, {"dbl", "2.5e"},
             {"str", "hello"}, {"str", "hello world"}, {"str", ""}, {"str", "zażółć"}, {"str", "tab\there"},
-            {"str", "two\nlines"}, {"str", "x".repeat(60_000)},
+            {"str", "two\nlines"}, {"str", "x".repeat(16_384)}, {"str", "x".repeat(16_385)},
         };
         int n = 0;
         for (String[] typeAndValue : values) {
@@ -138,11 +138,12 @@ abstract class JcmapctlDifferentialContract {
         Path file = dir.resolve("all-bytes");
         Files.write(file, all);
         assertSetAndReadTheSame(ROOT + "bin.file", "bin", file.toString());
-        byte[] large = new byte[300_000];
-        new java.util.Random(7).nextBytes(large);
-        Path largeFile = dir.resolve("large");
-        Files.write(largeFile, large);
-        assertSetAndReadTheSame(ROOT + "bin.large", "bin", largeFile.toString());
+        // corosync keeps values of up to 16 KiB (INVALID_PARAM above); libqb's 1 MiB message limit
+        // makes a request with more than 1048280 bytes of value TOO_BIG before it is sent
+        assertLargeBinary(16_384, "");
+        assertLargeBinary(16_385, "Failed to set key jtest.bin.large. Error CS_ERR_INVALID_PARAM\n");
+        assertLargeBinary(1_048_280, "Failed to set key jtest.bin.large. Error CS_ERR_INVALID_PARAM\n");
+        assertLargeBinary(1_048_281, "Failed to set key jtest.bin.large. Error CS_ERR_TOO_BIG\n");
         String key = ROOT + "bin.stdin";
         byte[] text = Tools.bytes("some text\n");
         assertQuietSuccess(c(text, "-s", key, "bin", "-"), "C sets bin from stdin");
@@ -153,6 +154,16 @@ abstract class JcmapctlDifferentialContract {
         same("-s", ROOT + "bin.empty", "bin", "-");
         same("-s", ROOT + "bin.missing", "bin", dir.resolve("no-such-file").toString());
         same("-s", ROOT + "bin.dir", "bin", dir.toString());
+    }
+
+    private void assertLargeBinary(int size, String error) throws IOException {
+        byte[] bytes = new byte[size];
+        new java.util.Random(size).nextBytes(bytes);
+        Path file = dir.resolve("large-" + size);
+        Files.write(file, bytes);
+        c("-d", ROOT + "bin.large");
+        assertEquals(error, c("-s", ROOT + "bin.large", "bin", file.toString()).err(), "corosync-cmapctl, " + size);
+        assertSetAndReadTheSame(ROOT + "bin.large", "bin", file.toString());
     }
 
     @Test

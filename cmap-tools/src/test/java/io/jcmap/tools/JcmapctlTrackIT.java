@@ -67,6 +67,18 @@ class JcmapctlTrackIT {
                 new Change(1, "-d", PREFIX + "x")));
     }
 
+    /** A key tracked twice, or under two overlapping prefixes, is printed once per track. */
+    @Test
+    void overlappingTracksPrintEveryChangeOncePerTrack() throws Exception {
+        assertTracksTheSame(List.of("-t", PREFIX + "x", PREFIX + "x"), List.of(
+                new Change(2, "-s", PREFIX + "x", "u8", "1"),
+                new Change(2, "-d", PREFIX + "x")));
+        assertTracksTheSame(List.of("-T", PREFIX, PREFIX + "a"), List.of(
+                new Change(2, "-s", PREFIX + "a", "u8", "1"),
+                new Change(1, "-s", PREFIX + "b", "u8", "1"),
+                new Change(3, "-D", PREFIX)));
+    }
+
     @Test
     void binaryAndQuietTrackingPrintTheSame() throws Exception {
         List<Change> changes = List.of(
