@@ -1,5 +1,6 @@
 package io.jcmap.tools;
 
+import io.jcmap.testkit.Corosync;
 import io.jcmap.testkit.CorosyncExtension;
 import io.jcmap.tools.Tools.Run;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,6 +126,24 @@ class JcmapctlTrackIT {
     }
 
     /** Only names libcmap itself refuses (256 bytes or more) fail: corosync tracks any name. */
+    /** corosync dying under a tracking session: both report the dispatch error and end with status 0. */
+    @Test
+    void trackingEndsTheSameWhenCorosyncDies(Corosync corosync) throws Exception {
+        try (Tracker cTool = Tracker.c("-T", PREFIX); Tracker jTool = Tracker.j("-T", PREFIX)) {
+            cTool.awaitLines(1);
+            jTool.awaitLines(1);
+            c("-s", PREFIX + "before", "u8", "1");
+            cTool.awaitLines(2);
+            jTool.awaitLines(2);
+            corosync.kill();
+            Run expected = cTool.finish();
+            assertEquals("Dispatch error CS_ERR_LIBRARY\n", expected.err());
+            assertSameRun(expected, jTool.finish(), "-T when corosync dies");
+        } finally {
+            corosync.restart();
+        }
+    }
+
     @Test
     void badTrackKeysFailTheSame() {
         String tooLong = PREFIX + "x".repeat(300);
