@@ -121,6 +121,7 @@ abstract class JcmapctlDifferentialContract {
             {"dbl", "3.141592653589793"}, {"dbl", "-1e300"}, {"dbl", "1e-300"}, {"dbl", "123456789.123456789"},
             {"dbl", "1.7976931348623157e308"}, {"dbl", "-nan"}, {"dbl", "INFINITY"}, {"dbl", "2.5e"},
             {"str", "hello"}, {"str", "hello world"}, {"str", ""}, {"str", "zażółć"}, {"str", "tab\there"},
+            {"str", "two\nlines"}, {"str", "x".repeat(16_384)}, {"str", "x".repeat(16_385)},
         };
         int n = 0;
         for (String[] typeAndValue : values) {
@@ -137,6 +138,12 @@ abstract class JcmapctlDifferentialContract {
         Path file = dir.resolve("all-bytes");
         Files.write(file, all);
         assertSetAndReadTheSame(ROOT + "bin.file", "bin", file.toString());
+        // corosync keeps values of up to 16 KiB (INVALID_PARAM above); libqb's 1 MiB message limit
+        // makes a request with more than 1048280 bytes of value TOO_BIG before it is sent
+        assertLargeBinary(16_384, "");
+        assertLargeBinary(16_385, "Failed to set key jtest.bin.large. Error CS_ERR_INVALID_PARAM\n");
+        assertLargeBinary(1_048_280, "Failed to set key jtest.bin.large. Error CS_ERR_INVALID_PARAM\n");
+        assertLargeBinary(1_048_281, "Failed to set key jtest.bin.large. Error CS_ERR_TOO_BIG\n");
         String key = ROOT + "bin.stdin";
         byte[] text = Tools.bytes("some text\n");
         assertQuietSuccess(c(text, "-s", key, "bin", "-"), "C sets bin from stdin");
@@ -147,6 +154,16 @@ abstract class JcmapctlDifferentialContract {
         same("-s", ROOT + "bin.empty", "bin", "-");
         same("-s", ROOT + "bin.missing", "bin", dir.resolve("no-such-file").toString());
         same("-s", ROOT + "bin.dir", "bin", dir.toString());
+    }
+
+    private void assertLargeBinary(int size, String error) throws IOException {
+        byte[] bytes = new byte[size];
+        new java.util.Random(size).nextBytes(bytes);
+        Path file = dir.resolve("large-" + size);
+        Files.write(file, bytes);
+        c("-d", ROOT + "bin.large");
+        assertEquals(error, c("-s", ROOT + "bin.large", "bin", file.toString()).err(), "corosync-cmapctl, " + size);
+        assertSetAndReadTheSame(ROOT + "bin.large", "bin", file.toString());
     }
 
     @Test
@@ -192,6 +209,11 @@ abstract class JcmapctlDifferentialContract {
         same("-s", tooLong, "u8", "1");
         same("-d", tooLong);
         same(tooLong);
+        String longest = ROOT + "k".repeat(255 - ROOT.length());
+        same("-s", longest, "u8", "1");
+        same("-g", longest);
+        same("-s", longest + "k", "u8", "1");
+        same("-g", "");
         same("-g", "ab");
         same("-s", "ab", "u8", "1");
         same("-s", ROOT + "bad key!", "u8", "1");
@@ -263,6 +285,9 @@ abstract class JcmapctlDifferentialContract {
         Path blankLast = dir.resolve("blank-last");
         Files.writeString(blankLast, "jtest.p.x u8 1\n   ");
         assertLoadsTheSame(blankLast);
+        Path crlf = dir.resolve("crlf");
+        Files.writeString(crlf, "jtest.p.a u8 7\r\njtest.p.s str word\r\n^jtest.p.gone\r\n");
+        assertLoadsTheSame(crlf);
         same("-p", dir.toString());
     }
 
@@ -271,6 +296,41 @@ abstract class JcmapctlDifferentialContract {
         same("-C", "ipc");
         same("-C", "all");
         same("-C", "totem", "-m", "icmap");
+    }
+
+    /** With 2>&1, the unbuffered errors come before the buffered output, in both. */
+    @Test
+    void interleavesOutputAndErrorsTheSame() {
+        Tools.sameMerged("-g", "totem.cluster_name", ROOT + "missing", "totem.version");
+        Tools.sameMerged("-s", ROOT + "x", "u8", "300");
+        Tools.sameMerged("-x", "totem.");
+        c("-s", ROOT + "m.a", "u8", "1");
+        Tools.sameMerged("-d", ROOT + "m.a", ROOT + "m.a");
+    }
+
+    /** A burst of changes from one -p file: both trackers print all of them, in the same order. */
+    @Test
+    void tracksABurstOfChangesTheSame() throws Exception {
+        StringBuilder settings = new StringBuilder();
+        int keys = 40;
+        for (int i = 0; i < keys; i++) {
+            settings.append(ROOT).append("burst.k").append(i).append(" u32 ").append(i).append('\n');
+        }
+        for (int i = 0; i < keys; i += 2) {
+            settings.append(ROOT).append("burst.k").append(i).append(" str s").append(i).append('\n');
+        }
+        settings.append("^^").append(ROOT).append("burst.\n");
+        Path file = dir.resolve("burst");
+        Files.writeString(file, settings.toString());
+        int lines = 1 + keys + keys / 2 + keys;
+        try (Tracker cTool = Tracker.c("-T", ROOT + "burst."); Tracker jTool = Tracker.j("-T", ROOT + "burst.")) {
+            cTool.awaitLines(1);
+            jTool.awaitLines(1);
+            assertQuietSuccess(c("-p", file.toString()), "-p burst");
+            cTool.awaitLines(lines);
+            jTool.awaitLines(lines);
+            assertSameRun(cTool.quit(), jTool.quit(), "-T during a burst of " + (lines - 1) + " changes");
+        }
     }
 
     /** Runs the file with each tool from the same start and compares what they print and leave. */

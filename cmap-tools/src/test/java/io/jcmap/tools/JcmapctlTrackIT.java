@@ -1,5 +1,6 @@
 package io.jcmap.tools;
 
+import io.jcmap.testkit.Corosync;
 import io.jcmap.testkit.CorosyncExtension;
 import io.jcmap.tools.Tools.Run;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,6 +68,18 @@ class JcmapctlTrackIT {
                 new Change(1, "-d", PREFIX + "x")));
     }
 
+    /** A key tracked twice, or under two overlapping prefixes, is printed once per track. */
+    @Test
+    void overlappingTracksPrintEveryChangeOncePerTrack() throws Exception {
+        assertTracksTheSame(List.of("-t", PREFIX + "x", PREFIX + "x"), List.of(
+                new Change(2, "-s", PREFIX + "x", "u8", "1"),
+                new Change(2, "-d", PREFIX + "x")));
+        assertTracksTheSame(List.of("-T", PREFIX, PREFIX + "a"), List.of(
+                new Change(2, "-s", PREFIX + "a", "u8", "1"),
+                new Change(1, "-s", PREFIX + "b", "u8", "1"),
+                new Change(3, "-D", PREFIX)));
+    }
+
     @Test
     void binaryAndQuietTrackingPrintTheSame() throws Exception {
         List<Change> changes = List.of(
@@ -81,12 +94,56 @@ class JcmapctlTrackIT {
         assertTracksTheSame(List.of("-b", "-q", "-T", PREFIX), changes);
     }
 
+    /**
+     * The stats map announces every IPC connection as 13 keys created and, when it closes,
+     * deleted (with their last values). Each tracker sees the other's connection too, so only
+     * the lines caused by a third client are compared.
+     */
+    @Test
+    void statsMapTrackingShowsAnotherClientTheSame() throws Exception {
+        final int connectionKeys = 13;
+        try (Tracker cTool = Tracker.c("-m", "stats", "-T", "stats.ipcs.service0.")) {
+            cTool.awaitLines(1);
+            try (Tracker jTool = Tracker.j("-m", "stats", "-T", "stats.ipcs.service0.")) {
+                jTool.awaitLines(1);
+                int cStart = 1 + connectionKeys;
+                cTool.awaitLines(cStart);
+                assertEquals("totem.version (u32) = 2\n", c("-g", "totem.version").out());
+                cTool.awaitLines(cStart + 2 * connectionKeys);
+                jTool.awaitLines(1 + 2 * connectionKeys);
+                List<String> fromC = cTool.out().lines().toList().subList(cStart, cStart + 2 * connectionKeys);
+                List<String> fromJ = jTool.out().lines().toList().subList(1, 1 + 2 * connectionKeys);
+                assertEquals(fromC, fromJ, "what both print for a third client's connection");
+                assertEquals(new Run(0, "", "").toString(), new Run(jTool.quit().exit(), "", "").toString());
+            }
+            assertEquals(0, cTool.quit().exit());
+        }
+    }
+
     @Test
     void statsMapTrackingEndsTheSame() throws Exception {
         assertTracksTheSame(List.of("-m", "stats", "-T", "stats.no.such."), List.of());
     }
 
     /** Only names libcmap itself refuses (256 bytes or more) fail: corosync tracks any name. */
+    /** corosync dying under a tracking session: both report the dispatch error and end with status 0. */
+    @Test
+    void trackingEndsTheSameWhenCorosyncDies(Corosync corosync) throws Exception {
+        try (Tracker cTool = Tracker.c("-T", PREFIX); Tracker jTool = Tracker.j("-T", PREFIX)) {
+            cTool.awaitLines(1);
+            jTool.awaitLines(1);
+            c("-s", PREFIX + "before", "u8", "1");
+            cTool.awaitLines(2);
+            jTool.awaitLines(2);
+            corosync.kill();
+            Run expected = cTool.finish();
+            assertEquals("Dispatch error CS_ERR_LIBRARY\n", expected.err());
+            assertSameRun(expected, jTool.finish(), "-T when corosync dies");
+        } finally {
+            corosync.restart();
+        }
+    }
+
     @Test
     void badTrackKeysFailTheSame() {
         String tooLong = PREFIX + "x".repeat(300);

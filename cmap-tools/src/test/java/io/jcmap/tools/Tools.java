@@ -105,6 +105,33 @@ final class Tools {
         return new Run(exit, text(out.toByteArray()), text(err.toByteArray()));
     }
 
+    /**
+     * Runs both tools with standard output and standard error going to one pipe, as with
+     * {@code 2>&1}, and returns what each wrote there: C's stdio buffering decides the order.
+     */
+    static void sameMerged(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(CMAPCTL);
+        command.addAll(List.of(args));
+        String expected;
+        int expectedExit;
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            expected = text(process.getInputStream().readAllBytes());
+            expectedExit = process.waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        ByteArrayOutputStream both = new ByteArrayOutputStream();
+        int exit = Jcmapctl.run(CMAPCTL, List.of(args), new ByteArrayInputStream(new byte[0]), both, both);
+        assertEquals("exit " + expectedExit + "\n" + expected, "exit " + exit + "\n" + text(both.toByteArray()),
+                "2>&1 " + String.join(" ", args));
+    }
+
     /** Runs both tools with the same arguments and asserts identical output; returns it. */
     static Run same(String... args) {
         return same(new byte[0], args);
