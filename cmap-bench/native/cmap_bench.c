@@ -336,7 +336,7 @@ static int run(void)
 {
 	alarm(WATCHDOG_SECONDS);
 	set_base = (uint32_t)now_ns();
-	bench_connect(scaled(10), scaled(100));
+	bench_connect(scaled(10), scaled(400));
 	cmap_handle_t h = open_handle();
 	bench_op(h, "get", op_get, scaled(5000), scaled(20000));
 	bench_op(h, "set", op_set, scaled(5000), scaled(20000));

@@ -54,7 +54,7 @@ public final class ClientBench {
             emit(out, ops.inc());
             emit(out, IterateBench.run(handle, labels, plan));
             emit(out, PipelinedSetBench.run(handle, labels, plan, 64));
-            emit(out, PipelinedSetBench.run(handle, labels, plan, 256));
+            emit(out, PipelinedSetBench.run(handle, labels, plan, 128));
         }
         emit(out, TrackBench.run(labels, plan));
     }

@@ -14,7 +14,7 @@ final class Comparison {
     static final String LIBCMAP = "libcmap";
     static final String JCMAP = ClientBench.IMPL;
     static final List<String> LATENCY_OPS = List.of("connect_close", "get", "set", "inc");
-    static final List<String> ASYNC_OPS = List.of("async_set_w64", "async_set_w256");
+    static final List<String> ASYNC_OPS = List.of("async_set_w64", "async_set_w128");
     static final List<String> JMH_OPS = List.of("getUint32", "setUint32");
 
     private static final double NANOS_PER_MICRO = 1_000;
@@ -41,7 +41,7 @@ final class Comparison {
             case "iterate" -> "iterate all keys";
             case "track_notify" -> "track notifications";
             case "async_set_w64" -> "async set, 64 in flight";
-            case "async_set_w256" -> "async set, 256 in flight";
+            case "async_set_w128" -> "async set, 128 in flight";
             default -> op;
         };
     }

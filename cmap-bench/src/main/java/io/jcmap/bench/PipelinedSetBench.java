@@ -3,18 +3,23 @@ package io.jcmap.bench;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapValue;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * Sets per second with up to {@code window} {@code setAsync} calls in flight on one handle: a
- * permit is taken before each call and given back when its future completes. Timed from the first
- * call to the completion of the last. jcmap only: libcmap has no asynchronous set.
+ * Sets per second with up to {@code window} {@code setAsync} calls in flight on one handle,
+ * timed from the first call to the completion of the last. jcmap only: libcmap has no
+ * asynchronous set.
+ *
+ * <p>The window refills in halves, as a bulk writer would: the caller issues calls until the
+ * window is full, then sleeps until half of it has completed. Handing each single completion to
+ * a sleeping caller would measure thread wake-ups, not the client.
  */
 final class PipelinedSetBench {
-    /** Longest wait for a permit (one response) before the run is declared stuck. */
-    private static final long PERMIT_WAIT_SECONDS = 10;
+    /** Longest wait for the window to drain by half before the run is declared stuck. */
+    private static final long DRAIN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private PipelinedSetBench() {
     }
@@ -22,38 +27,59 @@ final class PipelinedSetBench {
     static ResultLine run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window)
             throws InterruptedException {
         long base = System.nanoTime();
-        pump(handle, plan.asyncWarmup(), window, base);
+        new Pump(handle, window).run(plan.asyncWarmup(), base);
         long start = System.nanoTime();
-        pump(handle, plan.asyncSets(), window, base + plan.asyncWarmup());
+        new Pump(handle, window).run(plan.asyncSets(), base + plan.asyncWarmup());
         return labels.throughput("async_set_w" + window, plan.asyncSets(), System.nanoTime() - start);
     }
 
-    private static void pump(CmapHandle handle, int count, int window, long base) throws InterruptedException {
-        Semaphore permits = new Semaphore(window);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int i = 0; i < count; i++) {
-            acquire(permits, 1, window);
-            handle.setAsync(BenchKeys.ASYNC, CmapValue.uint32((base + i) & 0xFFFF_FFFFL))
-                    .whenComplete((ignored, error) -> {
-                        if (error != null) {
-                            failure.compareAndSet(null, error);
-                        }
-                        permits.release();
-                    });
+    /** One run of {@code count} sets through a window that refills in halves. */
+    private static final class Pump {
+        private final CmapHandle handle;
+        private final int window;
+        private final Thread caller = Thread.currentThread();
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Pump(CmapHandle handle, int window) {
+            this.handle = handle;
+            this.window = window;
+        }
+
+        void run(int count, long base) throws InterruptedException {
+            for (int i = 0; i < count && failure.get() == null; i++) {
+                if (inFlight.get() >= window) {
+                    awaitAtMost(window / 2);
+                }
+                inFlight.incrementAndGet();
+                handle.setAsync(BenchKeys.ASYNC, CmapValue.uint32((base + i) & 0xFFFF_FFFFL))
+                        .whenComplete(this::completed);
+            }
+            awaitAtMost(0);
             if (failure.get() != null) {
-                break;
+                throw new IllegalStateException("async set failed", failure.get());
             }
         }
-        acquire(permits, window, window);
-        if (failure.get() != null) {
-            throw new IllegalStateException("async set failed", failure.get());
-        }
-    }
 
-    private static void acquire(Semaphore permits, int count, int window) throws InterruptedException {
-        if (!permits.tryAcquire(count, PERMIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("async set (window " + window + "): no response within "
-                    + PERMIT_WAIT_SECONDS + " s, " + (window - permits.availablePermits()) + " in flight");
+        private void completed(Object ignored, Throwable error) {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+            int left = inFlight.decrementAndGet();
+            if (left == window / 2 || left == 0 || error != null) {
+                LockSupport.unpark(caller);
+            }
+        }
+
+        private void awaitAtMost(int level) {
+            long deadline = System.nanoTime() + DRAIN_WAIT_NANOS;
+            while (inFlight.get() > level && failure.get() == null) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("async set (window " + window + "): " + inFlight.get()
+                            + " still in flight after " + TimeUnit.NANOSECONDS.toSeconds(DRAIN_WAIT_NANOS) + " s");
+                }
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * A measured operation: per-operation latencies ({@link #latency} set) or a throughput only.
  *
- * @param op           operation name, e.g. "get", "iterate", "async_set_w256"
+ * @param op           operation name, e.g. "get", "iterate", "async_set_w128"
  * @param n            operations (or items: keys, notifications) measured
  * @param latency      percentiles, null for a throughput line
  * @param opsPerSecond operations (or items) per second
