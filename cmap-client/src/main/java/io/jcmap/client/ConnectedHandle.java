@@ -388,8 +388,7 @@ final class ConnectedHandle implements CmapHandle {
         int length;
         try {
             NumericBits.write(buffer, SetRequestDescriptor.VALUE_OFFSET, size, bits);
-            length = CmapRequests.set(buffer, key, type.code(),
-                    buffer.asSlice(SetRequestDescriptor.VALUE_OFFSET, size));
+            length = CmapRequests.setNumericInPlace(buffer, key, type.code(), size);
         } catch (CodecException e) {
             pipeline.abortSend();
             throw CmapException.ofCode(e.csError(), "set(" + key + "): " + e.getMessage());

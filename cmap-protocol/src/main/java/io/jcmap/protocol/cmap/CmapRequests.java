@@ -53,6 +53,29 @@ public final class CmapRequests {
         return length;
     }
 
+    /**
+     * SET {@code key} to a numeric value whose {@code valueLength} bytes the caller already wrote
+     * at {@link SetRequestDescriptor#VALUE_OFFSET} of {@code dst}: the typed setters' path, which
+     * needs no value segment of its own.
+     *
+     * @throws CodecException INVALID_PARAM for a type that is not numeric or a length that is
+     *                        not its width; the key errors of {@link #set}
+     */
+    public static int setNumericInPlace(MemorySegment dst, String key, int type, int valueLength) {
+        requireNonNull(key, KEY);
+        int nameLength = NameField.checkedLength(key, NameDescriptor.MIN_KEY_LENGTH, KEY);
+        if (!CmapValueType.isValid(type) || CmapValueType.fixedLength(type) != valueLength) {
+            throw CodecException.invalidParam("value type " + type + " is no numeric type of " + valueLength
+                    + " bytes");
+        }
+        int length = start(dst, SetRequestDescriptor.LENGTH + valueLength, CmapRequestId.SET,
+                SetRequestDescriptor.LENGTH);
+        NameField.write(dst, SetRequestDescriptor.KEY_NAME_OFFSET, key, nameLength);
+        dst.set(JAVA_LONG_UNALIGNED, SetRequestDescriptor.VALUE_LEN_OFFSET, valueLength);
+        dst.set(JAVA_BYTE, SetRequestDescriptor.TYPE_OFFSET, (byte) type);
+        return length;
+    }
+
     /** DELETE {@code key}. Same key rules as {@link #get} (no minimum length). */
     public static int delete(MemorySegment dst, String key) {
         int nameLength = checkedKey(key);

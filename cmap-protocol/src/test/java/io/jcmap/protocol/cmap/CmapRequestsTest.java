@@ -67,6 +67,26 @@ class CmapRequestsTest {
     }
 
     @Test
+    void setNumericInPlaceKeepsTheValueTheCallerWroteAndEncodesTheRestAsSet() {
+        byte[] actual = encode(d -> {
+            d.set(JAVA_BYTE, 296, (byte) 42);        // the caller's value bytes @296..299
+            d.set(JAVA_BYTE, 297, (byte) 0);
+            d.set(JAVA_BYTE, 298, (byte) 0);
+            d.set(JAVA_BYTE, 299, (byte) 0);
+            return CmapRequests.setNumericInPlace(d, "totem.x", CmapValueType.INT32, 4);
+        });
+        byte[] expected = Wire.request(300, 0)       // id SET=0 @0, size 296+4 @8
+                .name(16, "totem.x")                 // key_name.length @16, value @24
+                .i64(280, 4)                         // value_len @280
+                .u8(288, 5)                          // type INT32 @288
+                .i32(296, 42)                        // value @296, untouched
+                .array();
+        assertArrayEquals(expected, actual);
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.setNumericInPlace(dst(), "totem.x", CmapValueType.INT32, 8));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.setNumericInPlace(dst(), "totem.x", CmapValueType.STRING, 4));
+    }
+
+    @Test
     void setStringAndBinaryValues() {
         byte[] abc = "abc".getBytes(StandardCharsets.US_ASCII);
         byte[] str = encode(d -> CmapRequests.set(d, "a.b", CmapValueType.STRING, MemorySegment.ofArray(abc)));
