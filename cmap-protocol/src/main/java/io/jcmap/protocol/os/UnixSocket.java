@@ -245,9 +245,13 @@ public final class UnixSocket implements AutoCloseable {
      * {@code length}), 0 at the end of a stream, or {@link #WOULD_BLOCK}.
      */
     public long receive(MemorySegment into, long length, boolean peek) {
-        int flags = LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC
-                | (peek ? LinuxAbi.MSG_PEEK : 0);
-        long received = Libc.recv(fd, into, length, flags);
+        // a peek is how we look for data; a real receive follows a peek or poll that found some
+        return receive(into, length, peek ? LinuxAbi.MSG_PEEK : 0, !peek);
+    }
+
+    private long receive(MemorySegment into, long length, int extraFlags, boolean likelyReady) {
+        int flags = LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC | extraFlags;
+        long received = likelyReady ? Libc.recvReady(fd, into, length, flags) : Libc.recv(fd, into, length, flags);
         if (received >= 0) {
             return received;
         }
@@ -265,7 +269,7 @@ public final class UnixSocket implements AutoCloseable {
      */
     public long discard(int count) {
         MemorySegment scratch = CallScratch.get();
-        return receive(scratch, Math.min(count, CallScratch.SIZE), false);
+        return receive(scratch, Math.min(count, CallScratch.SIZE), 0, false); // often finds nothing yet
     }
 
     /**
