@@ -41,11 +41,13 @@ final class Libc {
     // Variants without errno capture for calls that almost always succeed: the capture's
     // bookkeeping allocates a small object per call wherever the JIT does not inline it (seen in
     // JMH's gc profile). A failure is asked again with capture, which these calls allow: they do
-    // not block, and a failed one changed nothing.
+    // not block (poll is asked again with no timeout), and a failed one changed nothing.
     private static final MethodHandle SEND_PLAIN =
             plain("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV_PLAIN =
             plain("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle POLL_PLAIN =
+            plain("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEM_POST_PLAIN = plain("sem_post", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle RECVMSG = bind("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SETSOCKOPT =
@@ -228,9 +230,14 @@ final class Libc {
         }
     }
 
+    /**
+     * poll(2); after a failure {@link #errno()} tells why. A failure (EINTR, in practice) is
+     * polled again without waiting, to learn its errno: the caller's wait loop goes on from there.
+     */
     static int poll(MemorySegment fds, long count, int timeoutMillis) {
         try {
-            return (int) POLL.invokeExact(slot(), fds, count, timeoutMillis);
+            int ready = (int) POLL_PLAIN.invokeExact(fds, count, timeoutMillis);
+            return ready >= 0 ? ready : (int) POLL.invokeExact(slot(), fds, count, 0);
         } catch (Throwable t) {
             throw unexpected(t);
         }
