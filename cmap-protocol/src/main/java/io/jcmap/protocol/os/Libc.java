@@ -198,6 +198,15 @@ final class Libc {
         }
     }
 
+    /** recv(2) without errno: for a caller to whom every failure means the same. */
+    static long recvNoErrno(int fd, MemorySegment buffer, long length, int flags) {
+        try {
+            return (long) RECV_PLAIN.invokeExact(fd, buffer, length, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
     static long recv(int fd, MemorySegment buffer, long length, int flags) {
         try {
             return (long) RECV.invokeExact(slot(), fd, buffer, length, flags);

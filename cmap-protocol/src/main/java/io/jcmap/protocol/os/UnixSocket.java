@@ -245,8 +245,20 @@ public final class UnixSocket implements AutoCloseable {
      * {@code length}), 0 at the end of a stream, or {@link #WOULD_BLOCK}.
      */
     public long receive(MemorySegment into, long length, boolean peek) {
-        // a peek is how we look for data; a real receive follows a peek or poll that found some
-        return receive(into, length, peek ? LinuxAbi.MSG_PEEK : 0, !peek);
+        return receive(into, length, peek ? LinuxAbi.MSG_PEEK : 0, true);
+    }
+
+    /**
+     * A truncating peek that tells the size of a waiting datagram, or {@link #WOULD_BLOCK} for
+     * nothing waiting and for any failure alike: it skips the errno bookkeeping, which a look
+     * that usually finds nothing would pay on every call. A lasting failure shows at the next
+     * {@link #receive} or in a poll; a datagram socket's one-off error report may be lost, so
+     * callers watch the peer through another channel as well (libqb's setup socket).
+     */
+    public long peekIfWaiting(MemorySegment into) {
+        long size = Libc.recvNoErrno(fd, into, 0,
+                LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC | LinuxAbi.MSG_PEEK);
+        return size >= 0 ? size : WOULD_BLOCK;
     }
 
     private long receive(MemorySegment into, long length, int extraFlags, boolean likelyReady) {

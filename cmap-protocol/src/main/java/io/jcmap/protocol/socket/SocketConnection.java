@@ -143,7 +143,9 @@ public final class SocketConnection implements IpcConnection {
             int sliceMillis = (int) Math.max(1, options.livenessInterval().toMillis());
             boolean wokeWithoutDatagram = false;
             while (true) {
-                long size = socket.receive(buffer.segment(), 0, true);
+                // the first look, right after a send, usually finds nothing; later ones follow a wait
+                long size = wokeWithoutDatagram ? socket.receive(buffer.segment(), 0, true)
+                        : socket.peekIfWaiting(buffer.segment());
                 if (size == 0) {
                     // our own shutdown reads as an empty datagram; libqb never sends one
                     checkOpen();
