@@ -48,6 +48,11 @@ final class Libc {
             plain("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle POLL_PLAIN =
             plain("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEM_TRYWAIT_PLAIN = plain("sem_trywait", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SEM_CLOCKWAIT_PLAIN =
+            plain("sem_clockwait", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    private static final MethodHandle CLOCK_GETTIME_PLAIN =
+            plain("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SEM_POST_PLAIN = plain("sem_post", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle RECVMSG = bind("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SETSOCKOPT =
@@ -64,7 +69,6 @@ final class Libc {
             bind("mmap", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
     private static final MethodHandle MUNMAP = bind("munmap", JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle SEM_POST = bind("sem_post", JAVA_INT, ADDRESS);
-    private static final MethodHandle SEM_TRYWAIT = bind("sem_trywait", JAVA_INT, ADDRESS);
     private static final MethodHandle SEM_CLOCKWAIT =
             bind("sem_clockwait", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
     private static final MethodHandle SEM_GETVALUE = bind("sem_getvalue", JAVA_INT, ADDRESS, ADDRESS);
@@ -310,17 +314,23 @@ final class Libc {
         }
     }
 
-    static int semTryWait(MemorySegment sem) {
+    /** sem_trywait(3) without errno: on a valid semaphore glibc fails it only for a count of zero. */
+    static int semTryWaitNoErrno(MemorySegment sem) {
         try {
-            return (int) SEM_TRYWAIT.invokeExact(slot(), sem);
+            return (int) SEM_TRYWAIT_PLAIN.invokeExact(sem);
         } catch (Throwable t) {
             throw unexpected(t);
         }
     }
 
+    /**
+     * sem_clockwait(3); after a failure {@link #errno()} tells why. A failure is asked again with
+     * capture and the same absolute deadline: past it (the usual failure) that returns at once.
+     */
     static int semClockWait(MemorySegment sem, int clock, MemorySegment deadline) {
         try {
-            return (int) SEM_CLOCKWAIT.invokeExact(slot(), sem, clock, deadline);
+            int taken = (int) SEM_CLOCKWAIT_PLAIN.invokeExact(sem, clock, deadline);
+            return taken == 0 ? 0 : (int) SEM_CLOCKWAIT.invokeExact(slot(), sem, clock, deadline);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -344,7 +354,8 @@ final class Libc {
 
     static int clockGettime(int clock, MemorySegment timespec) {
         try {
-            return (int) CLOCK_GETTIME.invokeExact(slot(), clock, timespec);
+            int read = (int) CLOCK_GETTIME_PLAIN.invokeExact(clock, timespec);
+            return read == 0 ? 0 : (int) CLOCK_GETTIME.invokeExact(slot(), clock, timespec);
         } catch (Throwable t) {
             throw unexpected(t);
         }
