@@ -33,6 +33,8 @@ public final class UnixSocket implements AutoCloseable {
 
     private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Shut down already: close need not do it again. */
+    private volatile boolean shutDown;
 
     private UnixSocket(int fd) {
         this.fd = fd;
@@ -369,6 +371,7 @@ public final class UnixSocket implements AutoCloseable {
     public void shutdown() {
         if (!closed.get()) {
             Libc.shutdown(fd, LinuxAbi.SHUT_RDWR);
+            shutDown = true;
         }
     }
 
@@ -376,7 +379,9 @@ public final class UnixSocket implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            Libc.shutdown(fd, LinuxAbi.SHUT_RDWR);
+            if (!shutDown) {
+                Libc.shutdown(fd, LinuxAbi.SHUT_RDWR);
+            }
             Libc.close(fd);
         }
     }
