@@ -16,7 +16,7 @@ record RunPlan(int connectWarmup, int connects, int opWarmup, int ops, int itera
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be positive: " + scale);
         }
-        return new RunPlan(n(1_000, scale), n(400, scale), n(15_000, scale), n(20_000, scale), n(40, scale),
+        return new RunPlan(n(5_000, scale), n(400, scale), n(15_000, scale), n(20_000, scale), n(40, scale),
                 n(20, scale), n(20_000, scale), n(20_000, scale), n(20_000, scale), n(100_000, scale));
     }
 
