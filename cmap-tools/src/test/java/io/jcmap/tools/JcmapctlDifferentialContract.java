@@ -90,7 +90,8 @@ abstract class JcmapctlDifferentialContract {
     @Test
     void listsTheStatsMapTheSame() {
         assertListingsMatch(c("-m", "stats"), j("-m", "stats"));
-        same("-m", "stats", "stats.srp.");
+        // totem's counters tick between the two runs: names and types must match, values may differ
+        assertListingsMatch(c("-m", "stats", "stats.srp."), j("-m", "stats", "stats.srp."));
         same("-m", "stats", "no.such.prefix.");
         assertListingsMatch(c("-m", "stats", "-m", "icmap"), j("-m", "stats", "-m", "icmap"));
     }
@@ -102,7 +103,7 @@ abstract class JcmapctlDifferentialContract {
         same("-q", "-g", "totem.cluster_name");
         same("-q", "-g", "totem.version", "totem.transport");
         same("-g", "totem.cluster_name", "-q");
-        same("-m", "stats", "-g", "stats.srp.mcast_tx");
+        same("-m", "stats", "-g", "stats.srp.firewall_enabled_or_nic_failure"); // a stats key that holds still
     }
 
     @Test
