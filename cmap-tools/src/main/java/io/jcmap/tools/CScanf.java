@@ -192,13 +192,24 @@ final class CScanf {
 
     /** A Java hexadecimal literal for the valid prefix of {@code 0x...}; "0" when only the 0 is valid. */
     private static String hexLiteral(String body) {
-        int at = 2;
-        int mantissaStart = at;
+        int end = mantissaEnd(body, 2, true);
+        if (end < 0) {
+            return "0";
+        }
+        return "0x" + body.substring(2, end) + "p" + exponent(body, end, 'p');
+    }
+
+    /**
+     * Where the mantissa starting at {@code start} ends (digits with at most one dot), or -1 when
+     * it has no digit at all.
+     */
+    private static int mantissaEnd(String body, int start, boolean hex) {
+        int at = start;
         int digits = 0;
         boolean dot = false;
         for (; at < body.length(); at++) {
             char c = body.charAt(at);
-            if (isHexDigit(c)) {
+            if (hex ? isHexDigit(c) : isDigit(c)) {
                 digits++;
             } else if (c == '.' && !dot) {
                 dot = true;
@@ -206,29 +217,13 @@ final class CScanf {
                 break;
             }
         }
-        if (digits == 0) {
-            return "0";
-        }
-        String mantissa = body.substring(mantissaStart, at);
-        return "0x" + mantissa + "p" + exponent(body, at, 'p');
+        return digits == 0 ? -1 : at;
     }
 
     /** A Java decimal literal for the valid prefix, null when not even one digit is there. */
     private static String decimalLiteral(String body) {
-        int at = 0;
-        int digits = 0;
-        boolean dot = false;
-        for (; at < body.length(); at++) {
-            char c = body.charAt(at);
-            if (isDigit(c)) {
-                digits++;
-            } else if (c == '.' && !dot) {
-                dot = true;
-            } else {
-                break;
-            }
-        }
-        if (digits == 0) {
+        int at = mantissaEnd(body, 0, false);
+        if (at < 0) {
             return null;
         }
         String mantissa = body.substring(0, at);

@@ -1,6 +1,7 @@
 package io.jcmap.tools;
 
 import io.jcmap.client.CmapValue;
+import io.jcmap.client.CmapctlFormat;
 import io.jcmap.client.TrackEvent;
 
 import java.util.Base64;
@@ -87,18 +88,12 @@ final class JsonKeyPrinter implements KeyPrinter {
     /** {@return the JSON text of a value} */
     static String value(CmapValue value) {
         return switch (value) {
-            case CmapValue.Int8 v -> Byte.toString(v.value());
-            case CmapValue.UInt8 v -> Integer.toString(v.value());
-            case CmapValue.Int16 v -> Short.toString(v.value());
-            case CmapValue.UInt16 v -> Integer.toString(v.value());
-            case CmapValue.Int32 v -> Integer.toString(v.value());
-            case CmapValue.UInt32 v -> Long.toString(v.value());
-            case CmapValue.Int64 v -> Long.toString(v.value());
-            case CmapValue.UInt64 v -> v.toUnsignedString();
             case CmapValue.Float32 v -> real(v.value(), Float.toString(v.value()));
             case CmapValue.Float64 v -> real(v.value(), Double.toString(v.value()));
             case CmapValue.Str v -> Json.string(v.value());
             case CmapValue.Binary v -> Json.string(Base64.getEncoder().encodeToString(v.bytes()));
+            // integers: the same decimal text as corosync-cmapctl's, which is valid JSON
+            default -> CmapctlFormat.value(value);
         };
     }
 
