@@ -292,42 +292,32 @@ public final class ShmConnection implements IpcConnection {
     }
 
     /** A ring with the two mappings behind it. */
+    /** A ring over two mappings that live in the connection's arena, which unmaps them. */
     record MappedRing(SharedMapping header, SharedMapping data, Ring ring) {
 
         static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength, Arena arena) {
             SharedMapping header = SharedMapping.open(root, name + "-header", RingHeaderDescriptor.length(userDataLength),
                     arena);
-            try {
-                long words = Integer.toUnsignedLong(header.segment().get(ValueLayout.JAVA_INT,
-                        RingHeaderDescriptor.WORD_SIZE_OFFSET));
-                long minimum = ChunkDescriptor.payloadWords(maxMessageSize) + ChunkDescriptor.HEADER_WORDS + 1;
-                if (words < minimum || words > Ring.wordSizeFor(maxMessageSize, 1L << 16) * 2) {
-                    throw new ErrnoException(Errno.EBADMSG, "ring " + name + " claims " + words
-                            + " words for messages of " + maxMessageSize + " bytes");
-                }
-                SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES, arena);
-                try {
-                    Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize);
-                    ring.attach();
-                    return new MappedRing(header, data, ring);
-                } catch (RuntimeException e) {
-                    data.close();
-                    throw e;
-                }
-            } catch (RuntimeException e) {
-                header.close();
-                throw e;
+            long words = Integer.toUnsignedLong(header.segment().get(ValueLayout.JAVA_INT,
+                    RingHeaderDescriptor.WORD_SIZE_OFFSET));
+            long minimum = ChunkDescriptor.payloadWords(maxMessageSize) + ChunkDescriptor.HEADER_WORDS + 1;
+            if (words < minimum || words > Ring.wordSizeFor(maxMessageSize, 1L << 16) * 2) {
+                throw new ErrnoException(Errno.EBADMSG, "ring " + name + " claims " + words
+                        + " words for messages of " + maxMessageSize + " bytes");
             }
+            SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES, arena);
+            Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize);
+            ring.attach();
+            return new MappedRing(header, data, ring);
         }
 
+        /** Gives our reference back to the server; the arena's close unmaps. */
         void close() {
             try {
                 ring.detach();
             } catch (IllegalStateException alreadyUnmapped) {
                 // nothing to give back
             }
-            data.close();
-            header.close();
         }
     }
 
