@@ -46,6 +46,8 @@ final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final long READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How late an asynchronous request may be failed for its timeout, at most. */
+    private static final long EXPIRY_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long INITIAL_SEND_BUFFER = 4096;
     private static final AtomicInteger DRAINERS = new AtomicInteger();
     /** corosync answers requests it refuses before any service handles them with id 0. */
@@ -94,6 +96,10 @@ final class Pipeline {
     private MemorySegment sendBuffer = Arena.ofAuto().allocate(INITIAL_SEND_BUFFER, 8);
     private volatile CmapException broken;
     private volatile Thread drainer;
+    /** The drainer parks (or is about to) with no asynchronous request in flight. */
+    private volatile boolean drainerIdle = true;
+    /** When the drainer next looks for expired asynchronous requests; its own field. */
+    private long nextExpiryScan;
 
     /**
      * @param timeoutNanos how long a request may wait for its response; 0 waits as long as
@@ -180,8 +186,41 @@ final class Pipeline {
             future.completeExceptionally(e);
             return future;
         }
-        wakeDrainer();
+        if (!readWhatIsWaiting(pending)) {
+            wakeDrainer();
+        }
         return future;
+    }
+
+    /**
+     * After an asynchronous send: completes the earlier requests whose responses are already
+     * there, on this thread, if nobody else is reading and looking is free. A caller issuing
+     * requests in a loop thus completes them itself, and the drainer thread sleeps instead of
+     * taking turns with it for a CPU.
+     *
+     * <p>It stops before {@code sent}, the request just sent: the future returned to the caller
+     * is then never complete yet, so an action attached to it runs later on a reader's thread,
+     * not at once on the caller's stack (a chain of requests, each issued from the previous
+     * one's action, would otherwise nest a frame per request).
+     *
+     * @return whether it looked; if not, the drainer must
+     */
+    private boolean readWhatIsWaiting(Pending sent) {
+        if (!connection.looksWithoutSyscall() || receiveLock.isHeldByCurrentThread() || !receiveLock.tryLock()) {
+            return false; // the second: a completion action that issues requests of its own
+        }
+        try {
+            // bounded, too: actions that issue requests must not keep their caller here for ever
+            for (int read = 0; read < MAX_IN_FLIGHT && isAheadOf(sent) && readOne(0); read++) {
+                // each completes one request
+            }
+        } finally {
+            receiveLock.unlock();
+        }
+        if (asyncInFlight.get() > 0) {
+            wakeDrainer();
+        }
+        return true;
     }
 
     // ---- the allocation-free face ------------------------------------------------------------
@@ -364,6 +403,14 @@ final class Pipeline {
         }
     }
 
+    /** Whether some request waits for its response ahead of {@code pending}. */
+    private boolean isAheadOf(Pending pending) {
+        synchronized (inFlight) {
+            Pending head = inFlight.peekFirst();
+            return head != null && head != pending;
+        }
+    }
+
     private void unqueue(Pending pending) {
         synchronized (inFlight) {
             inFlight.removeLastOccurrence(pending);
@@ -543,6 +590,9 @@ final class Pipeline {
 
     private void wakeDrainer() {
         Thread thread = drainer;
+        if (thread != null && !drainerIdle) {
+            return; // it is reading, and sees the new request's response without a wake-up
+        }
         if (thread == null) {
             synchronized (this) {
                 thread = drainer;
@@ -560,22 +610,47 @@ final class Pipeline {
     private void drain() {
         while (broken == null) {
             if (asyncInFlight.get() == 0) {
-                LockSupport.parkNanos(this, READ_SLICE_NANOS);
+                drainerIdle = true;
+                // a request issued after the flag was set wakes us; one issued before it is seen here
+                if (asyncInFlight.get() == 0) {
+                    LockSupport.parkNanos(this, READ_SLICE_NANOS);
+                }
+                drainerIdle = false;
                 continue;
             }
-            receiveLock.lock();
             try {
-                while (asyncInFlight.get() > 0 && broken == null) {
-                    readOne(READ_SLICE_NANOS);
-                    expireAsync();
-                }
+                drainOnce();
             } catch (RuntimeException e) {
                 LOG.warn("response drainer stopped by an unexpected failure", e);
                 breakDown(new CmapException(CsError.LIBRARY, "response reader failed: " + e, e));
-            } finally {
-                receiveLock.unlock();
             }
             handOff();
+        }
+    }
+
+    /**
+     * Waits for a response without holding the receive lock (so that callers may read in the
+     * meantime), then reads all that are waiting.
+     */
+    private void drainOnce() {
+        boolean waiting;
+        try {
+            waiting = connection.awaitResponse(READ_SLICE_NANOS);
+        } catch (ErrnoException e) {
+            breakDown(CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
+            return;
+        }
+        receiveLock.lock();
+        try {
+            if (waiting) {
+                long wait = connection.looksWithoutSyscall() ? 0 : READ_SLICE_NANOS;
+                while (asyncInFlight.get() > 0 && broken == null && readOne(wait)) {
+                    wait = 0;
+                }
+            }
+            expireAsync();
+        } finally {
+            receiveLock.unlock();
         }
     }
 
@@ -583,11 +658,15 @@ final class Pipeline {
         if (timeoutNanos == 0) {
             return;
         }
+        long now = System.nanoTime();
+        if (now - nextExpiryScan < 0) {
+            return; // scanning the whole window after every response would cost more than the response
+        }
+        nextExpiryScan = now + EXPIRY_SCAN_NANOS;
         Pending[] snapshot;
         synchronized (inFlight) {
             snapshot = inFlight.toArray(new Pending[0]);
         }
-        long now = System.nanoTime();
         for (Pending pending : snapshot) {
             if (pending.future != null && !pending.done && now - pending.deadline > 0) {
                 complete(pending, null, timeoutFailure(pending));

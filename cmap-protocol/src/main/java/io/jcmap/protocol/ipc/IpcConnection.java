@@ -38,6 +38,25 @@ public interface IpcConnection extends AutoCloseable {
      */
     int receiveResponse(long timeoutNanos);
 
+    /**
+     * Waits up to {@code timeoutNanos} until a response is waiting, without taking it: a thread
+     * may wait here while another holds the right to read. False positives are allowed (the
+     * caller then finds nothing to read); the default says "maybe" at once.
+     *
+     * @return false if none came in time
+     */
+    default boolean awaitResponse(long timeoutNanos) {
+        return true;
+    }
+
+    /**
+     * Whether {@code receiveResponse(0)} costs no system call when nothing is waiting, so that a
+     * caller may look for responses after every request it sends.
+     */
+    default boolean looksWithoutSyscall() {
+        return false;
+    }
+
     /** The last response received; valid until the next {@link #receiveResponse}. */
     MemorySegment response();
 

@@ -44,6 +44,8 @@ final class LinuxAbi {
     static final int PROT_READ = 0x1;
     static final int PROT_WRITE = 0x2;
     static final int MAP_SHARED = 0x1;
+    static final int MAP_PRIVATE = 0x2;
+    static final int MAP_ANONYMOUS = 0x20;
 
     static final int S_IFMT = 0xF000;
     static final int S_IFREG = 0x8000;

@@ -251,15 +251,15 @@ public final class UnixSocket implements AutoCloseable {
     }
 
     /**
-     * A truncating peek that tells the size of a waiting datagram, or {@link #WOULD_BLOCK} for
-     * nothing waiting and for any failure alike: it skips the errno bookkeeping, which a look
-     * that usually finds nothing would pay on every call. A lasting failure shows at the next
-     * {@link #receive} or in a poll; a datagram socket's one-off error report may be lost, so
-     * callers watch the peer through another channel as well (libqb's setup socket).
+     * Takes a waiting datagram into {@code into} without blocking: its full size (truncated to
+     * {@code length} if longer), or {@link #WOULD_BLOCK} for nothing waiting and for any failure
+     * alike: it skips the errno bookkeeping, which a look that usually finds nothing would pay on
+     * every call. A lasting failure shows at the next {@link #receive} or in a poll; a datagram
+     * socket's one-off error report may be lost, so callers watch the peer through another
+     * channel as well (libqb's setup socket).
      */
-    public long peekIfWaiting(MemorySegment into) {
-        long size = Libc.recvNoErrno(fd, into, 0,
-                LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC | LinuxAbi.MSG_PEEK);
+    public long receiveIfWaiting(MemorySegment into, long length) {
+        long size = Libc.recvNoErrno(fd, into, length, LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC);
         return size >= 0 ? size : WOULD_BLOCK;
     }
 

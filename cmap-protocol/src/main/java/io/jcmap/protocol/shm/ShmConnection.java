@@ -119,6 +119,31 @@ public final class ShmConnection implements IpcConnection {
     }
 
     @Override
+    public boolean awaitResponse(long timeoutNanos) {
+        calls.enter();
+        try {
+            Ring ring = response.ring();
+            if (!await(ring, timeoutNanos)) {
+                return false;
+            }
+            // give the count back: whoever reads next takes it with the chunk
+            ring.semaphore().post();
+            return true;
+        } catch (IllegalStateException closedUnderUs) {
+            throw closed(closedUnderUs);
+        } catch (InternalError fault) {
+            throw shrunk(fault);
+        } finally {
+            calls.exit();
+        }
+    }
+
+    @Override
+    public boolean looksWithoutSyscall() {
+        return true;
+    }
+
+    @Override
     public MemorySegment response() {
         return responseBuffer.segment();
     }

@@ -37,8 +37,9 @@ public final class SocketConnection implements IpcConnection {
     private final UnixSocket requests;
     private final UnixSocket events;
     private final ActiveCalls calls = new ActiveCalls();
-    private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
-    private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
+    /** Each spans the largest message, so a datagram is taken in one call, without a peek at its size. */
+    private final ReceiveBuffer responseBuffer;
+    private final ReceiveBuffer eventBuffer;
     private volatile boolean hungUp;
 
     private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control, UnixSocket requests,
@@ -48,6 +49,8 @@ public final class SocketConnection implements IpcConnection {
         this.control = control;
         this.requests = requests;
         this.events = events;
+        this.responseBuffer = ReceiveBuffer.spanning(setup.response().maxMessageSize());
+        this.eventBuffer = ReceiveBuffer.spanning(setup.response().maxMessageSize());
     }
 
     /** Maps the control file and binds and connects both datagram channels. */
@@ -142,18 +145,18 @@ public final class SocketConnection implements IpcConnection {
             long deadline = System.nanoTime() + timeoutNanos;
             int sliceMillis = (int) Math.max(1, options.livenessInterval().toMillis());
             boolean wokeWithoutDatagram = false;
+            MemorySegment target = buffer.segment();
             while (true) {
                 // the first look, right after a send, usually finds nothing; later ones follow a wait
-                long size = wokeWithoutDatagram ? socket.receive(buffer.segment(), 0, true)
-                        : socket.peekIfWaiting(buffer.segment());
+                long size = wokeWithoutDatagram ? socket.receive(target, target.byteSize(), false)
+                        : socket.receiveIfWaiting(target, target.byteSize());
                 if (size == 0) {
                     // our own shutdown reads as an empty datagram; libqb never sends one
                     checkOpen();
-                    socket.receive(buffer.segment(), 0, false);
                     throw new ErrnoException(Errno.EBADMSG, "server sent an empty datagram");
                 }
                 if (size != UnixSocket.WOULD_BLOCK) {
-                    return accept(socket, buffer, size, channel);
+                    return accept(size, target.byteSize(), channel);
                 }
                 if (wokeWithoutDatagram) {
                     // the wait below also watches the setup socket, so a hang-up ends it at once;
@@ -177,17 +180,17 @@ public final class SocketConnection implements IpcConnection {
         }
     }
 
-    /** Takes the waiting datagram, whose size a truncating peek told. */
-    private int accept(UnixSocket socket, ReceiveBuffer buffer, long size, int channel) {
-        if (size > info().maxMessageSize()) {
-            socket.receive(buffer.segment(), 0, false);
+    /**
+     * Accounts for a datagram received whole, or refuses one that the buffer (as large as the
+     * largest message allowed) cut short: the kernel reports a datagram's full size.
+     */
+    private int accept(long size, long capacity, int channel) {
+        if (size > capacity) {
             throw new ErrnoException(Errno.EMSGSIZE, "server sent a datagram of " + size + " bytes, over the limit of "
                     + info().maxMessageSize());
         }
-        MemorySegment target = buffer.ensure(size);
-        long received = socket.receive(target, target.byteSize(), false);
         INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
-        return (int) received;
+        return (int) size;
     }
 
     private void checkOpen() {

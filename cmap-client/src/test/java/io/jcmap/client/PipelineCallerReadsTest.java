@@ -1,0 +1,197 @@
+package io.jcmap.client;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
+import io.jcmap.protocol.ipc.ConnectionResponse;
+import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.ipc.TransportType;
+import io.jcmap.protocol.os.Credentials;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * After an asynchronous send on a transport where looking is free (SHM), the caller completes
+ * the requests whose responses are already there (decision 0006); elsewhere the drainer does.
+ */
+class PipelineCallerReadsTest {
+    private static final int RESPONSE_ID = 7;
+    private static final int REQUESTS = 2_000;
+
+    /** Answers every request at once: its response is waiting as soon as send() returns. */
+    private static final class PromptServer implements IpcConnection {
+        private final MemorySegment response = Arena.ofAuto().allocate(ResponseHeaderDescriptor.LENGTH);
+        private final boolean looksWithoutSyscall;
+        private final AtomicInteger waiting = new AtomicInteger();
+        private volatile boolean closed;
+
+        PromptServer(boolean looksWithoutSyscall) {
+            this.looksWithoutSyscall = looksWithoutSyscall;
+            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ID_OFFSET, RESPONSE_ID);
+            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.SIZE_OFFSET, ResponseHeaderDescriptor.LENGTH);
+            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ERROR_OFFSET, CsError.OK.code());
+        }
+
+        @Override
+        public ConnectionResponse info() {
+            return new ConnectionResponse(TransportType.SHM, 1 << 20, "request", "response", "event",
+                    new Credentials(1, 0, 0));
+        }
+
+        @Override
+        public boolean send(MemorySegment message, int length) {
+            waiting.incrementAndGet();
+            return true;
+        }
+
+        @Override
+        public boolean awaitResponse(long timeoutNanos) {
+            // a drainer that looks every millisecond, as a sleeping one wakes late: the caller is quicker
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            return waitFor(timeoutNanos, false);
+        }
+
+        @Override
+        public boolean looksWithoutSyscall() {
+            return looksWithoutSyscall;
+        }
+
+        @Override
+        public int receiveResponse(long timeoutNanos) {
+            return waitFor(timeoutNanos, true) ? ResponseHeaderDescriptor.LENGTH : -1;
+        }
+
+        private boolean waitFor(long timeoutNanos, boolean take) {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (true) {
+                if (closed) {
+                    throw new ErrnoException(107, "closed");
+                }
+                int count = waiting.get();
+                if (count > 0 && (!take || waiting.compareAndSet(count, count - 1))) {
+                    return true;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
+            }
+        }
+
+        @Override
+        public MemorySegment response() {
+            return response;
+        }
+
+        @Override
+        public int receiveEvent(long timeoutNanos) {
+            return -1;
+        }
+
+        @Override
+        public MemorySegment event() {
+            return response;
+        }
+
+        @Override
+        public int eventFd() {
+            return -1;
+        }
+
+        @Override
+        public boolean isConnected() {
+            return !closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private static CompletableFuture<Void> request(Pipeline pipeline) {
+        return pipeline.callAsync("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
+                buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> null);
+    }
+
+    /** A request whose response is decoded (so its future completed) on the thread it returns. */
+    private static CompletableFuture<Thread> readBy(Pipeline pipeline) {
+        return pipeline.callAsync("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
+                buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> Thread.currentThread());
+    }
+
+    /** Issues {@link #REQUESTS} and counts those completed on the issuing thread. */
+    private static int completedOnCaller(Pipeline pipeline) throws Exception {
+        List<CompletableFuture<Thread>> futures = new ArrayList<>();
+        for (int i = 0; i < REQUESTS; i++) {
+            futures.add(readBy(pipeline));
+        }
+        int onCaller = 0;
+        for (CompletableFuture<Thread> future : futures) {
+            if (future.get(10, TimeUnit.SECONDS) == Thread.currentThread()) {
+                onCaller++;
+            }
+        }
+        return onCaller;
+    }
+
+    @Test
+    void aCallerCompletesTheResponsesWaitingAfterItsSend() throws Exception {
+        Pipeline pipeline = new Pipeline(new PromptServer(true), 0, reason -> { });
+        int onCaller = completedOnCaller(pipeline);
+        // each answer waits as soon as its request is sent; the drainer may take a few
+        assertTrue(onCaller >= REQUESTS / 2, () -> onCaller + " of " + REQUESTS + " completed on the caller");
+    }
+
+    @Test
+    void theCallerNeverCompletesTheRequestItJustSent() throws Exception {
+        // its answer waits at once, but an action attached on return must not run on this stack
+        // (the drainer may still be quicker than the return: as with any reader thread)
+        Pipeline pipeline = new Pipeline(new PromptServer(true), 0, reason -> { });
+        for (int i = 0; i < REQUESTS; i++) {
+            CompletableFuture<Thread> future = readBy(pipeline);
+            if (future.isDone()) {
+                assertNotSame(Thread.currentThread(), future.get(), "request " + i + " completed inside its own call");
+            }
+        }
+    }
+
+    @Test
+    void withoutFreeLooksTheDrainerCompletesThem() throws Exception {
+        Pipeline pipeline = new Pipeline(new PromptServer(false), 0, reason -> { });
+        assertEquals(0, completedOnCaller(pipeline));
+    }
+
+    @Test
+    void aCallbackThatIssuesTheNextRequestDoesNotReadAgain() throws Exception {
+        // each completion issues the next request; reading inside it would nest one frame per request
+        Pipeline pipeline = new Pipeline(new PromptServer(true), 0, reason -> { });
+        int chain = 50_000;
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicInteger completed = new AtomicInteger();
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> request(pipeline).whenComplete((ignored, error) -> {
+            if (error != null || completed.incrementAndGet() == chain) {
+                done.countDown();
+            } else {
+                next[0].run();
+            }
+        });
+        next[0].run();
+        assertTrue(done.await(30, TimeUnit.SECONDS), () -> completed.get() + " of " + chain + " completed");
+        assertEquals(chain, completed.get());
+    }
+}
