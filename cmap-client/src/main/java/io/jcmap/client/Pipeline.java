@@ -98,6 +98,10 @@ final class Pipeline {
     private volatile Thread drainer;
     /** The drainer parks (or is about to) with no asynchronous request in flight. */
     private volatile boolean drainerIdle = true;
+    /** Requests put on the wire so far; guarded by the send lock. */
+    private long sentCount;
+    /** Responses read so far; guarded by the receive lock. */
+    private long readCount;
     /** When the drainer next looks for expired asynchronous requests; its own field. */
     private long nextExpiryScan;
 
@@ -198,10 +202,11 @@ final class Pipeline {
      * requests in a loop thus completes them itself, and the drainer thread sleeps instead of
      * taking turns with it for a CPU.
      *
-     * <p>It stops before {@code sent}, the request just sent: the future returned to the caller
-     * is then never complete yet, so an action attached to it runs later on a reader's thread,
-     * not at once on the caller's stack (a chain of requests, each issued from the previous
-     * one's action, would otherwise nest a frame per request).
+     * <p>It stops before {@code sent}, the request just sent (and reads nothing if that one
+     * waits in the backlog): this caller never completes the future it is about to return, so
+     * an action attached to it does not run at once on the caller's stack (a chain of requests,
+     * each issued from the previous one's action, would otherwise nest a frame per request).
+     * Counting responses instead of looking at the queue's head keeps the look lock-free.
      *
      * @return whether it looked; if not, the drainer must
      */
@@ -211,7 +216,7 @@ final class Pipeline {
         }
         try {
             // bounded, too: actions that issue requests must not keep their caller here for ever
-            for (int read = 0; read < MAX_IN_FLIGHT && isAheadOf(sent) && readOne(0); read++) {
+            for (int read = 0; read < MAX_IN_FLIGHT && readCount + 1 < sent.sequence && readOne(0); read++) {
                 // each completes one request
             }
         } finally {
@@ -291,6 +296,7 @@ final class Pipeline {
         synchronized (inFlight) {
             inFlight.addLast(pending);
         }
+        pending.sequence = ++sentCount;
         boolean sent;
         try {
             sent = connection.send(bytes, length);
@@ -403,18 +409,12 @@ final class Pipeline {
         }
     }
 
-    /** Whether some request waits for its response ahead of {@code pending}. */
-    private boolean isAheadOf(Pending pending) {
-        synchronized (inFlight) {
-            Pending head = inFlight.peekFirst();
-            return head != null && head != pending;
-        }
-    }
-
     private void unqueue(Pending pending) {
         synchronized (inFlight) {
             inFlight.removeLastOccurrence(pending);
         }
+        sentCount--; // it never reached the wire: the send lock is still held since it was counted
+        pending.sequence = 0;
         pending.retired = true;
     }
 
@@ -485,6 +485,7 @@ final class Pipeline {
         synchronized (inFlight) {
             head = inFlight.pollFirst();
         }
+        readCount++;
         if (head == null) {
             breakDown(new CmapException(CsError.MESSAGE_ERROR, "server sent a response nobody asked for"));
             return true;
@@ -755,6 +756,8 @@ final class Pipeline {
         Summarizer summarizer;
         CompletableFuture<?> future;
         long deadline;
+        /** Its place on the wire (1 for the first request sent), 0 until sent. */
+        volatile long sequence;
         volatile boolean done;
         /** Out of the queue and no longer touched by a reader. */
         volatile boolean retired = true;
@@ -778,6 +781,7 @@ final class Pipeline {
             this.summarizer = summarizer;
             this.deadline = deadline;
             this.future = null;
+            this.sequence = 0;
             this.value = null;
             this.failure = null;
             this.valueType = 0;
