@@ -35,6 +35,8 @@ class PipelineCallerReadsTest {
     private static final class PromptServer implements IpcConnection {
         private final MemorySegment response = Arena.ofAuto().allocate(ResponseHeaderDescriptor.LENGTH);
         private final boolean looksWithoutSyscall;
+        /** Until opened, a drainer waiting for a response is not told of any. */
+        final CountDownLatch drainerSees = new CountDownLatch(1);
         private final AtomicInteger waiting = new AtomicInteger();
         private volatile boolean closed;
 
@@ -59,8 +61,14 @@ class PipelineCallerReadsTest {
 
         @Override
         public boolean awaitResponse(long timeoutNanos) {
-            // a drainer that looks every millisecond, as a sleeping one wakes late: the caller is quicker
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            try {
+                if (!drainerSees.await(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
             return waitFor(timeoutNanos, false);
         }
 
@@ -133,12 +141,16 @@ class PipelineCallerReadsTest {
                 buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> Thread.currentThread());
     }
 
-    /** Issues {@link #REQUESTS} and counts those completed on the issuing thread. */
-    private static int completedOnCaller(Pipeline pipeline) throws Exception {
+    /**
+     * Issues {@link #REQUESTS} while the drainer is kept from seeing responses, then lets it,
+     * and counts the requests completed on the issuing thread.
+     */
+    private static int completedOnCaller(PromptServer server, Pipeline pipeline) throws Exception {
         List<CompletableFuture<Thread>> futures = new ArrayList<>();
         for (int i = 0; i < REQUESTS; i++) {
             futures.add(readBy(pipeline));
         }
+        server.drainerSees.countDown();
         int onCaller = 0;
         for (CompletableFuture<Thread> future : futures) {
             if (future.get(10, TimeUnit.SECONDS) == Thread.currentThread()) {
@@ -150,17 +162,19 @@ class PipelineCallerReadsTest {
 
     @Test
     void aCallerCompletesTheResponsesWaitingAfterItsSend() throws Exception {
-        Pipeline pipeline = new Pipeline(new PromptServer(true), 0, reason -> { });
-        int onCaller = completedOnCaller(pipeline);
-        // each answer waits as soon as its request is sent; the drainer may take a few
-        assertTrue(onCaller >= REQUESTS / 2, () -> onCaller + " of " + REQUESTS + " completed on the caller");
+        PromptServer server = new PromptServer(true);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        // each call completes the one before it; the last is left to the drainer
+        assertEquals(REQUESTS - 1, completedOnCaller(server, pipeline));
     }
 
     @Test
     void theCallerNeverCompletesTheRequestItJustSent() throws Exception {
         // its answer waits at once, but an action attached on return must not run on this stack
         // (the drainer may still be quicker than the return: as with any reader thread)
-        Pipeline pipeline = new Pipeline(new PromptServer(true), 0, reason -> { });
+        PromptServer server = new PromptServer(true);
+        server.drainerSees.countDown();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         for (int i = 0; i < REQUESTS; i++) {
             CompletableFuture<Thread> future = readBy(pipeline);
             if (future.isDone()) {
@@ -171,14 +185,17 @@ class PipelineCallerReadsTest {
 
     @Test
     void withoutFreeLooksTheDrainerCompletesThem() throws Exception {
-        Pipeline pipeline = new Pipeline(new PromptServer(false), 0, reason -> { });
-        assertEquals(0, completedOnCaller(pipeline));
+        PromptServer server = new PromptServer(false);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        assertEquals(0, completedOnCaller(server, pipeline));
     }
 
     @Test
     void aCallbackThatIssuesTheNextRequestDoesNotReadAgain() throws Exception {
         // each completion issues the next request; reading inside it would nest one frame per request
-        Pipeline pipeline = new Pipeline(new PromptServer(true), 0, reason -> { });
+        PromptServer server = new PromptServer(true);
+        server.drainerSees.countDown();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         int chain = 50_000;
         CountDownLatch done = new CountDownLatch(1);
         AtomicInteger completed = new AtomicInteger();

@@ -1,39 +1,18 @@
 package io.jcmap.protocol.ipc;
 
-import io.jcmap.protocol.os.AnonymousMemory;
-
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A native buffer that grows to the largest message received so far (or spans the largest
- * possible one in pages the kernel backs lazily), so that a connection does not hold a full
- * maximum-size buffer per channel from the start. Memory is released by
+ * A native buffer that grows to the largest message received so far, so that a connection
+ * does not hold a full maximum-size buffer per channel from the start. Memory is released by
  * the garbage collector once the buffer is unreachable, which makes a late reader safe.
  * Used by one thread at a time.
  */
 public final class ReceiveBuffer {
     private static final long INITIAL = 16 * 1024;
 
-    private MemorySegment segment;
-
-    /** A buffer that starts small and grows (see {@link #ensure}). */
-    public ReceiveBuffer() {
-        segment = Arena.ofAuto().allocate(INITIAL, 8);
-    }
-
-    private ReceiveBuffer(MemorySegment segment) {
-        this.segment = segment;
-    }
-
-    /**
-     * A buffer that spans {@code maxMessageSize} bytes from the start, so that any message fits
-     * and a datagram can be received without first peeking at its size; pages are backed only
-     * once written ({@link AnonymousMemory}).
-     */
-    public static ReceiveBuffer spanning(int maxMessageSize) {
-        return new ReceiveBuffer(AnonymousMemory.reserve(maxMessageSize));
-    }
+    private MemorySegment segment = Arena.ofAuto().allocate(INITIAL, 8);
 
     /** A segment of at least {@code size} bytes; its contents are not kept when it grows. */
     public MemorySegment ensure(long size) {

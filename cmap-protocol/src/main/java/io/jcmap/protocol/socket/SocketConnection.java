@@ -8,12 +8,14 @@ import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.AnonymousMemory;
 import io.jcmap.protocol.os.SharedMapping;
 import io.jcmap.protocol.os.UnixAddress;
 import io.jcmap.protocol.os.UnixSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -37,40 +39,54 @@ public final class SocketConnection implements IpcConnection {
     private final UnixSocket requests;
     private final UnixSocket events;
     private final ActiveCalls calls = new ActiveCalls();
-    /** Each spans the largest message, so a datagram is taken in one call, without a peek at its size. */
-    private final ReceiveBuffer responseBuffer;
-    private final ReceiveBuffer eventBuffer;
+    /** The control file's mapping and the landing areas: one shared arena, closed once. */
+    private final Arena mappings;
+    /**
+     * Where datagrams arrive, one area per channel, each as large as the largest message: a
+     * datagram is taken whole with one {@code recv}, without a peek at its size first. Touched
+     * only inside a call (so unmapped only when no thread is in one); what callers read
+     * afterwards is the copy in the receive buffer, which a late reader may still touch.
+     */
+    private final MemorySegment responseLanding;
+    private final MemorySegment eventLanding;
+    private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
+    private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
 
-    private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control, UnixSocket requests,
-                             UnixSocket events) {
+    private SocketConnection(SetupSocket setup, IpcOptions options, Arena mappings, SharedMapping control,
+                             MemorySegment landing, UnixSocket requests, UnixSocket events) {
         this.setup = setup;
         this.options = options;
+        this.mappings = mappings;
         this.control = control;
+        long half = landing.byteSize() / 2;
+        this.responseLanding = landing.asSlice(0, half);
+        this.eventLanding = landing.asSlice(half, half);
         this.requests = requests;
         this.events = events;
-        this.responseBuffer = ReceiveBuffer.spanning(setup.response().maxMessageSize());
-        this.eventBuffer = ReceiveBuffer.spanning(setup.response().maxMessageSize());
     }
 
     /** Maps the control file and binds and connects both datagram channels. */
     public static SocketConnection open(SetupSocket setup, IpcOptions options) {
         ConnectionResponse info = setup.response();
-        SharedMapping control = SharedMapping.open(options.shmDirectory(), info.requestName(), ControlDescriptor.LENGTH);
+        Arena mappings = Arena.ofShared();
         UnixSocket requests = null;
         try {
+            SharedMapping control = SharedMapping.open(options.shmDirectory(), info.requestName(),
+                    ControlDescriptor.LENGTH, mappings);
+            MemorySegment landing = AnonymousMemory.reserve(2L * info.maxMessageSize(), mappings);
             String base = info.responseName();
             long deadline = System.nanoTime() + options.connectTimeout().toNanos();
             requests = channel(base + ControlDescriptor.RESPONSE_SOCKET, base + ControlDescriptor.REQUEST_SOCKET,
                     info.maxMessageSize(), deadline);
             UnixSocket events = channel(base + ControlDescriptor.EVENT_SOCKET,
                     base + ControlDescriptor.EVENT_SENDER_SOCKET, info.maxMessageSize(), deadline);
-            return new SocketConnection(setup, options, control, requests, events);
+            return new SocketConnection(setup, options, mappings, control, landing, requests, events);
         } catch (RuntimeException e) {
             if (requests != null) {
                 requests.close();
             }
-            control.close();
+            mappings.close();
             throw e;
         }
     }
@@ -121,7 +137,7 @@ public final class SocketConnection implements IpcConnection {
 
     @Override
     public int receiveResponse(long timeoutNanos) {
-        return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, responseBuffer, timeoutNanos);
+        return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, responseLanding, responseBuffer, timeoutNanos);
     }
 
     @Override
@@ -131,7 +147,7 @@ public final class SocketConnection implements IpcConnection {
 
     @Override
     public int receiveEvent(long timeoutNanos) {
-        return receive(events, ControlDescriptor.EVENT_CHANNEL, eventBuffer, timeoutNanos);
+        return receive(events, ControlDescriptor.EVENT_CHANNEL, eventLanding, eventBuffer, timeoutNanos);
     }
 
     @Override
@@ -139,13 +155,13 @@ public final class SocketConnection implements IpcConnection {
         return eventBuffer.segment();
     }
 
-    private int receive(UnixSocket socket, int channel, ReceiveBuffer buffer, long timeoutNanos) {
+    private int receive(UnixSocket socket, int channel, MemorySegment target, ReceiveBuffer buffer,
+                        long timeoutNanos) {
         calls.enter();
         try {
             long deadline = System.nanoTime() + timeoutNanos;
             int sliceMillis = (int) Math.max(1, options.livenessInterval().toMillis());
             boolean wokeWithoutDatagram = false;
-            MemorySegment target = buffer.segment();
             while (true) {
                 // the first look, right after a send, usually finds nothing; later ones follow a wait
                 long size = wokeWithoutDatagram ? socket.receive(target, target.byteSize(), false)
@@ -156,7 +172,7 @@ public final class SocketConnection implements IpcConnection {
                     throw new ErrnoException(Errno.EBADMSG, "server sent an empty datagram");
                 }
                 if (size != UnixSocket.WOULD_BLOCK) {
-                    return accept(size, target.byteSize(), channel);
+                    return accept(target, size, buffer, channel);
                 }
                 if (wokeWithoutDatagram) {
                     // the wait below also watches the setup socket, so a hang-up ends it at once;
@@ -181,14 +197,16 @@ public final class SocketConnection implements IpcConnection {
     }
 
     /**
-     * Accounts for a datagram received whole, or refuses one that the buffer (as large as the
-     * largest message allowed) cut short: the kernel reports a datagram's full size.
+     * Copies a datagram received whole into the receive buffer and accounts for it, or refuses
+     * one that the landing area (as large as the largest message allowed) cut short: the kernel
+     * reports a datagram's full size.
      */
-    private int accept(long size, long capacity, int channel) {
-        if (size > capacity) {
+    private int accept(MemorySegment landing, long size, ReceiveBuffer buffer, int channel) {
+        if (size > landing.byteSize()) {
             throw new ErrnoException(Errno.EMSGSIZE, "server sent a datagram of " + size + " bytes, over the limit of "
                     + info().maxMessageSize());
         }
+        MemorySegment.copy(landing, 0, buffer.ensure(size), 0, size);
         INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
         return (int) size;
     }
@@ -242,7 +260,7 @@ public final class SocketConnection implements IpcConnection {
         }
         requests.close();
         events.close();
-        control.close();
+        mappings.close();
         setup.close();
     }
 
