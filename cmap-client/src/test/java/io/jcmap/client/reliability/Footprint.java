@@ -20,7 +20,8 @@ import java.util.stream.Stream;
  * @param shmMappings   lines of {@code /proc/self/maps} naming a libqb file below {@code /dev/shm}
  * @param shmEntries    entries of {@code /dev/shm} the server made for this process's connections
  *                      ({@code qb-<server pid>-<our pid>-...}); empty when no server pid is given
- * @param clientThreads live threads whose name starts with {@code jcmap-}
+ * @param clientThreads live threads whose name starts with {@code jcmap-}, but for the one
+ *                      process-wide unmapper, which starts with the first close and stays
  */
 record Footprint(int openFds, int socketFds, int shmFds, int shmMappings, Set<String> shmEntries, int clientThreads) {
     private static final Path FDS = Path.of("/proc/self/fd");
@@ -81,9 +82,13 @@ record Footprint(int openFds, int socketFds, int shmFds, int shmMappings, Set<St
         }
     }
 
+    /** The name of {@link io.jcmap.protocol.os.Unmapper}'s thread. */
+    private static final String UNMAPPER = "jcmap-unmapper";
+
     private static int countClientThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(Thread::isAlive).filter(t -> t.getName().startsWith("jcmap-")).count();
+                .filter(Thread::isAlive).filter(t -> t.getName().startsWith("jcmap-"))
+                .filter(t -> !t.getName().equals(UNMAPPER)).count();
     }
 
     /** Heap in use after full collections, in bytes. */

@@ -13,6 +13,7 @@ import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
+import io.jcmap.protocol.os.Unmapper;
 import io.jcmap.testkit.Corosync;
 import io.jcmap.testkit.CorosyncExtension;
 import io.jcmap.testkit.IpcType;
@@ -138,6 +139,7 @@ class SocketControlFileFuzzIT {
 
     /** The control file this process maps (exactly one handle is open). */
     private static Path controlFile() {
+        Unmapper.awaitIdle(TimeUnit.SECONDS.toNanos(2)); // earlier handles' files go a little after close()
         try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
             List<String> paths = lines.filter(l -> l.contains("/dev/shm/qb-") && l.contains("control"))
                     .map(l -> l.substring(l.indexOf("/dev/shm/"))).distinct().toList();

@@ -9,6 +9,7 @@ import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
+import io.jcmap.protocol.os.Unmapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -312,7 +313,7 @@ public final class ShmConnection implements IpcConnection {
         event.close();
         response.close();
         request.close();
-        mappings.close();
+        Unmapper.release(mappings);
         setup.close();
     }
 

@@ -7,11 +7,12 @@ import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
-import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.AnonymousMemory;
+import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
 import io.jcmap.protocol.os.UnixAddress;
 import io.jcmap.protocol.os.UnixSocket;
+import io.jcmap.protocol.os.Unmapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -260,7 +261,7 @@ public final class SocketConnection implements IpcConnection {
         }
         requests.close();
         events.close();
-        mappings.close();
+        Unmapper.release(mappings);
         setup.close();
     }
 
