@@ -100,7 +100,8 @@ final class Pipeline {
     private final AtomicInteger asyncInFlight = new AtomicInteger();
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<Pending> threadPending = new ThreadLocal<>();
-    private MemorySegment sendBuffer = Arena.ofAuto().allocate(INITIAL_SEND_BUFFER, 8);
+    /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
+    private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
     private volatile Thread drainer;
     /** The drainer parks (or is about to) with no asynchronous request in flight. */
@@ -266,7 +267,8 @@ final class Pipeline {
         try {
             checkUsable(pending);
             if (sendBuffer.byteSize() < size) {
-                sendBuffer = Arena.ofAuto().allocate(Math.max(size, sendBuffer.byteSize() * 2), 8);
+                long capacity = Math.max(Math.max(size, INITIAL_SEND_BUFFER), sendBuffer.byteSize() * 2);
+                sendBuffer = Arena.ofAuto().allocate(capacity, 8);
             }
             return sendBuffer;
         } catch (RuntimeException e) {

@@ -57,11 +57,13 @@ class IpcSupportTest {
     @Test
     void receiveBufferGrowsAndKeepsItsSegmentOtherwise() {
         ReceiveBuffer buffer = new ReceiveBuffer();
+        assertEquals(0, buffer.segment().byteSize(), "nothing allocated before the first message");
         var first = buffer.ensure(100);
-        assertSame(first, buffer.ensure(16 * 1024));
-        var grown = buffer.ensure(16 * 1024 + 1);
+        assertEquals(ReceiveBuffer.INITIAL, first.byteSize());
+        assertSame(first, buffer.ensure(ReceiveBuffer.INITIAL));
+        var grown = buffer.ensure(ReceiveBuffer.INITIAL + 1);
         assertNotSame(first, grown);
-        assertTrue(grown.byteSize() >= 32 * 1024);
+        assertTrue(grown.byteSize() >= 2 * ReceiveBuffer.INITIAL);
         assertSame(grown, buffer.segment());
         assertEquals(1 << 24, buffer.ensure(1 << 24).byteSize());
     }
