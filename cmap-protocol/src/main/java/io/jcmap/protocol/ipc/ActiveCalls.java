@@ -38,6 +38,11 @@ public final class ActiveCalls {
         state.decrementAndGet();
     }
 
+    /** Whether no thread is inside; once closed and idle, none ever will be. */
+    public boolean isIdle() {
+        return (state.get() & ~CLOSED) == 0;
+    }
+
     public boolean isClosed() {
         return (state.get() & CLOSED) != 0;
     }

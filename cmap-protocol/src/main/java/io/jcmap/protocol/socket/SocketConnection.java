@@ -250,9 +250,13 @@ public final class SocketConnection implements IpcConnection {
         if (!calls.markClosed()) {
             return;
         }
-        // shutting the sockets down wakes up threads polling them
-        setup.shutdown();
-        requests.shutdown();
+        // Shutting a socket down wakes up threads polling it. The event socket is the
+        // application's to poll as well (eventFd), so it always is; the other two only our own
+        // calls poll, and with none inside (none can enter now) closing them says enough.
+        if (!calls.isIdle()) {
+            setup.shutdown();
+            requests.shutdown();
+        }
         events.shutdown();
         if (!calls.awaitIdle(CLOSE_WAIT_NANOS)) {
             LOG.warn("threads still inside the connection after {} ms; its control file stays mapped",

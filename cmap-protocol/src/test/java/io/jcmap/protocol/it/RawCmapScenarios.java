@@ -255,7 +255,8 @@ abstract class RawCmapScenarios {
         long trackHandle = added.trackHandle();
 
         cmapctl("-s", key("t"), "i32", "5");
-        NotifyEvent add = NotifyCallback.decode(raw.event(), raw.awaitEvent());
+        int addLength = raw.awaitEvent(); // first: the event buffer is valid after a receive
+        NotifyEvent add = NotifyCallback.decode(raw.event(), addLength);
         assertEquals(myHandle, add.trackInstHandle());
         assertEquals(key("t"), add.keyName());
         assertEquals(CmapTrackType.ADD, add.event());
@@ -264,13 +265,15 @@ abstract class RawCmapScenarios {
         assertFalse(add.hasOldValue());
 
         cmapctl("-s", key("t"), "i32", "6");
-        NotifyEvent modify = NotifyCallback.decode(raw.event(), raw.awaitEvent());
+        int modifyLength = raw.awaitEvent(); // first: the event buffer is valid after a receive
+        NotifyEvent modify = NotifyCallback.decode(raw.event(), modifyLength);
         assertEquals(CmapTrackType.MODIFY, modify.event());
         assertArrayEquals(new byte[] {6, 0, 0, 0}, modify.newValue());
         assertArrayEquals(new byte[] {5, 0, 0, 0}, modify.oldValue());
 
         cmapctl("-d", key("t"));
-        NotifyEvent delete = NotifyCallback.decode(raw.event(), raw.awaitEvent());
+        int deleteLength = raw.awaitEvent(); // first: the event buffer is valid after a receive
+        NotifyEvent delete = NotifyCallback.decode(raw.event(), deleteLength);
         assertEquals(CmapTrackType.DELETE, delete.event());
         assertFalse(delete.hasNewValue());
 
