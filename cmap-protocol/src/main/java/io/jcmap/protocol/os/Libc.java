@@ -72,6 +72,8 @@ final class Libc {
     private static final MethodHandle SEM_CLOCKWAIT =
             bind("sem_clockwait", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
     private static final MethodHandle SEM_GETVALUE = bind("sem_getvalue", JAVA_INT, ADDRESS, ADDRESS);
+    private static final MethodHandle SEM_GETVALUE_PLAIN =
+            plain("sem_getvalue", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SEM_INIT = bind("sem_init", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle CLOCK_GETTIME = bind("clock_gettime", JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle KILL = bind("kill", JAVA_INT, JAVA_INT, JAVA_INT);
@@ -336,9 +338,16 @@ final class Libc {
         }
     }
 
+    /**
+     * sem_getvalue(3), which every ring write calls: without errno capture first (glibc never
+     * fails it for a valid semaphore), and again with it only after a failure, whose errno the
+     * caller then reads. The capture costs an allocation in some JIT outcomes (measured: 40 B
+     * per SHM request).
+     */
     static int semGetValue(MemorySegment sem, MemorySegment value) {
         try {
-            return (int) SEM_GETVALUE.invokeExact(slot(), sem, value);
+            int result = (int) SEM_GETVALUE_PLAIN.invokeExact(sem, value);
+            return result == 0 ? 0 : (int) SEM_GETVALUE.invokeExact(slot(), sem, value);
         } catch (Throwable t) {
             throw unexpected(t);
         }
