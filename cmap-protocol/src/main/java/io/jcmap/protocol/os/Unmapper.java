@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.lang.foreign.Arena;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,7 +25,11 @@ public final class Unmapper {
     private static final Logger LOG = LoggerFactory.getLogger(Unmapper.class);
     static final int MAX_PENDING = 64;
     private static final long AWAIT_SLICE_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final LinkedBlockingQueue<Arena> QUEUE = new LinkedBlockingQueue<>();
+    private static final LinkedBlockingQueue<Object> QUEUE = new LinkedBlockingQueue<>();
+    /** Queued to make the thread watch {@link MappingGenerations} for an idle generation. */
+    private static final Object WATCH_IDLE = new Object();
+    /** A watch is queued or running; cleared by the thread when there is nothing to watch. */
+    private static final AtomicBoolean WATCHING = new AtomicBoolean();
     /** Handed over and not yet closed, including the one being closed. */
     private static final AtomicInteger PENDING = new AtomicInteger();
     private static final Object STARTING = new Object();
@@ -51,6 +56,7 @@ public final class Unmapper {
      * @return false if some were still open after {@code timeoutNanos}
      */
     public static boolean awaitIdle(long timeoutNanos) {
+        MappingGenerations.retireIfIdle();
         long deadline = System.nanoTime() + timeoutNanos;
         while (PENDING.get() > 0) {
             if (System.nanoTime() - deadline > 0) {
@@ -59,6 +65,14 @@ public final class Unmapper {
             LockSupport.parkNanos(AWAIT_SLICE_NANOS);
         }
         return true;
+    }
+
+    /** Makes the thread retire the current generation once it has been idle long enough. */
+    static void watchIdleGeneration() {
+        if (WATCHING.compareAndSet(false, true)) {
+            start();
+            QUEUE.add(WATCH_IDLE);
+        }
     }
 
     private static void start() {
@@ -75,15 +89,31 @@ public final class Unmapper {
     }
 
     private static void run() {
+        long watchAt = 0;
         while (true) {
-            Arena arena;
+            Object item;
             try {
-                arena = QUEUE.take();
+                item = watchAt == 0 ? QUEUE.take()
+                        : QUEUE.poll(Math.max(0, watchAt - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 continue; // nobody may stop it: mappings would stay behind
             }
-            close(arena);
-            PENDING.decrementAndGet();
+            if (item == WATCH_IDLE) {
+                if (watchAt == 0) {
+                    watchAt = System.nanoTime() + MappingGenerations.IDLE_NANOS;
+                }
+            } else if (item != null) {
+                close((Arena) item);
+                PENDING.decrementAndGet();
+            }
+            if (watchAt != 0 && System.nanoTime() - watchAt >= 0) {
+                // cleared first: a close that finds it clear queues a new watch, never lost
+                WATCHING.set(false);
+                watchAt = MappingGenerations.idleCheck(System.nanoTime());
+                if (watchAt != 0) {
+                    WATCHING.set(true);
+                }
+            }
         }
     }
 

@@ -9,14 +9,13 @@ import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.os.AnonymousMemory;
 import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.MappingGenerations;
 import io.jcmap.protocol.os.SharedMapping;
 import io.jcmap.protocol.os.UnixAddress;
 import io.jcmap.protocol.os.UnixSocket;
-import io.jcmap.protocol.os.Unmapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +39,8 @@ public final class SocketConnection implements IpcConnection {
     private final UnixSocket requests;
     private final UnixSocket events;
     private final ActiveCalls calls = new ActiveCalls();
-    /** The control file's mapping and the landing areas: one shared arena, closed once. */
-    private final Arena mappings;
+    /** The control file's mapping and the landing areas live in a generation's arena. */
+    private final MappingGenerations.Lease mappings;
     /**
      * Where datagrams arrive, one area per channel, each as large as the largest message: a
      * datagram is taken whole with one {@code recv}, without a peek at its size first. Touched
@@ -54,7 +53,8 @@ public final class SocketConnection implements IpcConnection {
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
 
-    private SocketConnection(SetupSocket setup, IpcOptions options, Arena mappings, SharedMapping control,
+    private SocketConnection(SetupSocket setup, IpcOptions options, MappingGenerations.Lease mappings,
+                             SharedMapping control,
                              MemorySegment landing, UnixSocket requests, UnixSocket events) {
         this.setup = setup;
         this.options = options;
@@ -70,12 +70,12 @@ public final class SocketConnection implements IpcConnection {
     /** Maps the control file and binds and connects both datagram channels. */
     public static SocketConnection open(SetupSocket setup, IpcOptions options) {
         ConnectionResponse info = setup.response();
-        Arena mappings = Arena.ofShared();
+        MappingGenerations.Lease mappings = MappingGenerations.lease();
         UnixSocket requests = null;
         try {
             SharedMapping control = SharedMapping.open(options.shmDirectory(), info.requestName(),
-                    ControlDescriptor.LENGTH, mappings);
-            MemorySegment landing = AnonymousMemory.reserve(2L * info.maxMessageSize(), mappings);
+                    ControlDescriptor.LENGTH, mappings.arena());
+            MemorySegment landing = AnonymousMemory.reserve(2L * info.maxMessageSize(), mappings.arena());
             String base = info.responseName();
             long deadline = System.nanoTime() + options.connectTimeout().toNanos();
             requests = channel(base + ControlDescriptor.RESPONSE_SOCKET, base + ControlDescriptor.REQUEST_SOCKET,
@@ -87,7 +87,7 @@ public final class SocketConnection implements IpcConnection {
             if (requests != null) {
                 requests.close();
             }
-            mappings.close();
+            mappings.release();
             throw e;
         }
     }
@@ -265,7 +265,7 @@ public final class SocketConnection implements IpcConnection {
         }
         requests.close();
         events.close();
-        Unmapper.release(mappings);
+        mappings.release();
         setup.close();
     }
 
