@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Closes the shared arenas of closed socket connections, and so unmaps their memory, on one
- * background thread (SHM connections unmap their large rings themselves: see decision 0007). Closing a shared arena is a handshake with every thread of the JVM (25 µs at the
+ * Closes the shared arenas of closed socket connections ({@link MappingGenerations}), and so
+ * unmaps their memory, on one background thread (SHM connections unmap their large rings
+ * themselves: see decision 0007). Closing a shared arena is a handshake with every thread of the JVM (25 µs at the
  * median, up to 150 µs, measured), which the caller of {@code close()} need not wait for: a
  * closed connection lets no thread reach its memory any more, and the arena still makes sure,
  * when it closes, that none is touching it. The memory goes microseconds later instead of at
