@@ -1,19 +1,12 @@
 package io.jcmap.client;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
-import io.jcmap.protocol.ipc.ConnectionResponse;
-import io.jcmap.protocol.ipc.IpcConnection;
-import io.jcmap.protocol.ipc.TransportType;
-import io.jcmap.protocol.os.Credentials;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,29 +21,18 @@ import java.util.concurrent.locks.LockSupport;
  * the requests whose responses are already there (decision 0006); elsewhere the drainer does.
  */
 class PipelineCallerReadsTest {
-    private static final int RESPONSE_ID = 7;
+    private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
     private static final int REQUESTS = 2_000;
 
     /** Answers every request at once: its response is waiting as soon as send() returns. */
-    private static final class PromptServer implements IpcConnection {
-        private final MemorySegment response = Arena.ofAuto().allocate(ResponseHeaderDescriptor.LENGTH);
+    private static final class PromptServer extends ScriptedConnection {
         private final boolean looksWithoutSyscall;
         /** Until opened, a drainer waiting for a response is not told of any. */
         final CountDownLatch drainerSees = new CountDownLatch(1);
         private final AtomicInteger waiting = new AtomicInteger();
-        private volatile boolean closed;
 
         PromptServer(boolean looksWithoutSyscall) {
             this.looksWithoutSyscall = looksWithoutSyscall;
-            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ID_OFFSET, RESPONSE_ID);
-            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.SIZE_OFFSET, ResponseHeaderDescriptor.LENGTH);
-            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ERROR_OFFSET, CsError.OK.code());
-        }
-
-        @Override
-        public ConnectionResponse info() {
-            return new ConnectionResponse(TransportType.SHM, 1 << 20, "request", "response", "event",
-                    new Credentials(1, 0, 0));
         }
 
         @Override
@@ -85,9 +67,7 @@ class PipelineCallerReadsTest {
         private boolean waitFor(long timeoutNanos, boolean take) {
             long deadline = System.nanoTime() + timeoutNanos;
             while (true) {
-                if (closed) {
-                    throw new ErrnoException(107, "closed");
-                }
+                checkOpen();
                 int count = waiting.get();
                 if (count > 0 && (!take || waiting.compareAndSet(count, count - 1))) {
                     return true;
@@ -97,36 +77,6 @@ class PipelineCallerReadsTest {
                 }
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50));
             }
-        }
-
-        @Override
-        public MemorySegment response() {
-            return response;
-        }
-
-        @Override
-        public int receiveEvent(long timeoutNanos) {
-            return -1;
-        }
-
-        @Override
-        public MemorySegment event() {
-            return response;
-        }
-
-        @Override
-        public int eventFd() {
-            return -1;
-        }
-
-        @Override
-        public boolean isConnected() {
-            return !closed;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
         }
     }
 

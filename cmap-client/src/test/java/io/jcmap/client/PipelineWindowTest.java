@@ -1,6 +1,5 @@
 package io.jcmap.client;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -8,15 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
-import io.jcmap.protocol.ipc.ConnectionResponse;
-import io.jcmap.protocol.ipc.IpcConnection;
-import io.jcmap.protocol.ipc.TransportType;
-import io.jcmap.protocol.os.Credentials;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,29 +26,15 @@ import java.util.function.BooleanSupplier;
  * backlog without blocking asynchronous callers.
  */
 class PipelineWindowTest {
-    private static final int RESPONSE_ID = 7;
+    private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** A server that answers only as many requests as the test allows. */
-    private static final class SlowServer implements IpcConnection {
-        private final MemorySegment response = Arena.ofAuto().allocate(ResponseHeaderDescriptor.LENGTH);
+    private static final class SlowServer extends ScriptedConnection {
         final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger answered = new AtomicInteger();
         final AtomicInteger allowed = new AtomicInteger();
         final AtomicInteger maxUnanswered = new AtomicInteger();
-        private volatile boolean closed;
-
-        SlowServer() {
-            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ID_OFFSET, RESPONSE_ID);
-            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.SIZE_OFFSET, ResponseHeaderDescriptor.LENGTH);
-            response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ERROR_OFFSET, CsError.OK.code());
-        }
-
-        @Override
-        public ConnectionResponse info() {
-            return new ConnectionResponse(TransportType.SOCKET, 1 << 20, "request", "response", "event",
-                    new Credentials(1, 0, 0));
-        }
 
         @Override
         public boolean send(MemorySegment message, int length) {
@@ -68,9 +47,7 @@ class PipelineWindowTest {
         public int receiveResponse(long timeoutNanos) {
             long deadline = System.nanoTime() + timeoutNanos;
             while (true) {
-                if (closed) {
-                    throw new ErrnoException(107, "closed");
-                }
+                checkOpen();
                 int done = answered.get();
                 if (done < sent.get() && done < allowed.get() && answered.compareAndSet(done, done + 1)) {
                     return ResponseHeaderDescriptor.LENGTH;
@@ -80,36 +57,6 @@ class PipelineWindowTest {
                 }
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
             }
-        }
-
-        @Override
-        public MemorySegment response() {
-            return response;
-        }
-
-        @Override
-        public int receiveEvent(long timeoutNanos) {
-            return -1;
-        }
-
-        @Override
-        public MemorySegment event() {
-            return response;
-        }
-
-        @Override
-        public int eventFd() {
-            return -1;
-        }
-
-        @Override
-        public boolean isConnected() {
-            return !closed;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
         }
     }
 
