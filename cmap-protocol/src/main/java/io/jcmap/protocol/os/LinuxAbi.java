@@ -20,7 +20,6 @@ final class LinuxAbi {
     static final int SO_PEERCRED = 17;
     static final int SCM_CREDENTIALS = 2;
 
-    static final int MSG_PEEK = 0x2;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_NOSIGNAL = 0x4000;

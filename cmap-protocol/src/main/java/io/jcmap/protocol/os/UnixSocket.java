@@ -246,8 +246,8 @@ public final class UnixSocket implements AutoCloseable {
      * datagram socket, the size of the whole datagram even when it was longer than
      * {@code length}), 0 at the end of a stream, or {@link #WOULD_BLOCK}.
      */
-    public long receive(MemorySegment into, long length, boolean peek) {
-        return receive(into, length, peek ? LinuxAbi.MSG_PEEK : 0, true);
+    public long receive(MemorySegment into, long length) {
+        return receive(into, length, 0, true);
     }
 
     /**

@@ -165,7 +165,7 @@ public final class SocketConnection implements IpcConnection {
             boolean wokeWithoutDatagram = false;
             while (true) {
                 // the first look, right after a send, usually finds nothing; later ones follow a wait
-                long size = wokeWithoutDatagram ? socket.receive(target, target.byteSize(), false)
+                long size = wokeWithoutDatagram ? socket.receive(target, target.byteSize())
                         : socket.receiveIfWaiting(target, target.byteSize());
                 if (size == 0) {
                     // our own shutdown reads as an empty datagram; libqb never sends one

@@ -91,7 +91,7 @@ public final class FakeSession {
             MemorySegment buffer = arena.allocate(Math.max(1, count));
             long received = 0;
             while (received < count) {
-                long n = socket.receive(buffer.asSlice(received), count - received, false);
+                long n = socket.receive(buffer.asSlice(received), count - received);
                 if (n == 0) {
                     throw new Gone("client closed after " + received + " of " + count + " bytes");
                 }

@@ -91,7 +91,7 @@ public final class FakeSocketChannels implements AutoCloseable {
             MemorySegment buffer = scratch.allocate(FakeServer.MAX_MESSAGE_SIZE * 2L);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (System.nanoTime() - deadline < 0) {
-                long n = requests.receive(buffer, buffer.byteSize(), false);
+                long n = requests.receive(buffer, buffer.byteSize());
                 if (n >= 0) {
                     return buffer.asSlice(0, n).toArray(JAVA_BYTE);
                 }
