@@ -250,11 +250,14 @@ public final class SocketConnection implements IpcConnection {
         if (!calls.markClosed()) {
             return;
         }
-        // Shutting a socket down wakes up threads polling it. The event socket is the
-        // application's to poll as well (eventFd), so it always is; the other two only our own
-        // calls poll, and with none inside (none can enter now) closing them says enough.
+        // The setup socket goes first, always: its hang-up is how corosync learns we left. If
+        // our event socket vanished before that, corosync's next event to us would find its name
+        // refused and retry for a second, with its whole main loop blocked (seen in CI).
+        setup.shutdown();
+        // Shutting a socket down also wakes up threads polling it. The event socket is the
+        // application's to poll as well (eventFd), so it always is; the request socket only our
+        // own calls poll, and with none inside (none can enter now) closing it says enough.
         if (!calls.isIdle()) {
-            setup.shutdown();
             requests.shutdown();
         }
         events.shutdown();
