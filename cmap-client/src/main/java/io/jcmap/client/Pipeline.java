@@ -391,8 +391,7 @@ final class Pipeline {
         }
         // completed outside the lock: callbacks may issue requests of their own
         for (Backlogged waiting : failed) {
-            complete(waiting.pending(), null, new CmapException(reason.error(), reason.errno(),
-                    waiting.pending().context() + ": " + reason.context(), reason));
+            complete(waiting.pending(), null, brokenFor(reason, waiting.pending()));
             waiting.pending().retired = true;
         }
     }
@@ -436,6 +435,11 @@ final class Pipeline {
     }
 
     private CmapException failure(ErrnoException e, Pending pending) {
+        CmapException reason = broken;
+        if (reason != null) {
+            // it broke down while we sent (closed, say): that is the cause, not the errno it led to
+            return brokenFor(reason, pending);
+        }
         CmapException failure = CmapException.ofErrno(e.errno(), pending.context() + ": " + e.getMessage(), e);
         if (!connection.isConnected()) {
             breakDown(failure);
@@ -446,8 +450,12 @@ final class Pipeline {
     private void checkUsable(Pending pending) {
         CmapException reason = broken;
         if (reason != null) {
-            throw new CmapException(reason.error(), reason.errno(), pending.context() + ": " + reason.context(), reason);
+            throw brokenFor(reason, pending);
         }
+    }
+
+    private static CmapException brokenFor(CmapException reason, Pending pending) {
+        return new CmapException(reason.error(), reason.errno(), pending.context() + ": " + reason.context(), reason);
     }
 
     // ---- waiting and reading -------------------------------------------------------------
@@ -741,8 +749,7 @@ final class Pipeline {
             inFlight.clear();
         }
         for (Pending pending : failed) {
-            complete(pending, null, new CmapException(reason.error(), reason.errno(),
-                    pending.context() + ": " + reason.context(), reason));
+            complete(pending, null, brokenFor(reason, pending));
             pending.retired = true;
         }
         failBacklog(reason);
