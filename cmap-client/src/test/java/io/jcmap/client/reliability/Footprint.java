@@ -20,8 +20,7 @@ import java.util.stream.Stream;
  * @param shmMappings   lines of {@code /proc/self/maps} naming a libqb file below {@code /dev/shm}
  * @param shmEntries    entries of {@code /dev/shm} the server made for this process's connections
  *                      ({@code qb-<server pid>-<our pid>-...}); empty when no server pid is given
- * @param clientThreads live threads whose name starts with {@code jcmap-}, but for the one
- *                      process-wide unmapper, which starts with the first close and stays
+ * @param clientThreads live threads whose name starts with {@code jcmap-}
  */
 record Footprint(int openFds, int socketFds, int shmFds, int shmMappings, Set<String> shmEntries, int clientThreads) {
     private static final Path FDS = Path.of("/proc/self/fd");
@@ -82,13 +81,10 @@ record Footprint(int openFds, int socketFds, int shmFds, int shmMappings, Set<St
         }
     }
 
-    /** The name of {@link io.jcmap.protocol.os.Unmapper}'s thread. */
-    private static final String UNMAPPER = "jcmap-unmapper";
-
     private static int countClientThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive).filter(t -> t.getName().startsWith("jcmap-"))
-                .filter(t -> !t.getName().equals(UNMAPPER)).count();
+                .count();
     }
 
     /** Heap in use after full collections, in bytes. */

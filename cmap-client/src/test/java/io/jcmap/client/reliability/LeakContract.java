@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapValue;
+import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
 import io.jcmap.testkit.Corosync;
@@ -14,7 +15,9 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,6 +37,7 @@ abstract class LeakContract {
     private static final Duration SETTLE = Duration.ofSeconds(10);
     private static final int WARM_UP = 50;
     private static final String KEY = "rel.leak.key";
+    private static final int CLOSE_UNDER_LOAD_ROUNDS = 20;
     private static final Set<TrackEvent> EVENTS = EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY, TrackEvent.PREFIX);
 
     @Test
@@ -115,6 +119,52 @@ abstract class LeakContract {
                     memoryBefore.describeChange(memoryAfter), serverRssBefore, rssKiB(corosync.pid()));
             assertTrue(after.withinBaseline(baseline), "resources back to " + baseline + ", now " + after);
             memoryBefore.assertNoGrowth(memoryAfter);
+        }
+    }
+
+    /**
+     * Closing a handle while threads are inside it, sending, waiting for answers and dispatching,
+     * ends each of them with BAD_HANDLE and leaves nothing mapped. The connection unmaps its
+     * memory itself once no thread is inside (decision 0008): if a thread could still reach it,
+     * this is where the JVM would crash.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void closingAHandleThatThreadsAreUsingEndsThemWithBadHandleAndUnmapsEverything(Corosync corosync) {
+        try (CmapHandle setup = Cmap.initialize()) {
+            setup.setUint64(KEY, 42);
+        }
+        Footprint baseline = Footprint.take(corosync.pid());
+        for (int round = 0; round < CLOSE_UNDER_LOAD_ROUNDS; round++) {
+            CmapHandle handle = Cmap.initialize();
+            handle.trackAdd(KEY, EVENTS, (h, n) -> { });
+            AtomicInteger calls = new AtomicInteger();
+            List<BlockingCall> users = List.of(
+                    BlockingCall.start("getter " + round, () -> loop(calls, () -> handle.getUint64(KEY))),
+                    BlockingCall.start("setter " + round, () -> loop(calls, () -> handle.setUint64(KEY, 42))),
+                    BlockingCall.start("async " + round, () -> loop(calls, () -> handle.getAsync(KEY).join())),
+                    BlockingCall.start("dispatcher " + round, () -> handle.dispatch(DispatchType.BLOCKING)));
+            int target = calls.get() + 200;
+            Conditions.await(() -> calls.get() >= target, SETTLE, () -> "calls before the close: " + calls.get());
+            handle.close();
+            for (BlockingCall user : users.subList(0, 3)) {
+                user.awaitFailure(CsError.BAD_HANDLE, SETTLE);
+            }
+            users.get(3).awaitResult(SETTLE); // a blocking dispatch returns when its handle closes
+        }
+        Footprint after = settled(baseline, corosync.pid());
+        assertTrue(after.withinBaseline(baseline), "resources back to " + baseline + ", now " + after);
+    }
+
+    /** Runs {@code call} until it throws, counting the calls; a CompletionException gives its cause. */
+    private static Object loop(AtomicInteger calls, Runnable call) {
+        while (true) {
+            try {
+                call.run();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            calls.incrementAndGet();
         }
     }
 

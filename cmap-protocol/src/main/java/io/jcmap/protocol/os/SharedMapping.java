@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -18,20 +19,20 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * relative to its parent (no symbolic link anywhere on the way), the file must be a regular
  * file of at least the size we will touch, and we never truncate, extend or create it.
  *
- * <p>The mapping lives in a shared {@link Arena}: closing it while another thread still reads
- * the memory or waits on it in a native call fails instead of unmapping under that thread.
+ * <p>The segment belongs to no arena: {@link #close()} unmaps it with {@code munmap}, without
+ * the handshake with every JVM thread that closing a shared arena costs (decision 0008). So the
+ * owner must know that no thread touches the memory any more when it closes: a connection
+ * closes its mappings only once {@link io.jcmap.protocol.ipc.ActiveCalls} shows no thread
+ * inside it and none can enter, and it never hands the memory out (readers get copies).
  */
 public final class SharedMapping implements AutoCloseable {
     private final String path;
-    private final Arena arena;
-    private final boolean ownsArena;
     private final MemorySegment segment;
     private final int ownerUid;
+    private final AtomicBoolean unmapped = new AtomicBoolean();
 
-    private SharedMapping(String path, Arena arena, boolean ownsArena, MemorySegment segment, int ownerUid) {
+    private SharedMapping(String path, MemorySegment segment, int ownerUid) {
         this.path = path;
-        this.arena = arena;
-        this.ownsArena = ownsArena;
         this.segment = segment;
         this.ownerUid = ownerUid;
     }
@@ -44,25 +45,6 @@ public final class SharedMapping implements AutoCloseable {
      *     file or is shorter than {@code length}, or the errno of a failed call
      */
     public static SharedMapping open(Path root, String path, long length) {
-        Arena arena = Arena.ofShared();
-        try {
-            return map(root, path, length, arena, true);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
-        }
-    }
-
-    /**
-     * As {@link #open(Path, String, long)}, the mapping living in {@code arena}, a shared arena
-     * the caller closes. Closing a shared arena stops every thread for a moment (tens of
-     * microseconds), so a connection maps its files into one arena and pays that once.
-     */
-    public static SharedMapping open(Path root, String path, long length, Arena arena) {
-        return map(root, path, length, arena, false);
-    }
-
-    private static SharedMapping map(Path root, String path, long length, Arena arena, boolean ownsArena) {
         String relative = relativeTo(root, path);
         int fd = openBelow(root, relative, path);
         try {
@@ -72,8 +54,7 @@ public final class SharedMapping implements AutoCloseable {
             if (address.address() == -1L) {
                 throw UnixSocket.failure("mmap(" + path + ")");
             }
-            MemorySegment segment = address.reinterpret(length, arena, mapped -> Libc.munmap(mapped, length));
-            return new SharedMapping(path, arena, ownsArena, segment, ownerUid);
+            return new SharedMapping(path, address.reinterpret(length), ownerUid);
         } finally {
             Libc.close(fd);
         }
@@ -165,15 +146,11 @@ public final class SharedMapping implements AutoCloseable {
         return path;
     }
 
-    /**
-     * Unmaps the file.
-     *
-     * @throws IllegalStateException while another thread still uses the memory in a native call
-     */
+    /** Unmaps the file, once; no thread may touch {@link #segment()} from now on. */
     @Override
     public void close() {
-        if (ownsArena && arena.scope().isAlive()) {
-            arena.close();
+        if (unmapped.compareAndSet(false, true)) {
+            Libc.munmap(segment, segment.byteSize());
         }
     }
 

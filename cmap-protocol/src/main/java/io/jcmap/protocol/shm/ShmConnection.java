@@ -12,7 +12,6 @@ import io.jcmap.protocol.os.SharedMapping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
@@ -40,8 +39,6 @@ public final class ShmConnection implements IpcConnection {
     private final MappedRing request;
     private final MappedRing response;
     private final MappedRing event;
-    /** All six mappings: one shared arena, closed once (each close is a pause of every thread). */
-    private final Arena mappings;
     private final ActiveCalls calls = new ActiveCalls();
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
@@ -50,29 +47,25 @@ public final class ShmConnection implements IpcConnection {
     private volatile boolean hungUp;
 
     private ShmConnection(SetupSocket setup, IpcOptions options, MappedRing request, MappedRing response,
-                          MappedRing event, Arena mappings) {
+                          MappedRing event) {
         this.setup = setup;
         this.options = options;
         this.request = request;
         this.response = response;
         this.event = event;
-        this.mappings = mappings;
     }
 
     /** Opens the rings the server named in its handshake answer. */
     public static ShmConnection open(SetupSocket setup, IpcOptions options) {
         ConnectionResponse info = setup.response();
-        Arena mappings = Arena.ofShared();
         MappedRing request = null;
         MappedRing response = null;
         try {
             request = MappedRing.open(options.shmDirectory(), info.requestName(), info.maxMessageSize(),
-                    RingHeaderDescriptor.FLOW_CONTROL_LENGTH, mappings);
-            response = MappedRing.open(options.shmDirectory(), info.responseName(), info.maxMessageSize(), 0,
-                    mappings);
-            MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0,
-                    mappings);
-            return new ShmConnection(setup, options, request, response, event, mappings);
+                    RingHeaderDescriptor.FLOW_CONTROL_LENGTH);
+            response = MappedRing.open(options.shmDirectory(), info.responseName(), info.maxMessageSize(), 0);
+            MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0);
+            return new ShmConnection(setup, options, request, response, event);
         } catch (RuntimeException e) {
             if (response != null) {
                 response.close();
@@ -80,7 +73,6 @@ public final class ShmConnection implements IpcConnection {
             if (request != null) {
                 request.close();
             }
-            mappings.close();
             throw e;
         }
     }
@@ -104,8 +96,6 @@ public final class ShmConnection implements IpcConnection {
             }
             setup.notifyRequest();
             return true;
-        } catch (IllegalStateException closedUnderUs) {
-            throw closed(closedUnderUs);
         } catch (InternalError fault) {
             throw shrunk(fault);
         } finally {
@@ -129,8 +119,6 @@ public final class ShmConnection implements IpcConnection {
             // give the count back: whoever reads next takes it with the chunk
             ring.semaphore().post();
             return true;
-        } catch (IllegalStateException closedUnderUs) {
-            throw closed(closedUnderUs);
         } catch (InternalError fault) {
             throw shrunk(fault);
         } finally {
@@ -173,8 +161,6 @@ public final class ShmConnection implements IpcConnection {
                 settleEventBytes();
             }
             return length;
-        } catch (IllegalStateException closedUnderUs) {
-            throw closed(closedUnderUs);
         } catch (InternalError fault) {
             throw shrunk(fault);
         } finally {
@@ -194,7 +180,7 @@ public final class ShmConnection implements IpcConnection {
         long slice = options.livenessInterval().toNanos();
         while (true) {
             if (calls.isClosed()) {
-                throw closed(null);
+                throw closed();
             }
             flushOwedNotifications();
             long remaining = deadline - System.nanoTime();
@@ -203,7 +189,7 @@ public final class ShmConnection implements IpcConnection {
             }
             if (ring.semaphore().acquire(Math.min(slice, remaining))) {
                 if (calls.isClosed()) {
-                    throw closed(null);
+                    throw closed();
                 }
                 return true;
             }
@@ -232,7 +218,7 @@ public final class ShmConnection implements IpcConnection {
 
     private void checkOpen() {
         if (calls.isClosed()) {
-            throw closed(null);
+            throw closed();
         }
         if (hungUp || setup.isHungUp()) {
             hungUp = true;
@@ -272,8 +258,8 @@ public final class ShmConnection implements IpcConnection {
         return new ErrnoException(Errno.EBADMSG, "shared-memory ring became inaccessible (a ring file shrank)", fault);
     }
 
-    private static ErrnoException closed(Throwable cause) {
-        return new ErrnoException(Errno.ENOTCONN, "connection closed", cause);
+    private static ErrnoException closed() {
+        return new ErrnoException(Errno.ENOTCONN, "connection closed");
     }
 
     @Override
@@ -309,23 +295,29 @@ public final class ShmConnection implements IpcConnection {
             setup.close();
             return;
         }
+        // Nobody is inside and nobody can enter: unmapping cannot pull memory from under a reader.
+        // Unmapped here, not in the background: six large mappings going on another thread
+        // slowed the next connect's mapping more than they saved this close (decision 0007).
         event.close();
         response.close();
         request.close();
-        // Unmapped here, not on the unmapper's thread: six large mappings going in the
-        // background slowed the next connect's mapping more than they saved this close
-        // (connect+close p50 1.03-1.07x libcmap's against 0.87-0.93x; decision 0007).
-        mappings.close();
         setup.close();
     }
 
     /** A ring with the two mappings behind it. */
-    /** A ring over two mappings that live in the connection's arena, which unmaps them. */
     record MappedRing(SharedMapping header, SharedMapping data, Ring ring) {
 
-        static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength, Arena arena) {
-            SharedMapping header = SharedMapping.open(root, name + "-header", RingHeaderDescriptor.length(userDataLength),
-                    arena);
+        static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength) {
+            SharedMapping header = SharedMapping.open(root, name + "-header", RingHeaderDescriptor.length(userDataLength));
+            try {
+                return over(root, name, header, maxMessageSize);
+            } catch (RuntimeException | InternalError e) {
+                header.close();
+                throw e;
+            }
+        }
+
+        private static MappedRing over(Path root, String name, SharedMapping header, int maxMessageSize) {
             long words = Integer.toUnsignedLong(header.segment().get(ValueLayout.JAVA_INT,
                     RingHeaderDescriptor.WORD_SIZE_OFFSET));
             long minimum = ChunkDescriptor.payloadWords(maxMessageSize) + ChunkDescriptor.HEADER_WORDS + 1;
@@ -333,18 +325,26 @@ public final class ShmConnection implements IpcConnection {
                 throw new ErrnoException(Errno.EBADMSG, "ring " + name + " claims " + words
                         + " words for messages of " + maxMessageSize + " bytes");
             }
-            SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES, arena);
-            Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize);
-            ring.attach();
-            return new MappedRing(header, data, ring);
+            SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES);
+            try {
+                Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize);
+                ring.attach();
+                return new MappedRing(header, data, ring);
+            } catch (RuntimeException | InternalError e) {
+                data.close();
+                throw e;
+            }
         }
 
-        /** Gives our reference back to the server; the arena's close unmaps. */
+        /** Gives our reference back to the server and unmaps both files. */
         void close() {
             try {
                 ring.detach();
-            } catch (IllegalStateException alreadyUnmapped) {
-                // nothing to give back
+            } catch (InternalError shrunk) {
+                // the server truncated the header under us: there is no count left to give back
+            } finally {
+                data.close();
+                header.close();
             }
         }
     }

@@ -9,7 +9,6 @@ import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.os.AnonymousMemory;
 import io.jcmap.protocol.os.Errno;
-import io.jcmap.protocol.os.MappingGenerations;
 import io.jcmap.protocol.os.SharedMapping;
 import io.jcmap.protocol.os.UnixAddress;
 import io.jcmap.protocol.os.UnixSocket;
@@ -39,30 +38,29 @@ public final class SocketConnection implements IpcConnection {
     private final UnixSocket requests;
     private final UnixSocket events;
     private final ActiveCalls calls = new ActiveCalls();
-    /** The control file's mapping and the landing areas live in a generation's arena. */
-    private final MappingGenerations.Lease mappings;
     /**
      * Where datagrams arrive, one area per channel, each as large as the largest message: a
      * datagram is taken whole with one {@code recv}, without a peek at its size first. Touched
-     * only inside a call (so unmapped only when no thread is in one); what callers read
-     * afterwards is the copy in the receive buffer, which a late reader may still touch.
+     * only inside a call, like the control file (so both are unmapped only when no thread is in
+     * one); what callers read afterwards is the copy in the receive buffer, which a late reader
+     * may still touch.
      */
+    private final AnonymousMemory landing;
     private final MemorySegment responseLanding;
     private final MemorySegment eventLanding;
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
 
-    private SocketConnection(SetupSocket setup, IpcOptions options, MappingGenerations.Lease mappings,
-                             SharedMapping control,
-                             MemorySegment landing, UnixSocket requests, UnixSocket events) {
+    private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control,
+                             AnonymousMemory landing, UnixSocket requests, UnixSocket events) {
         this.setup = setup;
         this.options = options;
-        this.mappings = mappings;
         this.control = control;
-        long half = landing.byteSize() / 2;
-        this.responseLanding = landing.asSlice(0, half);
-        this.eventLanding = landing.asSlice(half, half);
+        this.landing = landing;
+        long half = landing.segment().byteSize() / 2;
+        this.responseLanding = landing.segment().asSlice(0, half);
+        this.eventLanding = landing.segment().asSlice(half, half);
         this.requests = requests;
         this.events = events;
     }
@@ -70,24 +68,29 @@ public final class SocketConnection implements IpcConnection {
     /** Maps the control file and binds and connects both datagram channels. */
     public static SocketConnection open(SetupSocket setup, IpcOptions options) {
         ConnectionResponse info = setup.response();
-        MappingGenerations.Lease mappings = MappingGenerations.lease();
+        SharedMapping control = null;
+        AnonymousMemory landing = null;
         UnixSocket requests = null;
         try {
-            SharedMapping control = SharedMapping.open(options.shmDirectory(), info.requestName(),
-                    ControlDescriptor.LENGTH, mappings.arena());
-            MemorySegment landing = AnonymousMemory.reserve(2L * info.maxMessageSize(), mappings.arena());
+            control = SharedMapping.open(options.shmDirectory(), info.requestName(), ControlDescriptor.LENGTH);
+            landing = AnonymousMemory.reserve(2L * info.maxMessageSize());
             String base = info.responseName();
             long deadline = System.nanoTime() + options.connectTimeout().toNanos();
             requests = channel(base + ControlDescriptor.RESPONSE_SOCKET, base + ControlDescriptor.REQUEST_SOCKET,
                     info.maxMessageSize(), deadline);
             UnixSocket events = channel(base + ControlDescriptor.EVENT_SOCKET,
                     base + ControlDescriptor.EVENT_SENDER_SOCKET, info.maxMessageSize(), deadline);
-            return new SocketConnection(setup, options, mappings, control, landing, requests, events);
+            return new SocketConnection(setup, options, control, landing, requests, events);
         } catch (RuntimeException e) {
             if (requests != null) {
                 requests.close();
             }
-            mappings.release();
+            if (landing != null) {
+                landing.close();
+            }
+            if (control != null) {
+                control.close();
+            }
             throw e;
         }
     }
@@ -129,8 +132,6 @@ public final class SocketConnection implements IpcConnection {
             }
             INT.getAndAdd(control.segment(), (long) ControlDescriptor.REQUEST_CHANNEL + ControlDescriptor.SENT_OFFSET, 1);
             return true;
-        } catch (IllegalStateException closedUnderUs) {
-            throw closed(closedUnderUs);
         } finally {
             calls.exit();
         }
@@ -190,8 +191,6 @@ public final class SocketConnection implements IpcConnection {
                 int wait = (int) Math.min(sliceMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
                 UnixSocket.awaitEither(socket, setup.socket(), UnixSocket.READABLE, wait);
             }
-        } catch (IllegalStateException closedUnderUs) {
-            throw closed(closedUnderUs);
         } finally {
             calls.exit();
         }
@@ -214,7 +213,7 @@ public final class SocketConnection implements IpcConnection {
 
     private void checkOpen() {
         if (calls.isClosed()) {
-            throw closed(null);
+            throw closed();
         }
         if (hungUp || setup.isHungUp()) {
             hungUp = true;
@@ -223,8 +222,8 @@ public final class SocketConnection implements IpcConnection {
         }
     }
 
-    private static ErrnoException closed(Throwable cause) {
-        return new ErrnoException(Errno.ENOTCONN, "connection closed", cause);
+    private static ErrnoException closed() {
+        return new ErrnoException(Errno.ENOTCONN, "connection closed");
     }
 
     @Override
@@ -262,13 +261,15 @@ public final class SocketConnection implements IpcConnection {
         }
         events.shutdown();
         if (!calls.awaitIdle(CLOSE_WAIT_NANOS)) {
-            LOG.warn("threads still inside the connection after {} ms; its control file stays mapped",
+            LOG.warn("threads still inside the connection after {} ms; its memory stays mapped",
                     TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
             return;
         }
         requests.close();
         events.close();
-        mappings.release();
+        // nobody is inside and nobody can enter: unmapping cannot pull memory from under a reader
+        landing.close();
+        control.close();
         setup.close();
     }
 

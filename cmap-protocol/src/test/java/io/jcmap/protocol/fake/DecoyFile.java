@@ -1,6 +1,5 @@
 package io.jcmap.protocol.fake;
 
-import io.jcmap.protocol.os.Unmapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * mapping of this process may refer to it.
  */
 public final class DecoyFile implements AutoCloseable {
-    private static final long UNMAP_WAIT_NANOS = 2_000_000_000L;
     private static final FileTime PAST = FileTime.from(Instant.parse("2001-02-03T04:05:06Z"));
 
     private final Path path;
@@ -87,8 +85,6 @@ public final class DecoyFile implements AutoCloseable {
     }
 
     private static Stream<String> mappedFiles() {
-        // closed connections unmap on the unmapper's thread, a little after close() returned
-        Unmapper.awaitIdle(UNMAP_WAIT_NANOS);
         try {
             return Files.readAllLines(Path.of("/proc/self/maps")).stream()
                     .map(line -> line.split("\\s+", 6))
