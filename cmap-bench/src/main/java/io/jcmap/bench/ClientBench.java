@@ -31,7 +31,7 @@ public final class ClientBench {
         if (args.length >= 3 && args[0].equals("run")) {
             Watchdog.start(WATCHDOG);
             double scale = args.length >= 4 ? Double.parseDouble(args[3]) : 1.0;
-            run(args[1], args[2], RunPlan.scaled(scale), System.out);
+            run(args[1], args[2], RunPlan.scaled(args[1], scale), System.out);
         } else if (args.length >= 2 && args[0].equals("footprint")) {
             Watchdog.start(WATCHDOG);
             int handles = args.length >= 3 ? Integer.parseInt(args[2]) : DEFAULT_HANDLES;
