@@ -226,11 +226,21 @@ final class ConnectedHandle implements CmapHandle {
         adjust("dec", key, -1);
     }
 
+    /** Like a numeric set, encoded in place into the thread's request record: no allocation. */
     private void adjust(String operation, String key, int step) {
         checkOpen(operation, key);
-        pipeline().call(operation, key, CmapResponseId.ADJUST_INT, io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.adjustInt(buffer, key, step),
-                (response, length) -> status(response, length, CmapResponseId.ADJUST_INT));
+        Pipeline pipeline = pipeline();
+        Pipeline.Pending pending = pipeline.syncPending(operation, key, CmapResponseId.ADJUST_INT, STATUS);
+        MemorySegment buffer = pipeline.beginSend(pending, io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH);
+        int length;
+        try {
+            length = CmapRequests.adjustInt(buffer, key, step);
+        } catch (CodecException e) {
+            pipeline.abortSend();
+            throw CmapException.ofCode(e.csError(), operation + "(" + key + "): " + e.getMessage());
+        }
+        pipeline.finishSend(pending, length);
+        pipeline.await(pending);
     }
 
     @Override
