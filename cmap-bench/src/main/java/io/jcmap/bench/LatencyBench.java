@@ -18,8 +18,6 @@ final class LatencyBench {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    private static final long CONNECT_WARMUP_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(4);
-
     private final CmapHandle handle;
     private final ClientBench.Labels labels;
     private final RunPlan plan;
@@ -35,9 +33,8 @@ final class LatencyBench {
 
     /** {@code cmap_initialize} + {@code cmap_finalize}. */
     static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan) {
-        // a connect runs each of its paths once: compiled code takes thousands of them, and a
-        // slow (SHM) connect gets a time bound instead
-        long warmupEnd = System.nanoTime() + CONNECT_WARMUP_NANOS;
+        // a connect runs each of its paths once: compiled code takes thousands of them (RunPlan)
+        long warmupEnd = System.nanoTime() + plan.connectWarmupNanos();
         for (int i = 0; i < plan.connectWarmup() && System.nanoTime() - warmupEnd < 0; i++) {
             Cmap.initialize().close();
         }

@@ -15,19 +15,30 @@ package io.jcmap.bench;
  * seconds per client and round: {@value #SHM_CONNECTS} on SHM (about 3 ms each),
  * {@value #SOCKET_CONNECTS} on the socket transport (about 0.25 ms each). With 400, a p99 was
  * the fourth-slowest connect and swung by half the ratio from one run to the next.
+ *
+ * <p>The connect warm-up ends after {@code connectWarmup} connects or {@code connectWarmupNanos},
+ * whichever comes first: 10 s on SHM, 4 s on the socket transport. A connect runs each of its
+ * paths once, and the JIT was still compiling them after shorter warm-ups (measured apart):
+ * 5,000 socket connects took 1 s and left 2-10 connects of 4,000 over 1 ms; SHM connect+close
+ * p99 was 4.3-4.6 ms after 4 s (1,300 connects) and 3.1-3.2 ms after 10 s, against libcmap's
+ * 3.3-3.6 ms.
  */
-record RunPlan(int connectWarmup, int connects, int opWarmup, int ops, int iterateWarmup, int iteratePasses,
-               int trackWarmup, int trackNotifications, int asyncWarmup, int asyncSets) {
+record RunPlan(int connectWarmup, long connectWarmupNanos, int connects, int opWarmup, int ops, int iterateWarmup,
+               int iteratePasses, int trackWarmup, int trackNotifications, int asyncWarmup, int asyncSets) {
 
     static final int SHM_CONNECTS = 1_000;
     static final int SOCKET_CONNECTS = 4_000;
+    private static final long SHM_CONNECT_WARMUP_NANOS = 10_000_000_000L;
+    private static final long SOCKET_CONNECT_WARMUP_NANOS = 4_000_000_000L;
 
     static RunPlan scaled(String ipc, double scale) {
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be positive: " + scale);
         }
-        int connects = ipc.equals("socket") ? SOCKET_CONNECTS : SHM_CONNECTS;
-        return new RunPlan(n(5_000, scale), n(connects, scale), n(15_000, scale), n(20_000, scale), n(40, scale),
+        boolean socket = ipc.equals("socket");
+        int connects = socket ? SOCKET_CONNECTS : SHM_CONNECTS;
+        long warmupNanos = (long) ((socket ? SOCKET_CONNECT_WARMUP_NANOS : SHM_CONNECT_WARMUP_NANOS) * scale);
+        return new RunPlan(n(20_000, scale), warmupNanos, n(connects, scale), n(15_000, scale), n(20_000, scale), n(40, scale),
                 n(20, scale), n(20_000, scale), n(20_000, scale), n(200_000, scale), n(300_000, scale));
     }
 
