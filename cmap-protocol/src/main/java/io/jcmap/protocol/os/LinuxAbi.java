@@ -17,6 +17,8 @@ final class LinuxAbi {
     static final int SO_SNDBUF = 7;
     static final int SO_RCVBUF = 8;
     static final int SO_PASSCRED = 16;
+    /** SO_RCVTIMEO_OLD: a {@code struct timeval} of 64-bit fields on x86_64. */
+    static final int SO_RCVTIMEO = 20;
     static final int SO_PEERCRED = 17;
     static final int SCM_CREDENTIALS = 2;
 

@@ -32,6 +32,8 @@ public final class UnixSocket implements AutoCloseable {
     private static final long CONNECT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final int fd;
+    /** The SO_RCVTIMEO last set for {@link #receiveWithin}; 0 until then (the kernel's: forever). */
+    private long receiveTimeoutMicros;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Shut down already: close need not do it again. */
     private volatile boolean shutDown;
@@ -50,8 +52,20 @@ public final class UnixSocket implements AutoCloseable {
         return open(LinuxAbi.SOCK_DGRAM);
     }
 
+    /**
+     * A new datagram socket for {@link #receiveWithin}: its descriptor blocks, which only that
+     * call uses (with a timeout); every other call of this class passes MSG_DONTWAIT.
+     */
+    public static UnixSocket datagramWithTimedReceives() {
+        return open(LinuxAbi.SOCK_DGRAM, 0);
+    }
+
     private static UnixSocket open(int type) {
-        int fd = Libc.socket(LinuxAbi.AF_UNIX, type | LinuxAbi.SOCK_NONBLOCK | LinuxAbi.SOCK_CLOEXEC, 0);
+        return open(type, LinuxAbi.SOCK_NONBLOCK);
+    }
+
+    private static UnixSocket open(int type, int nonBlocking) {
+        int fd = Libc.socket(LinuxAbi.AF_UNIX, type | nonBlocking | LinuxAbi.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw failure("socket(AF_UNIX)");
         }
@@ -263,8 +277,39 @@ public final class UnixSocket implements AutoCloseable {
         return size >= 0 ? size : WOULD_BLOCK;
     }
 
+    /**
+     * Receives one datagram, waiting inside {@code recv} for up to {@code waitNanos} (rounded up
+     * to a microsecond) if none is there yet: one system call where a poll would take two, and
+     * the sender's wake-up goes straight to the waiting receiver. The socket stays non-blocking
+     * for everything else. Returns as {@link #receive}; {@link #WOULD_BLOCK} when the time is up.
+     * Our own {@link #shutdown()} ends the wait at once (0). For one receiving thread at a time:
+     * the wait is a socket option, set only when it changes.
+     */
+    public long receiveWithin(MemorySegment into, long length, long waitNanos) {
+        long micros = Math.max(1, (waitNanos + 999) / 1_000);
+        if (micros != receiveTimeoutMicros) {
+            setReceiveTimeout(micros);
+        }
+        return receive(into, length, 0, true, LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC);
+    }
+
+    private void setReceiveTimeout(long micros) {
+        MemorySegment timeval = CallScratch.get();
+        timeval.set(JAVA_LONG, TimevalDescriptor.SECONDS_OFFSET, micros / 1_000_000);
+        timeval.set(JAVA_LONG, TimevalDescriptor.MICROS_OFFSET, micros % 1_000_000);
+        if (Libc.setsockopt(fd, LinuxAbi.SOL_SOCKET, LinuxAbi.SO_RCVTIMEO, timeval, TimevalDescriptor.LENGTH) != 0) {
+            throw failure("setsockopt(SO_RCVTIMEO)");
+        }
+        receiveTimeoutMicros = micros;
+    }
+
     private long receive(MemorySegment into, long length, int extraFlags, boolean likelyReady) {
-        int flags = LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC | extraFlags;
+        return receive(into, length, extraFlags, likelyReady,
+                LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC);
+    }
+
+    private long receive(MemorySegment into, long length, int extraFlags, boolean likelyReady, int baseFlags) {
+        int flags = baseFlags | extraFlags;
         long received = likelyReady ? Libc.recvReady(fd, into, length, flags) : Libc.recv(fd, into, length, flags);
         if (received >= 0) {
             return received;

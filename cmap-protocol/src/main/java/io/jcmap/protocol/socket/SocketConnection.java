@@ -96,7 +96,7 @@ public final class SocketConnection implements IpcConnection {
     }
 
     private static UnixSocket channel(String local, String remote, int maxMessageSize, long deadline) {
-        UnixSocket socket = UnixSocket.datagram();
+        UnixSocket socket = UnixSocket.datagramWithTimedReceives();
         try {
             // The server connects its end to our name when it first sends, so bind before anything.
             socket.bind(UnixAddress.abstractName(local));
@@ -162,12 +162,19 @@ public final class SocketConnection implements IpcConnection {
         calls.enter();
         try {
             long deadline = System.nanoTime() + timeoutNanos;
-            int sliceMillis = (int) Math.max(1, options.livenessInterval().toMillis());
-            boolean wokeWithoutDatagram = false;
+            long slice = options.livenessInterval().toNanos();
             while (true) {
-                // the first look, right after a send, usually finds nothing; later ones follow a wait
-                long size = wokeWithoutDatagram ? socket.receive(target, target.byteSize())
-                        : socket.receiveIfWaiting(target, target.byteSize());
+                if (calls.isClosed() || hungUp) {
+                    checkOpen();
+                }
+                long remaining = deadline - System.nanoTime();
+                // The wait happens inside recv, as libqb's client does it: one system call that
+                // the server's send wakes directly. A hang-up of the setup socket cannot end it,
+                // so it waits a liveness slice at most and then looks; our own close shuts the
+                // socket down, which ends it at once.
+                boolean look = remaining <= 0;
+                long size = look ? socket.receiveIfWaiting(target, target.byteSize())
+                        : socket.receiveWithin(target, target.byteSize(), Math.min(remaining, slice));
                 if (size == 0) {
                     // our own shutdown reads as an empty datagram; libqb never sends one
                     checkOpen();
@@ -176,20 +183,10 @@ public final class SocketConnection implements IpcConnection {
                 if (size != UnixSocket.WOULD_BLOCK) {
                     return accept(target, size, buffer, channel);
                 }
-                if (wokeWithoutDatagram) {
-                    // the wait below also watches the setup socket, so a hang-up ends it at once;
-                    // looking for one costs a syscall, spent only when the wait brought nothing
-                    checkOpen();
-                } else if (calls.isClosed() || hungUp) {
-                    checkOpen();
+                if (look) {
+                    return -1; // a look costs no hang-up check: a wait that finds nothing does
                 }
-                wokeWithoutDatagram = true;
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return -1;
-                }
-                int wait = (int) Math.min(sliceMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
-                UnixSocket.awaitEither(socket, setup.socket(), UnixSocket.READABLE, wait);
+                checkOpen();
             }
         } finally {
             calls.exit();

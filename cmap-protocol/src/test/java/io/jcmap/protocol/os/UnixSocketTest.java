@@ -117,6 +117,64 @@ class UnixSocketTest {
         assertEquals(UnixSocket.WOULD_BLOCK, pair[1].receive(into, 100));
     }
 
+    /** Two datagram sockets for timed receives, bound to abstract names and connected to each other. */
+    private UnixSocket[] timedPair() {
+        UnixAddress firstName = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
+        UnixAddress secondName = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
+        UnixSocket first = UnixSocket.datagramWithTimedReceives();
+        sockets.add(first);
+        UnixSocket second = UnixSocket.datagramWithTimedReceives();
+        sockets.add(second);
+        first.bind(firstName);
+        second.bind(secondName);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        first.connect(secondName, deadline);
+        second.connect(firstName, deadline);
+        return new UnixSocket[] {first, second};
+    }
+
+    @Test
+    void aTimedReceiveTakesADatagramThatArrivesWhileItWaits() throws Exception {
+        UnixSocket[] pair = timedPair();
+        MemorySegment into = arena.allocate(64);
+        CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(
+                () -> pair[1].receiveWithin(into, 64, TimeUnit.SECONDS.toNanos(15)));
+        assertEquals(3, pair[0].send(native_(new byte[] {1, 2, 3}), 3));
+        assertEquals(3L, receiver.get(5, TimeUnit.SECONDS));
+        assertArrayEquals(new byte[] {1, 2, 3}, into.asSlice(0, 3).toArray(JAVA_BYTE));
+    }
+
+    @Test
+    void aTimedReceiveEndsWhenItsTimeIsUpWhileOtherCallsStillNeverWait() {
+        UnixSocket[] pair = timedPair();
+        MemorySegment into = arena.allocate(64);
+        long start = System.nanoTime();
+        assertEquals(UnixSocket.WOULD_BLOCK, pair[1].receiveWithin(into, 64, TimeUnit.MILLISECONDS.toNanos(50)));
+        long waited = System.nanoTime() - start;
+        assertTrue(waited >= TimeUnit.MILLISECONDS.toNanos(40) && waited < TimeUnit.SECONDS.toNanos(2),
+                () -> "waited " + waited / 1_000_000 + " ms for 50");
+        long lookStart = System.nanoTime();
+        assertEquals(UnixSocket.WOULD_BLOCK, pair[1].receive(into, 64));
+        assertEquals(UnixSocket.WOULD_BLOCK, pair[1].receiveIfWaiting(into, 64));
+        MemorySegment datagram = arena.allocate(1024);
+        int sent = 0;
+        while (pair[0].send(datagram, datagram.byteSize()) != UnixSocket.WOULD_BLOCK) {
+            assertTrue(++sent < 100_000, "the peer's queue never filled up");
+        }
+        assertTrue(System.nanoTime() - lookStart < TimeUnit.MILLISECONDS.toNanos(40),
+                "receives without a time, and sends to a full peer, return at once");
+    }
+
+    @Test
+    void shutdownEndsATimedReceive() throws Exception {
+        UnixSocket[] pair = timedPair();
+        MemorySegment into = arena.allocate(64);
+        CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(
+                () -> pair[1].receiveWithin(into, 64, TimeUnit.SECONDS.toNanos(15)));
+        pair[1].shutdown();
+        assertEquals(0L, receiver.get(5, TimeUnit.SECONDS)); // whether it was waiting yet or not
+    }
+
     @Test
     void discardDrainsNotificationBytes() {
         UnixSocket[] pair = pair(false);
