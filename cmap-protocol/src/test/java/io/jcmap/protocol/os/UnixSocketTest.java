@@ -133,12 +133,15 @@ class UnixSocketTest {
         return new UnixSocket[] {first, second};
     }
 
+    private static CompletableFuture<Long> receiveWithin15Seconds(UnixSocket socket, MemorySegment into) {
+        return CompletableFuture.supplyAsync(() -> socket.receiveWithin(into, into.byteSize(), TimeUnit.SECONDS.toNanos(15)));
+    }
+
     @Test
     void aTimedReceiveTakesADatagramThatArrivesWhileItWaits() throws Exception {
         UnixSocket[] pair = timedPair();
         MemorySegment into = arena.allocate(64);
-        CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(
-                () -> pair[1].receiveWithin(into, 64, TimeUnit.SECONDS.toNanos(15)));
+        CompletableFuture<Long> receiver = receiveWithin15Seconds(pair[1], into);
         assertEquals(3, pair[0].send(native_(new byte[] {1, 2, 3}), 3));
         assertEquals(3L, receiver.get(5, TimeUnit.SECONDS));
         assertArrayEquals(new byte[] {1, 2, 3}, into.asSlice(0, 3).toArray(JAVA_BYTE));
@@ -168,9 +171,7 @@ class UnixSocketTest {
     @Test
     void shutdownEndsATimedReceive() throws Exception {
         UnixSocket[] pair = timedPair();
-        MemorySegment into = arena.allocate(64);
-        CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(
-                () -> pair[1].receiveWithin(into, 64, TimeUnit.SECONDS.toNanos(15)));
+        CompletableFuture<Long> receiver = receiveWithin15Seconds(pair[1], arena.allocate(64));
         pair[1].shutdown();
         assertEquals(0L, receiver.get(5, TimeUnit.SECONDS)); // whether it was waiting yet or not
     }
