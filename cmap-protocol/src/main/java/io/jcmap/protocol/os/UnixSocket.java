@@ -281,16 +281,20 @@ public final class UnixSocket implements AutoCloseable {
      * Receives one datagram, waiting inside {@code recv} for up to {@code waitNanos} (rounded up
      * to a microsecond) if none is there yet: one system call where a poll would take two, and
      * the sender's wake-up goes straight to the waiting receiver. The socket stays non-blocking
-     * for everything else. Returns as {@link #receive}; {@link #WOULD_BLOCK} when the time is up.
-     * Our own {@link #shutdown()} ends the wait at once (0). For one receiving thread at a time:
-     * the wait is a socket option, set only when it changes.
+     * for everything else. Returns the datagram's full size as {@link #receive} does, 0 after our
+     * own {@link #shutdown()} (which ends the wait at once), or {@link #WOULD_BLOCK} when the
+     * time is up and for any failure alike, like {@link #receiveIfWaiting}: a datagram socket's
+     * errors are one-off reports, and the caller watches the peer through the setup socket. A
+     * failed call is not repeated to learn its errno, as elsewhere: here that would wait again.
+     * For one receiving thread at a time: the wait is a socket option, set only when it changes.
      */
     public long receiveWithin(MemorySegment into, long length, long waitNanos) {
         long micros = Math.max(1, (waitNanos + 999) / 1_000);
         if (micros != receiveTimeoutMicros) {
             setReceiveTimeout(micros);
         }
-        return receive(into, length, 0, true, LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC);
+        long size = Libc.recvNoErrno(fd, into, length, LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC);
+        return size >= 0 ? size : WOULD_BLOCK;
     }
 
     private void setReceiveTimeout(long micros) {
@@ -304,12 +308,7 @@ public final class UnixSocket implements AutoCloseable {
     }
 
     private long receive(MemorySegment into, long length, int extraFlags, boolean likelyReady) {
-        return receive(into, length, extraFlags, likelyReady,
-                LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC);
-    }
-
-    private long receive(MemorySegment into, long length, int extraFlags, boolean likelyReady, int baseFlags) {
-        int flags = baseFlags | extraFlags;
+        int flags = LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC | extraFlags;
         long received = likelyReady ? Libc.recvReady(fd, into, length, flags) : Libc.recv(fd, into, length, flags);
         if (received >= 0) {
             return received;
