@@ -261,7 +261,7 @@ public final class UnixSocket implements AutoCloseable {
      * {@code length}), 0 at the end of a stream, or {@link #WOULD_BLOCK}.
      */
     public long receive(MemorySegment into, long length) {
-        return receive(into, length, 0, true);
+        return receive(into, length, true);
     }
 
     /**
@@ -307,8 +307,8 @@ public final class UnixSocket implements AutoCloseable {
         receiveTimeoutMicros = micros;
     }
 
-    private long receive(MemorySegment into, long length, int extraFlags, boolean likelyReady) {
-        int flags = LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC | extraFlags;
+    private long receive(MemorySegment into, long length, boolean likelyReady) {
+        int flags = LinuxAbi.MSG_DONTWAIT | LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC;
         long received = likelyReady ? Libc.recvReady(fd, into, length, flags) : Libc.recv(fd, into, length, flags);
         if (received >= 0) {
             return received;
@@ -327,7 +327,7 @@ public final class UnixSocket implements AutoCloseable {
      */
     public long discard(int count) {
         MemorySegment scratch = CallScratch.get();
-        return receive(scratch, Math.min(count, CallScratch.SIZE), 0, false); // often finds nothing yet
+        return receive(scratch, Math.min(count, CallScratch.SIZE), false); // often finds nothing yet
     }
 
     /**
@@ -393,25 +393,9 @@ public final class UnixSocket implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeoutMillis} until either socket has any of {@code events} or a
-     * hang-up; the caller then looks at each. Returns false on timeout or a signal.
+     * Shuts both directions down; wakes up every thread polling this socket or waiting in
+     * {@link #receiveWithin}. Idempotent.
      */
-    public static boolean awaitEither(UnixSocket first, UnixSocket second, short events, int timeoutMillis) {
-        MemorySegment pollfds = CallScratch.get();
-        pollfds.set(JAVA_INT, PollfdDescriptor.FD_OFFSET, first.fd);
-        pollfds.set(JAVA_SHORT, PollfdDescriptor.EVENTS_OFFSET, events);
-        pollfds.set(JAVA_SHORT, PollfdDescriptor.REVENTS_OFFSET, (short) 0);
-        pollfds.set(JAVA_INT, PollfdDescriptor.LENGTH + PollfdDescriptor.FD_OFFSET, second.fd);
-        pollfds.set(JAVA_SHORT, PollfdDescriptor.LENGTH + PollfdDescriptor.EVENTS_OFFSET, events);
-        pollfds.set(JAVA_SHORT, PollfdDescriptor.LENGTH + PollfdDescriptor.REVENTS_OFFSET, (short) 0);
-        int ready = Libc.poll(pollfds, 2, timeoutMillis);
-        if (ready < 0 && Libc.errno() != Errno.EINTR) {
-            throw failure("poll");
-        }
-        return ready > 0;
-    }
-
-    /** Shuts both directions down; wakes up every thread polling this socket. Idempotent. */
     public void shutdown() {
         if (!closed.get()) {
             Libc.shutdown(fd, LinuxAbi.SHUT_RDWR);

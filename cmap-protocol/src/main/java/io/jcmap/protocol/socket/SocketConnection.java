@@ -250,9 +250,9 @@ public final class SocketConnection implements IpcConnection {
         // our event socket vanished before that, corosync's next event to us would find its name
         // refused and retry for a second, with its whole main loop blocked (seen in CI).
         setup.shutdown();
-        // Shutting a socket down also wakes up threads polling it. The event socket is the
-        // application's to poll as well (eventFd), so it always is; the request socket only our
-        // own calls poll, and with none inside (none can enter now) closing it says enough.
+        // Shutting a socket down also wakes up threads waiting on it. The event socket is the
+        // application's to poll as well (eventFd), so it always is; on the request socket only our
+        // own calls wait, and with none inside (none can enter now) closing it says enough.
         if (!calls.isIdle()) {
             requests.shutdown();
         }

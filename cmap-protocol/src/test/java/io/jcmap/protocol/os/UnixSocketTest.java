@@ -198,15 +198,6 @@ class UnixSocketTest {
     }
 
     @Test
-    void awaitEitherWakesForTheSecondSocket() {
-        UnixSocket[] first = pair(false);
-        UnixSocket[] second = pair(false);
-        assertFalse(UnixSocket.awaitEither(first[1], second[1], UnixSocket.READABLE, 20));
-        second[0].sendByte((byte) 1);
-        assertTrue(UnixSocket.awaitEither(first[1], second[1], UnixSocket.READABLE, 5000));
-    }
-
-    @Test
     void shutdownWakesAPollerElsewhere() throws Exception {
         UnixSocket[] pair = pair(false);
         CompletableFuture<Integer> poller = CompletableFuture.supplyAsync(() -> pair[1].poll(UnixSocket.READABLE, 15_000));
