@@ -66,12 +66,16 @@ public final class ShmConnection implements IpcConnection {
             response = MappedRing.open(options.shmDirectory(), info.responseName(), info.maxMessageSize(), 0);
             MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0);
             return new ShmConnection(setup, options, request, response, event);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | InternalError e) {
             if (response != null) {
                 response.close();
             }
             if (request != null) {
                 request.close();
+            }
+            if (e instanceof InternalError fault) {
+                // a ring file shrank between its size check and our first read of it
+                throw shrunkAtOpen(fault);
             }
             throw e;
         }
@@ -256,6 +260,10 @@ public final class ShmConnection implements IpcConnection {
     private ErrnoException shrunk(InternalError fault) {
         hungUp = true;
         return new ErrnoException(Errno.EBADMSG, "shared-memory ring became inaccessible (a ring file shrank)", fault);
+    }
+
+    private static ErrnoException shrunkAtOpen(InternalError fault) {
+        return new ErrnoException(Errno.EBADMSG, "a shared-memory ring file shrank while it was opened", fault);
     }
 
     private static ErrnoException closed() {
