@@ -187,6 +187,35 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         }
     }
 
+    /**
+     * Decisions 0006 and 0010: after each send the caller completes the responses already
+     * waiting (on SHM by the ring, on the socket transport by the server's count), so a loop of
+     * requests is not handed to the drainer thread alone. Rounds of 100 stay inside the window.
+     */
+    @Test
+    void aCallerIssuingRequestsInALoopCompletesEarlierOnesItself() {
+        Thread caller = Thread.currentThread();
+        String key = key("loop");
+        int onCaller = 0;
+        for (int round = 0; round < 50 && onCaller == 0; round++) {
+            List<CompletableFuture<Void>> sets = new ArrayList<>();
+            List<CompletableFuture<Boolean>> completedOnCaller = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                CompletableFuture<Void> set = cmap.setAsync(key, CmapValue.uint32(i));
+                sets.add(set);
+                if (!set.isDone()) {
+                    // attached while pending: runs on the thread that completes it
+                    completedOnCaller.add(set.thenApply(v -> Thread.currentThread() == caller));
+                }
+            }
+            allDone(sets);
+            allDone(completedOnCaller);
+            onCaller = (int) completedOnCaller.stream().filter(CompletableFuture::join).count();
+        }
+        assertTrue(onCaller > 0, "no set of 50 rounds of 100 completed on the thread issuing them");
+        assertEquals(99, cmap.getUint32(key), "the last set wins");
+    }
+
     @Test
     void syncCallsFromManyThreadsAndAsyncCallsShareOneHandle() {
         String key = key("shared");

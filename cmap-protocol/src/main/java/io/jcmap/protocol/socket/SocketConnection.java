@@ -26,6 +26,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * datagrams on one socket pair, events on another; all four ends have abstract names derived
  * from the base name the server sent. A small shared control file counts datagrams in flight
  * per channel and carries the server's flow-control flag.
+ *
+ * <p>The server counts each response there once it is queued, so a look for a response reads
+ * the count and makes a system call only when it says one is waiting: a caller may look after
+ * every request it sends, as on SHM, at no cost when nothing is there.
  */
 public final class SocketConnection implements IpcConnection {
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
@@ -51,6 +55,12 @@ public final class SocketConnection implements IpcConnection {
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
+    /**
+     * A wait saw the request socket readable while the count said nothing was waiting: the next
+     * look calls recv anyway. The count lags the datagram by a moment (the server increments it
+     * after its send returns), and a socket that reports an error has nothing counted.
+     */
+    private volatile boolean readableUncounted;
 
     private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control,
                              AnonymousMemory landing, UnixSocket requests, UnixSocket events) {
@@ -143,6 +153,69 @@ public final class SocketConnection implements IpcConnection {
     }
 
     @Override
+    public boolean looksWithoutSyscall() {
+        return true;
+    }
+
+    /**
+     * Waits until the count says a response is waiting, or the socket becomes readable, without
+     * taking anything: poll, in liveness slices like {@link #receive}, so that callers may read
+     * meanwhile. Our own close ends it at once (the shutdown makes the socket readable).
+     */
+    @Override
+    public boolean awaitResponse(long timeoutNanos) {
+        calls.enter();
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            long slice = options.livenessInterval().toNanos();
+            while (true) {
+                if (calls.isClosed() || hungUp) {
+                    checkOpen();
+                }
+                if (responsesCounted() > 0) {
+                    return true;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return false;
+                }
+                if (requests.poll(UnixSocket.READABLE, millisRoundedUp(Math.min(remaining, slice))) != 0) {
+                    if (calls.isClosed()) {
+                        throw closed(); // our shutdown made it readable
+                    }
+                    readableUncounted = responsesCounted() <= 0;
+                    return true;
+                }
+                checkOpen();
+            }
+        } finally {
+            calls.exit();
+        }
+    }
+
+    private static int millisRoundedUp(long nanos) {
+        return (int) ((nanos + 999_999) / 1_000_000);
+    }
+
+    /** Responses the server sent that we have not received; inside a call only (see {@link #landing}). */
+    private int responsesCounted() {
+        return (int) INT.getVolatile(control.segment(),
+                (long) ControlDescriptor.RESPONSE_CHANNEL + ControlDescriptor.SENT_OFFSET);
+    }
+
+    /** Whether a look for a response must call recv: the count says one waits, or a wait saw it readable. */
+    private boolean responseMayWait() {
+        if (responsesCounted() > 0) {
+            return true;
+        }
+        if (readableUncounted) {
+            readableUncounted = false;
+            return true;
+        }
+        return false;
+    }
+
+    @Override
     public MemorySegment response() {
         return responseBuffer.segment();
     }
@@ -173,6 +246,9 @@ public final class SocketConnection implements IpcConnection {
                 // so it waits a liveness slice at most and then looks; our own close shuts the
                 // socket down, which ends it at once.
                 boolean look = remaining <= 0;
+                if (look && channel == ControlDescriptor.RESPONSE_CHANNEL && !responseMayWait()) {
+                    return -1;
+                }
                 long size = look ? socket.receiveIfWaiting(target, target.byteSize())
                         : socket.receiveWithin(target, target.byteSize(), Math.min(remaining, slice));
                 if (size == 0) {
@@ -199,12 +275,13 @@ public final class SocketConnection implements IpcConnection {
      * reports a datagram's full size.
      */
     private int accept(MemorySegment landing, long size, ReceiveBuffer buffer, int channel) {
+        // taken off the socket either way, so no longer waiting: a look must not count it
+        INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
         if (size > landing.byteSize()) {
             throw new ErrnoException(Errno.EMSGSIZE, "server sent a datagram of " + size + " bytes, over the limit of "
                     + info().maxMessageSize());
         }
         MemorySegment.copy(landing, 0, buffer.ensure(size), 0, size);
-        INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
         return (int) size;
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,6 +28,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class FakeSocketChannels implements AutoCloseable {
     public static final int CONTROL_BYTES = 24;
     public static final long REQUEST_FLOW_CONTROL = 4;
+    /** The sent counts of the response (channel 1) and event (channel 2) channels. */
+    private static final long RESPONSE_SENT = 8;
+    private static final long EVENT_SENT = 16;
+    private static final VarHandle COUNT = JAVA_INT.varHandle();
 
     private final String base = "jcmap-fake-dgram-" + UUID.randomUUID();
     private final Path controlFile;
@@ -101,12 +106,29 @@ public final class FakeSocketChannels implements AutoCloseable {
         }
     }
 
+    /** Sends a response and then counts it in the control file, as libqb's server does. */
     public void respond(byte[] datagram) {
+        send(requests, datagram);
+        count(RESPONSE_SENT);
+    }
+
+    /** Sends a response without counting it: a server caught between its send and its count. */
+    public void respondUncounted(byte[] datagram) {
         send(requests, datagram);
     }
 
     public void sendEvent(byte[] datagram) {
         send(events, datagram);
+        count(EVENT_SENT);
+    }
+
+    /** Responses sent and not yet received, by the control file's count. */
+    public int responsesCounted() {
+        return (int) COUNT.getVolatile(control, RESPONSE_SENT);
+    }
+
+    private void count(long offset) {
+        COUNT.getAndAdd(control, offset, 1);
     }
 
     private static void send(UnixSocket socket, byte[] datagram) {
