@@ -18,6 +18,7 @@ final class Comparison {
     static final List<String> JMH_OPS = List.of("getUint32", "setUint32");
 
     private static final double NANOS_PER_MICRO = 1_000;
+    private static final double NANOS_PER_SECOND = 1e9;
     private static final double KIB = 1024;
     private static final Target NOT_SLOWER = new Target.AtMost(1.0);
     private static final Target NOT_LESS = new Target.AtLeast(1.0);
@@ -59,6 +60,9 @@ final class Comparison {
                 rows.add(new ComparisonRow(label(op) + " vs libcmap sync set", ipc, "ops/s", syncSets,
                         ops(JCMAP, ipc, op), PIPELINE_GAIN, true));
             }
+            for (String op : ASYNC_OPS) {
+                serverRows(rows, ipc, op, syncSets);
+            }
             for (String op : JMH_OPS) {
                 rows.add(new ComparisonRow("alloc " + op + " (JMH gc.alloc.rate.norm)", ipc, "B/op", Double.NaN,
                         medians.metric(JCMAP, ipc, "jmh_alloc_" + op), ALLOCATION, false));
@@ -74,6 +78,18 @@ final class Comparison {
         }
         rows.removeIf(row -> Double.isNaN(row.jcmap()) && Double.isNaN(row.libcmap()));
         return rows;
+    }
+
+    /**
+     * corosync's CPU time per pipelined set, and the rate it would reach at that cost on one
+     * whole CPU (it serves a connection on one thread): no client passes that ceiling.
+     */
+    private void serverRows(List<ComparisonRow> rows, String ipc, String op, double syncSets) {
+        double nanos = medians.metric(JCMAP, ipc, "server_cpu_" + op);
+        rows.add(new ComparisonRow("corosync CPU per set, " + label(op).substring("async set, ".length()), ipc, "us",
+                Double.NaN, nanos / NANOS_PER_MICRO, INFO, false));
+        rows.add(new ComparisonRow("corosync ceiling at that cost (one full CPU) vs libcmap sync set", ipc, "ops/s",
+                syncSets, NANOS_PER_SECOND / nanos, INFO, true));
     }
 
     private void latencyRows(List<ComparisonRow> rows, String ipc, String op) {

@@ -3,6 +3,10 @@ package io.jcmap.bench;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapValue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,13 +28,28 @@ final class PipelinedSetBench {
     private PipelinedSetBench() {
     }
 
-    static ResultLine run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window)
+    /**
+     * The throughput line, and with a server to watch ({@link ServerCpu}) a metric of corosync's
+     * CPU time per set in the measured part.
+     */
+    static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window)
             throws InterruptedException {
         long base = System.nanoTime();
         new Pump(handle, window).run(plan.asyncWarmup(), base);
+        Optional<ServerCpu> server = ServerCpu.fromEnvironment();
+        OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
         long start = System.nanoTime();
         new Pump(handle, window).run(plan.asyncSets(), base + plan.asyncWarmup());
-        return labels.throughput("async_set_w" + window, plan.asyncSets(), System.nanoTime() - start);
+        long elapsed = System.nanoTime() - start;
+        OptionalLong serverAfter = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
+        String op = "async_set_w" + window;
+        List<BenchLine> lines = new ArrayList<>();
+        lines.add(labels.throughput(op, plan.asyncSets(), elapsed));
+        if (serverBefore.isPresent() && serverAfter.isPresent()) {
+            double perSet = (double) (serverAfter.getAsLong() - serverBefore.getAsLong()) / plan.asyncSets();
+            lines.add(labels.metric("server_cpu_" + op, "ns/op", perSet));
+        }
+        return lines;
     }
 
     /** One run of {@code count} sets through a window that refills in halves. */

@@ -1,0 +1,59 @@
+package io.jcmap.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The CPU time corosync has used so far, summed over its threads from
+ * {@code /proc/PID/task/TID/schedstat} (its first field: nanoseconds on a CPU). bench/compare
+ * names the process in {@code JCMAP_BENCH_SERVER_PID}; without it there is no figure.
+ *
+ * <p>It shows where the pipelined rows end: corosync serves a connection on one thread, so
+ * its CPU time per request bounds the rate no client can pass.
+ */
+final class ServerCpu {
+    static final String PID_VARIABLE = "JCMAP_BENCH_SERVER_PID";
+
+    private final Path tasks;
+
+    private ServerCpu(Path tasks) {
+        this.tasks = tasks;
+    }
+
+    /** The server named by the environment, if any and if it is there. */
+    static Optional<ServerCpu> fromEnvironment() {
+        String pid = System.getenv(PID_VARIABLE);
+        if (pid == null || !pid.matches("[0-9]+")) {
+            return Optional.empty();
+        }
+        Path tasks = Path.of("/proc", pid, "task");
+        return Files.isDirectory(tasks) ? Optional.of(new ServerCpu(tasks)) : Optional.empty();
+    }
+
+    /** Nanoseconds on a CPU so far, all threads; empty if the process is gone. */
+    OptionalLong nanos() {
+        long total = 0;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (Path thread : threads) {
+                total += firstField(thread.resolve("schedstat"));
+            }
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(total);
+    }
+
+    private static long firstField(Path schedstat) {
+        try {
+            String line = Files.readString(schedstat).trim();
+            int space = line.indexOf(' ');
+            return Long.parseLong(space < 0 ? line : line.substring(0, space));
+        } catch (IOException | NumberFormatException e) {
+            return 0; // a thread that ended meanwhile
+        }
+    }
+}
