@@ -2,13 +2,14 @@ package io.jcmap.protocol.fake;
 
 import io.jcmap.protocol.ipc.Ipc;
 import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.KernelThread;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +31,6 @@ class SocketResponseLookTest {
     private static final long FIVE_SECONDS = TimeUnit.SECONDS.toNanos(5);
 
     private final ShmTempDirectory shm = ShmTempDirectory.create("jcmap-fake-");
-    private final Arena arena = Arena.ofShared();
     private final CountDownLatch responded = new CountDownLatch(1);
 
     @AfterEach
@@ -38,7 +38,6 @@ class SocketResponseLookTest {
         try {
             DecoyFile.assertNothingOpenBelow(shm.path());
         } finally {
-            arena.close();
             shm.close();
         }
     }
@@ -112,8 +111,14 @@ class SocketResponseLookTest {
     void closingEndsAWaitingAwaitResponseAtOnce() throws Exception {
         try (FakeSocketChannels channels = FakeSocketChannels.create(shm);
              FakeServer server = serving(channels, c -> { })) {
-            IpcConnection connection = Ipc.connect(server.options());
+            // liveness slices longer than the wait: only the close itself can end it in time
+            IpcOptions defaults = server.options();
+            IpcConnection connection = Ipc.connect(new IpcOptions(defaults.endpoint(), defaults.maxMessageSize(),
+                    defaults.connectTimeout(), defaults.allowedServerUids(), defaults.shmDirectory(),
+                    Duration.ofSeconds(30)));
+            CompletableFuture<KernelThread> waiterThread = new CompletableFuture<>();
             CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+                waiterThread.complete(KernelThread.current());
                 try {
                     connection.awaitResponse(FIVE_SECONDS);
                     return null;
@@ -121,7 +126,8 @@ class SocketResponseLookTest {
                     return e;
                 }
             });
-            assertFalse(waitedFor(waiter, 200), "it waits while nothing comes");
+            // asleep in the kernel: in its poll, so the close must wake it, not merely precede it
+            waiterThread.get(5, TimeUnit.SECONDS).awaitAsleep("awaitResponse");
             long start = System.nanoTime();
             connection.close();
             Throwable failure = waiter.get(1, TimeUnit.SECONDS);
@@ -144,17 +150,6 @@ class SocketResponseLookTest {
              IpcConnection connection = Ipc.connect(server.options())) {
             responded.countDown();
             assertWithin(1000, () -> assertErrno(() -> connection.awaitResponse(FIVE_SECONDS), Errno.ENOTCONN));
-        }
-    }
-
-    private static boolean waitedFor(CompletableFuture<?> future, long millis) {
-        try {
-            future.get(millis, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (Exception e) {
-            return true;
         }
     }
 }

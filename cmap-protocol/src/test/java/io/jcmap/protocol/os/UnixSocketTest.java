@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -175,38 +173,15 @@ class UnixSocketTest {
     void shutdownEndsATimedReceiveThatIsWaiting() throws Exception {
         UnixSocket[] pair = timedPair();
         MemorySegment into = arena.allocate(64);
-        CompletableFuture<Path> receiverTask = new CompletableFuture<>();
+        CompletableFuture<KernelThread> receiverThread = new CompletableFuture<>();
         CompletableFuture<Long> receiver = CompletableFuture.supplyAsync(() -> {
-            receiverTask.complete(threadTask());
+            receiverThread.complete(KernelThread.current());
             return pair[1].receiveWithin(into, into.byteSize(), TimeUnit.SECONDS.toNanos(15));
         });
-        Path task = receiverTask.get(5, TimeUnit.SECONDS);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!asleep(task)) { // asleep in the kernel: in its recv, the one wait it has left
-            assertTrue(System.nanoTime() < deadline, "the receiver never waited");
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
-        }
+        // asleep in the kernel: in its recv, the one wait it has left
+        receiverThread.get(5, TimeUnit.SECONDS).awaitAsleep("the receiver");
         pair[1].shutdown();
         assertEquals(0L, receiver.get(5, TimeUnit.SECONDS));
-    }
-
-    /** This thread's entry below /proc, e.g. /proc/1234/task/1240. */
-    private static Path threadTask() {
-        try {
-            return Path.of("/proc").resolve(Files.readSymbolicLink(Path.of("/proc/thread-self")));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** Whether the thread is in an interruptible sleep (state S in its stat line). */
-    private static boolean asleep(Path task) {
-        try {
-            String stat = Files.readString(task.resolve("stat"));
-            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("S");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     @Test
