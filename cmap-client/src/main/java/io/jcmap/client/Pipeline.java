@@ -37,6 +37,11 @@ import java.util.function.Consumer;
  * wrong request. Requests beyond the window wait, already encoded, in a backlog that
  * whoever reads a response sends on as places free; asynchronous callers never block.
  *
+ * <p>A channel that is full before the window is (a socket whose server has not yet read
+ * enough datagrams, a request ring full of large requests) is waited out the same way: the
+ * request stays first in the backlog (decision 0011). Only flow control raised by the server
+ * fails a request, with TRY_AGAIN, as it fails libcmap's calls.
+ *
  * <p>The fast path of synchronous calls allocates nothing: each thread reuses one
  * {@link Pending}, the caller encodes straight into the send buffer
  * ({@link #beginSend}/{@link #finishSend}), and a {@link Summarizer} keeps what the caller needs
@@ -49,6 +54,12 @@ final class Pipeline {
     /** How late an asynchronous request may be failed for its timeout, at most. */
     private static final long EXPIRY_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long INITIAL_SEND_BUFFER = 4096;
+    /**
+     * How often readers retry a backlog that the channel refused while nothing was in flight,
+     * so that no response will come to retry it (the server read the last request but has not
+     * yet freed its place in the ring).
+     */
+    private static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final AtomicInteger DRAINERS = new AtomicInteger();
     /** corosync answers requests it refuses before any service handles them with id 0. */
     private static final int GLUE_REFUSAL_ID = 0;
@@ -148,7 +159,7 @@ final class Pipeline {
     /**
      * Sends up to {@code count} copies of one request back to back, then reads their responses
      * in order on this thread: many answers for the wait of one round trip. Sending stops early
-     * when the server asks to try again; the results are those of the requests sent.
+     * when the server raised flow control; the results are those of the requests sent.
      *
      * @throws CmapException the first failure, after every request sent has had its response
      */
@@ -292,10 +303,10 @@ final class Pipeline {
         List<Backlogged> refused;
         try {
             pending.retired = false;
-            if (backlogSize == 0 && inFlightCount() < MAX_IN_FLIGHT) {
-                sendNow(pending, sendBuffer, length);
+            if (backlogSize == 0 && inFlightCount() < MAX_IN_FLIGHT && sendNow(pending, sendBuffer, length)) {
                 return;
             }
+            // the window or the channel is full
             MemorySegment copy = Arena.ofAuto().allocate(length, 8);
             copy.copyFrom(sendBuffer.asSlice(0, length));
             backlog.addLast(new Backlogged(pending, copy, length, null));
@@ -307,8 +318,14 @@ final class Pipeline {
         failRefused(refused);
     }
 
-    /** Queues {@code pending} and sends its bytes; the send lock is held. */
-    private void sendNow(Pending pending, MemorySegment bytes, int length) {
+    /**
+     * Queues {@code pending} and sends its bytes; the send lock is held.
+     *
+     * @return false when the channel is full: nothing was sent, and {@code pending} must wait
+     *     for room in the backlog
+     * @throws CmapException when the connection fails or the server raised flow control
+     */
+    private boolean sendNow(Pending pending, MemorySegment bytes, int length) {
         // queue first: the response may be read by another thread before send() returns
         synchronized (inFlight) {
             inFlight.addLast(pending);
@@ -322,9 +339,9 @@ final class Pipeline {
             throw failure(e, pending);
         }
         if (!sent) {
-            unqueue(pending);
-            throw new CmapException(CsError.TRY_AGAIN, pending.context() + ": the server asks to try again");
+            withdraw(pending);
         }
+        return sent;
     }
 
     /**
@@ -336,20 +353,23 @@ final class Pipeline {
     private List<Backlogged> sendBacklogLocked() {
         List<Backlogged> refused = null;
         while (!backlog.isEmpty() && inFlightCount() < MAX_IN_FLIGHT && broken == null) {
-            Backlogged next = backlog.pollFirst();
-            backlogSize = backlog.size();
+            Backlogged next = backlog.peekFirst();
             if (next.pending().done) {
                 next.pending().retired = true; // its caller gave up waiting
-                continue;
-            }
-            try {
-                sendNow(next.pending(), next.bytes(), next.length());
-            } catch (CmapException e) {
-                if (refused == null) {
-                    refused = new ArrayList<>();
+            } else {
+                try {
+                    if (!sendNow(next.pending(), next.bytes(), next.length())) {
+                        break; // the channel is full: the next response read, or a stall retry, sends it
+                    }
+                } catch (CmapException e) {
+                    if (refused == null) {
+                        refused = new ArrayList<>();
+                    }
+                    refused.add(new Backlogged(next.pending(), null, 0, e));
                 }
-                refused.add(new Backlogged(next.pending(), null, 0, e));
             }
+            backlog.pollFirst();
+            backlogSize = backlog.size();
         }
         return refused;
     }
@@ -376,6 +396,20 @@ final class Pipeline {
             sendLock.unlock();
         }
         failRefused(refused);
+    }
+
+    /**
+     * Sends the backlog if the channel refused its head while nothing was in flight: no
+     * response will come to do it. Costs a lock only when both are so.
+     *
+     * @return whether it is still stuck, so that the caller should look again soon
+     */
+    private boolean retryStalledBacklog() {
+        if (backlogSize == 0 || inFlightCount() > 0) {
+            return false;
+        }
+        sendBacklog();
+        return backlogSize > 0 && inFlightCount() == 0;
     }
 
     /** Fails every backlogged request with {@code reason}. */
@@ -425,13 +459,19 @@ final class Pipeline {
         }
     }
 
+    /** Takes back a request that failed to reach the wire; its owner learns why. */
     private void unqueue(Pending pending) {
+        withdraw(pending);
+        pending.retired = true;
+    }
+
+    /** Takes back a request that did not reach the wire; the send lock is held since it was counted. */
+    private void withdraw(Pending pending) {
         synchronized (inFlight) {
             inFlight.removeLastOccurrence(pending);
         }
-        sentCount--; // it never reached the wire: the send lock is still held since it was counted
+        sentCount--;
         pending.sequence = 0;
-        pending.retired = true;
     }
 
     private CmapException failure(ErrnoException e, Pending pending) {
@@ -485,6 +525,9 @@ final class Pipeline {
     private void readUntilDone(Pending pending) {
         while (!pending.done) {
             long wait = pending.deadline == 0 ? READ_SLICE_NANOS : pending.parkNanos();
+            if (retryStalledBacklog()) {
+                wait = Math.min(wait, STALL_RETRY_NANOS);
+            }
             if (!readOne(wait)) {
                 expireIfDue(pending);
             }
@@ -681,7 +724,7 @@ final class Pipeline {
             if (callersKeptReading()) {
                 return;
             }
-            waiting = connection.awaitResponse(READ_SLICE_NANOS);
+            waiting = connection.awaitResponse(retryStalledBacklog() ? STALL_RETRY_NANOS : READ_SLICE_NANOS);
         } catch (ErrnoException e) {
             breakDown(CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
             return;

@@ -45,18 +45,10 @@ class PipelineWindowTest {
 
         @Override
         public int receiveResponse(long timeoutNanos) {
-            long deadline = System.nanoTime() + timeoutNanos;
-            while (true) {
-                checkOpen();
+            return awaitAnswer(timeoutNanos, () -> {
                 int done = answered.get();
-                if (done < sent.get() && done < allowed.get() && answered.compareAndSet(done, done + 1)) {
-                    return ResponseHeaderDescriptor.LENGTH;
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    return -1;
-                }
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
-            }
+                return done < sent.get() && done < allowed.get() && answered.compareAndSet(done, done + 1);
+            });
         }
     }
 

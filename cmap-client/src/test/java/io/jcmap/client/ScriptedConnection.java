@@ -11,6 +11,9 @@ import io.jcmap.protocol.os.Credentials;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * A connection without a server, for the pipeline's unit tests: every response is the same OK
@@ -27,6 +30,26 @@ abstract class ScriptedConnection implements IpcConnection {
         response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ID_OFFSET, RESPONSE_ID);
         response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.SIZE_OFFSET, ResponseHeaderDescriptor.LENGTH);
         response.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ERROR_OFFSET, CsError.OK.code());
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos}, looking every 100 us, until {@code takeOne} hands out a
+     * response; throws ENOTCONN once closed.
+     *
+     * @return the response's length, or -1 if none came in time
+     */
+    int awaitAnswer(long timeoutNanos, BooleanSupplier takeOne) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            checkOpen();
+            if (takeOne.getAsBoolean()) {
+                return ResponseHeaderDescriptor.LENGTH;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return -1;
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(100));
+        }
     }
 
     /** Throws ENOTCONN once closed, as a real connection does for a waiting reader. */

@@ -11,9 +11,4 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ShmCorosyncPauseIT extends CorosyncPauseContract {
     @RegisterExtension
     static final CorosyncExtension COROSYNC = CorosyncExtension.builder().ipcType(IpcType.SHM).build();
-
-    @Override
-    boolean queuesAllAsyncRequests() {
-        return true;
-    }
 }

@@ -11,9 +11,4 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SocketCorosyncPauseIT extends CorosyncPauseContract {
     @RegisterExtension
     static final CorosyncExtension COROSYNC = CorosyncExtension.builder().ipcType(IpcType.SOCKET).build();
-
-    @Override
-    boolean queuesAllAsyncRequests() {
-        return false;
-    }
 }

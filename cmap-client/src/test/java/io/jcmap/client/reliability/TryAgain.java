@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * Repeats a call the server or the transport refused with {@link CsError#TRY_AGAIN}, as libcmap
  * callers (corosync's own tools) do. TRY_AGAIN means the request was not sent or not executed
- * (a full request queue, flow control, corosync's IPC glue refusing it), so repeating it is safe.
+ * (flow control, corosync's IPC glue refusing it), so repeating it is safe. A full request
+ * channel is not among them: jcmap waits for room (decision 0011).
  */
 final class TryAgain {
     private static final long PAUSE_NANOS = Duration.ofMillis(1).toNanos();

@@ -27,7 +27,10 @@ public interface IpcConnection extends AutoCloseable {
     /**
      * Queues one request without waiting for its response.
      *
-     * @return false when flow control or a full channel says "try again" (EAGAIN)
+     * @return false when the channel is full for now (the server has not yet read enough of the
+     *     requests before it): nothing was written, and the same send succeeds once it has
+     * @throws io.jcmap.protocol.ErrnoException EAGAIN when the server raised flow control on the
+     *     request channel (libqb's way of asking clients to try again later); nothing was written
      */
     boolean send(MemorySegment message, int length);
 

@@ -200,15 +200,20 @@ public final class UnixSocket implements AutoCloseable {
      * sent (a datagram is all or nothing) or {@link #WOULD_BLOCK}.
      */
     public long send(MemorySegment data, long length) {
-        long sent = Libc.send(fd, data, length, SEND_FLAGS);
-        if (sent >= 0) {
-            return sent;
+        while (true) {
+            long sent = Libc.send(fd, data, length, SEND_FLAGS);
+            if (sent >= 0) {
+                return sent;
+            }
+            int errno = Libc.errno();
+            if (errno == Errno.EAGAIN) {
+                return WOULD_BLOCK;
+            }
+            if (errno != Errno.EINTR) { // a signal came first and nothing was sent: again at once
+                throw new ErrnoException(errno, "send(fd " + fd + "): " + Errno.describe(errno)
+                        + " (errno " + errno + ")");
+            }
         }
-        int errno = Libc.errno();
-        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
-            return WOULD_BLOCK;
-        }
-        throw new ErrnoException(errno, "send(fd " + fd + "): " + Errno.describe(errno) + " (errno " + errno + ")");
     }
 
     /**

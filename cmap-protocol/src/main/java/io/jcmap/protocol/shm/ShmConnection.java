@@ -3,6 +3,7 @@ package io.jcmap.protocol.shm;
 import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.ipc.ActiveCalls;
 import io.jcmap.protocol.ipc.ConnectionResponse;
+import io.jcmap.protocol.ipc.FlowControl;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
@@ -27,7 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ShmConnection implements IpcConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ShmConnection.class);
     /** The server sets the request ring's flow-control word to 1 to ask for a pause. */
-    private static final int FLOW_CONTROL_ON = 1;
     /** Both the server and we hold a reference while connected. */
     private static final int CONNECTED_REFERENCES = 2;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -95,7 +95,10 @@ public final class ShmConnection implements IpcConnection {
                 hungUp = true;
                 throw new ErrnoException(Errno.ENOTCONN, "server released the request ring");
             }
-            if (ring.flowControl() == FLOW_CONTROL_ON || !ring.write(message, length)) {
+            if (ring.flowControl() == FlowControl.STOP) {
+                throw FlowControl.raised();
+            }
+            if (!ring.write(message, length)) {
                 return false;
             }
             setup.notifyRequest();

@@ -3,6 +3,7 @@ package io.jcmap.protocol.socket;
 import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.ipc.ActiveCalls;
 import io.jcmap.protocol.ipc.ConnectionResponse;
+import io.jcmap.protocol.ipc.FlowControl;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
@@ -132,9 +133,9 @@ public final class SocketConnection implements IpcConnection {
                 throw new ErrnoException(Errno.EMSGSIZE, "message of " + length + " bytes exceeds "
                         + info().maxMessageSize());
             }
-            if ((int) INT.getVolatile(control.segment(),
-                    (long) ControlDescriptor.REQUEST_CHANNEL + ControlDescriptor.FLOW_CONTROL_OFFSET) == 1) {
-                return false;
+            long flowControl = (long) ControlDescriptor.REQUEST_CHANNEL + ControlDescriptor.FLOW_CONTROL_OFFSET;
+            if ((int) INT.getVolatile(control.segment(), flowControl) == FlowControl.STOP) {
+                throw FlowControl.raised();
             }
             long sent = requests.send(message, length);
             if (sent == UnixSocket.WOULD_BLOCK) {

@@ -1,7 +1,9 @@
 package io.jcmap.protocol.fake;
 
+import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.ipc.Ipc;
 import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.os.Errno;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,12 +14,13 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * When the server raises flow control in the request ring's header (the int at 8240), or the
- * ring is full because the server stopped reading, a send says "try again" (false) and writes
- * nothing: no chunk, no moved pointer, no semaphore post.
+ * When the server raises flow control in the request ring's header (the int at 8240), a send
+ * fails with EAGAIN; when the ring is full because the server stopped reading, it says "not
+ * now" (false). Either way it writes nothing: no chunk, no moved pointer, no semaphore post.
  */
 @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FlowControlTest {
@@ -33,7 +36,7 @@ class FlowControlTest {
     }
 
     @Test
-    void aSendUnderFlowControlIsTryAgainAndWritesNothing() {
+    void aSendUnderFlowControlFailsWithEagainAndWritesNothing() {
         try (FakeRings rings = FakeRings.create(shm, MAX);
              FakeServer server = FakeServer.start(session -> session.send(rings.answer().bytes()));
              IpcConnection connection = Ipc.connect(server.options())) {
@@ -42,7 +45,9 @@ class FlowControlTest {
 
             request.headerInt(FakeRing.FLOW_CONTROL, 1);
             for (int i = 0; i < 3; i++) {
-                assertFalse(connection.send(message, 100), "flow control on: try again");
+                ErrnoException e = assertThrows(ErrnoException.class, () -> connection.send(message, 100),
+                        "flow control on");
+                assertEquals(Errno.EAGAIN, e.errno());
             }
             assertEquals(0, request.headerInt(FakeRing.WRITE_PT), "nothing written");
             assertEquals(0, request.ring().semaphore().value(), "nothing posted");
@@ -55,7 +60,7 @@ class FlowControlTest {
     }
 
     @Test
-    void aFullRequestRingIsTryAgainNotAnOverrun() {
+    void aFullRequestRingIsNotNowNotAnOverrun() {
         try (FakeRings rings = FakeRings.create(shm, MAX);
              FakeServer server = FakeServer.start(session -> session.send(rings.answer().bytes()));
              IpcConnection connection = Ipc.connect(server.options())) {
@@ -69,7 +74,7 @@ class FlowControlTest {
             }
             assertTrue(sent > 0);
             int writePointer = request.headerInt(FakeRing.WRITE_PT);
-            assertFalse(connection.send(message, 1000), "still full: try again");
+            assertFalse(connection.send(message, 1000), "still full: not now");
             assertEquals(writePointer, request.headerInt(FakeRing.WRITE_PT), "a refused send moves nothing");
             assertEquals(0, request.headerInt(FakeRing.READ_PT), "the unread chunks are intact");
             assertEquals(sent, request.ring().semaphore().value(), "one post per chunk");

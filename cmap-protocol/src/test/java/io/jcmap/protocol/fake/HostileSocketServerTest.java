@@ -1,5 +1,6 @@
 package io.jcmap.protocol.fake;
 
+import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.ipc.Ipc;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.TransportType;
@@ -21,6 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A fake server of the socket transport misbehaves; the client fails clearly and in time. */
@@ -111,12 +113,14 @@ class HostileSocketServerTest {
     }
 
     @Test
-    void flowControlInTheControlFileMakesSendTryAgain() {
+    void flowControlInTheControlFileFailsSendWithEagain() {
         try (FakeSocketChannels channels = FakeSocketChannels.create(shm);
              FakeServer server = serving(channels, session -> { });
              IpcConnection connection = Ipc.connect(server.options())) {
             channels.controlInt(FakeSocketChannels.REQUEST_FLOW_CONTROL, 1);
-            assertFalse(connection.send(message(10), 10), "flow control on: try again");
+            ErrnoException e = assertThrows(ErrnoException.class, () -> connection.send(message(10), 10),
+                    "flow control on");
+            assertEquals(Errno.EAGAIN, e.errno());
             channels.controlInt(FakeSocketChannels.REQUEST_FLOW_CONTROL, 0);
             assertTrue(connection.send(message(10), 10), "flow control off: sent");
         }
