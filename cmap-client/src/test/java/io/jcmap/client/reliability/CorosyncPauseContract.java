@@ -41,6 +41,10 @@ abstract class CorosyncPauseContract {
     static final int ASYNC_PAIRS = 600; // a set and a get each: 1,200 requests
     private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(20);
     private static final String KEY = "rel.pause.key";
+    /** Enough to stall corosync for about 20 s if each answer cost it a second of retries. */
+    private static final int STALL_PROBE_REQUESTS = 20;
+    /** Well below that stall, well above a connect on a loaded machine. */
+    private static final Duration RESPONSIVE_WITHIN = Duration.ofSeconds(3);
 
     @AfterEach
     void resumeCorosync(Corosync corosync) {
@@ -110,9 +114,11 @@ abstract class CorosyncPauseContract {
     }
 
     /**
-     * A new socket connection's server has not yet sent anything on the request socket, so the
-     * kernel holds only {@code net.unix.max_dgram_qlen} (10) datagrams for it: the rest of the
-     * burst must wait in the client, not fail with TRY_AGAIN (decision 0011).
+     * A new handle's first burst. On the socket transport the kernel holds only
+     * {@code net.unix.max_dgram_qlen} (10) datagrams for corosync's end until corosync has sent on
+     * it: once the rest failed with TRY_AGAIN here (1,189 of 1,200). Now the rest would wait in
+     * the client (decision 0011), and the handle's first round trip has connected that end
+     * before the burst (decision 0012).
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -120,6 +126,32 @@ abstract class CorosyncPauseContract {
         try (CmapHandle handle = Cmap.initialize()) {
             pausedBurstIsAnsweredWhole(corosync, handle, "a fresh handle");
         }
+    }
+
+    /**
+     * corosync answers the requests of a handle closed while it was stopped into a socket that
+     * is gone. If that is its first answer on the connection, libqb's server retries connecting
+     * for about a second per answer with its main loop blocked (decision 0012): new clients then
+     * time out. The handle's first round trip, made while connecting, rules that out.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aHandleClosedWithRequestsQueuedAtAStoppedServerLeavesItResponsive(Corosync corosync) {
+        CmapHandle closing = Cmap.initialize();
+        corosync.pause();
+        for (int i = 0; i < STALL_PROBE_REQUESTS; i++) {
+            closing.setAsync(key(i), CmapValue.uint64(i));
+        }
+        closing.close();
+        corosync.resume();
+        long start = System.nanoTime();
+        CmapOptions options = CmapOptions.builder().connectTimeout(RESPONSIVE_WITHIN).build();
+        try (CmapHandle next = Cmap.initialize(CmapMap.ICMAP, options)) {
+            assertEquals(corosync.clusterName(), next.getString("totem.cluster_name"));
+        }
+        System.out.printf("[reliability] %s: handle closed with %d requests queued at the stopped server; after "
+                + "SIGCONT a new handle connected and read within %d ms%n", getClass().getSimpleName(),
+                STALL_PROBE_REQUESTS, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     private void pausedBurstIsAnsweredWhole(Corosync corosync, CmapHandle handle, String which) {
