@@ -23,7 +23,6 @@ import io.jcmap.protocol.cmap.TrackAddResponse;
 import io.jcmap.protocol.cmap.TrackDeleteRequestDescriptor;
 import io.jcmap.protocol.cmap.TrackDeleteResponse;
 import io.jcmap.protocol.ipc.IpcConnection;
-import io.jcmap.protocol.ipc.TransportType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,8 +74,7 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     /**
-     * Connects; with {@code selectsMap} also selects the map (cmap_initialize_map), as it always
-     * does on the socket transport.
+     * Connects; with {@code selectsMap} also selects the map (cmap_initialize_map).
      *
      * @throws CmapException as {@link Cmap#initialize}
      */
@@ -93,11 +91,7 @@ final class ConnectedHandle implements CmapHandle {
     Session openSession() {
         IpcConnection connection = Cmap.connect(options);
         Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos, this::lost));
-        // On the socket transport the server connects its end to ours on its first answer, and
-        // when we are already gone it retries for a second per answer with its main loop
-        // blocked: one answer now, while we listen, keeps a handle closed with requests still
-        // queued from stalling corosync (decision 0012).
-        if (selectsMap || connection.info().type() == TransportType.SOCKET) {
+        if (selectsMap) {
             try {
                 fresh.pipeline().call("initialize_map", null, CmapResponseId.SET_CURRENT_MAP,
                         SetCurrentMapRequestDescriptor.LENGTH,
@@ -779,6 +773,7 @@ final class ConnectedHandle implements CmapHandle {
         if (reconnector != null) {
             reconnector.stop();
         }
+        session.pipeline().settleBeforeClose(Pipeline.FIRST_RESPONSE_GRACE_NANOS);
         session.pipeline().breakDown(new CmapException(CsError.BAD_HANDLE, "handle closed"));
         tracks.clear();
         LOG.debug("closed {}", session.connection());

@@ -42,6 +42,11 @@ import java.util.function.Consumer;
  * request stays first in the backlog (decision 0011). Only flow control raised by the server
  * fails a request, with TRY_AGAIN, as it fails libcmap's calls.
  *
+ * <p>On the socket transport the window is one request until the server's first response:
+ * libqb's server connects its end of our socket only when it first answers, and should we be
+ * gone by then it retries for about a second per answer with corosync's main loop blocked. For
+ * the same reason {@link #settleBeforeClose} lets that first answer arrive (decision 0012).
+ *
  * <p>The fast path of synchronous calls allocates nothing: each thread reuses one
  * {@link Pending}, the caller encodes straight into the send buffer
  * ({@link #beginSend}/{@link #finishSend}), and a {@link Summarizer} keeps what the caller needs
@@ -60,6 +65,11 @@ final class Pipeline {
      * yet freed its place in the ring).
      */
     private static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * How long a close waits for the server's first response, at most: as long as the stall
+     * of corosync that leaving earlier would cause.
+     */
+    static final long FIRST_RESPONSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger DRAINERS = new AtomicInteger();
     /** corosync answers requests it refuses before any service handles them with id 0. */
     private static final int GLUE_REFUSAL_ID = 0;
@@ -100,6 +110,8 @@ final class Pipeline {
     }
 
     private final IpcConnection connection;
+    /** One request on the wire until the server has answered once (decision 0012). */
+    private final boolean singleUntilAnswered;
     private final long timeoutNanos;
     private final Consumer<CmapException> onBreakDown;
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -121,6 +133,8 @@ final class Pipeline {
     private long sentCount;
     /** Responses read so far; guarded by the receive lock. */
     private long readCount;
+    /** The server has answered at least once. */
+    private volatile boolean answered;
     /** Calls in which an asynchronous caller completed responses itself; written under the receive lock. */
     private volatile long callerReads;
     /** {@link #callerReads} when the drainer last looked; its own field. */
@@ -135,6 +149,7 @@ final class Pipeline {
      */
     Pipeline(IpcConnection connection, long timeoutNanos, Consumer<CmapException> onBreakDown) {
         this.connection = connection;
+        this.singleUntilAnswered = connection.serverConnectsOnFirstResponse();
         this.timeoutNanos = timeoutNanos;
         this.onBreakDown = onBreakDown;
     }
@@ -303,7 +318,7 @@ final class Pipeline {
         List<Backlogged> refused;
         try {
             pending.retired = false;
-            if (backlogSize == 0 && inFlightCount() < MAX_IN_FLIGHT && sendNow(pending, sendBuffer, length)) {
+            if (backlogSize == 0 && inFlightCount() < window() && sendNow(pending, sendBuffer, length)) {
                 return;
             }
             // the window or the channel is full
@@ -352,7 +367,7 @@ final class Pipeline {
      */
     private List<Backlogged> sendBacklogLocked() {
         List<Backlogged> refused = null;
-        while (!backlog.isEmpty() && inFlightCount() < MAX_IN_FLIGHT && broken == null) {
+        while (!backlog.isEmpty() && inFlightCount() < window() && broken == null) {
             Backlogged next = backlog.peekFirst();
             if (next.pending().done) {
                 next.pending().retired = true; // its caller gave up waiting
@@ -410,6 +425,40 @@ final class Pipeline {
         }
         sendBacklog();
         return backlogSize > 0 && inFlightCount() == 0;
+    }
+
+    /** How many requests may be on the wire now. */
+    private int window() {
+        return answered || !singleUntilAnswered ? MAX_IN_FLIGHT : 1;
+    }
+
+    /**
+     * Before a close: while a request is on the wire and the server has never answered, waits
+     * up to {@code graceNanos} for that answer, reading it if nobody else does, so that the
+     * server connects back while we still listen (decision 0012). Does nothing where the
+     * server needs no such connect.
+     */
+    void settleBeforeClose(long graceNanos) {
+        if (!singleUntilAnswered) {
+            return;
+        }
+        long deadline = System.nanoTime() + graceNanos;
+        while (!answered && broken == null && inFlightCount() > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                LOG.debug("closing before the server's first answer: it will stall retrying to connect to us");
+                return;
+            }
+            if (receiveLock.tryLock()) {
+                try {
+                    readOne(Math.min(left, READ_SLICE_NANOS));
+                } finally {
+                    receiveLock.unlock();
+                }
+            } else {
+                LockSupport.parkNanos(this, Math.min(left, PARK_SLICE_NANOS));
+            }
+        }
     }
 
     /** Fails every backlogged request with {@code reason}. */
@@ -554,6 +603,9 @@ final class Pipeline {
             head = inFlight.pollFirst();
         }
         readCount++;
+        if (!answered) {
+            answered = true; // before the backlog is sent below: the window opens now
+        }
         if (head == null) {
             breakDown(new CmapException(CsError.MESSAGE_ERROR, "server sent a response nobody asked for"));
             return true;

@@ -53,6 +53,16 @@ public interface IpcConnection extends AutoCloseable {
     }
 
     /**
+     * Whether the server connects its end of the response channel only when it sends its first
+     * response, and, should this client be gone by then, retries that connect for about a
+     * second with its main loop blocked (libqb's socket transport). A client should then keep a
+     * single request on the wire until the first response, and not leave before it arrives.
+     */
+    default boolean serverConnectsOnFirstResponse() {
+        return false;
+    }
+
+    /**
      * Whether {@code receiveResponse(0)} costs no system call when nothing is waiting, so that a
      * caller may look for responses after every request it sends.
      */
