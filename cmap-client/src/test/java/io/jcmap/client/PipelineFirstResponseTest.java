@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,32 +22,6 @@ class PipelineFirstResponseTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
     private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
-    /** Answers as many requests as {@link #allowed}; connects back with its first answer. */
-    private static final class LazyServer extends ScriptedConnection {
-        final AtomicInteger sent = new AtomicInteger();
-        final AtomicInteger answered = new AtomicInteger();
-        final AtomicInteger allowed = new AtomicInteger();
-
-        @Override
-        public boolean send(MemorySegment message, int length) {
-            sent.incrementAndGet();
-            return true;
-        }
-
-        @Override
-        public int receiveResponse(long timeoutNanos) {
-            return awaitAnswer(timeoutNanos, () -> {
-                int done = answered.get();
-                return done < sent.get() && done < allowed.get() && answered.compareAndSet(done, done + 1);
-            });
-        }
-
-        @Override
-        public boolean serverConnectsOnFirstResponse() {
-            return true;
-        }
-    }
-
     private static CompletableFuture<Void> request(Pipeline pipeline) {
         return pipeline.callAsync("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
                 buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> null);
@@ -57,7 +29,7 @@ class PipelineFirstResponseTest {
 
     @Test
     void aBurstSendsOneRequestUntilTheFirstResponseThenTheWholeWindow() throws Exception {
-        LazyServer server = new LazyServer();
+        SlowServer server = new SlowServer(true);
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -78,7 +50,7 @@ class PipelineFirstResponseTest {
 
     @Test
     void settlingBeforeCloseReadsTheFirstAnswerWhenItComes() throws Exception {
-        LazyServer server = new LazyServer();
+        SlowServer server = new SlowServer(true);
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         CompletableFuture<Void> first = request(pipeline);
         CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(() -> server.allowed.set(1));
@@ -90,7 +62,7 @@ class PipelineFirstResponseTest {
 
     @Test
     void settlingBeforeCloseGivesUpAfterTheGrace() {
-        LazyServer server = new LazyServer();
+        SlowServer server = new SlowServer(true);
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         CompletableFuture<Void> first = request(pipeline);
         long start = System.nanoTime();
@@ -101,7 +73,7 @@ class PipelineFirstResponseTest {
 
     @Test
     void settlingBeforeCloseReturnsAtOnceOnceTheServerHasAnswered() throws Exception {
-        LazyServer server = new LazyServer();
+        SlowServer server = new SlowServer(true);
         server.allowed.set(1);
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         request(pipeline).get(10, TimeUnit.SECONDS);

@@ -10,13 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -28,29 +26,6 @@ import java.util.function.BooleanSupplier;
 class PipelineWindowTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
-
-    /** A server that answers only as many requests as the test allows. */
-    private static final class SlowServer extends ScriptedConnection {
-        final AtomicInteger sent = new AtomicInteger();
-        final AtomicInteger answered = new AtomicInteger();
-        final AtomicInteger allowed = new AtomicInteger();
-        final AtomicInteger maxUnanswered = new AtomicInteger();
-
-        @Override
-        public boolean send(MemorySegment message, int length) {
-            int unanswered = sent.incrementAndGet() - answered.get();
-            maxUnanswered.accumulateAndGet(unanswered, Math::max);
-            return true;
-        }
-
-        @Override
-        public int receiveResponse(long timeoutNanos) {
-            return awaitAnswer(timeoutNanos, () -> {
-                int done = answered.get();
-                return done < sent.get() && done < allowed.get() && answered.compareAndSet(done, done + 1);
-            });
-        }
-    }
 
     private static CompletableFuture<Void> request(Pipeline pipeline) {
         return pipeline.callAsync("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
