@@ -209,7 +209,15 @@ public interface CmapHandle extends AutoCloseable {
     /** False once closed or once corosync went away. */
     boolean isOpen();
 
-    /** {@code cmap_finalize}; idempotent. Wakes up and ends a dispatch in progress. */
+    /**
+     * {@code cmap_finalize}; idempotent. Wakes up and ends a dispatch in progress; requests still
+     * unanswered fail with BAD_HANDLE (corosync may still execute those it has read).
+     *
+     * <p>On the socket transport, when corosync has not answered this connection yet and a
+     * request waits for that first answer, the close lets it arrive first, for up to one second:
+     * corosync connects back to a client only with its first answer, and would retry for about a
+     * second, its main loop blocked, were the client gone.
+     */
     @Override
     void close();
 }
