@@ -213,10 +213,11 @@ public interface CmapHandle extends AutoCloseable {
      * {@code cmap_finalize}; idempotent. Wakes up and ends a dispatch in progress; requests still
      * unanswered fail with BAD_HANDLE (corosync may still execute those it has read).
      *
-     * <p>On the socket transport, when corosync has not answered this connection yet and a
-     * request waits for that first answer, the close lets it arrive first, for up to one second:
-     * corosync connects back to a client only with its first answer, and would retry for about a
-     * second, its main loop blocked, were the client gone.
+     * <p>On the socket transport corosync connects back to a client only with its first answer,
+     * and its first event, and would retry for about a second, its main loop blocked, were the
+     * client gone. So while it may still do either (a request never answered; keys tracked and
+     * no event yet), the close tells corosync we leave and waits for it to let go of us, for up
+     * to one second.
      */
     @Override
     void close();

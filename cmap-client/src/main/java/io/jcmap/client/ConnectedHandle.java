@@ -773,8 +773,7 @@ final class ConnectedHandle implements CmapHandle {
         if (reconnector != null) {
             reconnector.stop();
         }
-        session.pipeline().settleBeforeClose(Pipeline.FIRST_RESPONSE_GRACE_NANOS);
-        session.pipeline().breakDown(new CmapException(CsError.BAD_HANDLE, "handle closed"));
+        session.pipeline().close(new CmapException(CsError.BAD_HANDLE, "handle closed"), !tracks.isEmpty());
         tracks.clear();
         LOG.debug("closed {}", session.connection());
     }

@@ -45,7 +45,7 @@ import java.util.function.Consumer;
  * <p>On the socket transport the window is one request until the server's first response:
  * libqb's server connects its end of our socket only when it first answers, and should we be
  * gone by then it retries for about a second per answer with corosync's main loop blocked. For
- * the same reason {@link #settleBeforeClose} lets that first answer arrive (decision 0012).
+ * the same reason {@link #close} lets the server let go of us before our sockets go (decision 0012).
  *
  * <p>The fast path of synchronous calls allocates nothing: each thread reuses one
  * {@link Pending}, the caller encodes straight into the send buffer
@@ -66,10 +66,10 @@ final class Pipeline {
      */
     private static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
-     * How long a close waits for the server's first response, at most: as long as the stall
-     * of corosync that leaving earlier would cause.
+     * How long a close waits, at most, for the server to let go of us where it may still connect
+     * to us: as long as the stall of corosync that leaving earlier would cause.
      */
-    static final long FIRST_RESPONSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long LEAVE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final AtomicInteger DRAINERS = new AtomicInteger();
     /** corosync answers requests it refuses before any service handles them with id 0. */
     private static final int GLUE_REFUSAL_ID = 0;
@@ -430,35 +430,6 @@ final class Pipeline {
     /** How many requests may be on the wire now. */
     private int window() {
         return answered || !singleUntilAnswered ? MAX_IN_FLIGHT : 1;
-    }
-
-    /**
-     * Before a close: while a request is on the wire and the server has never answered, waits
-     * up to {@code graceNanos} for that answer, reading it if nobody else does, so that the
-     * server connects back while we still listen (decision 0012). Does nothing where the
-     * server needs no such connect.
-     */
-    void settleBeforeClose(long graceNanos) {
-        if (!singleUntilAnswered) {
-            return;
-        }
-        long deadline = System.nanoTime() + graceNanos;
-        while (!answered && broken == null && inFlightCount() > 0) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                LOG.debug("closing before the server's first answer: it will stall retrying to connect to us");
-                return;
-            }
-            if (receiveLock.tryLock()) {
-                try {
-                    readOne(Math.min(left, READ_SLICE_NANOS));
-                } finally {
-                    receiveLock.unlock();
-                }
-            } else {
-                LockSupport.parkNanos(this, Math.min(left, PARK_SLICE_NANOS));
-            }
-        }
     }
 
     /** Fails every backlogged request with {@code reason}. */
@@ -831,13 +802,27 @@ final class Pipeline {
      * connection so that any thread still waiting in it wakes up.
      */
     void breakDown(CmapException reason) {
+        breakDown(reason, connection::close);
+    }
+
+    /**
+     * Closes for good: as {@link #breakDown}, but the connection leaves (waiting, where it must,
+     * for the server to let go of it first: {@link IpcConnection#leave}).
+     *
+     * @param eventsExpected whether the server may send events (keys are tracked)
+     */
+    void close(CmapException reason, boolean eventsExpected) {
+        breakDown(reason, () -> connection.leave(LEAVE_GRACE_NANOS, eventsExpected));
+    }
+
+    private void breakDown(CmapException reason, Runnable closeConnection) {
         synchronized (this) {
             if (broken != null) {
                 return;
             }
             broken = reason;
         }
-        connection.close();
+        closeConnection.run();
         Pending[] failed;
         synchronized (inFlight) {
             failed = inFlight.toArray(new Pending[0]);

@@ -73,6 +73,11 @@ final class TrackRegistry {
         return List.copyOf(byUserHandle.values());
     }
 
+    /** Whether nothing is tracked or being registered. */
+    boolean isEmpty() {
+        return byInstance.isEmpty();
+    }
+
     void clear() {
         byInstance.clear();
         byUserHandle.clear();

@@ -2,6 +2,8 @@ package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
@@ -10,17 +12,18 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where the server connects its end only with its first response (libqb's socket transport),
- * the pipeline keeps one request on the wire until that response, and a close lets it arrive,
- * for a while, before leaving (decision 0012).
+ * the pipeline keeps one request on the wire until that response, and a close leaves through
+ * {@link io.jcmap.protocol.ipc.IpcConnection#leave}, which waits for the server where it must
+ * (decision 0012).
  */
 class PipelineFirstResponseTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
-    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     private static CompletableFuture<Void> request(Pipeline pipeline) {
         return pipeline.callAsync("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
@@ -49,37 +52,17 @@ class PipelineFirstResponseTest {
     }
 
     @Test
-    void settlingBeforeCloseReadsTheFirstAnswerWhenItComes() throws Exception {
+    void closingLeavesThroughTheConnectionAndFailsWhatWaits() throws Exception {
         SlowServer server = new SlowServer(true);
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        CompletableFuture<Void> first = request(pipeline);
-        CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS).execute(() -> server.allowed.set(1));
-        long start = System.nanoTime();
-        pipeline.settleBeforeClose(TimeUnit.SECONDS.toNanos(10));
-        assertTrue(first.isDone() && !first.isCompletedExceptionally(), "its answer was read and delivered");
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "returned with the answer");
-    }
-
-    @Test
-    void settlingBeforeCloseGivesUpAfterTheGrace() {
-        SlowServer server = new SlowServer(true);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        CompletableFuture<Void> first = request(pipeline);
-        long start = System.nanoTime();
-        pipeline.settleBeforeClose(GRACE_NANOS);
-        assertTrue(System.nanoTime() - start >= GRACE_NANOS, "waited the grace");
-        assertFalse(first.isDone(), "still unanswered");
-    }
-
-    @Test
-    void settlingBeforeCloseReturnsAtOnceOnceTheServerHasAnswered() throws Exception {
-        SlowServer server = new SlowServer(true);
-        server.allowed.set(1);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        request(pipeline).get(10, TimeUnit.SECONDS);
-        request(pipeline); // never answered: the server is connected, leaving costs it nothing
-        long start = System.nanoTime();
-        pipeline.settleBeforeClose(TimeUnit.SECONDS.toNanos(10));
-        assertTrue(System.nanoTime() - start < GRACE_NANOS, "no wait");
+        CompletableFuture<Void> waiting = request(pipeline);
+        CmapException reason = new CmapException(CsError.BAD_HANDLE, "handle closed");
+        pipeline.close(reason, true);
+        assertEquals(Pipeline.LEAVE_GRACE_NANOS, server.leaveGraceNanos, "left with the grace");
+        assertTrue(server.leftExpectingEvents, "told that events may come");
+        assertFalse(server.isConnected());
+        CmapException failed = assertInstanceOf(CmapException.class,
+                assertThrows(ExecutionException.class, () -> waiting.get(5, TimeUnit.SECONDS)).getCause());
+        assertEquals(CsError.BAD_HANDLE, failed.error());
     }
 }

@@ -10,6 +10,9 @@ final class SlowServer extends ScriptedConnection {
     final AtomicInteger allowed = new AtomicInteger();
     final AtomicInteger maxUnanswered = new AtomicInteger();
     private final boolean connectsOnFirstResponse;
+    /** What the last {@link #leave} was told. */
+    volatile long leaveGraceNanos;
+    volatile boolean leftExpectingEvents;
 
     /** A server with nothing to connect (as SHM's). */
     SlowServer() {
@@ -39,5 +42,12 @@ final class SlowServer extends ScriptedConnection {
     @Override
     public boolean serverConnectsOnFirstResponse() {
         return connectsOnFirstResponse;
+    }
+
+    @Override
+    public void leave(long graceNanos, boolean eventsExpected) {
+        leaveGraceNanos = graceNanos;
+        leftExpectingEvents = eventsExpected;
+        close();
     }
 }

@@ -12,10 +12,12 @@ import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
+import io.jcmap.client.TrackEvent;
 import io.jcmap.testkit.Corosync;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -176,6 +178,36 @@ abstract class CorosyncPauseContract {
                 + "(the set %s); after SIGCONT a new handle connected and read within %d ms%n",
                 getClass().getSimpleName(), set.isCompletedExceptionally() ? "failed: handle closed" : "was answered",
                 connectMillis);
+    }
+
+    /**
+     * corosync connects a client's event socket only with its first event. A tracking handle
+     * closed while a change it tracks waits at the stopped corosync tells corosync it leaves and
+     * keeps its sockets until corosync lets go (up to a second): resumed meanwhile, corosync
+     * finds the socket for that event, and does not stall.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTrackingHandleClosedBeforeItsFirstEventLetsTheServerLetGoFirst(Corosync corosync) {
+        try (CmapHandle writer = Cmap.initialize()) {
+            writer.setUint64(KEY, 0);
+            CmapHandle tracker = Cmap.initialize();
+            tracker.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
+            corosync.pause();
+            writer.setAsync(KEY, CmapValue.uint64(1));
+            BlockingCall closer = BlockingCall.start("close", () -> {
+                tracker.close();
+                return null;
+            });
+            Conditions.await(() -> closer.isFinished() || Conditions.blockedInClient(closer.thread()),
+                    Duration.ofSeconds(5), () -> "close waits or ends");
+            corosync.resume();
+            closer.awaitResult(Duration.ofSeconds(5));
+            long connectMillis = connectAndRead(corosync, NO_STALL_WITHIN);
+            System.out.printf("[reliability] %s: tracking handle closed while its first event waited at the "
+                    + "stopped server; after SIGCONT a new handle connected and read within %d ms%n",
+                    getClass().getSimpleName(), connectMillis);
+        }
     }
 
     /** Connects a new handle with {@code within} as its connect timeout and reads a key: the server serves. */

@@ -56,10 +56,22 @@ public interface IpcConnection extends AutoCloseable {
      * Whether the server connects its end of the response channel only when it sends its first
      * response, and, should this client be gone by then, retries that connect for about a
      * second with its main loop blocked (libqb's socket transport). A client should then keep a
-     * single request on the wire until the first response, and not leave before it arrives.
+     * single request on the wire until the first response; {@link #leave} does the rest.
      */
     default boolean serverConnectsOnFirstResponse() {
         return false;
+    }
+
+    /**
+     * Closes, but where the server may still connect its end of a channel to ours (see
+     * {@link #serverConnectsOnFirstResponse}: a request never answered, or events expected and
+     * none received yet), first tells it we leave and waits up to {@code graceNanos} for it to
+     * let go of us, so that it never finds our sockets gone. Elsewhere the same as {@link #close}.
+     *
+     * @param eventsExpected whether the server may send events (the client tracks keys)
+     */
+    default void leave(long graceNanos, boolean eventsExpected) {
+        close();
     }
 
     /**

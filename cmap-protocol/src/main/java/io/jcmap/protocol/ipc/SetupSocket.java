@@ -188,6 +188,32 @@ public final class SetupSocket implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Tells the server we are leaving (it reads the end of our stream and lets go of the
+     * connection) while we can still read its hang-up: see {@link #awaitHangUp}.
+     */
+    public void shutdownOutput() {
+        socket.shutdownOutput();
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} for the server to hang up. For the socket transport only,
+     * where nothing but the end of the stream ever arrives here.
+     *
+     * @return whether it did
+     */
+    public boolean awaitHangUp(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!isHungUp()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            socket.poll(UnixSocket.READABLE, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+        return true;
+    }
+
     /** Wakes up every thread polling the socket and tells the server we are leaving. */
     public void shutdown() {
         socket.shutdown();

@@ -27,6 +27,7 @@ final class LinuxAbi {
     static final int MSG_NOSIGNAL = 0x4000;
     static final int MSG_CTRUNC = 0x8;
 
+    static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
 
     static final short POLLIN = 0x1;

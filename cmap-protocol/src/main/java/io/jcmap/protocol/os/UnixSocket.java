@@ -408,6 +408,13 @@ public final class UnixSocket implements AutoCloseable {
         }
     }
 
+    /** Ends what we send (the peer reads the end of the stream); we can still receive. */
+    public void shutdownOutput() {
+        if (!closed.get()) {
+            Libc.shutdown(fd, LinuxAbi.SHUT_WR);
+        }
+    }
+
     /** Closes the descriptor once; callers make sure no other thread still uses it. */
     @Override
     public void close() {

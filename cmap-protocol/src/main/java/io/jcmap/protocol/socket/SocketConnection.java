@@ -62,6 +62,10 @@ public final class SocketConnection implements IpcConnection {
      * after its send returns), and a socket that reports an error has nothing counted.
      */
     private volatile boolean readableUncounted;
+    /** What tells whether the server has connected its ends to ours yet (decision 0012). */
+    private volatile boolean requested;
+    private volatile boolean responded;
+    private volatile boolean eventReceived;
 
     private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control,
                              AnonymousMemory landing, UnixSocket requests, UnixSocket events) {
@@ -142,6 +146,9 @@ public final class SocketConnection implements IpcConnection {
                 return false;
             }
             INT.getAndAdd(control.segment(), (long) ControlDescriptor.REQUEST_CHANNEL + ControlDescriptor.SENT_OFFSET, 1);
+            if (!requested) {
+                requested = true;
+            }
             return true;
         } finally {
             calls.exit();
@@ -284,12 +291,24 @@ public final class SocketConnection implements IpcConnection {
     private int accept(MemorySegment landing, long size, ReceiveBuffer buffer, int channel) {
         // taken off the socket either way, so no longer waiting: a look must not count it
         INT.getAndAdd(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET, -1);
+        noteArrival(channel);
         if (size > landing.byteSize()) {
             throw new ErrnoException(Errno.EMSGSIZE, "server sent a datagram of " + size + " bytes, over the limit of "
                     + info().maxMessageSize());
         }
         MemorySegment.copy(landing, 0, buffer.ensure(size), 0, size);
         return (int) size;
+    }
+
+    /** A datagram came on {@code channel}: the server has connected its end of it. */
+    private void noteArrival(int channel) {
+        if (channel == ControlDescriptor.RESPONSE_CHANNEL) {
+            if (!responded) {
+                responded = true;
+            }
+        } else if (!eventReceived) {
+            eventReceived = true;
+        }
     }
 
     private void checkOpen() {
@@ -323,6 +342,28 @@ public final class SocketConnection implements IpcConnection {
             hungUp = true;
         }
         return !hungUp;
+    }
+
+    /**
+     * libqb's server connects its end of each channel when it first sends on it, and if our
+     * socket is gone by then it retries for about a second with corosync's main loop blocked
+     * (decision 0012). So while it may still do that, we half-close the setup socket, which it
+     * reads as our departure, and keep our sockets until it hangs up.
+     */
+    @Override
+    public void leave(long graceNanos, boolean eventsExpected) {
+        boolean mayConnect = (requested && !responded) || (eventsExpected && !eventReceived);
+        if (mayConnect && !calls.isClosed() && !hungUp) {
+            try {
+                setup.shutdownOutput();
+                if (!setup.awaitHangUp(graceNanos)) {
+                    LOG.debug("left {} before the server let go of it: it may stall connecting to us", this);
+                }
+            } catch (ErrnoException e) {
+                LOG.debug("leaving {}: {}", this, e.getMessage()); // it is gone already
+            }
+        }
+        close();
     }
 
     @Override

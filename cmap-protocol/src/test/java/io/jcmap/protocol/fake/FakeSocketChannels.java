@@ -69,8 +69,32 @@ public final class FakeSocketChannels implements AutoCloseable {
 
     /** Connects both sockets to the client's ends, waiting until the client has bound them. */
     public void connectToClient(FakeSession session) {
-        connect(requests, base + "-response", session);
+        connectResponses(session);
         connect(events, base + "-event", session);
+    }
+
+    /** Connects the response socket only, as libqb's server does with its first response. */
+    public void connectResponses(FakeSession session) {
+        connect(requests, base + "-response", session);
+    }
+
+    /** One try to connect the response socket: whether the client's end is still there. */
+    public boolean tryConnectResponses() {
+        return tryConnect(requests, base + "-response");
+    }
+
+    /** One try to connect the event socket: whether the client's end is still there. */
+    public boolean tryConnectEvents() {
+        return tryConnect(events, base + "-event");
+    }
+
+    private static boolean tryConnect(UnixSocket socket, String name) {
+        try {
+            socket.connect(UnixAddress.abstractName(name), System.nanoTime());
+            return true;
+        } catch (ErrnoException gone) {
+            return false;
+        }
     }
 
     private static void connect(UnixSocket socket, String name, FakeSession session) {
