@@ -165,15 +165,7 @@ abstract class CorosyncPauseContract {
         CmapHandle closing = Cmap.initialize();
         corosync.pause();
         CompletableFuture<Void> set = closing.setAsync(key(0), CmapValue.uint64(0));
-        BlockingCall closer = BlockingCall.start("close", () -> {
-            closing.close();
-            return null;
-        });
-        Conditions.await(() -> closer.isFinished() || Conditions.blockedInClient(closer.thread()),
-                Duration.ofSeconds(5), () -> "close waits or ends");
-        corosync.resume();
-        closer.awaitResult(Duration.ofSeconds(5));
-        long connectMillis = connectAndRead(corosync, NO_STALL_WITHIN);
+        long connectMillis = closeResumingMeanwhile(corosync, closing);
         System.out.printf("[reliability] %s: handle closed while its first request waited at the stopped server "
                 + "(the set %s); after SIGCONT a new handle connected and read within %d ms%n",
                 getClass().getSimpleName(), set.isCompletedExceptionally() ? "failed: handle closed" : "was answered",
@@ -195,19 +187,28 @@ abstract class CorosyncPauseContract {
             tracker.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
             corosync.pause();
             writer.setAsync(KEY, CmapValue.uint64(1));
-            BlockingCall closer = BlockingCall.start("close", () -> {
-                tracker.close();
-                return null;
-            });
-            Conditions.await(() -> closer.isFinished() || Conditions.blockedInClient(closer.thread()),
-                    Duration.ofSeconds(5), () -> "close waits or ends");
-            corosync.resume();
-            closer.awaitResult(Duration.ofSeconds(5));
-            long connectMillis = connectAndRead(corosync, NO_STALL_WITHIN);
+            long connectMillis = closeResumingMeanwhile(corosync, tracker);
             System.out.printf("[reliability] %s: tracking handle closed while its first event waited at the "
                     + "stopped server; after SIGCONT a new handle connected and read within %d ms%n",
                     getClass().getSimpleName(), connectMillis);
         }
+    }
+
+    /**
+     * Closes {@code handle} on another thread while corosync is stopped, resumes corosync once the
+     * close waits (or has ended), and returns how long a new handle then takes to be served, which
+     * must be less than one stall ({@link #NO_STALL_WITHIN}).
+     */
+    private static long closeResumingMeanwhile(Corosync corosync, CmapHandle handle) {
+        BlockingCall closer = BlockingCall.start("close", () -> {
+            handle.close();
+            return null;
+        });
+        Conditions.await(() -> closer.isFinished() || Conditions.blockedInClient(closer.thread()),
+                Duration.ofSeconds(5), () -> "close waits or ends");
+        corosync.resume();
+        closer.awaitResult(Duration.ofSeconds(5));
+        return connectAndRead(corosync, NO_STALL_WITHIN);
     }
 
     /** Connects a new handle with {@code within} as its connect timeout and reads a key: the server serves. */
