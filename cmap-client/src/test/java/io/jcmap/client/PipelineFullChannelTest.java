@@ -135,8 +135,9 @@ class PipelineFullChannelTest {
         for (int i = 0; i < 5; i++) {
             earlier.add(request(pipeline, i));
         }
+        int refusedBefore = channel.refusals.get();
         CompletableFuture<Integer> sync = CompletableFuture.supplyAsync(() -> call(pipeline, 5));
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        await(() -> channel.refusals.get() > refusedBefore, "the call's request meets the full channel");
         assertFalse(sync.isDone(), "waits, does not fail");
 
         channel.allowed.set(6);
