@@ -22,14 +22,24 @@ package io.jcmap.bench;
  * 5,000 socket connects took 1 s and left 2-10 connects of 4,000 over 1 ms; SHM connect+close
  * p99 was 4.3-4.6 ms after 4 s (1,300 connects) and 3.1-3.2 ms after 10 s, against libcmap's
  * 3.3-3.6 ms.
+ *
+ * <p>Tracking warms up in phases of {@code trackWarmup} notifications until {@code
+ * trackWarmupNanos} (3 s) have passed. Its paths (the dispatcher's wait, the decoding of each
+ * notification, the listener) run once per notification, and on two CPUs the JIT compiling
+ * them takes CPU from corosync, the setter and the dispatcher alike. In fresh JVMs that ran
+ * only this benchmark (measured apart, no spin), 20,000 notifications of warm-up left
+ * 27,000-47,000 notifications/s (median 37,600, libcmap's 33,900 in the same minutes), and
+ * 100,000 (about 3 s) left 35,000-60,000 (median 47,400).
  */
 record RunPlan(int connectWarmup, long connectWarmupNanos, int connects, int opWarmup, int ops, int iterateWarmup,
-               int iteratePasses, int trackWarmup, int trackNotifications, int asyncWarmup, int asyncSets) {
+               int iteratePasses, int trackWarmup, long trackWarmupNanos, int trackNotifications, int asyncWarmup,
+               int asyncSets) {
 
     static final int SHM_CONNECTS = 1_000;
     static final int SOCKET_CONNECTS = 4_000;
     private static final long SHM_CONNECT_WARMUP_NANOS = 10_000_000_000L;
     private static final long SOCKET_CONNECT_WARMUP_NANOS = 4_000_000_000L;
+    private static final long TRACK_WARMUP_NANOS = 3_000_000_000L;
 
     static RunPlan scaled(String ipc, double scale) {
         if (!(scale > 0)) {
@@ -39,7 +49,8 @@ record RunPlan(int connectWarmup, long connectWarmupNanos, int connects, int opW
         int connects = socket ? SOCKET_CONNECTS : SHM_CONNECTS;
         long warmupNanos = (long) ((socket ? SOCKET_CONNECT_WARMUP_NANOS : SHM_CONNECT_WARMUP_NANOS) * scale);
         return new RunPlan(n(20_000, scale), warmupNanos, n(connects, scale), n(15_000, scale), n(20_000, scale), n(40, scale),
-                n(20, scale), n(20_000, scale), n(20_000, scale), n(200_000, scale), n(300_000, scale));
+                n(20, scale), n(20_000, scale), (long) (TRACK_WARMUP_NANOS * scale), n(20_000, scale),
+                n(200_000, scale), n(300_000, scale));
     }
 
     private static int n(int count, double scale) {

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Notifications delivered per second: one handle tracks {@link BenchKeys#TRACK_PREFIX} and
  * dispatches on its own thread; another handle sets the tracked keys in a loop of synchronous
- * sets. Timed from the first set to the arrival of the last notification in the listener.
+ * sets. Timed from the first set to the arrival of the last notification in the listener,
+ * after warm-up phases of {@link RunPlan#trackWarmup} sets for {@link RunPlan#trackWarmupNanos}.
  */
 final class TrackBench {
     /** How long the tracker may lag behind the last set before the run is declared short. */
@@ -61,9 +62,13 @@ final class TrackBench {
                 }
             });
             long base = System.nanoTime();
-            runPhase(phase, setter, plan.trackWarmup(), base, dispatchFailure);
-            long elapsed = runPhase(phase, setter, plan.trackNotifications(), base + plan.trackWarmup(),
-                    dispatchFailure);
+            // warm-up phases until both the count and the time are reached (RunPlan says why)
+            long warmupEnd = System.nanoTime() + plan.trackWarmupNanos();
+            do {
+                runPhase(phase, setter, plan.trackWarmup(), base, dispatchFailure);
+                base += plan.trackWarmup(); // every set a new value: corosync notifies only changes
+            } while (System.nanoTime() - warmupEnd < 0);
+            long elapsed = runPhase(phase, setter, plan.trackNotifications(), base, dispatchFailure);
             tracker.close();
             dispatcher.join(JOIN_MILLIS);
             return labels.throughput("track_notify", plan.trackNotifications(), elapsed);

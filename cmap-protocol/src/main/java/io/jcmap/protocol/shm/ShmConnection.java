@@ -8,6 +8,7 @@ import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
+import io.jcmap.protocol.ipc.WaitSpin;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
 import org.slf4j.Logger;
@@ -31,8 +32,6 @@ public final class ShmConnection implements IpcConnection {
     /** Both the server and we hold a reference while connected. */
     private static final int CONNECTED_REFERENCES = 2;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
-    /** How long a waiting reader watches the ring before it sleeps (measured: docs/benchmarks.md). */
-    private static final long SPIN_NANOS = Long.getLong("jcmap.ipc.spinNanos", 0L);
 
     private final SetupSocket setup;
     private final IpcOptions options;
@@ -120,7 +119,8 @@ public final class ShmConnection implements IpcConnection {
         calls.enter();
         try {
             Ring ring = response.ring();
-            if (!await(ring, timeoutNanos)) {
+            // the response thread sleeps at once: pipelined requests need the CPU for corosync
+            if (!await(ring, timeoutNanos, 0)) {
                 return false;
             }
             // give the count back: whoever reads next takes it with the chunk
@@ -159,7 +159,7 @@ public final class ShmConnection implements IpcConnection {
             if (isEvent) {
                 settleEventBytes();
             }
-            if (!await(ring, timeoutNanos)) {
+            if (!await(ring, timeoutNanos, WaitSpin.within(timeoutNanos))) {
                 return -1;
             }
             int length = ring.read(buffer.ensure(ring.committedLength()));
@@ -176,11 +176,11 @@ public final class ShmConnection implements IpcConnection {
     }
 
     /**
-     * Takes the ring's semaphore, waiting in slices so that a vanished server or a close is
-     * noticed within one liveness interval.
+     * Takes the ring's semaphore, after watching the ring for {@code spinNanos}, waiting in
+     * slices so that a vanished server or a close is noticed within one liveness interval.
      */
-    private boolean await(Ring ring, long timeoutNanos) {
-        if (ring.semaphore().tryAcquire() || spin(ring)) {
+    private boolean await(Ring ring, long timeoutNanos, long spinNanos) {
+        if (ring.semaphore().tryAcquire() || spin(ring, spinNanos)) {
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
@@ -209,14 +209,15 @@ public final class ShmConnection implements IpcConnection {
      * Watches the ring for a committed chunk for a few microseconds before sleeping on the
      * semaphore: an answer that is that close costs no futex sleep and wake-up.
      */
-    private static boolean spin(Ring ring) {
-        if (SPIN_NANOS <= 0) {
+    private static boolean spin(Ring ring, long spinNanos) {
+        if (spinNanos <= 0) {
             return false;
         }
-        long end = System.nanoTime() + SPIN_NANOS;
+        long end = System.nanoTime() + spinNanos;
         do {
-            if (ring.hasCommittedChunk()) {
-                return ring.semaphore().tryAcquire();
+            // the server commits the chunk, then posts: the count follows within nanoseconds
+            if (ring.hasCommittedChunk() && ring.semaphore().tryAcquire()) {
+                return true;
             }
             Thread.onSpinWait();
         } while (System.nanoTime() - end < 0);

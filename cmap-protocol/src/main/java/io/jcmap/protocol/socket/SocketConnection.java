@@ -8,6 +8,7 @@ import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
+import io.jcmap.protocol.ipc.WaitSpin;
 import io.jcmap.protocol.os.AnonymousMemory;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
@@ -33,15 +34,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * every request it sends, as on SHM, at no cost when nothing is there.
  */
 public final class SocketConnection implements IpcConnection {
-    /**
-     * How long a caller waiting for a response watches the server's count before it sleeps in
-     * recv (decision 0013): an answer that comes within it costs no sleep and wake-up, which on
-     * a virtual machine cost 30-40 us per round trip (measured). Only with a CPU to spare: on one
-     * CPU the spin would keep corosync from answering. {@code -Djcmap.ipc.spinNanos} overrides it
-     * (for both transports; SHM's default is 0).
-     */
-    private static final long SPIN_NANOS = Long.getLong("jcmap.ipc.spinNanos",
-            Runtime.getRuntime().availableProcessors() > 1 ? TimeUnit.MICROSECONDS.toNanos(30) : 0L);
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -276,8 +268,8 @@ public final class SocketConnection implements IpcConnection {
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
                 // so it waits a liveness slice at most and then looks; our own close shuts the
                 // socket down, which ends it at once.
-                if (remaining > 0 && channel == ControlDescriptor.RESPONSE_CHANNEL && SPIN_NANOS > 0) {
-                    spinForCount(Math.min(remaining, SPIN_NANOS));
+                if (channel == ControlDescriptor.RESPONSE_CHANNEL && WaitSpin.within(remaining) > 0) {
+                    spinForCount(WaitSpin.within(remaining));
                 }
                 boolean look = remaining <= 0;
                 if (look && channel == ControlDescriptor.RESPONSE_CHANNEL && !responseMayWait()) {

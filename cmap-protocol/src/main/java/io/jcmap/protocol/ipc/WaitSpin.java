@@ -1,0 +1,26 @@
+package io.jcmap.protocol.ipc;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How long a reader waiting for a response or an event watches the channel before it sleeps
+ * (decisions 0013 and 0014). An answer that comes within it costs no sleep and wake-up, which
+ * on a virtual machine cost 30-40 us per round trip (measured). Only with a CPU to spare: on
+ * one CPU the spin would keep corosync from answering. {@code -Djcmap.ipc.spinNanos} overrides
+ * the 30 us default; 0 turns spinning off.
+ */
+public final class WaitSpin {
+    /** The default where the JVM sees more than one CPU. */
+    public static final long DEFAULT_NANOS = TimeUnit.MICROSECONDS.toNanos(30);
+    /** What a waiting reader spins for, at most. */
+    public static final long NANOS = Long.getLong("jcmap.ipc.spinNanos",
+            Runtime.getRuntime().availableProcessors() > 1 ? DEFAULT_NANOS : 0L);
+
+    private WaitSpin() {
+    }
+
+    /** The spin a wait of {@code timeoutNanos} may start with: never longer than the wait. */
+    public static long within(long timeoutNanos) {
+        return Math.max(0, Math.min(NANOS, timeoutNanos));
+    }
+}
