@@ -32,14 +32,19 @@ final class PipelinedSetBench {
      * The throughput line, and with a server to watch ({@link ServerCpu}) a metric of corosync's
      * CPU time per set in the measured part.
      */
-    static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window)
-            throws InterruptedException {
+    static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window,
+                               long warmupNanos) throws InterruptedException {
         long base = System.nanoTime();
-        new Pump(handle, window).run(plan.asyncWarmup(), base);
+        // warm-up rounds until both the count and the time are reached (RunPlan says why)
+        long warmupEnd = System.nanoTime() + warmupNanos;
+        do {
+            new Pump(handle, window).run(plan.asyncWarmup(), base);
+            base += plan.asyncWarmup(); // every set a new value
+        } while (System.nanoTime() - warmupEnd < 0);
         Optional<ServerCpu> server = ServerCpu.fromEnvironment();
         OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
         long start = System.nanoTime();
-        new Pump(handle, window).run(plan.asyncSets(), base + plan.asyncWarmup());
+        new Pump(handle, window).run(plan.asyncSets(), base);
         long elapsed = System.nanoTime() - start;
         OptionalLong serverAfter = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
         String op = "async_set_w" + window;

@@ -9,7 +9,11 @@ package io.jcmap.bench;
  * iteration pass or a tracking round runs each of its paths once, so they need more rounds
  * than C does before what is measured is compiled code. The asynchronous path (futures, the
  * drainer, the reads after each send) reached its steady rate only after some 200,000 sets in a
- * fresh JVM (measured), so its warm-up is that long; libcmap has no such path to compare.
+ * fresh JVM (measured), so its warm-up is that long, and, before the first window, at least
+ * {@code asyncWarmupNanos} (3 s): on this session's machine a fresh JVM's first 500,000 sets
+ * (128 in flight) cost the client 10.3 us of CPU each, the JIT's included, and the last 300,000
+ * of them ran at 356,000 sets/s; the next runs in the same JVM, at 2.4 us, 416,000-425,000/s.
+ * libcmap has no such path to compare.
  *
  * <p>Connects are timed in counts that take about the same time on both transports, a few
  * seconds per client and round: {@value #SHM_CONNECTS} on SHM (about 3 ms each),
@@ -33,13 +37,14 @@ package io.jcmap.bench;
  */
 record RunPlan(int connectWarmup, long connectWarmupNanos, int connects, int opWarmup, int ops, int iterateWarmup,
                int iteratePasses, int trackWarmup, long trackWarmupNanos, int trackNotifications, int asyncWarmup,
-               int asyncSets) {
+               long asyncWarmupNanos, int asyncSets) {
 
     static final int SHM_CONNECTS = 1_000;
     static final int SOCKET_CONNECTS = 4_000;
     private static final long SHM_CONNECT_WARMUP_NANOS = 10_000_000_000L;
     private static final long SOCKET_CONNECT_WARMUP_NANOS = 4_000_000_000L;
     private static final long TRACK_WARMUP_NANOS = 3_000_000_000L;
+    private static final long ASYNC_WARMUP_NANOS = 3_000_000_000L;
 
     static RunPlan scaled(String ipc, double scale) {
         if (!(scale > 0)) {
@@ -50,7 +55,7 @@ record RunPlan(int connectWarmup, long connectWarmupNanos, int connects, int opW
         long warmupNanos = (long) ((socket ? SOCKET_CONNECT_WARMUP_NANOS : SHM_CONNECT_WARMUP_NANOS) * scale);
         return new RunPlan(n(20_000, scale), warmupNanos, n(connects, scale), n(15_000, scale), n(20_000, scale), n(40, scale),
                 n(20, scale), n(20_000, scale), (long) (TRACK_WARMUP_NANOS * scale), n(20_000, scale),
-                n(200_000, scale), n(300_000, scale));
+                n(200_000, scale), (long) (ASYNC_WARMUP_NANOS * scale), n(300_000, scale));
     }
 
     private static int n(int count, double scale) {
