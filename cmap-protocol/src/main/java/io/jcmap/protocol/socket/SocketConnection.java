@@ -268,8 +268,9 @@ public final class SocketConnection implements IpcConnection {
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
                 // so it waits a liveness slice at most and then looks; our own close shuts the
                 // socket down, which ends it at once.
-                if (channel == ControlDescriptor.RESPONSE_CHANNEL && WaitSpin.within(remaining) > 0) {
-                    spinForCount(WaitSpin.within(remaining));
+                long spin = channel == ControlDescriptor.RESPONSE_CHANNEL ? WaitSpin.within(remaining) : 0;
+                if (spin > 0) {
+                    spinForCount(spin);
                 }
                 boolean look = remaining <= 0;
                 if (look && channel == ControlDescriptor.RESPONSE_CHANNEL && !responseMayWait()) {

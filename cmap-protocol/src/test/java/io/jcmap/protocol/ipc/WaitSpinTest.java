@@ -21,11 +21,4 @@ class WaitSpinTest {
     void aLongWaitSpinsTheSetting() {
         assertEquals(WaitSpin.NANOS, WaitSpin.within(Long.MAX_VALUE));
     }
-
-    @Test
-    void theSettingIsTheDefaultOrTheProperty() {
-        long expected = Long.getLong("jcmap.ipc.spinNanos",
-                Runtime.getRuntime().availableProcessors() > 1 ? WaitSpin.DEFAULT_NANOS : 0L);
-        assertEquals(expected, WaitSpin.NANOS);
-    }
 }
