@@ -5,9 +5,12 @@
  *
  * usage: cmap_bench setup
  *        cmap_bench run IPC ROUND [SCALE]
+ *        cmap_bench connect IPC ROUND [SCALE]
  *
  * "setup" creates every key the benchmarks touch, so the map (and the key count that iteration
- * sees) stays the same for every round of every implementation. "run" measures and prints lines
+ * sees) stays the same for every round of every implementation. "connect" times connect+close
+ * (ClientBench's "connect" mode runs it right before or after jcmap's, ConnectPair.java says
+ * why); "run" times everything else. Both print lines
  * "result,ROUND,libcmap,IPC,op,kind,n,p50,p90,p99,p999,min,max,mean,ops_per_s". SCALE (default 1.0)
  * multiplies every iteration count, for quick smoke runs.
  *
@@ -332,13 +335,19 @@ static void bench_track(long warmup, long n)
 
 /* ---- main -------------------------------------------------------------------------------------- */
 
+static int run_connects(void)
+{
+	alarm(WATCHDOG_SECONDS);
+	/* as many connects as take a few seconds on either transport (RunPlan.java explains) */
+	long connects = strcmp(ipc_label, "socket") == 0 ? 4000 : 1000;
+	bench_connect(scaled(10), scaled(connects));
+	return 0;
+}
+
 static int run(void)
 {
 	alarm(WATCHDOG_SECONDS);
 	set_base = (uint32_t)now_ns();
-	/* as many connects as take a few seconds on either transport (RunPlan.java explains) */
-	long connects = strcmp(ipc_label, "socket") == 0 ? 4000 : 1000;
-	bench_connect(scaled(10), scaled(connects));
 	cmap_handle_t h = open_handle();
 	bench_op(h, "get", op_get, scaled(5000), scaled(20000));
 	bench_op(h, "set", op_set, scaled(5000), scaled(20000));
@@ -353,7 +362,7 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "setup") == 0)
 		return setup();
-	if (argc >= 4 && strcmp(argv[1], "run") == 0) {
+	if (argc >= 4 && (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "connect") == 0)) {
 		ipc_label = argv[2];
 		round_label = argv[3];
 		if (argc >= 5)
@@ -362,8 +371,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "cmap_bench: SCALE must be positive\n");
 			return 1;
 		}
-		return run();
+		return strcmp(argv[1], "run") == 0 ? run() : run_connects();
 	}
-	fprintf(stderr, "usage: %s setup | run IPC ROUND [SCALE]\n", argv[0]);
+	fprintf(stderr, "usage: %s setup | run IPC ROUND [SCALE] | connect IPC ROUND [SCALE]\n", argv[0]);
 	return 1;
 }

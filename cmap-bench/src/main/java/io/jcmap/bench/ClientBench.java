@@ -5,6 +5,7 @@ import io.jcmap.client.CmapHandle;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The jcmap side of bench/compare: the operations of the C baseline, timed the same way, printed
@@ -13,8 +14,13 @@ import java.time.Duration;
  *
  * <pre>
  * ClientBench run IPC ROUND [SCALE]
+ * ClientBench connect IPC ROUND SCALE libcmap|jcmap BASELINE-COMMAND...
  * ClientBench footprint IPC [HANDLES]
  * </pre>
+ *
+ * {@code connect} times connect+close of both clients back to back ({@link ConnectPair}):
+ * the baseline command is the C client's {@code cmap_bench connect IPC ROUND SCALE}, and the
+ * fourth argument says which client goes first. {@code run} times everything else.
  *
  * A watchdog ends the JVM (exit 3) if the run takes longer than {@link #WATCHDOG}: a hung
  * benchmark must never hang the comparison.
@@ -32,12 +38,19 @@ public final class ClientBench {
             Watchdog.start(WATCHDOG);
             double scale = args.length >= 4 ? Double.parseDouble(args[3]) : 1.0;
             run(args[1], args[2], RunPlan.scaled(args[1], scale), System.out);
+        } else if (args.length >= 6 && args[0].equals("connect")) {
+            Watchdog.start(WATCHDOG);
+            RunPlan plan = RunPlan.scaled(args[1], Double.parseDouble(args[3]));
+            boolean libcmapFirst = order(args[4]);
+            ConnectPair.run(new Labels(args[2], IMPL, args[1]), plan, libcmapFirst,
+                    List.of(args).subList(5, args.length), System.out);
         } else if (args.length >= 2 && args[0].equals("footprint")) {
             Watchdog.start(WATCHDOG);
             int handles = args.length >= 3 ? Integer.parseInt(args[2]) : DEFAULT_HANDLES;
             HandleFootprint.measure(args[1], handles).forEach(line -> System.out.println(line.format()));
         } else {
-            System.err.println("usage: ClientBench run IPC ROUND [SCALE] | footprint IPC [HANDLES]");
+            System.err.println("usage: ClientBench run IPC ROUND [SCALE] | connect IPC ROUND SCALE libcmap|jcmap"
+                    + " BASELINE-COMMAND... | footprint IPC [HANDLES]");
             System.exit(1);
         }
         System.out.flush();
@@ -46,7 +59,6 @@ public final class ClientBench {
 
     static void run(String ipc, String round, RunPlan plan, PrintStream out) throws InterruptedException {
         Labels labels = new Labels(round, IMPL, ipc);
-        emit(out, LatencyBench.connectClose(labels, plan));
         try (CmapHandle handle = Cmap.initialize()) {
             LatencyBench ops = new LatencyBench(handle, labels, plan);
             emit(out, ops.get());
@@ -58,6 +70,14 @@ public final class ClientBench {
             emit(out, PipelinedSetBench.run(handle, labels, plan, 128, 0));
         }
         emit(out, TrackBench.run(labels, plan));
+    }
+
+    private static boolean order(String first) {
+        return switch (first) {
+            case "libcmap" -> true;
+            case IMPL -> false;
+            default -> throw new IllegalArgumentException("who goes first: libcmap or jcmap, not " + first);
+        };
     }
 
     private static void emit(PrintStream out, Iterable<? extends BenchLine> lines) {

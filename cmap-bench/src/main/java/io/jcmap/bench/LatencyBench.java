@@ -31,13 +31,17 @@ final class LatencyBench {
         this.plan = plan;
     }
 
-    /** {@code cmap_initialize} + {@code cmap_finalize}. */
-    static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan) {
+    /** Connects and closes until the connect path is compiled (RunPlan says how long). */
+    static void warmUpConnects(RunPlan plan) {
         // a connect runs each of its paths once: compiled code takes thousands of them (RunPlan)
         long warmupEnd = System.nanoTime() + plan.connectWarmupNanos();
         for (int i = 0; i < plan.connectWarmup() && System.nanoTime() - warmupEnd < 0; i++) {
             Cmap.initialize().close();
         }
+    }
+
+    /** {@code cmap_initialize} + {@code cmap_finalize}, timed; after {@link #warmUpConnects}. */
+    static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan) {
         Percentiles samples = new Percentiles(plan.connects());
         long allocated = allocatedBytes();
         for (int i = 0; i < plan.connects(); i++) {
