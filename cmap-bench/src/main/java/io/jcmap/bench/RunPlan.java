@@ -30,7 +30,7 @@ package io.jcmap.bench;
  * <p>get, set and inc each warm up for {@code opWarmup} operations and at least {@code
  * opWarmupNanos} (0.5 s), and get, the first of them, for at least {@code syncWarmupNanos}
  * (2 s): the synchronous path they share is compiled while it runs. With 15,000 operations
- * alone (about 0.2 s), three fresh JVMs measured get at 11.5-20.2 us at the median, set at
+ * alone (about 0.2 s), three fresh JVMs measured get at 10.6-20.2 us at the median, set at
  * 9.7-11.7 us and inc at 4.8-15.8 us; after 2 s of gets and 0.5 s of each of the others, get at
  * 2.1-3.8 us, set at 2.3-3.9 us and inc at 2.3 us (SHM, measured apart on 2026-12-02; libcmap's
  * get 8.5-45.9 us in the same minutes).
