@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Timed inside the full runs, the two measurements of a round were 13-25 s apart (the other
  * client's whole run, or jcmap's own warm-up, lay between them), and on this VM a connect's
- * cost drifts by a tenth within that time: the three socket rounds of one run (2026-12-02)
- * measured 0.82x, 1.01x and 1.11x, and SHM measured 1.17x one day and 0.92x the next with no
- * change on that path. Back to back, the drift falls on both sides alike.
+ * cost drifts by up to a tenth within that time: the three socket rounds of one run measured
+ * 0.82x, 1.01x and 1.11x, and SHM measured 1.17x at 10:10 UTC and 0.92x at 12:59 UTC on
+ * 2026-12-02 with no change on that path. Back to back, the drift falls on both sides alike.
  */
 final class ConnectPair {
     /** Longest the C baseline may take for its connects. */
