@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,7 @@ abstract class CorosyncDeathContract {
                 "every asynchronous request waits for the stopped server, none is refused");
         assertTrue(getter.thread().isAlive() && dispatcher.thread().isAlive(), "both calls still wait");
 
+        long serverPid = corosync.pid();
         long killedAt = System.nanoTime();
         corosync.kill();
         long deadlineNanos = killedAt + FAIL_WITHIN.toNanos();
@@ -101,6 +103,8 @@ abstract class CorosyncDeathContract {
         assertCmapError(CsError.LIBRARY, () -> handle.dispatch(DispatchType.ALL));
         assertFailsWith(CsError.LIBRARY, handle.getAsync(KEY), FAIL_WITHIN);
         handle.close();
+        // as with libcmap: the files the dead server made for us go with the connection, not at the next boot
+        assertEquals(Set.of(), Footprint.take(serverPid).shmEntries(), "/dev/shm entries of the dead server for us");
         assertCmapError(CsError.BAD_HANDLE, () -> handle.getString(KEY));
         assertReleased(baseline);
     }

@@ -42,6 +42,10 @@ final class LinuxAbi {
     static final int O_NOFOLLOW = AARCH64 ? 0x8000 : 0x20000;
     static final int O_CLOEXEC = 0x80000;
     static final int AT_FDCWD = -100;
+    /** fstatat: look at a link itself, not where it leads. */
+    static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** unlinkat: remove a directory (which must be empty). */
+    static final int AT_REMOVEDIR = 0x200;
 
     static final int PROT_READ = 0x1;
     static final int PROT_WRITE = 0x2;

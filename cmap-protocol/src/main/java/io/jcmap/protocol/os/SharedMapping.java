@@ -27,14 +27,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class SharedMapping implements AutoCloseable {
     private final String path;
+    private final String root;
+    private final String relative;
     private final MemorySegment segment;
-    private final int ownerUid;
+    private final FileIdentity identity;
     private final AtomicBoolean unmapped = new AtomicBoolean();
 
-    private SharedMapping(String path, MemorySegment segment, int ownerUid) {
+    private SharedMapping(String path, String root, String relative, MemorySegment segment, FileIdentity identity) {
         this.path = path;
+        this.root = root;
+        this.relative = relative;
         this.segment = segment;
-        this.ownerUid = ownerUid;
+        this.identity = identity;
+    }
+
+    /** Who owns the file, and which file it is (device and inode), as fstat saw it when opened. */
+    private record FileIdentity(int ownerUid, long device, long inode) {
     }
 
     /**
@@ -48,13 +56,14 @@ public final class SharedMapping implements AutoCloseable {
         String relative = relativeTo(root, path);
         int fd = openBelow(root, relative, path);
         try {
-            int ownerUid = checkRegularFile(fd, path, length);
+            FileIdentity identity = checkRegularFile(fd, path, length);
             MemorySegment address = Libc.mmap(length, LinuxAbi.PROT_READ | LinuxAbi.PROT_WRITE,
                     LinuxAbi.MAP_SHARED, fd, 0);
             if (address.address() == -1L) {
                 throw UnixSocket.failure("mmap(" + path + ")");
             }
-            return new SharedMapping(path, address.reinterpret(length), ownerUid);
+            return new SharedMapping(path, root.toAbsolutePath().normalize().toString(), relative,
+                    address.reinterpret(length), identity);
         } finally {
             Libc.close(fd);
         }
@@ -113,7 +122,7 @@ public final class SharedMapping implements AutoCloseable {
         }
     }
 
-    private static int checkRegularFile(int fd, String path, long length) {
+    private static FileIdentity checkRegularFile(int fd, String path, long length) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment stat = arena.allocate(StatDescriptor.LENGTH, 8);
             if (Libc.fstat(fd, stat) != 0) {
@@ -128,7 +137,8 @@ public final class SharedMapping implements AutoCloseable {
                 throw new ErrnoException(Errno.EBADMSG, "file " + path + " has " + size
                         + " bytes, the protocol needs " + length);
             }
-            return stat.get(JAVA_INT, StatDescriptor.UID_OFFSET);
+            return new FileIdentity(stat.get(JAVA_INT, StatDescriptor.UID_OFFSET),
+                    stat.get(JAVA_LONG, StatDescriptor.DEVICE_OFFSET), stat.get(JAVA_LONG, StatDescriptor.INODE_OFFSET));
         }
     }
 
@@ -139,7 +149,7 @@ public final class SharedMapping implements AutoCloseable {
 
     /** The uid owning the file when it was opened. */
     public int ownerUid() {
-        return ownerUid;
+        return identity.ownerUid();
     }
 
     public String path() {
@@ -152,6 +162,61 @@ public final class SharedMapping implements AutoCloseable {
         if (unmapped.compareAndSet(false, true)) {
             Libc.munmap(segment, segment.byteSize());
         }
+    }
+
+    /**
+     * Removes the file's name, and then the directory holding it if that is left empty, where
+     * the name still leads to the file mapped here: the same device and inode, reached from the
+     * trusted directory without following a link. libqb's client does so for the files of a
+     * server that can no longer remove them itself. Best effort: whatever is unexpected leaves
+     * the names as they are.
+     *
+     * @return whether the file's name was removed
+     */
+    public boolean removeName() {
+        String[] components = relative.split("/");
+        int last = components.length - 1;
+        int[] directories = new int[components.length]; // [i] holds components[i]
+        int opened = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            directories[0] = Libc.openat(LinuxAbi.AT_FDCWD, arena.allocateFrom(root),
+                    LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC, 0);
+            if (directories[0] < 0) {
+                return false;
+            }
+            opened = 1;
+            for (int i = 0; i < last; i++) {
+                directories[i + 1] = Libc.openat(directories[i], arena.allocateFrom(components[i]),
+                        LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, 0);
+                if (directories[i + 1] < 0) {
+                    return false;
+                }
+                opened++;
+            }
+            MemorySegment name = arena.allocateFrom(components[last]);
+            if (!namesMappedFile(directories[last], name, arena) || Libc.unlinkat(directories[last], name, 0) != 0) {
+                return false;
+            }
+            if (last > 0) {
+                // the directory the server made for the connection; refused while files remain in it
+                Libc.unlinkat(directories[last - 1], arena.allocateFrom(components[last - 1]), LinuxAbi.AT_REMOVEDIR);
+            }
+            return true;
+        } finally {
+            for (int i = 0; i < opened; i++) {
+                Libc.close(directories[i]);
+            }
+        }
+    }
+
+    private boolean namesMappedFile(int directory, MemorySegment name, Arena arena) {
+        MemorySegment stat = arena.allocate(StatDescriptor.LENGTH, 8);
+        if (Libc.fstatat(directory, name, stat, LinuxAbi.AT_SYMLINK_NOFOLLOW) != 0) {
+            return false;
+        }
+        return (stat.get(JAVA_INT, StatDescriptor.MODE_OFFSET) & LinuxAbi.S_IFMT) == LinuxAbi.S_IFREG
+                && stat.get(JAVA_LONG, StatDescriptor.DEVICE_OFFSET) == identity.device()
+                && stat.get(JAVA_LONG, StatDescriptor.INODE_OFFSET) == identity.inode();
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.ipc.WaitSpin;
+import io.jcmap.protocol.os.CurrentProcess;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
 import org.slf4j.Logger;
@@ -19,6 +20,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The shared-memory transport: three rings (request, response, event) whose files the server
@@ -32,6 +34,9 @@ public final class ShmConnection implements IpcConnection {
     /** Both the server and we hold a reference while connected. */
     private static final int CONNECTED_REFERENCES = 2;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** After a hang-up, how often and how far apart we look whether the server process is gone. */
+    private static final int GONE_LOOKS = 4;
+    private static final long GONE_LOOK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final SetupSocket setup;
     private final IpcOptions options;
@@ -297,6 +302,8 @@ public final class ShmConnection implements IpcConnection {
         if (!calls.markClosed()) {
             return;
         }
+        // looked at before our own shutdown, which reads as a hang-up too
+        boolean serverLeft = hungUp || hangUpSeen();
         setup.shutdown();
         // wake up threads waiting on our rings; the server no longer reads these counts
         response.ring().semaphore().post();
@@ -314,6 +321,39 @@ public final class ShmConnection implements IpcConnection {
         response.close();
         request.close();
         setup.close();
+        if (serverLeft && serverGone()) {
+            // nobody else will: the files (3 MiB of shared memory) would stay until the next boot
+            event.removeNames();
+            response.removeNames();
+            request.removeNames();
+        }
+    }
+
+    private boolean hangUpSeen() {
+        try {
+            return setup.isHungUp();
+        } catch (ErrnoException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Whether the server process has exited, after it hung up: libqb's client then removes the
+     * server's ring files, and gives a dying server up to 40 ms to disappear first. Only a pid
+     * the kernel gave us (SO_PEERCRED) counts; 0 (a server in another pid namespace) never does.
+     */
+    private boolean serverGone() {
+        int pid = info().server().pid();
+        if (pid <= 0) {
+            return false;
+        }
+        for (int look = 1; CurrentProcess.isAlive(pid); look++) {
+            if (look == GONE_LOOKS) {
+                return false;
+            }
+            LockSupport.parkNanos(GONE_LOOK_INTERVAL_NANOS);
+        }
+        return true;
     }
 
     /** A ring with the two mappings behind it. */
@@ -346,6 +386,12 @@ public final class ShmConnection implements IpcConnection {
                 data.close();
                 throw e;
             }
+        }
+
+        /** Removes both files' names where they still lead to the files we mapped. */
+        void removeNames() {
+            data.removeName();
+            header.removeName();
         }
 
         /** Gives our reference back to the server and unmaps both files. */

@@ -406,6 +406,8 @@ public final class SocketConnection implements IpcConnection {
         landing.close();
         control.close();
         setup.close();
+        // as libqb's client does, whether or not the server is there to do it: a dead one cannot
+        control.removeName();
     }
 
     @Override

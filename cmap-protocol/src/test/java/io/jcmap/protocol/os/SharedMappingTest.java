@@ -18,6 +18,7 @@ import java.util.Set;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -66,6 +67,45 @@ class SharedMappingTest {
         }
         assertEquals(8192, Files.size(file));                  // never truncated or extended
         DecoyFile.assertNotOpen(file);
+    }
+
+    @Test
+    void removeNameTakesTheFileAndThenItsDirectoryOnceEmpty() {
+        Path first = dir.file("qb-conn/qb-request-header", 4096);
+        Path second = dir.file("qb-conn/qb-request-data", 4096);
+        SharedMapping a = SharedMapping.open(SHM, first.toString(), 4096);
+        SharedMapping b = SharedMapping.open(SHM, second.toString(), 4096);
+        a.close();
+        b.close();
+        assertTrue(a.removeName());
+        assertFalse(Files.exists(first));
+        assertTrue(Files.isDirectory(dir.resolve("qb-conn")));  // b's file is still in it
+        assertTrue(b.removeName());
+        assertFalse(Files.exists(dir.resolve("qb-conn")));
+        assertTrue(Files.isDirectory(dir.path()));              // never above the file's own directory
+        assertFalse(a.removeName());                            // gone already: nothing to do, no error
+    }
+
+    @Test
+    void removeNameLeavesANameThatNowLeadsToAnotherFile() throws IOException {
+        Path file = dir.file("qb-conn/ring", 4096);
+        SharedMapping mapping = SharedMapping.open(SHM, file.toString(), 4096);
+        mapping.close();
+        Files.delete(file);
+        dir.file("qb-conn/ring", 4096);                         // the same name, another inode
+        assertFalse(mapping.removeName());
+        assertTrue(Files.exists(file));
+    }
+
+    @Test
+    void removeNameFollowsNoLink() throws IOException {
+        Path file = dir.file("qb-conn/ring", 4096);
+        SharedMapping mapping = SharedMapping.open(SHM, file.toString(), 4096);
+        mapping.close();
+        Path moved = Files.move(dir.resolve("qb-conn"), dir.resolve("elsewhere"));
+        Files.createSymbolicLink(dir.resolve("qb-conn"), moved);  // the mapped inode, behind a link
+        assertFalse(mapping.removeName());
+        assertTrue(Files.exists(moved.resolve("ring")));
     }
 
     @Test
