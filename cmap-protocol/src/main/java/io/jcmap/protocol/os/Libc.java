@@ -65,7 +65,6 @@ final class Libc {
     private static final MethodHandle OPENAT = bindVariadic("openat", 3,
             JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle FSTAT = bind("fstat", JAVA_INT, JAVA_INT, ADDRESS);
-    private static final MethodHandle FSTATAT = bind("fstatat", JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
     private static final MethodHandle UNLINKAT = bind("unlinkat", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle MMAP =
             bind("mmap", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
@@ -287,14 +286,6 @@ final class Libc {
     static int fstat(int fd, MemorySegment stat) {
         try {
             return (int) FSTAT.invokeExact(slot(), fd, stat);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static int fstatat(int dirFd, MemorySegment name, MemorySegment stat, int flags) {
-        try {
-            return (int) FSTATAT.invokeExact(slot(), dirFd, name, stat, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }

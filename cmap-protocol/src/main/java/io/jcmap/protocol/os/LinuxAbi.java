@@ -40,10 +40,10 @@ final class LinuxAbi {
     static final int O_RDWR = 2;
     static final int O_DIRECTORY = AARCH64 ? 0x4000 : 0x10000;
     static final int O_NOFOLLOW = AARCH64 ? 0x8000 : 0x20000;
+    /** Opens a name only to look at it (fstat); the same on x86_64 and arm64. */
+    static final int O_PATH = 0x200000;
     static final int O_CLOEXEC = 0x80000;
     static final int AT_FDCWD = -100;
-    /** fstatat: look at a link itself, not where it leads. */
-    static final int AT_SYMLINK_NOFOLLOW = 0x100;
     /** unlinkat: remove a directory (which must be empty). */
     static final int AT_REMOVEDIR = 0x200;
 

@@ -209,14 +209,24 @@ public final class SharedMapping implements AutoCloseable {
         }
     }
 
+    /**
+     * Looks at the name itself, a link included: O_PATH with O_NOFOLLOW opens a link as such, and
+     * fstat then shows it as one (fstat rather than fstatat, which glibc exports only since 2.33).
+     */
     private boolean namesMappedFile(int directory, MemorySegment name, Arena arena) {
-        MemorySegment stat = arena.allocate(StatDescriptor.LENGTH, 8);
-        if (Libc.fstatat(directory, name, stat, LinuxAbi.AT_SYMLINK_NOFOLLOW) != 0) {
+        int fd = Libc.openat(directory, name, LinuxAbi.O_PATH | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, 0);
+        if (fd < 0) {
             return false;
         }
-        return (stat.get(JAVA_INT, StatDescriptor.MODE_OFFSET) & LinuxAbi.S_IFMT) == LinuxAbi.S_IFREG
-                && stat.get(JAVA_LONG, StatDescriptor.DEVICE_OFFSET) == identity.device()
-                && stat.get(JAVA_LONG, StatDescriptor.INODE_OFFSET) == identity.inode();
+        try {
+            MemorySegment stat = arena.allocate(StatDescriptor.LENGTH, 8);
+            return Libc.fstat(fd, stat) == 0
+                    && (stat.get(JAVA_INT, StatDescriptor.MODE_OFFSET) & LinuxAbi.S_IFMT) == LinuxAbi.S_IFREG
+                    && stat.get(JAVA_LONG, StatDescriptor.DEVICE_OFFSET) == identity.device()
+                    && stat.get(JAVA_LONG, StatDescriptor.INODE_OFFSET) == identity.inode();
+        } finally {
+            Libc.close(fd);
+        }
     }
 
     @Override
