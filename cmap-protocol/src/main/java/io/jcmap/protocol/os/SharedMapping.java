@@ -210,8 +210,9 @@ public final class SharedMapping implements AutoCloseable {
     }
 
     /**
-     * Looks at the name itself, a link included: O_PATH with O_NOFOLLOW opens a link as such, and
-     * fstat then shows it as one (fstat rather than fstatat, which glibc exports only since 2.33).
+          * Looks at the name itself, a link included: O_PATH with O_NOFOLLOW opens a link as such, and
+     * fstat then shows it as one. The same as fstatat with AT_SYMLINK_NOFOLLOW, with the calls
+     * this class binds already.
      */
     private boolean namesMappedFile(int directory, MemorySegment name, Arena arena) {
         int fd = Libc.openat(directory, name, LinuxAbi.O_PATH | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, 0);
