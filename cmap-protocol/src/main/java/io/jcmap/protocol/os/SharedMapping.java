@@ -210,7 +210,7 @@ public final class SharedMapping implements AutoCloseable {
     }
 
     /**
-          * Looks at the name itself, a link included: O_PATH with O_NOFOLLOW opens a link as such, and
+     * Looks at the name itself, a link included: O_PATH with O_NOFOLLOW opens a link as such, and
      * fstat then shows it as one. The same as fstatat with AT_SYMLINK_NOFOLLOW, with the calls
      * this class binds already.
      */
