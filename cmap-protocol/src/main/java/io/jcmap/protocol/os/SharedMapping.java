@@ -6,6 +6,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -53,8 +54,9 @@ public final class SharedMapping implements AutoCloseable {
      *     file or is shorter than {@code length}, or the errno of a failed call
      */
     public static SharedMapping open(Path root, String path, long length) {
-        String relative = relativeTo(root, path);
-        int fd = openBelow(root, relative, path);
+        String trusted = root.toAbsolutePath().normalize().toString();
+        String relative = relativeTo(trusted, path);
+        int fd = openBelow(trusted, relative, path);
         try {
             FileIdentity identity = checkRegularFile(fd, path, length);
             MemorySegment address = Libc.mmap(length, LinuxAbi.PROT_READ | LinuxAbi.PROT_WRITE,
@@ -62,22 +64,19 @@ public final class SharedMapping implements AutoCloseable {
             if (address.address() == -1L) {
                 throw UnixSocket.failure("mmap(" + path + ")");
             }
-            return new SharedMapping(path, root.toAbsolutePath().normalize().toString(), relative,
-                    address.reinterpret(length), identity);
+            return new SharedMapping(path, trusted, relative, address.reinterpret(length), identity);
         } finally {
             Libc.close(fd);
         }
     }
 
-    private static String relativeTo(Path root, String path) {
-        Path normalizedRoot = root.toAbsolutePath().normalize();
+    private static String relativeTo(String root, String path) {
         if (!path.startsWith("/")) {
             throw new ErrnoException(Errno.EACCES, "server named a relative file: " + path);
         }
-        String prefix = normalizedRoot.toString().endsWith("/") ? normalizedRoot.toString()
-                : normalizedRoot + "/";
+        String prefix = root.endsWith("/") ? root : root + "/";
         if (!path.startsWith(prefix)) {
-            throw new ErrnoException(Errno.EACCES, "server named a file outside " + normalizedRoot + ": " + path);
+            throw new ErrnoException(Errno.EACCES, "server named a file outside " + root + ": " + path);
         }
         String relative = path.substring(prefix.length());
         for (String component : relative.split("/", -1)) {
@@ -88,21 +87,41 @@ public final class SharedMapping implements AutoCloseable {
         return relative;
     }
 
-    private static int openBelow(Path root, String relative, String path) {
-        int dirFd = openAt(LinuxAbi.AT_FDCWD, root.toAbsolutePath().normalize().toString(),
-                LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC, path);
+    private static int openBelow(String root, String relative, String path) {
         String[] components = relative.split("/");
+        int[] directories = openDirectories(root, components, path);
         try {
-            for (int i = 0; i < components.length - 1; i++) {
-                int next = openAt(dirFd, components[i],
-                        LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
-                Libc.close(dirFd);
-                dirFd = next;
-            }
-            return openAt(dirFd, components[components.length - 1],
+            return openAt(directories[components.length - 1], components[components.length - 1],
                     LinuxAbi.O_RDWR | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
         } finally {
-            Libc.close(dirFd);
+            closeAll(directories);
+        }
+    }
+
+    /**
+     * Opens {@code root} and each directory on the way to the last of {@code components}, every
+     * one with {@code O_NOFOLLOW} relative to its parent: element i holds {@code components[i]}.
+     * On a failure it closes what it opened and throws.
+     */
+    private static int[] openDirectories(String root, String[] components, String path) {
+        int[] directories = new int[components.length];
+        directories[0] = openAt(LinuxAbi.AT_FDCWD, root, LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC,
+                path);
+        for (int i = 0; i < components.length - 1; i++) {
+            try {
+                directories[i + 1] = openAt(directories[i], components[i],
+                        LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
+            } catch (ErrnoException e) {
+                closeAll(Arrays.copyOf(directories, i + 1));
+                throw e;
+            }
+        }
+        return directories;
+    }
+
+    private static void closeAll(int[] fds) {
+        for (int fd : fds) {
+            Libc.close(fd);
         }
     }
 
@@ -176,23 +195,13 @@ public final class SharedMapping implements AutoCloseable {
     public boolean removeName() {
         String[] components = relative.split("/");
         int last = components.length - 1;
-        int[] directories = new int[components.length]; // [i] holds components[i]
-        int opened = 0;
+        int[] directories;
+        try {
+            directories = openDirectories(root, components, path);
+        } catch (ErrnoException e) {
+            return false; // a directory on the way is gone, or was swapped for a link
+        }
         try (Arena arena = Arena.ofConfined()) {
-            directories[0] = Libc.openat(LinuxAbi.AT_FDCWD, arena.allocateFrom(root),
-                    LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC, 0);
-            if (directories[0] < 0) {
-                return false;
-            }
-            opened = 1;
-            for (int i = 0; i < last; i++) {
-                directories[i + 1] = Libc.openat(directories[i], arena.allocateFrom(components[i]),
-                        LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, 0);
-                if (directories[i + 1] < 0) {
-                    return false;
-                }
-                opened++;
-            }
             MemorySegment name = arena.allocateFrom(components[last]);
             if (!namesMappedFile(directories[last], name, arena) || Libc.unlinkat(directories[last], name, 0) != 0) {
                 return false;
@@ -203,9 +212,7 @@ public final class SharedMapping implements AutoCloseable {
             }
             return true;
         } finally {
-            for (int i = 0; i < opened; i++) {
-                Libc.close(directories[i]);
-            }
+            closeAll(directories);
         }
     }
 

@@ -289,11 +289,7 @@ public final class ShmConnection implements IpcConnection {
         if (calls.isClosed() || hungUp) {
             return false;
         }
-        try {
-            hungUp = setup.isHungUp();
-        } catch (ErrnoException e) {
-            hungUp = true;
-        }
+        hungUp = hangUpSeen();
         return !hungUp;
     }
 
@@ -329,6 +325,7 @@ public final class ShmConnection implements IpcConnection {
         }
     }
 
+    /** Whether the setup socket says the server hung up; a socket that fails to say counts as one. */
     private boolean hangUpSeen() {
         try {
             return setup.isHungUp();

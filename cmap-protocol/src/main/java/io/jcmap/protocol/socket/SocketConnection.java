@@ -384,7 +384,11 @@ public final class SocketConnection implements IpcConnection {
         if (!calls.markClosed()) {
             return;
         }
-        // The setup socket goes first, always: its hang-up is how corosync learns we left. If
+        // The control file's name goes first, as libqb's client does it: a dead server cannot
+        // remove it, and a live one starts to only once it sees us leave, so the name is still
+        // there to remove (no failed walk per close). Our mapping stays valid until unmapped below.
+        control.removeName();
+        // Of the sockets, the setup socket goes first, always: its hang-up is how corosync learns we left. If
         // our event socket vanished before that, corosync's next event to us would find its name
         // refused and retry for a second, with its whole main loop blocked (seen in CI).
         setup.shutdown();
@@ -406,8 +410,6 @@ public final class SocketConnection implements IpcConnection {
         landing.close();
         control.close();
         setup.close();
-        // as libqb's client does, whether or not the server is there to do it: a dead one cannot
-        control.removeName();
     }
 
     @Override
