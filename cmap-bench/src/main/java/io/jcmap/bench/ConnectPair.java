@@ -37,6 +37,9 @@ final class ConnectPair {
         if (!libcmapFirst) {
             runBaseline(baseline, out);
         }
+        // for information, after the pair: the price of libcmap's 1 MiB rings
+        LatencyBench.connectCloseSmall(labels, plan).forEach(line -> out.println(line.format()));
+        out.flush();
     }
 
     private static void runBaseline(List<String> command, PrintStream out) throws IOException, InterruptedException {

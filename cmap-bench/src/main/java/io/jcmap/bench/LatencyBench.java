@@ -2,6 +2,8 @@ package io.jcmap.bench;
 
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapOptions;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.List;
  * would not.
  */
 final class LatencyBench {
+    /** The message limit of {@link #connectCloseSmall}: 64 KiB. */
+    static final int SMALL_MESSAGE_SIZE = 64 * 1024;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -51,6 +55,25 @@ final class LatencyBench {
             samples.record(System.nanoTime() - start);
         }
         return lines(labels, "connect_close", samples, allocatedBytes() - allocated);
+    }
+
+    /**
+     * connect+close asking for messages of {@value #SMALL_MESSAGE_SIZE} bytes at most: corosync
+     * creates and zeroes three rings of the size asked for at every SHM connect, so this is
+     * what {@link CmapOptions.Builder#maxMessageSize} buys a client that connects often. Options
+     * come with a map, so each connect also selects icmap: one round trip more than above.
+     */
+    static List<BenchLine> connectCloseSmall(ClientBench.Labels labels, RunPlan plan) {
+        CmapOptions options = CmapOptions.builder().maxMessageSize(SMALL_MESSAGE_SIZE).build();
+        Percentiles samples = new Percentiles(plan.connects());
+        long allocated = allocatedBytes();
+        for (int i = 0; i < plan.connects(); i++) {
+            long start = System.nanoTime();
+            CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options);
+            handle.close();
+            samples.record(System.nanoTime() - start);
+        }
+        return lines(labels, Comparison.SMALL_CONNECT, samples, allocatedBytes() - allocated);
     }
 
     List<BenchLine> get() {
