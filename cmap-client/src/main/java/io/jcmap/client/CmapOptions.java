@@ -205,7 +205,7 @@ public final class CmapOptions {
          * connection's rings (request, reply, notification) by it, and on the SHM transport it
          * creates and zeroes them at every connect: that is nearly all of a connect's cost, about
          * 4.9 ms at the default of 1 MiB and 0.7 ms at 64 KiB on a 2-vCPU machine
-         * ({@code docs/benchmarks.md}). A smaller size makes connects cheaper, but every message
+         * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
          * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}, and a
          * notification that does not (a tracked key's new and old values together) is dropped
          * by corosync, which only logs it. The default is libcmap's size.
