@@ -46,15 +46,7 @@ final class LatencyBench {
 
     /** {@code cmap_initialize} + {@code cmap_finalize}, timed; after {@link #warmUpConnects}. */
     static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan) {
-        Percentiles samples = new Percentiles(plan.connects());
-        long allocated = allocatedBytes();
-        for (int i = 0; i < plan.connects(); i++) {
-            long start = System.nanoTime();
-            CmapHandle handle = Cmap.initialize();
-            handle.close();
-            samples.record(System.nanoTime() - start);
-        }
-        return lines(labels, "connect_close", samples, allocatedBytes() - allocated);
+        return connectClose(labels, plan, "connect_close", null);
     }
 
     /**
@@ -64,16 +56,22 @@ final class LatencyBench {
      * come with a map, so each connect also selects icmap: one round trip more than above.
      */
     static List<BenchLine> connectCloseSmall(ClientBench.Labels labels, RunPlan plan) {
-        CmapOptions options = CmapOptions.builder().maxMessageSize(SMALL_MESSAGE_SIZE).build();
+        return connectClose(labels, plan, Comparison.SMALL_CONNECT,
+                CmapOptions.builder().maxMessageSize(SMALL_MESSAGE_SIZE).build());
+    }
+
+    /** Without {@code options}, {@code Cmap.initialize()} as {@code cmap_initialize}; with them, on icmap. */
+    private static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan, String op,
+                                                CmapOptions options) {
         Percentiles samples = new Percentiles(plan.connects());
         long allocated = allocatedBytes();
         for (int i = 0; i < plan.connects(); i++) {
             long start = System.nanoTime();
-            CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options);
+            CmapHandle handle = options == null ? Cmap.initialize() : Cmap.initialize(CmapMap.ICMAP, options);
             handle.close();
             samples.record(System.nanoTime() - start);
         }
-        return lines(labels, Comparison.SMALL_CONNECT, samples, allocatedBytes() - allocated);
+        return lines(labels, op, samples, allocatedBytes() - allocated);
     }
 
     List<BenchLine> get() {

@@ -204,7 +204,7 @@ public final class CmapOptions {
          * Sets the largest message size proposed to the server. corosync sizes all three of the
          * connection's rings (request, reply, notification) by it, and on the SHM transport it
          * creates and zeroes them at every connect: that is nearly all of a connect's cost, about
-         * 4.9 ms at the default of 1 MiB and 0.7 ms at 64 KiB on a 2-vCPU machine
+         * 5 ms at the default of 1 MiB and under 1 ms at 64 KiB on a 2-vCPU machine
          * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
          * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}, and a
          * notification that does not (a tracked key's new and old values together) is dropped
