@@ -43,6 +43,17 @@ public final class SetupSocket implements AutoCloseable {
      *     server's own errno when it refuses us, EBADMSG for a malformed answer
      */
     public static SetupSocket connect(IpcOptions options) {
+        return start(options).finish();
+    }
+
+    /**
+     * Connects and sends the authenticate request: the first half of {@link #connect}. The
+     * server prepares the connection before it answers, time in which the caller may do work of
+     * its own before it calls {@link Handshake#finish}.
+     *
+     * @throws ErrnoException as {@link #connect}
+     */
+    public static Handshake start(IpcOptions options) {
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         UnixSocket socket = UnixSocket.stream();
         try {
@@ -51,13 +62,45 @@ public final class SetupSocket implements AutoCloseable {
             // and hands us the server's with its answer.
             socket.passCredentials(true);
             sendAuthenticate(socket, options.maxMessageSize(), deadline);
-            ConnectionResponse response = receiveResponse(socket, deadline, options);
-            socket.passCredentials(false);
-            checkTrusted(response.server(), options);
-            return new SetupSocket(socket, response);
+            return new Handshake(socket, options, deadline);
         } catch (RuntimeException e) {
             socket.close();
             throw e;
+        }
+    }
+
+    /** A setup socket whose authenticate request is sent and whose answer is still to come. */
+    public static final class Handshake {
+        private final UnixSocket socket;
+        private final IpcOptions options;
+        private final long deadline;
+
+        private Handshake(UnixSocket socket, IpcOptions options, long deadline) {
+            this.socket = socket;
+            this.options = options;
+            this.deadline = deadline;
+        }
+
+        /**
+         * Waits for the server's answer and checks who answered; on a failure the socket is closed.
+         *
+         * @throws ErrnoException as {@link #connect}
+         */
+        public SetupSocket finish() {
+            try {
+                ConnectionResponse response = receiveResponse(socket, deadline, options);
+                socket.passCredentials(false);
+                checkTrusted(response.server(), options);
+                return new SetupSocket(socket, response);
+            } catch (RuntimeException e) {
+                socket.close();
+                throw e;
+            }
+        }
+
+        /** Gives up before {@link #finish}: closes the socket. */
+        public void abandon() {
+            socket.close();
         }
     }
 

@@ -16,8 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * A file that a server created for us, opened and mapped shared, read-write.
  *
  * <p>The server names the file; a hostile or confused one could name anything. So the path
- * must lie below a trusted directory, every component is opened with {@code O_NOFOLLOW}
- * relative to its parent (no symbolic link anywhere on the way), the file must be a regular
+ * must lie below a trusted directory, every component below it is opened with {@code
+ * O_NOFOLLOW} (no symbolic link anywhere on the way), the file must be a regular
  * file of at least the size we will touch, and we never truncate, extend or create it.
  *
  * <p>The segment belongs to no arena: {@link #close()} unmaps it with {@code munmap}, without
@@ -91,28 +91,41 @@ public final class SharedMapping implements AutoCloseable {
         String[] components = relative.split("/");
         int[] directories = openDirectories(root, components, path);
         try {
-            return openAt(directories[components.length - 1], components[components.length - 1],
-                    LinuxAbi.O_RDWR | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
+            Place file = place(root, components, directories, components.length - 1);
+            return openAt(file.directory(), file.name(), LinuxAbi.O_RDWR | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
         } finally {
             closeAll(directories);
         }
     }
 
     /**
-     * Opens {@code root} and each directory on the way to the last of {@code components}, every
-     * one with {@code O_NOFOLLOW} relative to its parent: element i holds {@code components[i]}.
-     * On a failure it closes what it opened and throws.
+     * Where {@code components[index]} is opened from: the first by its absolute path (the root
+     * is trusted, links in its own path included, and one call then reaches the server's
+     * directory), every later one by its name relative to the directory before it.
+     */
+    private static Place place(String root, String[] components, int[] directories, int index) {
+        return index == 0 ? new Place(LinuxAbi.AT_FDCWD, root + "/" + components[0])
+                : new Place(directories[index - 1], components[index]);
+    }
+
+    /** A name and the directory descriptor it is resolved against. */
+    private record Place(int directory, String name) {
+    }
+
+    /**
+     * Opens each directory on the way to the last of {@code components}, every one with {@code
+     * O_NOFOLLOW} (see {@link #place}): element i holds {@code components[i]}. On a failure it
+     * closes what it opened and throws.
      */
     private static int[] openDirectories(String root, String[] components, String path) {
-        int[] directories = new int[components.length];
-        directories[0] = openAt(LinuxAbi.AT_FDCWD, root, LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_CLOEXEC,
-                path);
-        for (int i = 0; i < components.length - 1; i++) {
+        int[] directories = new int[components.length - 1];
+        for (int i = 0; i < directories.length; i++) {
+            Place directory = place(root, components, directories, i);
             try {
-                directories[i + 1] = openAt(directories[i], components[i],
+                directories[i] = openAt(directory.directory(), directory.name(),
                         LinuxAbi.O_RDONLY | LinuxAbi.O_DIRECTORY | LinuxAbi.O_NOFOLLOW | LinuxAbi.O_CLOEXEC, path);
             } catch (ErrnoException e) {
-                closeAll(Arrays.copyOf(directories, i + 1));
+                closeAll(Arrays.copyOf(directories, i));
                 throw e;
             }
         }
@@ -202,13 +215,15 @@ public final class SharedMapping implements AutoCloseable {
             return false; // a directory on the way is gone, or was swapped for a link
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment name = arena.allocateFrom(components[last]);
-            if (!namesMappedFile(directories[last], name, arena) || Libc.unlinkat(directories[last], name, 0) != 0) {
+            Place file = place(root, components, directories, last);
+            MemorySegment name = arena.allocateFrom(file.name());
+            if (!namesMappedFile(file.directory(), name, arena) || Libc.unlinkat(file.directory(), name, 0) != 0) {
                 return false;
             }
             if (last > 0) {
                 // the directory the server made for the connection; refused while files remain in it
-                Libc.unlinkat(directories[last - 1], arena.allocateFrom(components[last - 1]), LinuxAbi.AT_REMOVEDIR);
+                Place directory = place(root, components, directories, last - 1);
+                Libc.unlinkat(directory.directory(), arena.allocateFrom(directory.name()), LinuxAbi.AT_REMOVEDIR);
             }
             return true;
         } finally {

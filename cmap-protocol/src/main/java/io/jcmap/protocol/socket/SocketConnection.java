@@ -49,11 +49,12 @@ public final class SocketConnection implements IpcConnection {
      * datagram is taken whole with one {@code recv}, without a peek at its size first. Touched
      * only inside a call, like the control file (so both are unmapped only when no thread is in
      * one); what callers read afterwards is the copy in the receive buffer, which a late reader
-     * may still touch.
+     * may still touch. Mapped by the first receive: a handle that only connects and closes saves
+     * the two system calls.
      */
-    private final AnonymousMemory landing;
-    private final MemorySegment responseLanding;
-    private final MemorySegment eventLanding;
+    private volatile AnonymousMemory landing;
+    private volatile MemorySegment responseLanding;
+    private volatile MemorySegment eventLanding;
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
@@ -69,41 +70,38 @@ public final class SocketConnection implements IpcConnection {
     private volatile boolean eventReceived;
 
     private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control,
-                             AnonymousMemory landing, UnixSocket requests, UnixSocket events) {
+                             UnixSocket requests, UnixSocket events) {
         this.setup = setup;
         this.options = options;
         this.control = control;
-        this.landing = landing;
-        long half = landing.segment().byteSize() / 2;
-        this.responseLanding = landing.segment().asSlice(0, half);
-        this.eventLanding = landing.segment().asSlice(half, half);
         this.requests = requests;
         this.events = events;
     }
 
     /** Maps the control file and binds and connects both datagram channels. */
     public static SocketConnection open(SetupSocket setup, IpcOptions options) {
+        return open(setup, options, ChannelSockets.open(setup.response().maxMessageSize()));
+    }
+
+    /**
+     * As {@link #open(SetupSocket, IpcOptions)}, with the channels' sockets made already; they
+     * belong to the connection from now on, and are closed if it fails to open.
+     */
+    public static SocketConnection open(SetupSocket setup, IpcOptions options, ChannelSockets sockets) {
         ConnectionResponse info = setup.response();
         SharedMapping control = null;
-        AnonymousMemory landing = null;
-        UnixSocket requests = null;
         try {
+            ChannelSockets sized = sockets.sizedFor(info.maxMessageSize());
             control = SharedMapping.open(options.shmDirectory(), info.requestName(), ControlDescriptor.LENGTH);
-            landing = AnonymousMemory.reserve(2L * info.maxMessageSize());
             String base = info.responseName();
             long deadline = System.nanoTime() + options.connectTimeout().toNanos();
-            requests = channel(base + ControlDescriptor.RESPONSE_SOCKET, base + ControlDescriptor.REQUEST_SOCKET,
-                    info.maxMessageSize(), deadline);
-            UnixSocket events = channel(base + ControlDescriptor.EVENT_SOCKET,
-                    base + ControlDescriptor.EVENT_SENDER_SOCKET, info.maxMessageSize(), deadline);
-            return new SocketConnection(setup, options, control, landing, requests, events);
+            connect(sized.requests(), base + ControlDescriptor.RESPONSE_SOCKET, base + ControlDescriptor.REQUEST_SOCKET,
+                    deadline);
+            connect(sized.events(), base + ControlDescriptor.EVENT_SOCKET, base + ControlDescriptor.EVENT_SENDER_SOCKET,
+                    deadline);
+            return new SocketConnection(setup, options, control, sized.requests(), sized.events());
         } catch (RuntimeException e) {
-            if (requests != null) {
-                requests.close();
-            }
-            if (landing != null) {
-                landing.close();
-            }
+            sockets.close();
             if (control != null) {
                 control.close();
             }
@@ -111,18 +109,10 @@ public final class SocketConnection implements IpcConnection {
         }
     }
 
-    private static UnixSocket channel(String local, String remote, int maxMessageSize, long deadline) {
-        UnixSocket socket = UnixSocket.datagramWithTimedReceives();
-        try {
-            // The server connects its end to our name when it first sends, so bind before anything.
-            socket.bind(UnixAddress.abstractName(local));
-            socket.connect(UnixAddress.abstractName(remote), deadline);
-            socket.ensureBufferSizes(maxMessageSize);
-            return socket;
-        } catch (RuntimeException e) {
-            socket.close();
-            throw e;
-        }
+    private static void connect(UnixSocket socket, String local, String remote, long deadline) {
+        // The server connects its end to our name when it first sends, so bind before anything.
+        socket.bind(UnixAddress.abstractName(local));
+        socket.connect(UnixAddress.abstractName(remote), deadline);
     }
 
     @Override
@@ -158,7 +148,7 @@ public final class SocketConnection implements IpcConnection {
 
     @Override
     public int receiveResponse(long timeoutNanos) {
-        return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, responseLanding, responseBuffer, timeoutNanos);
+        return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, responseBuffer, timeoutNanos);
     }
 
     @Override
@@ -245,7 +235,7 @@ public final class SocketConnection implements IpcConnection {
 
     @Override
     public int receiveEvent(long timeoutNanos) {
-        return receive(events, ControlDescriptor.EVENT_CHANNEL, eventLanding, eventBuffer, timeoutNanos);
+        return receive(events, ControlDescriptor.EVENT_CHANNEL, eventBuffer, timeoutNanos);
     }
 
     @Override
@@ -253,10 +243,10 @@ public final class SocketConnection implements IpcConnection {
         return eventBuffer.segment();
     }
 
-    private int receive(UnixSocket socket, int channel, MemorySegment target, ReceiveBuffer buffer,
-                        long timeoutNanos) {
+    private int receive(UnixSocket socket, int channel, ReceiveBuffer buffer, long timeoutNanos) {
         calls.enter();
         try {
+            MemorySegment target = landing(channel);
             long deadline = System.nanoTime() + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
             while (true) {
@@ -294,6 +284,27 @@ public final class SocketConnection implements IpcConnection {
         } finally {
             calls.exit();
         }
+    }
+
+    /** The landing area of {@code channel}, mapped now if no receive has mapped them yet; inside a call only. */
+    private MemorySegment landing(int channel) {
+        MemorySegment area = channel == ControlDescriptor.RESPONSE_CHANNEL ? responseLanding : eventLanding;
+        if (area == null) {
+            mapLanding();
+            area = channel == ControlDescriptor.RESPONSE_CHANNEL ? responseLanding : eventLanding;
+        }
+        return area;
+    }
+
+    private synchronized void mapLanding() {
+        if (landing != null) {
+            return;
+        }
+        AnonymousMemory mapped = AnonymousMemory.reserve(2L * info().maxMessageSize());
+        long half = mapped.segment().byteSize() / 2;
+        responseLanding = mapped.segment().asSlice(0, half);
+        eventLanding = mapped.segment().asSlice(half, half);
+        landing = mapped; // last: close() unmaps what it sees here, after every call has left
     }
 
     /**
@@ -407,7 +418,10 @@ public final class SocketConnection implements IpcConnection {
         requests.close();
         events.close();
         // nobody is inside and nobody can enter: unmapping cannot pull memory from under a reader
-        landing.close();
+        AnonymousMemory mapped = landing;
+        if (mapped != null) {
+            mapped.close();
+        }
         control.close();
         setup.close();
     }
