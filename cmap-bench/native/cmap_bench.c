@@ -339,7 +339,7 @@ static int run_connects(void)
 {
 	alarm(WATCHDOG_SECONDS);
 	/* as many connects as take a few seconds on either transport (RunPlan.java explains) */
-	long connects = strcmp(ipc_label, "socket") == 0 ? 4000 : 1000;
+	long connects = strcmp(ipc_label, "socket") == 0 ? 4000 : 600;
 	bench_connect(scaled(10), scaled(connects));
 	return 0;
 }

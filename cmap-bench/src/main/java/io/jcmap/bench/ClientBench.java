@@ -66,8 +66,8 @@ public final class ClientBench {
             emit(out, ops.inc());
             emit(out, IterateBench.run(handle, labels, plan));
             // the first window warms the asynchronous path up for both
-            emit(out, PipelinedSetBench.run(handle, labels, plan, 64, plan.asyncWarmupNanos()));
-            emit(out, PipelinedSetBench.run(handle, labels, plan, 128, 0));
+            emit(out, PipelinedSetBench.run(handle, labels, plan, 64, plan.asyncWarmup(), plan.asyncWarmupNanos()));
+            emit(out, PipelinedSetBench.run(handle, labels, plan, 128, Math.max(1, plan.asyncWarmup() / 4), 0));
         }
         emit(out, TrackBench.run(labels, plan));
     }

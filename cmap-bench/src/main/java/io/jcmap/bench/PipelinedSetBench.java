@@ -33,13 +33,13 @@ final class PipelinedSetBench {
      * CPU time per set in the measured part.
      */
     static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window,
-                               long warmupNanos) throws InterruptedException {
+                               int warmupSets, long warmupNanos) throws InterruptedException {
         long base = System.nanoTime();
         // warm-up rounds until both the count and the time are reached (RunPlan says why)
         long warmupEnd = System.nanoTime() + warmupNanos;
         do {
-            new Pump(handle, window).run(plan.asyncWarmup(), base);
-            base += plan.asyncWarmup(); // every set a new value
+            new Pump(handle, window).run(warmupSets, base);
+            base += warmupSets; // every set a new value
         } while (System.nanoTime() - warmupEnd < 0);
         Optional<ServerCpu> server = ServerCpu.fromEnvironment();
         OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
