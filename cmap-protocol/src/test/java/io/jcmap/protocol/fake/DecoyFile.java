@@ -95,7 +95,7 @@ public final class DecoyFile implements AutoCloseable {
         }
     }
 
-    private static Stream<String> openFiles() {
+    static Stream<String> openFiles() {
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.toList().stream().map(fd -> {
                 try {

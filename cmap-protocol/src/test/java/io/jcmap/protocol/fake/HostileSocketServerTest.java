@@ -64,6 +64,45 @@ class HostileSocketServerTest {
         return arena.allocate(length).fill((byte) 0x42);
     }
 
+    /** Exchanges a request, its response and an event with a well-behaved fake. */
+    private void exchangeWithAWellBehavedFake() {
+        try (FakeSocketChannels channels = FakeSocketChannels.create(shm);
+             FakeServer server = serving(channels, session -> {
+                 channels.respond(channels.takeRequest());
+                 channels.sendEvent(new byte[] {1, 2});
+             });
+             IpcConnection connection = Ipc.connect(server.options())) {
+            assertTrue(connection.send(message(10), 10));
+            assertEquals(10, connection.receiveResponse(FIVE_SECONDS));
+            assertEquals(2, connection.receiveEvent(FIVE_SECONDS));
+        }
+    }
+
+    private static long openSockets() {
+        return DecoyFile.openFiles().filter(target -> target.startsWith("socket:")).count();
+    }
+
+    @Test
+    void aConnectAfterASocketServerMakesItsSocketsEarlyAndTheyWork() {
+        exchangeWithAWellBehavedFake(); // the last server chose sockets: the next connect makes its own early
+        long before = openSockets();
+        exchangeWithAWellBehavedFake();
+        assertEquals(before, openSockets());
+    }
+
+    @Test
+    void socketsMadeEarlyAreClosedWhenTheServerRefusesOrChoosesAnotherTransport() {
+        exchangeWithAWellBehavedFake();
+        long before = openSockets();
+        try (FakeSocketChannels channels = FakeSocketChannels.create(shm)) {
+            connectFails(channels.answer().error(-Errno.EACCES), Errno.EACCES);
+        }
+        // a refusal leaves the sockets expected; an SHM answer naming rings that are not there: the early sockets go with the failure
+        connectFails(HandshakeAnswer.shm(FakeServer.MAX_MESSAGE_SIZE, shm.resolve("none-request").toString(),
+                shm.resolve("none-response").toString(), shm.resolve("none-event").toString()), Errno.ENOENT);
+        assertEquals(before, openSockets());
+    }
+
     @Test
     void aWellBehavedFakeAnswersOverDatagrams() {
         try (FakeSocketChannels channels = FakeSocketChannels.create(shm);
