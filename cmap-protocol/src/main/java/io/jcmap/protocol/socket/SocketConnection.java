@@ -202,18 +202,22 @@ public final class SocketConnection implements IpcConnection {
         return (int) ((nanos + 999_999) / 1_000_000);
     }
 
-    /** Watches the server's response count for up to {@code nanos} before a blocking receive. */
-    private void spinForCount(long nanos) {
+    /** Watches the server's count of {@code channel} for up to {@code nanos} before a blocking receive. */
+    private void spinForCount(int channel, long nanos) {
         long end = System.nanoTime() + nanos;
-        while (responsesCounted() <= 0 && System.nanoTime() - end < 0) {
+        while (counted(channel) <= 0 && System.nanoTime() - end < 0) {
             Thread.onSpinWait();
         }
     }
 
     /** Responses the server sent that we have not received; inside a call only (see {@link #landing}). */
     private int responsesCounted() {
-        return (int) INT.getVolatile(control.segment(),
-                (long) ControlDescriptor.RESPONSE_CHANNEL + ControlDescriptor.SENT_OFFSET);
+        return counted(ControlDescriptor.RESPONSE_CHANNEL);
+    }
+
+    /** Datagrams the server sent on {@code channel} that we have not received; inside a call only. */
+    private int counted(int channel) {
+        return (int) INT.getVolatile(control.segment(), (long) channel + ControlDescriptor.SENT_OFFSET);
     }
 
     /** Whether a look for a response must call recv: the count says one waits, or a wait saw it readable. */
@@ -257,10 +261,11 @@ public final class SocketConnection implements IpcConnection {
                 // The wait happens inside recv, as libqb's client does it: one system call that
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
                 // so it waits a liveness slice at most and then looks; our own close shuts the
-                // socket down, which ends it at once.
-                long spin = channel == ControlDescriptor.RESPONSE_CHANNEL ? WaitSpin.within(remaining) : 0;
+                // socket down, which ends it at once. Before it, the server's count is watched for a
+                // moment, responses and events alike (decisions 0013, 0017).
+                long spin = WaitSpin.within(remaining);
                 if (spin > 0) {
-                    spinForCount(spin);
+                    spinForCount(channel, spin);
                 }
                 boolean look = remaining <= 0;
                 if (look && channel == ControlDescriptor.RESPONSE_CHANNEL && !responseMayWait()) {
