@@ -18,6 +18,15 @@ import java.util.concurrent.TimeUnit;
 final class ConnectPair {
     /** Longest the C baseline may take for its connects. */
     private static final long BASELINE_TIMEOUT_SECONDS = 60;
+    /**
+     * How long jcmap connects again, untimed, after starting the baseline and before its own timed
+     * connects. Starting a process (even {@code /bin/sleep}) slowed the JVM's next 1,000-2,000
+     * socket connects (p90 418-430 us against 335-346 us before it, measured apart on
+     * 2026-12-04); in two runs of that day jcmap's socket p99 was 1.13-1.31x libcmap's in every
+     * round where libcmap went first, 0.94-0.98x where jcmap did. A program that connects does
+     * not start processes in between, so this measures it as it runs.
+     */
+    private static final long SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private ConnectPair() {
     }
@@ -31,6 +40,7 @@ final class ConnectPair {
         LatencyBench.warmUpConnects(plan);
         if (libcmapFirst) {
             runBaseline(baseline, out);
+            LatencyBench.connectFor(SETTLE_NANOS);
         }
         LatencyBench.connectClose(labels, plan).forEach(line -> out.println(line.format()));
         out.flush();

@@ -49,6 +49,14 @@ final class LatencyBench {
         }
     }
 
+    /** Connects and closes, untimed, for {@code nanos}. */
+    static void connectFor(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() - end < 0) {
+            Cmap.initialize().close();
+        }
+    }
+
     private static CmapOptions smallMessages() {
         return CmapOptions.builder().maxMessageSize(SMALL_MESSAGE_SIZE).build();
     }
