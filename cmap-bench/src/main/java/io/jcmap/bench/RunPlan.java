@@ -17,7 +17,7 @@ package io.jcmap.bench;
  * quarter of the count of its own.
  *
  * <p>Connects are timed in counts that take a few seconds per client and round:
- * {@value #SHM_CONNECTS} on SHM (3-10 ms each, as fast as corosync zeroes the rings),
+ * {@value #SHM_CONNECTS} on SHM (3-14 ms each, as fast as corosync zeroes the rings),
  * {@value #SOCKET_CONNECTS} on the socket transport (about 0.25-0.4 ms each). With 400, a p99
  * was the fourth-slowest connect and swung by half the ratio from one run to the next; 1,000 SHM
  * connects took 10 s per client and round on the host of 2026-12-04 and the whole run over five
@@ -27,7 +27,7 @@ package io.jcmap.bench;
  * 5,000 socket connects left 2-10 connects of 4,000 over 1 ms; in chunks of 3,000 (measured
  * apart, 2026-12-04) the median fell from 400 us to 290 us only after 12,000 connects and to
  * libcmap's 265 us after 21,000. So the socket warm-up takes {@code connectWarmup} connects or
- * {@code connectWarmupNanos} (8 s), whichever comes first. An SHM connect costs corosync 3-10 ms
+ * {@code connectWarmupNanos} (8 s), whichever comes first. An SHM connect costs corosync 3-14 ms
  * of zeroing memory, too slow to run thousands of; a client asking for 64 KiB messages runs the
  * same connect path in a fifth of the time (decision 0016). So SHM warms up with those for
  * {@code smallConnectWarmupNanos} (4 s), then with default connects for {@code
@@ -50,9 +50,8 @@ package io.jcmap.bench;
  * 27,000-47,000 notifications/s (median 37,600, libcmap's 33,900 in the same minutes), and
  * 100,000 (about 3 s) left 35,000-60,000 (median 47,400).
  */
-record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarmupNanos, int connects, int opWarmup,
-               long syncWarmupNanos,
-               long opWarmupNanos, int ops, int iterateWarmup, int iteratePasses, int trackWarmup, long trackWarmupNanos,
+record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarmupNanos, int connects,
+               int opWarmup, long syncWarmupNanos, long opWarmupNanos, int ops, int iterateWarmup, int iteratePasses, int trackWarmup, long trackWarmupNanos,
                int trackNotifications, int asyncWarmup, long asyncWarmupNanos, int asyncSets) {
 
     static final int SHM_CONNECTS = 600;
