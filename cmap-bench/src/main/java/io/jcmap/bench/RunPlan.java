@@ -51,8 +51,9 @@ package io.jcmap.bench;
  * 100,000 (about 3 s) left 35,000-60,000 (median 47,400).
  */
 record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarmupNanos, int connects,
-               int opWarmup, long syncWarmupNanos, long opWarmupNanos, int ops, int iterateWarmup, int iteratePasses, int trackWarmup, long trackWarmupNanos,
-               int trackNotifications, int asyncWarmup, long asyncWarmupNanos, int asyncSets) {
+               int opWarmup, long syncWarmupNanos, long opWarmupNanos, int ops, int iterateWarmup,
+               int iteratePasses, int trackWarmup, long trackWarmupNanos, int trackNotifications,
+               int asyncWarmup, long asyncWarmupNanos, int asyncSets) {
 
     static final int SHM_CONNECTS = 600;
     static final int SOCKET_CONNECTS = 4_000;
