@@ -16,7 +16,8 @@ final class Comparison {
     static final List<String> LATENCY_OPS = List.of("connect_close", "get", "set", "inc");
     /** jcmap's connect+close asking for 64 KiB messages ({@link LatencyBench#connectCloseSmall}). */
     static final String SMALL_CONNECT = "connect_close_64k";
-    static final List<String> ASYNC_OPS = List.of("async_set_w64", "async_set_w128");
+    static final List<String> ASYNC_OPS = List.of("async_set_w64", "async_set_w128", "batch_set_w64",
+            "batch_set_w128");
     static final List<String> JMH_OPS = List.of("getUint32", "setUint32");
 
     private static final double NANOS_PER_MICRO = 1_000;
@@ -43,10 +44,15 @@ final class Comparison {
             case "inc" -> "inc";
             case "iterate" -> "iterate all keys";
             case "track_notify" -> "track notifications";
-            case "async_set_w64" -> "async set, 64 in flight";
-            case "async_set_w128" -> "async set, 128 in flight";
+            case "async_set_w64", "async_set_w128", "batch_set_w64", "batch_set_w128" -> "async set, " + window(op);
             default -> op;
         };
+    }
+
+    /** "64 in flight", or "64 in flight, in batches" for the {@code CmapBatch} runs. */
+    private static String window(String op) {
+        String size = op.substring(op.lastIndexOf('w') + 1);
+        return size + " in flight" + (op.startsWith("batch") ? ", in batches" : "");
     }
 
     List<ComparisonRow> rows() {
@@ -91,7 +97,7 @@ final class Comparison {
      */
     private void serverRows(List<ComparisonRow> rows, String ipc, String op, double syncSets) {
         double nanos = medians.metric(JCMAP, ipc, "server_cpu_" + op);
-        rows.add(new ComparisonRow("corosync CPU per set, " + label(op).substring("async set, ".length()), ipc, "us",
+        rows.add(new ComparisonRow("corosync CPU per set, " + window(op), ipc, "us",
                 Double.NaN, nanos / NANOS_PER_MICRO, INFO, false));
         rows.add(new ComparisonRow("corosync ceiling at that cost (one full CPU) vs libcmap sync set", ipc, "ops/s",
                 syncSets, NANOS_PER_SECOND / nanos, INFO, true));

@@ -1,5 +1,6 @@
 package io.jcmap.bench;
 
+import io.jcmap.client.CmapBatch;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapValue;
 
@@ -20,6 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The window refills in halves, as a bulk writer would: the caller issues calls until the
  * window is full, then sleeps until half of it has completed. Handing each single completion to
  * a sleeping caller would measure thread wake-ups, not the client.
+ *
+ * <p>Two ways to issue them: one {@link CmapHandle#setAsync} call each ("async_set"), or each
+ * refill as one {@link CmapBatch} ("batch_set"), which wakes corosync once per refill.
  */
 final class PipelinedSetBench {
     /** Longest wait for the window to drain by half before the run is declared stuck. */
@@ -33,21 +37,21 @@ final class PipelinedSetBench {
      * CPU time per set in the measured part.
      */
     static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window,
-                               int warmupSets, long warmupNanos) throws InterruptedException {
+                               boolean batched, int warmupSets, long warmupNanos) throws InterruptedException {
         long base = System.nanoTime();
         // warm-up rounds until both the count and the time are reached (RunPlan says why)
         long warmupEnd = System.nanoTime() + warmupNanos;
         do {
-            new Pump(handle, window).run(warmupSets, base);
+            new Pump(handle, window, batched).run(warmupSets, base);
             base += warmupSets; // every set a new value
         } while (System.nanoTime() - warmupEnd < 0);
         Optional<ServerCpu> server = ServerCpu.fromEnvironment();
         OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
         long start = System.nanoTime();
-        new Pump(handle, window).run(plan.asyncSets(), base);
+        new Pump(handle, window, batched).run(plan.asyncSets(), base);
         long elapsed = System.nanoTime() - start;
         OptionalLong serverAfter = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
-        String op = "async_set_w" + window;
+        String op = (batched ? "batch_set_w" : "async_set_w") + window;
         List<BenchLine> lines = new ArrayList<>();
         lines.add(labels.throughput(op, plan.asyncSets(), elapsed));
         if (serverBefore.isPresent() && serverAfter.isPresent()) {
@@ -61,27 +65,39 @@ final class PipelinedSetBench {
     private static final class Pump {
         private final CmapHandle handle;
         private final int window;
+        /** Each refill's sets, sent together when the window is full; null: one call each. */
+        private final CmapBatch batch;
         private final Thread caller = Thread.currentThread();
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Pump(CmapHandle handle, int window) {
+        Pump(CmapHandle handle, int window, boolean batched) {
             this.handle = handle;
             this.window = window;
+            this.batch = batched ? handle.batch() : null;
         }
 
         void run(int count, long base) throws InterruptedException {
             for (int i = 0; i < count && failure.get() == null; i++) {
                 if (inFlight.get() >= window) {
+                    flush();
                     awaitAtMost(window / 2);
                 }
                 inFlight.incrementAndGet();
-                handle.setAsync(BenchKeys.ASYNC, CmapValue.uint32((base + i) & 0xFFFF_FFFFL))
+                CmapValue value = CmapValue.uint32((base + i) & 0xFFFF_FFFFL);
+                (batch == null ? handle.setAsync(BenchKeys.ASYNC, value) : batch.setAsync(BenchKeys.ASYNC, value))
                         .whenComplete(this::completed);
             }
+            flush();
             awaitAtMost(0);
             if (failure.get() != null) {
                 throw new IllegalStateException("async set failed", failure.get());
+            }
+        }
+
+        private void flush() {
+            if (batch != null) {
+                batch.flush();
             }
         }
 

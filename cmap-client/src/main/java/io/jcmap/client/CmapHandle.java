@@ -204,6 +204,12 @@ public interface CmapHandle extends AutoCloseable {
     /** {@link #dec} without waiting. */
     CompletableFuture<Void> decAsync(String key);
 
+    /**
+     * A batch of asynchronous requests sent together by its {@link CmapBatch#flush}, for bulk
+     * writers: corosync is woken once per batch rather than once per request.
+     */
+    CmapBatch batch();
+
     // ---- life cycle -------------------------------------------------------------------------
 
     /** False once closed or once corosync went away. */

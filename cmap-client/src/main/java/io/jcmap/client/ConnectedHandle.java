@@ -69,6 +69,12 @@ final class ConnectedHandle implements CmapHandle {
     private volatile boolean closed;
     private volatile Object context;
 
+    /** Where an asynchronous request goes: the pipeline at once, or a {@link HandleBatch}. */
+    interface AsyncTarget {
+        <T> CompletableFuture<T> call(String operation, String key, int responseId, int size,
+                                      Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder);
+    }
+
     /** One connection and its pipeline; a reconnect replaces both. */
     record Session(IpcConnection connection, Pipeline pipeline) {
     }
@@ -152,7 +158,7 @@ final class ConnectedHandle implements CmapHandle {
 
     void checkOpen(String operation, String key) {
         if (closed) {
-            throw new CmapException(CsError.BAD_HANDLE, key == null ? operation : operation + "(" + key + ")"
+            throw new CmapException(CsError.BAD_HANDLE, (key == null ? operation : operation + "(" + key + ")")
                     + ": handle closed");
         }
     }
@@ -173,9 +179,24 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     @Override
+    public CmapBatch batch() {
+        checkOpen("batch", null);
+        return new HandleBatch(this);
+    }
+
+    /** Sends a batch through the current session's pipeline (a reconnect may have replaced it). */
+    void send(Pipeline.Batch batch) {
+        pipeline().sendBatch(batch);
+    }
+
+    @Override
     public CompletableFuture<Void> setAsync(String key, CmapValue value) {
+        return setAsync(key, value, pipeline()::callAsync);
+    }
+
+    CompletableFuture<Void> setAsync(String key, CmapValue value, AsyncTarget target) {
         checkOpen("set", key);
-        return pipeline().callAsync("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
+        return target.call("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
                 (response, length) -> status(response, length, CmapResponseId.SET));
     }
 
@@ -210,8 +231,12 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public CompletableFuture<Void> deleteAsync(String key) {
+        return deleteAsync(key, pipeline()::callAsync);
+    }
+
+    CompletableFuture<Void> deleteAsync(String key, AsyncTarget target) {
         checkOpen("delete", key);
-        return pipeline().callAsync("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
+        return target.call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.delete(buffer, key),
                 (response, length) -> status(response, length, CmapResponseId.DELETE));
     }
@@ -245,17 +270,17 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public CompletableFuture<Void> incAsync(String key) {
-        return adjustAsync("inc", key, 1);
+        return adjustAsync("inc", key, 1, pipeline()::callAsync);
     }
 
     @Override
     public CompletableFuture<Void> decAsync(String key) {
-        return adjustAsync("dec", key, -1);
+        return adjustAsync("dec", key, -1, pipeline()::callAsync);
     }
 
-    private CompletableFuture<Void> adjustAsync(String operation, String key, int step) {
+    CompletableFuture<Void> adjustAsync(String operation, String key, int step, AsyncTarget target) {
         checkOpen(operation, key);
-        return pipeline().callAsync(operation, key, CmapResponseId.ADJUST_INT,
+        return target.call(operation, key, CmapResponseId.ADJUST_INT,
                 io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.adjustInt(buffer, key, step),
                 (response, length) -> status(response, length, CmapResponseId.ADJUST_INT));
@@ -318,8 +343,12 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public CompletableFuture<CmapValue> getAsync(String key) {
+        return getAsync(key, pipeline()::callAsync);
+    }
+
+    CompletableFuture<CmapValue> getAsync(String key, AsyncTarget target) {
         checkOpen("get", key);
-        return pipeline().callAsync("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
+        return target.call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
                         buffer -> CmapRequests.get(buffer, key, FIRST_GET_RESERVE),
                         (response, length) -> decodeGet(response, length, FIRST_GET_RESERVE))
                 .thenCompose(lookup -> lookup.value() != null ? CompletableFuture.completedFuture(lookup.value())

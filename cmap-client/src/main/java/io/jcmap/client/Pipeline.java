@@ -11,6 +11,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -235,6 +236,139 @@ final class Pipeline {
     }
 
     /**
+     * Sends the requests of {@code batch} in order and wakes the server once for all of them
+     * (one notification where {@link #callAsync} costs one per request, and the server one
+     * wake-up per batch instead of one per request or two). Those beyond the window wait in the
+     * backlog as usual. Every request is written and the server woken under one hold of the send
+     * lock, so the server never finds a request of ours in the ring whose notification is not
+     * on its way: it would wait for it with its main loop blocked (see
+     * {@link IpcConnection#sendWithoutNotifying}).
+     */
+    void sendBatch(Batch batch) {
+        int count = batch.count;
+        if (count == 0) {
+            return;
+        }
+        long deadline = deadline();
+        asyncInFlight.addAndGet(count);
+        List<Backlogged> refused = null;
+        sendLock.lock();
+        try {
+            boolean sentAny = false;
+            for (int i = 0; i < count; i++) {
+                Pending pending = batch.pendings[i];
+                pending.deadline = deadline;
+                try {
+                    checkUsable(pending);
+                    pending.retired = false;
+                    MemorySegment bytes = batch.request(i);
+                    if (backlogSize == 0 && inFlightCount() < window()
+                            && sendNow(pending, bytes, batch.lengths[i], false)) {
+                        sentAny = true;
+                        continue;
+                    }
+                    MemorySegment copy = Arena.ofAuto().allocate(batch.lengths[i], 8);
+                    copy.copyFrom(bytes);
+                    backlog.addLast(new Backlogged(pending, copy, batch.lengths[i], null));
+                    backlogSize = backlog.size();
+                } catch (CmapException e) {
+                    pending.retired = true;
+                    refused = refuse(refused, pending, e);
+                }
+            }
+            if (sentAny) {
+                refused = notifyServer(refused);
+            }
+        } finally {
+            sendLock.unlock();
+        }
+        failRefused(refused);
+        if (!readWhatIsWaiting(batch.pendings[0])) {
+            wakeDrainer();
+        }
+        batch.clear();
+    }
+
+    /**
+     * Requests encoded one after another into one buffer, for {@link #sendBatch}. One thread
+     * fills it; it is reused after each send.
+     */
+    static final class Batch {
+        private static final long ALIGNMENT = 8;
+        private MemorySegment buffer = MemorySegment.NULL;
+        private Pending[] pendings = new Pending[16];
+        private long[] offsets = new long[16];
+        private int[] lengths = new int[16];
+        private int count;
+        private long used;
+
+        /**
+         * Encodes one request of at most {@code size} bytes and returns the future its response
+         * completes; nothing is sent yet.
+         *
+         * @throws CmapException when the request cannot be encoded (nothing is added)
+         */
+        <T> CompletableFuture<T> add(String operation, String key, int responseId, int size, Encoder encoder,
+                                     Decoder<T> decoder) {
+            long offset = (used + ALIGNMENT - 1) & -ALIGNMENT;
+            reserve(offset + size);
+            int length;
+            try {
+                length = encoder.encode(buffer.asSlice(offset, size));
+            } catch (CodecException e) {
+                throw CmapException.ofCode(e.csError(), (key == null ? operation : operation + "(" + key + ")")
+                        + ": " + e.getMessage());
+            }
+            if (count == pendings.length) {
+                grow();
+            }
+            CompletableFuture<T> future = new CompletableFuture<>();
+            Pending pending = new Pending(null);
+            pending.prepare(operation, key, responseId, decoder, null, 0);
+            pending.future = future;
+            pendings[count] = pending;
+            offsets[count] = offset;
+            lengths[count] = length;
+            count++;
+            used = offset + length;
+            return future;
+        }
+
+        int size() {
+            return count;
+        }
+
+        private MemorySegment request(int index) {
+            return buffer.asSlice(offsets[index], lengths[index]);
+        }
+
+        private void reserve(long needed) {
+            if (buffer.byteSize() >= needed) {
+                return;
+            }
+            long capacity = Math.max(needed, Math.max(INITIAL_SEND_BUFFER, buffer.byteSize() * 2));
+            MemorySegment larger = Arena.ofAuto().allocate(capacity, ALIGNMENT);
+            if (used > 0) {
+                larger.copyFrom(buffer.asSlice(0, used));
+            }
+            buffer = larger;
+        }
+
+        private void grow() {
+            int capacity = pendings.length * 2;
+            pendings = Arrays.copyOf(pendings, capacity);
+            offsets = Arrays.copyOf(offsets, capacity);
+            lengths = Arrays.copyOf(lengths, capacity);
+        }
+
+        private void clear() {
+            Arrays.fill(pendings, 0, count, null);
+            count = 0;
+            used = 0;
+        }
+    }
+
+    /**
      * After an asynchronous send: completes the earlier requests whose responses are already
      * there, on this thread, if nobody else is reading and looking is free. A caller issuing
      * requests in a loop thus completes them itself, and the drainer thread sleeps instead of
@@ -318,7 +452,7 @@ final class Pipeline {
         List<Backlogged> refused;
         try {
             pending.retired = false;
-            if (backlogSize == 0 && inFlightCount() < window() && sendNow(pending, sendBuffer, length)) {
+            if (backlogSize == 0 && inFlightCount() < window() && sendNow(pending, sendBuffer, length, true)) {
                 return;
             }
             // the window or the channel is full
@@ -334,13 +468,14 @@ final class Pipeline {
     }
 
     /**
-     * Queues {@code pending} and sends its bytes; the send lock is held.
+     * Queues {@code pending} and sends its bytes; the send lock is held. Without {@code notify}
+     * the server is woken by the {@link #notifyServer} that must follow before the lock is released.
      *
      * @return false when the channel is full: nothing was sent, and {@code pending} must wait
      *     for room in the backlog
      * @throws CmapException when the connection fails or the server raised flow control
      */
-    private boolean sendNow(Pending pending, MemorySegment bytes, int length) {
+    private boolean sendNow(Pending pending, MemorySegment bytes, int length, boolean notify) {
         // queue first: the response may be read by another thread before send() returns
         synchronized (inFlight) {
             inFlight.addLast(pending);
@@ -348,7 +483,7 @@ final class Pipeline {
         pending.sequence = ++sentCount;
         boolean sent;
         try {
-            sent = connection.send(bytes, length);
+            sent = notify ? connection.send(bytes, length) : connection.sendWithoutNotifying(bytes, length);
         } catch (ErrnoException e) {
             unqueue(pending);
             throw failure(e, pending);
@@ -367,33 +502,59 @@ final class Pipeline {
      */
     private List<Backlogged> sendBacklogLocked() {
         List<Backlogged> refused = null;
+        boolean sentAny = false;
         while (!backlog.isEmpty() && inFlightCount() < window() && broken == null) {
             Backlogged next = backlog.peekFirst();
             if (next.pending().done) {
                 next.pending().retired = true; // its caller gave up waiting
             } else {
                 try {
-                    if (!sendNow(next.pending(), next.bytes(), next.length())) {
+                    if (!sendNow(next.pending(), next.bytes(), next.length(), false)) {
                         break; // the channel is full: the next response read, or a stall retry, sends it
                     }
+                    sentAny = true;
                 } catch (CmapException e) {
-                    if (refused == null) {
-                        refused = new ArrayList<>();
-                    }
-                    refused.add(new Backlogged(next.pending(), null, 0, e));
+                    refused = refuse(refused, next.pending(), e);
                 }
             }
             backlog.pollFirst();
             backlogSize = backlog.size();
         }
-        return refused;
+        return sentAny ? notifyServer(refused) : refused;
     }
 
-    /** Their owners wait elsewhere: they learn of the failure through their requests. */
+    /**
+     * Wakes the server once for the requests just sent without notifying; the send lock is held.
+     * Should the server be gone, the failure breaks the pipeline down once the lock is released
+     * (in {@link #failRefused}), which fails those requests with it.
+     */
+    private List<Backlogged> notifyServer(List<Backlogged> refused) {
+        try {
+            connection.notifyServer();
+            return refused;
+        } catch (ErrnoException e) {
+            return refuse(refused, null, CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
+        }
+    }
+
+    private static List<Backlogged> refuse(List<Backlogged> refused, Pending pending, CmapException failure) {
+        List<Backlogged> list = refused == null ? new ArrayList<>() : refused;
+        list.add(new Backlogged(pending, null, 0, failure));
+        return list;
+    }
+
+    /**
+     * Their owners wait elsewhere: they learn of the failure through their requests. An entry
+     * without a request is a lost connection, which breaks the pipeline down.
+     */
     private void failRefused(List<Backlogged> refused) {
         if (refused != null) {
             for (Backlogged request : refused) {
-                complete(request.pending(), null, request.failure());
+                if (request.pending() == null) {
+                    breakDown(request.failure());
+                } else {
+                    complete(request.pending(), null, request.failure());
+                }
             }
         }
     }
@@ -459,7 +620,10 @@ final class Pipeline {
         }
     }
 
-    /** A request encoded while the window was full, or (with a failure) one the connection refused. */
+    /**
+     * A request encoded while the window was full, or (with a failure) one the connection
+     * refused, or (with a failure and no request) the connection lost.
+     */
     private record Backlogged(Pending pending, MemorySegment bytes, int length, CmapException failure) {
     }
 

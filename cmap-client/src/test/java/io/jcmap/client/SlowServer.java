@@ -1,6 +1,9 @@
 package io.jcmap.client;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A scripted server that answers only as many requests as the test allows ({@link #allowed}). */
@@ -24,11 +27,38 @@ final class SlowServer extends ScriptedConnection {
         this.connectsOnFirstResponse = connectsOnFirstResponse;
     }
 
+    /** Requests sent whose server has not yet been woken for them. */
+    final AtomicInteger unnotified = new AtomicInteger();
+    /** Calls of {@link #notifyServer}. */
+    final AtomicInteger notifications = new AtomicInteger();
+    /** The most requests ever waiting for a wake-up. */
+    final AtomicInteger maxUnnotified = new AtomicInteger();
+
     @Override
     public boolean send(MemorySegment message, int length) {
+        sendWithoutNotifying(message, length);
+        unnotified.set(0); // the wake-up of a plain send counts for those before it too
+        return true;
+    }
+
+    /** Each request's first byte and its length, in the order sent. */
+    final List<Byte> firstBytes = new CopyOnWriteArrayList<>();
+    final List<Integer> lengths = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean sendWithoutNotifying(MemorySegment message, int length) {
+        firstBytes.add(message.get(ValueLayout.JAVA_BYTE, 0));
+        lengths.add(length);
         int unanswered = sent.incrementAndGet() - answered.get();
         maxUnanswered.accumulateAndGet(unanswered, Math::max);
+        maxUnnotified.accumulateAndGet(unnotified.incrementAndGet(), Math::max);
         return true;
+    }
+
+    @Override
+    public void notifyServer() {
+        notifications.incrementAndGet();
+        unnotified.set(0);
     }
 
     @Override

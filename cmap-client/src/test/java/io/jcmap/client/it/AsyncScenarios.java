@@ -4,6 +4,7 @@ import static io.jcmap.client.it.Expect.cmapError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcmap.client.CmapBatch;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapValue;
@@ -62,6 +63,74 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         try (var keys = reader.iterate(keyPrefix())) {
             assertTrue(!keys.hasNext(), "every key was deleted");
         }
+    }
+
+    @Test
+    void aBatchSendsNothingUntilFlushedThenEveryRequestCompletesWithItsOwnResultInOrder() {
+        CmapHandle reader = open();
+        List<Integer> completed = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<Void>> sets = new ArrayList<>();
+        CmapBatch batch = cmap.batch();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            int index = i;
+            sets.add(batch.setAsync(key("b" + i), CmapValue.uint32(i)).whenComplete((v, e) -> completed.add(index)));
+        }
+        assertEquals(IN_FLIGHT, batch.size());
+        // nothing has left the client: corosync has not seen the first set, nor will it without a flush
+        cmapError(CsError.NOT_EXIST, () -> reader.getUint32(key("b0")));
+        assertTrue(sets.stream().noneMatch(CompletableFuture::isDone));
+        batch.flush();
+        assertEquals(0, batch.size());
+        allDone(sets);
+        assertEquals(IntStream.range(0, IN_FLIGHT).boxed().toList(), completed, "responses complete in request order");
+        assertEquals(IN_FLIGHT - 1, reader.getUint32(key("b" + (IN_FLIGHT - 1))));
+
+        // reused, with every kind of request, each failing or succeeding on its own
+        String counter = key("counter");
+        cmap.setInt64(counter, 0);
+        List<CompletableFuture<CmapValue>> gets = new ArrayList<>();
+        List<CompletableFuture<Void>> steps = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            gets.add(batch.getAsync(key("b" + i)));
+            steps.add(i % 4 == 3 ? batch.decAsync(counter) : batch.incAsync(counter));
+        }
+        CompletableFuture<CmapValue> missing = batch.getAsync(key("missing"));
+        CompletableFuture<Void> delete = batch.deleteAsync(key("b0"));
+        CompletableFuture<CmapValue> deleted = batch.getAsync(key("b0"));
+        batch.close();
+        allDone(gets);
+        allDone(steps);
+        for (int i = 0; i < IN_FLIGHT; i++) {
+            assertEquals(CmapValue.uint32(i), gets.get(i).join(), "key " + i);
+        }
+        assertEquals(IN_FLIGHT / 2, cmap.getInt64(counter), "three incs and a dec per four steps");
+        Expect.asyncError(CsError.NOT_EXIST, () -> missing);
+        Expect.done(delete);
+        Expect.asyncError(CsError.NOT_EXIST, () -> deleted);
+    }
+
+    @Test
+    void aBatchRejectsBadInputAtOnceAndFailsEveryRequestWhenTheHandleIsClosed() {
+        CmapBatch batch = cmap.batch();
+        cmapError(CsError.INVALID_PARAM, () -> batch.setAsync(key("null"), null));
+        cmapError(CsError.TOO_BIG, () -> batch.setAsync(key("huge"), CmapValue.binary(new byte[2 << 20])));
+        assertEquals(0, batch.size(), "a rejected request is not added");
+        Expect.asyncError(CsError.NAME_TOO_LONG, () -> {
+            CompletableFuture<Void> bad = batch.setAsync("ab", CmapValue.uint8(1));
+            batch.flush();
+            return bad;
+        });
+
+        CmapHandle doomed = open();
+        CmapBatch late = doomed.batch();
+        CompletableFuture<Void> set = late.setAsync(key("late"), CmapValue.uint8(1));
+        CompletableFuture<Void> inc = late.incAsync(key("late"));
+        doomed.close();
+        late.flush();
+        Expect.asyncError(CsError.BAD_HANDLE, () -> set);
+        Expect.asyncError(CsError.BAD_HANDLE, () -> inc);
+        cmapError(CsError.BAD_HANDLE, doomed::batch);
+        cmapError(CsError.NOT_EXIST, () -> cmap.getUint8(key("late")));
     }
 
     @Test

@@ -35,6 +35,29 @@ public interface IpcConnection extends AutoCloseable {
     boolean send(MemorySegment message, int length);
 
     /**
+     * As {@link #send}, but the server is not yet woken for this request: the next
+     * {@link #notifyServer} (or plain {@link #send}) does it for all such requests at once. A
+     * transport whose requests wake the server themselves sends as {@link #send} does.
+     *
+     * <p>Call {@link #notifyServer} at once after the last of a run of these, on the same thread:
+     * libqb's server, woken for an earlier request, handles every request it finds in the ring
+     * and then waits, its main loop blocked, for one notification byte per request handled.
+     */
+    default boolean sendWithoutNotifying(MemorySegment message, int length) {
+        return send(message, length);
+    }
+
+    /**
+     * Wakes the server for every request sent by {@link #sendWithoutNotifying} since the last
+     * notification: one system call for all of them, where {@link #send} costs one per request
+     * and the server one poll and one read per wake-up.
+     *
+     * @throws io.jcmap.protocol.ErrnoException ENOTCONN when the server is gone
+     */
+    default void notifyServer() {
+    }
+
+    /**
      * Waits up to {@code timeoutNanos} for the next response and takes it off the channel.
      *
      * @return its length, or -1 if none came in time; the bytes are in {@link #response()}

@@ -190,7 +190,17 @@ public final class SetupSocket implements AutoCloseable {
         }
     }
 
-    /** Sends notifications that found the socket buffer full earlier; cheap when none are owed. */
+    /**
+     * Counts one more request in the ring without telling the server yet: the next
+     * {@link #notifyRequest} or {@link #flushNotifications} sends its byte with the others.
+     */
+    public void oweNotification() {
+        synchronized (notifyLock) {
+            owedNotifications++;
+        }
+    }
+
+    /** Sends the notifications owed (held back, or refused by a full socket buffer); cheap when none are. */
     public void flushNotifications() {
         if (owedNotifications == 0) {
             return;

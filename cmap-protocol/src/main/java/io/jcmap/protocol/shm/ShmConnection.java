@@ -92,6 +92,25 @@ public final class ShmConnection implements IpcConnection {
 
     @Override
     public boolean send(MemorySegment message, int length) {
+        return send(message, length, true);
+    }
+
+    @Override
+    public boolean sendWithoutNotifying(MemorySegment message, int length) {
+        return send(message, length, false);
+    }
+
+    @Override
+    public void notifyServer() {
+        calls.enter();
+        try {
+            flushOwedNotifications();
+        } finally {
+            calls.exit();
+        }
+    }
+
+    private boolean send(MemorySegment message, int length, boolean notify) {
         calls.enter();
         try {
             Ring ring = request.ring();
@@ -105,7 +124,11 @@ public final class ShmConnection implements IpcConnection {
             if (!ring.write(message, length)) {
                 return false;
             }
-            setup.notifyRequest();
+            if (notify) {
+                setup.notifyRequest();
+            } else {
+                setup.oweNotification();
+            }
             return true;
         } catch (InternalError fault) {
             throw shrunk(fault);

@@ -1,0 +1,149 @@
+package io.jcmap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.cmap.CodecException;
+import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A batch's requests are written together and the server is woken once for them, never left
+ * with a request in its ring that no wake-up announces (libqb's server would block waiting for
+ * its notification byte).
+ */
+class PipelineBatchTest {
+    private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static CompletableFuture<Void> add(Pipeline.Batch batch) {
+        return batch.add("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
+                buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> null);
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() - deadline < 0, () -> "timed out waiting until " + what);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    private static void allDone(List<CompletableFuture<Void>> futures) throws Exception {
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aBatchIsSentOnlyWhenFlushedAndTheServerIsWokenOnceForAllOfIt() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Batch batch = new Pipeline.Batch();
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            futures.add(add(batch));
+        }
+        assertEquals(0, server.sent.get(), "nothing is sent before the flush");
+        pipeline.sendBatch(batch);
+        assertEquals(20, server.sent.get());
+        assertEquals(1, server.notifications.get(), "one wake-up for the whole batch");
+        assertEquals(0, server.unnotified.get(), "no request left unannounced");
+        assertEquals(0, batch.size(), "emptied for reuse");
+
+        server.allowed.set(20);
+        allDone(futures);
+        futures.clear();
+        futures.add(add(batch)); // reused
+        pipeline.sendBatch(batch);
+        server.allowed.set(21);
+        allDone(futures);
+        assertEquals(2, server.notifications.get());
+    }
+
+    @Test
+    void aBatchLargerThanTheWindowWaitsInTheBacklogAndEveryRefillIsAnnounced() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Batch batch = new Pipeline.Batch();
+        int total = Pipeline.MAX_IN_FLIGHT * 3;
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            futures.add(add(batch));
+        }
+        pipeline.sendBatch(batch);
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get(), "nothing is sent beyond the window");
+        assertEquals(1, server.notifications.get());
+
+        server.allowed.set(total);
+        allDone(futures);
+        assertEquals(total, server.answered.get());
+        assertEquals(Pipeline.MAX_IN_FLIGHT, server.maxUnanswered.get());
+        await(() -> server.unnotified.get() == 0, "every backlogged request announced");
+        assertTrue(server.notifications.get() > 1, "the backlog's refills wake the server too");
+    }
+
+    @Test
+    void aBatchFlushedOnABrokenPipelineFailsEachRequestWithTheReason() {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Batch batch = new Pipeline.Batch();
+        CompletableFuture<Void> first = add(batch);
+        CompletableFuture<Void> second = add(batch);
+        pipeline.breakDown(new CmapException(CsError.BAD_HANDLE, "closed"));
+        pipeline.sendBatch(batch); // no throw: each request learns it through its future
+        for (CompletableFuture<Void> future : List.of(first, second)) {
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+            CmapException cause = assertInstanceOf(CmapException.class, failure.getCause());
+            assertEquals(CsError.BAD_HANDLE, cause.error());
+        }
+        assertEquals(0, server.sent.get());
+    }
+
+    @Test
+    void aRequestThatCannotBeEncodedIsRejectedAtOnceAndNotAdded() {
+        Pipeline.Batch batch = new Pipeline.Batch();
+        add(batch);
+        CmapException thrown = assertThrows(CmapException.class, () -> batch.add("set", "k", RESPONSE_ID,
+                ResponseHeaderDescriptor.LENGTH, buffer -> {
+                    throw new CodecException(CsError.NAME_TOO_LONG.code(), "name too long");
+                }, (response, length) -> null));
+        assertEquals(CsError.NAME_TOO_LONG, thrown.error());
+        assertEquals(1, batch.size());
+    }
+
+    @Test
+    void aLargeBatchGrowsItsBufferAndKeepsEveryRequestIntact() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Batch batch = new Pipeline.Batch();
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            int mark = i;
+            futures.add(batch.add("set", "k", RESPONSE_ID, 1000, buffer -> {
+                buffer.fill((byte) mark);
+                return 999;
+            }, (response, length) -> null));
+        }
+        List<Byte> firstBytes = server.firstBytes;
+        pipeline.sendBatch(batch);
+        server.allowed.set(100);
+        allDone(futures);
+        assertEquals(100, firstBytes.size());
+        for (int i = 0; i < 100; i++) {
+            assertEquals((byte) i, firstBytes.get(i), "request " + i);
+        }
+        assertSame(firstBytes, server.firstBytes);
+        assertFalse(server.lengths.stream().anyMatch(length -> length != 999));
+    }
+}
