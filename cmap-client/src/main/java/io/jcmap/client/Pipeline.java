@@ -252,9 +252,9 @@ final class Pipeline {
         long deadline = deadline();
         asyncInFlight.addAndGet(count);
         List<Backlogged> refused = null;
+        boolean sentAny = false;
         sendLock.lock();
         try {
-            boolean sentAny = false;
             for (int i = 0; i < count; i++) {
                 Pending pending = batch.pendings[i];
                 pending.deadline = deadline;
@@ -276,11 +276,14 @@ final class Pipeline {
                     refused = refuse(refused, pending, e);
                 }
             }
-            if (sentAny) {
-                refused = notifyServer(refused);
-            }
         } finally {
-            sendLock.unlock();
+            try {
+                if (sentAny) {
+                    refused = notifyServer(refused); // even after an unexpected failure: none stays unannounced
+                }
+            } finally {
+                sendLock.unlock();
+            }
         }
         failRefused(refused);
         if (!readWhatIsWaiting(batch.pendings[0])) {
@@ -503,24 +506,30 @@ final class Pipeline {
     private List<Backlogged> sendBacklogLocked() {
         List<Backlogged> refused = null;
         boolean sentAny = false;
-        while (!backlog.isEmpty() && inFlightCount() < window() && broken == null) {
-            Backlogged next = backlog.peekFirst();
-            if (next.pending().done) {
-                next.pending().retired = true; // its caller gave up waiting
-            } else {
-                try {
-                    if (!sendNow(next.pending(), next.bytes(), next.length(), false)) {
-                        break; // the channel is full: the next response read, or a stall retry, sends it
+        try {
+            while (!backlog.isEmpty() && inFlightCount() < window() && broken == null) {
+                Backlogged next = backlog.peekFirst();
+                if (next.pending().done) {
+                    next.pending().retired = true; // its caller gave up waiting
+                } else {
+                    try {
+                        if (!sendNow(next.pending(), next.bytes(), next.length(), false)) {
+                            break; // the channel is full: the next response read, or a stall retry, sends it
+                        }
+                        sentAny = true;
+                    } catch (CmapException e) {
+                        refused = refuse(refused, next.pending(), e);
                     }
-                    sentAny = true;
-                } catch (CmapException e) {
-                    refused = refuse(refused, next.pending(), e);
                 }
+                backlog.pollFirst();
+                backlogSize = backlog.size();
             }
-            backlog.pollFirst();
-            backlogSize = backlog.size();
+        } finally {
+            if (sentAny) {
+                refused = notifyServer(refused); // even after an unexpected failure: none stays unannounced
+            }
         }
-        return sentAny ? notifyServer(refused) : refused;
+        return refused;
     }
 
     /**
