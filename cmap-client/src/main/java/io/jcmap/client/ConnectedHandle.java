@@ -1,6 +1,7 @@
 package io.jcmap.client;
 
 import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.cmap.CmapMessageSize;
 import io.jcmap.protocol.cmap.CmapRequests;
 import io.jcmap.protocol.cmap.CmapResponseId;
 import io.jcmap.protocol.cmap.CmapValueType;
@@ -309,7 +310,7 @@ final class ConnectedHandle implements CmapHandle {
 
     private Lookup getOnce(String key, long reserve) {
         return pipeline().call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.get(buffer, key, reserve),
+                CmapMessageSize.getResponseLength(reserve), buffer -> CmapRequests.get(buffer, key, reserve),
                 (response, length) -> decodeGet(response, length, reserve));
     }
 

@@ -2,6 +2,7 @@ package io.jcmap.client;
 
 import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.CodecException;
+import io.jcmap.protocol.cmap.IterNextResponseDescriptor;
 import io.jcmap.protocol.cmap.ResponseHeader;
 import io.jcmap.protocol.ipc.IpcConnection;
 import org.slf4j.Logger;
@@ -82,6 +83,11 @@ final class Pipeline {
      */
     static final int MAX_IN_FLIGHT = 128;
     /**
+     * The longest response of every request but a GET reserving more than 264 value bytes: an
+     * ITER_NEXT response (a key name field of 256 bytes). Those GETs say their own bound.
+     */
+    static final int DEFAULT_RESPONSE_BOUND = IterNextResponseDescriptor.LENGTH;
+    /**
      * How long the drainer stays out of the way after it saw callers complete responses
      * themselves: a caller issuing requests in a loop reads for the drainer, and a drainer
      * asleep on the response semaphore instead costs corosync a futex wake and us a context
@@ -118,6 +124,10 @@ final class Pipeline {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    /** What the server may have to queue for us: the sum of the in-flight requests' response footprints; guarded by {@link #inFlight}. */
+    private long responseBytes;
+    /** The most the server can queue for us without dropping a response ({@link IpcConnection#responseCapacity}). */
+    private final long responseCapacity;
     /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
     private final ArrayDeque<Backlogged> backlog = new ArrayDeque<>();
     private volatile int backlogSize;
@@ -151,6 +161,7 @@ final class Pipeline {
     Pipeline(IpcConnection connection, long timeoutNanos, Consumer<CmapException> onBreakDown) {
         this.connection = connection;
         this.singleUntilAnswered = connection.serverConnectsOnFirstResponse();
+        this.responseCapacity = connection.responseCapacity();
         this.timeoutNanos = timeoutNanos;
         this.onBreakDown = onBreakDown;
     }
@@ -162,10 +173,20 @@ final class Pipeline {
     // ---- the general faces ---------------------------------------------------------------------
 
     /** Sends a request and waits for its decoded response on this thread. */
-    @SuppressWarnings("unchecked")
     <T> T call(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder) {
+        return call(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder);
+    }
+
+    /**
+     * {@link #call} for a request whose response may be longer than {@link #DEFAULT_RESPONSE_BOUND}:
+     * at most {@code responseBound} bytes.
+     */
+    @SuppressWarnings("unchecked")
+    <T> T call(String operation, String key, int responseId, int size, long responseBound, Encoder encoder,
+               Decoder<T> decoder) {
         Pending pending = new Pending(Thread.currentThread());
         pending.prepare(operation, key, responseId, decoder, null, deadline());
+        pending.responseBound = responseBound;
         MemorySegment buffer = beginSend(pending, size);
         finishSend(pending, encode(encoder, buffer, pending));
         await(pending);
@@ -262,8 +283,7 @@ final class Pipeline {
                     checkUsable(pending);
                     pending.retired = false;
                     MemorySegment bytes = batch.request(i);
-                    if (backlogSize == 0 && inFlightCount() < window()
-                            && sendNow(pending, bytes, batch.lengths[i], false)) {
+                    if (backlogSize == 0 && hasRoom(pending) && sendNow(pending, bytes, batch.lengths[i], false)) {
                         sentAny = true;
                         continue;
                     }
@@ -455,7 +475,7 @@ final class Pipeline {
         List<Backlogged> refused;
         try {
             pending.retired = false;
-            if (backlogSize == 0 && inFlightCount() < window() && sendNow(pending, sendBuffer, length, true)) {
+            if (backlogSize == 0 && hasRoom(pending) && sendNow(pending, sendBuffer, length, true)) {
                 return;
             }
             // the window or the channel is full
@@ -482,6 +502,7 @@ final class Pipeline {
         // queue first: the response may be read by another thread before send() returns
         synchronized (inFlight) {
             inFlight.addLast(pending);
+            responseBytes += pending.footprint;
         }
         pending.sequence = ++sentCount;
         boolean sent;
@@ -507,10 +528,12 @@ final class Pipeline {
         List<Backlogged> refused = null;
         boolean sentAny = false;
         try {
-            while (!backlog.isEmpty() && inFlightCount() < window() && broken == null) {
+            while (!backlog.isEmpty() && broken == null) {
                 Backlogged next = backlog.peekFirst();
                 if (next.pending().done) {
                     next.pending().retired = true; // its caller gave up waiting
+                } else if (!hasRoom(next.pending())) {
+                    break; // the next response read makes room
                 } else {
                     try {
                         if (!sendNow(next.pending(), next.bytes(), next.length(), false)) {
@@ -597,6 +620,19 @@ final class Pipeline {
         return backlogSize > 0 && inFlightCount() == 0;
     }
 
+    /**
+     * Whether {@code pending} may go on the wire now: the window has a place, and the server
+     * has room to queue its response behind those of the requests already in flight (or none
+     * is in flight). Notes the response's footprint in {@code pending} for the accounting.
+     */
+    private boolean hasRoom(Pending pending) {
+        pending.footprint = connection.responseFootprint(pending.responseBound);
+        synchronized (inFlight) {
+            return inFlight.size() < window()
+                    && (inFlight.isEmpty() || responseBytes + pending.footprint <= responseCapacity);
+        }
+    }
+
     /** How many requests may be on the wire now. */
     private int window() {
         return answered || !singleUntilAnswered ? MAX_IN_FLIGHT : 1;
@@ -661,7 +697,9 @@ final class Pipeline {
     /** Takes back a request that did not reach the wire; the send lock is held since it was counted. */
     private void withdraw(Pending pending) {
         synchronized (inFlight) {
-            inFlight.removeLastOccurrence(pending);
+            if (inFlight.removeLastOccurrence(pending)) {
+                responseBytes -= pending.footprint;
+            }
         }
         sentCount--;
         pending.sequence = 0;
@@ -745,6 +783,9 @@ final class Pipeline {
         Pending head;
         synchronized (inFlight) {
             head = inFlight.pollFirst();
+            if (head != null) {
+                responseBytes -= head.footprint;
+            }
         }
         readCount++;
         if (!answered) {
@@ -1000,6 +1041,7 @@ final class Pipeline {
         synchronized (inFlight) {
             failed = inFlight.toArray(new Pending[0]);
             inFlight.clear();
+            responseBytes = 0;
         }
         for (Pending pending : failed) {
             complete(pending, null, brokenFor(reason, pending));
@@ -1053,6 +1095,10 @@ final class Pipeline {
         Summarizer summarizer;
         CompletableFuture<?> future;
         long deadline;
+        /** The longest response it may get, in bytes. */
+        long responseBound;
+        /** What its response takes of the server's room for us; set when it is let on the wire. */
+        long footprint;
         /** Its place on the wire (1 for the first request sent), 0 until sent. */
         volatile long sequence;
         volatile boolean done;
@@ -1077,6 +1123,8 @@ final class Pipeline {
             this.decoder = decoder;
             this.summarizer = summarizer;
             this.deadline = deadline;
+            this.responseBound = DEFAULT_RESPONSE_BOUND;
+            this.footprint = 0;
             this.future = null;
             this.sequence = 0;
             this.value = null;

@@ -40,6 +40,46 @@ class PipelineWindowTest {
         }
     }
 
+    private static CompletableFuture<Object> callWithBound(Pipeline pipeline, long responseBound) {
+        return CompletableFuture.supplyAsync(() -> pipeline.call("get", "k", RESPONSE_ID,
+                ResponseHeaderDescriptor.LENGTH, responseBound, buffer -> ResponseHeaderDescriptor.LENGTH,
+                (response, length) -> "ok"), runnable -> Thread.ofPlatform().daemon().start(runnable));
+    }
+
+    /**
+     * libqb drops a response that finds no room in the client's channel, so requests go on the
+     * wire only while the answers they may get fit beside those already due; one whose answer
+     * alone is larger goes when nothing else is in flight.
+     */
+    @Test
+    void requestsWaitWhileTheirResponsesWouldNotFitBesideThoseAlreadyDue() throws Exception {
+        SlowServer server = new SlowServer();
+        server.responseCapacity = 1000;
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            calls.add(callWithBound(pipeline, 400));
+            int expected = Math.min(i + 1, 2);
+            await(() -> server.sent.get() == expected, expected + " sent");
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(2, server.sent.get(), "a third 400-byte answer would not fit in 1000 bytes");
+
+        server.allowed.set(1);
+        await(() -> server.sent.get() == 3, "the third sent once an answer was read");
+        CompletableFuture<Object> huge = callWithBound(pipeline, 5000);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(3, server.sent.get(), "a 5000-byte answer waits for an empty channel");
+        server.allowed.set(3);
+        await(() -> server.sent.get() == 4, "the large one sent alone");
+        assertEquals(3, server.answered.get());
+        server.allowed.set(4);
+        for (CompletableFuture<Object> call : calls) {
+            assertEquals("ok", call.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals("ok", huge.get(10, TimeUnit.SECONDS));
+    }
+
     @Test
     void asyncRequestsBeyondTheWindowReturnAtOnceAndAreSentAsResponsesFreePlaces() throws Exception {
         SlowServer server = new SlowServer();

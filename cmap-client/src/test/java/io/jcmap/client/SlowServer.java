@@ -69,6 +69,14 @@ final class SlowServer extends ScriptedConnection {
         });
     }
 
+    /** Bytes of responses it can queue; a response's footprint is its length. */
+    volatile long responseCapacity = Long.MAX_VALUE;
+
+    @Override
+    public long responseCapacity() {
+        return responseCapacity;
+    }
+
     @Override
     public boolean serverConnectsOnFirstResponse() {
         return connectsOnFirstResponse;

@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -96,6 +97,69 @@ abstract class LoadContract {
                     getClass().getSimpleName(), threads, operations, total, gets, expected,
                     TimeUnit.NANOSECONDS.toMillis(workedNanos), total * 1e9 / workedNanos, tryAgain.retries(),
                     seen.total(), TimeUnit.NANOSECONDS.toMillis(notifiedNanos));
+        }
+    }
+
+    /**
+     * corosync drops a response that finds no room (the SHM response ring or the socket's send
+     * buffer hold about 1 MiB), and responses are matched to requests by order. Here 256 threads
+     * each read a 16,000-byte value of their own (every third request of a read asks for the
+     * whole value; 128 in flight could need 2 MiB of answers), while a completion action holds
+     * the reading thread for 150 ms at a time, so that the answers pile up unread.
+     * Before the client kept its requests' answers within that room, one dropped answer gave
+     * every later caller its neighbour's value, and then left callers waiting for good.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void largeValuesPilingUpUnreadStillReachEachCallerWhole(Corosync corosync) throws InterruptedException {
+        int threads = 256; // twice the requests a handle keeps in flight: the window is always full
+        int size = 16_000; // corosync keeps values of up to 16 KiB
+        try (CmapHandle handle = Cmap.initialize()) {
+            for (int t = 0; t < threads; t++) {
+                byte[] value = new byte[size];
+                Arrays.fill(value, (byte) t);
+                handle.setBinary(PREFIX + "big" + t, value);
+            }
+            handle.setUint8(PREFIX + "small", 1);
+            AtomicLong wrong = new AtomicLong();
+            AtomicLong right = new AtomicLong();
+            AtomicBoolean reading = new AtomicBoolean(true);
+            List<BlockingCall> readers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int owner = t;
+                readers.add(BlockingCall.start("large reader " + t, () -> {
+                    while (reading.get() && wrong.get() == 0) {
+                        byte[] value = handle.getBinary(PREFIX + "big" + owner);
+                        boolean whole = value.length == size && value[0] == (byte) owner
+                                && value[size - 1] == (byte) owner;
+                        (whole ? right : wrong).incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (int stall = 0; stall < 10 && wrong.get() == 0; stall++) {
+                // the action runs on the thread that read the answer, which reads nothing else meanwhile
+                handle.getAsync(PREFIX + "small").thenRun(() -> sleep(150)).join();
+                sleep(50);
+            }
+            reading.set(false);
+            for (BlockingCall reader : readers) {
+                reader.awaitResult(Duration.ofMinutes(1));
+            }
+            assertEquals(0, wrong.get(), () -> "values of other keys, after " + right.get() + " right ones");
+            System.out.printf("[reliability] %s: %d threads read %d values of %d bytes from one handle, each its own,"
+                    + " through 10 stalls of its reader%n", getClass().getSimpleName(), threads, right.get(), size);
+            for (int t = 0; t < threads; t++) {
+                handle.delete(PREFIX + "big" + t);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

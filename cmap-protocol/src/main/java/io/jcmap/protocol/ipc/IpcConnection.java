@@ -58,6 +58,22 @@ public interface IpcConnection extends AutoCloseable {
     }
 
     /**
+     * How many bytes of responses the server can have waiting for us before it must drop the
+     * next one: libqb's server does not wait for room, it drops a response that does not fit
+     * (the SHM response ring; on the socket transport its send buffer), and the client, matching
+     * responses by order, would then give later callers the wrong answers. A client keeps the
+     * {@link #responseFootprint}s of the requests it has in flight within it.
+     */
+    default long responseCapacity() {
+        return Long.MAX_VALUE;
+    }
+
+    /** What a response of up to {@code length} bytes takes of {@link #responseCapacity}. */
+    default long responseFootprint(long length) {
+        return length;
+    }
+
+    /**
      * Waits up to {@code timeoutNanos} for the next response and takes it off the channel.
      *
      * @return its length, or -1 if none came in time; the bytes are in {@link #response()}

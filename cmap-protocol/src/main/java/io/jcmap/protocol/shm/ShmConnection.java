@@ -137,6 +137,25 @@ public final class ShmConnection implements IpcConnection {
         }
     }
 
+    /**
+     * The response ring's bytes, less the word that always stays empty and the margin's word of
+     * rounding: the server writes a response when the free space is its length plus the margin
+     * (its chunk header and that word), so chunks whose {@link #responseFootprint}s add up to this
+     * all fit with none read.
+     */
+    @Override
+    public long responseCapacity() {
+        long roundingWord = ChunkDescriptor.MARGIN_BYTES - (long) ChunkDescriptor.HEADER_WORDS * ChunkDescriptor.WORD_BYTES;
+        return (long) response.ring().wordSize() * ChunkDescriptor.WORD_BYTES - ChunkDescriptor.WORD_BYTES
+                - roundingWord;
+    }
+
+    /** Its chunk: header and payload words. */
+    @Override
+    public long responseFootprint(long length) {
+        return (ChunkDescriptor.HEADER_WORDS + ChunkDescriptor.payloadWords(length)) * ChunkDescriptor.WORD_BYTES;
+    }
+
     @Override
     public int receiveResponse(long timeoutNanos) {
         return receive(response.ring(), responseBuffer, timeoutNanos, false);

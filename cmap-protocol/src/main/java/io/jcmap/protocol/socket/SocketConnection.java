@@ -34,6 +34,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * every request it sends, as on SHM, at no cost when nothing is there.
  */
 public final class SocketConnection implements IpcConnection {
+    /** What the kernel charges a socket's buffer per datagram beyond its bytes, rounded up (sk_buff and its shared info). */
+    private static final long DATAGRAM_OVERHEAD = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
@@ -149,6 +151,21 @@ public final class SocketConnection implements IpcConnection {
     @Override
     public int receiveResponse(long timeoutNanos) {
         return receive(requests, ControlDescriptor.RESPONSE_CHANNEL, responseBuffer, timeoutNanos);
+    }
+
+    /**
+     * libqb sizes the server's send buffer to the message size; responses we have not read wait
+     * there, and a send that finds it full fails and the response is dropped.
+     */
+    @Override
+    public long responseCapacity() {
+        return info().maxMessageSize();
+    }
+
+    /** The datagram plus the kernel's bookkeeping for it, which the send buffer is charged too. */
+    @Override
+    public long responseFootprint(long length) {
+        return length + DATAGRAM_OVERHEAD;
     }
 
     @Override
