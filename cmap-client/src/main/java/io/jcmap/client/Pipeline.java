@@ -33,11 +33,13 @@ import java.util.function.Consumer;
  * <p>A caller that times out leaves its request in the queue, marked done: its late response
  * is read and dropped, so later responses still meet their own requests.
  *
- * <p>At most {@link #MAX_IN_FLIGHT} requests are on the wire at once: libqb drops a response
- * that does not fit into the client's response ring or socket buffer (the server sees EAGAIN
- * and moves on), and with no ids to match them by, every later response would then meet the
- * wrong request. Requests beyond the window wait, already encoded, in a backlog that
- * whoever reads a response sends on as places free; asynchronous callers never block.
+ * <p>At most {@link #MAX_IN_FLIGHT} requests are on the wire at once, and only as many as the
+ * server has room to queue answers for ({@link IpcConnection#responseCapacity}, counting each
+ * request's longest possible answer): libqb drops a response that does not fit into the
+ * client's response ring or socket buffer (the server sees EAGAIN and moves on), and with no
+ * ids to match them by, every later response would then meet the wrong request (decision
+ * 0019). Requests beyond the window wait, already encoded, in a backlog that whoever reads a
+ * response sends on as places free; asynchronous callers never block.
  *
  * <p>A channel that is full before the window is (a socket whose server has not yet read
  * enough datagrams, a request ring full of large requests) is waited out the same way: the
