@@ -36,7 +36,7 @@ final class PipelinedSetBench {
      * The throughput line, and with a server to watch ({@link ServerCpu}) a metric of corosync's
      * CPU time per set in the measured part.
      */
-    static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, RunPlan plan, int window,
+    static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, int sets, int window,
                                boolean batched, int warmupSets, long warmupNanos) throws InterruptedException {
         long base = System.nanoTime();
         // warm-up rounds until both the count and the time are reached (RunPlan says why)
@@ -48,14 +48,14 @@ final class PipelinedSetBench {
         Optional<ServerCpu> server = ServerCpu.fromEnvironment();
         OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
         long start = System.nanoTime();
-        new Pump(handle, window, batched).run(plan.asyncSets(), base);
+        new Pump(handle, window, batched).run(sets, base);
         long elapsed = System.nanoTime() - start;
         OptionalLong serverAfter = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
         String op = (batched ? "batch_set_w" : "async_set_w") + window;
         List<BenchLine> lines = new ArrayList<>();
-        lines.add(labels.throughput(op, plan.asyncSets(), elapsed));
+        lines.add(labels.throughput(op, sets, elapsed));
         if (serverBefore.isPresent() && serverAfter.isPresent()) {
-            double perSet = (double) (serverAfter.getAsLong() - serverBefore.getAsLong()) / plan.asyncSets();
+            double perSet = (double) (serverAfter.getAsLong() - serverBefore.getAsLong()) / sets;
             lines.add(labels.metric("server_cpu_" + op, "ns/op", perSet));
         }
         return lines;
