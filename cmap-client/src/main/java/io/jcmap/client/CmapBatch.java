@@ -1,16 +1,14 @@
 package io.jcmap.client;
 
-import java.util.concurrent.CompletableFuture;
-
 /**
  * Asynchronous requests gathered on the client and sent together by {@link #flush}: corosync
  * is then woken once for all of them instead of once per request, which on shared memory cuts
- * its cost per request about fourfold and lets it answer hundreds of thousands of requests a
- * second (docs/benchmarks.md).
+ * its CPU time per request four- to eightfold and lets it answer hundreds of thousands of
+ * requests a second (docs/benchmarks.md).
  *
- * <p>Each request is still one CMAP message with its own response and outcome, exactly as
- * from {@link CmapHandle#setAsync} and its siblings; corosync handles them in the order they
- * were added, after the requests the handle sent before the flush. Nothing is sent before
+ * <p>Each request ({@link CmapAsync}) is still one CMAP message with its own response and
+ * outcome, exactly as from the handle's; corosync handles them in the order they were added,
+ * after the requests the handle sent before the flush. Nothing is sent before
  * {@link #flush} or {@link #close}: a future of this batch never completes until then, so do not
  * wait for one before flushing. The request timeout of {@link CmapOptions} counts from the flush.
  *
@@ -26,22 +24,7 @@ import java.util.concurrent.CompletableFuture;
  * input fails at once, as on the handle (the request is not added); a request that reached
  * corosync fails through its future.
  */
-public interface CmapBatch extends AutoCloseable {
-
-    /** {@link CmapHandle#getAsync}, sent with the batch. */
-    CompletableFuture<CmapValue> getAsync(String key);
-
-    /** {@link CmapHandle#setAsync}, sent with the batch. */
-    CompletableFuture<Void> setAsync(String key, CmapValue value);
-
-    /** {@link CmapHandle#deleteAsync}, sent with the batch. */
-    CompletableFuture<Void> deleteAsync(String key);
-
-    /** {@link CmapHandle#incAsync}, sent with the batch. */
-    CompletableFuture<Void> incAsync(String key);
-
-    /** {@link CmapHandle#decAsync}, sent with the batch. */
-    CompletableFuture<Void> decAsync(String key);
+public interface CmapBatch extends CmapAsync, AutoCloseable {
 
     /** Requests added since the last flush. */
     int size();

@@ -1,7 +1,6 @@
 package io.jcmap.client;
 
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * An open connection to corosync's CMAP service: the Java face of {@code cmap_handle_t}.
@@ -18,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  * may call any method of the handle, {@link #close()} included. After {@code close()} every
  * call fails with {@link CsError#BAD_HANDLE}.
  */
-public interface CmapHandle extends AutoCloseable {
+public interface CmapHandle extends CmapAsync, AutoCloseable {
 
     /** The map this handle reads and writes. */
     CmapMap map();
@@ -189,20 +188,7 @@ public interface CmapHandle extends AutoCloseable {
 
     // ---- asynchronous faces -----------------------------------------------------------------
 
-    /** {@link #get} without waiting; completes on the thread that read the response. */
-    CompletableFuture<CmapValue> getAsync(String key);
-
-    /** {@link #set} without waiting. */
-    CompletableFuture<Void> setAsync(String key, CmapValue value);
-
-    /** {@link #delete} without waiting. */
-    CompletableFuture<Void> deleteAsync(String key);
-
-    /** {@link #inc} without waiting. */
-    CompletableFuture<Void> incAsync(String key);
-
-    /** {@link #dec} without waiting. */
-    CompletableFuture<Void> decAsync(String key);
+    // getAsync, setAsync, deleteAsync, incAsync, decAsync: see CmapAsync
 
     /**
      * A batch of asynchronous requests sent together by its {@link CmapBatch#flush}, for bulk

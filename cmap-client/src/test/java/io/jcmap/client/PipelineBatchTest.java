@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * A batch's requests are written together and the server is woken once for them, never left
@@ -26,20 +25,12 @@ import java.util.function.BooleanSupplier;
  */
 class PipelineBatchTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static CompletableFuture<Void> add(Pipeline.Batch batch) {
         return batch.add("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
                 buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> null);
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, () -> "timed out waiting until " + what);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
 
     private static void allDone(List<CompletableFuture<Void>> futures) throws Exception {
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
@@ -89,7 +80,7 @@ class PipelineBatchTest {
         allDone(futures);
         assertEquals(total, server.answered.get());
         assertEquals(Pipeline.MAX_IN_FLIGHT, server.maxUnanswered.get());
-        await(() -> server.unnotified.get() == 0, "every backlogged request announced");
+        Waits.until(() -> server.unnotified.get() == 0, "every backlogged request announced");
         assertTrue(server.notifications.get() > 1, "the backlog's refills wake the server too");
     }
 

@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * The pipeline never has more than {@link Pipeline#MAX_IN_FLIGHT} requests unanswered, because
@@ -25,20 +24,12 @@ import java.util.function.BooleanSupplier;
  */
 class PipelineWindowTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static CompletableFuture<Void> request(Pipeline pipeline) {
         return pipeline.callAsync("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
                 buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> null);
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, () -> "timed out waiting until " + what);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
 
     private static CompletableFuture<Object> callWithBound(Pipeline pipeline, long responseBound) {
         return CompletableFuture.supplyAsync(() -> pipeline.call("get", "k", RESPONSE_ID,
@@ -60,18 +51,18 @@ class PipelineWindowTest {
         for (int i = 0; i < 3; i++) {
             calls.add(callWithBound(pipeline, 400));
             int expected = Math.min(i + 1, 2);
-            await(() -> server.sent.get() == expected, expected + " sent");
+            Waits.until(() -> server.sent.get() == expected, expected + " sent");
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         assertEquals(2, server.sent.get(), "a third 400-byte answer would not fit in 1000 bytes");
 
         server.allowed.set(1);
-        await(() -> server.sent.get() == 3, "the third sent once an answer was read");
+        Waits.until(() -> server.sent.get() == 3, "the third sent once an answer was read");
         CompletableFuture<Object> huge = callWithBound(pipeline, 5000);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         assertEquals(3, server.sent.get(), "a 5000-byte answer waits for an empty channel");
         server.allowed.set(3);
-        await(() -> server.sent.get() == 4, "the large one sent alone");
+        Waits.until(() -> server.sent.get() == 4, "the large one sent alone");
         assertEquals(3, server.answered.get());
         server.allowed.set(4);
         for (CompletableFuture<Object> call : calls) {
@@ -95,8 +86,8 @@ class PipelineWindowTest {
         assertTrue(futures.stream().noneMatch(CompletableFuture::isDone));
 
         server.allowed.set(Pipeline.MAX_IN_FLIGHT + 10);
-        await(() -> server.answered.get() == Pipeline.MAX_IN_FLIGHT + 10, "ten more answers");
-        await(() -> server.sent.get() == 2 * Pipeline.MAX_IN_FLIGHT + 10, "ten more sent");
+        Waits.until(() -> server.answered.get() == Pipeline.MAX_IN_FLIGHT + 10, "ten more answers");
+        Waits.until(() -> server.sent.get() == 2 * Pipeline.MAX_IN_FLIGHT + 10, "ten more sent");
         assertTrue(futures.get(Pipeline.MAX_IN_FLIGHT + 9).isDone());
         assertFalse(futures.get(Pipeline.MAX_IN_FLIGHT + 10).isDone());
 

@@ -1,0 +1,27 @@
+package io.jcmap.client;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The asynchronous requests: one CMAP message each, with its own response and future. A
+ * {@link CmapHandle} sends each at once; a {@link CmapBatch} gathers them and sends them together
+ * at its flush. A future completes on the thread that read the response, exceptionally with a
+ * {@link CmapException} carrying corosync's error code.
+ */
+public interface CmapAsync {
+
+    /** {@link CmapHandle#get} without waiting. */
+    CompletableFuture<CmapValue> getAsync(String key);
+
+    /** {@link CmapHandle#set} without waiting. */
+    CompletableFuture<Void> setAsync(String key, CmapValue value);
+
+    /** {@link CmapHandle#delete} without waiting. */
+    CompletableFuture<Void> deleteAsync(String key);
+
+    /** {@link CmapHandle#inc} without waiting. */
+    CompletableFuture<Void> incAsync(String key);
+
+    /** {@link CmapHandle#dec} without waiting. */
+    CompletableFuture<Void> decAsync(String key);
+}
