@@ -126,7 +126,10 @@ final class Pipeline {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
-    /** What the server may have to queue for us: the sum of the in-flight requests' response footprints; guarded by {@link #inFlight}. */
+    /**
+     * What the server may have to queue for us: the sum of the in-flight requests' response
+     * footprints; guarded by {@link #inFlight}.
+     */
     private long responseBytes;
     /** The most the server can queue for us without dropping a response ({@link IpcConnection#responseCapacity}). */
     private final long responseCapacity;

@@ -145,7 +145,8 @@ public final class ShmConnection implements IpcConnection {
      */
     @Override
     public long responseCapacity() {
-        long roundingWord = ChunkDescriptor.MARGIN_BYTES - (long) ChunkDescriptor.HEADER_WORDS * ChunkDescriptor.WORD_BYTES;
+        long roundingWord = ChunkDescriptor.MARGIN_BYTES
+                - (long) ChunkDescriptor.HEADER_WORDS * ChunkDescriptor.WORD_BYTES;
         return (long) response.ring().wordSize() * ChunkDescriptor.WORD_BYTES - ChunkDescriptor.WORD_BYTES
                 - roundingWord;
     }

@@ -34,10 +34,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * every request it sends, as on SHM, at no cost when nothing is there.
  */
 public final class SocketConnection implements IpcConnection {
-    /** What the kernel charges a socket's buffer per datagram beyond its bytes, rounded up (sk_buff and its shared info). */
-    private static final long DATAGRAM_OVERHEAD = 1024;
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
     private static final VarHandle INT = JAVA_INT.varHandle();
+    /**
+     * What the kernel charges a socket buffer per datagram beyond its bytes, rounded up (the
+     * sk_buff and its shared info).
+     */
+    private static final long DATAGRAM_OVERHEAD = 1024;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final SetupSocket setup;
