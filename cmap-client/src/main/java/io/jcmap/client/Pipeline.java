@@ -264,11 +264,11 @@ final class Pipeline {
     /**
      * Sends the requests of {@code batch} in order and wakes the server once for all of them
      * (one notification where {@link #callAsync} costs one per request, and the server one
-     * wake-up per batch instead of one per request or two). Those beyond the window wait in the
-     * backlog as usual. Every request is written and the server woken under one hold of the send
-     * lock, so the server never finds a request of ours in the ring whose notification is not
-     * on its way: it would wait for it with its main loop blocked (see
-     * {@link IpcConnection#sendWithoutNotifying}).
+     * wake-up per batch instead of one per request or two). They join the backlog, which sends
+     * what the window has room for with one notification under this hold of the send lock, so
+     * the server never finds a request of ours in the ring whose notification is not on its
+     * way: it would wait for it with its main loop blocked (see
+     * {@link IpcConnection#sendWithoutNotifying}). Those left waiting keep the batch's buffer.
      */
     void sendBatch(Batch batch) {
         int count = batch.count;
@@ -277,37 +277,30 @@ final class Pipeline {
         }
         long deadline = deadline();
         asyncInFlight.addAndGet(count);
+        CmapException reason;
         List<Backlogged> refused = null;
-        boolean sentAny = false;
         sendLock.lock();
         try {
-            for (int i = 0; i < count; i++) {
-                Pending pending = batch.pendings[i];
-                pending.deadline = deadline;
-                try {
-                    checkUsable(pending);
+            reason = broken;
+            if (reason == null) {
+                for (int i = 0; i < count; i++) {
+                    Pending pending = batch.pendings[i];
+                    pending.deadline = deadline;
                     pending.retired = false;
-                    MemorySegment bytes = batch.request(i);
-                    if (backlogSize == 0 && hasRoom(pending) && sendNow(pending, bytes, batch.lengths[i], false)) {
-                        sentAny = true;
-                        continue;
-                    }
-                    MemorySegment copy = Arena.ofAuto().allocate(batch.lengths[i], 8);
-                    copy.copyFrom(bytes);
-                    backlog.addLast(new Backlogged(pending, copy, batch.lengths[i], null));
-                    backlogSize = backlog.size();
-                } catch (CmapException e) {
-                    pending.retired = true;
-                    refused = refuse(refused, pending, e);
+                    backlog.addLast(new Backlogged(pending, batch.request(i), batch.lengths[i], null));
+                }
+                backlogSize = backlog.size();
+                refused = sendBacklogLocked();
+                if (backlogSize > 0) {
+                    batch.handOverBuffer();
                 }
             }
         } finally {
-            try {
-                if (sentAny) {
-                    refused = notifyServer(refused); // even after an unexpected failure: none stays unannounced
-                }
-            } finally {
-                sendLock.unlock();
+            sendLock.unlock();
+        }
+        if (reason != null) {
+            for (int i = 0; i < count; i++) {
+                complete(batch.pendings[i], null, brokenFor(reason, batch.pendings[i]));
             }
         }
         failRefused(refused);
@@ -387,6 +380,12 @@ final class Pipeline {
             pendings = Arrays.copyOf(pendings, capacity);
             offsets = Arrays.copyOf(offsets, capacity);
             lengths = Arrays.copyOf(lengths, capacity);
+        }
+
+        /** The backlog keeps slices of the buffer: the next request is encoded into a new one. */
+        private void handOverBuffer() {
+            buffer = MemorySegment.NULL;
+            used = 0;
         }
 
         private void clear() {

@@ -84,6 +84,37 @@ class PipelineBatchTest {
         assertTrue(server.notifications.get() > 1, "the backlog's refills wake the server too");
     }
 
+    private static CompletableFuture<Void> addMarked(Pipeline.Batch batch, int mark) {
+        return batch.add("set", "k", RESPONSE_ID, 64, buffer -> {
+            buffer.fill((byte) mark);
+            return 64;
+        }, (response, length) -> null);
+    }
+
+    @Test
+    void requestsLeftInTheBacklogKeepTheirBytesWhileTheBatchIsFilledAgain() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Batch batch = new Pipeline.Batch();
+        int total = Pipeline.MAX_IN_FLIGHT + 20;
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            futures.add(addMarked(batch, 1));
+        }
+        pipeline.sendBatch(batch); // 20 wait in the backlog
+        for (int i = 0; i < total; i++) {
+            futures.add(addMarked(batch, 2)); // encoded over the same offsets while those 20 still wait
+        }
+        pipeline.sendBatch(batch);
+        server.allowed.set(2 * total);
+        allDone(futures);
+        List<Byte> expected = new ArrayList<>();
+        for (int i = 0; i < 2 * total; i++) {
+            expected.add((byte) (i < total ? 1 : 2));
+        }
+        assertEquals(expected, server.firstBytes, "each request's own bytes, in order");
+    }
+
     @Test
     void aBatchFlushedOnABrokenPipelineFailsEachRequestWithTheReason() {
         SlowServer server = new SlowServer();

@@ -31,26 +31,19 @@ public final class Ipc {
             }
             SetupSocket setup = handshake.finish();
             TransportType chosen = setup.response().type();
-            lastChosen = chosen;
-            try {
-                return switch (chosen) {
-                    case SHM -> {
-                        if (early != null) {
-                            early.close();
-                        }
-                        yield ShmConnection.open(setup, options);
-                    }
-                    case SOCKET -> early == null ? SocketConnection.open(setup, options)
-                            : SocketConnection.open(setup, options, early);
-                };
-            } catch (RuntimeException e) {
-                setup.close();
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            handshake.abandon(); // closing twice does nothing
-            if (early != null) {
+            lastChosen = chosen; // other threads connect too: switch on our own answer
+            if (chosen == TransportType.SHM && early != null) {
                 early.close();
+            }
+            return switch (chosen) {
+                case SHM -> ShmConnection.open(setup, options);
+                case SOCKET -> early == null ? SocketConnection.open(setup, options)
+                        : SocketConnection.open(setup, options, early);
+            };
+        } catch (RuntimeException e) {
+            handshake.abandon(); // the setup socket finish() made is the handshake's own socket
+            if (early != null) {
+                early.close(); // closing twice does nothing
             }
             throw e;
         }
