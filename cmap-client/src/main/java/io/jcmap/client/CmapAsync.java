@@ -10,7 +10,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface CmapAsync {
 
-    /** {@link CmapHandle#get} without waiting. */
+    /**
+     * {@link CmapHandle#get} without waiting, in one message: it answers with the value as it was
+     * at its place among the requests sent. It reserves room for the longest value corosync
+     * stores (16 KiB), which corosync sends back whole, so it costs more than a synchronous get
+     * of a short value; a value longer than the connection's messages can carry fails with
+     * {@link CsError#TOO_BIG}.
+     */
     CompletableFuture<CmapValue> getAsync(String key);
 
     /** {@link CmapHandle#set} without waiting. */

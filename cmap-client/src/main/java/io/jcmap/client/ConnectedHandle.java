@@ -46,6 +46,8 @@ final class ConnectedHandle implements CmapHandle {
     /** Value bytes reserved by a first GET of unknown size; larger values take a second look. */
     private static final int FIRST_GET_RESERVE = 256;
     private static final int GET_ATTEMPTS = 4;
+    /** Starts of an iteration tried before giving up, should this thread's own requests keep coming between. */
+    private static final int ITER_START_ATTEMPTS = 4;
     private static final long EVENT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
     private static final int OK = CsError.OK.code();
@@ -72,8 +74,13 @@ final class ConnectedHandle implements CmapHandle {
 
     /** Where an asynchronous request goes: the pipeline at once, or a {@link HandleBatch}. */
     interface AsyncTarget {
-        <T> CompletableFuture<T> call(String operation, String key, int responseId, int size,
+        <T> CompletableFuture<T> call(String operation, String key, int responseId, int size, long responseBound,
                                       Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder);
+
+        default <T> CompletableFuture<T> call(String operation, String key, int responseId, int size,
+                                              Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder) {
+            return call(operation, key, responseId, size, Pipeline.DEFAULT_RESPONSE_BOUND, encoder, decoder);
+        }
     }
 
     /** One connection and its pipeline; a reconnect replaces both. */
@@ -347,13 +354,30 @@ final class ConnectedHandle implements CmapHandle {
         return getAsync(key, pipeline()::callAsync);
     }
 
+    /**
+     * One GET that reserves room for the longest value corosync stores, or for what the
+     * connection's messages carry if that is less: a second look, as {@link #get} takes for a
+     * long value, would come after the requests sent behind this one and could see what they
+     * changed. corosync answers with the whole reservation, whatever the value's length.
+     */
     CompletableFuture<CmapValue> getAsync(String key, AsyncTarget target) {
         checkOpen("get", key);
+        long reserve = asyncGetReserve();
         return target.call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
-                        buffer -> CmapRequests.get(buffer, key, FIRST_GET_RESERVE),
-                        (response, length) -> decodeGet(response, length, FIRST_GET_RESERVE))
-                .thenCompose(lookup -> lookup.value() != null ? CompletableFuture.completedFuture(lookup.value())
-                        : CompletableFuture.supplyAsync(() -> get(key)));
+                CmapMessageSize.getResponseLength(reserve), buffer -> CmapRequests.get(buffer, key, reserve),
+                (response, length) -> {
+                    Lookup lookup = decodeGet(response, length, reserve);
+                    if (lookup.value() == null) {
+                        throw new CmapException(CsError.TOO_BIG, "the value is longer than the " + reserve
+                                + " bytes an asynchronous get can receive on this connection");
+                    }
+                    return lookup.value();
+                });
+    }
+
+    private long asyncGetReserve() {
+        return Math.min(CmapMessageSize.MAX_STORED_VALUE_LENGTH,
+                CmapMessageSize.maxGetValueLength(connection().maxMessageSize()));
     }
 
     private CmapValue getTyped(String key, CmapType expected) {
@@ -575,17 +599,32 @@ final class ConnectedHandle implements CmapHandle {
     public CmapIterator iterate(String prefix) {
         String effective = prefix == null ? "" : prefix;
         checkOpen("iter_init", effective);
-        long iterHandle = pipeline().call("iter_init", effective, CmapResponseId.ITER_INIT,
-                IterInitRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.iterInit(buffer, effective),
+        Pipeline.Call<Long> init = new Pipeline.Call<>("iter_init", effective, CmapResponseId.ITER_INIT,
+                IterInitRequestDescriptor.LENGTH, buffer -> CmapRequests.iterInit(buffer, effective),
                 (response, length) -> {
-                    IterInitResponse init = iterInitResponse.wrap(response, length);
-                    if (init.error() != OK) {
-                        throw CmapException.ofCode(init.error(), "");
+                    IterInitResponse answer = iterInitResponse.wrap(response, length);
+                    if (answer.error() != OK) {
+                        throw CmapException.ofCode(answer.error(), "");
                     }
-                    return init.iterHandle();
+                    return answer.iterHandle();
                 });
-        return new KeyIterator(this, iterHandle);
+        // corosync reads the prefix from our request at the first ITER_NEXT: nothing may come between (0020)
+        for (int attempt = 1; ; attempt++) {
+            Pipeline.Held<Long, CmapKeyInfo> start = pipeline().callHeld(init, this::iterNextCall,
+                    KeyIterator.FIRST_BURST);
+            if (start.kept()) {
+                return new KeyIterator(this, start.first(), start.then());
+            }
+            iterFinalize(start.first());
+            if (start.failure() != null) {
+                throw start.failure();
+            }
+            if (attempt == ITER_START_ATTEMPTS) {
+                throw new CmapException(CsError.TRY_AGAIN, "iter_init(" + effective + "): requests issued by"
+                        + " completion actions on this thread came between it and its first iter_next "
+                        + ITER_START_ATTEMPTS + " times");
+            }
+        }
     }
 
     /**
@@ -594,8 +633,12 @@ final class ConnectedHandle implements CmapHandle {
      */
     List<CmapKeyInfo> iterNext(long iterHandle, int count) {
         checkOpen("iter_next", null);
-        return pipeline().callRepeated("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
-                count, buffer -> CmapRequests.iterNext(buffer, iterHandle),
+        return pipeline().callRepeated(iterNextCall(iterHandle), count);
+    }
+
+    private Pipeline.Call<CmapKeyInfo> iterNextCall(long iterHandle) {
+        return new Pipeline.Call<>("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.iterNext(buffer, iterHandle),
                 (response, length) -> {
                     IterNextResponse next = iterNextResponse.wrap(response, length);
                     if (next.error() == NO_SECTIONS) {

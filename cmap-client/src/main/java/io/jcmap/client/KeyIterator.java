@@ -1,6 +1,7 @@
 package io.jcmap.client;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -9,7 +10,8 @@ import java.util.NoSuchElementException;
  * <p>Keys are fetched in bursts: several iter_next requests go out back to back and their
  * answers are read together, so a long iteration waits for a fraction of the round trips one
  * request at a time would cost. The burst starts small (a prefix often matches few keys) and
- * doubles. The server answers requests past the end with "no more keys"; those are dropped.
+ * doubles. The first is fetched as the iterator is created, right behind the iter_init: corosync
+ * reads the prefix from that request only then (decision 0020). The server answers requests past the end with "no more keys"; those are dropped.
  * Keys fetched ahead reflect the map when the server answered, as they would for a fast caller.
  */
 final class KeyIterator implements CmapIterator {
@@ -23,9 +25,11 @@ final class KeyIterator implements CmapIterator {
     private boolean serverDone;
     private boolean finished;
 
-    KeyIterator(ConnectedHandle handle, long iterHandle) {
+    /** An iterator whose first burst, {@code first}, was fetched as it was created. */
+    KeyIterator(ConnectedHandle handle, long iterHandle, List<CmapKeyInfo> first) {
         this.handle = handle;
         this.iterHandle = iterHandle;
+        take(first);
     }
 
     @Override
@@ -45,7 +49,11 @@ final class KeyIterator implements CmapIterator {
     }
 
     private void fetch() {
-        for (CmapKeyInfo key : handle.iterNext(iterHandle, burst)) {
+        take(handle.iterNext(iterHandle, burst));
+    }
+
+    private void take(List<CmapKeyInfo> keys) {
+        for (CmapKeyInfo key : keys) {
             if (key == null) {
                 serverDone = true;
             } else if (!serverDone) {

@@ -15,11 +15,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The request/response machinery of one connection, shared by the sync and async faces.
@@ -45,6 +47,10 @@ import java.util.function.Consumer;
  * enough datagrams, a request ring full of large requests) is waited out the same way: the
  * request stays first in the backlog (decision 0011). Only flow control raised by the server
  * fails a request, with TRY_AGAIN, as it fails libcmap's calls.
+ *
+ * <p>While a thread starts an iteration ({@link #callHeld}), other threads' requests wait in a
+ * queue of their own, in order, and follow once its first ITER_NEXT is on the wire: corosync
+ * reads the prefix from the ITER_INIT it received only then (decision 0020).
  *
  * <p>On the socket transport the window is one request until the server's first response:
  * libqb's server connects its end of our socket only when it first answers, and should we be
@@ -136,6 +142,14 @@ final class Pipeline {
     /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
     private final ArrayDeque<Backlogged> backlog = new ArrayDeque<>();
     private volatile int backlogSize;
+    /** The thread holding the wire ({@link #callHeld}), or null; guarded by the send lock. */
+    private Thread holder;
+    /** How deep {@link #holder}'s holds are nested (completion actions it runs may hold too). */
+    private int holdDepth;
+    /** Other threads' requests made during a hold, in order; guarded by the send lock. */
+    private final ArrayDeque<Backlogged> heldBack = new ArrayDeque<>();
+    private volatile int heldBackSize;
+    private final ConcurrentLinkedQueue<Thread> holdWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger asyncInFlight = new AtomicInteger();
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<Pending> threadPending = new ThreadLocal<>();
@@ -205,27 +219,54 @@ final class Pipeline {
      *
      * @throws CmapException the first failure, after every request sent has had its response
      */
-    @SuppressWarnings("unchecked")
     <T> List<T> callRepeated(String operation, String key, int responseId, int size, int count, Encoder encoder,
                              Decoder<T> decoder) {
+        return callRepeated(new Call<>(operation, key, responseId, size, encoder, decoder), count);
+    }
+
+    <T> List<T> callRepeated(Call<T> call, int count) {
+        Repeated sent = sendRepeated(call, count);
+        return awaitAll(sent, sent.failure);
+    }
+
+    /** One request as the general faces take it: what to send, and how to read its answer. */
+    record Call<T>(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder) {
+    }
+
+    /** The requests {@link #sendRepeated} sent, and why it stopped early, if it failed. */
+    private record Repeated(List<Pending> pendings, CmapException failure) {
+    }
+
+    private Repeated sendRepeated(Call<?> call, int count) {
         List<Pending> sent = new ArrayList<>(count);
         CmapException failure = null;
         while (sent.size() < count) {
-            Pending pending = new Pending(Thread.currentThread());
-            pending.prepare(operation, key, responseId, decoder, null, deadline());
             try {
-                MemorySegment buffer = beginSend(pending, size);
-                finishSend(pending, encode(encoder, buffer, pending));
+                sent.add(sendOne(call));
             } catch (CmapException e) {
                 if (sent.isEmpty() || e.error() != CsError.TRY_AGAIN) {
                     failure = e;
                 }
                 break;
             }
-            sent.add(pending);
         }
-        List<T> results = new ArrayList<>(sent.size());
-        for (Pending pending : sent) {
+        return new Repeated(sent, failure);
+    }
+
+    /** Sends one request (or puts it in the backlog) for this thread to {@link #await}. */
+    private Pending sendOne(Call<?> call) {
+        Pending pending = new Pending(Thread.currentThread());
+        pending.prepare(call.operation(), call.key(), call.responseId(), call.decoder(), null, deadline());
+        MemorySegment buffer = beginSend(pending, call.size());
+        finishSend(pending, encode(call.encoder(), buffer, pending));
+        return pending;
+    }
+
+    /** Waits for every request sent; throws {@code failure} or else the first request's failure. */
+    @SuppressWarnings("unchecked")
+    private <T> List<T> awaitAll(Repeated sent, CmapException failure) {
+        List<T> results = new ArrayList<>(sent.pendings().size());
+        for (Pending pending : sent.pendings()) {
             try {
                 await(pending);
                 results.add((T) pending.value);
@@ -239,12 +280,146 @@ final class Pipeline {
         return results;
     }
 
+    // ---- holding the wire: the start of an iteration ------------------------------------------
+
+    /**
+     * Sends {@code first} and waits for its answer, then sends {@code count} of the request
+     * {@code then} builds from that answer, with no request of another thread on the wire
+     * between {@code first} and the first of them: those wait, in order, until the last is sent.
+     * corosync needs this for ITER_INIT (decision 0020): it keeps a pointer to the prefix inside
+     * the request as received, and reads it only at the first ITER_NEXT, by which time any
+     * other request received in between has overwritten it (on the socket transport the next
+     * request lands in the same buffer; on SHM the ring wraps).
+     *
+     * <p>This thread's own requests are not held back: a completion action that this thread
+     * runs while it reads may issue some, and holding them would wait for ever. The answer says
+     * whether one went between; the caller then starts again.
+     *
+     * @return {@code first}'s answer, and {@code then}'s results or the failure that ended them
+     * @throws CmapException {@code first}'s failure
+     */
+    @SuppressWarnings("unchecked")
+    <T, U> Held<T, U> callHeld(Call<T> first, Function<T, Call<U>> then, int count) {
+        acquireHold(first.operation());
+        Pending opener;
+        T answer;
+        Repeated followers;
+        try {
+            opener = sendOne(first);
+            await(opener);
+            answer = (T) opener.value;
+            followers = sendRepeated(then.apply(answer), count);
+        } finally {
+            releaseHold();
+        }
+        try {
+            List<U> results = awaitAll(followers, followers.failure());
+            // after the wait: a request left in the backlog gets its place on the wire only when sent
+            boolean kept = followers.pendings().getFirst().sequence == opener.sequence + 1;
+            return new Held<>(answer, results, null, kept);
+        } catch (CmapException e) {
+            return new Held<>(answer, List.of(), e, false);
+        }
+    }
+
+    /**
+     * What {@link #callHeld} got: the first request's answer, the results of those built from it
+     * (or the failure that ended them), and whether nothing went between the two on the wire.
+     */
+    record Held<T, U>(T first, List<U> then, CmapException failure, boolean kept) {
+    }
+
+    /**
+     * Makes this thread the holder, waiting while another thread holds. A thread that waits
+     * while holding the receive lock (a completion action it runs) reads meanwhile: the holder
+     * may be waiting for an answer only it can read.
+     */
+    private void acquireHold(String operation) {
+        Thread me = Thread.currentThread();
+        while (true) {
+            sendLock.lock();
+            try {
+                CmapException reason = broken;
+                if (reason != null) {
+                    throw new CmapException(reason.error(), reason.errno(), operation + ": " + reason.context(), reason);
+                }
+                if (holder == null || holder == me) {
+                    holder = me;
+                    holdDepth++;
+                    return;
+                }
+                holdWaiters.add(me);
+            } finally {
+                sendLock.unlock();
+            }
+            try {
+                if (receiveLock.isHeldByCurrentThread()) {
+                    readOne(STALL_RETRY_NANOS);
+                } else {
+                    LockSupport.parkNanos(this, PARK_SLICE_NANOS);
+                }
+            } finally {
+                holdWaiters.remove(me);
+            }
+        }
+    }
+
+    /** Ends this thread's hold: what waited goes out behind the held requests, in order. */
+    private void releaseHold() {
+        List<Backlogged> refused = null;
+        sendLock.lock();
+        try {
+            if (--holdDepth > 0) {
+                return;
+            }
+            holder = null;
+            backlog.addAll(heldBack);
+            heldBack.clear();
+            heldBackSize = 0;
+            backlogSize = backlog.size();
+            if (broken == null) {
+                refused = sendBacklogLocked();
+            }
+        } finally {
+            sendLock.unlock();
+        }
+        failRefused(refused);
+        CmapException reason = broken;
+        if (reason != null) {
+            failBacklog(reason); // a breakdown during the hold left those held back to us
+        }
+        for (Thread waiter : holdWaiters) {
+            LockSupport.unpark(waiter);
+        }
+        if (asyncInFlight.get() > 0) {
+            wakeDrainer();
+        }
+    }
+
+    /** Whether this thread's requests must wait for another thread's hold; the send lock is held. */
+    private boolean heldBackFromWire() {
+        return holder != null && holder != Thread.currentThread();
+    }
+
+    /** Keeps a request of another thread until the hold ends; the send lock is held. */
+    private void holdBack(Pending pending, MemorySegment bytes, int length) {
+        heldBack.addLast(new Backlogged(pending, bytes, length, null));
+        heldBackSize = heldBack.size();
+    }
+
     /** Sends a request; the future completes when its response arrives. */
     <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size, Encoder encoder,
                                        Decoder<T> decoder) {
+        return callAsync(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder);
+    }
+
+    /** {@link #callAsync} for a request whose response may take up to {@code responseBound} bytes. */
+    <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size, long responseBound,
+                                       Encoder encoder, Decoder<T> decoder) {
         CompletableFuture<T> future = new CompletableFuture<>();
         Pending pending = new Pending(null);
         pending.prepare(operation, key, responseId, decoder, null, deadline());
+        pending.responseBound = responseBound;
         pending.future = future;
         asyncInFlight.incrementAndGet();
         try {
@@ -282,7 +457,16 @@ final class Pipeline {
         sendLock.lock();
         try {
             reason = broken;
-            if (reason == null) {
+            if (reason != null) {
+                // failed below, once the lock is released
+            } else if (heldBackFromWire()) {
+                for (int i = 0; i < count; i++) {
+                    batch.pendings[i].deadline = deadline;
+                    batch.pendings[i].retired = false;
+                    holdBack(batch.pendings[i], batch.request(i), batch.lengths[i]);
+                }
+                batch.handOverBuffer();
+            } else {
                 for (int i = 0; i < count; i++) {
                     Pending pending = batch.pendings[i];
                     pending.deadline = deadline;
@@ -331,6 +515,12 @@ final class Pipeline {
          */
         <T> CompletableFuture<T> add(String operation, String key, int responseId, int size, Encoder encoder,
                                      Decoder<T> decoder) {
+            return add(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder);
+        }
+
+        /** {@link #add} for a request whose response may take up to {@code responseBound} bytes. */
+        <T> CompletableFuture<T> add(String operation, String key, int responseId, int size, long responseBound,
+                                     Encoder encoder, Decoder<T> decoder) {
             long offset = (used + ALIGNMENT - 1) & -ALIGNMENT;
             reserve(offset + size);
             int length;
@@ -346,6 +536,7 @@ final class Pipeline {
             CompletableFuture<T> future = new CompletableFuture<>();
             Pending pending = new Pending(null);
             pending.prepare(operation, key, responseId, decoder, null, 0);
+            pending.responseBound = responseBound;
             pending.future = future;
             pendings[count] = pending;
             offsets[count] = offset;
@@ -479,12 +670,17 @@ final class Pipeline {
         List<Backlogged> refused;
         try {
             pending.retired = false;
-            if (backlogSize == 0 && hasRoom(pending) && sendNow(pending, sendBuffer, length, true)) {
+            boolean held = heldBackFromWire();
+            if (!held && backlogSize == 0 && hasRoom(pending) && sendNow(pending, sendBuffer, length, true)) {
                 return;
             }
-            // the window or the channel is full
+            // another thread holds the wire, or the window or the channel is full
             MemorySegment copy = Arena.ofAuto().allocate(length, 8);
             copy.copyFrom(sendBuffer.asSlice(0, length));
+            if (held) {
+                holdBack(pending, copy, length);
+                return;
+            }
             backlog.addLast(new Backlogged(pending, copy, length, null));
             backlogSize = backlog.size();
             refused = sendBacklogLocked();
@@ -663,7 +859,9 @@ final class Pipeline {
     private Backlogged[] backlogSnapshot() {
         sendLock.lock();
         try {
-            return backlog.toArray(new Backlogged[0]);
+            List<Backlogged> waiting = new ArrayList<>(backlog);
+            waiting.addAll(heldBack);
+            return waiting.toArray(new Backlogged[0]);
         } finally {
             sendLock.unlock();
         }
@@ -1002,7 +1200,7 @@ final class Pipeline {
                 complete(pending, null, timeoutFailure(pending));
             }
         }
-        if (backlogSize > 0) {
+        if (backlogSize > 0 || heldBackSize > 0) {
             // a window full of unanswered requests must not keep the backlog from timing out
             for (Backlogged waiting : backlogSnapshot()) {
                 Pending pending = waiting.pending();

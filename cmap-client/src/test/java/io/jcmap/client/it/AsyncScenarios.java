@@ -4,9 +4,11 @@ import static io.jcmap.client.it.Expect.cmapError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapBatch;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.TrackEvent;
@@ -253,6 +255,44 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         allDone(gets);
         for (int i = 0; i < gets.size(); i++) {
             assertEquals(i % 2 == 0 ? big : binary, gets.get(i).join(), "get " + i);
+        }
+    }
+
+    /**
+     * A GET whose value is longer than a first look reserves must still answer with the value at
+     * its place in the order: a second look would come after the set or delete sent behind it.
+     */
+    @Test
+    void aGetAsyncOfALongValueSeesItAtItsPlaceInTheOrder() {
+        String key = key("long");
+        for (int round = 0; round < 20; round++) {
+            CmapValue before = CmapValue.string(round + "-" + "a".repeat(300 + round * 800));
+            CmapValue after = CmapValue.binary(Values.pattern(16_384 - round));
+            CompletableFuture<CmapValue> seen;
+            CompletableFuture<Void> changed;
+            try (CmapBatch batch = cmap.batch()) {
+                batch.setAsync(key, before);
+                seen = batch.getAsync(key);
+                changed = batch.setAsync(key, after);
+            }
+            Expect.done(changed);
+            assertEquals(before, Expect.done(seen), "round " + round + ": the get in the batch");
+            seen = cmap.getAsync(key);
+            cmap.delete(key);
+            assertEquals(after, Expect.done(seen), "round " + round + ": the get before the delete");
+        }
+    }
+
+    /** On a connection whose messages cannot carry the longest value, a longer one fails clearly. */
+    @Test
+    void aGetAsyncOfAValueLongerThanTheConnectionCarriesFailsWithTooBig() {
+        String key = key("long");
+        cmap.set(key, CmapValue.binary(Values.pattern(14_000)));
+        // 13,000-byte messages carry GET answers of up to 12,960 value bytes
+        try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP, CmapOptions.builder().maxMessageSize(13_000).build())) {
+            Expect.asyncError(CsError.TOO_BIG, () -> small.getAsync(key));
+            cmap.set(key, CmapValue.binary(Values.pattern(12_960)));
+            assertEquals(CmapValue.binary(Values.pattern(12_960)), Expect.done(small.getAsync(key)));
         }
     }
 

@@ -23,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /** Iteration of both maps, checked against corosync-cmapctl, and the life of server-side iterators. */
@@ -172,6 +174,69 @@ abstract class IterationScenarios extends CorosyncScenarios {
             assertEquals(key("k2"), first.next().name());
             assertEquals(key("k1"), second.next().name());
         }
+    }
+
+    /** The names {@link #listed} expects: five keys under {@code iter.} and one beside them. */
+    private List<String> fiveKeysUnderIter() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            names.add(key("iter.k" + i));
+            cmap.setUint32(names.getLast(), i);
+        }
+        cmap.setUint32(key("other"), 0);
+        return names;
+    }
+
+    private static List<String> listed(CmapIterator iterator) {
+        List<String> names = new ArrayList<>();
+        try (iterator) {
+            iterator.forEachRemaining(key -> names.add(key.name()));
+        }
+        return names;
+    }
+
+    /**
+     * corosync reads an iterator's prefix from the ITER_INIT request as it received it, at the
+     * first ITER_NEXT (decision 0020): a request received in between overwrote it, on the socket
+     * transport at once and on SHM once a megabyte of requests had wrapped the ring.
+     */
+    @Test
+    void requestsBetweenIterateAndItsFirstKeyDoNotChangeWhatItLists() {
+        List<String> expected = fiveKeysUnderIter();
+        CmapIterator iterator = cmap.iterate(key("iter."));
+        assertEquals(0, cmap.getUint32(key("other")));
+        CmapIterator other = cmap.iterate(key("other"));
+        for (int i = 0; i < 70; i++) {
+            cmap.set(key("big"), CmapValue.binary(Values.pattern(16_000 + i)));
+        }
+        assertEquals(expected, listed(iterator));
+        assertEquals(List.of(key("other")), listed(other));
+    }
+
+    @Test
+    void iterationsListTheirOwnPrefixWhileOtherThreadsUseTheHandle() throws Exception {
+        List<String> expected = fiveKeysUnderIter();
+        AtomicBoolean stop = new AtomicBoolean();
+        var pool = threads(3);
+        List<Future<?>> traffic = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            int thread = t;
+            traffic.add(pool.submit(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    cmap.getUint32(key("other"));
+                    cmap.set(key("big" + thread), CmapValue.binary(Values.pattern(8_000 + i % 8_000)));
+                    cmap.setAsync(key("other"), CmapValue.uint32(0));
+                }
+            }));
+        }
+        try {
+            for (int round = 0; round < 300; round++) {
+                assertEquals(expected, listed(cmap.iterate(key("iter."))), "round " + round);
+            }
+        } finally {
+            stop.set(true);
+        }
+        traffic.forEach(Expect::done);
     }
 
     @Test

@@ -9,6 +9,11 @@ package io.jcmap.protocol.cmap;
 public final class CmapMessageSize {
     /** Largest requested GET value length whose response size still fits an int32. */
     public static final long MAX_GET_VALUE_LENGTH = Integer.MAX_VALUE - GetResponseDescriptor.LENGTH;
+    /**
+     * The longest value corosync stores (its ICMAP_MAX_VALUE_LEN, 16 KiB, in corosync 2 and 3):
+     * it refuses a longer one with INVALID_PARAM, so no GET answer carries more.
+     */
+    public static final long MAX_STORED_VALUE_LENGTH = 16 * 1024;
 
     private CmapMessageSize() {
     }

@@ -1,0 +1,161 @@
+package io.jcmap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * {@link Pipeline#callHeld}: between the first request and the first of those built from its
+ * answer, nothing of another thread goes on the wire (corosync reads an iterator's prefix from
+ * the ITER_INIT it received at the first ITER_NEXT, decision 0020).
+ */
+class PipelineHoldTest {
+    private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
+    private static final int LENGTH = 64;
+    private static final byte OPENER = 'I';
+    private static final byte FOLLOWER = 'N';
+
+    /** A request whose bytes are all {@code mark}: the server records the first. */
+    private static <T> Pipeline.Call<T> marked(byte mark, T answer) {
+        return new Pipeline.Call<>("op", null, RESPONSE_ID, LENGTH, buffer -> {
+            buffer.asSlice(0, LENGTH).fill(mark);
+            return LENGTH;
+        }, (response, length) -> answer);
+    }
+
+    private static Pipeline.Held<String, String> holdPair(Pipeline pipeline, byte opener, byte follower, int count) {
+        return pipeline.callHeld(marked(opener, "opened"), answer -> marked(follower, answer + "+next"), count);
+    }
+
+    private static CompletableFuture<Object> async(Pipeline pipeline, byte mark) {
+        Pipeline.Call<Object> call = marked(mark, "async");
+        return pipeline.callAsync(call.operation(), null, RESPONSE_ID, LENGTH, call.encoder(), call.decoder());
+    }
+
+    private static <T> CompletableFuture<T> onThread(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, runnable -> Thread.ofPlatform().daemon().start(runnable));
+    }
+
+    @Test
+    void otherThreadsRequestsWaitUntilThePairIsOnTheWire() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> holdPair(pipeline, OPENER, FOLLOWER, 2));
+        Waits.until(() -> server.sent.get() == 1, "the opener sent");
+
+        CompletableFuture<Object> asyncCall = async(pipeline, (byte) 'A');
+        Pipeline.Batch batch = new Pipeline.Batch();
+        Pipeline.Call<Object> batched = marked((byte) 'B', "batched");
+        CompletableFuture<Object> batchCall = batch.add("op", null, RESPONSE_ID, LENGTH, batched.encoder(),
+                batched.decoder());
+        pipeline.sendBatch(batch);
+        Pipeline.Call<Object> sync = marked((byte) 'S', "sync");
+        CompletableFuture<Object> syncCall = onThread(() -> pipeline.call("op", null, RESPONSE_ID, LENGTH,
+                sync.encoder(), sync.decoder()));
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(1, server.sent.get(), "nothing of another thread before the opener's followers");
+
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline.Held<String, String> result = held.get(10, TimeUnit.SECONDS);
+        assertEquals("opened", result.first());
+        assertEquals(List.of("opened+next", "opened+next"), result.then());
+        assertTrue(result.kept());
+        assertEquals("async", asyncCall.get(10, TimeUnit.SECONDS));
+        assertEquals("batched", batchCall.get(10, TimeUnit.SECONDS));
+        assertEquals("sync", syncCall.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(OPENER, FOLLOWER, FOLLOWER), server.firstBytes.subList(0, 3));
+        assertEquals(List.of((byte) 'A', (byte) 'B'), server.firstBytes.subList(3, 5), "held back in order");
+    }
+
+    /** Held back, its own request would wait for ever: it goes, and the answer says so. */
+    @Test
+    void aRequestOfTheHoldersOwnThreadBetweenThePairIsReportedNotHeld() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Object>> issuedWhileReading = new ArrayList<>();
+        Pipeline.Call<String> opener = new Pipeline.Call<>("op", null, RESPONSE_ID, LENGTH, buffer -> {
+            buffer.asSlice(0, LENGTH).fill(OPENER);
+            return LENGTH;
+        }, (response, length) -> {
+            // read on the holder's own thread, as a completion action it runs would be
+            issuedWhileReading.add(async(pipeline, (byte) 'C'));
+            return "opened";
+        });
+        Pipeline.Held<String, String> result = onThread(() -> pipeline.callHeld(opener,
+                answer -> marked(FOLLOWER, "next"), 1)).get(10, TimeUnit.SECONDS);
+        assertFalse(result.kept());
+        assertEquals(List.of(OPENER, (byte) 'C', FOLLOWER), server.firstBytes);
+        assertEquals("async", issuedWhileReading.getFirst().get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBreakdownDuringTheHoldFailsTheRequestsHeldBack() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> holdPair(pipeline, OPENER, FOLLOWER, 1));
+        Waits.until(() -> server.sent.get() == 1, "the opener sent");
+        CompletableFuture<Object> waiting = async(pipeline, (byte) 'A');
+        pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost"));
+        for (CompletableFuture<?> future : List.of(held, waiting)) {
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+            assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
+        }
+        assertEquals(1, server.sent.get());
+    }
+
+    /** Threads starting pairs and others sending at will: every opener is followed by its own. */
+    @Test
+    void concurrentPairsEachReachTheWireWhole() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Integer> traffic = onThread(() -> {
+            int sent = 0;
+            while (!stop.get()) {
+                async(pipeline, (byte) 'A').join();
+                sent++;
+            }
+            return sent;
+        });
+        List<CompletableFuture<Boolean>> starters = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            byte opener = (byte) ('0' + t);
+            byte follower = (byte) ('a' + t);
+            starters.add(onThread(() -> {
+                boolean allKept = true;
+                for (int i = 0; i < 300; i++) {
+                    allKept &= holdPair(pipeline, opener, follower, 2).kept();
+                }
+                return allKept;
+            }));
+        }
+        for (CompletableFuture<Boolean> starter : starters) {
+            assertTrue(starter.get(30, TimeUnit.SECONDS), "every pair kept the wire");
+        }
+        stop.set(true);
+        assertTrue(traffic.get(10, TimeUnit.SECONDS) > 0);
+        List<Byte> wire = List.copyOf(server.firstBytes);
+        for (int i = 0; i < wire.size(); i++) {
+            byte mark = wire.get(i);
+            if (mark >= '0' && mark <= '2') {
+                byte own = (byte) ('a' + (mark - '0'));
+                assertEquals(List.of(own, own), wire.subList(i + 1, i + 3), "at " + i + " of " + wire.size());
+            }
+        }
+    }
+}
