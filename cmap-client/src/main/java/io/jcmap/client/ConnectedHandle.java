@@ -613,7 +613,7 @@ final class ConnectedHandle implements CmapHandle {
             Pipeline.Held<Long, CmapKeyInfo> start = pipeline().callHeld(init, this::iterNextCall,
                     KeyIterator.FIRST_BURST);
             if (start.kept()) {
-                return new KeyIterator(this, start.first(), start.then());
+                return new KeyIterator(this, start.first(), effective, start.then());
             }
             iterFinalize(start.first());
             if (start.failure() != null) {

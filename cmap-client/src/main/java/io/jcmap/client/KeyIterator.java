@@ -11,7 +11,8 @@ import java.util.NoSuchElementException;
  * answers are read together, so a long iteration waits for a fraction of the round trips one
  * request at a time would cost. The burst starts small (a prefix often matches few keys) and
  * doubles. The first is fetched as the iterator is created, right behind the iter_init: corosync
- * reads the prefix from that request only then (decision 0020). The server answers requests past the end with "no more keys"; those are dropped.
+ * reads the prefix from that request only then (decision 0020). Keys outside the prefix, which
+ * corosync lists when its map changes shape under the iterator, are left out. The server answers requests past the end with "no more keys"; those are dropped.
  * Keys fetched ahead reflect the map when the server answered, as they would for a fast caller.
  */
 final class KeyIterator implements CmapIterator {
@@ -20,15 +21,17 @@ final class KeyIterator implements CmapIterator {
 
     private final ConnectedHandle handle;
     private final long iterHandle;
+    private final String prefix;
     private final ArrayDeque<CmapKeyInfo> fetched = new ArrayDeque<>();
     private int burst = FIRST_BURST;
     private boolean serverDone;
     private boolean finished;
 
     /** An iterator whose first burst, {@code first}, was fetched as it was created. */
-    KeyIterator(ConnectedHandle handle, long iterHandle, List<CmapKeyInfo> first) {
+    KeyIterator(ConnectedHandle handle, long iterHandle, String prefix, List<CmapKeyInfo> first) {
         this.handle = handle;
         this.iterHandle = iterHandle;
+        this.prefix = prefix;
         take(first);
     }
 
@@ -54,13 +57,23 @@ final class KeyIterator implements CmapIterator {
 
     private void take(List<CmapKeyInfo> keys) {
         for (CmapKeyInfo key : keys) {
-            if (key == null) {
+            if (key == null || beyondPrefix(key.name())) {
                 serverDone = true;
-            } else if (!serverDone) {
+            } else if (!serverDone && key.name().startsWith(prefix)) {
                 fetched.addLast(key);
             }
         }
         burst = Math.min(burst * 2, MAX_BURST);
+    }
+
+    /**
+     * Whether {@code name} sorts after every key under the prefix. corosync's iterator walks its
+     * trie in key order below the node the prefix led to at the first iter_next; a key created
+     * beside the prefix meanwhile can split that node, and the walk then goes on through the
+     * new sibling keys (libcmap lists them). None of the prefix can follow such a key.
+     */
+    private boolean beyondPrefix(String name) {
+        return !name.startsWith(prefix) && name.compareTo(prefix) > 0;
     }
 
     @Override
