@@ -229,6 +229,9 @@ public final class ShmConnection implements IpcConnection {
      */
     private boolean await(Ring ring, long timeoutNanos, long spinNanos) {
         if (ring.semaphore().tryAcquire() || spin(ring, spinNanos)) {
+            if (calls.isClosed()) {
+                throw closed(); // the count may be close()'s wake-up, with no chunk behind it
+            }
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
