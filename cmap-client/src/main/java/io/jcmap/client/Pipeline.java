@@ -913,11 +913,13 @@ final class Pipeline {
             // it broke down while we sent (closed, say): that is the cause, not the errno it led to
             return brokenFor(reason, pending);
         }
-        CmapException failure = CmapException.ofErrno(e.errno(), pending.context() + ": " + e.getMessage(), e);
         if (!connection.isConnected()) {
-            breakDown(failure);
+            // every request in flight fails with it: the reason names the connection, not this request
+            CmapException lost = CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e);
+            breakDown(lost);
+            return brokenFor(lost, pending);
         }
-        return failure;
+        return CmapException.ofErrno(e.errno(), pending.context() + ": " + e.getMessage(), e);
     }
 
     private void checkUsable(Pending pending) {

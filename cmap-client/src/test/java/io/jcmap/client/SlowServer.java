@@ -1,5 +1,7 @@
 package io.jcmap.client;
 
+import io.jcmap.protocol.ErrnoException;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
@@ -34,8 +36,16 @@ final class SlowServer extends ScriptedConnection {
     /** The most requests ever waiting for a wake-up. */
     final AtomicInteger maxUnnotified = new AtomicInteger();
 
+    /** Once set, the server is gone: the next send closes the connection and throws this. */
+    volatile ErrnoException vanishOnSend;
+
     @Override
     public boolean send(MemorySegment message, int length) {
+        ErrnoException vanished = vanishOnSend;
+        if (vanished != null) {
+            close();
+            throw vanished;
+        }
         sendWithoutNotifying(message, length);
         unnotified.set(0); // the wake-up of a plain send counts for those before it too
         return true;
