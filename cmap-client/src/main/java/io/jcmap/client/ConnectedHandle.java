@@ -719,7 +719,15 @@ final class ConnectedHandle implements CmapHandle {
             throw new CmapException(CsError.INVALID_PARAM, "dispatch: null type");
         }
         checkOpen("dispatch", null);
-        dispatchLock.lock();
+        if (type == DispatchType.ONE || type == DispatchType.BLOCKING) {
+            dispatchLock.lock();
+        } else if (!dispatchLock.tryLock()) {
+            // another thread dispatches and runs what waits; these types never wait (libcmap's neither)
+            if (type == DispatchType.ALL) {
+                return 0;
+            }
+            throw new CmapException(CsError.TRY_AGAIN, "dispatch: another thread is dispatching");
+        }
         try {
             return dispatchLocked(type);
         } finally {

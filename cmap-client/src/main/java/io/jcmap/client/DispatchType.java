@@ -18,7 +18,8 @@ public enum DispatchType {
     ONE(1),
     /**
      * {@code CS_DISPATCH_ALL}: runs the callbacks of every notification already waiting, then
-     * returns; never blocks to wait for one.
+     * returns; never blocks to wait for one. While another thread dispatches on the handle, it
+     * returns 0 at once: that thread runs them.
      */
     ALL(2),
     /**
@@ -29,7 +30,8 @@ public enum DispatchType {
     BLOCKING(3),
     /**
      * {@code CS_DISPATCH_ONE_NONBLOCKING}: runs the callback of at most one waiting
-     * notification; when none is waiting, fails at once with {@link CsError#TRY_AGAIN}.
+     * notification; when none is waiting, or another thread dispatches on the handle, fails at
+     * once with {@link CsError#TRY_AGAIN}.
      */
     ONE_NONBLOCKING(4);
 

@@ -226,6 +226,29 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().toList(), values(recorder));
     }
 
+    /** The types that never wait do not wait for another thread's dispatch either (libcmap's neither). */
+    @Test
+    void allAndOneNonblockingReturnAtOnceWhileAnotherThreadDispatches() {
+        String key = key("shared");
+        Recorder recorder = new Recorder();
+        track(key, recorder);
+        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.BLOCKING));
+        CmapHandle writer = open();
+        writer.setUint32(key, 1);
+        Await.until(() -> recorder.size() == 1, TIMEOUT, () -> "the blocking dispatcher ran the callback");
+        var other = threads(1);
+        assertEquals(0, Expect.doneWithin(other.submit(() -> cmap.dispatch(DispatchType.ALL)),
+                AT_ONCE.toMillis(), "dispatch(ALL) beside BLOCKING"));
+        CmapException busy = Expect.doneWithin(other.submit(() -> assertThrows(CmapException.class,
+                () -> cmap.dispatch(DispatchType.ONE_NONBLOCKING))), AT_ONCE.toMillis(),
+                "dispatch(ONE_NONBLOCKING) beside BLOCKING");
+        assertEquals(CsError.TRY_AGAIN, busy.error());
+        writer.setUint32(key, 2);
+        Await.until(() -> recorder.size() == 2, TIMEOUT, () -> "the blocking dispatcher ran the next one");
+        cmap.close();
+        assertEquals(2, Expect.doneWithin(dispatched, PROMPTLY_MILLIS, "dispatch(BLOCKING) after close()"));
+    }
+
     // ---- ONE_NONBLOCKING --------------------------------------------------------------------------
 
     @Test
