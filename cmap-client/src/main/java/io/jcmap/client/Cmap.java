@@ -69,6 +69,7 @@ public final class Cmap {
         UnixAddress address = switch (options.endpoint()) {
             case Endpoint.AbstractName name -> UnixAddress.abstractName(name.name());
             case Endpoint.SocketPath path -> UnixAddress.path(path.path().toString());
+            case Endpoint.LibqbService service -> LibqbSockets.SYSTEM.address(service.name());
         };
         return new IpcOptions(address, options.maxMessageSize(), options.connectTimeout(),
                 trustedUids(options.serverUidPolicy()), SHM_DIRECTORY, LIVENESS_INTERVAL);

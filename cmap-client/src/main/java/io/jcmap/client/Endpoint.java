@@ -18,9 +18,11 @@ public sealed interface Endpoint {
     /** The longest filesystem path: 108 bytes of {@code sun_path} less the terminating NUL. */
     int MAX_PATH_BYTES = 107;
 
-    /** {@return corosync's CMAP endpoint: the abstract name {@code "cmap"}} */
+    /**
+     * {@return corosync's CMAP endpoint, found as libcmap finds it: see {@link LibqbService}}
+     */
     static Endpoint defaultEndpoint() {
-        return abstractName("cmap");
+        return new LibqbService("cmap");
     }
 
     /**
@@ -76,6 +78,27 @@ public sealed interface Endpoint {
          */
         public SocketPath {
             checkName("socket path", path == null ? null : path.toString(), MAX_PATH_BYTES);
+        }
+    }
+
+    /**
+     * A libqb service, found where libqb's own clients look for it when connecting: its
+     * abstract name, or, where {@code /etc/libqb/force-filesystem-sockets} exists, the socket
+     * file of that name in libqb's socket directory. That directory is fixed when libqb is built
+     * ({@code /var/run} upstream, {@code /tmp} in Debian's packages), so the first of
+     * {@code /var/run/NAME} and {@code /tmp/NAME} that exists is taken, and {@code /var/run/NAME}
+     * if neither does. Looked up at every connect, as the server may come and go.
+     *
+     * @param name the service name, as an abstract name
+     */
+    record LibqbService(String name) implements Endpoint {
+        /**
+         * Checks the name.
+         *
+         * @throws CmapException see {@link Endpoint#abstractName(String)}
+         */
+        public LibqbService {
+            checkName("service name", name, MAX_ABSTRACT_NAME_BYTES);
         }
     }
 

@@ -17,7 +17,7 @@ class CmapOptionsTest {
     @Test
     void defaultsBehaveLikeLibcmap() {
         CmapOptions options = CmapOptions.defaults();
-        assertEquals(new Endpoint.AbstractName("cmap"), options.endpoint());
+        assertEquals(new Endpoint.LibqbService("cmap"), options.endpoint());
         assertEquals(Optional.empty(), options.requestTimeout());
         assertEquals(Duration.ofSeconds(5), options.connectTimeout());
         assertEquals(ServerUidPolicy.rootOrSelf(), options.serverUidPolicy());
@@ -87,7 +87,7 @@ class CmapOptionsTest {
 
     @Test
     void endpointsValidateNames() {
-        assertEquals("cmap", ((Endpoint.AbstractName) Endpoint.defaultEndpoint()).name());
+        assertEquals("cmap", ((Endpoint.LibqbService) Endpoint.defaultEndpoint()).name());
         assertEquals(Endpoint.abstractName("x".repeat(106)), Endpoint.abstractName("x".repeat(106)));
         assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.abstractName("x".repeat(107)));
         assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.abstractName("\u00e9".repeat(54)));

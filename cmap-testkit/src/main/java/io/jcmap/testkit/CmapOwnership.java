@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 /**
  * Who owns the libqb IPC name {@code cmap} in this network namespace. libqb binds it as an
  * abstract Unix socket ({@code @cmap} in {@code /proc/net/unix}, padded with NULs shown as '@'),
- * or as {@code /var/run/cmap} when {@code /etc/libqb/force-filesystem-sockets} exists.
+ * or, when {@code /etc/libqb/force-filesystem-sockets} exists, as {@code cmap} in libqb's socket
+ * directory: {@code /var/run} upstream, {@code /tmp} in Debian's packages.
  */
 final class CmapOwnership {
 
@@ -22,7 +23,7 @@ final class CmapOwnership {
     static final Path FORCE_FILESYSTEM_SOCKETS = Path.of("/etc/libqb/force-filesystem-sockets");
 
     private static final Pattern ABSTRACT_CMAP = Pattern.compile("@cmap@*");
-    private static final Set<String> FILESYSTEM_CMAP = Set.of("/var/run/cmap", "/run/cmap");
+    private static final Set<String> FILESYSTEM_CMAP = Set.of("/var/run/cmap", "/run/cmap", "/tmp/cmap");
     private static final int INODE_FIELD = 6;
     private static final int PATH_FIELD = 7;
     private static final int FIELDS_WITH_PATH = 8;

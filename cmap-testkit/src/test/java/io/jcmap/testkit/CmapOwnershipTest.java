@@ -36,9 +36,11 @@ class CmapOwnershipTest {
     void findsFilesystemSocketsOnlyWhenLibqbIsForcedToThem() {
         String listing = HEADER
                 + "0000000000000000: 00000002 00000000 00010000 0001 01 4 /var/run/cmap\n"
-                + "0000000000000000: 00000002 00000000 00010000 0001 01 5 /run/cmap\n";
+                + "0000000000000000: 00000002 00000000 00010000 0001 01 5 /run/cmap\n"
+                // Debian's libqb publishes in /tmp (measured with corosync 3.1.7, libqb 2.0.6)
+                + "0000000000000000: 00000002 00000000 00010000 0001 01 6 /tmp/cmap\n";
 
         assertEquals(Set.of(), CmapOwnership.owningInodes(listing, false));
-        assertEquals(Set.of(4L, 5L), CmapOwnership.owningInodes(listing, true));
+        assertEquals(Set.of(4L, 5L, 6L), CmapOwnership.owningInodes(listing, true));
     }
 }
