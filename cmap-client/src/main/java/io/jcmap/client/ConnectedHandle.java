@@ -615,7 +615,14 @@ final class ConnectedHandle implements CmapHandle {
             if (start.kept()) {
                 return new KeyIterator(this, start.first(), effective, start.then());
             }
-            iterFinalize(start.first());
+            try {
+                iterFinalize(start.first());
+            } catch (CmapException e) {
+                if (start.failure() == null) {
+                    throw e;
+                }
+                start.failure().addSuppressed(e); // the first burst's failure is the one to report
+            }
             if (start.failure() != null) {
                 throw start.failure();
             }
