@@ -143,7 +143,12 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
 
     /**
      * Iterates over the keys starting with {@code prefix} (null or empty: all keys). The
-     * server-side iterator is finalized when the iterator is exhausted or closed.
+     * server-side iterator is finalized when the iterator is exhausted or closed. The first keys
+     * are fetched at once; while they are, other threads' requests on this handle wait (corosync
+     * needs nothing between the iterator's creation and its first step, decision 0020).
+     *
+     * @throws CmapException {@link CsError#TRY_AGAIN} when requests of completion actions run on
+     *                       this thread came between its creation and its first step four times
      */
     CmapIterator iterate(String prefix);
 
@@ -158,7 +163,10 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      */
     long trackAdd(String key, Set<TrackEvent> events, CmapListener listener);
 
-    /** Stops a tracking; notifications of it still waiting are dropped. */
+    /**
+     * Stops a tracking; notifications of it still waiting are dropped. When it returns, no
+     * callback of the tracking runs any more: one running on another thread has finished.
+     */
     void trackDelete(long trackHandle);
 
     /**

@@ -802,25 +802,31 @@ final class ConnectedHandle implements CmapHandle {
         }
     }
 
-    /** Decodes one notification and calls its listener; false when its tracking is gone. */
+    /**
+     * Decodes one notification and calls its listener; false when its tracking is gone. No
+     * callback starts once {@link #trackDelete} has returned (decision 0020).
+     */
     private boolean deliver(IpcConnection connection, int length) {
-        CmapNotification notification;
         TrackRegistry.Registration registration;
+        TrackEvent kind;
+        String key;
+        CmapValue newValue;
+        CmapValue oldValue;
         try {
             NotifyCallback event = notifyCallback.wrap(connection.event(), length);
             registration = tracks.byInstance(event.trackInstHandle());
             if (registration == null) {
                 return false; // deleted meanwhile, as libcmap ignores it
             }
-            notification = new CmapNotification(registration.userHandle, TrackEvent.ofEvent(event.event()),
-                    event.keyName(),
-                    CmapValue.decodeNullable(event.newValueType(), event.newValue(), 0, event.newValueLength()),
-                    CmapValue.decodeNullable(event.oldValueType(), event.oldValue(), 0, event.oldValueLength()));
+            kind = TrackEvent.ofEvent(event.event());
+            key = event.keyName();
+            newValue = CmapValue.decodeNullable(event.newValueType(), event.newValue(), 0, event.newValueLength());
+            oldValue = CmapValue.decodeNullable(event.oldValueType(), event.oldValue(), 0, event.oldValueLength());
         } catch (CodecException e) {
             throw CmapException.ofCode(e.csError(), "dispatch: " + e.getMessage());
         }
-        registration.listener.onNotification(this, notification);
-        return true;
+        return registration.notify(this, trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
+                oldValue));
     }
 
     @Override

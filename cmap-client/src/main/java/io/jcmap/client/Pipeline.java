@@ -48,8 +48,9 @@ import java.util.function.Function;
  * request stays first in the backlog (decision 0011). Only flow control raised by the server
  * fails a request, with TRY_AGAIN, as it fails libcmap's calls.
  *
- * <p>While a thread starts an iteration ({@link #callHeld}), other threads' requests wait in a
- * queue of their own, in order, and follow once its first ITER_NEXT is on the wire: corosync
+ * <p>While a thread starts an iteration ({@link #callHeld}), other threads' requests, and every
+ * asynchronous one, wait in a queue of their own, in order, and follow once its first ITER_NEXT
+ * is on the wire: corosync
  * reads the prefix from the ITER_INIT it received only then (decision 0020).
  *
  * <p>On the socket transport the window is one request until the server's first response:
@@ -90,6 +91,12 @@ final class Pipeline {
      * with a wide margin, and the window is still deep enough to keep corosync busy.
      */
     static final int MAX_IN_FLIGHT = 128;
+    /**
+     * How deep synchronous calls may nest in completion actions on a reading thread: each reads
+     * on, and runs the next action, on the same stack. 2,000 levels overflowed the stack and left
+     * locks held (a stress program of 2026-12-04); 200 did not.
+     */
+    static final int MAX_NESTED_READS = 32;
     /**
      * The longest response of every request but a GET reserving more than 264 value bytes: an
      * ITER_NEXT response (a key name field of 256 bytes). Those GETs say their own bound.
@@ -291,9 +298,9 @@ final class Pipeline {
      * other request received in between has overwritten it (on the socket transport the next
      * request lands in the same buffer; on SHM the ring wraps).
      *
-     * <p>This thread's own requests are not held back: a completion action that this thread
-     * runs while it reads may issue some, and holding them would wait for ever. The answer says
-     * whether one went between; the caller then starts again.
+     * <p>This thread's own synchronous requests are not held back: a completion action that
+     * this thread runs while it reads may make one, and holding it would wait for ever. The
+     * answer says whether one went between; the caller then starts again.
      *
      * @return {@code first}'s answer, and {@code then}'s results or the failure that ended them
      * @throws CmapException {@code first}'s failure
@@ -396,9 +403,13 @@ final class Pipeline {
         }
     }
 
-    /** Whether this thread's requests must wait for another thread's hold; the send lock is held. */
-    private boolean heldBackFromWire() {
-        return holder != null && holder != Thread.currentThread();
+    /**
+     * Whether {@code pending} must wait for the hold to end; the send lock is held. The
+     * holder's own synchronous requests go (it may be running a completion action that makes
+     * one, and would wait for ever); asynchronous ones of any thread wait, as they never block.
+     */
+    private boolean heldBackFromWire(Pending pending) {
+        return holder != null && (holder != Thread.currentThread() || pending.future != null);
     }
 
     /** Keeps a request of another thread until the hold ends; the send lock is held. */
@@ -459,7 +470,7 @@ final class Pipeline {
             reason = broken;
             if (reason != null) {
                 // failed below, once the lock is released
-            } else if (heldBackFromWire()) {
+            } else if (holder != null) { // a batch's requests are asynchronous: they wait for any hold
                 for (int i = 0; i < count; i++) {
                     batch.pendings[i].deadline = deadline;
                     batch.pendings[i].retired = false;
@@ -641,6 +652,12 @@ final class Pipeline {
      * must be followed by {@link #finishSend} or {@link #abortSend}.
      */
     MemorySegment beginSend(Pending pending, int size) {
+        if (pending.waiter != null && receiveLock.getHoldCount() >= MAX_NESTED_READS) {
+            // each level is a completion action run by a read that a synchronous call made
+            throw new CmapException(CsError.LIBRARY, pending.context() + ": synchronous calls nested "
+                    + MAX_NESTED_READS + " deep in completion actions run while reading answers; an action"
+                    + " must not block (use the asynchronous calls, or thenApplyAsync and the like)");
+        }
         sendLock.lock();
         try {
             checkUsable(pending);
@@ -670,7 +687,7 @@ final class Pipeline {
         List<Backlogged> refused;
         try {
             pending.retired = false;
-            boolean held = heldBackFromWire();
+            boolean held = heldBackFromWire(pending);
             if (!held && backlogSize == 0 && hasRoom(pending) && sendNow(pending, sendBuffer, length, true)) {
                 return;
             }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 /**
  * The trackings of one handle. The server echoes an instance number we choose in every
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * stays valid.
  */
 final class TrackRegistry {
+    /** How long a notification waits at a time for its TRACK_ADD's answer to be read. */
+    private static final long SETTLE_WAIT_MILLIS = 100;
     private final AtomicLong nextInstance = new AtomicLong(1);
     private final Map<Long, Registration> byInstance = new ConcurrentHashMap<>();
     private final Map<Long, Registration> byUserHandle = new ConcurrentHashMap<>();
@@ -27,12 +30,59 @@ final class TrackRegistry {
         volatile long userHandle;
         /** The handle of the current connection's server. */
         volatile long serverHandle;
+        /** The server answered the first TRACK_ADD, or it failed; guarded by this. */
+        private boolean settled;
+        /** No callback may start any more; set under this registration's lock, except by {@link #abandon}. */
+        private volatile boolean ended;
 
         Registration(long instance, String key, int flags, CmapListener listener) {
             this.instance = instance;
             this.key = key;
             this.flags = flags;
             this.listener = listener;
+        }
+
+        /**
+         * Runs the listener with the notification {@code build} makes from the application's
+         * handle, unless the tracking ended. Under this registration's lock, so that
+         * {@link #end} waits for a callback running on another thread and none starts after
+         * it. A notification may come before the answer to TRACK_ADD has been read (they
+         * travel on different channels): it waits for that answer, which carries the handle.
+         *
+         * @return whether the listener ran
+         */
+        synchronized boolean notify(CmapHandle handle, LongFunction<CmapNotification> build) {
+            while (!settled) {
+                try {
+                    wait(SETTLE_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CmapException(CsError.INTERRUPT, "dispatch: interrupted");
+                }
+            }
+            if (ended) {
+                return false;
+            }
+            listener.onNotification(handle, build.apply(userHandle));
+            return true;
+        }
+
+        private synchronized void settle(boolean ok) {
+            settled = true;
+            ended |= !ok;
+            notifyAll();
+        }
+
+        /** No callback starts after this returns; one running on another thread has finished. */
+        private synchronized void end() {
+            ended = true;
+            settled = true;
+            notifyAll();
+        }
+
+        /** No callback starts after this returns; one running may go on (the handle is closing). */
+        private void abandon() {
+            ended = true;
         }
     }
 
@@ -47,10 +97,12 @@ final class TrackRegistry {
         registration.userHandle = trackHandle;
         registration.serverHandle = trackHandle;
         byUserHandle.put(trackHandle, registration);
+        registration.settle(true);
     }
 
     void cancel(Registration registration) {
         byInstance.remove(registration.instance);
+        registration.settle(false);
     }
 
     /** The registration the application knows as {@code userHandle}, or null. */
@@ -61,6 +113,7 @@ final class TrackRegistry {
     void remove(Registration registration) {
         byUserHandle.remove(registration.userHandle);
         byInstance.remove(registration.instance);
+        registration.end();
     }
 
     /** The registration a notification belongs to, or null when it was deleted meanwhile. */
@@ -79,6 +132,7 @@ final class TrackRegistry {
     }
 
     void clear() {
+        byInstance.values().forEach(Registration::abandon);
         byInstance.clear();
         byUserHandle.clear();
     }

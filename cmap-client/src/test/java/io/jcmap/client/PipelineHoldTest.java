@@ -80,26 +80,45 @@ class PipelineHoldTest {
         assertEquals(List.of((byte) 'A', (byte) 'B'), server.firstBytes.subList(3, 5), "held back in order");
     }
 
-    /** Held back, its own request would wait for ever: it goes, and the answer says so. */
-    @Test
-    void aRequestOfTheHoldersOwnThreadBetweenThePairIsReportedNotHeld() throws Exception {
-        SlowServer server = new SlowServer();
-        server.allowed.set(Integer.MAX_VALUE);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        List<CompletableFuture<Object>> issuedWhileReading = new ArrayList<>();
+    /** The opener's answer runs {@code action} on the holder's own thread, as a completion action would. */
+    private static Pipeline.Held<String, String> holdWithAction(Pipeline pipeline, Runnable action) throws Exception {
         Pipeline.Call<String> opener = new Pipeline.Call<>("op", null, RESPONSE_ID, LENGTH, buffer -> {
             buffer.asSlice(0, LENGTH).fill(OPENER);
             return LENGTH;
         }, (response, length) -> {
-            // read on the holder's own thread, as a completion action it runs would be
-            issuedWhileReading.add(async(pipeline, (byte) 'C'));
+            action.run();
             return "opened";
         });
-        Pipeline.Held<String, String> result = onThread(() -> pipeline.callHeld(opener,
-                answer -> marked(FOLLOWER, "next"), 1)).get(10, TimeUnit.SECONDS);
+        return onThread(() -> pipeline.callHeld(opener, answer -> marked(FOLLOWER, "next"), 1))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    /** Held back, its own synchronous request would wait for ever: it goes, and the answer says so. */
+    @Test
+    void aSynchronousRequestOfTheHoldersOwnThreadGoesBetweenAndIsReported() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Call<Object> sync = marked((byte) 'C', "sync");
+        List<Object> answers = new ArrayList<>();
+        Pipeline.Held<String, String> result = holdWithAction(pipeline, () -> answers.add(
+                pipeline.call("op", null, RESPONSE_ID, LENGTH, sync.encoder(), sync.decoder())));
         assertFalse(result.kept());
         assertEquals(List.of(OPENER, (byte) 'C', FOLLOWER), server.firstBytes);
-        assertEquals("async", issuedWhileReading.getFirst().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of("sync"), answers);
+    }
+
+    /** An asynchronous request never blocks its caller, so it waits even on the holder's thread. */
+    @Test
+    void anAsynchronousRequestOfTheHoldersOwnThreadWaitsForThePair() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Object>> issued = new ArrayList<>();
+        Pipeline.Held<String, String> result = holdWithAction(pipeline, () -> issued.add(async(pipeline, (byte) 'C')));
+        assertTrue(result.kept());
+        assertEquals("async", issued.getFirst().get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(OPENER, FOLLOWER, (byte) 'C'), server.firstBytes);
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -237,6 +238,52 @@ abstract class TrackingScenarios extends CorosyncScenarios {
         cmap.trackDelete(track);
         assertEquals(0, cmap.dispatch(DispatchType.ALL));
         assertEquals(List.of(), recorder.events());
+    }
+
+    /**
+     * While another handle changes the key without pause and a thread dispatches: no callback
+     * starts after trackDelete has returned, and every notification carries the handle trackAdd
+     * returned, even one that arrives before trackAdd has read its answer (decision 0020).
+     */
+    @Test
+    void noCallbackAfterTrackDeleteAndEveryNotificationCarriesItsHandle() throws Exception {
+        String key = key("churn");
+        AtomicBoolean stop = new AtomicBoolean();
+        var pool = threads(2);
+        var writing = pool.submit(() -> {
+            CmapHandle writer = open();
+            for (long i = 1; !stop.get(); i++) {
+                writer.setUint64(key, i);
+            }
+        });
+        var dispatching = pool.submit(() -> cmap.dispatch(DispatchType.BLOCKING));
+        List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int notified = 0;
+        for (int round = 0; round < 2000 && violations.size() < 10; round++) {
+            AtomicBoolean deleted = new AtomicBoolean();
+            List<Long> handles = new java.util.concurrent.CopyOnWriteArrayList<>();
+            int current = round;
+            long handle = cmap.trackAdd(key, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> {
+                if (deleted.get()) {
+                    violations.add("round " + current + ": a callback after trackDelete returned");
+                }
+                handles.add(n.trackHandle());
+            });
+            cmap.trackDelete(handle);
+            deleted.set(true);
+            for (long seen : handles) {
+                if (seen != handle) {
+                    violations.add("round " + round + ": handle " + seen + " where trackAdd returned " + handle);
+                }
+            }
+            notified += handles.size();
+        }
+        stop.set(true);
+        Expect.done(writing);
+        cmap.close();
+        Expect.done(dispatching);
+        assertEquals(List.of(), violations);
+        assertTrue(notified > 0, "no notification arrived in 2,000 rounds");
     }
 
     @Test
