@@ -825,7 +825,7 @@ final class ConnectedHandle implements CmapHandle {
         } catch (CodecException e) {
             throw CmapException.ofCode(e.csError(), "dispatch: " + e.getMessage());
         }
-        return registration.notify(this, trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
+        return registration.runListener(this, trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
                 oldValue));
     }
 

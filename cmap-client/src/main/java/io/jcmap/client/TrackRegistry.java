@@ -51,8 +51,8 @@ final class TrackRegistry {
          *
          * @return whether the listener ran
          */
-        synchronized boolean notify(CmapHandle handle, LongFunction<CmapNotification> build) {
-            while (!settled) {
+        synchronized boolean runListener(CmapHandle handle, LongFunction<CmapNotification> build) {
+            while (!settled && !ended) {
                 try {
                     wait(SETTLE_WAIT_MILLIS);
                 } catch (InterruptedException e) {
