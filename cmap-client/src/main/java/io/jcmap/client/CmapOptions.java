@@ -206,9 +206,12 @@ public final class CmapOptions {
          * creates and zeroes them at every connect: that is nearly all of a connect's cost, about
          * 5 ms at the default of 1 MiB and under 1 ms at 64 KiB on a 2-vCPU machine
          * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
-         * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}, and a
-         * notification that does not (a tracked key's new and old values together) is dropped
-         * by corosync, which only logs it. The default is libcmap's size.
+         * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}. A
+         * notification carries a tracked key's new and old values together (up to 16 KiB each):
+         * corosync sends one over the limit where its ring or socket has room, and this client
+         * then refuses it and the connection breaks (measured with 13,000-byte messages and
+         * values of 8,000 bytes). With tracked keys, keep the size above twice their longest
+         * value plus 400 bytes. The default is libcmap's size.
          *
          * @param value a positive number of bytes
          * @return this builder

@@ -359,6 +359,7 @@ final class Pipeline {
             } finally {
                 sendLock.unlock();
             }
+            boolean interrupted = Thread.interrupted(); // kept, not obeyed: see await
             try {
                 if (receiveLock.isHeldByCurrentThread()) {
                     readOne(STALL_RETRY_NANOS);
@@ -367,6 +368,9 @@ final class Pipeline {
                 }
             } finally {
                 holdWaiters.remove(me);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
@@ -958,18 +962,28 @@ final class Pipeline {
      * @throws CmapException the request's failure
      */
     void await(Pending pending) {
-        while (!pending.done) {
-            if (receiveLock.tryLock()) {
-                try {
-                    readUntilDone(pending);
-                } finally {
-                    receiveLock.unlock();
+        boolean interrupted = false;
+        try {
+            while (!pending.done) {
+                if (receiveLock.tryLock()) {
+                    try {
+                        readUntilDone(pending);
+                    } finally {
+                        receiveLock.unlock();
+                    }
+                    handOff();
+                } else {
+                    // an interrupt does not end the call (libcmap's calls neither), but must not make the
+                    // park return at once for ever: the status is kept aside and set again on the way out
+                    interrupted |= Thread.interrupted();
+                    LockSupport.parkNanos(this, pending.parkNanos());
                 }
-                handOff();
-            } else {
-                LockSupport.parkNanos(this, pending.parkNanos());
+                expireIfDue(pending);
             }
-            expireIfDue(pending);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         pending.throwIfFailed();
     }

@@ -52,13 +52,16 @@ final class TrackRegistry {
          * @return whether the listener ran
          */
         synchronized boolean runListener(CmapHandle handle, LongFunction<CmapNotification> build) {
+            boolean interrupted = false;
             while (!settled && !ended) {
                 try {
                     wait(SETTLE_WAIT_MILLIS);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CmapException(CsError.INTERRUPT, "dispatch: interrupted");
+                    interrupted = true; // kept, not obeyed, as dispatch does: the answer is on its way
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (ended) {
                 return false;

@@ -1,0 +1,53 @@
+package io.jcmap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * An interrupt does not end a synchronous call (libcmap's calls neither), and the status is kept;
+ * a caller waiting for another thread to read its answer must still sleep, not spin.
+ */
+class PipelineInterruptTest {
+    private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
+    private static final int LENGTH = ResponseHeaderDescriptor.LENGTH;
+
+    @Test
+    void anInterruptedCallerWaitingForAnotherReaderSleepsAndKeepsItsStatus() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        // a first caller holds the receive lock while it waits for its own answer
+        CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> pipeline.call("get", "a", RESPONSE_ID,
+                LENGTH, buffer -> LENGTH, (response, length) -> "a"), runnable -> Thread.ofPlatform().daemon().start(runnable));
+        Waits.until(() -> server.sent.get() == 1, "the first call sent");
+        AtomicReference<Object> answer = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread second = Thread.ofPlatform().daemon().start(() -> {
+            answer.set(pipeline.call("get", "b", RESPONSE_ID, LENGTH, buffer -> LENGTH, (response, length) -> "b"));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        Waits.until(() -> server.sent.get() == 2, "the second call sent");
+        second.interrupt();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadCpuTime(second.threadId());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+        long spent = threads.getThreadCpuTime(second.threadId()) - before;
+        assertTrue(spent < TimeUnit.MILLISECONDS.toNanos(100), "the interrupted caller spent " + spent / 1_000_000
+                + " ms of CPU in 300 ms of waiting");
+        server.allowed.set(2);
+        second.join(10_000);
+        assertEquals("a", reader.get(10, TimeUnit.SECONDS));
+        assertEquals("b", answer.get(), "the interrupted call still got its own answer");
+        assertTrue(stillInterrupted.get(), "the interrupt status is kept");
+    }
+}
