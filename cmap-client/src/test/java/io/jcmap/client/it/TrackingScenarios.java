@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapNotification;
+import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
@@ -284,6 +286,32 @@ abstract class TrackingScenarios extends CorosyncScenarios {
         Expect.done(dispatching);
         assertEquals(List.of(), violations);
         assertTrue(notified > 0, "no notification arrived in 2,000 rounds");
+    }
+
+    /**
+     * corosync sends a notification over a small negotiated message size when its ring or socket
+     * has room (here new and old value together, 16,000 bytes, over 13,000): it arrives whole,
+     * and the handle keeps working.
+     */
+    @Test
+    void aNotificationOverASmallMessageSizeArrivesWhole() {
+        String key = key("long");
+        byte[] first = Values.pattern(8_000);
+        byte[] second = Values.pattern(7_999);
+        cmap.set(key, CmapValue.binary(first));
+        try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP,
+                CmapOptions.builder().maxMessageSize(13_000).build())) {
+            List<CmapNotification> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            small.trackAdd(key, EnumSet.of(TrackEvent.MODIFY), (h, n) -> seen.add(n));
+            cmap.set(key, CmapValue.binary(second));
+            Await.until(() -> {
+                small.dispatch(DispatchType.ALL);
+                return seen.size() == 1;
+            }, TIMEOUT, () -> "the notification arrived");
+            assertEquals(CmapValue.binary(second), seen.getFirst().newValue());
+            assertEquals(CmapValue.binary(first), seen.getFirst().oldValue());
+            assertEquals(CmapValue.binary(second), small.get(key), "the handle still works");
+        }
     }
 
     @Test

@@ -30,6 +30,7 @@ public final class Ring {
     private final MemorySegment data;
     private final int wordSize;
     private final int maxMessageSize;
+    private final boolean readsWhatFits;
     private final SharedSemaphore semaphore;
 
     /**
@@ -38,6 +39,21 @@ public final class Ring {
      * @param maxMessageSize the negotiated limit of one message
      */
     public Ring(MemorySegment header, MemorySegment data, int maxMessageSize) {
+        this(header, data, maxMessageSize, false);
+    }
+
+    /**
+     * A ring whose reader, with {@code readsWhatFits}, takes any chunk the ring can hold, not
+     * only those within {@code maxMessageSize}: corosync writes an event over the negotiated
+     * size (a notification with two long values) whenever the ring has room for it.
+     *
+     * @param header the header file's memory, at least {@link RingHeaderDescriptor#STRUCT_LENGTH}
+     * @param data the data file's memory, {@code word_size} words as the header says
+     * @param maxMessageSize the negotiated limit of one message
+     * @param readsWhatFits whether a chunk over that limit that fits the ring is read
+     */
+    public Ring(MemorySegment header, MemorySegment data, int maxMessageSize, boolean readsWhatFits) {
+        this.readsWhatFits = readsWhatFits;
         if (header.byteSize() < RingHeaderDescriptor.STRUCT_LENGTH) {
             throw malformed("ring header has " + header.byteSize() + " bytes");
         }
@@ -187,7 +203,8 @@ public final class Ring {
             throw malformed(String.format("chunk at word %d has magic 0x%08x, not committed", start, magic));
         }
         long length = Integer.toUnsignedLong(word(start + ChunkDescriptor.SIZE_WORD));
-        if (length > maxMessageSize || length + ChunkDescriptor.MARGIN_BYTES > (long) wordSize * ChunkDescriptor.WORD_BYTES) {
+        if ((length > maxMessageSize && !readsWhatFits)
+                || length + ChunkDescriptor.MARGIN_BYTES > (long) wordSize * ChunkDescriptor.WORD_BYTES) {
             throw malformed("chunk at word " + start + " claims " + length + " bytes");
         }
         return (int) length;

@@ -68,7 +68,9 @@ public final class ShmConnection implements IpcConnection {
             request = MappedRing.open(options.shmDirectory(), info.requestName(), info.maxMessageSize(),
                     RingHeaderDescriptor.FLOW_CONTROL_LENGTH);
             response = MappedRing.open(options.shmDirectory(), info.responseName(), info.maxMessageSize(), 0);
-            MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0);
+            // corosync writes an event over the negotiated size when the ring has room: read it
+            MappedRing event = MappedRing.open(options.shmDirectory(), info.eventName(), info.maxMessageSize(), 0,
+                    true);
             return new ShmConnection(setup, options, request, response, event);
         } catch (RuntimeException | InternalError e) {
             if (response != null) {
@@ -403,16 +405,22 @@ public final class ShmConnection implements IpcConnection {
     record MappedRing(SharedMapping header, SharedMapping data, Ring ring) {
 
         static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength) {
+            return open(root, name, maxMessageSize, userDataLength, false);
+        }
+
+        static MappedRing open(Path root, String name, int maxMessageSize, int userDataLength,
+                               boolean readsWhatFits) {
             SharedMapping header = SharedMapping.open(root, name + "-header", RingHeaderDescriptor.length(userDataLength));
             try {
-                return over(root, name, header, maxMessageSize);
+                return over(root, name, header, maxMessageSize, readsWhatFits);
             } catch (RuntimeException | InternalError e) {
                 header.close();
                 throw e;
             }
         }
 
-        private static MappedRing over(Path root, String name, SharedMapping header, int maxMessageSize) {
+        private static MappedRing over(Path root, String name, SharedMapping header, int maxMessageSize,
+                                       boolean readsWhatFits) {
             long words = Integer.toUnsignedLong(header.segment().get(ValueLayout.JAVA_INT,
                     RingHeaderDescriptor.WORD_SIZE_OFFSET));
             long minimum = ChunkDescriptor.payloadWords(maxMessageSize) + ChunkDescriptor.HEADER_WORDS + 1;
@@ -422,7 +430,7 @@ public final class ShmConnection implements IpcConnection {
             }
             SharedMapping data = SharedMapping.open(root, name + "-data", words * ChunkDescriptor.WORD_BYTES);
             try {
-                Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize);
+                Ring ring = new Ring(header.segment(), data.segment(), maxMessageSize, readsWhatFits);
                 ring.attach();
                 return new MappedRing(header, data, ring);
             } catch (RuntimeException | InternalError e) {

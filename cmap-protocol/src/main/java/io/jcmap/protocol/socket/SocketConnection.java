@@ -41,6 +41,11 @@ public final class SocketConnection implements IpcConnection {
      * sk_buff and its shared info).
      */
     private static final long DATAGRAM_OVERHEAD = 1024;
+    /**
+     * The least room for one event datagram, whatever the negotiated size: a CMAP notification
+     * carries two values of up to 16 KiB, and corosync sends it over a smaller negotiated size.
+     */
+    private static final long EVENT_LANDING_MINIMUM = 64 * 1024;
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     private final SetupSocket setup;
@@ -325,10 +330,13 @@ public final class SocketConnection implements IpcConnection {
         if (landing != null) {
             return;
         }
-        AnonymousMemory mapped = AnonymousMemory.reserve(2L * info().maxMessageSize());
-        long half = mapped.segment().byteSize() / 2;
-        responseLanding = mapped.segment().asSlice(0, half);
-        eventLanding = mapped.segment().asSlice(half, half);
+        // an event may come over the negotiated size (corosync sends one its socket buffer takes):
+        // room for EVENT_LANDING_MINIMUM at least, reserved lazily like the rest
+        long responses = info().maxMessageSize();
+        long events = Math.max(responses, EVENT_LANDING_MINIMUM);
+        AnonymousMemory mapped = AnonymousMemory.reserve(responses + events);
+        responseLanding = mapped.segment().asSlice(0, responses);
+        eventLanding = mapped.segment().asSlice(responses, events);
         landing = mapped; // last: close() unmaps what it sees here, after every call has left
     }
 
@@ -343,7 +351,7 @@ public final class SocketConnection implements IpcConnection {
         noteArrival(channel);
         if (size > landing.byteSize()) {
             throw new ErrnoException(Errno.EMSGSIZE, "server sent a datagram of " + size + " bytes, over the limit of "
-                    + info().maxMessageSize());
+                    + landing.byteSize());
         }
         MemorySegment.copy(landing, 0, buffer.ensure(size), 0, size);
         return (int) size;
