@@ -249,6 +249,36 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         assertEquals(2, Expect.doneWithin(dispatched, PROMPTLY_MILLIS, "dispatch(BLOCKING) after close()"));
     }
 
+    /**
+     * A virtual thread waiting in dispatch must not keep its carrier: with as many dispatching
+     * virtual threads as carriers, no other virtual thread ran (the change below never came).
+     */
+    @Test
+    void virtualThreadsDispatchingDoNotStopOtherVirtualThreads() throws Exception {
+        String key = key("virtual");
+        int dispatchers = Runtime.getRuntime().availableProcessors() + 1;
+        List<Recorder> recorders = new ArrayList<>();
+        List<CmapHandle> handles = new ArrayList<>();
+        try (var virtual = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < dispatchers; i++) {
+                CmapHandle handle = open();
+                Recorder recorder = new Recorder();
+                handle.trackAdd(key, ADD_MODIFY, recorder);
+                handles.add(handle);
+                recorders.add(recorder);
+                virtual.submit(() -> handle.dispatch(DispatchType.BLOCKING));
+            }
+            Future<?> change = virtual.submit(() -> open().setUint32(key, 1));
+            try {
+                Expect.doneWithin(change, TIMEOUT.toMillis(), "a set on a virtual thread beside the dispatchers");
+                Await.until(() -> recorders.stream().allMatch(r -> r.size() == 1), TIMEOUT,
+                        () -> "every virtual dispatcher ran its callback");
+            } finally {
+                handles.forEach(CmapHandle::close); // ends the dispatchers, so the executor can close
+            }
+        }
+    }
+
     // ---- ONE_NONBLOCKING --------------------------------------------------------------------------
 
     @Test
