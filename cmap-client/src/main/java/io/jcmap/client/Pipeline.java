@@ -226,11 +226,6 @@ final class Pipeline {
      *
      * @throws CmapException the first failure, after every request sent has had its response
      */
-    <T> List<T> callRepeated(String operation, String key, int responseId, int size, int count, Encoder encoder,
-                             Decoder<T> decoder) {
-        return callRepeated(new Call<>(operation, key, responseId, size, encoder, decoder), count);
-    }
-
     <T> List<T> callRepeated(Call<T> call, int count) {
         Repeated sent = sendRepeated(call, count);
         return awaitAll(sent, sent.failure);
@@ -343,34 +338,40 @@ final class Pipeline {
      */
     private void acquireHold(String operation) {
         Thread me = Thread.currentThread();
-        while (true) {
-            sendLock.lock();
-            try {
-                CmapException reason = broken;
-                if (reason != null) {
-                    throw new CmapException(reason.error(), reason.errno(), operation + ": " + reason.context(), reason);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                sendLock.lock();
+                try {
+                    CmapException reason = broken;
+                    if (reason != null) {
+                        throw new CmapException(reason.error(), reason.errno(), operation + ": " + reason.context(),
+                                reason);
+                    }
+                    if (holder == null || holder == me) {
+                        holder = me;
+                        holdDepth++;
+                        return;
+                    }
+                    holdWaiters.add(me);
+                } finally {
+                    sendLock.unlock();
                 }
-                if (holder == null || holder == me) {
-                    holder = me;
-                    holdDepth++;
-                    return;
+                try {
+                    if (receiveLock.isHeldByCurrentThread()) {
+                        readOne(STALL_RETRY_NANOS);
+                    } else {
+                        // kept, not obeyed, and set again only on the way out: see await
+                        interrupted |= Thread.interrupted();
+                        LockSupport.parkNanos(this, PARK_SLICE_NANOS);
+                    }
+                } finally {
+                    holdWaiters.remove(me);
                 }
-                holdWaiters.add(me);
-            } finally {
-                sendLock.unlock();
             }
-            boolean interrupted = Thread.interrupted(); // kept, not obeyed: see await
-            try {
-                if (receiveLock.isHeldByCurrentThread()) {
-                    readOne(STALL_RETRY_NANOS);
-                } else {
-                    LockSupport.parkNanos(this, PARK_SLICE_NANOS);
-                }
-            } finally {
-                holdWaiters.remove(me);
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
+        } finally {
+            if (interrupted) {
+                me.interrupt();
             }
         }
     }
@@ -975,6 +976,7 @@ final class Pipeline {
                 } else {
                     // an interrupt does not end the call (libcmap's calls neither), but must not make the
                     // park return at once for ever: the status is kept aside and set again on the way out
+                    // (setting it also gives the thread a park permit, so not before the last park)
                     interrupted |= Thread.interrupted();
                     LockSupport.parkNanos(this, pending.parkNanos());
                 }

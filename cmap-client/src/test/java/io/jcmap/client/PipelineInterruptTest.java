@@ -50,4 +50,34 @@ class PipelineInterruptTest {
         assertEquals("b", answer.get(), "the interrupted call still got its own answer");
         assertTrue(stillInterrupted.get(), "the interrupt status is kept");
     }
+
+    /** The same for a thread waiting to start an iteration while another one starts its own. */
+    @Test
+    void anInterruptedThreadWaitingForAHoldSleepsAndKeepsItsStatus() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Call<Object> opener = new Pipeline.Call<>("iter_init", null, RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                (response, length) -> "opened");
+        CompletableFuture<Object> holder = CompletableFuture.supplyAsync(() -> pipeline.callHeld(opener,
+                answer -> opener, 1).kept(), runnable -> Thread.ofPlatform().daemon().start(runnable));
+        Waits.until(() -> server.sent.get() == 1, "the holder's opener sent");
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread second = Thread.ofPlatform().daemon().start(() -> {
+            pipeline.callHeld(opener, answer -> opener, 1);
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // the second has nothing to show it waits
+        assertEquals(1, server.sent.get(), "the second waits for the hold");
+        second.interrupt();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadCpuTime(second.threadId());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+        long spent = threads.getThreadCpuTime(second.threadId()) - before;
+        assertTrue(spent < TimeUnit.MILLISECONDS.toNanos(100), "the interrupted waiter spent " + spent / 1_000_000
+                + " ms of CPU in 300 ms of waiting");
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals(true, holder.get(10, TimeUnit.SECONDS));
+        second.join(10_000);
+        assertTrue(stillInterrupted.get(), "the interrupt status is kept");
+    }
 }
