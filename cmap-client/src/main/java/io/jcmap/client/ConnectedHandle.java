@@ -33,7 +33,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -50,9 +49,6 @@ final class ConnectedHandle implements CmapHandle {
     /** Starts of an iteration tried before giving up, should this thread's own requests keep coming between. */
     private static final int ITER_START_ATTEMPTS = 4;
     private static final long EVENT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** The first and the longest pause between looks for an event on a virtual thread. */
-    private static final long VIRTUAL_LOOK_MIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    private static final long VIRTUAL_LOOK_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
     private static final int OK = CsError.OK.code();
 
@@ -753,7 +749,8 @@ final class ConnectedHandle implements CmapHandle {
             Session current = session;
             int length;
             try {
-                length = waits ? awaitEvent(current.connection()) : current.connection().receiveEvent(0);
+                // a virtual thread waits without keeping its carrier (the transport parks it between looks)
+                length = current.connection().receiveEvent(waits ? EVENT_WAIT_NANOS : 0);
             } catch (ErrnoException e) {
                 if (closed) {
                     return ran;
@@ -790,38 +787,6 @@ final class ConnectedHandle implements CmapHandle {
             }
         }
         return ran;
-    }
-
-    /**
-     * Waits up to {@link #EVENT_WAIT_NANOS} for an event. A platform thread waits inside the
-     * native call. A virtual thread would keep its carrier there for the whole wait, and as
-     * many dispatching virtual threads as carriers stopped every other virtual thread (a stress
-     * program of 2026-12-04): it looks without waiting and parks between looks instead, which
-     * frees the carrier, at up to {@link #VIRTUAL_LOOK_MAX_NANOS} of added latency.
-     */
-    private int awaitEvent(IpcConnection connection) {
-        if (!Thread.currentThread().isVirtual()) {
-            return connection.receiveEvent(EVENT_WAIT_NANOS);
-        }
-        long deadline = System.nanoTime() + EVENT_WAIT_NANOS;
-        long pause = VIRTUAL_LOOK_MIN_NANOS;
-        boolean interrupted = false;
-        try {
-            while (!closed) {
-                int length = connection.receiveEvent(0);
-                if (length >= 0 || System.nanoTime() - deadline >= 0) {
-                    return length;
-                }
-                interrupted |= Thread.interrupted(); // kept, not obeyed, as the native wait does
-                LockSupport.parkNanos(this, pause);
-                pause = Math.min(pause * 2, VIRTUAL_LOOK_MAX_NANOS);
-            }
-            return -1;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     /** Waits, while reconnecting, until a session other than {@code old} is installed or we close. */

@@ -20,7 +20,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -112,6 +116,66 @@ abstract class CorosyncPauseContract {
         try (CmapHandle handle = Cmap.initialize()) {
             handle.setUint64(KEY, 0);
             pausedBurstIsAnsweredWhole(corosync, handle, "a used handle");
+        }
+    }
+
+    /**
+     * Virtual threads waiting for a stopped corosync, in synchronous calls and in connects, leave
+     * their carriers free: with more such waiters than carriers another virtual thread still runs.
+     * Before, each waited inside a system call and kept its carrier, so that every virtual thread of
+     * the JVM stood still until corosync ran again. After SIGCONT every call completes.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void virtualThreadsWaitingForAStoppedServerLeaveTheCarriersFree(Corosync corosync) throws Exception {
+        int waiters = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+                Runtime.getRuntime().availableProcessors()) + 1;
+        CmapOptions patient = CmapOptions.builder().connectTimeout(ANSWERED_WITHIN).build();
+        List<CmapHandle> handles = new ArrayList<>();
+        ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            for (int i = 0; i < waiters; i++) {
+                handles.add(Cmap.initialize());
+            }
+            handles.get(0).setUint64(KEY, 21);
+            corosync.pause();
+            CountDownLatch entered = new CountDownLatch(2 * waiters);
+            List<Future<Long>> gets = new ArrayList<>();
+            List<Future<CmapHandle>> connects = new ArrayList<>();
+            for (CmapHandle handle : handles) {
+                gets.add(virtual.submit(() -> {
+                    entered.countDown();
+                    return handle.getUint64(KEY);
+                }));
+                connects.add(virtual.submit(() -> {
+                    entered.countDown();
+                    return Cmap.initialize(CmapMap.ICMAP, patient);
+                }));
+            }
+            // a waiter holds its carrier from its count-down on; waiting in the kernel, for good
+            assertTrue(entered.await(5, TimeUnit.SECONDS),
+                    "every waiter started (waiting virtual threads kept the carriers)");
+            try {
+                assertEquals("ran", virtual.submit(() -> "ran").get(5, TimeUnit.SECONDS));
+            } catch (TimeoutException e) {
+                fail(2 * waiters + " virtual threads waiting for the stopped server kept every carrier: "
+                        + "no other virtual thread ran in 5 s");
+            }
+            assertFalse(gets.stream().anyMatch(Future::isDone) || connects.stream().anyMatch(Future::isDone),
+                    "nothing is answered while the server is stopped");
+            corosync.resume();
+            for (Future<Long> get : gets) {
+                assertEquals(21L, get.get(ANSWERED_WITHIN.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            for (Future<CmapHandle> connect : connects) {
+                CmapHandle connected = connect.get(ANSWERED_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+                handles.add(connected);
+                assertEquals(21L, connected.getUint64(KEY));
+            }
+        } finally {
+            corosync.resume(); // lets every waiter end, should an assertion have failed while it was stopped
+            virtual.close();
+            handles.forEach(CmapHandle::close);
         }
     }
 

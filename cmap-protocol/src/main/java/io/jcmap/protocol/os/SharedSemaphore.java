@@ -50,13 +50,17 @@ public final class SharedSemaphore {
     }
 
     /**
-     * Takes one, waiting at most {@code timeoutNanos} on the monotonic clock.
+     * Takes one, waiting at most {@code timeoutNanos} on the monotonic clock: inside
+     * {@code sem_clockwait}, or on a virtual thread by looks and parks ({@link VirtualThreadWait}).
      *
      * @return false when the time ran out
      */
     public boolean acquire(long timeoutNanos) {
         if (timeoutNanos <= 0) {
             return tryAcquire();
+        }
+        if (VirtualThreadWait.needed()) {
+            return acquireByLooks(timeoutNanos);
         }
         MemorySegment deadline = CallScratch.get();
         if (Libc.clockGettime(LinuxAbi.CLOCK_MONOTONIC, deadline) != 0) {
@@ -82,6 +86,20 @@ public final class SharedSemaphore {
             if (errno != Errno.EINTR) {
                 throw new ErrnoException(errno, "sem_clockwait: " + Errno.describe(errno) + " (errno " + errno + ")");
             }
+        }
+    }
+
+    private boolean acquireByLooks(long timeoutNanos) {
+        VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos);
+        try {
+            while (!tryAcquire()) {
+                if (!wait.pause()) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            wait.end();
         }
     }
 

@@ -294,12 +294,30 @@ public final class UnixSocket implements AutoCloseable {
      * For one receiving thread at a time: the wait is a socket option, set only when it changes.
      */
     public long receiveWithin(MemorySegment into, long length, long waitNanos) {
+        if (VirtualThreadWait.needed()) {
+            return receiveByLooks(into, length, waitNanos);
+        }
         long micros = Math.max(1, (waitNanos + 999) / 1_000);
         if (micros != receiveTimeoutMicros) {
             setReceiveTimeout(micros);
         }
         long size = Libc.recvNoErrno(fd, into, length, LinuxAbi.MSG_NOSIGNAL | LinuxAbi.MSG_TRUNC);
         return size >= 0 ? size : WOULD_BLOCK;
+    }
+
+    /** {@link #receiveWithin} on a virtual thread, which must not wait inside recv (see {@link VirtualThreadWait}). */
+    private long receiveByLooks(MemorySegment into, long length, long waitNanos) {
+        VirtualThreadWait wait = new VirtualThreadWait(waitNanos);
+        try {
+            while (true) {
+                long size = receiveIfWaiting(into, length);
+                if (size != WOULD_BLOCK || !wait.pause()) {
+                    return size;
+                }
+            }
+        } finally {
+            wait.end();
+        }
     }
 
     private void setReceiveTimeout(long micros) {
@@ -379,9 +397,31 @@ public final class UnixSocket implements AutoCloseable {
 
     /**
      * Waits up to {@code timeoutMillis} (-1: no limit, 0: just look) for any of {@code events}.
-     * Returns the bits that are set; 0 on timeout or interruption by a signal.
+     * Returns the bits that are set; 0 on timeout or interruption by a signal. A virtual thread
+     * waits by looks and parks ({@link VirtualThreadWait}).
      */
     public int poll(short events, int timeoutMillis) {
+        if (timeoutMillis != 0 && VirtualThreadWait.needed()) {
+            return pollByLooks(events, timeoutMillis < 0 ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+        }
+        return pollOnce(events, timeoutMillis);
+    }
+
+    private int pollByLooks(short events, long timeoutNanos) {
+        VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos);
+        try {
+            while (true) {
+                int ready = pollOnce(events, 0);
+                if (ready != 0 || !wait.pause()) {
+                    return ready;
+                }
+            }
+        } finally {
+            wait.end();
+        }
+    }
+
+    private int pollOnce(short events, int timeoutMillis) {
         MemorySegment pollfd = CallScratch.get();
         pollfd.set(JAVA_INT, PollfdDescriptor.FD_OFFSET, fd);
         pollfd.set(JAVA_SHORT, PollfdDescriptor.EVENTS_OFFSET, events);

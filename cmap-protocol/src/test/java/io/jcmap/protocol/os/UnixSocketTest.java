@@ -117,14 +117,21 @@ class UnixSocketTest {
         assertEquals(UnixSocket.WOULD_BLOCK, pair[1].receive(into, 100));
     }
 
-    /** Two datagram sockets for timed receives, bound to abstract names and connected to each other. */
     private UnixSocket[] timedPair() {
+        return timedPair(sockets);
+    }
+
+    /**
+     * Two datagram sockets for timed receives, bound to abstract names and connected to each
+     * other; added to {@code owned} for closing.
+     */
+    static UnixSocket[] timedPair(List<UnixSocket> owned) {
         UnixAddress firstName = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
         UnixAddress secondName = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
         UnixSocket first = UnixSocket.datagramWithTimedReceives();
-        sockets.add(first);
+        owned.add(first);
         UnixSocket second = UnixSocket.datagramWithTimedReceives();
-        sockets.add(second);
+        owned.add(second);
         first.bind(firstName);
         second.bind(secondName);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

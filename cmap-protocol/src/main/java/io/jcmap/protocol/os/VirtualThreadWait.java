@@ -1,0 +1,61 @@
+package io.jcmap.protocol.os;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The pauses of a virtual thread that waits for what a platform thread waits for inside a
+ * blocking system call. A virtual thread in a native call keeps its carrier until the call
+ * returns, and as many waiting virtual threads as carriers stop every other virtual thread of
+ * the JVM (a stopped corosync did that for as long as it stayed stopped). So a virtual thread
+ * looks without blocking and parks between looks, which frees the carrier: first
+ * {@link #FIRST_PAUSE_NANOS}, doubling up to {@link #LONGEST_PAUSE_NANOS}. The callers above
+ * watch the channel for some microseconds before they wait at all, so an answer that is that
+ * close costs no pause.
+ *
+ * <p>An interrupt does not end the wait, as it does not end the system call; the status is
+ * kept aside while pausing (a set status makes every park return at once) and set again by
+ * {@link #end()}.
+ */
+final class VirtualThreadWait {
+    static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final long start = System.nanoTime();
+    private final long timeoutNanos;
+    private long pause = FIRST_PAUSE_NANOS;
+    private boolean interrupted;
+
+    /** A wait of up to {@code timeoutNanos} from now. */
+    VirtualThreadWait(long timeoutNanos) {
+        this.timeoutNanos = timeoutNanos;
+    }
+
+    /** Whether the calling thread must wait this way rather than inside the system call. */
+    static boolean needed() {
+        return Thread.currentThread().isVirtual();
+    }
+
+    /**
+     * Parks until the next look.
+     *
+     * @return false, at once, when the time is up
+     */
+    boolean pause() {
+        long remaining = timeoutNanos - (System.nanoTime() - start); // no overflow for any timeout
+        if (remaining <= 0) {
+            return false;
+        }
+        interrupted |= Thread.interrupted();
+        LockSupport.parkNanos(this, Math.min(pause, remaining));
+        pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
+        return true;
+    }
+
+    /** Sets the interrupt status again if a pause took it aside. */
+    void end() {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
