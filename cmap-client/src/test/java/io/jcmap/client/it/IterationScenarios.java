@@ -261,6 +261,41 @@ abstract class IterationScenarios extends CorosyncScenarios {
         assertEquals(expected, names);
     }
 
+    /**
+     * As above, the walk goes on past the prefix through the keys created beside it; the first
+     * of them that sorts after the prefix ends the iteration, since none of the prefix can follow:
+     * the iterator asks for no more keys. Walking on through them, it sent a burst more (382
+     * requests instead of 318, on both transports).
+     */
+    @Test
+    void anIterationEndsAtTheFirstKeyThatSortsAfterItsPrefix() {
+        int keys = 300;
+        for (int i = 0; i < keys; i++) {
+            cmap.setUint32(key(String.format("iter.k%03d", i)), i);
+        }
+        ConnectionStats stats = new ConnectionStats(open(CmapMap.STATS));
+        ConnectionStats.Opened<CmapHandle> walker = stats.open(this::open);
+        CmapHandle writer = open();
+        long before = stats.requests(walker.connection());
+        int listed = 0;
+        try (CmapIterator iterator = walker.value().iterate(key("iter."))) {
+            while (iterator.hasNext()) {
+                iterator.next();
+                listed++;
+                writer.setUint32(key("w" + listed), 0); // sorts after the prefix
+            }
+        }
+        long requests = stats.requests(walker.connection()) - before;
+        assertEquals(keys, listed);
+        // ITER_INIT, ITER_FINALIZE, and the bursts of ITER_NEXT (4, 8, ... up to 64, as KeyIterator
+        // sends them) until the one that brings an answer past the last key
+        int asked = 0;
+        for (int burst = 4; asked < keys + 1; burst = Math.min(burst * 2, 64)) {
+            asked += burst;
+        }
+        assertEquals(2 + asked, requests, "requests for " + keys + " keys");
+    }
+
     @Test
     void anIteratorOfAClosedHandleFailsWithBadHandle() {
         CmapHandle other = open();
