@@ -109,6 +109,39 @@ abstract class CorosyncDeathContract {
         assertReleased(baseline);
     }
 
+    /**
+     * Handles used only by the dispatch types that never wait learn of the death from their next
+     * look, as an application's poll loop calls them: on SHM dispatch(ALL) returned 0 and
+     * ONE_NONBLOCKING threw TRY_AGAIN for ever, while the hang-up kept the descriptor readable.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void dispatchersThatNeverWaitLearnOfTheDeathWithLibrary(Corosync corosync) {
+        try (CmapHandle all = Cmap.initialize(); CmapHandle nonblocking = Cmap.initialize()) {
+            all.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
+            nonblocking.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
+            assertEquals(0, all.dispatch(DispatchType.ALL));
+            assertCmapError(CsError.TRY_AGAIN, () -> nonblocking.dispatch(DispatchType.ONE_NONBLOCKING));
+            corosync.kill();
+            Conditions.await(() -> failsWithLibrary(() -> all.dispatch(DispatchType.ALL)), FAIL_WITHIN,
+                    () -> "dispatch(ALL) reports the death");
+            Conditions.await(() -> failsWithLibrary(() -> nonblocking.dispatch(DispatchType.ONE_NONBLOCKING)),
+                    FAIL_WITHIN, () -> "dispatch(ONE_NONBLOCKING) reports the death");
+            assertFalse(all.isOpen());
+            assertFalse(nonblocking.isOpen());
+        }
+    }
+
+    /** Whether {@code call} fails with LIBRARY; false when it returns or fails otherwise (TRY_AGAIN). */
+    private static boolean failsWithLibrary(Runnable call) {
+        try {
+            call.run();
+            return false;
+        } catch (CmapException e) {
+            return e.error() == CsError.LIBRARY;
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void killUnderTrafficEndsEveryThreadWithLibrary(Corosync corosync) {

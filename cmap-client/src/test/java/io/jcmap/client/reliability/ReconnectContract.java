@@ -190,6 +190,35 @@ abstract class ReconnectContract {
         }
     }
 
+    /**
+     * A handle used only by dispatch(ALL), as an application's poll loop does: its look finds the
+     * server gone, so the reconnect starts. On SHM it used to return 0 for ever (the hang-up keeps
+     * the descriptor readable: a busy loop) and the handle never reconnected.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aHandleThatOnlyDispatchesAllNoticesTheLossAndReconnects(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        NotificationLog notifications = new NotificationLog();
+        try (CmapHandle handle = reconnecting(log); CmapHandle writer = Cmap.initialize()) {
+            long track = handle.trackAdd(PREFIX, ALL_EVENTS, notifications);
+            corosync.kill();
+            Conditions.await(() -> {
+                handle.dispatch(DispatchType.ALL);
+                return log.count(Kind.DISCONNECTED) == 1;
+            }, WAIT, () -> "dispatch(ALL) noticed the loss: " + log.entries());
+            corosync.restart();
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
+            try (CmapHandle later = Cmap.initialize()) {
+                later.setUint64(PREFIX + "dispatched", 6);
+            }
+            Conditions.await(() -> {
+                handle.dispatch(DispatchType.ALL);
+                return notifications.has(track, PREFIX + "dispatched");
+            }, WAIT, () -> "notification after reconnect: " + notifications.received());
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void withoutReconnectTheHandleReportsClosedAndStaysSo(Corosync corosync) {

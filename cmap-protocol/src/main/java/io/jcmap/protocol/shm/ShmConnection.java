@@ -210,6 +210,11 @@ public final class ShmConnection implements IpcConnection {
                 settleEventBytes();
             }
             if (!await(ring, timeoutNanos, WaitSpin.within(timeoutNanos))) {
+                if (isEvent && timeoutNanos <= 0) {
+                    // a look for events is how dispatch(ALL) learns that the server is gone: the
+                    // application polls our event descriptor, which its hang-up makes readable for good
+                    checkOpen();
+                }
                 return -1;
             }
             int length = ring.read(buffer.ensure(ring.committedLength()));

@@ -307,7 +307,10 @@ public final class SocketConnection implements IpcConnection {
                     return accept(target, size, buffer, channel);
                 }
                 if (look) {
-                    return -1; // a look costs no hang-up check: a wait that finds nothing does
+                    if (channel == ControlDescriptor.EVENT_CHANNEL) {
+                        checkOpen(); // how dispatch(ALL) learns that the server is gone
+                    }
+                    return -1; // a look for a response costs no hang-up check: a wait that finds nothing does
                 }
                 checkOpen();
             }
