@@ -4,8 +4,12 @@ import java.time.Duration;
 
 /**
  * Observes a handle's automatic reconnection ({@link ReconnectPolicy}). Every method has an
- * empty default, so an implementation overrides only what it needs. Methods run on the thread
- * that notices the change and must not block.
+ * empty default, so an implementation overrides only what it needs. Methods run on a reconnect
+ * thread of the handle ({@code jcmap-reconnect-N}), never once the handle is closed. They may
+ * call the handle: re-reading the keys whose changes the outage hid is what
+ * {@link #onReconnected} is for. While one runs, its round of reconnection waits for it, so it
+ * should not block for long; should its own calls find the new connection lost again, the next
+ * round starts on a new thread at once.
  */
 public interface ReconnectListener {
     /** A listener that ignores every event. */

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,7 +22,7 @@ final class Reconnector {
     private final ConnectedHandle handle;
     private final ReconnectPolicy policy;
     private final AtomicBoolean running = new AtomicBoolean();
-    private volatile Thread thread;
+    private final AtomicReference<Thread> thread = new AtomicReference<>();
     private volatile boolean stopped;
 
     Reconnector(ConnectedHandle handle, ReconnectPolicy policy) {
@@ -36,7 +37,7 @@ final class Reconnector {
         }
         Thread worker = Thread.ofPlatform().daemon().name("jcmap-reconnect-" + THREADS.incrementAndGet())
                 .unstarted(() -> reconnect(cause));
-        thread = worker;
+        thread.set(worker);
         worker.start();
     }
 
@@ -75,7 +76,9 @@ final class Reconnector {
                 return;
             }
         } finally {
-            thread = null;
+            // a loss noticed by the listener's own calls may have started the next round's thread
+            // already: that one stays registered, so that stop() can still wake it
+            thread.compareAndSet(Thread.currentThread(), null);
         }
     }
 
@@ -92,7 +95,11 @@ final class Reconnector {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    private static void notifyListener(Runnable call) {
+    /** Calls the listener unless the handle has closed meanwhile (nobody expects news of it then). */
+    private void notifyListener(Runnable call) {
+        if (stopped || handle.isClosed()) {
+            return;
+        }
         try {
             call.run();
         } catch (RuntimeException e) {
@@ -103,7 +110,7 @@ final class Reconnector {
     /** Ends reconnecting for good (the handle closes). */
     void stop() {
         stopped = true;
-        Thread worker = thread;
+        Thread worker = thread.get();
         if (worker != null) {
             LockSupport.unpark(worker);
         }

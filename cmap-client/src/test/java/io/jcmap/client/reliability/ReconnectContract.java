@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapNotification;
@@ -14,6 +15,7 @@ import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
+import io.jcmap.client.ReconnectListener;
 import io.jcmap.client.ReconnectPolicy;
 import io.jcmap.client.TrackEvent;
 import io.jcmap.client.reliability.ReconnectLog.Entry;
@@ -25,6 +27,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -217,6 +221,60 @@ abstract class ReconnectContract {
                 return notifications.has(track, PREFIX + "dispatched");
             }, WAIT, () -> "notification after reconnect: " + notifications.received());
         }
+    }
+
+    /**
+     * onReconnected re-reads a key, as the docs advise, and that call finds corosync gone again,
+     * which starts the next round on a new thread while the first is still in the listener. A
+     * close then ends that round at once, and no listener call follows. Before, the first thread
+     * unregistered the second on its way out, and the second lived on to the end of its back-off
+     * (about 4 s in stress round 5) and could report a failed attempt after the close.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closeEndsARoundStartedFromTheListenerAndNothingIsReportedAfterIt(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        AtomicReference<CmapHandle> self = new AtomicReference<>();
+        AtomicBoolean loseAgain = new AtomicBoolean(true);
+        ReconnectListener listener = new ReconnectListener() {
+            @Override
+            public void onDisconnected(CmapException cause) {
+                log.onDisconnected(cause);
+            }
+
+            @Override
+            public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
+                log.onReconnectFailed(attempt, cause, nextDelay);
+            }
+
+            @Override
+            public void onReconnected(int attempts) {
+                log.onReconnected(attempts);
+                if (loseAgain.getAndSet(false)) {
+                    corosync.kill();
+                    assertCmapError(CsError.LIBRARY, () -> self.get().getUint64("totem.config_version"));
+                }
+            }
+        };
+        // back-offs long enough that a round nobody can wake outlives the close by seconds
+        CmapOptions options = CmapOptions.builder()
+                .reconnect(new ReconnectPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5), listener)).build();
+        CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options);
+        self.set(handle);
+        corosync.restart();
+        assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
+        Conditions.await(() -> log.count(Kind.DISCONNECTED) == 2, WAIT,
+                () -> "the listener's own call lost the new connection: " + log.entries());
+        handle.close();
+        int reported = log.entries().size();
+        Conditions.await(() -> reconnectThreads().isEmpty(), Duration.ofSeconds(1),
+                () -> "reconnect threads alive after close: " + reconnectThreads());
+        assertEquals(reported, log.entries().size(), () -> "listener calls after close: " + log.entries());
+    }
+
+    private static List<String> reconnectThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(name -> name.startsWith("jcmap-reconnect-")).toList();
     }
 
     @Test
