@@ -610,13 +610,14 @@ final class ConnectedHandle implements CmapHandle {
                 });
         // corosync reads the prefix from our request at the first ITER_NEXT: nothing may come between (0020)
         for (int attempt = 1; ; attempt++) {
-            Pipeline.Held<Long, CmapKeyInfo> start = pipeline().callHeld(init, this::iterNextCall,
+            Pipeline pipeline = pipeline();
+            Pipeline.Held<Long, CmapKeyInfo> start = pipeline.callHeld(init, this::iterNextCall,
                     KeyIterator.FIRST_BURST);
             if (start.kept()) {
-                return new KeyIterator(this, start.first(), effective, start.then());
+                return new KeyIterator(this, pipeline, start.first(), effective, start.then());
             }
             try {
-                iterFinalize(start.first());
+                iterFinalize(pipeline, start.first());
             } catch (CmapException e) {
                 if (start.failure() == null) {
                     throw e;
@@ -638,9 +639,18 @@ final class ConnectedHandle implements CmapHandle {
      * The next {@code count} keys, asked for in one burst; an entry is null once the server has
      * no more (it answers every iter_next after the end so).
      */
-    List<CmapKeyInfo> iterNext(long iterHandle, int count) {
+    /**
+     * The next {@code count} answers of the server's iterator {@code iterHandle}, which lives on
+     * the connection of {@code pipeline}. After a reconnect that iterator is gone with its
+     * connection: nothing is sent to the new one.
+     */
+    List<CmapKeyInfo> iterNext(Pipeline pipeline, long iterHandle, int count) {
         checkOpen("iter_next", null);
-        return pipeline().callRepeated(iterNextCall(iterHandle), count);
+        if (pipeline != pipeline()) {
+            throw new CmapException(CsError.LIBRARY, "iter_next: the iterator's connection was lost "
+                    + "(the handle has reconnected since); iterate again");
+        }
+        return pipeline.callRepeated(iterNextCall(iterHandle), count);
     }
 
     private Pipeline.Call<CmapKeyInfo> iterNextCall(long iterHandle) {
@@ -658,11 +668,11 @@ final class ConnectedHandle implements CmapHandle {
                 });
     }
 
-    void iterFinalize(long iterHandle) {
-        if (closed) {
+    void iterFinalize(Pipeline pipeline, long iterHandle) {
+        if (closed || pipeline != pipeline()) {
             return; // the server dropped its iterators with the connection
         }
-        pipeline().call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
+        pipeline.call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.iterFinalize(buffer, iterHandle),
                 (response, length) -> status(response, length, CmapResponseId.ITER_FINALIZE));
     }

@@ -20,6 +20,8 @@ final class KeyIterator implements CmapIterator {
     static final int MAX_BURST = 64;
 
     private final ConnectedHandle handle;
+    /** The pipeline of the connection on which the server's iterator lives. */
+    private final Pipeline pipeline;
     private final long iterHandle;
     private final String prefix;
     private final ArrayDeque<CmapKeyInfo> fetched = new ArrayDeque<>();
@@ -28,8 +30,9 @@ final class KeyIterator implements CmapIterator {
     private boolean finished;
 
     /** An iterator whose first burst, {@code first}, was fetched as it was created. */
-    KeyIterator(ConnectedHandle handle, long iterHandle, String prefix, List<CmapKeyInfo> first) {
+    KeyIterator(ConnectedHandle handle, Pipeline pipeline, long iterHandle, String prefix, List<CmapKeyInfo> first) {
         this.handle = handle;
+        this.pipeline = pipeline;
         this.iterHandle = iterHandle;
         this.prefix = prefix;
         take(first);
@@ -52,7 +55,7 @@ final class KeyIterator implements CmapIterator {
     }
 
     private void fetch() {
-        take(handle.iterNext(iterHandle, burst));
+        take(handle.iterNext(pipeline, iterHandle, burst));
     }
 
     private void take(List<CmapKeyInfo> keys) {
@@ -89,7 +92,7 @@ final class KeyIterator implements CmapIterator {
         if (!finished) {
             finished = true;
             fetched.clear();
-            handle.iterFinalize(iterHandle);
+            handle.iterFinalize(pipeline, iterHandle);
         }
     }
 }

@@ -5,10 +5,12 @@ import static io.jcmap.client.reliability.CorosyncDeathContract.assertFailsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapIterator;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapNotification;
 import io.jcmap.client.CmapOptions;
@@ -23,12 +25,14 @@ import io.jcmap.client.reliability.ReconnectLog.Kind;
 import io.jcmap.testkit.Corosync;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -275,6 +279,40 @@ abstract class ReconnectContract {
     private static List<String> reconnectThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(name -> name.startsWith("jcmap-reconnect-")).toList();
+    }
+
+    /**
+     * An iterator opened before a reconnect lived on the lost connection. It hands out the keys
+     * it had fetched, then fails with LIBRARY without asking the server, and closes quietly; an
+     * iterator of the new connection lists all its keys. Before, the old iterator's requests went
+     * to the new connection, where corosync answered BAD_HANDLE, which says the handle is closed.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIteratorFromBeforeAReconnectFailsWithLibraryAndLeavesTheNewConnectionsAlone(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        try (CmapHandle handle = reconnecting(log)) {
+            List<String> keys = IntStream.range(0, 20)
+                    .mapToObj(i -> String.format("%siter.%02d", PREFIX, i)).toList();
+            keys.forEach(key -> handle.setUint32(key, 1));
+            CmapIterator stale = handle.iterate(PREFIX + "iter.");
+            corosync.restart();
+            assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
+            keys.forEach(key -> handle.setUint32(key, 2));
+            try (CmapIterator fresh = handle.iterate(PREFIX + "iter.")) {
+                CmapException failure = assertThrows(CmapException.class, () -> {
+                    while (stale.hasNext()) { // fails once what it had fetched is used up
+                        stale.next();
+                    }
+                }, "the stale iterator ended as if its connection were alive");
+                assertEquals(CsError.LIBRARY, failure.error(), failure::getMessage);
+                stale.close();
+                List<String> listed = new ArrayList<>();
+                fresh.forEachRemaining(key -> listed.add(key.name()));
+                assertEquals(keys, listed);
+            }
+        }
     }
 
     @Test
