@@ -175,6 +175,9 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * <p>An exception a listener throws ends the dispatch and reaches its caller; the
      * notifications after it stay waiting for the next dispatch.
      *
+     * <p>When corosync went away, the notifications that had reached us before are delivered
+     * first; then dispatch reports the loss (or, reconnecting, goes on with the new connection's).
+     *
      * @return how many callbacks ran
      * @throws CmapException TRY_AGAIN for {@link DispatchType#ONE_NONBLOCKING} with nothing
      *     waiting; LIBRARY when corosync went away
@@ -185,6 +188,9 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * The descriptor that becomes readable when notifications wait ({@code cmap_fd_get}), for
      * an application's own poll loop; call {@code dispatch(ALL)} when it is. A handle that
      * reconnects ({@link CmapOptions.Builder#reconnect}) has a new descriptor afterwards.
+     *
+     * @throws CmapException LIBRARY while the connection is lost; the old descriptor stays open
+     *     until dispatch has delivered the notifications that had reached it
      */
     int fd();
 

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +51,8 @@ final class ConnectedHandle implements CmapHandle {
     private static final int GET_ATTEMPTS = 4;
     /** Starts of an iteration tried before giving up, should this thread's own requests keep coming between. */
     private static final int ITER_START_ATTEMPTS = 4;
+    /** Lost connections kept for their notifications; an older one is closed undispatched. */
+    private static final int MAX_LOST_SESSIONS_KEPT = 2;
     private static final long EVENT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
     private static final int OK = CsError.OK.code();
@@ -60,6 +65,12 @@ final class ConnectedHandle implements CmapHandle {
     private final TrackRegistry tracks = new TrackRegistry();
     private final Object sessionChange = new Object();
     private volatile Session session;
+    /**
+     * Sessions found lost whose notifications dispatch has not taken yet, oldest first: their
+     * connections ended requests only ({@link IpcConnection#endRequests}), and dispatch delivers
+     * what they hold before it reports the loss, then closes them.
+     */
+    private final Deque<Session> lostSessions = new ArrayDeque<>();
     private final ReentrantLock dispatchLock = new ReentrantLock();
     // flyweights used only by the thread holding the pipeline's receive lock, or the dispatch lock
     private final GetResponse getResponse = new GetResponse();
@@ -104,7 +115,10 @@ final class ConnectedHandle implements CmapHandle {
     /** A new connection, its map selected; used at start and by each reconnect attempt. */
     Session openSession() {
         IpcConnection connection = Cmap.connect(options);
-        Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos, this::lost));
+        Session[] made = new Session[1];
+        Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos,
+                reason -> lost(made[0], reason)));
+        made[0] = fresh;
         if (selectsMap) {
             try {
                 fresh.pipeline().call("initialize_map", null, CmapResponseId.SET_CURRENT_MAP,
@@ -138,11 +152,58 @@ final class ConnectedHandle implements CmapHandle {
         }
     }
 
-    /** A pipeline broke down: the handle is closing, or the connection was lost. */
-    private void lost(CmapException reason) {
+    /**
+     * A pipeline broke down: the handle is closing, or the connection was lost. A lost
+     * connection of a handle that tracks keys is kept for dispatch (notifications that had
+     * arrived are still delivered: "tracking never loses an event"); any other is closed.
+     */
+    private void lost(Session broken, CmapException reason) {
+        if (closed || tracks.isEmpty()) {
+            broken.connection().close();
+        } else {
+            keepForDispatch(broken);
+        }
         if (!closed && reconnector != null) {
             reconnector.connectionLost(reason);
         }
+    }
+
+    private void keepForDispatch(Session broken) {
+        List<Session> dropped = new ArrayList<>();
+        synchronized (lostSessions) {
+            lostSessions.addLast(broken);
+            // an application that dispatches nothing through several outages loses the oldest
+            while (lostSessions.size() > MAX_LOST_SESSIONS_KEPT) {
+                dropped.add(lostSessions.pollFirst());
+            }
+        }
+        dropped.forEach(old -> old.connection().close());
+        if (closed) {
+            closeLostSessions(); // close() may have looked before we added it
+        }
+    }
+
+    private Session oldestLostSession() {
+        synchronized (lostSessions) {
+            return lostSessions.peekFirst();
+        }
+    }
+
+    /** Closes a lost session's connection once dispatch has taken what it held. */
+    private void retire(Session lost) {
+        synchronized (lostSessions) {
+            lostSessions.remove(lost);
+        }
+        lost.connection().close();
+    }
+
+    private void closeLostSessions() {
+        List<Session> all;
+        synchronized (lostSessions) {
+            all = new ArrayList<>(lostSessions);
+            lostSessions.clear();
+        }
+        all.forEach(lost -> lost.connection().close());
     }
 
     boolean isClosed() {
@@ -756,14 +817,20 @@ final class ConnectedHandle implements CmapHandle {
         boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
         int ran = 0;
         while (!closed) {
-            Session current = session;
+            // what a lost connection had received comes first, then the live one's
+            Session kept = oldestLostSession();
+            Session current = kept != null ? kept : session;
             int length;
             try {
                 // a virtual thread waits without keeping its carrier (the transport parks it between looks)
-                length = current.connection().receiveEvent(waits ? EVENT_WAIT_NANOS : 0);
+                length = current.connection().receiveEvent(waits && kept == null ? EVENT_WAIT_NANOS : 0);
             } catch (ErrnoException e) {
                 if (closed) {
                     return ran;
+                }
+                if (kept != null) {
+                    retire(kept); // taken all it had
+                    continue;
                 }
                 CmapException lost = CmapException.ofErrno(e.errno(), "dispatch: " + e.getMessage(), e);
                 current.pipeline().breakDown(lost);
@@ -781,6 +848,10 @@ final class ConnectedHandle implements CmapHandle {
                 continue;
             }
             if (length < 0) {
+                if (kept != null) {
+                    retire(kept);
+                    continue;
+                }
                 if (closed || type == DispatchType.ALL) {
                     return ran;
                 }
@@ -843,7 +914,14 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public int fd() {
         checkOpen("fd_get", null);
-        return connection().eventFd();
+        Session current = session;
+        CmapException broken = current.pipeline().brokenReason();
+        if (broken != null) {
+            // its descriptor is closed once dispatch has taken the notifications it holds
+            throw new CmapException(CsError.LIBRARY, "fd_get: connection lost" + (reconnector == null ? ""
+                    : "; the handle reconnects, fd() then gives the new descriptor"), broken);
+        }
+        return current.connection().eventFd();
     }
 
     @Override
@@ -878,7 +956,10 @@ final class ConnectedHandle implements CmapHandle {
         if (reconnector != null) {
             reconnector.stop();
         }
-        session.pipeline().close(new CmapException(CsError.BAD_HANDLE, "handle closed"), !tracks.isEmpty());
+        Session last = session;
+        last.pipeline().close(new CmapException(CsError.BAD_HANDLE, "handle closed"), !tracks.isEmpty());
+        last.connection().close(); // a pipeline broken by a loss only ended the connection's requests
+        closeLostSessions();
         tracks.clear();
         LOG.debug("closed {}", session.connection());
     }

@@ -997,6 +997,13 @@ final class Pipeline {
                 wait = Math.min(wait, STALL_RETRY_NANOS);
             }
             if (!readOne(wait)) {
+                CmapException reason = broken;
+                if (reason != null) {
+                    // the thread breaking the pipeline down may still be closing the connection,
+                    // which waits for us to leave it: looking again would spin (stress round 5)
+                    complete(pending, null, brokenFor(reason, pending));
+                    return;
+                }
                 expireIfDue(pending);
             }
         }
@@ -1249,11 +1256,12 @@ final class Pipeline {
     // ---- failure and closing ------------------------------------------------------------
 
     /**
-     * Fails every request in flight and every later one with {@code reason}, and closes the
-     * connection so that any thread still waiting in it wakes up.
+     * Fails every request in flight and every later one with {@code reason}, and ends the
+     * connection's requests and responses so that any thread waiting for an answer wakes up. Its
+     * events stay readable: the owner closes it ({@link IpcConnection#endRequests}).
      */
     void breakDown(CmapException reason) {
-        breakDown(reason, connection::close);
+        breakDown(reason, connection::endRequests);
     }
 
     /**
@@ -1273,7 +1281,9 @@ final class Pipeline {
             }
             broken = reason;
         }
-        closeConnection.run();
+        // Callers learn the outcome before the connection closes: closing waits (up to seconds)
+        // for the threads inside it to leave, and a caller reading for its answer leaves only
+        // once it has one.
         Pending[] failed;
         synchronized (inFlight) {
             failed = inFlight.toArray(new Pending[0]);
@@ -1285,6 +1295,7 @@ final class Pipeline {
             pending.retired = true;
         }
         failBacklog(reason);
+        closeConnection.run();
         Thread thread = drainer;
         if (thread != null) {
             LockSupport.unpark(thread);

@@ -132,6 +132,39 @@ abstract class CorosyncDeathContract {
         }
     }
 
+    /**
+     * Notifications that had reached the client before corosync died are delivered even when a
+     * call of another thread notices the death first; then dispatch reports it. Before, that
+     * call closed the connection with them inside: 0 of 100 were delivered (stress round 5).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void notificationsReceivedBeforeTheDeathAreDeliveredWhenACallNoticesItFirst(Corosync corosync) {
+        int changes = 100;
+        List<String> received = new ArrayList<>();
+        try (CmapHandle tracker = Cmap.initialize(); CmapHandle writer = Cmap.initialize()) {
+            tracker.trackAdd("rel.drain.", EnumSet.of(TrackEvent.ADD, TrackEvent.PREFIX),
+                    (h, n) -> received.add(n.key()));
+            for (int i = 0; i < changes; i++) {
+                writer.setUint32(String.format("rel.drain.%03d", i), i); // answered after its notification went out
+            }
+            corosync.kill();
+            assertCmapError(CsError.LIBRARY, () -> tracker.getUint64("totem.config_version"));
+            assertFalse(tracker.isOpen());
+            assertCmapError(CsError.LIBRARY, tracker::fd);
+            assertCmapError(CsError.LIBRARY, () -> {
+                for (int call = 0; call < 1_000; call++) {
+                    tracker.dispatch(DispatchType.ALL); // delivers what had arrived, then reports the death
+                }
+            });
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < changes; i++) {
+            expected.add(String.format("rel.drain.%03d", i));
+        }
+        assertEquals(expected, received);
+    }
+
     /** Whether {@code call} fails with LIBRARY; false when it returns or fails otherwise (TRY_AGAIN). */
     private static boolean failsWithLibrary(Runnable call) {
         try {

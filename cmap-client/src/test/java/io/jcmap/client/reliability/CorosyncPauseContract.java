@@ -3,10 +3,12 @@ package io.jcmap.client.reliability;
 import static io.jcmap.client.reliability.CorosyncDeathContract.assertCmapError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
@@ -175,6 +177,68 @@ abstract class CorosyncPauseContract {
         } finally {
             corosync.resume(); // lets every waiter end, should an assertion have failed while it was stopped
             virtual.close();
+            handles.forEach(CmapHandle::close);
+        }
+    }
+
+    /**
+     * Closing a handle while a thread waits in it for an answer from the stopped corosync gives
+     * that thread BAD_HANDLE at once. Before, the waiter looked again and again until the close
+     * gave up waiting for it to leave (2 s, a CPU spun meanwhile), and with both on virtual
+     * threads the spinning waiters could keep every carrier, so that the closers never ran again
+     * (stress round 5).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closingAHandleEndsAWaitingCallAtOnceOnPlatformAndVirtualThreads(Corosync corosync) throws Exception {
+        CmapHandle platform = Cmap.initialize();
+        platform.setUint64(KEY, 1);
+        int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+                Runtime.getRuntime().availableProcessors());
+        List<CmapHandle> handles = new ArrayList<>();
+        for (int i = 0; i <= carriers; i++) {
+            handles.add(Cmap.initialize());
+        }
+        corosync.pause();
+        BlockingCall getter = BlockingCall.start("sync get", () -> platform.getUint64(KEY));
+        getter.awaitBlocked(Duration.ofSeconds(5));
+        long start = System.nanoTime();
+        platform.close();
+        getter.awaitFailure(CsError.BAD_HANDLE, Duration.ofSeconds(5));
+        long platformMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        // the socket transport's close waits up to 1 s for the stopped corosync to let go (decision 0012)
+        assertTrue(platformMillis < 1_500, "close and the waiter's end took " + platformMillis + " ms");
+
+        ExecutorService virtual = Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            CountDownLatch waiting = new CountDownLatch(handles.size());
+            List<Future<Long>> gets = new ArrayList<>();
+            for (CmapHandle handle : handles) {
+                gets.add(virtual.submit(() -> {
+                    waiting.countDown();
+                    return handle.getUint64(KEY);
+                }));
+            }
+            assertTrue(waiting.await(5, TimeUnit.SECONDS), "the virtual getters started");
+            start = System.nanoTime();
+            List<Future<?>> closes = new ArrayList<>();
+            for (CmapHandle handle : handles) {
+                closes.add(virtual.submit(handle::close));
+            }
+            for (Future<?> close : closes) {
+                close.get(10, TimeUnit.SECONDS);
+            }
+            for (Future<Long> get : gets) {
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> get.get(5, TimeUnit.SECONDS));
+                assertEquals(CsError.BAD_HANDLE, ((CmapException) failed.getCause()).error());
+            }
+            System.out.printf("[reliability] %s: close during a wait for the stopped server: platform thread %d ms, "
+                    + "%d virtual threads %d ms%n", getClass().getSimpleName(), platformMillis, handles.size(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        } finally {
+            corosync.resume();
+            virtual.shutdownNow(); // not close(): should waiters spin for ever, the test fails rather than hangs
             handles.forEach(CmapHandle::close);
         }
     }

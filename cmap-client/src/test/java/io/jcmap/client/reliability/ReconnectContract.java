@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -313,6 +314,43 @@ abstract class ReconnectContract {
                 assertEquals(keys, listed);
             }
         }
+    }
+
+    /**
+     * Notifications that had reached the client before the loss come first after a reconnect,
+     * even when a call noticed the loss and the new connection was installed before anyone
+     * dispatched; then those of the new connection. Before, the call closed the old connection
+     * with them inside.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void notificationsReceivedBeforeALossAreDeliveredBeforeTheNewConnections(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (CmapHandle tracker = reconnecting(log)) {
+            tracker.trackAdd(PREFIX + "drain.", ALL_EVENTS, (h, n) -> received.add(n.key()));
+            try (CmapHandle writer = Cmap.initialize()) {
+                for (int i = 0; i < 50; i++) {
+                    writer.setUint32(PREFIX + "drain.old." + i, i);
+                }
+            }
+            corosync.restart();
+            assertCmapError(CsError.LIBRARY, () -> tracker.getUint64("totem.config_version"));
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
+            try (CmapHandle writer = Cmap.initialize()) {
+                writer.setUint32(PREFIX + "drain.new", 1);
+            }
+            Conditions.await(() -> {
+                tracker.dispatch(DispatchType.ALL);
+                return received.contains(PREFIX + "drain.new");
+            }, WAIT, () -> "the new connection's notification: " + received.size() + " received");
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add(PREFIX + "drain.old." + i);
+        }
+        expected.add(PREFIX + "drain.new");
+        assertEquals(expected, received);
     }
 
     @Test

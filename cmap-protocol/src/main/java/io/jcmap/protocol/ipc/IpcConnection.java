@@ -121,6 +121,17 @@ public interface IpcConnection extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Ends requests and responses but keeps the events: a thread waiting for a response wakes up
+     * and fails with ENOTCONN, as does every later send or response receive, while events that
+     * have arrived stay readable through {@link #receiveEvent} until {@link #close()}. For a
+     * connection found lost (the server died, or broke the protocol) whose events the application
+     * has not dispatched yet: closing at once would throw them away. The default closes.
+     */
+    default void endRequests() {
+        close();
+    }
+
     /** The last response received; valid until the next {@link #receiveResponse}. */
     MemorySegment response();
 

@@ -49,6 +49,8 @@ public final class ShmConnection implements IpcConnection {
     /** Event notification bytes owed: an event was read before its byte arrived. */
     private final AtomicInteger owedEventBytes = new AtomicInteger();
     private volatile boolean hungUp;
+    /** Set by {@link #endRequests}: requests and responses are over, events are still read. */
+    private volatile boolean requestsEnded;
 
     private ShmConnection(SetupSocket setup, IpcOptions options, MappedRing request, MappedRing response,
                           MappedRing event) {
@@ -115,6 +117,7 @@ public final class ShmConnection implements IpcConnection {
     private boolean send(MemorySegment message, int length, boolean notify) {
         calls.enter();
         try {
+            checkRequestsOpen();
             Ring ring = request.ring();
             if (ring.referenceCount() != CONNECTED_REFERENCES) {
                 hungUp = true;
@@ -165,9 +168,26 @@ public final class ShmConnection implements IpcConnection {
     }
 
     @Override
+    public void endRequests() {
+        if (calls.isClosed() || requestsEnded) {
+            return;
+        }
+        requestsEnded = true;
+        response.ring().semaphore().post(); // wakes a thread waiting for a response: it finds them ended
+    }
+
+    /** Throws ENOTCONN once {@link #endRequests} ended requests and responses. */
+    private void checkRequestsOpen() {
+        if (requestsEnded) {
+            throw new ErrnoException(Errno.ENOTCONN, "requests ended: connection lost");
+        }
+    }
+
+    @Override
     public boolean awaitResponse(long timeoutNanos) {
         calls.enter();
         try {
+            checkRequestsOpen();
             Ring ring = response.ring();
             // the response thread sleeps at once: pipelined requests need the CPU for corosync
             if (!await(ring, timeoutNanos, 0)) {
@@ -208,6 +228,8 @@ public final class ShmConnection implements IpcConnection {
         try {
             if (isEvent) {
                 settleEventBytes();
+            } else {
+                checkRequestsOpen();
             }
             if (!await(ring, timeoutNanos, WaitSpin.within(timeoutNanos))) {
                 if (isEvent && timeoutNanos <= 0) {
@@ -236,30 +258,34 @@ public final class ShmConnection implements IpcConnection {
      */
     private boolean await(Ring ring, long timeoutNanos, long spinNanos) {
         if (ring.semaphore().tryAcquire() || spin(ring, spinNanos)) {
-            if (calls.isClosed()) {
-                throw closed(); // the count may be close()'s wake-up, with no chunk behind it
-            }
+            checkAwake(ring); // the count may be a wake-up of close() or endRequests(), with no chunk behind it
             return true;
         }
         long deadline = System.nanoTime() + timeoutNanos;
         long slice = options.livenessInterval().toNanos();
         while (true) {
-            if (calls.isClosed()) {
-                throw closed();
-            }
+            checkAwake(ring);
             flushOwedNotifications();
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 return false;
             }
             if (ring.semaphore().acquire(Math.min(slice, remaining))) {
-                if (calls.isClosed()) {
-                    throw closed();
-                }
+                checkAwake(ring);
                 return true;
             }
             // a whole slice without an answer: is the server still there?
             checkOpen();
+        }
+    }
+
+    /** Throws ENOTCONN once closed, and for the response ring once requests ended. */
+    private void checkAwake(Ring ring) {
+        if (calls.isClosed()) {
+            throw closed();
+        }
+        if (ring == response.ring()) {
+            checkRequestsOpen();
         }
     }
 

@@ -68,6 +68,8 @@ public final class SocketConnection implements IpcConnection {
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
+    /** Set by {@link #endRequests}: requests and responses are over, events are still read. */
+    private volatile boolean requestsEnded;
     /**
      * A wait saw the request socket readable while the count said nothing was waiting: the next
      * look calls recv anyway. The count lags the datagram by a moment (the server increments it
@@ -134,6 +136,7 @@ public final class SocketConnection implements IpcConnection {
     public boolean send(MemorySegment message, int length) {
         calls.enter();
         try {
+            checkRequestsOpen();
             if (length > info().maxMessageSize()) {
                 throw new ErrnoException(Errno.EMSGSIZE, "message of " + length + " bytes exceeds "
                         + info().maxMessageSize());
@@ -153,6 +156,22 @@ public final class SocketConnection implements IpcConnection {
             return true;
         } finally {
             calls.exit();
+        }
+    }
+
+    @Override
+    public void endRequests() {
+        if (calls.isClosed() || requestsEnded) {
+            return;
+        }
+        requestsEnded = true;
+        requests.shutdown(); // wakes a thread waiting for a response: it finds them ended
+    }
+
+    /** Throws ENOTCONN once {@link #endRequests} ended requests and responses. */
+    private void checkRequestsOpen() {
+        if (requestsEnded) {
+            throw new ErrnoException(Errno.ENOTCONN, "requests ended: connection lost");
         }
     }
 
@@ -199,6 +218,7 @@ public final class SocketConnection implements IpcConnection {
             long deadline = System.nanoTime() + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
             while (true) {
+                checkRequestsOpen();
                 if (calls.isClosed() || hungUp) {
                     checkOpen();
                 }
@@ -213,6 +233,7 @@ public final class SocketConnection implements IpcConnection {
                     if (calls.isClosed()) {
                         throw closed(); // our shutdown made it readable
                     }
+                    checkRequestsOpen(); // so did endRequests()
                     readableUncounted = responsesCounted() <= 0;
                     return true;
                 }
@@ -279,10 +300,17 @@ public final class SocketConnection implements IpcConnection {
             long deadline = System.nanoTime() + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
             while (true) {
-                if (calls.isClosed() || hungUp) {
+                boolean events = channel == ControlDescriptor.EVENT_CHANNEL;
+                if (!events) {
+                    checkRequestsOpen(); // also what a wake-up by endRequests() finds
+                }
+                // events the server sent before it went away are still taken: only a look that
+                // finds none reports the hang-up
+                boolean serverGone = hungUp && events;
+                if (calls.isClosed() || (hungUp && !events)) {
                     checkOpen();
                 }
-                long remaining = deadline - System.nanoTime();
+                long remaining = serverGone ? 0 : deadline - System.nanoTime();
                 // The wait happens inside recv, as libqb's client does it: one system call that
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
                 // so it waits a liveness slice at most and then looks; our own close shuts the
@@ -300,6 +328,9 @@ public final class SocketConnection implements IpcConnection {
                         : socket.receiveWithin(target, target.byteSize(), Math.min(remaining, slice));
                 if (size == 0) {
                     // our own shutdown reads as an empty datagram; libqb never sends one
+                    if (channel == ControlDescriptor.RESPONSE_CHANNEL) {
+                        checkRequestsOpen();
+                    }
                     checkOpen();
                     throw new ErrnoException(Errno.EBADMSG, "server sent an empty datagram");
                 }
@@ -307,7 +338,7 @@ public final class SocketConnection implements IpcConnection {
                     return accept(target, size, buffer, channel);
                 }
                 if (look) {
-                    if (channel == ControlDescriptor.EVENT_CHANNEL) {
+                    if (events) {
                         checkOpen(); // how dispatch(ALL) learns that the server is gone
                     }
                     return -1; // a look for a response costs no hang-up check: a wait that finds nothing does
