@@ -1,8 +1,10 @@
 package io.jcmap.protocol.fake;
 
+import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.ipc.Ipc;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.KernelThread;
 import io.jcmap.protocol.shm.ChunkDescriptor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +18,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -26,6 +30,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -103,6 +108,51 @@ class HostileShmServerTest {
             assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, connection.response().asSlice(0, 5).toArray(JAVA_BYTE));
             assertEquals(3, connection.receiveEvent(FIVE_SECONDS));
             assertArrayEquals(new byte[] {9, 8, 7}, connection.event().asSlice(0, 3).toArray(JAVA_BYTE));
+        }
+    }
+
+    /**
+     * endRequests (a connection found lost) wakes a thread waiting for a response with ENOTCONN
+     * and refuses later requests, while an event that had arrived is still taken; after it a
+     * look finds the server's hang-up (decision 0022).
+     */
+    @Test
+    void endedRequestsWakeTheResponseWaiterAndLeaveTheEventsReadable() throws Exception {
+        CountDownLatch eventSent = new CountDownLatch(1);
+        try (FakeRings rings = FakeRings.create(shm, MAX);
+             FakeServer server = serving(rings, session -> {
+                 rings.sendEvent(session, new byte[] {4, 5, 6});
+                 eventSent.countDown();
+                 session.awaitNotification(); // our request, which is never answered
+                 session.hangUp();
+             });
+             IpcConnection connection = Ipc.connect(server.options())) {
+            assertTrue(eventSent.await(5, TimeUnit.SECONDS));
+            assertTrue(connection.send(message((byte) 1), 1));
+            CompletableFuture<KernelThread> waiterThread = new CompletableFuture<>();
+            CompletableFuture<Integer> waiter = CompletableFuture.supplyAsync(() -> {
+                waiterThread.complete(KernelThread.current());
+                return connection.receiveResponse(FIVE_SECONDS);
+            });
+            waiterThread.get(5, TimeUnit.SECONDS).awaitAsleep("the response waiter");
+            long start = System.nanoTime();
+            connection.endRequests();
+            ExecutionException woken = assertThrows(ExecutionException.class, () -> waiter.get(5, TimeUnit.SECONDS));
+            assertEquals(Errno.ENOTCONN, ((ErrnoException) woken.getCause()).errno());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "woken, not timed out");
+            assertEquals(Errno.ENOTCONN, assertThrows(ErrnoException.class, () -> connection.send(message((byte) 2), 1)).errno());
+            assertEquals(3, connection.receiveEvent(0), "the event that had arrived");
+            assertArrayEquals(new byte[] {4, 5, 6}, connection.event().asSlice(0, 3).toArray(JAVA_BYTE));
+            long deadline = System.nanoTime() + FIVE_SECONDS;
+            while (true) {
+                try {
+                    assertEquals(-1, connection.receiveEvent(0));
+                } catch (ErrnoException gone) {
+                    assertEquals(Errno.ENOTCONN, gone.errno(), "a look finds the hang-up");
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline, "the hang-up was never reported");
+            }
         }
     }
 
