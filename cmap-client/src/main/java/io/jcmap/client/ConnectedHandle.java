@@ -52,7 +52,7 @@ final class ConnectedHandle implements CmapHandle {
     /** Starts of an iteration tried before giving up, should this thread's own requests keep coming between. */
     private static final int ITER_START_ATTEMPTS = 4;
     /** Lost connections kept for their notifications; an older one is closed undispatched. */
-    private static final int MAX_LOST_SESSIONS_KEPT = 2;
+    private static final int MAX_LOST_CONNECTIONS_KEPT = 2;
     private static final long EVENT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
     private static final int OK = CsError.OK.code();
@@ -66,11 +66,11 @@ final class ConnectedHandle implements CmapHandle {
     private final Object sessionChange = new Object();
     private volatile Session session;
     /**
-     * Sessions found lost whose notifications dispatch has not taken yet, oldest first: their
-     * connections ended requests only ({@link IpcConnection#endRequests}), and dispatch delivers
-     * what they hold before it reports the loss, then closes them.
+     * Connections found lost whose notifications dispatch has not taken yet, oldest first: they
+     * ended requests only ({@link IpcConnection#endRequests}), and dispatch delivers what they
+     * hold before it reports the loss, then closes them.
      */
-    private final Deque<Session> lostSessions = new ArrayDeque<>();
+    private final Deque<IpcConnection> lostConnections = new ArrayDeque<>();
     private final ReentrantLock dispatchLock = new ReentrantLock();
     // flyweights used only by the thread holding the pipeline's receive lock, or the dispatch lock
     private final GetResponse getResponse = new GetResponse();
@@ -115,10 +115,8 @@ final class ConnectedHandle implements CmapHandle {
     /** A new connection, its map selected; used at start and by each reconnect attempt. */
     Session openSession() {
         IpcConnection connection = Cmap.connect(options);
-        Session[] made = new Session[1];
         Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos,
-                reason -> lost(made[0], reason)));
-        made[0] = fresh;
+                reason -> lost(connection, reason)));
         if (selectsMap) {
             try {
                 fresh.pipeline().call("initialize_map", null, CmapResponseId.SET_CURRENT_MAP,
@@ -157,9 +155,9 @@ final class ConnectedHandle implements CmapHandle {
      * connection of a handle that tracks keys is kept for dispatch (notifications that had
      * arrived are still delivered: "tracking never loses an event"); any other is closed.
      */
-    private void lost(Session broken, CmapException reason) {
+    private void lost(IpcConnection broken, CmapException reason) {
         if (closed || tracks.isEmpty()) {
-            broken.connection().close();
+            broken.close();
         } else {
             keepForDispatch(broken);
         }
@@ -168,42 +166,54 @@ final class ConnectedHandle implements CmapHandle {
         }
     }
 
-    private void keepForDispatch(Session broken) {
-        List<Session> dropped = new ArrayList<>();
-        synchronized (lostSessions) {
-            lostSessions.addLast(broken);
+    private void keepForDispatch(IpcConnection broken) {
+        List<IpcConnection> dropped = new ArrayList<>();
+        synchronized (lostConnections) {
+            lostConnections.addLast(broken);
             // an application that dispatches nothing through several outages loses the oldest
-            while (lostSessions.size() > MAX_LOST_SESSIONS_KEPT) {
-                dropped.add(lostSessions.pollFirst());
+            while (lostConnections.size() > MAX_LOST_CONNECTIONS_KEPT) {
+                dropped.add(lostConnections.pollFirst());
             }
         }
-        dropped.forEach(old -> old.connection().close());
+        dropped.forEach(IpcConnection::close);
         if (closed) {
-            closeLostSessions(); // close() may have looked before we added it
+            closeLostConnections(); // close() may have looked before we added it
         }
     }
 
-    private Session oldestLostSession() {
-        synchronized (lostSessions) {
-            return lostSessions.peekFirst();
+    private IpcConnection oldestLostConnection() {
+        synchronized (lostConnections) {
+            return lostConnections.peekFirst();
         }
     }
 
-    /** Closes a lost session's connection once dispatch has taken what it held. */
-    private void retire(Session lost) {
-        synchronized (lostSessions) {
-            lostSessions.remove(lost);
+    /**
+     * The next notification a lost connection holds, or -1 once it holds none: then it is
+     * closed and forgotten.
+     */
+    private int takeKept(IpcConnection lost) {
+        int length;
+        try {
+            length = lost.receiveEvent(0);
+        } catch (ErrnoException gone) {
+            length = -1; // taken all it had
         }
-        lost.connection().close();
+        if (length < 0) {
+            synchronized (lostConnections) {
+                lostConnections.remove(lost);
+            }
+            lost.close();
+        }
+        return length;
     }
 
-    private void closeLostSessions() {
-        List<Session> all;
-        synchronized (lostSessions) {
-            all = new ArrayList<>(lostSessions);
-            lostSessions.clear();
+    private void closeLostConnections() {
+        List<IpcConnection> all;
+        synchronized (lostConnections) {
+            all = new ArrayList<>(lostConnections);
+            lostConnections.clear();
         }
-        all.forEach(lost -> lost.connection().close());
+        all.forEach(IpcConnection::close);
     }
 
     boolean isClosed() {
@@ -815,22 +825,29 @@ final class ConnectedHandle implements CmapHandle {
 
     private int dispatchLocked(DispatchType type) {
         boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
+        boolean justOne = type == DispatchType.ONE || type == DispatchType.ONE_NONBLOCKING;
         int ran = 0;
         while (!closed) {
             // what a lost connection had received comes first, then the live one's
-            Session kept = oldestLostSession();
-            Session current = kept != null ? kept : session;
+            IpcConnection kept = oldestLostConnection();
+            if (kept != null) {
+                int length = takeKept(kept);
+                if (length >= 0 && deliver(kept, length)) {
+                    ran++;
+                    if (justOne) {
+                        return ran;
+                    }
+                }
+                continue;
+            }
+            Session current = session;
             int length;
             try {
                 // a virtual thread waits without keeping its carrier (the transport parks it between looks)
-                length = current.connection().receiveEvent(waits && kept == null ? EVENT_WAIT_NANOS : 0);
+                length = current.connection().receiveEvent(waits ? EVENT_WAIT_NANOS : 0);
             } catch (ErrnoException e) {
                 if (closed) {
                     return ran;
-                }
-                if (kept != null) {
-                    retire(kept); // taken all it had
-                    continue;
                 }
                 CmapException lost = CmapException.ofErrno(e.errno(), "dispatch: " + e.getMessage(), e);
                 current.pipeline().breakDown(lost);
@@ -848,10 +865,6 @@ final class ConnectedHandle implements CmapHandle {
                 continue;
             }
             if (length < 0) {
-                if (kept != null) {
-                    retire(kept);
-                    continue;
-                }
                 if (closed || type == DispatchType.ALL) {
                     return ran;
                 }
@@ -862,7 +875,7 @@ final class ConnectedHandle implements CmapHandle {
             }
             if (deliver(current.connection(), length)) {
                 ran++;
-                if (type == DispatchType.ONE || type == DispatchType.ONE_NONBLOCKING) {
+                if (justOne) {
                     return ran;
                 }
             }
@@ -959,7 +972,7 @@ final class ConnectedHandle implements CmapHandle {
         Session last = session;
         last.pipeline().close(new CmapException(CsError.BAD_HANDLE, "handle closed"), !tracks.isEmpty());
         last.connection().close(); // a pipeline broken by a loss only ended the connection's requests
-        closeLostSessions();
+        closeLostConnections();
         tracks.clear();
         LOG.debug("closed {}", session.connection());
     }

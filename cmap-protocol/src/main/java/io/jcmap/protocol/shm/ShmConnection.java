@@ -187,7 +187,6 @@ public final class ShmConnection implements IpcConnection {
     public boolean awaitResponse(long timeoutNanos) {
         calls.enter();
         try {
-            checkRequestsOpen();
             Ring ring = response.ring();
             // the response thread sleeps at once: pipelined requests need the CPU for corosync
             if (!await(ring, timeoutNanos, 0)) {
@@ -228,8 +227,6 @@ public final class ShmConnection implements IpcConnection {
         try {
             if (isEvent) {
                 settleEventBytes();
-            } else {
-                checkRequestsOpen();
             }
             if (!await(ring, timeoutNanos, WaitSpin.within(timeoutNanos))) {
                 if (isEvent && timeoutNanos <= 0) {
@@ -279,7 +276,10 @@ public final class ShmConnection implements IpcConnection {
         }
     }
 
-    /** Throws ENOTCONN once closed, and for the response ring once requests ended. */
+    /**
+     * Throws ENOTCONN once closed, and for the response ring once requests ended: {@link #await}
+     * calls it before it reads, so no response is read after {@link #endRequests}.
+     */
     private void checkAwake(Ring ring) {
         if (calls.isClosed()) {
             throw closed();

@@ -299,8 +299,8 @@ public final class SocketConnection implements IpcConnection {
             MemorySegment target = landing(channel);
             long deadline = System.nanoTime() + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
+            boolean events = channel == ControlDescriptor.EVENT_CHANNEL;
             while (true) {
-                boolean events = channel == ControlDescriptor.EVENT_CHANNEL;
                 if (!events) {
                     checkRequestsOpen(); // also what a wake-up by endRequests() finds
                 }
@@ -328,7 +328,7 @@ public final class SocketConnection implements IpcConnection {
                         : socket.receiveWithin(target, target.byteSize(), Math.min(remaining, slice));
                 if (size == 0) {
                     // our own shutdown reads as an empty datagram; libqb never sends one
-                    if (channel == ControlDescriptor.RESPONSE_CHANNEL) {
+                    if (!events) {
                         checkRequestsOpen();
                     }
                     checkOpen();
