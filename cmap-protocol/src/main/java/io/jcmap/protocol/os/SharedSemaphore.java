@@ -20,6 +20,7 @@ public final class SharedSemaphore {
     private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final MemorySegment sem;
+    private final EmptyWaits emptyWaits = new EmptyWaits();
 
     /** Wraps the semaphore at the start of {@code memory}. */
     public SharedSemaphore(MemorySegment memory) {
@@ -33,6 +34,14 @@ public final class SharedSemaphore {
             throw UnixSocket.failure("sem_init");
         }
         return semaphore;
+    }
+
+    /**
+     * How far apart a virtual thread's looks may grow over a long wait here ({@link LookPace});
+     * {@link LookPace#PROMPT} until set.
+     */
+    public void lookPace(LookPace pace) {
+        emptyWaits.pace(pace);
     }
 
     /** Adds one and wakes a waiter. */
@@ -90,16 +99,15 @@ public final class SharedSemaphore {
     }
 
     private boolean acquireByLooks(long timeoutNanos) {
-        VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos);
+        VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos, emptyWaits);
+        boolean taken = false;
         try {
-            while (!tryAcquire()) {
-                if (!wait.pause()) {
-                    return false;
-                }
+            while (!(taken = tryAcquire()) && wait.pause()) {
+                // looked in vain, paused: look again
             }
-            return true;
+            return taken;
         } finally {
-            wait.end();
+            wait.end(taken);
         }
     }
 

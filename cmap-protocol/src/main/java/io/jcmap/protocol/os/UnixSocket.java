@@ -35,6 +35,7 @@ public final class UnixSocket implements AutoCloseable {
     /** The SO_RCVTIMEO last set for {@link #receiveWithin}; 0 until then (the kernel's: forever). */
     private long receiveTimeoutMicros;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final EmptyWaits emptyWaits = new EmptyWaits();
     /** Shut down already: close need not do it again. */
     private volatile boolean shutDown;
 
@@ -307,16 +308,15 @@ public final class UnixSocket implements AutoCloseable {
 
     /** {@link #receiveWithin} on a virtual thread, which must not wait inside recv (see {@link VirtualThreadWait}). */
     private long receiveByLooks(MemorySegment into, long length, long waitNanos) {
-        VirtualThreadWait wait = new VirtualThreadWait(waitNanos);
+        VirtualThreadWait wait = new VirtualThreadWait(waitNanos, emptyWaits);
+        long size = WOULD_BLOCK;
         try {
-            while (true) {
-                long size = receiveIfWaiting(into, length);
-                if (size != WOULD_BLOCK || !wait.pause()) {
-                    return size;
-                }
+            while ((size = receiveIfWaiting(into, length)) == WOULD_BLOCK && wait.pause()) {
+                // looked in vain, paused: look again
             }
+            return size;
         } finally {
-            wait.end();
+            wait.end(size != WOULD_BLOCK);
         }
     }
 
@@ -396,6 +396,14 @@ public final class UnixSocket implements AutoCloseable {
     }
 
     /**
+     * How far apart a virtual thread's looks may grow over a long wait here ({@link LookPace});
+     * {@link LookPace#PROMPT} until set.
+     */
+    public void lookPace(LookPace pace) {
+        emptyWaits.pace(pace);
+    }
+
+    /**
      * Waits up to {@code timeoutMillis} (-1: no limit, 0: just look) for any of {@code events}.
      * Returns the bits that are set; 0 on timeout or interruption by a signal. A virtual thread
      * waits by looks and parks ({@link VirtualThreadWait}).
@@ -408,16 +416,15 @@ public final class UnixSocket implements AutoCloseable {
     }
 
     private int pollByLooks(short events, long timeoutNanos) {
-        VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos);
+        VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos, emptyWaits);
+        int ready = 0;
         try {
-            while (true) {
-                int ready = pollOnce(events, 0);
-                if (ready != 0 || !wait.pause()) {
-                    return ready;
-                }
+            while ((ready = pollOnce(events, 0)) == 0 && wait.pause()) {
+                // looked in vain, paused: look again
             }
+            return ready;
         } finally {
-            wait.end();
+            wait.end(ready != 0);
         }
     }
 

@@ -9,26 +9,37 @@ import java.util.concurrent.locks.LockSupport;
  * returns, and as many waiting virtual threads as carriers stop every other virtual thread of
  * the JVM (a stopped corosync did that for as long as it stayed stopped). So a virtual thread
  * looks without blocking and parks between looks, which frees the carrier: first
- * {@link #FIRST_PAUSE_NANOS}, doubling up to {@link #LONGEST_PAUSE_NANOS}. The callers above
- * watch the channel for some microseconds before they wait at all, so an answer that is that
- * close costs no pause.
+ * {@link #FIRST_PAUSE_NANOS}, doubling up to 1 ms, and on a channel of {@link LookPace#PATIENT}
+ * pace up to an eighth of the time waited in vain, at most 20 ms. The callers above watch the
+ * channel for some microseconds before they wait at all, so an answer that is that close costs
+ * no pause.
+ *
+ * <p>The callers cut a long wait into slices (to check that the server lives, to expire
+ * requests), each a wait of its own: {@link EmptyWaits} carries the time waited in vain from
+ * one slice into the next.
  *
  * <p>An interrupt does not end the wait, as it does not end the system call; the status is
  * kept aside while pausing (a set status makes every park return at once) and set again by
- * {@link #end()}.
+ * {@link #end}.
  */
 final class VirtualThreadWait {
     static final long FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    static final long LONGEST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    private final EmptyWaits history;
     private final long start = System.nanoTime();
+    private final long emptySince;
     private final long timeoutNanos;
     private long pause = FIRST_PAUSE_NANOS;
     private boolean interrupted;
 
-    /** A wait of up to {@code timeoutNanos} from now. */
-    VirtualThreadWait(long timeoutNanos) {
+    /** A wait of up to {@code timeoutNanos} from now on a channel whose waits {@code history} records. */
+    VirtualThreadWait(long timeoutNanos, EmptyWaits history) {
         this.timeoutNanos = timeoutNanos;
+        this.history = history;
+        this.emptySince = history.begin(start);
+        if (emptySince != start) {
+            pause = history.pace().longestPause(start - emptySince); // the wait goes on where the last slice left it
+        }
     }
 
     /** Whether the calling thread must wait this way rather than inside the system call. */
@@ -42,18 +53,24 @@ final class VirtualThreadWait {
      * @return false, at once, when the time is up
      */
     boolean pause() {
-        long remaining = timeoutNanos - (System.nanoTime() - start); // no overflow for any timeout
+        long now = System.nanoTime();
+        long remaining = timeoutNanos - (now - start); // no overflow for any timeout
         if (remaining <= 0) {
             return false;
         }
         interrupted |= Thread.interrupted();
         LockSupport.parkNanos(this, Math.min(pause, remaining));
-        pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
+        pause = Math.min(pause * 2, history.pace().longestPause(now - emptySince));
         return true;
     }
 
-    /** Sets the interrupt status again if a pause took it aside. */
-    void end() {
+    /**
+     * Records how the wait ended and sets the interrupt status again if a pause took it aside.
+     *
+     * @param found whether the wait found what it waited for
+     */
+    void end(boolean found) {
+        history.end(emptySince, found, System.nanoTime());
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

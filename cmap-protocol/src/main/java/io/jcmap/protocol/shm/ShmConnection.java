@@ -9,6 +9,7 @@ import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.ipc.WaitSpin;
+import io.jcmap.protocol.os.LookPace;
 import io.jcmap.protocol.os.CurrentProcess;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.SharedMapping;
@@ -59,6 +60,8 @@ public final class ShmConnection implements IpcConnection {
         this.request = request;
         this.response = response;
         this.event = event;
+        // answers are late only when corosync stalls; notifications come after quiet times
+        response.ring().semaphore().lookPace(LookPace.PATIENT);
     }
 
     /** Opens the rings the server named in its handshake answer. */

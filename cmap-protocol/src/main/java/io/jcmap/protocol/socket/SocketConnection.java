@@ -11,6 +11,7 @@ import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.ipc.WaitSpin;
 import io.jcmap.protocol.os.AnonymousMemory;
 import io.jcmap.protocol.os.Errno;
+import io.jcmap.protocol.os.LookPace;
 import io.jcmap.protocol.os.SharedMapping;
 import io.jcmap.protocol.os.UnixAddress;
 import io.jcmap.protocol.os.UnixSocket;
@@ -88,6 +89,8 @@ public final class SocketConnection implements IpcConnection {
         this.control = control;
         this.requests = requests;
         this.events = events;
+        // answers are late only when corosync stalls; notifications come after quiet times
+        requests.lookPace(LookPace.PATIENT);
     }
 
     /** Maps the control file and binds and connects both datagram channels. */
