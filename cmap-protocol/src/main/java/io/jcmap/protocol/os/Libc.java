@@ -61,6 +61,9 @@ final class Libc {
             bind("getsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
     private static final MethodHandle POLL = bind("poll", JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle CLOSE = bind("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CREATE1 = bind("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL = bind("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_WAIT = bind("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle SHUTDOWN = bind("shutdown", JAVA_INT, JAVA_INT, JAVA_INT);
     private static final MethodHandle OPENAT = bindVariadic("openat", 3,
             JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
@@ -254,6 +257,30 @@ final class Libc {
         try {
             int ready = (int) POLL_PLAIN.invokeExact(fds, count, timeoutMillis);
             return ready >= 0 ? ready : (int) POLL.invokeExact(slot(), fds, count, 0);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int epollCreate1(int flags) {
+        try {
+            return (int) EPOLL_CREATE1.invokeExact(slot(), flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int epollCtl(int epollFd, int operation, int fd, MemorySegment event) {
+        try {
+            return (int) EPOLL_CTL.invokeExact(slot(), epollFd, operation, fd, event);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int epollWait(int epollFd, MemorySegment events, int maxEvents, int timeoutMillis) {
+        try {
+            return (int) EPOLL_WAIT.invokeExact(slot(), epollFd, events, maxEvents, timeoutMillis);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -36,6 +36,12 @@ final class LinuxAbi {
     static final short POLLHUP = 0x10;
     static final short POLLNVAL = 0x20;
 
+    static final int EPOLL_CLOEXEC = 0x80000;
+    static final int EPOLL_CTL_ADD = 1;
+    static final int EPOLL_CTL_DEL = 2;
+    /** Reported once, then the descriptor stays registered but silent until modified or removed. */
+    static final int EPOLLONESHOT = 1 << 30;
+
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_DIRECTORY = AARCH64 ? 0x4000 : 0x10000;

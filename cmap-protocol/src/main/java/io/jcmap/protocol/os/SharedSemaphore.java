@@ -21,6 +21,8 @@ public final class SharedSemaphore {
 
     private final MemorySegment sem;
     private final EmptyWaits emptyWaits = new EmptyWaits();
+    private volatile UnixSocket doorbell;
+    private volatile Runnable beforeDoorbell = () -> { };
 
     /** Wraps the semaphore at the start of {@code memory}. */
     public SharedSemaphore(MemorySegment memory) {
@@ -42,6 +44,17 @@ public final class SharedSemaphore {
      */
     public void lookPace(LookPace pace) {
         emptyWaits.pace(pace);
+    }
+
+    /**
+     * A socket that turns readable whenever a post may have come (libqb's SHM server sends a
+     * byte on the setup socket after each notification it posts), and what must be read from it
+     * before each wait (the bytes of what was taken already). A virtual thread whose wait is
+     * long then waits for the socket instead of looking ({@link VirtualThreadWait}).
+     */
+    public void doorbell(UnixSocket socket, Runnable drain) {
+        this.beforeDoorbell = drain;
+        this.doorbell = socket;
     }
 
     /** Adds one and wakes a waiter. */
@@ -102,13 +115,22 @@ public final class SharedSemaphore {
         VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos, emptyWaits);
         boolean taken = false;
         try {
-            while (!(taken = tryAcquire()) && wait.pause()) {
+            UnixSocket bell = doorbell;
+            while (!(taken = tryAcquire()) && pauseFor(wait, bell)) {
                 // looked in vain, paused: look again
             }
             return taken;
         } finally {
             wait.end(taken);
         }
+    }
+
+    private boolean pauseFor(VirtualThreadWait wait, UnixSocket bell) {
+        if (bell == null) {
+            return wait.pause();
+        }
+        beforeDoorbell.run();
+        return wait.pause(bell.fd(), UnixSocket.READABLE);
     }
 
     /** The current value: how many posts have not been taken yet. */

@@ -311,7 +311,7 @@ public final class UnixSocket implements AutoCloseable {
         VirtualThreadWait wait = new VirtualThreadWait(waitNanos, emptyWaits);
         long size = WOULD_BLOCK;
         try {
-            while ((size = receiveIfWaiting(into, length)) == WOULD_BLOCK && wait.pause()) {
+            while ((size = receiveIfWaiting(into, length)) == WOULD_BLOCK && wait.pause(fd, READABLE)) {
                 // looked in vain, paused: look again
             }
             return size;
@@ -419,7 +419,7 @@ public final class UnixSocket implements AutoCloseable {
         VirtualThreadWait wait = new VirtualThreadWait(timeoutNanos, emptyWaits);
         int ready = 0;
         try {
-            while ((ready = pollOnce(events, 0)) == 0 && wait.pause()) {
+            while ((ready = pollOnce(events, 0)) == 0 && wait.pause(fd, events)) {
                 // looked in vain, paused: look again
             }
             return ready;

@@ -62,6 +62,8 @@ public final class ShmConnection implements IpcConnection {
         this.event = event;
         // answers are late only when corosync stalls; notifications come after quiet times
         response.ring().semaphore().lookPace(LookPace.PATIENT);
+        // each notification is followed by a byte on the setup socket (decision 0024)
+        event.ring().semaphore().doorbell(setup.socket(), this::settleEventBytes);
     }
 
     /** Opens the rings the server named in its handshake answer. */
