@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 public enum LookPace {
     /**
      * At most 1 ms apart, however long the wait: for notifications, which come after long quiet
-     * times and are awaited by idle dispatchers (about 1.5 % of a CPU each, measured).
+     * times to dispatchers that must not be late. (Their channels all have a descriptor, so a
+     * long wait waits for it and makes no looks at all, decision 0024.)
      */
     PROMPT(TimeUnit.MILLISECONDS.toNanos(1)),
     /**

@@ -311,8 +311,15 @@ public final class UnixSocket implements AutoCloseable {
         VirtualThreadWait wait = new VirtualThreadWait(waitNanos, emptyWaits);
         long size = WOULD_BLOCK;
         try {
-            while ((size = receiveIfWaiting(into, length)) == WOULD_BLOCK && wait.pause(fd, READABLE)) {
-                // looked in vain, paused: look again
+            while ((size = receiveIfWaiting(into, length)) == WOULD_BLOCK) {
+                if (shutDown) {
+                    // only a blocking recv of a shut datagram socket returns 0; a look gets EAGAIN
+                    size = 0;
+                    break;
+                }
+                if (!wait.pause(fd, READABLE)) {
+                    break;
+                }
             }
             return size;
         } finally {
