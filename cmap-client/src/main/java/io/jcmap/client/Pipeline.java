@@ -1138,12 +1138,12 @@ final class Pipeline {
         }
     }
 
-    /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
     /** How long a waiter that does not read sleeps after {@code waitedNanos} of waiting. */
     static long parkSlice(long waitedNanos) {
         return Math.clamp(waitedNanos / WAITED_SHARE, PARK_SLICE_NANOS, LONGEST_PARK_SLICE_NANOS);
     }
 
+    /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
     private void handOff() {
         Pending head = null;
         synchronized (inFlight) {
