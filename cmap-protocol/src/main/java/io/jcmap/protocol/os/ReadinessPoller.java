@@ -69,6 +69,7 @@ final class ReadinessPoller {
         }
         try {
             MemorySegment event = CallScratch.get();
+            // poll's POLLIN, POLLOUT, POLLERR and POLLHUP have epoll's values
             event.set(JAVA_INT_UNALIGNED, EpollEventDescriptor.EVENTS_OFFSET, (events & 0xFFFF) | LinuxAbi.EPOLLONESHOT);
             event.set(JAVA_LONG_UNALIGNED, EpollEventDescriptor.DATA_OFFSET, fd);
             if (Libc.epollCtl(epollFd, LinuxAbi.EPOLL_CTL_ADD, fd, event) != 0) {
