@@ -707,13 +707,10 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     /**
-     * The next {@code count} keys, asked for in one burst; an entry is null once the server has
-     * no more (it answers every iter_next after the end so).
-     */
-    /**
-     * The next {@code count} answers of the server's iterator {@code iterHandle}, which lives on
-     * the connection of {@code pipeline}. After a reconnect that iterator is gone with its
-     * connection: nothing is sent to the new one.
+     * The next {@code count} keys of the server's iterator {@code iterHandle}, asked for in one
+     * burst; an entry is null once the server has no more (it answers every iter_next after the
+     * end so). The iterator lives on the connection of {@code pipeline}: after a reconnect it is
+     * gone with that connection, and nothing is sent to the new one.
      */
     List<CmapKeyInfo> iterNext(Pipeline pipeline, long iterHandle, int count) {
         checkOpen("iter_next", null);

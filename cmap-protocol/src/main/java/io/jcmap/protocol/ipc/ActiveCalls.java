@@ -9,13 +9,16 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Counts the threads inside a connection's methods, so that closing can wait for them to leave
- * before the shared memory they use is unmapped. Once closed, nobody enters again.
+ * before the shared memory they use is unmapped. Once closed, nobody enters again. Also keeps
+ * whether requests ended before the close (a connection found lost keeps its events).
  */
 public final class ActiveCalls {
     private static final int CLOSED = 1 << 30;
     private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final AtomicInteger state = new AtomicInteger();
+    /** Requests and responses are over, events are still read ({@link IpcConnection#endRequests}). */
+    private volatile boolean requestsEnded;
 
     /**
      * Registers the calling thread.
@@ -59,6 +62,28 @@ public final class ActiveCalls {
             if (state.compareAndSet(current, current | CLOSED)) {
                 return true;
             }
+        }
+    }
+
+    /**
+     * Marks requests and responses ended, unless closed or ended already.
+     *
+     * @return true for the one caller that ended them: it wakes a thread waiting for a response
+     */
+    public boolean endRequests() {
+        if (isClosed() || requestsEnded) {
+            return false;
+        }
+        requestsEnded = true;
+        return true;
+    }
+
+    /**
+     * @throws ErrnoException ENOTCONN once {@link #endRequests} ended requests and responses
+     */
+    public void checkRequestsOpen() {
+        if (requestsEnded) {
+            throw new ErrnoException(Errno.ENOTCONN, "requests ended: connection lost");
         }
     }
 

@@ -50,8 +50,6 @@ public final class ShmConnection implements IpcConnection {
     /** Event notification bytes owed: an event was read before its byte arrived. */
     private final AtomicInteger owedEventBytes = new AtomicInteger();
     private volatile boolean hungUp;
-    /** Set by {@link #endRequests}: requests and responses are over, events are still read. */
-    private volatile boolean requestsEnded;
 
     private ShmConnection(SetupSocket setup, IpcOptions options, MappedRing request, MappedRing response,
                           MappedRing event) {
@@ -122,7 +120,7 @@ public final class ShmConnection implements IpcConnection {
     private boolean send(MemorySegment message, int length, boolean notify) {
         calls.enter();
         try {
-            checkRequestsOpen();
+            calls.checkRequestsOpen();
             Ring ring = request.ring();
             if (ring.referenceCount() != CONNECTED_REFERENCES) {
                 hungUp = true;
@@ -174,17 +172,8 @@ public final class ShmConnection implements IpcConnection {
 
     @Override
     public void endRequests() {
-        if (calls.isClosed() || requestsEnded) {
-            return;
-        }
-        requestsEnded = true;
-        response.ring().semaphore().post(); // wakes a thread waiting for a response: it finds them ended
-    }
-
-    /** Throws ENOTCONN once {@link #endRequests} ended requests and responses. */
-    private void checkRequestsOpen() {
-        if (requestsEnded) {
-            throw new ErrnoException(Errno.ENOTCONN, "requests ended: connection lost");
+        if (calls.endRequests()) {
+            response.ring().semaphore().post(); // wakes a thread waiting for a response: it finds them ended
         }
     }
 
@@ -290,7 +279,7 @@ public final class ShmConnection implements IpcConnection {
             throw closed();
         }
         if (ring == response.ring()) {
-            checkRequestsOpen();
+            calls.checkRequestsOpen();
         }
     }
 

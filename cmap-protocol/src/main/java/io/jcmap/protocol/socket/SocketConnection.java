@@ -69,8 +69,6 @@ public final class SocketConnection implements IpcConnection {
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
-    /** Set by {@link #endRequests}: requests and responses are over, events are still read. */
-    private volatile boolean requestsEnded;
     /**
      * A wait saw the request socket readable while the count said nothing was waiting: the next
      * look calls recv anyway. The count lags the datagram by a moment (the server increments it
@@ -139,7 +137,7 @@ public final class SocketConnection implements IpcConnection {
     public boolean send(MemorySegment message, int length) {
         calls.enter();
         try {
-            checkRequestsOpen();
+            calls.checkRequestsOpen();
             if (length > info().maxMessageSize()) {
                 throw new ErrnoException(Errno.EMSGSIZE, "message of " + length + " bytes exceeds "
                         + info().maxMessageSize());
@@ -164,17 +162,8 @@ public final class SocketConnection implements IpcConnection {
 
     @Override
     public void endRequests() {
-        if (calls.isClosed() || requestsEnded) {
-            return;
-        }
-        requestsEnded = true;
-        requests.shutdown(); // wakes a thread waiting for a response: it finds them ended
-    }
-
-    /** Throws ENOTCONN once {@link #endRequests} ended requests and responses. */
-    private void checkRequestsOpen() {
-        if (requestsEnded) {
-            throw new ErrnoException(Errno.ENOTCONN, "requests ended: connection lost");
+        if (calls.endRequests()) {
+            requests.shutdown(); // wakes a thread waiting for a response: it finds them ended
         }
     }
 
@@ -221,7 +210,7 @@ public final class SocketConnection implements IpcConnection {
             long deadline = System.nanoTime() + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
             while (true) {
-                checkRequestsOpen();
+                calls.checkRequestsOpen();
                 if (calls.isClosed() || hungUp) {
                     checkOpen();
                 }
@@ -236,7 +225,7 @@ public final class SocketConnection implements IpcConnection {
                     if (calls.isClosed()) {
                         throw closed(); // our shutdown made it readable
                     }
-                    checkRequestsOpen(); // so did endRequests()
+                    calls.checkRequestsOpen(); // so did endRequests()
                     readableUncounted = responsesCounted() <= 0;
                     return true;
                 }
@@ -305,7 +294,7 @@ public final class SocketConnection implements IpcConnection {
             boolean events = channel == ControlDescriptor.EVENT_CHANNEL;
             while (true) {
                 if (!events) {
-                    checkRequestsOpen(); // also what a wake-up by endRequests() finds
+                    calls.checkRequestsOpen(); // also what a wake-up by endRequests() finds
                 }
                 // events the server sent before it went away are still taken: only a look that
                 // finds none reports the hang-up
@@ -332,7 +321,7 @@ public final class SocketConnection implements IpcConnection {
                 if (size == 0) {
                     // our own shutdown reads as an empty datagram; libqb never sends one
                     if (!events) {
-                        checkRequestsOpen();
+                        calls.checkRequestsOpen();
                     }
                     checkOpen();
                     throw new ErrnoException(Errno.EBADMSG, "server sent an empty datagram");
