@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,14 +62,11 @@ class ReadinessPollerTest {
     void aWaitEndsWhenTheDescriptorTurnsReadable() throws Exception {
         UnixSocket[] pair = pair();
         CompletableFuture<Long> endedAt = new CompletableFuture<>();
-        CountDownLatch waiting = new CountDownLatch(1);
-        Thread.ofVirtual().start(() -> {
-            waiting.countDown();
+        Thread waiter = Thread.ofVirtual().start(() -> {
             assertTrue(poller().await(pair[1].fd(), UnixSocket.READABLE, 30 * SECOND));
             endedAt.complete(System.nanoTime());
         });
-        waiting.await();
-        Thread.sleep(200);
+        awaitParked(waiter);
         assertFalse(endedAt.isDone(), "nothing to read yet");
         long sentAt = System.nanoTime();
         sendOneByte(pair[0]);
@@ -84,27 +80,17 @@ class ReadinessPollerTest {
         long start = System.nanoTime();
         assertTrue(poller().await(pair[1].fd(), UnixSocket.READABLE, TimeUnit.MILLISECONDS.toNanos(100)));
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(100), "waited its time");
-        CompletableFuture<Void> ended = CompletableFuture.runAsync(
-                () -> poller().await(pair[1].fd(), UnixSocket.READABLE, 30 * SECOND), Thread::startVirtualThread);
-        Thread.sleep(100);
+        Thread waiter = Thread.ofVirtual().start(() -> poller().await(pair[1].fd(), UnixSocket.READABLE, 30 * SECOND));
+        awaitParked(waiter);
         pair[1].shutdown(); // as a close does: our own threads' waits end
-        ended.get(10, TimeUnit.SECONDS);
+        assertTrue(waiter.join(Duration.ofSeconds(10)), "the shutdown ended the 30 s wait");
     }
 
     @Test
     void aSecondWaiterOnTheSameDescriptorIsTurnedAwayAndAClosedOneToo() throws Exception {
         UnixSocket[] pair = pair();
-        CountDownLatch waiting = new CountDownLatch(1);
-        Thread first = Thread.ofVirtual().start(() -> {
-            waiting.countDown();
-            poller().await(pair[1].fd(), UnixSocket.READABLE, 30 * SECOND);
-        });
-        waiting.await();
-        long parkDeadline = System.nanoTime() + 10 * SECOND;
-        while (first.getState() != Thread.State.TIMED_WAITING) {
-            assertTrue(System.nanoTime() - parkDeadline < 0, "the first waiter parked");
-            Thread.onSpinWait();
-        }
+        Thread first = Thread.ofVirtual().start(() -> poller().await(pair[1].fd(), UnixSocket.READABLE, 30 * SECOND));
+        awaitParked(first);
         assertFalse(poller().await(pair[1].fd(), UnixSocket.READABLE, 30 * SECOND), "one waiter per descriptor");
         sendOneByte(pair[0]);
         first.join();
@@ -150,6 +136,15 @@ class ReadinessPollerTest {
         }
         for (Thread waiter : waiters) {
             assertTrue(waiter.join(Duration.ofSeconds(10)), "every waiter woke up (the wait was 30 s)");
+        }
+    }
+
+    /** Waits until {@code thread} parks: here, in the poller's wait. */
+    static void awaitParked(Thread thread) {
+        long deadline = System.nanoTime() + 10 * SECOND;
+        while (thread.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() - deadline < 0, "the waiter parked");
+            Thread.onSpinWait();
         }
     }
 

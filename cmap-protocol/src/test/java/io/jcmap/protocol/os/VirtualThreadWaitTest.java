@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -99,8 +100,10 @@ class VirtualThreadWaitTest {
     @Test
     void ourShutdownEndsAVirtualThreadsReceiveAtOnce() throws Exception {
         UnixSocket[] pair = UnixSocketTest.timedPair(sockets);
-        Future<Long> received = virtual.submit(() -> pair[1].receiveWithin(arena.allocate(16), 16, WAIT_NANOS));
-        Thread.sleep(100); // into the long part of the wait
+        CompletableFuture<Long> received = new CompletableFuture<>();
+        Thread waiter = Thread.ofVirtual().start(
+                () -> received.complete(pair[1].receiveWithin(arena.allocate(16), 16, WAIT_NANOS)));
+        ReadinessPollerTest.awaitParked(waiter); // in a pause or the poller's wait
         pair[1].shutdown();
         assertEquals(0, received.get(PROBE_MILLIS, TimeUnit.MILLISECONDS), "the shutdown ends the wait with 0");
     }
