@@ -16,8 +16,8 @@ final class CmapCtl {
     private CmapCtl() {
     }
 
-    static ProcessResult run(Duration timeout, String... args) {
-        Objects.requireNonNull(timeout, "timeout");
+    /** Its command line. */
+    static List<String> command(String... args) {
         if (!Files.isExecutable(BINARY)) {
             throw new CorosyncTestkitException(BINARY + " not found: install the corosync package "
                     + "(scripts/provision does)");
@@ -27,6 +27,12 @@ final class CmapCtl {
         for (String arg : args) {
             command.add(Objects.requireNonNull(arg, "argument"));
         }
+        return command;
+    }
+
+    /** Runs a command line of {@link #command}, killing it after {@code timeout}. */
+    static ProcessResult run(Duration timeout, List<String> command) {
+        Objects.requireNonNull(timeout, "timeout");
         return HelperProcess.run(timeout, command);
     }
 }

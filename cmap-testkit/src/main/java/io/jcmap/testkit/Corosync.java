@@ -1,6 +1,9 @@
 package io.jcmap.testkit;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * One running test corosync, serving CMAP to clients in the test JVM's network namespace.
@@ -61,6 +64,15 @@ public interface Corosync extends AutoCloseable {
     }
 
     /**
+     * The socket file CMAP is served on when corosync is forced to filesystem sockets
+     * ({@link CorosyncConfig#filesystemSockets()}); a jcmap client connects to it with
+     * {@code Endpoint.path}. Empty when corosync binds the abstract name {@code cmap}.
+     *
+     * @return the socket file, in a directory private to this instance
+     */
+    Optional<Path> cmapSocket();
+
+    /**
      * The host pid of the current corosync process (also for the container backend), or of the
      * last one when it is not running.
      *
@@ -115,7 +127,7 @@ public interface Corosync extends AutoCloseable {
     /**
      * Runs the host's {@code /usr/sbin/corosync-cmapctl} with a 10 s timeout. It talks to the
      * corosync owning {@code cmap} in this network namespace, which is this instance while it
-     * runs.
+     * runs (with filesystem sockets, to this instance's {@link #cmapSocket()}).
      *
      * @param args arguments, for example {@code "-g", "totem.cluster_name"}
      * @return exit code and output
@@ -133,6 +145,30 @@ public interface Corosync extends AutoCloseable {
      * @return exit code and output; {@link ProcessResult#timedOut()} when it was killed
      */
     default ProcessResult cmapctl(Duration timeout, String... args) {
-        return CmapCtl.run(timeout, args);
+        return CmapCtl.run(timeout, cmapctlCommand(args));
     }
+
+    /**
+     * The command line that runs the host's {@code /usr/sbin/corosync-cmapctl} against this
+     * instance, for a test that starts it itself: one that tracks ({@code -t}) runs until stopped.
+     * With filesystem sockets it starts in a private mount namespace that sees them.
+     *
+     * @param args arguments, for example {@code "-t", "totem."}
+     * @return the program and its arguments, for a {@link ProcessBuilder}
+     */
+    default List<String> cmapctlCommand(String... args) {
+        return clientCommand(CmapCtl.command(args));
+    }
+
+    /**
+     * A command line that runs {@code command} as a client of this instance on the host: as is,
+     * or, when corosync was forced to filesystem sockets, in a private mount namespace where libqb
+     * is forced to them too ({@code /etc/libqb} holds the flag file; with the container backend
+     * {@code /tmp} is the instance's socket directory). A program there finds this corosync as
+     * libqb's clients do, at the default endpoint.
+     *
+     * @param command a program and its arguments
+     * @return the command line to start, for a {@link ProcessBuilder}
+     */
+    List<String> clientCommand(List<String> command);
 }

@@ -31,9 +31,13 @@ import java.util.regex.Pattern;
  * @param startupTimeout  how long to wait for "ready to provide service"
  * @param stopGracePeriod how long to wait after SIGTERM before SIGKILL
  * @param lockTimeout     how long to wait for another instance (this or another JVM) to close
+ * @param filesystemSockets whether libqb in corosync is forced to filesystem sockets, as on a host with
+ *                        {@code /etc/libqb/force-filesystem-sockets}: CMAP is then served on the socket
+ *                        file {@link Corosync#cmapSocket()} instead of the abstract name {@code cmap}
  */
 public record CorosyncConfig(String clusterName, IpcType ipcType, String extraConfig,
-                             Duration startupTimeout, Duration stopGracePeriod, Duration lockTimeout) {
+                             Duration startupTimeout, Duration stopGracePeriod, Duration lockTimeout,
+                             boolean filesystemSockets) {
 
     /** Default {@link #startupTimeout()}. */
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(30);
@@ -101,7 +105,8 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
                 .extraConfig(extraConfig)
                 .startupTimeout(startupTimeout)
                 .stopGracePeriod(stopGracePeriod)
-                .lockTimeout(lockTimeout);
+                .lockTimeout(lockTimeout)
+                .filesystemSockets(filesystemSockets);
     }
 
     /**
@@ -216,6 +221,7 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Duration stopGracePeriod = DEFAULT_STOP_GRACE_PERIOD;
         private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+        private boolean filesystemSockets;
 
         private Builder() {
         }
@@ -294,6 +300,22 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
         }
 
         /**
+         * Forces libqb in corosync to filesystem sockets (default: no, the abstract name
+         * {@code cmap}), as {@code /etc/libqb/force-filesystem-sockets} does on a host, but for
+         * this corosync only: clients connect to the socket file {@link Corosync#cmapSocket()}, and
+         * {@link Corosync#cmapctl(String...)} finds it. Needs Debian's libqb, whose socket
+         * directory is {@code /tmp}; creates the empty directory {@code /etc/libqb} on the host
+         * when it is missing (see the testkit documentation).
+         *
+         * @param forced true to force filesystem sockets
+         * @return this builder
+         */
+        public Builder filesystemSockets(boolean forced) {
+            this.filesystemSockets = forced;
+            return this;
+        }
+
+        /**
          * Builds the configuration.
          *
          * @return a validated configuration
@@ -302,7 +324,7 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
         public CorosyncConfig build() {
             String name = clusterName != null ? clusterName : randomClusterName();
             return new CorosyncConfig(name, ipcType, extraConfig.toString(), startupTimeout, stopGracePeriod,
-                    lockTimeout);
+                    lockTimeout, filesystemSockets);
         }
     }
 }

@@ -3,15 +3,19 @@ package io.jcmap.testkit;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Volume;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -34,6 +38,10 @@ import org.testcontainers.utility.DockerImageName;
  * {@link #kill()}, {@link #pause()} and {@link #resume()} go through Docker's kill API
  * ({@code docker kill -s}), never {@code docker pause} (the freezer cgroup is not SIGSTOP).
  * {@link #restart()} replaces the container by a new one with the same configuration.
+ *
+ * <p>With {@link CorosyncConfig#filesystemSockets()} the container's {@code /etc/libqb} holds
+ * libqb's flag file and its {@code /tmp} is a host directory of its own, where corosync's socket
+ * file {@link #cmapSocket()} appears.
  *
  * <p>Use {@link #startNew(CorosyncConfig)}, or construct and call {@link #start()}; both wait until
  * corosync is ready to provide service. Docker must be local (the container shares the host's
@@ -63,6 +71,8 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
     private final LogBuffer log = new LogBuffer();
     private final List<Long> pids = new CopyOnWriteArrayList<>();
     private InstanceLock.Lease lease;
+    /** Null unless the configuration forces filesystem sockets; its directories are on the host. */
+    private FilesystemSockets sockets;
     private volatile int readinessMark;
     private volatile boolean logStreamEnded;
     private boolean started;
@@ -89,7 +99,7 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
                 DockerImageName.parse(DEFAULT_IMAGE_NAME).asCanonicalNameString());
         String configFile = CONTAINER_DIR + "/" + CorosyncConfig.CONFIG_FILE_NAME;
         withNetworkMode(HOST);
-        withCreateContainerCmdModifier(cmd -> shareHostNamespaces(cmd.getHostConfig()));
+        withCreateContainerCmdModifier(cmd -> shareHostNamespaces(cmd.getHostConfig(), sockets));
         withCopyToContainer(Transferable.of(config.render(Path.of(CONTAINER_DIR))), configFile);
         withCommand(LocalCorosync.COROSYNC.toString(), "-f", "-c", configFile);
         withLabel(LABEL, "true");
@@ -131,6 +141,10 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         started = true;
         ShutdownGuard.register(this);
         try {
+            if (config.filesystemSockets()) {
+                sockets = FilesystemSockets.inOwnSocketDir(createHostDirectory());
+                sockets.prepare();
+            }
             launch();
         } catch (RuntimeException e) {
             stop();
@@ -151,6 +165,9 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
             try {
                 removeContainer();
                 pids.forEach(ShmFiles::deleteOwnedBy);
+                if (sockets != null) {
+                    FileTrees.delete(sockets.flagDir().getParent());
+                }
             } finally {
                 ShutdownGuard.forget(this);
                 lease.close();
@@ -171,6 +188,16 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
     @Override
     public Backend backend() {
         return Backend.CONTAINER;
+    }
+
+    @Override
+    public synchronized Optional<Path> cmapSocket() {
+        return Optional.ofNullable(sockets).map(FilesystemSockets::cmapSocket);
+    }
+
+    @Override
+    public synchronized List<String> clientCommand(List<String> command) {
+        return sockets == null ? List.copyOf(command) : sockets.wrap(command);
     }
 
     @Override
@@ -252,6 +279,17 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         pids.add(pid);
         StartedPids.record(pid);
         requireSameNetworkNamespace(pid);
+        if (sockets != null) {
+            sockets.requireCmapSocket();
+        }
+    }
+
+    private static Path createHostDirectory() {
+        try {
+            return Files.createTempDirectory("jcmap-corosync-container-");
+        } catch (IOException e) {
+            throw new CorosyncTestkitException("cannot create a directory for filesystem sockets: " + e.getMessage(), e);
+        }
     }
 
     // Host network mode means dockerd's namespace; a JVM inside "ip netns exec" could not reach it.
@@ -361,12 +399,18 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         }
     }
 
-    private static void shareHostNamespaces(HostConfig hostConfig) {
+    private static void shareHostNamespaces(HostConfig hostConfig, FilesystemSockets sockets) {
         List<Bind> binds = new ArrayList<>();
         if (hostConfig.getBinds() != null) {
             binds.addAll(Arrays.asList(hostConfig.getBinds()));
         }
         binds.add(new Bind(DEV_SHM, new Volume(DEV_SHM)));
+        if (sockets != null) {
+            // the container's own /etc and /tmp: the same view a local corosync gets from its mounts
+            binds.add(new Bind(sockets.flagDir().toString(), new Volume(FilesystemSockets.LIBQB_CONFIG_DIR.toString()),
+                    AccessMode.ro));
+            binds.add(new Bind(sockets.socketDir().toString(), new Volume(FilesystemSockets.LIBQB_SOCKET_DIR.toString())));
+        }
         hostConfig.withIpcMode(HOST).withPidMode(HOST).withBinds(binds);
     }
 

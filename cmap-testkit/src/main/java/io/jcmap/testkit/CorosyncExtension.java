@@ -301,6 +301,17 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
         }
 
         /**
+         * See {@link CorosyncConfig.Builder#filesystemSockets(boolean)}.
+         *
+         * @param forced true to force filesystem sockets
+         * @return this builder
+         */
+        public Builder filesystemSockets(boolean forced) {
+            config.filesystemSockets(forced);
+            return this;
+        }
+
+        /**
          * Forces a backend instead of the system property {@value Backend#PROPERTY}.
          *
          * @param backend the backend

@@ -8,7 +8,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * so that an unrelated corosync in another network namespace does not block it, the testkit starts
  * corosync in a private mount namespace ({@code unshare --mount}) where that path is bind-mounted
  * to a file in the private directory. The pid stays the same (unshare and the shell exec corosync).
+ *
+ * <p>With {@link CorosyncConfig#filesystemSockets()} the same mount namespace also has a
+ * directory holding libqb's flag file mounted over {@code /etc/libqb}; corosync then serves CMAP on
+ * the host's {@code /tmp/cmap}.
  *
  * <p>Needs root, like corosync itself. {@link #close()} stops corosync, deletes the private
  * directory and the {@code /dev/shm/qb-*} entries named after its pids.
@@ -33,7 +39,10 @@ public final class LocalCorosync implements Corosync {
     private static final Path DEV_NULL = Path.of("/dev/null");
     private static final Path COROSYNC_PID_LOCK = Path.of("/var/run/corosync.pid");
     private static final String PRIVATE_PID_LOCK = "corosync.pid";
-    private static final String LAUNCHER = "mount --bind \"$1\" \"$2\" && exec \"$3\" -f -c \"$4\"";
+    private static final String BIND_PID_LOCK = "mount --bind \"$1\" \"$2\" && ";
+    private static final String EXEC_COROSYNC = "exec \"$3\" -f -c \"$4\"";
+    /** Where the mounts for filesystem sockets take their directories from: after the four above. */
+    private static final int FILESYSTEM_SOCKETS_ARGUMENTS = 5;
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
     private static final Duration LOG_DRAIN_WAIT = Duration.ofSeconds(5);
 
@@ -42,6 +51,8 @@ public final class LocalCorosync implements Corosync {
     private final InstanceLock.Lease lease;
     private final LogBuffer log = new LogBuffer();
     private final List<Long> pids = new CopyOnWriteArrayList<>();
+    /** Null unless the configuration forces filesystem sockets. */
+    private final FilesystemSockets sockets;
     private Process process;
     private Thread logPump;
     private boolean closed;
@@ -50,6 +61,7 @@ public final class LocalCorosync implements Corosync {
         this.config = config;
         this.privateDir = privateDir;
         this.lease = lease;
+        this.sockets = config.filesystemSockets() ? FilesystemSockets.inHostSocketDir(privateDir) : null;
     }
 
     /**
@@ -106,6 +118,16 @@ public final class LocalCorosync implements Corosync {
     @Override
     public Backend backend() {
         return Backend.LOCAL;
+    }
+
+    @Override
+    public Optional<Path> cmapSocket() {
+        return Optional.ofNullable(sockets).map(FilesystemSockets::cmapSocket);
+    }
+
+    @Override
+    public List<String> clientCommand(List<String> command) {
+        return sockets == null ? List.copyOf(command) : sockets.wrap(command);
     }
 
     @Override
@@ -166,6 +188,9 @@ public final class LocalCorosync implements Corosync {
         try {
             stopProcess();
             pids.forEach(ShmFiles::deleteOwnedBy);
+            if (sockets != null) {
+                sockets.removeIfStale();
+            }
             FileTrees.delete(privateDir);
         } finally {
             ShutdownGuard.forget(this);
@@ -187,13 +212,21 @@ public final class LocalCorosync implements Corosync {
             Files.writeString(configFile, config.render(privateDir));
             Files.writeString(pidLock, "");
             createIfMissing(COROSYNC_PID_LOCK);
+            if (sockets != null) {
+                sockets.prepare();
+                sockets.requireFree();
+            }
         } catch (IOException e) {
             throw new CorosyncTestkitException("cannot prepare " + privateDir + ": " + e.getMessage(), e);
         }
         int mark = log.banner("starting " + COROSYNC + " -f -c " + configFile);
-        ProcessBuilder builder = new ProcessBuilder("/usr/bin/unshare", "--mount", "--propagation", "private",
-                "--", "/bin/sh", "-c", LAUNCHER, "jcmap-corosync", pidLock.toString(),
-                COROSYNC_PID_LOCK.toString(), COROSYNC.toString(), configFile.toString())
+        List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private",
+                "--", "/bin/sh", "-c", launcher(), "jcmap-corosync", pidLock.toString(),
+                COROSYNC_PID_LOCK.toString(), COROSYNC.toString(), configFile.toString()));
+        if (sockets != null) {
+            command.addAll(sockets.mountArguments());
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(privateDir.toFile())
                 .redirectInput(DEV_NULL.toFile())
                 .redirectErrorStream(true);
@@ -206,6 +239,14 @@ public final class LocalCorosync implements Corosync {
         StartedPids.record(process.pid());
         startLogPump(process);
         awaitReady(mark);
+        if (sockets != null) {
+            sockets.requireCmapSocket();
+        }
+    }
+
+    private String launcher() {
+        String mounts = sockets == null ? "" : sockets.mountCommands(FILESYSTEM_SOCKETS_ARGUMENTS);
+        return BIND_PID_LOCK + mounts + EXEC_COROSYNC;
     }
 
     private void awaitReady(int mark) {

@@ -1,6 +1,7 @@
 package io.jcmap.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,7 @@ class CorosyncConfigTest {
         assertEquals(Duration.ofSeconds(30), config.startupTimeout());
         assertEquals(Duration.ofSeconds(5), config.stopGracePeriod());
         assertEquals(Duration.ofMinutes(5), config.lockTimeout());
+        assertFalse(config.filesystemSockets());
     }
 
     @Test
@@ -114,6 +116,7 @@ class CorosyncConfigTest {
                 .startupTimeout(Duration.ofSeconds(7))
                 .stopGracePeriod(Duration.ZERO)
                 .lockTimeout(Duration.ofSeconds(9))
+                .filesystemSockets(true)
                 .build();
 
         assertEquals(config, config.toBuilder().build());

@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -45,7 +49,33 @@ abstract class CorosyncContract {
             assertEquals(config.clusterName(), cmapGet(corosync, "totem.cluster_name"));
             assertEquals("shm", cmapGet(corosync, "system.qb_ipc_type"));
             assertTrue(corosync.log().contains("ready to provide service"), corosync.log());
+            assertEquals(Optional.empty(), corosync.cmapSocket());
         }
+    }
+
+    /**
+     * Forced to filesystem sockets, corosync serves CMAP on a socket file only, across a kill and
+     * a restart, and the file is gone after close (libqb leaves it behind when killed).
+     */
+    @Test
+    void servesCmapOnASocketFileOnlyWhenForcedToFilesystemSockets() throws Exception {
+        CorosyncConfig config = CorosyncConfig.builder().filesystemSockets(true).build();
+        Path socket;
+        try (Corosync corosync = start(config)) {
+            socket = corosync.cmapSocket().orElseThrow();
+            assertTrue(Files.readAttributes(socket, BasicFileAttributes.class).isOther(), socket + " is a socket");
+            assertEquals(config.clusterName(), cmapGet(corosync, "totem.cluster_name"));
+            ProcessResult abstractName = CmapCtl.run(Duration.ofSeconds(10),
+                    CmapCtl.command("-g", "totem.cluster_name"));
+            assertFalse(abstractName.succeeded(), "the abstract name cmap is not served: " + abstractName);
+
+            corosync.kill();
+            assertTrue(Files.exists(socket), "SIGKILL leaves the socket file");
+            corosync.restart();
+            assertEquals(config.clusterName(), cmapGet(corosync, "totem.cluster_name"));
+            corosync.kill();
+        }
+        assertFalse(Files.exists(socket), socket + " is removed by close");
     }
 
     @Test
@@ -180,7 +210,7 @@ abstract class CorosyncContract {
             assertTrue(e.getMessage().contains("already owns the IPC name 'cmap'"), e.getMessage());
             assertTrue(e.getMessage().contains("pid " + other.pid() + " ("), e.getMessage());
             assertTrue(e.getMessage().contains("ip netns exec"), e.getMessage());
-            assertEquals("raw", CmapCtl.run(Duration.ofSeconds(10), "-g", "totem.cluster_name").stdout()
+            assertEquals("raw", CmapCtl.run(Duration.ofSeconds(10), CmapCtl.command("-g", "totem.cluster_name")).stdout()
                     .replaceFirst("^totem.cluster_name \\(str\\) = ", "").strip(), "the other corosync is untouched");
         }
     }

@@ -8,7 +8,6 @@ import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapBatch;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
-import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.TrackEvent;
@@ -289,7 +288,7 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         String key = key("long");
         cmap.set(key, CmapValue.binary(Values.pattern(14_000)));
         // 13,000-byte messages carry GET answers of up to 12,960 value bytes
-        try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP, CmapOptions.builder().maxMessageSize(13_000).build())) {
+        try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP, options().maxMessageSize(13_000).build())) {
             Expect.asyncError(CsError.TOO_BIG, () -> small.getAsync(key));
             cmap.set(key, CmapValue.binary(Values.pattern(12_960)));
             assertEquals(CmapValue.binary(Values.pattern(12_960)), Expect.done(small.getAsync(key)));

@@ -3,6 +3,8 @@ package io.jcmap.client.it;
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapOptions;
+import io.jcmap.client.Endpoint;
 import io.jcmap.testkit.Corosync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,12 +63,22 @@ abstract class CorosyncScenarios {
 
     /** A new handle on the default map, closed after the test. */
     protected CmapHandle open() {
-        return remember(Cmap.initialize());
+        return open(CmapMap.ICMAP);
     }
 
     /** A new handle on {@code map}, closed after the test. */
     protected CmapHandle open(CmapMap map) {
-        return remember(Cmap.initialize(map));
+        return remember(Cmap.initialize(map, options().build()));
+    }
+
+    /**
+     * Options reaching this corosync: its socket file when it was forced to filesystem sockets,
+     * where the default endpoint (the abstract name) would find nothing.
+     */
+    protected CmapOptions.Builder options() {
+        CmapOptions.Builder options = CmapOptions.builder();
+        corosync.cmapSocket().ifPresent(socket -> options.endpoint(Endpoint.path(socket)));
+        return options;
     }
 
     private CmapHandle remember(CmapHandle handle) {

@@ -372,7 +372,7 @@ abstract class IterationScenarios extends CorosyncScenarios {
         // procname of 16 bytes (libcmap reserves 16 bytes)
         CmapHandle stats = open(CmapMap.STATS);
         ConnectionStats connections = new ConnectionStats(stats);
-        Process tool = new ProcessBuilder("/usr/sbin/corosync-cmapctl", "-m", "stats", "-t", "stats.ipcs.global.closed")
+        Process tool = new ProcessBuilder(corosync.cmapctlCommand("-m", "stats", "-t", "stats.ipcs.global.closed"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             Await.until(() -> !connections.connectionsOf(tool.pid()).isEmpty(), TIMEOUT,

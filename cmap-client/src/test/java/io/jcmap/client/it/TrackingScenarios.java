@@ -10,7 +10,6 @@ import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapNotification;
-import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
@@ -300,7 +299,7 @@ abstract class TrackingScenarios extends CorosyncScenarios {
         byte[] second = Values.pattern(7_999);
         cmap.set(key, CmapValue.binary(first));
         try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP,
-                CmapOptions.builder().maxMessageSize(13_000).build())) {
+                options().maxMessageSize(13_000).build())) {
             List<CmapNotification> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             small.trackAdd(key, EnumSet.of(TrackEvent.MODIFY), (h, n) -> seen.add(n));
             cmap.set(key, CmapValue.binary(second));
@@ -397,8 +396,9 @@ abstract class TrackingScenarios extends CorosyncScenarios {
     void corosyncCmapctlTrackingSeesChangesMadeFromJava() throws Exception {
         String key = key("seen");
         // line-buffered: corosync-cmapctl never flushes its standard output itself
-        Process tool = new ProcessBuilder("stdbuf", "-oL", "/usr/sbin/corosync-cmapctl", "-t", key)
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of("stdbuf", "-oL"));
+        command.addAll(corosync.cmapctlCommand("-t", key));
+        Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             // corosync-cmapctl announces its tracking before it waits for changes
             var out = new java.io.BufferedReader(new java.io.InputStreamReader(tool.getInputStream(),

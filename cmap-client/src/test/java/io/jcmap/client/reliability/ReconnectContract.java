@@ -17,6 +17,7 @@ import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
+import io.jcmap.client.Endpoint;
 import io.jcmap.client.ReconnectListener;
 import io.jcmap.client.ReconnectPolicy;
 import io.jcmap.client.TrackEvent;
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -57,6 +59,25 @@ abstract class ReconnectContract {
             TrackEvent.PREFIX);
     private static final String PREFIX = "rel.reconnect.";
 
+    /** The instance of the running test, for {@link #options()}. */
+    private Corosync corosync;
+
+    @BeforeEach
+    void rememberCorosync(Corosync instance) {
+        corosync = instance;
+    }
+
+    /** Options reaching this corosync, also when it serves CMAP on a socket file. */
+    private CmapOptions.Builder options() {
+        CmapOptions.Builder options = CmapOptions.builder();
+        corosync.cmapSocket().ifPresent(socket -> options.endpoint(Endpoint.path(socket)));
+        return options;
+    }
+
+    private CmapHandle open() {
+        return Cmap.initialize(CmapMap.ICMAP, options().build());
+    }
+
     @AfterEach
     void restartCorosync(Corosync corosync) {
         if (corosync.isRunning()) {
@@ -66,8 +87,8 @@ abstract class ReconnectContract {
         }
     }
 
-    private static CmapHandle reconnecting(ReconnectLog log) {
-        CmapOptions options = CmapOptions.builder()
+    private CmapHandle reconnecting(ReconnectLog log) {
+        CmapOptions options = options()
                 .reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, log)).build();
         return Cmap.initialize(CmapMap.ICMAP, options);
     }
@@ -99,7 +120,7 @@ abstract class ReconnectContract {
         assertTrue(handle.isOpen(), "open again");
 
         // the same track handles deliver, for changes by another handle and by this one
-        try (CmapHandle writer = Cmap.initialize()) {
+        try (CmapHandle writer = open()) {
             writer.setUint64(PREFIX + "after", 2);
             writer.setString(PREFIX + "exact", "x");
         }
@@ -209,7 +230,7 @@ abstract class ReconnectContract {
     void aHandleThatOnlyDispatchesAllNoticesTheLossAndReconnects(Corosync corosync) {
         ReconnectLog log = new ReconnectLog();
         NotificationLog notifications = new NotificationLog();
-        try (CmapHandle handle = reconnecting(log); CmapHandle writer = Cmap.initialize()) {
+        try (CmapHandle handle = reconnecting(log); CmapHandle writer = open()) {
             long track = handle.trackAdd(PREFIX, ALL_EVENTS, notifications);
             corosync.kill();
             Conditions.await(() -> {
@@ -218,7 +239,7 @@ abstract class ReconnectContract {
             }, WAIT, () -> "dispatch(ALL) noticed the loss: " + log.entries());
             corosync.restart();
             Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
-            try (CmapHandle later = Cmap.initialize()) {
+            try (CmapHandle later = open()) {
                 later.setUint64(PREFIX + "dispatched", 6);
             }
             Conditions.await(() -> {
@@ -262,7 +283,7 @@ abstract class ReconnectContract {
             }
         };
         // back-offs long enough that a round nobody can wake outlives the close by seconds
-        CmapOptions options = CmapOptions.builder()
+        CmapOptions options = options()
                 .reconnect(new ReconnectPolicy(Duration.ofSeconds(2), Duration.ofSeconds(5), listener)).build();
         CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options);
         self.set(handle);
@@ -329,7 +350,7 @@ abstract class ReconnectContract {
         List<String> received = new CopyOnWriteArrayList<>();
         try (CmapHandle tracker = reconnecting(log)) {
             tracker.trackAdd(PREFIX + "drain.", ALL_EVENTS, (h, n) -> received.add(n.key()));
-            try (CmapHandle writer = Cmap.initialize()) {
+            try (CmapHandle writer = open()) {
                 for (int i = 0; i < 50; i++) {
                     writer.setUint32(PREFIX + "drain.old." + i, i);
                 }
@@ -337,7 +358,7 @@ abstract class ReconnectContract {
             corosync.restart();
             assertCmapError(CsError.LIBRARY, () -> tracker.getUint64("totem.config_version"));
             Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
-            try (CmapHandle writer = Cmap.initialize()) {
+            try (CmapHandle writer = open()) {
                 writer.setUint32(PREFIX + "drain.new", 1);
             }
             Conditions.await(() -> {
@@ -358,7 +379,7 @@ abstract class ReconnectContract {
     void withoutReconnectTheHandleReportsClosedAndStaysSo(Corosync corosync) {
         warmUp();
         Footprint baseline = Footprint.take(0);
-        CmapHandle handle = Cmap.initialize();
+        CmapHandle handle = open();
         handle.trackAdd(PREFIX, ALL_EVENTS, new NotificationLog());
         BlockingCall dispatcher = BlockingCall.start("dispatch(BLOCKING)", () -> handle.dispatch(DispatchType.BLOCKING));
         dispatcher.awaitBlocked(WAIT);
@@ -395,8 +416,8 @@ abstract class ReconnectContract {
         return log.received().stream().filter(n -> n.trackHandle() == track && n.key().equals(key)).count();
     }
 
-    private static void warmUp() {
-        try (CmapHandle handle = Cmap.initialize()) {
+    private void warmUp() {
+        try (CmapHandle handle = open()) {
             handle.getAsync("totem.cluster_name").join();
         }
     }
