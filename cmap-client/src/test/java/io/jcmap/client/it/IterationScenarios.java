@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -31,6 +32,8 @@ import java.util.function.Predicate;
 abstract class IterationScenarios extends CorosyncScenarios {
     /** How often an iterator is opened and abandoned: enough to exhaust any per-connection table. */
     private static final int ABANDONED_ITERATORS = 3000;
+    /** Large sets each traffic thread keeps in flight at a time (16 KB each). */
+    private static final int TRAFFIC_BURST = 32;
 
     private static Map<String, CmapType> namesAndTypes(CmapHandle handle, String prefix, Predicate<String> keep) {
         Map<String, CmapType> keys = new LinkedHashMap<>();
@@ -213,6 +216,12 @@ abstract class IterationScenarios extends CorosyncScenarios {
         assertEquals(List.of(key("other")), listed(other));
     }
 
+    /**
+     * Other threads' requests come between ITER_INIT and the first ITER_NEXT unless iterate()
+     * holds them back. On the socket transport any one overwrites the prefix; on SHM it takes a
+     * wrap of the request ring, so the traffic keeps bursts of large sets in flight (about 1.5 MB
+     * from three threads, beyond the ring's megabyte).
+     */
     @Test
     void iterationsListTheirOwnPrefixWhileOtherThreadsUseTheHandle() throws Exception {
         List<String> expected = fiveKeysUnderIter();
@@ -226,6 +235,11 @@ abstract class IterationScenarios extends CorosyncScenarios {
                     cmap.getUint32(key("other"));
                     cmap.set(key("big" + thread), CmapValue.binary(Values.pattern(8_000 + i % 8_000)));
                     cmap.setAsync(key("other"), CmapValue.uint32(0));
+                    CompletableFuture<Void> last = null;
+                    for (int burst = 0; burst < TRAFFIC_BURST; burst++) {
+                        last = cmap.setAsync(key("big" + thread), CmapValue.binary(Values.pattern(16_000 - burst)));
+                    }
+                    last.join();
                 }
             }));
         }
