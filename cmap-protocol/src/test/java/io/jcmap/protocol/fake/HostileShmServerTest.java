@@ -156,6 +156,27 @@ class HostileShmServerTest {
         }
     }
 
+    /**
+     * A look for a response whose very first try takes the wake-up of endRequests (or of close,
+     * which posts the same count) finds no chunk behind it: it reports the ended requests, where
+     * reading would have found a malformed ring. The close variant needs a thread caught between
+     * entering and its first try; endRequests leaves the count for a later caller to take.
+     */
+    @Test
+    void aFirstLookThatTakesTheWakeUpOfEndedRequestsReportsThemNotAMalformedRing() {
+        try (FakeRings rings = FakeRings.create(shm, MAX);
+             FakeServer server = serving(rings, session -> session.awaitNotification());
+             IpcConnection connection = Ipc.connect(server.options())) {
+            connection.endRequests();
+            for (long timeout : new long[] {0, FIVE_SECONDS}) {
+                long start = System.nanoTime();
+                ErrnoException ended = assertThrows(ErrnoException.class, () -> connection.receiveResponse(timeout));
+                assertEquals(Errno.ENOTCONN, ended.errno(), ended.getMessage());
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "at once, not timed out");
+            }
+        }
+    }
+
     @Test
     void bytesBeyondThe12328OfTheAnswerAreNotMistakenForEventsOrResponses() {
         try (FakeRings rings = FakeRings.create(shm, MAX);
