@@ -186,8 +186,11 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
 
     /**
      * The descriptor that becomes readable when notifications wait ({@code cmap_fd_get}), for
-     * an application's own poll loop; call {@code dispatch(ALL)} when it is. A handle that
-     * reconnects ({@link CmapOptions.Builder#reconnect}) has a new descriptor afterwards.
+     * an application's own poll loop; call {@code dispatch(ALL)} when it is. It also becomes
+     * readable, for good, when corosync goes away, and that dispatch then reports the loss; on
+     * the socket transport libcmap's descriptor does not (there this one is an {@code epoll}
+     * descriptor: poll it, never read it). A handle that reconnects
+     * ({@link CmapOptions.Builder#reconnect}) has a new descriptor afterwards.
      *
      * @throws CmapException LIBRARY while the connection is lost; the old descriptor stays open
      *     until dispatch has delivered the notifications that had reached it

@@ -19,7 +19,7 @@ import java.time.Duration;
  * poll(2) on a raw descriptor, as an application's event loop polls {@code cmap_fd_get}'s
  * descriptor: Java's own I/O cannot poll a descriptor it did not open.
  */
-final class EventFdPoller {
+public final class EventFdPoller {
     /** {@code POLLIN} of poll.h. */
     private static final short POLLIN = 0x001;
     /** {@code struct pollfd}: int fd; short events; short revents. */
@@ -36,7 +36,7 @@ final class EventFdPoller {
     }
 
     /** True when {@code fd} is readable within {@code timeout} (zero: just look). */
-    static boolean readable(int fd, Duration timeout) {
+    public static boolean readable(int fd, Duration timeout) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment pollfd = arena.allocate(POLLFD);
             pollfd.set(JAVA_INT, FD_OFFSET, fd);

@@ -13,6 +13,7 @@ import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
+import io.jcmap.client.it.EventFdPoller;
 import io.jcmap.testkit.Corosync;
 
 import java.time.Duration;
@@ -129,6 +130,27 @@ abstract class CorosyncDeathContract {
                     FAIL_WITHIN, () -> "dispatch(ONE_NONBLOCKING) reports the death");
             assertFalse(all.isOpen());
             assertFalse(nonblocking.isOpen());
+        }
+    }
+
+    /**
+     * An application's poll loop on {@code fd()} wakes when corosync dies, and its dispatch then
+     * reports the death. On the socket transport the event socket alone never became readable
+     * (libcmap's descriptor does not either): the loop slept through the death.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aPollLoopOnTheDescriptorWakesWhenCorosyncDies(Corosync corosync) throws Exception {
+        try (CmapHandle handle = Cmap.initialize()) {
+            handle.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
+            int fd = handle.fd();
+            assertFalse(EventFdPoller.readable(fd, Duration.ZERO), "nothing to dispatch yet");
+            CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(
+                    () -> EventFdPoller.readable(fd, SETTLE), Thread::startVirtualThread);
+            corosync.kill();
+            assertTrue(woken.get(FAIL_WITHIN.toMillis(), TimeUnit.MILLISECONDS), "the poll saw the descriptor readable");
+            assertCmapError(CsError.LIBRARY, () -> handle.dispatch(DispatchType.ALL));
+            assertFalse(handle.isOpen());
         }
     }
 

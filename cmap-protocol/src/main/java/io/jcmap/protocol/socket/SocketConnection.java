@@ -12,6 +12,7 @@ import io.jcmap.protocol.ipc.WaitSpin;
 import io.jcmap.protocol.os.AnonymousMemory;
 import io.jcmap.protocol.os.Errno;
 import io.jcmap.protocol.os.LookPace;
+import io.jcmap.protocol.os.PollGroup;
 import io.jcmap.protocol.os.SharedMapping;
 import io.jcmap.protocol.os.UnixAddress;
 import io.jcmap.protocol.os.UnixSocket;
@@ -69,6 +70,12 @@ public final class SocketConnection implements IpcConnection {
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
+    /**
+     * What the application polls (eventFd): the event socket and the setup socket as one, so
+     * that corosync's death, which only the setup socket shows, wakes a poll loop too. Made by
+     * the first eventFd, inside a call, so never after close; closed by close.
+     */
+    private volatile PollGroup pollGroup;
     /**
      * A wait saw the request socket readable while the count said nothing was waiting: the next
      * look calls recv anyway. The count lags the datagram by a moment (the server increments it
@@ -409,9 +416,27 @@ public final class SocketConnection implements IpcConnection {
         return new ErrnoException(Errno.ENOTCONN, "connection closed");
     }
 
+    /**
+     * Unlike libcmap's (the event socket alone), readable too when the server hangs up: a
+     * poll loop then calls dispatch, which reports the loss.
+     */
     @Override
     public int eventFd() {
-        return events.fd();
+        PollGroup group = pollGroup;
+        if (group != null) {
+            return group.fd();
+        }
+        calls.enter();
+        try {
+            synchronized (this) {
+                if (pollGroup == null) {
+                    pollGroup = PollGroup.of(events.fd(), setup.socket().fd());
+                }
+                return pollGroup.fd();
+            }
+        } finally {
+            calls.exit();
+        }
     }
 
     @Override
@@ -473,6 +498,10 @@ public final class SocketConnection implements IpcConnection {
             LOG.warn("threads still inside the connection after {} ms; its memory stays mapped",
                     TimeUnit.NANOSECONDS.toMillis(CLOSE_WAIT_NANOS));
             return;
+        }
+        PollGroup group = pollGroup;
+        if (group != null) {
+            group.close();
         }
         requests.close();
         events.close();
