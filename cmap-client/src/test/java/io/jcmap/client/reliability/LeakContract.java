@@ -74,11 +74,15 @@ abstract class LeakContract {
         memoryBefore.assertNoGrowth(memoryAfter);
     }
 
-    /** One connection that uses its request, response and event channels, and the async reader every 10th time. */
+    /**
+     * One connection that uses its request, response and event channels, and every 10th time
+     * the async reader and the application's descriptor (on the socket transport one of its own).
+     */
     private static void oneConnection(int i) {
         try (CmapHandle handle = Cmap.initialize()) {
             assertEquals(42, handle.getUint64(KEY));
             if (i % 10 == 0) {
+                assertTrue(handle.fd() >= 0);
                 handle.trackAdd(KEY, EVENTS, (h, n) -> { });
                 assertEquals(CmapValue.uint64(42), handle.getAsync(KEY).join());
                 handle.dispatch(DispatchType.ALL);
