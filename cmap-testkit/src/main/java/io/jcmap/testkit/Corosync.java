@@ -68,7 +68,8 @@ public interface Corosync extends AutoCloseable {
      * ({@link CorosyncConfig#filesystemSockets()}); a jcmap client connects to it with
      * {@code Endpoint.path}. Empty when corosync binds the abstract name {@code cmap}.
      *
-     * @return the socket file, in a directory private to this instance
+     * @return the socket file: {@code /tmp/cmap} for the local backend, as on a host forced to
+     *     filesystem sockets; in a directory of its own for the container backend
      */
     Optional<Path> cmapSocket();
 

@@ -288,7 +288,8 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         try {
             return Files.createTempDirectory("jcmap-corosync-container-");
         } catch (IOException e) {
-            throw new CorosyncTestkitException("cannot create a directory for filesystem sockets: " + e.getMessage(), e);
+            throw new CorosyncTestkitException("cannot create a directory for filesystem sockets: "
+                    + e.getMessage(), e);
         }
     }
 
@@ -407,9 +408,10 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         binds.add(new Bind(DEV_SHM, new Volume(DEV_SHM)));
         if (sockets != null) {
             // the container's own /etc and /tmp: the same view a local corosync gets from its mounts
-            binds.add(new Bind(sockets.flagDir().toString(), new Volume(FilesystemSockets.LIBQB_CONFIG_DIR.toString()),
-                    AccessMode.ro));
-            binds.add(new Bind(sockets.socketDir().toString(), new Volume(FilesystemSockets.LIBQB_SOCKET_DIR.toString())));
+            binds.add(new Bind(sockets.flagDir().toString(),
+                    new Volume(FilesystemSockets.LIBQB_CONFIG_DIR.toString()), AccessMode.ro));
+            binds.add(new Bind(sockets.socketDir().toString(),
+                    new Volume(FilesystemSockets.LIBQB_SOCKET_DIR.toString())));
         }
         hostConfig.withIpcMode(HOST).withPidMode(HOST).withBinds(binds);
     }

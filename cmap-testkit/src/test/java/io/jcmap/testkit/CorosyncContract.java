@@ -210,7 +210,8 @@ abstract class CorosyncContract {
             assertTrue(e.getMessage().contains("already owns the IPC name 'cmap'"), e.getMessage());
             assertTrue(e.getMessage().contains("pid " + other.pid() + " ("), e.getMessage());
             assertTrue(e.getMessage().contains("ip netns exec"), e.getMessage());
-            assertEquals("raw", CmapCtl.run(Duration.ofSeconds(10), CmapCtl.command("-g", "totem.cluster_name")).stdout()
+            assertEquals("raw", CmapCtl.run(Duration.ofSeconds(10),
+                    CmapCtl.command("-g", "totem.cluster_name")).stdout()
                     .replaceFirst("^totem.cluster_name \\(str\\) = ", "").strip(), "the other corosync is untouched");
         }
     }

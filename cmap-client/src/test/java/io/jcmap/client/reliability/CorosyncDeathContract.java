@@ -148,7 +148,8 @@ abstract class CorosyncDeathContract {
             CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(
                     () -> EventFdPoller.readable(fd, SETTLE), Thread::startVirtualThread);
             corosync.kill();
-            assertTrue(woken.get(FAIL_WITHIN.toMillis(), TimeUnit.MILLISECONDS), "the poll saw the descriptor readable");
+            assertTrue(woken.get(FAIL_WITHIN.toMillis(), TimeUnit.MILLISECONDS),
+                    "the poll saw the descriptor readable");
             assertCmapError(CsError.LIBRARY, () -> handle.dispatch(DispatchType.ALL));
             assertFalse(handle.isOpen());
         }

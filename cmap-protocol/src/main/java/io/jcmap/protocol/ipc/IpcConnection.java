@@ -145,7 +145,10 @@ public interface IpcConnection extends AutoCloseable {
     /** The last event received; valid until the next {@link #receiveEvent}. */
     MemorySegment event();
 
-    /** The descriptor that becomes readable when an event is waiting (cmap_fd_get). */
+    /**
+     * The descriptor that becomes readable when an event is waiting (cmap_fd_get), and for good
+     * once the server hung up. For the application to poll; never read from it.
+     */
     int eventFd();
 
     /** False once the server hung up or we closed. */
