@@ -4,7 +4,6 @@ import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
-import io.jcmap.client.Endpoint;
 import io.jcmap.testkit.Corosync;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,14 +70,9 @@ abstract class CorosyncScenarios {
         return remember(Cmap.initialize(map, options().build()));
     }
 
-    /**
-     * Options reaching this corosync: its socket file when it was forced to filesystem sockets,
-     * where the default endpoint (the abstract name) would find nothing.
-     */
+    /** Options reaching this corosync ({@link CorosyncEndpoint}). */
     protected CmapOptions.Builder options() {
-        CmapOptions.Builder options = CmapOptions.builder();
-        corosync.cmapSocket().ifPresent(socket -> options.endpoint(Endpoint.path(socket)));
-        return options;
+        return CorosyncEndpoint.options(corosync);
     }
 
     private CmapHandle remember(CmapHandle handle) {

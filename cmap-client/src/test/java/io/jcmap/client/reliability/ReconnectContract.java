@@ -17,10 +17,10 @@ import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
-import io.jcmap.client.Endpoint;
 import io.jcmap.client.ReconnectListener;
 import io.jcmap.client.ReconnectPolicy;
 import io.jcmap.client.TrackEvent;
+import io.jcmap.client.it.CorosyncEndpoint;
 import io.jcmap.client.reliability.ReconnectLog.Entry;
 import io.jcmap.client.reliability.ReconnectLog.Kind;
 import io.jcmap.testkit.Corosync;
@@ -69,9 +69,7 @@ abstract class ReconnectContract {
 
     /** Options reaching this corosync, also when it serves CMAP on a socket file. */
     private CmapOptions.Builder options() {
-        CmapOptions.Builder options = CmapOptions.builder();
-        corosync.cmapSocket().ifPresent(socket -> options.endpoint(Endpoint.path(socket)));
-        return options;
+        return CorosyncEndpoint.options(corosync);
     }
 
     private CmapHandle open() {

@@ -1,6 +1,5 @@
 package io.jcmap.protocol.os;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -8,10 +7,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
- * Several descriptors an application polls as one: an {@code epoll} instance, which is readable
- * while any descriptor in it is readable, has hung up or reports an error. So one descriptor
- * can say both "a message waits" and "the peer is gone" when those come on different sockets.
- * Nothing is ever read from it.
+ * Several descriptors watched as one: an {@code epoll} instance, which is readable while any
+ * member is ready (for input, or hung up, or in error), and whose {@code epoll_wait} names the
+ * ready members. An application polls it as one descriptor ({@link #of}); the
+ * {@link ReadinessPoller} adds and removes the members its virtual threads wait for. Nothing is
+ * ever read from it.
  */
 public final class PollGroup implements AutoCloseable {
     private final int fd;
@@ -22,34 +22,53 @@ public final class PollGroup implements AutoCloseable {
     }
 
     /**
+     * An empty group.
+     *
+     * @throws io.jcmap.protocol.ErrnoException the errno of a failed {@code epoll_create1}
+     */
+    static PollGroup create() {
+        int fd = Libc.epollCreate1(LinuxAbi.EPOLL_CLOEXEC);
+        if (fd < 0) {
+            throw UnixSocket.failure("epoll_create1");
+        }
+        return new PollGroup(fd);
+    }
+
+    /**
      * A group watching {@code members} for input (hang-ups and errors are always reported).
      *
      * @throws io.jcmap.protocol.ErrnoException the errno of a failed {@code epoll_create1} or
      *     {@code epoll_ctl}
      */
     public static PollGroup of(int... members) {
-        int fd = Libc.epollCreate1(LinuxAbi.EPOLL_CLOEXEC);
-        if (fd < 0) {
-            throw UnixSocket.failure("epoll_create1");
-        }
-        PollGroup group = new PollGroup(fd);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment event = arena.allocate(EpollEventDescriptor.LENGTH, 8);
-            for (int member : members) {
-                event.set(JAVA_INT_UNALIGNED, EpollEventDescriptor.EVENTS_OFFSET, LinuxAbi.POLLIN);
-                event.set(JAVA_LONG_UNALIGNED, EpollEventDescriptor.DATA_OFFSET, member);
-                if (Libc.epollCtl(fd, LinuxAbi.EPOLL_CTL_ADD, member, event) != 0) {
-                    throw UnixSocket.failure("epoll_ctl(" + member + ")");
-                }
+        PollGroup group = create();
+        for (int member : members) {
+            if (!group.add(member, LinuxAbi.POLLIN)) {
+                RuntimeException failure = UnixSocket.failure("epoll_ctl(" + member + ")");
+                group.close();
+                throw failure;
             }
-        } catch (RuntimeException e) {
-            group.close();
-            throw e;
         }
         return group;
     }
 
-    /** The descriptor to poll for input. */
+    /**
+     * Watches {@code member} for {@code events} (poll's bits, which epoll shares, and epoll's
+     * flags); false, with errno set, when epoll refused it.
+     */
+    boolean add(int member, int events) {
+        MemorySegment event = CallScratch.get();
+        event.set(JAVA_INT_UNALIGNED, EpollEventDescriptor.EVENTS_OFFSET, events);
+        event.set(JAVA_LONG_UNALIGNED, EpollEventDescriptor.DATA_OFFSET, member);
+        return Libc.epollCtl(fd, LinuxAbi.EPOLL_CTL_ADD, member, event) == 0;
+    }
+
+    /** Stops watching {@code member}; one that was closed has left by itself (EBADF, ENOENT). */
+    void remove(int member) {
+        Libc.epollCtl(fd, LinuxAbi.EPOLL_CTL_DEL, member, CallScratch.get());
+    }
+
+    /** The descriptor to poll for input, or to wait on with {@code epoll_wait}. */
     public int fd() {
         return fd;
     }

@@ -1,5 +1,6 @@
 package io.jcmap.protocol.os;
 
+import io.jcmap.protocol.ErrnoException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,7 +9,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
@@ -23,13 +23,13 @@ final class ReadinessPoller {
     private static final Logger LOG = LoggerFactory.getLogger(ReadinessPoller.class);
     private static final int EVENTS_PER_WAIT = 64;
 
-    private final int epollFd;
+    private final PollGroup group;
     /** Who waits on which descriptor: one thread per descriptor at a time. */
     private final ConcurrentHashMap<Integer, Thread> waiters = new ConcurrentHashMap<>();
     private volatile boolean failed;
 
-    private ReadinessPoller(int epollFd) {
-        this.epollFd = epollFd;
+    private ReadinessPoller(PollGroup group) {
+        this.group = group;
     }
 
     /** The JVM's poller, or null when epoll is not to be had. */
@@ -42,14 +42,14 @@ final class ReadinessPoller {
     }
 
     private static ReadinessPoller start() {
-        int fd = Libc.epollCreate1(LinuxAbi.EPOLL_CLOEXEC);
-        if (fd < 0) {
-            int errno = Libc.errno();
-            LOG.warn("epoll_create1: {} (errno {}); virtual threads will look for readiness instead",
-                    Errno.describe(errno), errno);
+        PollGroup group;
+        try {
+            group = PollGroup.create();
+        } catch (ErrnoException e) {
+            LOG.warn("{}; virtual threads will look for readiness instead", e.getMessage());
             return null;
         }
-        ReadinessPoller poller = new ReadinessPoller(fd);
+        ReadinessPoller poller = new ReadinessPoller(group);
         Thread.ofPlatform().daemon().name("jcmap-readiness").start(poller::run);
         return poller;
     }
@@ -68,18 +68,14 @@ final class ReadinessPoller {
             return false;
         }
         try {
-            MemorySegment event = CallScratch.get();
             // poll's POLLIN, POLLOUT, POLLERR and POLLHUP have epoll's values
-            event.set(JAVA_INT_UNALIGNED, EpollEventDescriptor.EVENTS_OFFSET, (events & 0xFFFF) | LinuxAbi.EPOLLONESHOT);
-            event.set(JAVA_LONG_UNALIGNED, EpollEventDescriptor.DATA_OFFSET, fd);
-            if (Libc.epollCtl(epollFd, LinuxAbi.EPOLL_CTL_ADD, fd, event) != 0) {
+            if (!group.add(fd, (events & 0xFFFF) | LinuxAbi.EPOLLONESHOT)) {
                 return false;
             }
             try {
                 LockSupport.parkNanos(this, timeoutNanos);
             } finally {
-                // a closed descriptor left the set by itself: EBADF or ENOENT is fine
-                Libc.epollCtl(epollFd, LinuxAbi.EPOLL_CTL_DEL, fd, CallScratch.get());
+                group.remove(fd);
             }
             return true;
         } finally {
@@ -90,7 +86,7 @@ final class ReadinessPoller {
     private void run() {
         MemorySegment events = Arena.ofAuto().allocate((long) EVENTS_PER_WAIT * EpollEventDescriptor.LENGTH, 8);
         while (true) {
-            int ready = Libc.epollWait(epollFd, events, EVENTS_PER_WAIT, -1);
+            int ready = Libc.epollWait(group.fd(), events, EVENTS_PER_WAIT, -1);
             if (ready < 0) {
                 int errno = Libc.errno();
                 if (errno == Errno.EINTR) {
