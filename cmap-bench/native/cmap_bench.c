@@ -9,8 +9,9 @@
  *
  * "setup" creates every key the benchmarks touch, so the map (and the key count that iteration
  * sees) stays the same for every round of every implementation. "connect" times connect+close
- * (ClientBench's "connect" mode runs it right before or after jcmap's, ConnectPair.java says
- * why); "run" times everything else. Both print lines
+ * in blocks on request, between jcmap's blocks (ClientBench's "connect" mode drives it,
+ * ConnectPair.java says why): each line "N" on stdin times N more and answers "done", and at the
+ * end of the input it prints the line of all of them. "run" times everything else. Both print lines
  * "result,ROUND,libcmap,IPC,op,kind,n,p50,p90,p99,p999,min,max,mean,ops_per_s". SCALE (default 1.0)
  * multiplies every iteration count, for quick smoke runs.
  *
@@ -189,18 +190,49 @@ static void bench_op(cmap_handle_t h, const char *op, op_fn fn, long warmup, lon
 	free(samples);
 }
 
-static void bench_connect(long warmup, long n)
+/* One cmap_initialize + cmap_finalize, timed. */
+static int64_t connect_close(void)
 {
-	int64_t *samples = malloc(sizeof(int64_t) * n);
-	for (long i = 0; i < warmup + n; i++) {
-		int64_t t0 = now_ns();
-		cmap_handle_t h;
-		cs_error_t err = cmap_initialize(&h);
-		if (err != CS_OK)
-			die("cmap_initialize", err);
-		cmap_finalize(h);
-		if (i >= warmup)
-			samples[i - warmup] = now_ns() - t0;
+	int64_t t0 = now_ns();
+	cmap_handle_t h;
+	cs_error_t err = cmap_initialize(&h);
+	if (err != CS_OK)
+		die("cmap_initialize", err);
+	cmap_finalize(h);
+	return now_ns() - t0;
+}
+
+/*
+ * connect+close in blocks, each when stdin asks for it: the caller (ConnectPair.java) times its
+ * own blocks in between, so a drift of the host within the round falls on both clients alike.
+ */
+static void bench_connect_blocks(long warmup)
+{
+	for (long i = 0; i < warmup; i++)
+		connect_close();
+	printf("ready\n");
+	fflush(stdout);
+	long n = 0, capacity = 1024;
+	int64_t *samples = malloc(sizeof(int64_t) * capacity);
+	char line[32];
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		long block = strtol(line, NULL, 10);
+		if (block <= 0) {
+			fprintf(stderr, "cmap_bench: a block must be a positive count, not %s", line);
+			exit(1);
+		}
+		while (n + block > capacity) {
+			capacity *= 2;
+			samples = realloc(samples, sizeof(int64_t) * capacity);
+		}
+		for (long i = 0; i < block; i++)
+			samples[n++] = connect_close();
+		printf("done\n");
+		fflush(stdout);
+	}
+	if (n == 0) {
+		fprintf(stderr, "cmap_bench: no block was asked for\n");
+		exit(1);
 	}
 	report_latency("connect_close", samples, n);
 	free(samples);
@@ -338,9 +370,7 @@ static void bench_track(long warmup, long n)
 static int run_connects(void)
 {
 	alarm(WATCHDOG_SECONDS);
-	/* as many connects as take a few seconds on either transport (RunPlan.java explains) */
-	long connects = strcmp(ipc_label, "socket") == 0 ? 4000 : 600;
-	bench_connect(scaled(10), scaled(connects));
+	bench_connect_blocks(scaled(10));
 	return 0;
 }
 

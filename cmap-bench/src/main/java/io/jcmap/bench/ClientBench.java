@@ -18,9 +18,9 @@ import java.util.List;
  * ClientBench footprint IPC [HANDLES]
  * </pre>
  *
- * {@code connect} times connect+close of both clients back to back ({@link ConnectPair}):
+ * {@code connect} times connect+close of both clients in alternating blocks ({@link ConnectPair}):
  * the baseline command is the C client's {@code cmap_bench connect IPC ROUND SCALE}, and the
- * fourth argument says which client goes first. {@code run} times everything else.
+ * fourth argument says which client's block comes first. {@code run} times everything else.
  *
  * A watchdog ends the JVM (exit 3) if the run takes longer than {@link #WATCHDOG}: a hung
  * benchmark must never hang the comparison.

@@ -61,9 +61,18 @@ final class LatencyBench {
         return CmapOptions.builder().maxMessageSize(SMALL_MESSAGE_SIZE).build();
     }
 
-    /** {@code cmap_initialize} + {@code cmap_finalize}, timed; after {@link #warmUpConnects}. */
-    static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan) {
-        return connectClose(labels, plan, "connect_close", null);
+    /** {@code cmap_initialize} + {@code cmap_finalize}, {@code count} times, each timed into {@code samples}. */
+    static void connectClose(Percentiles samples, int count) {
+        for (int i = 0; i < count; i++) {
+            long start = System.nanoTime();
+            Cmap.initialize().close();
+            samples.record(System.nanoTime() - start);
+        }
+    }
+
+    /** The lines of {@link #connectClose(Percentiles, int)}'s samples, with what the calling thread allocated. */
+    static List<BenchLine> connectCloseLines(ClientBench.Labels labels, Percentiles samples, long allocated) {
+        return lines(labels, "connect_close", samples, allocated);
     }
 
     /**
@@ -76,15 +85,14 @@ final class LatencyBench {
         return connectClose(labels, plan, Comparison.SMALL_CONNECT, smallMessages());
     }
 
-    /** Without {@code options}, {@code Cmap.initialize()} as {@code cmap_initialize}; with them, on icmap. */
+    /** On icmap with {@code options}, one round trip more than {@code cmap_initialize}. */
     private static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan, String op,
                                                 CmapOptions options) {
         Percentiles samples = new Percentiles(plan.connects());
         long allocated = allocatedBytes();
         for (int i = 0; i < plan.connects(); i++) {
             long start = System.nanoTime();
-            CmapHandle handle = options == null ? Cmap.initialize() : Cmap.initialize(CmapMap.ICMAP, options);
-            handle.close();
+            Cmap.initialize(CmapMap.ICMAP, options).close();
             samples.record(System.nanoTime() - start);
         }
         return lines(labels, op, samples, allocatedBytes() - allocated);
@@ -147,7 +155,7 @@ final class LatencyBench {
         return nextValue;
     }
 
-    private static long allocatedBytes() {
+    static long allocatedBytes() {
         return THREADS.getCurrentThreadAllocatedBytes();
     }
 

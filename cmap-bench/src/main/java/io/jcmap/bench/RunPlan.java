@@ -73,6 +73,18 @@ record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarm
      */
     private static final int ASYNC_SETS = 150_000;
 
+    /** About this many connects per block of {@link #connectBlocks}: half a second on SHM here. */
+    private static final int CONNECTS_PER_BLOCK = 50;
+    private static final int MAX_CONNECT_BLOCKS = 20;
+
+    /**
+     * How many blocks each client's timed connects come in (ConnectPair): 12 of 50 on SHM, 20 of
+     * 200 on the socket transport; at most 20, so that the turns themselves cost nothing measurable.
+     */
+    int connectBlocks() {
+        return Math.max(1, Math.min(MAX_CONNECT_BLOCKS, connects / CONNECTS_PER_BLOCK));
+    }
+
     static RunPlan scaled(String ipc, double scale) {
         if (!(scale > 0)) {
             throw new IllegalArgumentException("scale must be positive: " + scale);
