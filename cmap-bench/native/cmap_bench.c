@@ -5,12 +5,13 @@
  *
  * usage: cmap_bench setup
  *        cmap_bench run IPC ROUND [SCALE]
- *        cmap_bench paired IPC ROUND [SCALE]
+ *        cmap_bench connect IPC ROUND [SCALE]
  *
  * "setup" creates every key the benchmarks touch, so the map (and the key count that iteration
- * sees) stays the same for every round of every implementation. "paired" times connect+close
- * and tracking in blocks on request, between jcmap's blocks (ClientBench's "paired" mode drives
- * it, ConnectPair.java says why; run_paired below, how). "run" times everything else. Both print lines
+ * sees) stays the same for every round of every implementation. "connect" times connect+close
+ * in blocks on request, between jcmap's blocks (ClientBench's "connect" mode drives it,
+ * ConnectPair.java says why): each line "N" on stdin times N more and answers "done", and at the
+ * end of the input it prints the line of all of them. "run" times everything else. Both print lines
  * "result,ROUND,libcmap,IPC,op,kind,n,p50,p90,p99,p999,min,max,mean,ops_per_s". SCALE (default 1.0)
  * multiplies every iteration count, for quick smoke runs.
  *
@@ -201,6 +202,42 @@ static int64_t connect_close(void)
 	return now_ns() - t0;
 }
 
+/*
+ * connect+close in blocks, each when stdin asks for it: the caller (ConnectPair.java) times its
+ * own blocks in between, so a drift of the host within the round falls on both clients alike.
+ */
+static void bench_connect_blocks(long warmup)
+{
+	for (long i = 0; i < warmup; i++)
+		connect_close();
+	printf("ready\n");
+	fflush(stdout);
+	long n = 0, capacity = 1024;
+	int64_t *samples = malloc(sizeof(int64_t) * capacity);
+	char line[32];
+	while (fgets(line, sizeof line, stdin) != NULL) {
+		long block = strtol(line, NULL, 10);
+		if (block <= 0) {
+			fprintf(stderr, "cmap_bench: a block must be a positive count, not %s", line);
+			exit(1);
+		}
+		while (n + block > capacity) {
+			capacity *= 2;
+			samples = realloc(samples, sizeof(int64_t) * capacity);
+		}
+		for (long i = 0; i < block; i++)
+			samples[n++] = connect_close();
+		printf("done\n");
+		fflush(stdout);
+	}
+	if (n == 0) {
+		fprintf(stderr, "cmap_bench: no block was asked for\n");
+		exit(1);
+	}
+	report_latency("connect_close", samples, n);
+	free(samples);
+}
+
 /* ---- iteration ---------------------------------------------------------------------------------- */
 
 static long iterate_all(cmap_handle_t h)
@@ -272,8 +309,8 @@ static void *dispatch_loop(void *arg)
 	return NULL;
 }
 
-/* Sets n tracked keys from another handle; returns the time from the first set to the last delivery. */
-static int64_t track_phase(struct tracker *t, cmap_handle_t setter, long n, uint32_t base)
+/* Sets n tracked keys from another handle; returns notifications/s from first set to last delivery. */
+static void track_phase(struct tracker *t, cmap_handle_t setter, long n, uint32_t base, int report)
 {
 	char keys[TRACK_KEYS][32];
 	for (int k = 0; k < TRACK_KEYS; k++)
@@ -298,108 +335,44 @@ static int64_t track_phase(struct tracker *t, cmap_handle_t setter, long n, uint
 		fprintf(stderr, "cmap_bench: tracking got %ld of %ld notifications within the drain time\n", got, n);
 		exit(3);
 	}
-	return last - first;
+	if (report)
+		report_throughput("track_notify", n, last - first);
 }
 
-/* A tracking handle with its dispatcher thread, and the handle that sets the tracked keys. */
-struct tracking {
-	struct tracker t;
-	cmap_handle_t setter;
-	cmap_track_handle_t th;
-	pthread_t dispatcher;
-	uint32_t base;  /* every set a new value: corosync notifies only changes */
-	int open;
-};
-
-static void tracking_open(struct tracking *s, long warmup)
+static void bench_track(long warmup, long n)
 {
-	s->t.handle = open_handle();
-	s->setter = open_handle();
-	cs_error_t err = cmap_track_add(s->t.handle, TRACK_PREFIX,
+	struct tracker t = { 0 };
+	t.handle = open_handle();
+	cmap_handle_t setter = open_handle();
+	cmap_track_handle_t th;
+	cs_error_t err = cmap_track_add(t.handle, TRACK_PREFIX,
 					CMAP_TRACK_ADD | CMAP_TRACK_DELETE | CMAP_TRACK_MODIFY | CMAP_TRACK_PREFIX,
-					on_notify, &s->t, &s->th);
+					on_notify, &t, &th);
 	if (err != CS_OK)
 		die("cmap_track_add", err);
-	if (pthread_create(&s->dispatcher, NULL, dispatch_loop, &s->t) != 0) {
+	pthread_t dispatcher;
+	if (pthread_create(&dispatcher, NULL, dispatch_loop, &t) != 0) {
 		perror("pthread_create");
 		exit(2);
 	}
-	s->open = 1;
-	s->base = (uint32_t)now_ns();
-	track_phase(&s->t, s->setter, warmup, s->base);
-	s->base += (uint32_t)warmup;
-}
-
-static int64_t tracking_block(struct tracking *s, long n)
-{
-	int64_t elapsed = track_phase(&s->t, s->setter, n, s->base);
-	s->base += (uint32_t)n;
-	return elapsed;
-}
-
-static void tracking_close(struct tracking *s)
-{
-	__atomic_store_n(&s->t.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(s->dispatcher, NULL);
-	cmap_track_delete(s->t.handle, s->th);
-	cmap_finalize(s->setter);
-	cmap_finalize(s->t.handle);
-}
-
-/*
- * The baseline's side of ClientBench's "paired" mode (ConnectPair.java says why): blocks of
- * connect+close and of tracked sets, each when stdin asks for it ("connect N", "track N"; each
- * answered "done"), so that jcmap can time its own blocks in between and a drift of the host
- * within the round falls on both clients alike. At the end of the input, the line of each.
- */
-static int run_paired(void)
-{
-	alarm(WATCHDOG_SECONDS);
-	for (long i = 0; i < scaled(10); i++)
-		connect_close();
-	printf("ready\n");
-	fflush(stdout);
-	long connects = 0, capacity = 1024, notified = 0;
-	int64_t *samples = malloc(sizeof(int64_t) * capacity);
-	int64_t tracking_ns = 0;
-	struct tracking tracking = { 0 };
-	char line[64], what[16];
-	long block;
-	while (fgets(line, sizeof line, stdin) != NULL) {
-		if (sscanf(line, "%15s %ld", what, &block) != 2 || block <= 0) {
-			fprintf(stderr, "cmap_bench: not a request: %s", line);
-			exit(1);
-		}
-		if (strcmp(what, "connect") == 0) {
-			while (connects + block > capacity) {
-				capacity *= 2;
-				samples = realloc(samples, sizeof(int64_t) * capacity);
-			}
-			for (long i = 0; i < block; i++)
-				samples[connects++] = connect_close();
-		} else if (strcmp(what, "track") == 0) {
-			if (!tracking.open)
-				tracking_open(&tracking, scaled(2000));
-			tracking_ns += tracking_block(&tracking, block);
-			notified += block;
-		} else {
-			fprintf(stderr, "cmap_bench: unknown request: %s", line);
-			exit(1);
-		}
-		printf("done\n");
-		fflush(stdout);
-	}
-	if (connects > 0)
-		report_latency("connect_close", samples, connects);
-	if (notified > 0)
-		report_throughput("track_notify", notified, tracking_ns);
-	if (tracking.open)
-		tracking_close(&tracking);
-	free(samples);
-	return 0;
+	uint32_t base = (uint32_t)now_ns();
+	track_phase(&t, setter, warmup, base, 0);
+	track_phase(&t, setter, n, base + (uint32_t)warmup, 1);
+	__atomic_store_n(&t.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(dispatcher, NULL);
+	cmap_track_delete(t.handle, th);
+	cmap_finalize(setter);
+	cmap_finalize(t.handle);
 }
 
 /* ---- main -------------------------------------------------------------------------------------- */
+
+static int run_connects(void)
+{
+	alarm(WATCHDOG_SECONDS);
+	bench_connect_blocks(scaled(10));
+	return 0;
+}
 
 static int run(void)
 {
@@ -411,6 +384,7 @@ static int run(void)
 	bench_op(h, "inc", op_inc, scaled(5000), scaled(20000));
 	bench_iterate(h, scaled(3), scaled(20));
 	cmap_finalize(h);
+	bench_track(scaled(2000), scaled(20000));
 	return 0;
 }
 
@@ -418,7 +392,7 @@ int main(int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "setup") == 0)
 		return setup();
-	if (argc >= 4 && (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "paired") == 0)) {
+	if (argc >= 4 && (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "connect") == 0)) {
 		ipc_label = argv[2];
 		round_label = argv[3];
 		if (argc >= 5)
@@ -427,8 +401,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "cmap_bench: SCALE must be positive\n");
 			return 1;
 		}
-		return strcmp(argv[1], "run") == 0 ? run() : run_paired();
+		return strcmp(argv[1], "run") == 0 ? run() : run_connects();
 	}
-	fprintf(stderr, "usage: %s setup | run IPC ROUND [SCALE] | paired IPC ROUND [SCALE]\n", argv[0]);
+	fprintf(stderr, "usage: %s setup | run IPC ROUND [SCALE] | connect IPC ROUND [SCALE]\n", argv[0]);
 	return 1;
 }

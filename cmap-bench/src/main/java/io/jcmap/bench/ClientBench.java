@@ -14,14 +14,13 @@ import java.util.List;
  *
  * <pre>
  * ClientBench run IPC ROUND [SCALE]
- * ClientBench paired IPC ROUND SCALE libcmap|jcmap BASELINE-COMMAND...
+ * ClientBench connect IPC ROUND SCALE libcmap|jcmap BASELINE-COMMAND...
  * ClientBench footprint IPC [HANDLES]
  * </pre>
  *
- * {@code paired} times connect+close and tracking of both clients in alternating blocks
- * ({@link PairedBlocks}): the baseline command is the C client's {@code cmap_bench paired IPC
- * ROUND SCALE}, and the fourth argument says which client's block comes first. {@code run}
- * times everything else.
+ * {@code connect} times connect+close of both clients in alternating blocks ({@link ConnectPair}):
+ * the baseline command is the C client's {@code cmap_bench connect IPC ROUND SCALE}, and the
+ * fourth argument says which client's block comes first. {@code run} times everything else.
  *
  * A watchdog ends the JVM (exit 3) if the run takes longer than {@link #WATCHDOG}: a hung
  * benchmark must never hang the comparison.
@@ -39,18 +38,18 @@ public final class ClientBench {
             Watchdog.start(WATCHDOG);
             double scale = args.length >= 4 ? Double.parseDouble(args[3]) : 1.0;
             run(args[1], args[2], RunPlan.scaled(args[1], scale), System.out);
-        } else if (args.length >= 6 && args[0].equals("paired")) {
+        } else if (args.length >= 6 && args[0].equals("connect")) {
             Watchdog.start(WATCHDOG);
             RunPlan plan = RunPlan.scaled(args[1], Double.parseDouble(args[3]));
             boolean libcmapFirst = order(args[4]);
-            PairedBlocks.run(new Labels(args[2], IMPL, args[1]), plan, libcmapFirst,
+            ConnectPair.run(new Labels(args[2], IMPL, args[1]), plan, libcmapFirst,
                     List.of(args).subList(5, args.length), System.out);
         } else if (args.length >= 2 && args[0].equals("footprint")) {
             Watchdog.start(WATCHDOG);
             int handles = args.length >= 3 ? Integer.parseInt(args[2]) : DEFAULT_HANDLES;
             HandleFootprint.measure(args[1], handles).forEach(line -> System.out.println(line.format()));
         } else {
-            System.err.println("usage: ClientBench run IPC ROUND [SCALE] | paired IPC ROUND SCALE libcmap|jcmap"
+            System.err.println("usage: ClientBench run IPC ROUND [SCALE] | connect IPC ROUND SCALE libcmap|jcmap"
                     + " BASELINE-COMMAND... | footprint IPC [HANDLES]");
             System.exit(1);
         }
@@ -77,6 +76,7 @@ public final class ClientBench {
             emit(out, PipelinedSetBench.run(handle, labels, Math.max(1, sets / 2), 64, true, batchWarmup, 0));
             emit(out, PipelinedSetBench.run(handle, labels, Math.max(1, sets / 2), 128, true, batchWarmup, 0));
         }
+        emit(out, TrackBench.run(labels, plan));
     }
 
     private static boolean order(String first) {

@@ -78,20 +78,11 @@ record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarm
     private static final int MAX_CONNECT_BLOCKS = 20;
 
     /**
-     * How many blocks each client's timed connects come in (PairedBlocks): 12 of 50 on SHM, 20 of
+     * How many blocks each client's timed connects come in (ConnectPair): 12 of 50 on SHM, 20 of
      * 200 on the socket transport; at most 20, so that the turns themselves cost nothing measurable.
      */
     int connectBlocks() {
         return Math.max(1, Math.min(MAX_CONNECT_BLOCKS, connects / CONNECTS_PER_BLOCK));
-    }
-
-    /** About this many notifications per block of {@link #trackBlocks}: 35-90 ms here. */
-    private static final int NOTIFICATIONS_PER_BLOCK = 2_000;
-    private static final int MAX_TRACK_BLOCKS = 10;
-
-    /** How many blocks each client's timed notifications come in (PairedBlocks): 10 of 2,000. */
-    int trackBlocks() {
-        return Math.max(1, Math.min(MAX_TRACK_BLOCKS, trackNotifications / NOTIFICATIONS_PER_BLOCK));
     }
 
     static RunPlan scaled(String ipc, double scale) {
