@@ -2,7 +2,6 @@ package io.jcmap.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,7 @@ final class ConnectPair {
     }
 
     /**
-     * Starts the baseline ({@code cmap_bench connect-blocks}), warms jcmap's connect path up, and
+     * Starts the baseline ({@code cmap_bench connect}), warms jcmap's connect path up, and
      * times both in blocks, libcmap's first if {@code libcmapFirst}; prints jcmap's lines, then
      * the baseline's.
      */
