@@ -4,6 +4,7 @@ import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.os.Errno;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -18,7 +19,7 @@ public final class ActiveCalls {
 
     private final AtomicInteger state = new AtomicInteger();
     /** Requests and responses are over, events are still read ({@link IpcConnection#endRequests}). */
-    private volatile boolean requestsEnded;
+    private final AtomicBoolean requestsEnded = new AtomicBoolean();
 
     /**
      * Registers the calling thread.
@@ -71,18 +72,14 @@ public final class ActiveCalls {
      * @return true for the one caller that ended them: it wakes a thread waiting for a response
      */
     public boolean endRequests() {
-        if (isClosed() || requestsEnded) {
-            return false;
-        }
-        requestsEnded = true;
-        return true;
+        return !isClosed() && requestsEnded.compareAndSet(false, true);
     }
 
     /**
      * @throws ErrnoException ENOTCONN once {@link #endRequests} ended requests and responses
      */
     public void checkRequestsOpen() {
-        if (requestsEnded) {
+        if (requestsEnded.get()) {
             throw new ErrnoException(Errno.ENOTCONN, "requests ended: connection lost");
         }
     }
