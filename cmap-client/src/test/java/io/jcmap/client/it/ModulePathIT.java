@@ -12,7 +12,6 @@ import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Tag("integration")
 class ModulePathIT {
-    private static final long PROBE_TIMEOUT_SECONDS = 60;
     private static final Set<String> MODULES = Set.of("io.jcmap.client", "io.jcmap.protocol", "org.slf4j");
     private static final String GRANT = "--enable-native-access=io.jcmap.protocol";
     private static final String RESTRICTED_WARNING = "WARNING: A restricted method";
@@ -71,27 +68,12 @@ class ModulePathIT {
     }
 
     private static String run(Corosync corosync, List<String> options) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(options);
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("--module-path");
-        command.add(modulePath());
-        command.add("--add-modules");
-        command.add("io.jcmap.client");
-        command.add("-cp");
-        command.add(probeClassPath());
-        command.add(ModulePathProbe.class.getName());
-        Process process = new ProcessBuilder(corosync.clientCommand(command)).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        byte[] output = process.getInputStream().readAllBytes();
-        if (!process.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the probe did not end within " + PROBE_TIMEOUT_SECONDS + " s");
-        }
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), text);
-        return text;
+        List<String> arguments = new ArrayList<>(options);
+        arguments.addAll(List.of("--module-path", modulePath(), "--add-modules", "io.jcmap.client",
+                "-cp", probeClassPath(), ModulePathProbe.class.getName()));
+        ChildJvm.Result probe = ChildJvm.run(corosync.clientCommand(ChildJvm.java(arguments)));
+        assertEquals(0, probe.exit(), probe.output());
+        return probe.output();
     }
 
     /** The entries of this test's class path that hold the three modules, each once. */
