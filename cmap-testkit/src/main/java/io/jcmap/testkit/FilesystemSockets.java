@@ -36,8 +36,6 @@ record FilesystemSockets(Path flagDir, Path socketDir) {
     /** The socket file corosync's CMAP service listens on. */
     static final String CMAP = "cmap";
 
-    private static final Path UNSHARE = Path.of("/usr/bin/unshare");
-
     /** The flag in {@code parent/libqb}, the socket in the host's own socket directory. */
     static FilesystemSockets inHostSocketDir(Path parent) {
         return new FilesystemSockets(parent.resolve("libqb"), LIBQB_SOCKET_DIR);
@@ -90,13 +88,10 @@ record FilesystemSockets(Path flagDir, Path socketDir) {
 
     /** {@code command}, run in a private mount namespace with the mounts made. */
     List<String> wrap(List<String> command) {
-        List<String> arguments = mountArguments();
-        List<String> wrapped = new ArrayList<>(List.of(UNSHARE.toString(), "--mount", "--propagation", "private",
-                "--", "/bin/sh", "-c", mountCommands(1) + "shift " + arguments.size() + " && exec \"$@\"",
-                "jcmap-filesystem-sockets"));
-        wrapped.addAll(arguments);
-        wrapped.addAll(command);
-        return wrapped;
+        List<String> arguments = new ArrayList<>(mountArguments());
+        String script = mountCommands(1) + "shift " + arguments.size() + " && exec \"$@\"";
+        arguments.addAll(command);
+        return PrivateMounts.shell(script, "jcmap-filesystem-sockets", arguments);
     }
 
     /**

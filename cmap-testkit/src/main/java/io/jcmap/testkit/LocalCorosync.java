@@ -220,13 +220,12 @@ public final class LocalCorosync implements Corosync {
             throw new CorosyncTestkitException("cannot prepare " + privateDir + ": " + e.getMessage(), e);
         }
         int mark = log.banner("starting " + COROSYNC + " -f -c " + configFile);
-        List<String> command = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--propagation", "private",
-                "--", "/bin/sh", "-c", launcher(), "jcmap-corosync", pidLock.toString(),
-                COROSYNC_PID_LOCK.toString(), COROSYNC.toString(), configFile.toString()));
+        List<String> arguments = new ArrayList<>(List.of(pidLock.toString(), COROSYNC_PID_LOCK.toString(),
+                COROSYNC.toString(), configFile.toString()));
         if (sockets != null) {
-            command.addAll(sockets.mountArguments());
+            arguments.addAll(sockets.mountArguments());
         }
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(PrivateMounts.shell(launcher(), "jcmap-corosync", arguments))
                 .directory(privateDir.toFile())
                 .redirectInput(DEV_NULL.toFile())
                 .redirectErrorStream(true);
