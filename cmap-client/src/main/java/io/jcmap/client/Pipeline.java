@@ -43,6 +43,13 @@ import java.util.function.Function;
  * 0019). Requests beyond the window wait, already encoded, in a backlog that whoever reads a
  * response sends on as places free; asynchronous callers never block.
  *
+ * <p>Over shared memory an asynchronous request also waits in the backlog while the server
+ * has {@link #FED_LEVEL} of ours to work through: those gathered meanwhile go out together, with
+ * one wake-up, when a response leaves it fewer, when a synchronous call follows them, or at a
+ * close. libqb's server takes a run of requests for one wake-up and one read, where each request
+ * sent alone costs it both, and the client a system call (decision 0027). Nothing waits in its
+ * ring unannounced: a gathered request is written only when it goes.
+ *
  * <p>A channel that is full before the window is (a socket whose server has not yet read
  * enough datagrams, a request ring full of large requests) is waited out the same way: the
  * request stays first in the backlog (decision 0011). Only flow control raised by the server
@@ -78,6 +85,14 @@ final class Pipeline {
     /** How late an asynchronous request may be failed for its timeout, at most. */
     private static final long EXPIRY_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long INITIAL_SEND_BUFFER = 4096;
+    /**
+     * With this many requests on the wire to a server that takes requests in runs
+     * ({@link IpcConnection#takesRequestsInRuns}), a new one waits in the backlog, and the
+     * backlog goes out in one run once fewer are left (decision 0027).
+     */
+    static final int FED_LEVEL = Integer.getInteger("jcmap.fedLevel", 2);
+    /** The size of each buffer that requests waiting in the backlog are copied into. */
+    private static final long KEPT_BUFFER = 64 * 1024;
     /**
      * How often readers retry a backlog that the channel refused while nothing was in flight,
      * so that no response will come to retry it (the server read the last request but has not
@@ -157,6 +172,14 @@ final class Pipeline {
     /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
     private final ArrayDeque<Backlogged> backlog = new ArrayDeque<>();
     private volatile int backlogSize;
+    /** Whether requests wait while the server has enough queued ({@link #FED_LEVEL}). */
+    private final boolean feedsInRuns;
+    /**
+     * Where backlogged requests are copied, from {@link #keptUsed} on; started again once the
+     * backlog is empty. Guarded by the send lock.
+     */
+    private MemorySegment kept = MemorySegment.NULL;
+    private long keptUsed;
     /** The thread holding the wire ({@link #callHeld}), or null; guarded by the send lock. */
     private Thread holder;
     /** How deep {@link #holder}'s holds are nested (completion actions it runs may hold too). */
@@ -195,6 +218,7 @@ final class Pipeline {
     Pipeline(IpcConnection connection, long timeoutNanos, Consumer<CmapException> onBreakDown) {
         this.connection = connection;
         this.singleUntilAnswered = connection.serverConnectsOnFirstResponse();
+        this.feedsInRuns = connection.takesRequestsInRuns() && FED_LEVEL > 0;
         this.responseCapacity = connection.responseCapacity();
         this.timeoutNanos = timeoutNanos;
         this.onBreakDown = onBreakDown;
@@ -399,7 +423,7 @@ final class Pipeline {
             heldBackSize = 0;
             backlogSize = backlog.size();
             if (broken == null) {
-                refused = sendBacklogLocked();
+                refused = sendBacklogLocked(false);
             }
         } finally {
             sendLock.unlock();
@@ -499,7 +523,8 @@ final class Pipeline {
                     backlog.addLast(new Backlogged(pending, batch.request(i), batch.lengths[i], null));
                 }
                 backlogSize = backlog.size();
-                refused = sendBacklogLocked();
+                batch.pendings[0].readBefore = sentCount;
+                refused = sendBacklogLocked(true);
                 if (backlogSize > 0) {
                     batch.handOverBuffer();
                 }
@@ -617,8 +642,9 @@ final class Pipeline {
      * requests in a loop thus completes them itself, and the drainer thread sleeps instead of
      * taking turns with it for a CPU.
      *
-     * <p>It stops before {@code sent}, the request just sent (and reads nothing if that one
-     * waits in the backlog): this caller never completes the future it is about to return, so
+     * <p>It stops before {@code sent}, the request just issued (at the responses of the requests
+     * on the wire before it, should it wait in the backlog): this caller never completes the
+     * future it is about to return, so
      * an action attached to it does not run at once on the caller's stack (a chain of requests,
      * each issued from the previous one's action, would otherwise nest a frame per request).
      * Counting responses instead of looking at the queue's head keeps the look lock-free.
@@ -632,7 +658,7 @@ final class Pipeline {
         try {
             // bounded, too: actions that issue requests must not keep their caller here for ever
             int read = 0;
-            while (read < MAX_IN_FLIGHT && readCount + 1 < sent.sequence && readOne(0)) {
+            while (read < MAX_IN_FLIGHT && readCount < sent.readBefore && readOne(0)) {
                 read++;
             }
             if (read > 0) {
@@ -701,20 +727,23 @@ final class Pipeline {
         List<Backlogged> refused;
         try {
             pending.retired = false;
+            pending.readBefore = sentCount;
             boolean held = heldBackFromWire(pending);
-            if (!held && backlogSize == 0 && hasRoom(pending) && sendNow(pending, sendBuffer, length, true)) {
+            boolean async = pending.future != null;
+            if (!held && backlogSize == 0 && !(async && wellFed()) && hasRoom(pending)
+                    && sendNow(pending, sendBuffer, length, true)) {
                 return;
             }
-            // another thread holds the wire, or the window or the channel is full
-            MemorySegment copy = Arena.ofAuto().allocate(length, 8);
-            copy.copyFrom(sendBuffer.asSlice(0, length));
+            // another thread holds the wire, the server has enough to do, or the window or the channel is full
             if (held) {
+                MemorySegment copy = Arena.ofAuto().allocate(length, 8);
+                copy.copyFrom(sendBuffer.asSlice(0, length));
                 holdBack(pending, copy, length);
                 return;
             }
-            backlog.addLast(new Backlogged(pending, copy, length, null));
+            backlog.addLast(new Backlogged(pending, keep(length), length, null));
             backlogSize = backlog.size();
-            refused = sendBacklogLocked();
+            refused = sendBacklogLocked(!async); // a synchronous caller waits: what gathered goes with it
         } finally {
             sendLock.unlock();
         }
@@ -755,7 +784,10 @@ final class Pipeline {
      * @return the requests the connection refused, to be failed once the lock is released
      *     (their callbacks may issue requests of their own), or null
      */
-    private List<Backlogged> sendBacklogLocked() {
+    private List<Backlogged> sendBacklogLocked(boolean evenIfFed) {
+        if (!evenIfFed && wellFed()) {
+            return null; // the response that takes the wire below the level sends it all
+        }
         List<Backlogged> refused = null;
         boolean sentAny = false;
         try {
@@ -777,6 +809,9 @@ final class Pipeline {
                 }
                 backlog.pollFirst();
                 backlogSize = backlog.size();
+            }
+            if (backlog.isEmpty()) {
+                keptUsed = 0; // no request refers to the kept bytes any more
             }
         } finally {
             if (sentAny) {
@@ -824,13 +859,13 @@ final class Pipeline {
 
     /** After a response freed a place: send what waits for it. */
     private void sendBacklog() {
-        if (backlogSize == 0) {
+        if (backlogSize == 0 || wellFed()) {
             return;
         }
         List<Backlogged> refused;
         sendLock.lock();
         try {
-            refused = sendBacklogLocked();
+            refused = sendBacklogLocked(false);
         } finally {
             sendLock.unlock();
         }
@@ -864,6 +899,32 @@ final class Pipeline {
         }
     }
 
+    /**
+     * Whether the server has {@link #FED_LEVEL} of our requests queued, enough to keep it busy
+     * while more gather in the backlog to go out in one run.
+     */
+    private boolean wellFed() {
+        if (!feedsInRuns) {
+            return false;
+        }
+        synchronized (inFlight) {
+            return inFlight.size() >= FED_LEVEL;
+        }
+    }
+
+    /** A copy of the send buffer's {@code length} bytes for the backlog; the send lock is held. */
+    private MemorySegment keep(int length) {
+        if (kept.byteSize() - keptUsed < length) {
+            // the old buffer lives on in the slices the backlog holds
+            kept = Arena.ofAuto().allocate(Math.max(KEPT_BUFFER, length), 8);
+            keptUsed = 0;
+        }
+        MemorySegment copy = kept.asSlice(keptUsed, length);
+        copy.copyFrom(sendBuffer.asSlice(0, length));
+        keptUsed = (keptUsed + length + 7) & ~7L;
+        return copy;
+    }
+
     /** How many requests may be on the wire now. */
     private int window() {
         return answered || !singleUntilAnswered ? MAX_IN_FLIGHT : 1;
@@ -877,6 +938,7 @@ final class Pipeline {
             failed = backlog.toArray(new Backlogged[0]);
             backlog.clear();
             backlogSize = 0;
+            keptUsed = 0;
         } finally {
             sendLock.unlock();
         }
@@ -1297,7 +1359,27 @@ final class Pipeline {
      * @param eventsExpected whether the server may send events (keys are tracked)
      */
     void close(CmapException reason, boolean eventsExpected) {
+        sendGathered();
         breakDown(reason, () -> connection.leave(LEAVE_GRACE_NANOS, eventsExpected));
+    }
+
+    /**
+     * Sends the asynchronous requests gathered while the server was fed ({@link #FED_LEVEL}), so
+     * that a close leaves corosync every request issued within the window, as it would have had
+     * them with each sent at once.
+     */
+    private void sendGathered() {
+        if (!feedsInRuns || backlogSize == 0 || broken != null) {
+            return;
+        }
+        List<Backlogged> refused;
+        sendLock.lock();
+        try {
+            refused = sendBacklogLocked(true);
+        } finally {
+            sendLock.unlock();
+        }
+        failRefused(refused);
     }
 
     private void breakDown(CmapException reason, Runnable closeConnection) {
@@ -1375,6 +1457,11 @@ final class Pipeline {
         long footprint;
         /** Its place on the wire (1 for the first request sent), 0 until sent. */
         volatile long sequence;
+        /**
+         * How many requests were on the wire, or had been, when it was issued: the responses its
+         * own thread may read after issuing it without reading its own. Its issuer's field.
+         */
+        long readBefore;
         volatile boolean done;
         /** Out of the queue and no longer touched by a reader. */
         volatile boolean retired = true;

@@ -19,14 +19,30 @@ final class SlowServer extends ScriptedConnection {
     volatile long leaveGraceNanos;
     volatile boolean leftExpectingEvents;
 
-    /** A server with nothing to connect (as SHM's). */
+    private final boolean takesRequestsInRuns;
+
+    /** A server with nothing to connect, taking one request per wake-up. */
     SlowServer() {
         this(false);
     }
 
     /** @param connectsOnFirstResponse whether it behaves as libqb's socket server */
     SlowServer(boolean connectsOnFirstResponse) {
+        this(connectsOnFirstResponse, false);
+    }
+
+    /**
+     * @param connectsOnFirstResponse whether it behaves as libqb's socket server
+     * @param takesRequestsInRuns whether it takes many requests per wake-up, as libqb's SHM server
+     */
+    SlowServer(boolean connectsOnFirstResponse, boolean takesRequestsInRuns) {
         this.connectsOnFirstResponse = connectsOnFirstResponse;
+        this.takesRequestsInRuns = takesRequestsInRuns;
+    }
+
+    @Override
+    public boolean takesRequestsInRuns() {
+        return takesRequestsInRuns;
     }
 
     /** Requests sent whose server has not yet been woken for them. */
@@ -48,6 +64,7 @@ final class SlowServer extends ScriptedConnection {
         }
         sendWithoutNotifying(message, length);
         unnotified.set(0); // the wake-up of a plain send counts for those before it too
+        wakeUps.incrementAndGet();
         return true;
     }
 
@@ -65,8 +82,12 @@ final class SlowServer extends ScriptedConnection {
         return true;
     }
 
+    /** Times the server was woken: each plain send, and each {@link #notifyServer}. */
+    final AtomicInteger wakeUps = new AtomicInteger();
+
     @Override
     public void notifyServer() {
+        wakeUps.incrementAndGet();
         notifications.incrementAndGet();
         unnotified.set(0);
     }

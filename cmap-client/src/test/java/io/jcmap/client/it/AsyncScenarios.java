@@ -324,6 +324,25 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         assertEquals(99, cmap.getUint32(key), "the last set wins");
     }
 
+    /**
+     * Over shared memory the later of these requests gather while corosync works through the
+     * first (decision 0027); the synchronous get takes them with it, and is answered after them.
+     */
+    @Test
+    void aSynchronousCallAfterAsynchronousOnesSeesThemAllAndCompletesAfterThem() {
+        String key = key("counter");
+        cmap.setUint64(key, 0);
+        for (int round = 1; round <= 20; round++) {
+            List<CompletableFuture<Void>> incs = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                incs.add(cmap.incAsync(key));
+            }
+            assertEquals(200L * round, cmap.getUint64(key), "round " + round);
+            assertTrue(incs.stream().allMatch(CompletableFuture::isDone), "answered in issue order");
+            assertTrue(incs.stream().noneMatch(CompletableFuture::isCompletedExceptionally));
+        }
+    }
+
     @Test
     void syncCallsFromManyThreadsAndAsyncCallsShareOneHandle() {
         String key = key("shared");

@@ -58,6 +58,17 @@ public interface IpcConnection extends AutoCloseable {
     }
 
     /**
+     * Whether requests that reach the server together cost it less than the same requests one
+     * by one: libqb's SHM server, woken once, takes every request it finds in the ring and reads
+     * their notification bytes with one call, where each request sent alone costs it a wake-up,
+     * a poll and a read. On the socket transport each request is a datagram of its own, received
+     * and answered alone whatever arrives with it.
+     */
+    default boolean takesRequestsInRuns() {
+        return false;
+    }
+
+    /**
      * How many bytes of responses the server can have waiting for us before it must drop the
      * next one: libqb's server does not wait for room, it drops a response that does not fit
      * (the SHM response ring; on the socket transport its send buffer), and the client, matching

@@ -197,6 +197,11 @@ public final class ShmConnection implements IpcConnection {
     }
 
     @Override
+    public boolean takesRequestsInRuns() {
+        return true;
+    }
+
+    @Override
     public boolean looksWithoutSyscall() {
         return true;
     }

@@ -1,0 +1,126 @@
+package io.jcmap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Over shared memory, asynchronous requests issued while corosync has {@link Pipeline#FED_LEVEL}
+ * of ours to work through gather in the backlog and go out as one run with one wake-up
+ * (decision 0027); nothing is ever in the server's ring without its wake-up on the way.
+ */
+class PipelineRunsTest {
+    private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
+    private static final int GATHERED = 10;
+
+    private static CompletableFuture<Void> marked(Pipeline pipeline, int mark) {
+        return pipeline.callAsync("set", "k", RESPONSE_ID, 64, buffer -> {
+            buffer.fill((byte) mark);
+            return 64;
+        }, (response, length) -> null);
+    }
+
+    private static List<CompletableFuture<Void>> issue(Pipeline pipeline, int count) {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(marked(pipeline, i));
+        }
+        return futures;
+    }
+
+    private static void allDone(List<CompletableFuture<Void>> futures) throws Exception {
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void requestsGatherWhileTheServerIsFedAndGoAsOneRunWhenItIsDownToFewer() throws Exception {
+        SlowServer server = new SlowServer(false, true);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
+        assertEquals(Pipeline.FED_LEVEL, server.sent.get(), "the first go at once, each with its wake-up");
+        assertEquals(Pipeline.FED_LEVEL, server.wakeUps.get());
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(Pipeline.FED_LEVEL, server.sent.get(), "the others wait while the server has enough");
+
+        server.allowed.set(1);
+        Waits.until(() -> server.sent.get() == Pipeline.FED_LEVEL + GATHERED, "the gathered sent");
+        assertEquals(Pipeline.FED_LEVEL + 1, server.wakeUps.get(), "one wake-up for the whole run");
+        assertEquals(0, server.unnotified.get(), "none left unannounced");
+        assertEquals(GATHERED, server.maxUnnotified.get());
+
+        server.allowed.set(Pipeline.FED_LEVEL + GATHERED);
+        allDone(futures);
+        List<Byte> expected = new ArrayList<>();
+        for (int i = 0; i < Pipeline.FED_LEVEL + GATHERED; i++) {
+            expected.add((byte) i);
+        }
+        assertEquals(expected, server.firstBytes, "in issue order");
+    }
+
+    @Test
+    void aSynchronousCallTakesTheGatheredRequestsWithItAtOnce() throws Exception {
+        SlowServer server = new SlowServer(false, true);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> earlier = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
+        CompletableFuture<Object> sync = CompletableFuture.supplyAsync(() -> pipeline.call("get", "k", RESPONSE_ID,
+                ResponseHeaderDescriptor.LENGTH, buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> "ok"),
+                runnable -> Thread.ofPlatform().daemon().start(runnable));
+        Waits.until(() -> server.sent.get() == Pipeline.FED_LEVEL + GATHERED + 1, "all sent with the call");
+        assertEquals(0, server.answered.get(), "without waiting for an answer");
+        assertEquals(Pipeline.FED_LEVEL + 1, server.wakeUps.get(), "the call and the gathered: one wake-up");
+
+        server.allowed.set(Pipeline.FED_LEVEL + GATHERED + 1);
+        assertEquals("ok", sync.get(10, TimeUnit.SECONDS));
+        allDone(earlier);
+    }
+
+    @Test
+    void aServerThatTakesOneRequestPerWakeUpGetsEachAtOnce() throws Exception {
+        SlowServer server = new SlowServer(false, false);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
+        assertEquals(Pipeline.FED_LEVEL + GATHERED, server.sent.get());
+        assertEquals(Pipeline.FED_LEVEL + GATHERED, server.wakeUps.get());
+        server.allowed.set(Pipeline.FED_LEVEL + GATHERED);
+        allDone(futures);
+    }
+
+    @Test
+    void aCloseSendsTheGatheredRequestsAndFailsThemAsItFailsThoseInFlight() {
+        SlowServer server = new SlowServer(false, true);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
+        pipeline.close(new CmapException(CsError.BAD_HANDLE, "handle closed"), false);
+        assertEquals(Pipeline.FED_LEVEL + GATHERED, server.sent.get(), "corosync has every request issued");
+        assertEquals(0, server.unnotified.get());
+        for (CompletableFuture<Void> future : futures) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(2, TimeUnit.SECONDS));
+            assertEquals(CsError.BAD_HANDLE, assertInstanceOf(CmapException.class, failed.getCause()).error());
+        }
+    }
+
+    @Test
+    void aBreakdownFailsTheGatheredRequestsWithoutSendingThem() {
+        SlowServer server = new SlowServer(false, true);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
+        pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost"));
+        for (CompletableFuture<Void> future : futures) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(2, TimeUnit.SECONDS));
+            assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failed.getCause()).error());
+        }
+        assertEquals(Pipeline.FED_LEVEL, server.sent.get());
+        assertTrue(futures.stream().allMatch(CompletableFuture::isCompletedExceptionally));
+    }
+}
