@@ -45,8 +45,8 @@ import java.util.function.Function;
  *
  * <p>Over shared memory an asynchronous request also waits in the backlog while the server
  * has {@link #FED_LEVEL} of ours to work through: those gathered meanwhile go out together, with
- * one wake-up, when a response leaves it fewer, when a synchronous call follows them, or at a
- * close. libqb's server takes a run of requests for one wake-up and one read, where each request
+ * one wake-up, when a response leaves it fewer, when they are {@link #LONGEST_RUN}, when a
+ * synchronous call follows them, or at a close. libqb's server takes a run of requests for one wake-up and one read, where each request
  * sent alone costs it both, and the client a system call (decision 0027). Nothing waits in its
  * ring unannounced: a gathered request is written only when it goes.
  *
@@ -91,6 +91,12 @@ final class Pipeline {
      * backlog goes out in one run once fewer are left (decision 0027).
      */
     static final int FED_LEVEL = Integer.getInteger("jcmap.fedLevel", 2);
+    /**
+     * The most asynchronous requests that wait for a response to send them: the one that makes
+     * them this many takes them all out, so a caller issuing requests faster than the server
+     * answers feeds it runs of this length without waiting for a reading thread to wake up.
+     */
+    static final int LONGEST_RUN = 16;
     /** The size of each buffer that requests waiting in the backlog are copied into. */
     private static final long KEPT_BUFFER = 64 * 1024;
     /**
@@ -743,7 +749,8 @@ final class Pipeline {
             }
             backlog.addLast(new Backlogged(pending, keep(length), length, null));
             backlogSize = backlog.size();
-            refused = sendBacklogLocked(!async); // a synchronous caller waits: what gathered goes with it
+            // a synchronous caller waits: what gathered goes with it; so does a full run
+            refused = sendBacklogLocked(!async || backlogSize >= LONGEST_RUN);
         } finally {
             sendLock.unlock();
         }

@@ -17,8 +17,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Over shared memory, asynchronous requests issued while corosync has {@link Pipeline#FED_LEVEL}
- * of ours to work through gather in the backlog and go out as one run with one wake-up
- * (decision 0027); nothing is ever in the server's ring without its wake-up on the way.
+ * of ours to work through gather in the backlog and go out as one run with one wake-up, at most
+ * {@link Pipeline#LONGEST_RUN} long (decision 0027); nothing is ever in the server's ring without
+ * its wake-up on the way.
  */
 class PipelineRunsTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
@@ -66,6 +67,27 @@ class PipelineRunsTest {
             expected.add((byte) i);
         }
         assertEquals(expected, server.firstBytes, "in issue order");
+    }
+
+    @Test
+    void aFullRunGoesOutWithoutWaitingForAnAnswer() throws Exception {
+        SlowServer server = new SlowServer(false, true);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN + 3);
+        assertEquals(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN, server.sent.get(), "two full runs sent");
+        assertEquals(Pipeline.FED_LEVEL + 2, server.wakeUps.get(), "one wake-up per run");
+        assertEquals(Pipeline.LONGEST_RUN, server.maxUnnotified.get());
+        assertEquals(0, server.unnotified.get());
+
+        server.allowed.set(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN - 2);
+        Waits.until(() -> server.answered.get() == Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN - 2, "answers");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        assertEquals(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN, server.sent.get(), "two still on the wire");
+        server.allowed.set(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN - 1);
+        Waits.until(() -> server.sent.get() == Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN + 3,
+                "the last three sent once an answer left one");
+        server.allowed.set(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN + 3);
+        allDone(futures);
     }
 
     @Test
