@@ -8,9 +8,9 @@ import java.util.concurrent.CompletableFuture;
  * the handle's requests to work through: then those issued meanwhile go out together, in order,
  * as soon as it is down to one, or when they are 16, or with the next synchronous call or the
  * close, and corosync takes them for one wake-up instead of one each
- * ({@code -Djcmap.fedLevel=0} sends each at once always). A {@link CmapBatch} gathers them and sends them together at its flush. A future
- * completes on the thread that read the response, exceptionally with a {@link CmapException}
- * carrying corosync's error code.
+ * ({@code -Djcmap.fedLevel=0} sends each at once always). A {@link CmapBatch} gathers them and
+ * sends them together at its flush. A future completes on the thread that read the response,
+ * exceptionally with a {@link CmapException} carrying corosync's error code.
  */
 public interface CmapAsync {
 

@@ -46,9 +46,10 @@ import java.util.function.Function;
  * <p>Over shared memory an asynchronous request also waits in the backlog while the server
  * has {@link #FED_LEVEL} of ours to work through: those gathered meanwhile go out together, with
  * one wake-up, when a response leaves it fewer, when they are {@link #LONGEST_RUN}, when a
- * synchronous call follows them, or at a close. libqb's server takes a run of requests for one wake-up and one read, where each request
- * sent alone costs it both, and the client a system call (decision 0027). Nothing waits in its
- * ring unannounced: a gathered request is written only when it goes.
+ * synchronous call follows them, or at a close. libqb's server takes a run of requests for one
+ * wake-up and one read, where each request sent alone costs it both, and the client a system
+ * call (decision 0027). Nothing waits in its ring unannounced: a gathered request is written
+ * only when it goes.
  *
  * <p>A channel that is full before the window is (a socket whose server has not yet read
  * enough datagrams, a request ring full of large requests) is waited out the same way: the
@@ -740,7 +741,7 @@ final class Pipeline {
                     && sendNow(pending, sendBuffer, length, true)) {
                 return;
             }
-            // another thread holds the wire, the server has enough to do, or the window or the channel is full
+            // another thread holds the wire, the server has enough to do, or the window or channel is full
             if (held) {
                 MemorySegment copy = Arena.ofAuto().allocate(length, 8);
                 copy.copyFrom(sendBuffer.asSlice(0, length));
@@ -788,6 +789,8 @@ final class Pipeline {
     /**
      * Sends backlogged requests while the window has room; the send lock is held.
      *
+     * @param evenIfFed send them even while the server has {@link #FED_LEVEL} of ours to work
+     *     through (a synchronous caller, a full run, a batch, a close); otherwise they gather
      * @return the requests the connection refused, to be failed once the lock is released
      *     (their callbacks may issue requests of their own), or null
      */
@@ -866,13 +869,18 @@ final class Pipeline {
 
     /** After a response freed a place: send what waits for it. */
     private void sendBacklog() {
-        if (backlogSize == 0 || wellFed()) {
+        sendBacklog(false);
+    }
+
+    /** Sends what waits in the backlog, as far as the window lets it ({@link #sendBacklogLocked}). */
+    private void sendBacklog(boolean evenIfFed) {
+        if (backlogSize == 0 || (!evenIfFed && wellFed())) {
             return;
         }
         List<Backlogged> refused;
         sendLock.lock();
         try {
-            refused = sendBacklogLocked(false);
+            refused = sendBacklogLocked(evenIfFed);
         } finally {
             sendLock.unlock();
         }
@@ -1376,17 +1384,9 @@ final class Pipeline {
      * them with each sent at once.
      */
     private void sendGathered() {
-        if (!feedsInRuns || backlogSize == 0 || broken != null) {
-            return;
+        if (feedsInRuns && broken == null) {
+            sendBacklog(true);
         }
-        List<Backlogged> refused;
-        sendLock.lock();
-        try {
-            refused = sendBacklogLocked(true);
-        } finally {
-            sendLock.unlock();
-        }
-        failRefused(refused);
     }
 
     private void breakDown(CmapException reason, Runnable closeConnection) {
@@ -1400,10 +1400,18 @@ final class Pipeline {
         // for the threads inside it to leave, and a caller reading for its answer leaves only
         // once it has one.
         Pending[] failed;
-        synchronized (inFlight) {
-            failed = inFlight.toArray(new Pending[0]);
-            inFlight.clear();
-            responseBytes = 0;
+        // under the send lock: a request that passed checkUsable before the breakdown reaches the
+        // queue before we look, and every later one fails that check; taken without it, an
+        // asynchronous request queued just after the look was never completed (SocketLeakIT)
+        sendLock.lock();
+        try {
+            synchronized (inFlight) {
+                failed = inFlight.toArray(new Pending[0]);
+                inFlight.clear();
+                responseBytes = 0;
+            }
+        } finally {
+            sendLock.unlock();
         }
         for (Pending pending : failed) {
             complete(pending, null, brokenFor(reason, pending));

@@ -3,7 +3,6 @@ package io.jcmap.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
@@ -42,6 +41,13 @@ class PipelineRunsTest {
 
     private static void allDone(List<CompletableFuture<Void>> futures) throws Exception {
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    }
+
+    private static void allFailWith(CsError error, List<CompletableFuture<Void>> futures) {
+        for (CompletableFuture<Void> future : futures) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(2, TimeUnit.SECONDS));
+            assertEquals(error, assertInstanceOf(CmapException.class, failed.getCause()).error());
+        }
     }
 
     @Test
@@ -126,10 +132,7 @@ class PipelineRunsTest {
         pipeline.close(new CmapException(CsError.BAD_HANDLE, "handle closed"), false);
         assertEquals(Pipeline.FED_LEVEL + GATHERED, server.sent.get(), "corosync has every request issued");
         assertEquals(0, server.unnotified.get());
-        for (CompletableFuture<Void> future : futures) {
-            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(2, TimeUnit.SECONDS));
-            assertEquals(CsError.BAD_HANDLE, assertInstanceOf(CmapException.class, failed.getCause()).error());
-        }
+        allFailWith(CsError.BAD_HANDLE, futures);
     }
 
     @Test
@@ -138,11 +141,7 @@ class PipelineRunsTest {
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
         pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost"));
-        for (CompletableFuture<Void> future : futures) {
-            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(2, TimeUnit.SECONDS));
-            assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failed.getCause()).error());
-        }
-        assertEquals(Pipeline.FED_LEVEL, server.sent.get());
-        assertTrue(futures.stream().allMatch(CompletableFuture::isCompletedExceptionally));
+        allFailWith(CsError.LIBRARY, futures);
+        assertEquals(Pipeline.FED_LEVEL, server.sent.get(), "the gathered were never sent");
     }
 }
