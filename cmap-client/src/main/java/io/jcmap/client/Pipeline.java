@@ -430,7 +430,7 @@ final class Pipeline {
             heldBackSize = 0;
             backlogSize = backlog.size();
             if (broken == null) {
-                refused = sendBacklogLocked(false);
+                refused = sendBacklogLocked(true); // they waited out the hold: none waits longer
             }
         } finally {
             sendLock.unlock();

@@ -8,6 +8,7 @@ import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -111,6 +112,28 @@ class PipelineRunsTest {
         server.allowed.set(Pipeline.FED_LEVEL + GATHERED + 1);
         assertEquals("ok", sync.get(10, TimeUnit.SECONDS));
         allDone(earlier);
+    }
+
+    /** Requests held back during an iteration's hold (decision 0020) waited long enough. */
+    @Test
+    void requestsHeldBackByAnIterationGoWhenItsHoldEndsEvenWithTheServerFed() throws Exception {
+        SlowServer server = new SlowServer(false, true);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Call<String> opener = new Pipeline.Call<>("iter_init", null, RESPONSE_ID, 64, buffer -> 64,
+                (response, length) -> "opened");
+        CompletableFuture<Pipeline.Held<String, String>> held = CompletableFuture.supplyAsync(
+                () -> pipeline.callHeld(opener, answer -> new Pipeline.Call<>("iter_next", null, RESPONSE_ID, 64,
+                        buffer -> 64, (response, length) -> "next"), Pipeline.FED_LEVEL),
+                runnable -> Thread.ofPlatform().daemon().start(runnable));
+        Waits.until(() -> server.sent.get() == 1, "the opener sent");
+        List<CompletableFuture<Void>> heldBack = issue(pipeline, 3);
+        server.allowed.set(1); // the opener's answer: its followers fill the wire to the level
+        Waits.until(() -> server.sent.get() == 1 + Pipeline.FED_LEVEL + 3, "the held back sent at the hold's end");
+        assertEquals(1, server.answered.get(), "without waiting for the followers' answers");
+
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals(Collections.nCopies(Pipeline.FED_LEVEL, "next"), held.get(10, TimeUnit.SECONDS).then());
+        allDone(heldBack);
     }
 
     @Test
