@@ -33,6 +33,7 @@ public final class Cmap {
     /**
      * Connects to the default map with default options ({@code cmap_initialize}).
      *
+     * @return the open handle
      * @throws CmapException LIBRARY when corosync does not run or refuses us (as libcmap), ACCESS
      *     when the server runs as a uid the options do not trust
      */
@@ -40,12 +41,23 @@ public final class Cmap {
         return open(CmapMap.ICMAP, CmapOptions.defaults(), false);
     }
 
-    /** Connects and selects {@code map} ({@code cmap_initialize_map}). */
+    /**
+     * Connects and selects {@code map} ({@code cmap_initialize_map}).
+     *
+     * @param map the map to work on
+     * @return the open handle
+     */
     public static CmapHandle initialize(CmapMap map) {
         return initialize(map, CmapOptions.defaults());
     }
 
-    /** Connects with {@code options} and selects {@code map}. */
+    /**
+     * Connects with {@code options} and selects {@code map}.
+     *
+     * @param map     the map to work on
+     * @param options the connection settings
+     * @return the open handle
+     */
     public static CmapHandle initialize(CmapMap map, CmapOptions options) {
         if (map == null || options == null) {
             throw new CmapException(CsError.INVALID_PARAM, "initialize: null map or options");

@@ -20,18 +20,42 @@ public interface CmapAsync {
      * stores (16 KiB), which corosync sends back whole, so it costs more than a synchronous get
      * of a short value; a value longer than the connection's messages can carry fails with
      * {@link CsError#TOO_BIG}.
+     *
+     * @param key the key's name
+     * @return a future completed with the key's value, or exceptionally with a CmapException
      */
     CompletableFuture<CmapValue> getAsync(String key);
 
-    /** {@link CmapHandle#set} without waiting. */
+    /**
+     * {@link CmapHandle#set} without waiting.
+     *
+     * @param key   the key's name
+     * @param value the value, with its type
+     * @return a future completed once the key is set, or exceptionally with a CmapException
+     */
     CompletableFuture<Void> setAsync(String key, CmapValue value);
 
-    /** {@link CmapHandle#delete} without waiting. */
+    /**
+     * {@link CmapHandle#delete} without waiting.
+     *
+     * @param key the key's name
+     * @return a future completed once the key is deleted, or exceptionally with a CmapException
+     */
     CompletableFuture<Void> deleteAsync(String key);
 
-    /** {@link CmapHandle#inc} without waiting. */
+    /**
+     * {@link CmapHandle#inc} without waiting.
+     *
+     * @param key the key's name
+     * @return a future completed once the key is incremented, or exceptionally with a CmapException
+     */
     CompletableFuture<Void> incAsync(String key);
 
-    /** {@link CmapHandle#dec} without waiting. */
+    /**
+     * {@link CmapHandle#dec} without waiting.
+     *
+     * @param key the key's name
+     * @return a future completed once the key is decremented, or exceptionally with a CmapException
+     */
     CompletableFuture<Void> decAsync(String key);
 }

@@ -26,7 +26,11 @@ package io.jcmap.client;
  */
 public interface CmapBatch extends CmapAsync, AutoCloseable {
 
-    /** Requests added since the last flush. */
+    /**
+     * Requests added since the last flush.
+     *
+     * @return how many requests the next flush sends
+     */
     int size();
 
     /**

@@ -19,124 +19,270 @@ import java.util.Set;
  */
 public interface CmapHandle extends CmapAsync, AutoCloseable {
 
-    /** The map this handle reads and writes. */
+    /**
+     * The map this handle reads and writes.
+     *
+     * @return the handle's map
+     */
     CmapMap map();
 
     // ---- set --------------------------------------------------------------------------------
 
-    /** Stores {@code value} under {@code key}, creating the key or replacing its value and type. */
+    /**
+     * Stores {@code value} under {@code key}, creating the key or replacing its value and type.
+     *
+     * @param key   the key's name
+     * @param value the value, with its type
+     */
     void set(String key, CmapValue value);
 
-    /** {@code cmap_set_int8}. */
+    /**
+     * {@code cmap_set_int8}.
+     *
+     * @param key   the key's name
+     * @param value the value
+     */
     default void setInt8(String key, byte value) {
         set(key, CmapValue.int8(value));
     }
 
-    /** {@code cmap_set_uint8}; {@code value} in 0..255. */
+    /**
+     * {@code cmap_set_uint8}; {@code value} in 0..255.
+     *
+     * @param key   the key's name
+     * @param value the value, in 0..255
+     */
     default void setUint8(String key, int value) {
         set(key, CmapValue.uint8(value));
     }
 
-    /** {@code cmap_set_int16}. */
+    /**
+     * {@code cmap_set_int16}.
+     *
+     * @param key   the key's name
+     * @param value the value
+     */
     default void setInt16(String key, short value) {
         set(key, CmapValue.int16(value));
     }
 
-    /** {@code cmap_set_uint16}; {@code value} in 0..65535. */
+    /**
+     * {@code cmap_set_uint16}; {@code value} in 0..65535.
+     *
+     * @param key   the key's name
+     * @param value the value, in 0..65535
+     */
     default void setUint16(String key, int value) {
         set(key, CmapValue.uint16(value));
     }
 
-    /** {@code cmap_set_int32}. */
+    /**
+     * {@code cmap_set_int32}.
+     *
+     * @param key   the key's name
+     * @param value the value
+     */
     default void setInt32(String key, int value) {
         set(key, CmapValue.int32(value));
     }
 
-    /** {@code cmap_set_uint32}; {@code value} in 0..4294967295. */
+    /**
+     * {@code cmap_set_uint32}; {@code value} in 0..4294967295.
+     *
+     * @param key   the key's name
+     * @param value the value, in 0..4294967295
+     */
     default void setUint32(String key, long value) {
         set(key, CmapValue.uint32(value));
     }
 
-    /** {@code cmap_set_int64}. */
+    /**
+     * {@code cmap_set_int64}.
+     *
+     * @param key   the key's name
+     * @param value the value
+     */
     default void setInt64(String key, long value) {
         set(key, CmapValue.int64(value));
     }
 
-    /** {@code cmap_set_uint64}; {@code bits} is read as unsigned (see {@link Long#toUnsignedString}). */
+    /**
+     * {@code cmap_set_uint64}; {@code bits} is read as unsigned (see {@link Long#toUnsignedString}).
+     *
+     * @param key  the key's name
+     * @param bits the value's 64 bits, read as unsigned
+     */
     default void setUint64(String key, long bits) {
         set(key, CmapValue.uint64(bits));
     }
 
-    /** {@code cmap_set_float}. */
+    /**
+     * {@code cmap_set_float}.
+     *
+     * @param key   the key's name
+     * @param value the value
+     */
     default void setFloat(String key, float value) {
         set(key, CmapValue.float32(value));
     }
 
-    /** {@code cmap_set_double}. */
+    /**
+     * {@code cmap_set_double}.
+     *
+     * @param key   the key's name
+     * @param value the value
+     */
     default void setDouble(String key, double value) {
         set(key, CmapValue.float64(value));
     }
 
-    /** {@code cmap_set_string}. */
+    /**
+     * {@code cmap_set_string}.
+     *
+     * @param key   the key's name
+     * @param value the value
+     */
     default void setString(String key, String value) {
         set(key, CmapValue.string(value));
     }
 
-    /** {@code cmap_set} with a binary value. */
+    /**
+     * {@code cmap_set} with a binary value.
+     *
+     * @param key   the key's name
+     * @param value the bytes (copied)
+     */
     default void setBinary(String key, byte[] value) {
         set(key, CmapValue.binary(value));
     }
 
     // ---- get --------------------------------------------------------------------------------
 
-    /** The value of {@code key}, of whatever type it has. */
+    /**
+     * The value of {@code key}, of whatever type it has.
+     *
+     * @param key the key's name
+     * @return the key's value, with its type
+     */
     CmapValue get(String key);
 
-    /** {@code cmap_get_int8}: fails with INVALID_PARAM if the key holds another type. */
+    /**
+     * {@code cmap_get_int8}: fails with INVALID_PARAM if the key holds another type.
+     *
+     * @param key the key's name
+     * @return the key's value
+     */
     byte getInt8(String key);
 
-    /** {@code cmap_get_uint8}. */
+    /**
+     * {@code cmap_get_uint8}.
+     *
+     * @param key the key's name
+     * @return the key's value, in 0..255
+     */
     int getUint8(String key);
 
-    /** {@code cmap_get_int16}. */
+    /**
+     * {@code cmap_get_int16}.
+     *
+     * @param key the key's name
+     * @return the key's value
+     */
     short getInt16(String key);
 
-    /** {@code cmap_get_uint16}. */
+    /**
+     * {@code cmap_get_uint16}.
+     *
+     * @param key the key's name
+     * @return the key's value, in 0..65535
+     */
     int getUint16(String key);
 
-    /** {@code cmap_get_int32}. */
+    /**
+     * {@code cmap_get_int32}.
+     *
+     * @param key the key's name
+     * @return the key's value
+     */
     int getInt32(String key);
 
-    /** {@code cmap_get_uint32}, widened so that no value is negative. */
+    /**
+     * {@code cmap_get_uint32}, widened so that no value is negative.
+     *
+     * @param key the key's name
+     * @return the key's value, in 0..4294967295
+     */
     long getUint32(String key);
 
-    /** {@code cmap_get_int64}. */
+    /**
+     * {@code cmap_get_int64}.
+     *
+     * @param key the key's name
+     * @return the key's value
+     */
     long getInt64(String key);
 
-    /** {@code cmap_get_uint64}: the 64 bits, to be read as unsigned. */
+    /**
+     * {@code cmap_get_uint64}: the 64 bits, to be read as unsigned.
+     *
+     * @param key the key's name
+     * @return the 64 bits of the key's value, to be read as unsigned
+     */
     long getUint64(String key);
 
-    /** {@code cmap_get_float}. */
+    /**
+     * {@code cmap_get_float}.
+     *
+     * @param key the key's name
+     * @return the key's value
+     */
     float getFloat(String key);
 
-    /** {@code cmap_get_double}. */
+    /**
+     * {@code cmap_get_double}.
+     *
+     * @param key the key's name
+     * @return the key's value
+     */
     double getDouble(String key);
 
-    /** {@code cmap_get_string}. */
+    /**
+     * {@code cmap_get_string}.
+     *
+     * @param key the key's name
+     * @return the key's value
+     */
     String getString(String key);
 
-    /** The bytes of a BINARY key. */
+    /**
+     * The bytes of a BINARY key.
+     *
+     * @param key the key's name
+     * @return a copy of the key's bytes
+     */
     byte[] getBinary(String key);
 
     // ---- delete, inc, dec -------------------------------------------------------------------
 
-    /** {@code cmap_delete}. */
+    /**
+     * {@code cmap_delete}.
+     *
+     * @param key the key's name
+     */
     void delete(String key);
 
-    /** {@code cmap_inc}: adds one to an integer key, wrapping as its C type does. */
+    /**
+     * {@code cmap_inc}: adds one to an integer key, wrapping as its C type does.
+     *
+     * @param key the key's name
+     */
     void inc(String key);
 
-    /** {@code cmap_dec}: subtracts one from an integer key. */
+    /**
+     * {@code cmap_dec}: subtracts one from an integer key.
+     *
+     * @param key the key's name
+     */
     void dec(String key);
 
     // ---- iteration ----------------------------------------------------------------------------
@@ -147,6 +293,8 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * are fetched at once; while they are, other threads' requests on this handle wait (corosync
      * needs nothing between the iterator's creation and its first step, decision 0020).
      *
+     * @param prefix the prefix of the keys to visit; null or empty for all keys
+     * @return an iterator over the keys' names, types and value lengths
      * @throws CmapException {@link CsError#TRY_AGAIN} when requests of completion actions run on
      *                       this thread came between its creation and its first step four times
      */
@@ -159,6 +307,9 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * {@link TrackEvent#PREFIX}, to every key starting with it). Notifications are delivered by
      * {@link #dispatch}.
      *
+     * @param key      the key's name, or with {@link TrackEvent#PREFIX} the prefix
+     * @param events   ADD, DELETE and/or MODIFY, optionally with PREFIX
+     * @param listener the listener, called once per notification
      * @return the track handle, for {@link #trackDelete} and found in each notification
      */
     long trackAdd(String key, Set<TrackEvent> events, CmapListener listener);
@@ -166,6 +317,8 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
     /**
      * Stops a tracking; notifications of it still waiting are dropped. When it returns, no
      * callback of the tracking runs any more: one running on another thread has finished.
+     *
+     * @param trackHandle the track handle {@link #trackAdd} returned
      */
     void trackDelete(long trackHandle);
 
@@ -178,6 +331,7 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * <p>When corosync went away, the notifications that had reached us before are delivered
      * first; then dispatch reports the loss (or, reconnecting, goes on with the new connection's).
      *
+     * @param type how to wait and how many notifications to deliver
      * @return how many callbacks ran
      * @throws CmapException TRY_AGAIN for {@link DispatchType#ONE_NONBLOCKING} with nothing
      *     waiting; LIBRARY when corosync went away
@@ -192,15 +346,24 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * descriptor: poll it, never read it). A handle that reconnects
      * ({@link CmapOptions.Builder#reconnect}) has a new descriptor afterwards.
      *
+     * @return the descriptor to poll
      * @throws CmapException LIBRARY while the connection is lost; the old descriptor stays open
      *     until dispatch has delivered the notifications that had reached it
      */
     int fd();
 
-    /** The object set with {@link #setContext} ({@code cmap_context_get}). */
+    /**
+     * The object set with {@link #setContext} ({@code cmap_context_get}).
+     *
+     * @return the object, or null if none was set
+     */
     Object context();
 
-    /** Attaches an application object to the handle ({@code cmap_context_set}). */
+    /**
+     * Attaches an application object to the handle ({@code cmap_context_set}).
+     *
+     * @param context the object, or null
+     */
     void setContext(Object context);
 
     // ---- asynchronous faces -----------------------------------------------------------------
@@ -210,12 +373,18 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
     /**
      * A batch of asynchronous requests sent together by its {@link CmapBatch#flush}, for bulk
      * writers: corosync is woken once per batch rather than once per request.
+     *
+     * @return a new, empty batch on this handle
      */
     CmapBatch batch();
 
     // ---- life cycle -------------------------------------------------------------------------
 
-    /** False once closed or once corosync went away. */
+    /**
+     * False once closed or once corosync went away.
+     *
+     * @return whether the handle is open and its connection alive
+     */
     boolean isOpen();
 
     /**
