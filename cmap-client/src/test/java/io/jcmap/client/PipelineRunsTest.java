@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Over shared memory, asynchronous requests issued while corosync has {@link Pipeline#FED_LEVEL}
@@ -42,6 +43,11 @@ class PipelineRunsTest {
 
     private static void allDone(List<CompletableFuture<Void>> futures) throws Exception {
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Runs {@code work} on a thread of its own: a synchronous call there waits while the test goes on. */
+    private static <T> CompletableFuture<T> onThread(Supplier<T> work) {
+        return CompletableFuture.supplyAsync(work, runnable -> Thread.ofPlatform().daemon().start(runnable));
     }
 
     private static void allFailWith(CsError error, List<CompletableFuture<Void>> futures) {
@@ -102,9 +108,8 @@ class PipelineRunsTest {
         SlowServer server = new SlowServer(false, true);
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         List<CompletableFuture<Void>> earlier = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
-        CompletableFuture<Object> sync = CompletableFuture.supplyAsync(() -> pipeline.call("get", "k", RESPONSE_ID,
-                ResponseHeaderDescriptor.LENGTH, buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> "ok"),
-                runnable -> Thread.ofPlatform().daemon().start(runnable));
+        CompletableFuture<Object> sync = onThread(() -> pipeline.call("get", "k", RESPONSE_ID,
+                ResponseHeaderDescriptor.LENGTH, buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> "ok"));
         Waits.until(() -> server.sent.get() == Pipeline.FED_LEVEL + GATHERED + 1, "all sent with the call");
         assertEquals(0, server.answered.get(), "without waiting for an answer");
         assertEquals(Pipeline.FED_LEVEL + 1, server.wakeUps.get(), "the call and the gathered: one wake-up");
@@ -121,10 +126,9 @@ class PipelineRunsTest {
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         Pipeline.Call<String> opener = new Pipeline.Call<>("iter_init", null, RESPONSE_ID, 64, buffer -> 64,
                 (response, length) -> "opened");
-        CompletableFuture<Pipeline.Held<String, String>> held = CompletableFuture.supplyAsync(
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(
                 () -> pipeline.callHeld(opener, answer -> new Pipeline.Call<>("iter_next", null, RESPONSE_ID, 64,
-                        buffer -> 64, (response, length) -> "next"), Pipeline.FED_LEVEL),
-                runnable -> Thread.ofPlatform().daemon().start(runnable));
+                        buffer -> 64, (response, length) -> "next"), Pipeline.FED_LEVEL));
         Waits.until(() -> server.sent.get() == 1, "the opener sent");
         List<CompletableFuture<Void>> heldBack = issue(pipeline, 3);
         server.allowed.set(1); // the opener's answer: its followers fill the wire to the level
