@@ -264,7 +264,7 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     /** Sends a batch through the current session's pipeline (a reconnect may have replaced it). */
-    void send(Pipeline.Batch batch) {
+    void send(RequestBatch batch) {
         pipeline().sendBatch(batch);
     }
 
@@ -334,7 +334,7 @@ final class ConnectedHandle implements CmapHandle {
     private void adjust(String operation, String key, int step) {
         checkOpen(operation, key);
         Pipeline pipeline = pipeline();
-        Pipeline.Pending pending = pipeline.syncPending(operation, key, CmapResponseId.ADJUST_INT, STATUS);
+        PendingRequest pending = pipeline.syncPending(operation, key, CmapResponseId.ADJUST_INT, STATUS);
         MemorySegment buffer = pipeline.beginSend(pending, io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH);
         int length;
         try {
@@ -491,7 +491,7 @@ final class ConnectedHandle implements CmapHandle {
     };
 
     /** Keeps a numeric GET answer's type and bits in the request record. */
-    private void summarizeNumeric(MemorySegment response, int length, Pipeline.Pending target) {
+    private void summarizeNumeric(MemorySegment response, int length, PendingRequest target) {
         GetResponse get = getResponse.wrap(response, length);
         int error = get.error();
         if (error == CsError.INVALID_PARAM.code()) {
@@ -517,7 +517,7 @@ final class ConnectedHandle implements CmapHandle {
     private void setNumeric(String key, CmapType type, long bits) {
         checkOpen("set", key);
         Pipeline pipeline = pipeline();
-        Pipeline.Pending pending = pipeline.syncPending("set", key, CmapResponseId.SET, STATUS);
+        PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, STATUS);
         int size = type.fixedSize();
         MemorySegment buffer = pipeline.beginSend(pending, SetRequestDescriptor.LENGTH + size);
         int length;
@@ -536,7 +536,7 @@ final class ConnectedHandle implements CmapHandle {
     private long getNumeric(String key, CmapType expected) {
         checkOpen("get", key);
         Pipeline pipeline = pipeline();
-        Pipeline.Pending pending = pipeline.syncPending("get", key, CmapResponseId.GET, numericSummarizer);
+        PendingRequest pending = pipeline.syncPending("get", key, CmapResponseId.GET, numericSummarizer);
         MemorySegment buffer = pipeline.beginSend(pending, GetRequestDescriptor.LENGTH);
         int length;
         try {

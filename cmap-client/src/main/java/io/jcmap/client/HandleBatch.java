@@ -2,10 +2,10 @@ package io.jcmap.client;
 
 import java.util.concurrent.CompletableFuture;
 
-/** The {@link CmapBatch} of a {@link ConnectedHandle}: its requests encoded into one {@link Pipeline.Batch}. */
+/** The {@link CmapBatch} of a {@link ConnectedHandle}: its requests encoded into one {@link RequestBatch}. */
 final class HandleBatch implements CmapBatch {
     private final ConnectedHandle handle;
-    private final Pipeline.Batch requests = new Pipeline.Batch();
+    private final RequestBatch requests = new RequestBatch();
 
     HandleBatch(ConnectedHandle handle) {
         this.handle = handle;

@@ -12,7 +12,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -67,7 +66,7 @@ import java.util.function.Function;
  * the same reason {@link #close} lets the server let go of us before our sockets go (decision 0012).
  *
  * <p>The fast path of synchronous calls allocates nothing: each thread reuses one
- * {@link Pending}, the caller encodes straight into the send buffer
+ * {@link PendingRequest}, the caller encodes straight into the send buffer
  * ({@link #beginSend}/{@link #finishSend}), and a {@link Summarizer} keeps what the caller needs
  * of the response in primitive fields.
  */
@@ -85,7 +84,7 @@ final class Pipeline {
     private static final int WAITED_SHARE = 8;
     /** How late an asynchronous request may be failed for its timeout, at most. */
     private static final long EXPIRY_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long INITIAL_SEND_BUFFER = 4096;
+    static final long INITIAL_SEND_BUFFER = 4096;
     /**
      * With this many requests on the wire to a server that takes requests in runs
      * ({@link IpcConnection#takesRequestsInRuns}), a new one waits in the backlog, and the
@@ -153,12 +152,12 @@ final class Pipeline {
     }
 
     /**
-     * Keeps what a caller needs of a response in the primitive fields of its {@link Pending};
+     * Keeps what a caller needs of a response in the primitive fields of its {@link PendingRequest};
      * throws {@link CmapException} for an error code.
      */
     @FunctionalInterface
     interface Summarizer {
-        void summarize(MemorySegment response, int length, Pending target);
+        void summarize(MemorySegment response, int length, PendingRequest target);
     }
 
     private final IpcConnection connection;
@@ -168,7 +167,7 @@ final class Pipeline {
     private final Consumer<CmapException> onBreakDown;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
-    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>();
     /**
      * What the server may have to queue for us: the sum of the in-flight requests' response
      * footprints; guarded by {@link #inFlight}.
@@ -197,7 +196,7 @@ final class Pipeline {
     private final ConcurrentLinkedQueue<Thread> holdWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger asyncInFlight = new AtomicInteger();
     private final ResponseHeader header = new ResponseHeader();
-    private final ThreadLocal<Pending> threadPending = new ThreadLocal<>();
+    private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
@@ -249,13 +248,13 @@ final class Pipeline {
     @SuppressWarnings("unchecked")
     <T> T call(String operation, String key, int responseId, int size, long responseBound, Encoder encoder,
                Decoder<T> decoder) {
-        Pending pending = new Pending(Thread.currentThread());
+        PendingRequest pending = new PendingRequest(Thread.currentThread());
         pending.prepare(operation, key, responseId, decoder, null, deadline());
         pending.responseBound = responseBound;
         MemorySegment buffer = beginSend(pending, size);
         finishSend(pending, encode(encoder, buffer, pending));
         await(pending);
-        return (T) pending.value;
+        return (T) pending.value();
     }
 
     /**
@@ -275,11 +274,11 @@ final class Pipeline {
     }
 
     /** The requests {@link #sendRepeated} sent, and why it stopped early, if it failed. */
-    private record Repeated(List<Pending> pendings, CmapException failure) {
+    private record Repeated(List<PendingRequest> pendings, CmapException failure) {
     }
 
     private Repeated sendRepeated(Call<?> call, int count) {
-        List<Pending> sent = new ArrayList<>(count);
+        List<PendingRequest> sent = new ArrayList<>(count);
         CmapException failure = null;
         while (sent.size() < count) {
             try {
@@ -295,8 +294,8 @@ final class Pipeline {
     }
 
     /** Sends one request (or puts it in the backlog) for this thread to {@link #await}. */
-    private Pending sendOne(Call<?> call) {
-        Pending pending = new Pending(Thread.currentThread());
+    private PendingRequest sendOne(Call<?> call) {
+        PendingRequest pending = new PendingRequest(Thread.currentThread());
         pending.prepare(call.operation(), call.key(), call.responseId(), call.decoder(), null, deadline());
         MemorySegment buffer = beginSend(pending, call.size());
         finishSend(pending, encode(call.encoder(), buffer, pending));
@@ -307,10 +306,10 @@ final class Pipeline {
     @SuppressWarnings("unchecked")
     private <T> List<T> awaitAll(Repeated sent, CmapException failure) {
         List<T> results = new ArrayList<>(sent.pendings().size());
-        for (Pending pending : sent.pendings()) {
+        for (PendingRequest pending : sent.pendings()) {
             try {
                 await(pending);
-                results.add((T) pending.value);
+                results.add((T) pending.value());
             } catch (CmapException e) {
                 failure = failure == null ? e : failure;
             }
@@ -342,13 +341,13 @@ final class Pipeline {
     @SuppressWarnings("unchecked")
     <T, U> Held<T, U> callHeld(Call<T> first, Function<T, Call<U>> then, int count) {
         acquireHold(first.operation());
-        Pending opener;
+        PendingRequest opener;
         T answer;
         Repeated followers;
         try {
             opener = sendOne(first);
             await(opener);
-            answer = (T) opener.value;
+            answer = (T) opener.value();
             followers = sendRepeated(then.apply(answer), count);
         } finally {
             releaseHold();
@@ -453,12 +452,12 @@ final class Pipeline {
      * holder's own synchronous requests go (it may be running a completion action that makes
      * one, and would wait for ever); asynchronous ones of any thread wait, as they never block.
      */
-    private boolean heldBackFromWire(Pending pending) {
+    private boolean heldBackFromWire(PendingRequest pending) {
         return holder != null && (holder != Thread.currentThread() || pending.future != null);
     }
 
     /** Keeps a request of another thread until the hold ends; the send lock is held. */
-    private void holdBack(Pending pending, MemorySegment bytes, int length) {
+    private void holdBack(PendingRequest pending, MemorySegment bytes, int length) {
         heldBack.addLast(new Backlogged(pending, bytes, length, null));
         heldBackSize = heldBack.size();
     }
@@ -473,7 +472,7 @@ final class Pipeline {
     <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size, long responseBound,
                                        Encoder encoder, Decoder<T> decoder) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        Pending pending = new Pending(null);
+        PendingRequest pending = new PendingRequest(null);
         pending.prepare(operation, key, responseId, decoder, null, deadline());
         pending.responseBound = responseBound;
         pending.future = future;
@@ -501,8 +500,8 @@ final class Pipeline {
      * way: it would wait for it with its main loop blocked (see
      * {@link IpcConnection#sendWithoutNotifying}). Those left waiting keep the batch's buffer.
      */
-    void sendBatch(Batch batch) {
-        int count = batch.count;
+    void sendBatch(RequestBatch batch) {
+        int count = batch.size();
         if (count == 0) {
             return;
         }
@@ -517,20 +516,21 @@ final class Pipeline {
                 // failed below, once the lock is released
             } else if (holder != null) { // a batch's requests are asynchronous: they wait for any hold
                 for (int i = 0; i < count; i++) {
-                    batch.pendings[i].deadline = deadline;
-                    batch.pendings[i].retired = false;
-                    holdBack(batch.pendings[i], batch.request(i), batch.lengths[i]);
+                    PendingRequest pending = batch.pending(i);
+                    pending.deadline = deadline;
+                    pending.retired = false;
+                    holdBack(pending, batch.request(i), batch.length(i));
                 }
                 batch.handOverBuffer();
             } else {
                 for (int i = 0; i < count; i++) {
-                    Pending pending = batch.pendings[i];
+                    PendingRequest pending = batch.pending(i);
                     pending.deadline = deadline;
                     pending.retired = false;
-                    backlog.addLast(new Backlogged(pending, batch.request(i), batch.lengths[i], null));
+                    backlog.addLast(new Backlogged(pending, batch.request(i), batch.length(i), null));
                 }
                 backlogSize = backlog.size();
-                batch.pendings[0].readBefore = sentCount;
+                batch.pending(0).readBefore = sentCount;
                 refused = sendBacklogLocked(true);
                 if (backlogSize > 0) {
                     batch.handOverBuffer();
@@ -541,106 +541,14 @@ final class Pipeline {
         }
         if (reason != null) {
             for (int i = 0; i < count; i++) {
-                complete(batch.pendings[i], null, brokenFor(reason, batch.pendings[i]));
+                complete(batch.pending(i), null, brokenFor(reason, batch.pending(i)));
             }
         }
         failRefused(refused);
-        if (!readWhatIsWaiting(batch.pendings[0])) {
+        if (!readWhatIsWaiting(batch.pending(0))) {
             wakeDrainer();
         }
         batch.clear();
-    }
-
-    /**
-     * Requests encoded one after another into one buffer, for {@link #sendBatch}. One thread
-     * fills it; it is reused after each send.
-     */
-    static final class Batch {
-        private static final long ALIGNMENT = 8;
-        private MemorySegment buffer = MemorySegment.NULL;
-        private Pending[] pendings = new Pending[16];
-        private long[] offsets = new long[16];
-        private int[] lengths = new int[16];
-        private int count;
-        private long used;
-
-        /**
-         * Encodes one request of at most {@code size} bytes and returns the future its response
-         * completes; nothing is sent yet.
-         *
-         * @throws CmapException when the request cannot be encoded (nothing is added)
-         */
-        <T> CompletableFuture<T> add(String operation, String key, int responseId, int size, Encoder encoder,
-                                     Decoder<T> decoder) {
-            return add(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder);
-        }
-
-        /** {@link #add} for a request whose response may take up to {@code responseBound} bytes. */
-        <T> CompletableFuture<T> add(String operation, String key, int responseId, int size, long responseBound,
-                                     Encoder encoder, Decoder<T> decoder) {
-            long offset = (used + ALIGNMENT - 1) & -ALIGNMENT;
-            reserve(offset + size);
-            int length;
-            try {
-                length = encoder.encode(buffer.asSlice(offset, size));
-            } catch (CodecException e) {
-                throw CmapException.ofCode(e.csError(), (key == null ? operation : operation + "(" + key + ")")
-                        + ": " + e.getMessage());
-            }
-            if (count == pendings.length) {
-                grow();
-            }
-            CompletableFuture<T> future = new CompletableFuture<>();
-            Pending pending = new Pending(null);
-            pending.prepare(operation, key, responseId, decoder, null, 0);
-            pending.responseBound = responseBound;
-            pending.future = future;
-            pendings[count] = pending;
-            offsets[count] = offset;
-            lengths[count] = length;
-            count++;
-            used = offset + length;
-            return future;
-        }
-
-        int size() {
-            return count;
-        }
-
-        private MemorySegment request(int index) {
-            return buffer.asSlice(offsets[index], lengths[index]);
-        }
-
-        private void reserve(long needed) {
-            if (buffer.byteSize() >= needed) {
-                return;
-            }
-            long capacity = Math.max(needed, Math.max(INITIAL_SEND_BUFFER, buffer.byteSize() * 2));
-            MemorySegment larger = Arena.ofAuto().allocate(capacity, ALIGNMENT);
-            if (used > 0) {
-                larger.copyFrom(buffer.asSlice(0, used));
-            }
-            buffer = larger;
-        }
-
-        private void grow() {
-            int capacity = pendings.length * 2;
-            pendings = Arrays.copyOf(pendings, capacity);
-            offsets = Arrays.copyOf(offsets, capacity);
-            lengths = Arrays.copyOf(lengths, capacity);
-        }
-
-        /** The backlog keeps slices of the buffer: the next request is encoded into a new one. */
-        private void handOverBuffer() {
-            buffer = MemorySegment.NULL;
-            used = 0;
-        }
-
-        private void clear() {
-            Arrays.fill(pendings, 0, count, null);
-            count = 0;
-            used = 0;
-        }
     }
 
     /**
@@ -658,7 +566,7 @@ final class Pipeline {
      *
      * @return whether it looked; if not, the drainer must
      */
-    private boolean readWhatIsWaiting(Pending sent) {
+    private boolean readWhatIsWaiting(PendingRequest sent) {
         if (!connection.looksWithoutSyscall() || receiveLock.isHeldByCurrentThread() || !receiveLock.tryLock()) {
             return false; // the second: a completion action that issues requests of its own
         }
@@ -683,11 +591,11 @@ final class Pipeline {
     // ---- the allocation-free face ------------------------------------------------------------
 
     /** This thread's reusable request, prepared for one synchronous call. */
-    Pending syncPending(String operation, String key, int responseId, Summarizer summarizer) {
-        Pending pending = threadPending.get();
+    PendingRequest syncPending(String operation, String key, int responseId, Summarizer summarizer) {
+        PendingRequest pending = threadPending.get();
         if (pending == null || !pending.retired) {
             // the previous one may still sit in the queue after a timeout
-            pending = new Pending(Thread.currentThread());
+            pending = new PendingRequest(Thread.currentThread());
             threadPending.set(pending);
         }
         pending.prepare(operation, key, responseId, null, summarizer, deadline());
@@ -698,7 +606,7 @@ final class Pipeline {
      * Takes the send lock and returns a send buffer of at least {@code size} bytes. Every call
      * must be followed by {@link #finishSend} or {@link #abortSend}.
      */
-    MemorySegment beginSend(Pending pending, int size) {
+    MemorySegment beginSend(PendingRequest pending, int size) {
         if (pending.waiter != null && receiveLock.getHoldCount() >= MAX_NESTED_READS) {
             // each level is a completion action run by a read that a synchronous call made
             throw new CmapException(CsError.LIBRARY, pending.context() + ": synchronous calls nested "
@@ -730,14 +638,14 @@ final class Pipeline {
      *
      * @throws CmapException when a request sent at once is refused or the connection fails
      */
-    void finishSend(Pending pending, int length) {
+    void finishSend(PendingRequest pending, int length) {
         List<Backlogged> refused;
         try {
             pending.retired = false;
             pending.readBefore = sentCount;
             boolean held = heldBackFromWire(pending);
             boolean async = pending.future != null;
-            if (!held && backlogSize == 0 && !(async && wellFed()) && hasRoom(pending)
+            if (!held && backlogSize == 0 && hasRoom(pending, async)
                     && sendNow(pending, sendBuffer, length, true)) {
                 return;
             }
@@ -766,7 +674,7 @@ final class Pipeline {
      *     for room in the backlog
      * @throws CmapException when the connection fails or the server raised flow control
      */
-    private boolean sendNow(Pending pending, MemorySegment bytes, int length, boolean notify) {
+    private boolean sendNow(PendingRequest pending, MemorySegment bytes, int length, boolean notify) {
         // queue first: the response may be read by another thread before send() returns
         synchronized (inFlight) {
             inFlight.addLast(pending);
@@ -805,7 +713,7 @@ final class Pipeline {
                 Backlogged next = backlog.peekFirst();
                 if (next.pending().done) {
                     next.pending().retired = true; // its caller gave up waiting
-                } else if (!hasRoom(next.pending())) {
+                } else if (!hasRoom(next.pending(), false)) {
                     break; // the next response read makes room
                 } else {
                     try {
@@ -845,7 +753,7 @@ final class Pipeline {
         }
     }
 
-    private static List<Backlogged> refuse(List<Backlogged> refused, Pending pending, CmapException failure) {
+    private static List<Backlogged> refuse(List<Backlogged> refused, PendingRequest pending, CmapException failure) {
         List<Backlogged> list = refused == null ? new ArrayList<>() : refused;
         list.add(new Backlogged(pending, null, 0, failure));
         return list;
@@ -904,13 +812,18 @@ final class Pipeline {
     /**
      * Whether {@code pending} may go on the wire now: the window has a place, and the server
      * has room to queue its response behind those of the requests already in flight (or none
-     * is in flight). Notes the response's footprint in {@code pending} for the accounting.
+     * is in flight); and, {@code unlessFed}, the server is not {@link #wellFed}. Notes the
+     * response's footprint in {@code pending} for the accounting. One look under the lock: the
+     * asynchronous send asks both questions each time.
      */
-    private boolean hasRoom(Pending pending) {
+    private boolean hasRoom(PendingRequest pending, boolean unlessFed) {
         pending.footprint = connection.responseFootprint(pending.responseBound);
         synchronized (inFlight) {
-            return inFlight.size() < window()
-                    && (inFlight.isEmpty() || responseBytes + pending.footprint <= responseCapacity);
+            int onWire = inFlight.size();
+            if (unlessFed && feedsInRuns && onWire >= FED_LEVEL) {
+                return false;
+            }
+            return onWire < window() && (onWire == 0 || responseBytes + pending.footprint <= responseCapacity);
         }
     }
 
@@ -979,14 +892,14 @@ final class Pipeline {
      * A request encoded while the window was full, or (with a failure) one the connection
      * refused, or (with a failure and no request) the connection lost.
      */
-    private record Backlogged(Pending pending, MemorySegment bytes, int length, CmapException failure) {
+    private record Backlogged(PendingRequest pending, MemorySegment bytes, int length, CmapException failure) {
     }
 
     private long deadline() {
         return timeoutNanos == 0 ? 0 : System.nanoTime() + timeoutNanos;
     }
 
-    private int encode(Encoder encoder, MemorySegment buffer, Pending pending) {
+    private int encode(Encoder encoder, MemorySegment buffer, PendingRequest pending) {
         try {
             return encoder.encode(buffer);
         } catch (CodecException e) {
@@ -999,13 +912,13 @@ final class Pipeline {
     }
 
     /** Takes back a request that failed to reach the wire; its owner learns why. */
-    private void unqueue(Pending pending) {
+    private void unqueue(PendingRequest pending) {
         withdraw(pending);
         pending.retired = true;
     }
 
     /** Takes back a request that did not reach the wire; the send lock is held since it was counted. */
-    private void withdraw(Pending pending) {
+    private void withdraw(PendingRequest pending) {
         synchronized (inFlight) {
             if (inFlight.removeLastOccurrence(pending)) {
                 responseBytes -= pending.footprint;
@@ -1015,7 +928,7 @@ final class Pipeline {
         pending.sequence = 0;
     }
 
-    private CmapException failure(ErrnoException e, Pending pending) {
+    private CmapException failure(ErrnoException e, PendingRequest pending) {
         CmapException reason = broken;
         if (reason != null) {
             // it broke down while we sent (closed, say): that is the cause, not the errno it led to
@@ -1030,14 +943,14 @@ final class Pipeline {
         return CmapException.ofErrno(e.errno(), pending.context() + ": " + e.getMessage(), e);
     }
 
-    private void checkUsable(Pending pending) {
+    private void checkUsable(PendingRequest pending) {
         CmapException reason = broken;
         if (reason != null) {
             throw brokenFor(reason, pending);
         }
     }
 
-    private static CmapException brokenFor(CmapException reason, Pending pending) {
+    private static CmapException brokenFor(CmapException reason, PendingRequest pending) {
         return new CmapException(reason.error(), reason.errno(), pending.context() + ": " + reason.context(), reason);
     }
 
@@ -1048,7 +961,7 @@ final class Pipeline {
      *
      * @throws CmapException the request's failure
      */
-    void await(Pending pending) {
+    void await(PendingRequest pending) {
         boolean interrupted = false;
         boolean parked = false;
         long parkedSince = 0; // taken at the first park only: the fast path reads no clock for it
@@ -1083,7 +996,7 @@ final class Pipeline {
         pending.throwIfFailed();
     }
 
-    private void readUntilDone(Pending pending) {
+    private void readUntilDone(PendingRequest pending) {
         while (!pending.done) {
             long wait = pending.deadline == 0 ? READ_SLICE_NANOS : pending.parkNanos(PARK_SLICE_NANOS);
             if (retryStalledBacklog()) {
@@ -1117,7 +1030,7 @@ final class Pipeline {
         if (length < 0) {
             return false;
         }
-        Pending head;
+        PendingRequest head;
         synchronized (inFlight) {
             head = inFlight.pollFirst();
             if (head != null) {
@@ -1142,7 +1055,7 @@ final class Pipeline {
         return true;
     }
 
-    private void match(Pending head, MemorySegment response, int length) {
+    private void match(PendingRequest head, MemorySegment response, int length) {
         int id;
         int error;
         try {
@@ -1170,12 +1083,12 @@ final class Pipeline {
      * Breaks down because of {@code head}'s malformed response. {@code head} has left the queue
      * already, so {@link #breakDown} would not fail it: without this its caller would wait forever.
      */
-    private void breakDownFor(Pending head, CmapException reason) {
+    private void breakDownFor(PendingRequest head, CmapException reason) {
         complete(head, null, reason);
         breakDown(reason);
     }
 
-    private void deliver(Pending pending, MemorySegment response, int length) {
+    private void deliver(PendingRequest pending, MemorySegment response, int length) {
         if (pending.done) {
             return; // its caller timed out; the late answer is dropped
         }
@@ -1198,7 +1111,7 @@ final class Pipeline {
     }
 
     @SuppressWarnings("unchecked")
-    private void complete(Pending pending, Object value, CmapException failure) {
+    private void complete(PendingRequest pending, Object value, CmapException failure) {
         if (!pending.finish(value, failure)) {
             return;
         }
@@ -1222,9 +1135,9 @@ final class Pipeline {
 
     /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
     private void handOff() {
-        Pending head = null;
+        PendingRequest head = null;
         synchronized (inFlight) {
-            for (Pending pending : inFlight) {
+            for (PendingRequest pending : inFlight) {
                 if (!pending.done) { // one whose caller gave up waiting wakes nobody: skip it
                     head = pending;
                     break;
@@ -1336,11 +1249,11 @@ final class Pipeline {
             return; // scanning the whole window after every response would cost more than the response
         }
         nextExpiryScan = now + EXPIRY_SCAN_NANOS;
-        Pending[] snapshot;
+        PendingRequest[] snapshot;
         synchronized (inFlight) {
-            snapshot = inFlight.toArray(new Pending[0]);
+            snapshot = inFlight.toArray(new PendingRequest[0]);
         }
-        for (Pending pending : snapshot) {
+        for (PendingRequest pending : snapshot) {
             if (pending.future != null && !pending.done && now - pending.deadline > 0) {
                 complete(pending, null, timeoutFailure(pending));
             }
@@ -1348,7 +1261,7 @@ final class Pipeline {
         if (backlogSize > 0 || heldBackSize > 0) {
             // a window full of unanswered requests must not keep the backlog from timing out
             for (Backlogged waiting : backlogSnapshot()) {
-                Pending pending = waiting.pending();
+                PendingRequest pending = waiting.pending();
                 if (pending.future != null && !pending.done && now - pending.deadline > 0) {
                     complete(pending, null, timeoutFailure(pending));
                 }
@@ -1399,21 +1312,21 @@ final class Pipeline {
         // Callers learn the outcome before the connection closes: closing waits (up to seconds)
         // for the threads inside it to leave, and a caller reading for its answer leaves only
         // once it has one.
-        Pending[] failed;
+        PendingRequest[] failed;
         // under the send lock: a request that passed checkUsable before the breakdown reaches the
         // queue before we look, and every later one fails that check; taken without it, an
         // asynchronous request queued just after the look was never completed (SocketLeakIT)
         sendLock.lock();
         try {
             synchronized (inFlight) {
-                failed = inFlight.toArray(new Pending[0]);
+                failed = inFlight.toArray(new PendingRequest[0]);
                 inFlight.clear();
                 responseBytes = 0;
             }
         } finally {
             sendLock.unlock();
         }
-        for (Pending pending : failed) {
+        for (PendingRequest pending : failed) {
             complete(pending, null, brokenFor(reason, pending));
             pending.retired = true;
         }
@@ -1437,111 +1350,14 @@ final class Pipeline {
         }
     }
 
-    private void expireIfDue(Pending pending) {
+    private void expireIfDue(PendingRequest pending) {
         if (!pending.done && pending.deadline != 0 && System.nanoTime() - pending.deadline >= 0) {
             complete(pending, null, timeoutFailure(pending));
         }
     }
 
-    private CmapException timeoutFailure(Pending pending) {
+    private CmapException timeoutFailure(PendingRequest pending) {
         return new CmapException(CsError.TIMEOUT, pending.context() + ": no response within "
                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
-    }
-
-    /**
-     * One request waiting for its response. A synchronous caller's instance is reused for its
-     * next call once {@link #retired} (its response consumed and nobody holds it any more).
-     *
-     * <p>Static, and without decoder or summarizer once finished: a thread's reusable instance
-     * sits in a {@link ThreadLocal} of the pipeline, and a reference back to the pipeline (or to
-     * the handle through a summarizer) would keep the pipeline, its connection and its buffers
-     * reachable from the thread forever after close.
-     */
-    static final class Pending {
-        final Thread waiter;
-        String operation;
-        String key;
-        int responseId;
-        Decoder<?> decoder;
-        Summarizer summarizer;
-        CompletableFuture<?> future;
-        long deadline;
-        /** The longest response it may get, in bytes. */
-        long responseBound;
-        /** What its response takes of the server's room for us; set when it is let on the wire. */
-        long footprint;
-        /** Its place on the wire (1 for the first request sent), 0 until sent. */
-        volatile long sequence;
-        /**
-         * How many requests were on the wire, or had been, when it was issued: the responses its
-         * own thread may read after issuing it without reading its own. Its issuer's field.
-         */
-        long readBefore;
-        volatile boolean done;
-        /** Out of the queue and no longer touched by a reader. */
-        volatile boolean retired = true;
-        private Object value;
-        private CmapException failure;
-        /** Filled by a {@link Summarizer}. */
-        int valueType;
-        long valueLength;
-        long valueBits;
-
-        Pending(Thread waiter) {
-            this.waiter = waiter;
-        }
-
-        void prepare(String operation, String key, int responseId, Decoder<?> decoder, Summarizer summarizer,
-                     long deadline) {
-            this.operation = operation;
-            this.key = key;
-            this.responseId = responseId;
-            this.decoder = decoder;
-            this.summarizer = summarizer;
-            this.deadline = deadline;
-            this.responseBound = DEFAULT_RESPONSE_BOUND;
-            this.footprint = 0;
-            this.future = null;
-            this.sequence = 0;
-            this.value = null;
-            this.failure = null;
-            this.valueType = 0;
-            this.valueLength = 0;
-            this.valueBits = 0;
-            this.done = false;
-        }
-
-        /** "get(totem.cluster_name)": built only when an error needs it. */
-        String context() {
-            return key == null ? operation : operation + "(" + key + ")";
-        }
-
-        /** Records the outcome once; false if it already had one. */
-        synchronized boolean finish(Object result, CmapException error) {
-            if (done) {
-                return false;
-            }
-            value = result;
-            failure = error;
-            decoder = null; // already used, or never to be: see the class comment
-            summarizer = null;
-            done = true;
-            return true;
-        }
-
-        /** {@code slice}, or less if the deadline comes first. */
-        long parkNanos(long slice) {
-            if (deadline == 0) {
-                return slice;
-            }
-            return Math.max(1, Math.min(slice, deadline - System.nanoTime()));
-        }
-
-        synchronized void throwIfFailed() {
-            if (failure != null) {
-                // a fresh exception carries the caller's stack, the original the reader's
-                throw new CmapException(failure.error(), failure.errno(), failure.context(), failure);
-            }
-        }
     }
 }

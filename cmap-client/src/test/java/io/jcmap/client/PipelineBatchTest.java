@@ -26,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
 class PipelineBatchTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
 
-    private static CompletableFuture<Void> add(Pipeline.Batch batch) {
+    private static CompletableFuture<Void> add(RequestBatch batch) {
         return batch.add("set", "k", RESPONSE_ID, ResponseHeaderDescriptor.LENGTH,
                 buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> null);
     }
@@ -40,7 +40,7 @@ class PipelineBatchTest {
     void aBatchIsSentOnlyWhenFlushedAndTheServerIsWokenOnceForAllOfIt() throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        Pipeline.Batch batch = new Pipeline.Batch();
+        RequestBatch batch = new RequestBatch();
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             futures.add(add(batch));
@@ -66,7 +66,7 @@ class PipelineBatchTest {
     void aBatchLargerThanTheWindowWaitsInTheBacklogAndEveryRefillIsAnnounced() throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        Pipeline.Batch batch = new Pipeline.Batch();
+        RequestBatch batch = new RequestBatch();
         int total = Pipeline.MAX_IN_FLIGHT * 3;
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < total; i++) {
@@ -84,7 +84,7 @@ class PipelineBatchTest {
         assertTrue(server.notifications.get() > 1, "the backlog's refills wake the server too");
     }
 
-    private static CompletableFuture<Void> addMarked(Pipeline.Batch batch, int mark) {
+    private static CompletableFuture<Void> addMarked(RequestBatch batch, int mark) {
         return batch.add("set", "k", RESPONSE_ID, 64, buffer -> {
             buffer.fill((byte) mark);
             return 64;
@@ -95,7 +95,7 @@ class PipelineBatchTest {
     void requestsLeftInTheBacklogKeepTheirBytesWhileTheBatchIsFilledAgain() throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        Pipeline.Batch batch = new Pipeline.Batch();
+        RequestBatch batch = new RequestBatch();
         int total = Pipeline.MAX_IN_FLIGHT + 20;
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < total; i++) {
@@ -119,7 +119,7 @@ class PipelineBatchTest {
     void aBatchFlushedOnABrokenPipelineFailsEachRequestWithTheReason() {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        Pipeline.Batch batch = new Pipeline.Batch();
+        RequestBatch batch = new RequestBatch();
         CompletableFuture<Void> first = add(batch);
         CompletableFuture<Void> second = add(batch);
         pipeline.breakDown(new CmapException(CsError.BAD_HANDLE, "closed"));
@@ -134,7 +134,7 @@ class PipelineBatchTest {
 
     @Test
     void aRequestThatCannotBeEncodedIsRejectedAtOnceAndNotAdded() {
-        Pipeline.Batch batch = new Pipeline.Batch();
+        RequestBatch batch = new RequestBatch();
         add(batch);
         CmapException thrown = assertThrows(CmapException.class, () -> batch.add("set", "k", RESPONSE_ID,
                 ResponseHeaderDescriptor.LENGTH, buffer -> {
@@ -148,7 +148,7 @@ class PipelineBatchTest {
     void aLargeBatchGrowsItsBufferAndKeepsEveryRequestIntact() throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        Pipeline.Batch batch = new Pipeline.Batch();
+        RequestBatch batch = new RequestBatch();
         List<CompletableFuture<Void>> futures = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             int mark = i;

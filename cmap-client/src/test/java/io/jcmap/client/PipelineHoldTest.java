@@ -57,7 +57,7 @@ class PipelineHoldTest {
         Waits.until(() -> server.sent.get() == 1, "the opener sent");
 
         CompletableFuture<Object> asyncCall = async(pipeline, (byte) 'A');
-        Pipeline.Batch batch = new Pipeline.Batch();
+        RequestBatch batch = new RequestBatch();
         Pipeline.Call<Object> batched = marked((byte) 'B', "batched");
         CompletableFuture<Object> batchCall = batch.add("op", null, RESPONSE_ID, LENGTH, batched.encoder(),
                 batched.decoder());

@@ -1,0 +1,105 @@
+package io.jcmap.client;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One request of a {@link Pipeline} waiting for its response. A synchronous caller's instance is reused for its
+ * next call once {@link #retired} (its response consumed and nobody holds it any more).
+ *
+ * <p>Static, and without decoder or summarizer once finished: a thread's reusable instance
+ * sits in a {@link ThreadLocal} of the pipeline, and a reference back to the pipeline (or to
+ * the handle through a summarizer) would keep the pipeline, its connection and its buffers
+ * reachable from the thread forever after close.
+ */
+final class PendingRequest {
+    final Thread waiter;
+    String operation;
+    String key;
+    int responseId;
+    Pipeline.Decoder<?> decoder;
+    Pipeline.Summarizer summarizer;
+    CompletableFuture<?> future;
+    long deadline;
+    /** The longest response it may get, in bytes. */
+    long responseBound;
+    /** What its response takes of the server's room for us; set when it is let on the wire. */
+    long footprint;
+    /** Its place on the wire (1 for the first request sent), 0 until sent. */
+    volatile long sequence;
+    /**
+     * How many requests were on the wire, or had been, when it was issued: the responses its
+     * own thread may read after issuing it without reading its own. Its issuer's field.
+     */
+    long readBefore;
+    volatile boolean done;
+    /** Out of the queue and no longer touched by a reader. */
+    volatile boolean retired = true;
+    private Object value;
+    private CmapException failure;
+    /** Filled by a {@link Pipeline.Summarizer}. */
+    int valueType;
+    long valueLength;
+    long valueBits;
+
+    PendingRequest(Thread waiter) {
+        this.waiter = waiter;
+    }
+
+    void prepare(String operation, String key, int responseId, Pipeline.Decoder<?> decoder, Pipeline.Summarizer summarizer,
+                 long deadline) {
+        this.operation = operation;
+        this.key = key;
+        this.responseId = responseId;
+        this.decoder = decoder;
+        this.summarizer = summarizer;
+        this.deadline = deadline;
+        this.responseBound = Pipeline.DEFAULT_RESPONSE_BOUND;
+        this.footprint = 0;
+        this.future = null;
+        this.sequence = 0;
+        this.value = null;
+        this.failure = null;
+        this.valueType = 0;
+        this.valueLength = 0;
+        this.valueBits = 0;
+        this.done = false;
+    }
+
+    /** What its decoder made of the response; read once {@link #done}. */
+    Object value() {
+        return value;
+    }
+
+    /** "get(totem.cluster_name)": built only when an error needs it. */
+    String context() {
+        return key == null ? operation : operation + "(" + key + ")";
+    }
+
+    /** Records the outcome once; false if it already had one. */
+    synchronized boolean finish(Object result, CmapException error) {
+        if (done) {
+            return false;
+        }
+        value = result;
+        failure = error;
+        decoder = null; // already used, or never to be: see the class comment
+        summarizer = null;
+        done = true;
+        return true;
+    }
+
+    /** {@code slice}, or less if the deadline comes first. */
+    long parkNanos(long slice) {
+        if (deadline == 0) {
+            return slice;
+        }
+        return Math.max(1, Math.min(slice, deadline - System.nanoTime()));
+    }
+
+    synchronized void throwIfFailed() {
+        if (failure != null) {
+            // a fresh exception carries the caller's stack, the original the reader's
+            throw new CmapException(failure.error(), failure.errno(), failure.context(), failure);
+        }
+    }
+}
