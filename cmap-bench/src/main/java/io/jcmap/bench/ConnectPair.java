@@ -52,26 +52,9 @@ final class ConnectPair {
             expect(answers, "ready");
             LatencyBench.warmUpConnects(plan);
             LatencyBench.connectFor(SETTLE_NANOS);
-            Percentiles samples = new Percentiles(plan.connects());
-            long allocated = 0;
-            int blocks = plan.connectBlocks();
-            for (int block = 0; block < blocks; block++) {
-                int size = blockSize(plan.connects(), blocks, block);
-                // ABBA: neither client always follows the other's block
-                boolean libcmapNow = libcmapFirst == (block % 2 == 0);
-                for (int turn = 0; turn < 2; turn++, libcmapNow = !libcmapNow) {
-                    if (libcmapNow) {
-                        requests.write(size + "\n");
-                        requests.flush();
-                        expect(answers, "done");
-                    } else {
-                        long before = LatencyBench.allocatedBytes();
-                        LatencyBench.connectClose(samples, size);
-                        allocated += LatencyBench.allocatedBytes() - before;
-                    }
-                }
-            }
-            LatencyBench.connectCloseLines(labels, samples, allocated).forEach(line -> out.println(line.format()));
+            Timed jcmap = timeInBlocks(plan, libcmapFirst, requests, answers);
+            LatencyBench.connectCloseLines(labels, jcmap.samples(), jcmap.allocated())
+                    .forEach(line -> out.println(line.format()));
             requests.close(); // the end of its input: it prints its line
             List<String> lines = rest(answers);
             await(process);
@@ -82,6 +65,40 @@ final class ConnectPair {
         // for information, after the pair: the price of libcmap's 1 MiB rings
         LatencyBench.connectCloseSmall(labels, plan).forEach(line -> out.println(line.format()));
         out.flush();
+    }
+
+    /** jcmap's timed connects and what its thread allocated during them. */
+    private record Timed(Percentiles samples, long allocated) {
+    }
+
+    /** Both clients' timed connects, block by block in the order ABBA; returns jcmap's. */
+    private static Timed timeInBlocks(RunPlan plan, boolean libcmapFirst, Writer requests, BufferedReader answers)
+            throws IOException {
+        Percentiles samples = new Percentiles(plan.connects());
+        long allocated = 0;
+        int blocks = plan.connectBlocks();
+        for (int block = 0; block < blocks; block++) {
+            int size = blockSize(plan.connects(), blocks, block);
+            // ABBA: neither client always follows the other's block
+            boolean libcmapNow = libcmapFirst == (block % 2 == 0);
+            for (int turn = 0; turn < 2; turn++, libcmapNow = !libcmapNow) {
+                if (libcmapNow) {
+                    baselineBlock(requests, answers, size);
+                } else {
+                    long before = LatencyBench.allocatedBytes();
+                    LatencyBench.connectClose(samples, size);
+                    allocated += LatencyBench.allocatedBytes() - before;
+                }
+            }
+        }
+        return new Timed(samples, allocated);
+    }
+
+    /** Asks the baseline for {@code size} timed connects and waits until it has taken them. */
+    private static void baselineBlock(Writer requests, BufferedReader answers, int size) throws IOException {
+        requests.write(size + "\n");
+        requests.flush();
+        expect(answers, "done");
     }
 
     /** Block {@code block} of {@code blocks}: the counts differ by one at most and add up to {@code total}. */
