@@ -100,10 +100,10 @@ final class LatencyBench {
 
     List<BenchLine> get() {
         // the first of the three: the synchronous path it shares with them is compiled during its warm-up
-        long warmupEnd = System.nanoTime() + plan.syncWarmupNanos();
-        for (int i = 0; i < plan.opWarmup() || System.nanoTime() - warmupEnd < 0; i++) {
+        Warmup warmup = Warmup.start(plan.opWarmup(), plan.syncWarmupNanos(), plan.opWarmupLimitNanos());
+        do {
             sink += handle.getUint32(BenchKeys.GET);
-        }
+        } while (warmup.goesOn());
         Percentiles samples = new Percentiles(plan.ops());
         long allocated = allocatedBytes();
         for (int i = 0; i < plan.ops(); i++) {
@@ -111,14 +111,15 @@ final class LatencyBench {
             sink += handle.getUint32(BenchKeys.GET);
             samples.record(System.nanoTime() - start);
         }
+        warmup.report(labels, "get");
         return lines(labels, "get", samples, allocatedBytes() - allocated);
     }
 
     List<BenchLine> set() {
-        long warmupEnd = System.nanoTime() + plan.opWarmupNanos();
-        for (int i = 0; i < plan.opWarmup() || System.nanoTime() - warmupEnd < 0; i++) {
+        Warmup warmup = Warmup.start(plan.opWarmup(), plan.opWarmupNanos(), plan.opWarmupLimitNanos());
+        do {
             handle.setUint32(BenchKeys.SET, nextValue());
-        }
+        } while (warmup.goesOn());
         Percentiles samples = new Percentiles(plan.ops());
         long allocated = allocatedBytes();
         for (int i = 0; i < plan.ops(); i++) {
@@ -127,14 +128,15 @@ final class LatencyBench {
             handle.setUint32(BenchKeys.SET, value);
             samples.record(System.nanoTime() - start);
         }
+        warmup.report(labels, "set");
         return lines(labels, "set", samples, allocatedBytes() - allocated);
     }
 
     List<BenchLine> inc() {
-        long warmupEnd = System.nanoTime() + plan.opWarmupNanos();
-        for (int i = 0; i < plan.opWarmup() || System.nanoTime() - warmupEnd < 0; i++) {
+        Warmup warmup = Warmup.start(plan.opWarmup(), plan.opWarmupNanos(), plan.opWarmupLimitNanos());
+        do {
             handle.inc(BenchKeys.INC);
-        }
+        } while (warmup.goesOn());
         Percentiles samples = new Percentiles(plan.ops());
         long allocated = allocatedBytes();
         for (int i = 0; i < plan.ops(); i++) {
@@ -142,6 +144,7 @@ final class LatencyBench {
             handle.inc(BenchKeys.INC);
             samples.record(System.nanoTime() - start);
         }
+        warmup.report(labels, "inc");
         return lines(labels, "inc", samples, allocatedBytes() - allocated);
     }
 

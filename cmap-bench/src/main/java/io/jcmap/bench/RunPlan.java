@@ -38,11 +38,13 @@ package io.jcmap.bench;
  *
  * <p>get, set and inc each warm up for {@code opWarmup} operations and at least {@code
  * opWarmupNanos} (0.5 s), and get, the first of them, for at least {@code syncWarmupNanos}
- * (2 s): the synchronous path they share is compiled while it runs. With 15,000 operations
+ * (1 s): the synchronous path they share is compiled while it runs. With 15,000 operations
  * alone (about 0.2 s), three fresh JVMs measured get at 10.6-20.2 us at the median, set at
  * 9.7-11.7 us and inc at 4.8-15.8 us; after 2 s of gets and 0.5 s of each of the others, get at
  * 2.1-3.8 us, set at 2.3-3.9 us and inc at 2.3 us (SHM, measured apart on 2026-12-02; libcmap's
- * get 8.5-45.9 us in the same minutes).
+ * get 8.5-45.9 us in the same minutes); get's minimum was 2 s until each warm-up also went on
+ * past its minimums until the JVM's other threads had been idle for a quarter of a second, the
+ * JIT's compilations done, for {@code opWarmupLimitNanos} (2.5 s) at most ({@link Warmup} says why).
  *
  * <p>Tracking warms up in phases of {@code trackWarmup} notifications until {@code
  * trackWarmupNanos} (3 s) have passed. Its paths (the dispatcher's wait, the decoding of each
@@ -53,8 +55,8 @@ package io.jcmap.bench;
  * 100,000 (about 3 s) left 35,000-60,000 (median 47,400).
  */
 record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarmupNanos, int connects,
-               int opWarmup, long syncWarmupNanos, long opWarmupNanos, int ops, int iterateWarmup,
-               int iteratePasses, int trackWarmup, long trackWarmupNanos, int trackNotifications,
+               int opWarmup, long syncWarmupNanos, long opWarmupNanos, long opWarmupLimitNanos, int ops,
+               int iterateWarmup, int iteratePasses, int trackWarmup, long trackWarmupNanos, int trackNotifications,
                int asyncWarmup, long asyncWarmupNanos, int asyncSets) {
 
     static final int SHM_CONNECTS = 600;
@@ -62,8 +64,9 @@ record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarm
     private static final long SHM_SMALL_CONNECT_WARMUP_NANOS = 4_000_000_000L;
     private static final long SHM_CONNECT_WARMUP_NANOS = 1_000_000_000L;
     private static final long SOCKET_CONNECT_WARMUP_NANOS = 8_000_000_000L;
-    private static final long SYNC_WARMUP_NANOS = 2_000_000_000L;
+    private static final long SYNC_WARMUP_NANOS = 1_000_000_000L;
     private static final long OP_WARMUP_NANOS = 500_000_000L;
+    private static final long OP_WARMUP_LIMIT_NANOS = 2_500_000_000L;
     private static final long TRACK_WARMUP_NANOS = 3_000_000_000L;
     private static final long ASYNC_WARMUP_NANOS = 3_000_000_000L;
     /**
@@ -94,7 +97,8 @@ record RunPlan(long smallConnectWarmupNanos, int connectWarmup, long connectWarm
         long warmupNanos = (long) ((socket ? SOCKET_CONNECT_WARMUP_NANOS : SHM_CONNECT_WARMUP_NANOS) * scale);
         long smallWarmupNanos = socket ? 0 : (long) (SHM_SMALL_CONNECT_WARMUP_NANOS * scale);
         return new RunPlan(smallWarmupNanos, n(24_000, scale), warmupNanos, n(connects, scale), n(15_000, scale),
-                (long) (SYNC_WARMUP_NANOS * scale), (long) (OP_WARMUP_NANOS * scale), n(20_000, scale), n(40, scale),
+                (long) (SYNC_WARMUP_NANOS * scale), (long) (OP_WARMUP_NANOS * scale),
+                (long) (OP_WARMUP_LIMIT_NANOS * scale), n(20_000, scale), n(40, scale),
                 n(20, scale), n(20_000, scale), (long) (TRACK_WARMUP_NANOS * scale), n(20_000, scale),
                 n(200_000, scale), (long) (ASYNC_WARMUP_NANOS * scale), n(ASYNC_SETS, scale));
     }
