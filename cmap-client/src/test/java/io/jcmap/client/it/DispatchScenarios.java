@@ -435,6 +435,17 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().toList(), values(recorder));
     }
 
+    @Test
+    void aPollOfFdWakesWhenTheHandleIsClosedFromAnotherThread() {
+        track(key("pollclose"), new Recorder());
+        int fd = cmap.fd();
+        Future<Boolean> polled = threads(1).submit(() -> EventFdPoller.readable(fd, TIMEOUT));
+        Expect.staysPending(polled, "poll() of fd() with nothing waiting");
+        cmap.close();
+        // on SHM it wakes readable (at its end), on the socket transport without POLLIN: it wakes
+        Expect.doneWithin(polled, PROMPTLY_MILLIS, "poll() of fd() after close()");
+    }
+
     // ---- context ------------------------------------------------------------------------------------
 
     @Test
