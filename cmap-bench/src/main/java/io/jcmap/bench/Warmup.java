@@ -44,7 +44,7 @@ final class Warmup {
         this.othersAtWindowStart = othersCpuNanos();
     }
 
-    /** Starts the clock of a warm-up of at least {@code minCount} runs and {@code minNanos}, at most {@code limitNanos}. */
+    /** Starts a warm-up of at least {@code minCount} runs and {@code minNanos}, and at most {@code limitNanos}. */
     static Warmup start(int minCount, long minNanos, long limitNanos) {
         return new Warmup(minCount, minNanos, limitNanos);
     }

@@ -3,13 +3,14 @@ package io.jcmap.client;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One request of a {@link Pipeline} waiting for its response. A synchronous caller's instance is reused for its
- * next call once {@link #retired} (its response consumed and nobody holds it any more).
+ * One request of a {@link Pipeline} waiting for its response. A synchronous caller's instance is
+ * reused for its next call once {@link #retired} (its response consumed and nobody holds it any
+ * more).
  *
- * <p>Static, and without decoder or summarizer once finished: a thread's reusable instance
- * sits in a {@link ThreadLocal} of the pipeline, and a reference back to the pipeline (or to
- * the handle through a summarizer) would keep the pipeline, its connection and its buffers
- * reachable from the thread forever after close.
+ * <p>No reference to its pipeline, and none to its decoder or summarizer once finished: a
+ * thread's reusable instance sits in a {@link ThreadLocal} of the pipeline, and a reference back
+ * to the pipeline (or to the handle through a summarizer) would keep the pipeline, its connection
+ * and its buffers reachable from the thread forever after close.
  */
 final class PendingRequest {
     final Thread waiter;
@@ -45,8 +46,8 @@ final class PendingRequest {
         this.waiter = waiter;
     }
 
-    void prepare(String operation, String key, int responseId, Pipeline.Decoder<?> decoder, Pipeline.Summarizer summarizer,
-                 long deadline) {
+    void prepare(String operation, String key, int responseId, Pipeline.Decoder<?> decoder,
+                 Pipeline.Summarizer summarizer, long deadline) {
         this.operation = operation;
         this.key = key;
         this.responseId = responseId;
