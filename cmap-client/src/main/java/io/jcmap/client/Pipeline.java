@@ -820,7 +820,7 @@ final class Pipeline {
         pending.footprint = connection.responseFootprint(pending.responseBound);
         synchronized (inFlight) {
             int onWire = inFlight.size();
-            if (unlessFed && feedsInRuns && onWire >= FED_LEVEL) {
+            if (unlessFed && fed(onWire)) {
                 return false;
             }
             return onWire < window() && (onWire == 0 || responseBytes + pending.footprint <= responseCapacity);
@@ -836,8 +836,13 @@ final class Pipeline {
             return false;
         }
         synchronized (inFlight) {
-            return inFlight.size() >= FED_LEVEL;
+            return fed(inFlight.size());
         }
+    }
+
+    /** Whether {@code onWire} requests on the wire are {@link #wellFed}; the in-flight lock is held. */
+    private boolean fed(int onWire) {
+        return feedsInRuns && onWire >= FED_LEVEL;
     }
 
     /** A copy of the send buffer's {@code length} bytes for the backlog; the send lock is held. */

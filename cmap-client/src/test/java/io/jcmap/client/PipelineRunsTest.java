@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +40,10 @@ class PipelineRunsTest {
         return futures;
     }
 
+    private static Pipeline pipelineOn(SlowServer server) {
+        return new Pipeline(server, 0, reason -> { });
+    }
+
     private static void allDone(List<CompletableFuture<Void>> futures) throws Exception {
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     }
@@ -60,12 +63,12 @@ class PipelineRunsTest {
     @Test
     void requestsGatherWhileTheServerIsFedAndGoAsOneRunWhenItIsDownToFewer() throws Exception {
         SlowServer server = new SlowServer(false, true);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline pipeline = pipelineOn(server);
         List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
         assertEquals(Pipeline.FED_LEVEL, server.sent.get(), "the first go at once, each with its wake-up");
         assertEquals(Pipeline.FED_LEVEL, server.wakeUps.get());
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        assertEquals(Pipeline.FED_LEVEL, server.sent.get(), "the others wait while the server has enough");
+        Waits.holdsFor(50, () -> server.sent.get() == Pipeline.FED_LEVEL,
+                "the others wait while the server has enough");
 
         server.allowed.set(1);
         Waits.until(() -> server.sent.get() == Pipeline.FED_LEVEL + GATHERED, "the gathered sent");
@@ -85,7 +88,7 @@ class PipelineRunsTest {
     @Test
     void aFullRunGoesOutWithoutWaitingForAnAnswer() throws Exception {
         SlowServer server = new SlowServer(false, true);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline pipeline = pipelineOn(server);
         List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN + 3);
         assertEquals(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN, server.sent.get(), "two full runs sent");
         assertEquals(Pipeline.FED_LEVEL + 2, server.wakeUps.get(), "one wake-up per run");
@@ -94,8 +97,8 @@ class PipelineRunsTest {
 
         server.allowed.set(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN - 2);
         Waits.until(() -> server.answered.get() == Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN - 2, "answers");
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        assertEquals(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN, server.sent.get(), "two still on the wire");
+        Waits.holdsFor(50, () -> server.sent.get() == Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN,
+                "two still on the wire");
         server.allowed.set(Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN - 1);
         Waits.until(() -> server.sent.get() == Pipeline.FED_LEVEL + 2 * Pipeline.LONGEST_RUN + 3,
                 "the last three sent once an answer left one");
@@ -106,7 +109,7 @@ class PipelineRunsTest {
     @Test
     void aSynchronousCallTakesTheGatheredRequestsWithItAtOnce() throws Exception {
         SlowServer server = new SlowServer(false, true);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline pipeline = pipelineOn(server);
         List<CompletableFuture<Void>> earlier = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
         CompletableFuture<Object> sync = onThread(() -> pipeline.call("get", "k", RESPONSE_ID,
                 ResponseHeaderDescriptor.LENGTH, buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> "ok"));
@@ -123,7 +126,7 @@ class PipelineRunsTest {
     @Test
     void requestsHeldBackByAnIterationGoWhenItsHoldEndsEvenWithTheServerFed() throws Exception {
         SlowServer server = new SlowServer(false, true);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline pipeline = pipelineOn(server);
         Pipeline.Call<String> opener = new Pipeline.Call<>("iter_init", null, RESPONSE_ID, 64, buffer -> 64,
                 (response, length) -> "opened");
         CompletableFuture<Pipeline.Held<String, String>> held = onThread(
@@ -143,7 +146,7 @@ class PipelineRunsTest {
     @Test
     void aServerThatTakesOneRequestPerWakeUpGetsEachAtOnce() throws Exception {
         SlowServer server = new SlowServer(false, false);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline pipeline = pipelineOn(server);
         List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
         assertEquals(Pipeline.FED_LEVEL + GATHERED, server.sent.get());
         assertEquals(Pipeline.FED_LEVEL + GATHERED, server.wakeUps.get());
@@ -154,7 +157,7 @@ class PipelineRunsTest {
     @Test
     void aCloseSendsTheGatheredRequestsAndFailsThemAsItFailsThoseInFlight() {
         SlowServer server = new SlowServer(false, true);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline pipeline = pipelineOn(server);
         List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
         pipeline.close(new CmapException(CsError.BAD_HANDLE, "handle closed"), false);
         assertEquals(Pipeline.FED_LEVEL + GATHERED, server.sent.get(), "corosync has every request issued");
@@ -165,7 +168,7 @@ class PipelineRunsTest {
     @Test
     void aBreakdownFailsTheGatheredRequestsWithoutSendingThem() {
         SlowServer server = new SlowServer(false, true);
-        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline pipeline = pipelineOn(server);
         List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
         pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost"));
         allFailWith(CsError.LIBRARY, futures);

@@ -21,4 +21,16 @@ final class Waits {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }
+
+    /**
+     * Looks every millisecond for {@code millis} that {@code condition} keeps holding, for what
+     * must not happen (nothing signals that it did not); fails at the first look it does not.
+     */
+    static void holdsFor(long millis, BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        do {
+            assertTrue(condition.getAsBoolean(), () -> "no longer true: " + what);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        } while (System.nanoTime() - end < 0);
+    }
 }
