@@ -100,6 +100,11 @@ final class Pipeline {
     /** The size of each buffer that requests waiting in the backlog are copied into. */
     private static final long KEPT_BUFFER = 64 * 1024;
     /**
+     * Where every encoded request starts, in the send buffer and in its copies: encoders write
+     * through aligned layouts up to 8 bytes wide.
+     */
+    static final long REQUEST_ALIGNMENT = Long.BYTES;
+    /**
      * How often readers retry a backlog that the channel refused while nothing was in flight,
      * so that no response will come to retry it (the server read the last request but has not
      * yet freed its place in the ring).
@@ -618,7 +623,7 @@ final class Pipeline {
             checkUsable(pending);
             if (sendBuffer.byteSize() < size) {
                 long capacity = Math.max(Math.max(size, INITIAL_SEND_BUFFER), sendBuffer.byteSize() * 2);
-                sendBuffer = Arena.ofAuto().allocate(capacity, 8);
+                sendBuffer = Arena.ofAuto().allocate(capacity, REQUEST_ALIGNMENT);
             }
             return sendBuffer;
         } catch (RuntimeException e) {
@@ -651,7 +656,7 @@ final class Pipeline {
             }
             // another thread holds the wire, the server has enough to do, or the window or channel is full
             if (held) {
-                MemorySegment copy = Arena.ofAuto().allocate(length, 8);
+                MemorySegment copy = Arena.ofAuto().allocate(length, REQUEST_ALIGNMENT);
                 copy.copyFrom(sendBuffer.asSlice(0, length));
                 holdBack(pending, copy, length);
                 return;
@@ -849,13 +854,18 @@ final class Pipeline {
     private MemorySegment keep(int length) {
         if (kept.byteSize() - keptUsed < length) {
             // the old buffer lives on in the slices the backlog holds
-            kept = Arena.ofAuto().allocate(Math.max(KEPT_BUFFER, length), 8);
+            kept = Arena.ofAuto().allocate(Math.max(KEPT_BUFFER, length), REQUEST_ALIGNMENT);
             keptUsed = 0;
         }
         MemorySegment copy = kept.asSlice(keptUsed, length);
         copy.copyFrom(sendBuffer.asSlice(0, length));
-        keptUsed = (keptUsed + length + 7) & ~7L;
+        keptUsed = aligned(keptUsed + length);
         return copy;
+    }
+
+    /** {@code offset} rounded up to where a request may start ({@link #REQUEST_ALIGNMENT}). */
+    static long aligned(long offset) {
+        return (offset + REQUEST_ALIGNMENT - 1) & -REQUEST_ALIGNMENT;
     }
 
     /** How many requests may be on the wire now. */

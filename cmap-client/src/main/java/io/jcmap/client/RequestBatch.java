@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
  * fills it; it is reused after each send.
  */
 final class RequestBatch {
-    private static final long ALIGNMENT = 8;
     private MemorySegment buffer = MemorySegment.NULL;
     private PendingRequest[] pendings = new PendingRequest[16];
     private long[] offsets = new long[16];
@@ -34,7 +33,7 @@ final class RequestBatch {
     /** {@link #add} for a request whose response may take up to {@code responseBound} bytes. */
     <T> CompletableFuture<T> add(String operation, String key, int responseId, int size, long responseBound,
                                  Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder) {
-        long offset = (used + ALIGNMENT - 1) & -ALIGNMENT;
+        long offset = Pipeline.aligned(used);
         reserve(offset + size);
         int length;
         try {
@@ -80,7 +79,7 @@ final class RequestBatch {
             return;
         }
         long capacity = Math.max(needed, Math.max(Pipeline.INITIAL_SEND_BUFFER, buffer.byteSize() * 2));
-        MemorySegment larger = Arena.ofAuto().allocate(capacity, ALIGNMENT);
+        MemorySegment larger = Arena.ofAuto().allocate(capacity, Pipeline.REQUEST_ALIGNMENT);
         if (used > 0) {
             larger.copyFrom(buffer.asSlice(0, used));
         }

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -65,8 +64,7 @@ class PipelineHoldTest {
         Pipeline.Call<Object> sync = marked((byte) 'S', "sync");
         CompletableFuture<Object> syncCall = onThread(() -> pipeline.call("op", null, RESPONSE_ID, LENGTH,
                 sync.encoder(), sync.decoder()));
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        assertEquals(1, server.sent.get(), "nothing of another thread before the opener's followers");
+        Waits.holdsFor(50, () -> server.sent.get() == 1, "nothing of another thread before the opener's followers");
 
         server.allowed.set(Integer.MAX_VALUE);
         Pipeline.Held<String, String> result = held.get(10, TimeUnit.SECONDS);

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The pipeline never has more than {@link Pipeline#MAX_IN_FLIGHT} requests unanswered, because
@@ -53,14 +52,12 @@ class PipelineWindowTest {
             int expected = Math.min(i + 1, 2);
             Waits.until(() -> server.sent.get() == expected, expected + " sent");
         }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        assertEquals(2, server.sent.get(), "a third 400-byte answer would not fit in 1000 bytes");
+        Waits.holdsFor(50, () -> server.sent.get() == 2, "a third 400-byte answer would not fit in 1000 bytes");
 
         server.allowed.set(1);
         Waits.until(() -> server.sent.get() == 3, "the third sent once an answer was read");
         CompletableFuture<Object> huge = callWithBound(pipeline, 5000);
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        assertEquals(3, server.sent.get(), "a 5000-byte answer waits for an empty channel");
+        Waits.holdsFor(50, () -> server.sent.get() == 3, "a 5000-byte answer waits for an empty channel");
         server.allowed.set(3);
         Waits.until(() -> server.sent.get() == 4, "the large one sent alone");
         assertEquals(3, server.answered.get());
@@ -80,10 +77,8 @@ class PipelineWindowTest {
         for (int i = 0; i < total; i++) {
             futures.add(request(pipeline)); // never blocks the caller
         }
-        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get(), "nothing is sent beyond the window");
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get(), "nothing is sent beyond the window");
-        assertTrue(futures.stream().noneMatch(CompletableFuture::isDone));
+        Waits.holdsFor(50, () -> server.sent.get() == Pipeline.MAX_IN_FLIGHT
+                && futures.stream().noneMatch(CompletableFuture::isDone), "nothing is sent beyond the window");
 
         server.allowed.set(Pipeline.MAX_IN_FLIGHT + 10);
         Waits.until(() -> server.answered.get() == Pipeline.MAX_IN_FLIGHT + 10, "ten more answers");
@@ -107,9 +102,8 @@ class PipelineWindowTest {
         }
         CompletableFuture<Object> sync = CompletableFuture.supplyAsync(() -> pipeline.call("get", "k", RESPONSE_ID,
                 ResponseHeaderDescriptor.LENGTH, buffer -> ResponseHeaderDescriptor.LENGTH, (response, length) -> "ok"));
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-        assertFalse(sync.isDone());
-        assertEquals(Pipeline.MAX_IN_FLIGHT, server.sent.get());
+        Waits.holdsFor(100, () -> !sync.isDone() && server.sent.get() == Pipeline.MAX_IN_FLIGHT,
+                "the synchronous call waits behind the backlog");
         server.allowed.set(Pipeline.MAX_IN_FLIGHT + 6);
         assertEquals("ok", sync.get(10, TimeUnit.SECONDS));
         assertTrue(earlier.stream().allMatch(CompletableFuture::isDone), "answered in issue order");
