@@ -1150,13 +1150,11 @@ final class Pipeline {
 
     /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
     private void handOff() {
-        PendingRequest head = null;
+        PendingRequest head;
         synchronized (inFlight) {
-            for (PendingRequest pending : inFlight) {
-                if (!pending.done) { // one whose caller gave up waiting wakes nobody: skip it
-                    head = pending;
-                    break;
-                }
+            head = inFlight.peekFirst();
+            if (head != null && head.done) {
+                head = firstNotDone();
             }
         }
         if (head != null && head.waiter != null) {
@@ -1165,6 +1163,21 @@ final class Pipeline {
         if (asyncInFlight.get() > 0) {
             wakeDrainer();
         }
+    }
+
+    /**
+     * The oldest request on the wire whose caller still waits, or null; the in-flight lock is
+     * held. Only after a caller gave up: its iterator is the one allocation of a synchronous
+     * call's path that the JIT did not always remove (32 bytes per get in a third of the rounds
+     * of the socket transport).
+     */
+    private PendingRequest firstNotDone() {
+        for (PendingRequest pending : inFlight) {
+            if (!pending.done) { // one whose caller gave up waiting wakes nobody: skip it
+                return pending;
+            }
+        }
+        return null;
     }
 
     // ---- the drainer for asynchronous requests ----------------------------------------------
