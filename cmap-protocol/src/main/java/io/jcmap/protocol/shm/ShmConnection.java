@@ -7,6 +7,7 @@ import io.jcmap.protocol.ipc.FlowControl;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
+import io.jcmap.protocol.ipc.ResponseSpin;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.ipc.WaitSpin;
 import io.jcmap.protocol.os.LookPace;
@@ -46,6 +47,7 @@ public final class ShmConnection implements IpcConnection {
     private final MappedRing event;
     private final ActiveCalls calls = new ActiveCalls();
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
+    private final ResponseSpin responseSpin = new ResponseSpin();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     /** Event notification bytes owed: an event was read before its byte arrived. */
     private final AtomicInteger owedEventBytes = new AtomicInteger();
@@ -227,13 +229,18 @@ public final class ShmConnection implements IpcConnection {
             if (isEvent) {
                 settleEventBytes();
             }
-            if (!await(ring, timeoutNanos, WaitSpin.within(timeoutNanos))) {
+            long started = System.nanoTime();
+            long spin = isEvent ? WaitSpin.within(timeoutNanos) : responseSpin.within(timeoutNanos);
+            if (!await(ring, timeoutNanos, spin)) {
                 if (isEvent && timeoutNanos <= 0) {
                     // a look for events is how dispatch(ALL) learns that the server is gone: the
                     // application polls our event descriptor, which its hang-up makes readable for good
                     checkOpen();
                 }
                 return -1;
+            }
+            if (!isEvent && timeoutNanos > 0) {
+                responseSpin.answered(System.nanoTime() - started);
             }
             int length = ring.read(buffer.ensure(ring.committedLength()));
             if (isEvent) {

@@ -7,6 +7,7 @@ import io.jcmap.protocol.ipc.FlowControl;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
 import io.jcmap.protocol.ipc.ReceiveBuffer;
+import io.jcmap.protocol.ipc.ResponseSpin;
 import io.jcmap.protocol.ipc.SetupSocket;
 import io.jcmap.protocol.ipc.WaitSpin;
 import io.jcmap.protocol.os.AnonymousMemory;
@@ -68,6 +69,7 @@ public final class SocketConnection implements IpcConnection {
     private volatile MemorySegment responseLanding;
     private volatile MemorySegment eventLanding;
     private final ReceiveBuffer responseBuffer = new ReceiveBuffer();
+    private final ResponseSpin responseSpin = new ResponseSpin();
     private final ReceiveBuffer eventBuffer = new ReceiveBuffer();
     private volatile boolean hungUp;
     /**
@@ -296,7 +298,8 @@ public final class SocketConnection implements IpcConnection {
         calls.enter();
         try {
             MemorySegment target = landing(channel);
-            long deadline = System.nanoTime() + timeoutNanos;
+            long started = System.nanoTime();
+            long deadline = started + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
             boolean events = channel == ControlDescriptor.EVENT_CHANNEL;
             while (true) {
@@ -315,7 +318,7 @@ public final class SocketConnection implements IpcConnection {
                 // so it waits a liveness slice at most and then looks; our own close shuts the
                 // socket down, which ends it at once. Before it, the server's count is watched for a
                 // moment, responses and events alike (decisions 0013, 0017).
-                long spin = WaitSpin.within(remaining);
+                long spin = events ? WaitSpin.within(remaining) : responseSpin.within(remaining);
                 if (spin > 0) {
                     spinForCount(channel, spin);
                 }
@@ -334,6 +337,9 @@ public final class SocketConnection implements IpcConnection {
                     throw new ErrnoException(Errno.EBADMSG, "server sent an empty datagram");
                 }
                 if (size != UnixSocket.WOULD_BLOCK) {
+                    if (!events && timeoutNanos > 0) {
+                        responseSpin.answered(System.nanoTime() - started);
+                    }
                     return accept(target, size, buffer, channel);
                 }
                 if (look) {
