@@ -48,5 +48,4 @@ public final class ResponseSpin {
         long next = waitedNanos > longestNanos ? baseNanos : waitedNanos + waitedNanos / 2;
         nanos = Math.clamp(next, baseNanos, longestNanos);
     }
-
 }

@@ -317,7 +317,8 @@ public final class SocketConnection implements IpcConnection {
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
                 // so it waits a liveness slice at most and then looks; our own close shuts the
                 // socket down, which ends it at once. Before it, the server's count is watched for a
-                // moment, responses and events alike (decisions 0013, 0017).
+                // moment, responses and events alike (decisions 0013, 0017); for responses as long
+                // as the last answer took, half again (decision 0028).
                 long spin = events ? WaitSpin.within(remaining) : responseSpin.within(remaining);
                 if (spin > 0) {
                     spinForCount(channel, spin);
