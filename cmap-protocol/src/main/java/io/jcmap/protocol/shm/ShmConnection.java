@@ -229,7 +229,9 @@ public final class ShmConnection implements IpcConnection {
             if (isEvent) {
                 settleEventBytes();
             }
-            long started = System.nanoTime();
+            // only a wait for a response teaches the spin (decision 0028): no clock read otherwise
+            boolean learns = !isEvent && timeoutNanos > 0;
+            long started = learns ? System.nanoTime() : 0;
             long spin = isEvent ? WaitSpin.within(timeoutNanos) : responseSpin.within(timeoutNanos);
             if (!await(ring, timeoutNanos, spin)) {
                 if (isEvent && timeoutNanos <= 0) {
@@ -239,7 +241,7 @@ public final class ShmConnection implements IpcConnection {
                 }
                 return -1;
             }
-            if (!isEvent && timeoutNanos > 0) {
+            if (learns) {
                 responseSpin.answered(System.nanoTime() - started);
             }
             int length = ring.read(buffer.ensure(ring.committedLength()));
