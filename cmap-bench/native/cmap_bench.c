@@ -8,21 +8,27 @@
  *        cmap_bench connect IPC ROUND [SCALE]
  *
  * "setup" creates every key the benchmarks touch, so the map (and the key count that iteration
- * sees) stays the same for every round of every implementation. "connect" times connect+close
+ * sees) stays the same for every round of every implementation. "run" also times a reference for jcmap's
+ * asynchronous rows, which libcmap has no calls for: SETs pipelined by one thread through libqb's
+ * client API directly (see "pipelining reference" below). "connect" times connect+close
  * in blocks on request, between jcmap's blocks (ClientBench's "connect" mode drives it,
  * ConnectPair.java says why): each line "N" on stdin times N more and answers "done", and at the
  * end of the input it prints the line of all of them. "run" times everything else. Both print lines
  * "result,ROUND,libcmap,IPC,op,kind,n,p50,p90,p99,p999,min,max,mean,ops_per_s". SCALE (default 1.0)
  * multiplies every iteration count, for quick smoke runs.
  *
- * Build: gcc -O2 -pthread -o cmap_bench cmap_bench.c -lcmap
+ * Build: gcc -O2 -pthread -o cmap_bench cmap_bench.c -lcmap -lqb
  */
 #define _GNU_SOURCE
 #include <corosync/cmap.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <qb/qbipc_common.h>
+#include <qb/qbipcc.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +70,13 @@ static long scaled(long count)
 static void die(const char *what, cs_error_t err)
 {
 	fprintf(stderr, "cmap_bench: %s failed: cs_error %d\n", what, (int)err);
+	exit(2);
+}
+
+/* libqb's calls return -errno */
+static void die_errno(const char *what, int errnum)
+{
+	fprintf(stderr, "cmap_bench: %s failed: %s\n", what, strerror(errnum));
 	exit(2);
 }
 
@@ -365,6 +378,126 @@ static void bench_track(long warmup, long n)
 	cmap_finalize(t.handle);
 }
 
+/* ---- pipelining reference ------------------------------------------------------------------------ */
+
+/*
+ * What a client written in C reaches with SETs pipelined on one connection, for jcmap's async
+ * rows: one thread sends through libqb's client API until WINDOW requests are out, then takes every
+ * answer already there (waiting for the first) and sends again, so corosync finds requests queued
+ * whenever it looks. libcmap has no call that leaves a request in flight, hence libqb directly.
+ */
+
+/* corosync's req_lib_cmap_set for a uint32 (its ipc_cmap.h is not installed): docs/protocol-cmap.md */
+struct set_uint32_request {
+	struct qb_ipc_request_header header;
+	uint16_t key_length __attribute__((aligned(8))); /* mar_name_t */
+	uint8_t key[256] __attribute__((aligned(8)));
+	uint64_t value_len __attribute__((aligned(8)));
+	uint8_t type __attribute__((aligned(8)));
+	uint8_t value[4] __attribute__((aligned(8)));
+};
+_Static_assert(offsetof(struct set_uint32_request, key) == 24, "mar_name_t value at 24");
+_Static_assert(offsetof(struct set_uint32_request, value_len) == 280, "value_len at 280");
+_Static_assert(offsetof(struct set_uint32_request, value) == 296, "value at 296");
+
+#define CMAP_SERVICE_NAME "cmap"
+#define CMAP_REQ_SET 0
+/* libcmap's request size (IPC_REQUEST_SIZE in corosync's lib/cmap.c), so the same rings or buffers */
+#define CMAP_IPC_SIZE (8192 * 128)
+
+/* corosync's CPU time so far, summed over its threads (as ServerCpu.java); -1 without its pid */
+static int64_t server_cpu_ns(void)
+{
+	const char *pid = getenv("JCMAP_BENCH_SERVER_PID");
+	if (pid == NULL)
+		return -1;
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%s/task", pid);
+	DIR *tasks = opendir(path);
+	if (tasks == NULL)
+		return -1;
+	int64_t total = 0;
+	for (struct dirent *task; (task = readdir(tasks)) != NULL;) {
+		if (task->d_name[0] == '.')
+			continue;
+		char stat_path[400];
+		snprintf(stat_path, sizeof stat_path, "%s/%s/schedstat", path, task->d_name);
+		FILE *f = fopen(stat_path, "r");
+		long long ns;
+		if (f != NULL && fscanf(f, "%lld", &ns) == 1)
+			total += ns;
+		if (f != NULL)
+			fclose(f);
+	}
+	closedir(tasks);
+	return total;
+}
+
+/* Sends SETs until `sent` reaches `until`, keeping at most `window` unanswered; returns answers taken. */
+static long pipeline_sets(qb_ipcc_connection_t *c, long window, long until, long *sent, uint32_t base)
+{
+	struct set_uint32_request req = { 0 };
+	req.header.id = CMAP_REQ_SET;
+	req.header.size = offsetof(struct set_uint32_request, value) + sizeof req.value;
+	req.key_length = strlen(KEY_ASYNC);
+	memcpy(req.key, KEY_ASYNC, req.key_length);
+	req.value_len = sizeof req.value;
+	req.type = CMAP_VALUETYPE_UINT32;
+	long answered = 0, out = 0;
+	while (answered < until) {
+		while (out < window && *sent < until) {
+			uint32_t v = base + (uint32_t)*sent;
+			memcpy(req.value, &v, sizeof v);
+			ssize_t r = qb_ipcc_send(c, &req, req.header.size);
+			if (r == -EAGAIN)
+				break;
+			if (r < 0)
+				die_errno("qb_ipcc_send", (int)-r);
+			(*sent)++;
+			out++;
+		}
+		/* the first answer is waited for; the others only taken if already there */
+		for (int timeout = -1; out > 0; timeout = 0) {
+			struct qb_ipc_response_header res;
+			ssize_t r = qb_ipcc_recv(c, &res, sizeof res, timeout);
+			if (r == -EAGAIN || r == -ETIMEDOUT)
+				break;
+			if (r < 0)
+				die_errno("qb_ipcc_recv", (int)-r);
+			if (res.error != CS_OK)
+				die("pipelined set", res.error);
+			out--;
+			answered++;
+		}
+	}
+	return answered;
+}
+
+static void bench_pipelined(long window, long warmup, long n)
+{
+	qb_ipcc_connection_t *c = qb_ipcc_connect(CMAP_SERVICE_NAME, CMAP_IPC_SIZE);
+	if (c == NULL)
+		die_errno("qb_ipcc_connect", errno);
+	char op[32];
+	snprintf(op, sizeof op, "qb_pipelined_w%ld", window);
+	uint32_t base = (uint32_t)now_ns();
+	long sent = 0;
+	pipeline_sets(c, window, warmup, &sent, base);
+	sent = 0;
+	int64_t cpu_before = server_cpu_ns();
+	int64_t t0 = now_ns();
+	pipeline_sets(c, window, n, &sent, base + (uint32_t)warmup);
+	int64_t elapsed = now_ns() - t0;
+	int64_t cpu_after = server_cpu_ns();
+	report_throughput(op, n, elapsed);
+	if (cpu_before >= 0 && cpu_after >= 0) {
+		printf("metric,%s,libcmap,%s,server_cpu_%s,ns/op,%.1f\n", round_label, ipc_label, op,
+		       (double)(cpu_after - cpu_before) / n);
+		fflush(stdout);
+	}
+	qb_ipcc_disconnect(c);
+}
+
 /* ---- main -------------------------------------------------------------------------------------- */
 
 static int run_connects(void)
@@ -385,6 +518,8 @@ static int run(void)
 	bench_iterate(h, scaled(3), scaled(20));
 	cmap_finalize(h);
 	bench_track(scaled(2000), scaled(20000));
+	bench_pipelined(64, scaled(20000), scaled(150000));
+	bench_pipelined(128, scaled(20000), scaled(150000));
 	return 0;
 }
 

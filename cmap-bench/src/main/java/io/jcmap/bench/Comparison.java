@@ -19,6 +19,11 @@ final class Comparison {
     static final List<String> ASYNC_OPS = List.of("async_set_w64", "async_set_w128", "batch_set_w64",
             "batch_set_w128");
     static final List<String> JMH_OPS = List.of("getUint32", "setUint32");
+    /**
+     * The C baseline's reference for the async rows: one thread pipelining SETs through libqb's
+     * client API directly ({@code cmap_bench.c}), which libcmap has no calls for.
+     */
+    static final List<String> REFERENCE_OPS = List.of("qb_pipelined_w64", "qb_pipelined_w128");
 
     private static final double NANOS_PER_MICRO = 1_000;
     private static final double NANOS_PER_SECOND = 1e9;
@@ -74,6 +79,9 @@ final class Comparison {
             for (String op : ASYNC_OPS) {
                 serverRows(rows, ipc, op, syncSets);
             }
+            for (String op : REFERENCE_OPS) {
+                referenceRows(rows, ipc, op, syncSets);
+            }
             for (String op : JMH_OPS) {
                 rows.add(new ComparisonRow("alloc " + op + " (JMH gc.alloc.rate.norm)", ipc, "B/op", Double.NaN,
                         medians.metric(JCMAP, ipc, "jmh_alloc_" + op), ALLOCATION, false));
@@ -101,6 +109,22 @@ final class Comparison {
                 Double.NaN, nanos / NANOS_PER_MICRO, INFO, false));
         rows.add(new ComparisonRow("corosync ceiling at that cost (one full CPU) vs libcmap sync set", ipc, "ops/s",
                 syncSets, NANOS_PER_SECOND / nanos, INFO, true));
+    }
+
+    /**
+     * What a client written in C reached pipelining on the same corosync, corosync's CPU per set
+     * under it, and jcmap's calls one by one against it: how far jcmap is from the client side's
+     * best on this machine, for information.
+     */
+    private void referenceRows(List<ComparisonRow> rows, String ipc, String op, double syncSets) {
+        String window = window(op);
+        double reference = ops(LIBCMAP, ipc, op);
+        rows.add(new ComparisonRow("C on libqb directly (reference), " + window + " vs libcmap sync set", ipc,
+                "ops/s", syncSets, reference, INFO, true));
+        rows.add(new ComparisonRow("corosync CPU per set, C on libqb, " + window, ipc, "us", Double.NaN,
+                medians.metric(LIBCMAP, ipc, "server_cpu_" + op) / NANOS_PER_MICRO, INFO, false));
+        rows.add(new ComparisonRow("async set, " + window + ": jcmap vs the C reference", ipc, "ops/s", reference,
+                ops(JCMAP, ipc, "async_set_w" + op.substring(op.lastIndexOf('w') + 1)), INFO, true));
     }
 
     private void latencyRows(List<ComparisonRow> rows, String label, String ipc, String libcmapOp, String jcmapOp,
