@@ -101,7 +101,9 @@ final class Comparison {
 
     /**
      * corosync's CPU time per pipelined set, and the rate it would reach at that cost on one
-     * whole CPU (it serves a connection on one thread): no client passes that ceiling.
+     * whole CPU (it serves a connection on one thread): jcmap cannot pass that ceiling while
+     * corosync spends that much, though a client keeping more requests queued makes it spend less
+     * ({@link #referenceRows}).
      */
     private void serverRows(List<ComparisonRow> rows, String ipc, String op, double syncSets) {
         double nanos = medians.metric(JCMAP, ipc, "server_cpu_" + op);

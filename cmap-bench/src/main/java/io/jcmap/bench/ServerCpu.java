@@ -12,8 +12,10 @@ import java.util.OptionalLong;
  * {@code /proc/PID/task/TID/schedstat} (its first field: nanoseconds on a CPU). bench/compare
  * names the process in {@code JCMAP_BENCH_SERVER_PID}; without it there is no figure.
  *
- * <p>It shows where the pipelined rows end: corosync serves a connection on one thread, so
- * its CPU time per request bounds the rate no client can pass.
+ * <p>It shows where the pipelined rows end: corosync serves a connection on one thread, so at
+ * the CPU time per request it spends under a client's traffic it serves that client at most one
+ * CPU's worth. What it spends depends on the client: less per request when it finds more of them
+ * queued (the C reference of the baseline).
  */
 final class ServerCpu {
     static final String PID_VARIABLE = "JCMAP_BENCH_SERVER_PID";
