@@ -8,9 +8,9 @@
  *        cmap_bench connect IPC ROUND [SCALE]
  *
  * "setup" creates every key the benchmarks touch, so the map (and the key count that iteration
- * sees) stays the same for every round of every implementation. "run" also times a reference for jcmap's
- * asynchronous rows, which libcmap has no calls for: SETs pipelined by one thread through libqb's
- * client API directly (see "pipelining reference" below). "connect" times connect+close
+ * sees) stays the same for every round of every implementation. "run" also times a reference
+ * for jcmap's asynchronous rows, which libcmap has no calls for: SETs pipelined by one thread
+ * through libqb's client API directly ("pipelining reference" below). "connect" times connect+close
  * in blocks on request, between jcmap's blocks (ClientBench's "connect" mode drives it,
  * ConnectPair.java says why): each line "N" on stdin times N more and answers "done", and at the
  * end of the input it prints the line of all of them. "run" times everything else. Both print lines
@@ -433,8 +433,8 @@ static int64_t server_cpu_ns(void)
 	return total;
 }
 
-/* Sends SETs until `sent` reaches `until`, keeping at most `window` unanswered; returns answers taken. */
-static long pipeline_sets(qb_ipcc_connection_t *c, long window, long until, long *sent, uint32_t base)
+/* Sends SETs until `sent` reaches `until`, keeping at most `window` unanswered, and takes every answer. */
+static void pipeline_sets(qb_ipcc_connection_t *c, long window, long until, long *sent, uint32_t base)
 {
 	struct set_uint32_request req = { 0 };
 	req.header.id = CMAP_REQ_SET;
@@ -470,7 +470,6 @@ static long pipeline_sets(qb_ipcc_connection_t *c, long window, long until, long
 			answered++;
 		}
 	}
-	return answered;
 }
 
 static void bench_pipelined(long window, long warmup, long n)

@@ -115,8 +115,8 @@ final class Comparison {
 
     /**
      * What a client written in C reached pipelining on the same corosync, corosync's CPU per set
-     * under it, and jcmap's calls one by one against it: how far jcmap is from the client side's
-     * best on this machine, for information.
+     * under it, and jcmap's calls one by one against it: how far jcmap is from a plain C client
+     * on this machine, for information.
      */
     private void referenceRows(List<ComparisonRow> rows, String ipc, String op, double syncSets) {
         String window = window(op);
