@@ -42,13 +42,14 @@ import java.util.function.Function;
  * 0019). Requests beyond the window wait, already encoded, in a backlog that whoever reads a
  * response sends on as places free; asynchronous callers never block.
  *
- * <p>Over shared memory an asynchronous request also waits in the backlog while the server
- * has {@link #FED_LEVEL} of ours to work through: those gathered meanwhile go out together, with
- * one wake-up, when a response leaves it fewer, when they are {@link #LONGEST_RUN}, when a
- * synchronous call follows them, or at a close. libqb's server takes a run of requests for one
- * wake-up and one read, where each request sent alone costs it both, and the client a system
- * call (decision 0027). Nothing waits in its ring unannounced: a gathered request is written
- * only when it goes.
+ * <p>An asynchronous request also waits in the backlog while the server has {@link #FED_LEVEL}
+ * of ours to work through: those gathered meanwhile go out together, with one wake-up, when a
+ * response leaves it fewer, when they are {@link #LONGEST_RUN}, when a synchronous call follows
+ * them, or at a close. libqb's SHM server takes a run of requests for one wake-up and one read,
+ * where each request sent alone costs it both, and the client a system call (decision 0027); on
+ * the socket transport a run is one {@code sendmmsg}, and corosync takes the datagrams queued
+ * without sleeping between them (decision 0029). Nothing waits in the server's ring unannounced:
+ * a gathered request is written only when it goes.
  *
  * <p>A channel that is full before the window is (a socket whose server has not yet read
  * enough datagrams, a request ring full of large requests) is waited out the same way: the
@@ -183,6 +184,11 @@ final class Pipeline {
     /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
     private final ArrayDeque<Backlogged> backlog = new ArrayDeque<>();
     private volatile int backlogSize;
+    /**
+     * The backlogged requests sent without notifying in this run, until the notification; the
+     * send lock is held. The connection may hand the last of them back (a full channel).
+     */
+    private final ArrayDeque<Backlogged> unannounced = new ArrayDeque<>();
     /** Whether requests wait while the server has enough queued ({@link #FED_LEVEL}). */
     private final boolean feedsInRuns;
     /**
@@ -712,7 +718,6 @@ final class Pipeline {
             return null; // the response that takes the wire below the level sends it all
         }
         List<Backlogged> refused = null;
-        boolean sentAny = false;
         try {
             while (!backlog.isEmpty() && broken == null) {
                 Backlogged next = backlog.peekFirst();
@@ -725,36 +730,45 @@ final class Pipeline {
                         if (!sendNow(next.pending(), next.bytes(), next.length(), false)) {
                             break; // the channel is full: the next response read, or a stall retry, sends it
                         }
-                        sentAny = true;
+                        unannounced.addLast(next);
                     } catch (CmapException e) {
                         refused = refuse(refused, next.pending(), e);
                     }
                 }
                 backlog.pollFirst();
-                backlogSize = backlog.size();
-            }
-            if (backlog.isEmpty()) {
-                keptUsed = 0; // no request refers to the kept bytes any more
             }
         } finally {
-            if (sentAny) {
+            if (!unannounced.isEmpty()) {
                 refused = notifyServer(refused); // even after an unexpected failure: none stays unannounced
+            }
+            backlogSize = backlog.size();
+            if (backlog.isEmpty()) {
+                keptUsed = 0; // no request refers to the kept bytes any more
             }
         }
         return refused;
     }
 
     /**
-     * Wakes the server once for the requests just sent without notifying; the send lock is held.
-     * Should the server be gone, the failure breaks the pipeline down once the lock is released
-     * (in {@link #failRefused}), which fails those requests with it.
+     * Delivers the requests just sent without notifying, with one wake-up (or, on the socket
+     * transport, one system call); the send lock is held. Those the channel had no room for go
+     * back to the head of the backlog, as a request refused by a full channel does. Should the
+     * server be gone, the failure breaks the pipeline down once the lock is released (in
+     * {@link #failRefused}), which fails those requests with it.
      */
     private List<Backlogged> notifyServer(List<Backlogged> refused) {
         try {
-            connection.notifyServer();
+            int unsent = connection.notifyServer();
+            for (int i = 0; i < unsent; i++) {
+                Backlogged request = unannounced.pollLast();
+                withdraw(request.pending());
+                backlog.addFirst(request);
+            }
             return refused;
         } catch (ErrnoException e) {
             return refuse(refused, null, CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
+        } finally {
+            unannounced.clear();
         }
     }
 

@@ -85,6 +85,32 @@ class PipelineRunsTest {
         assertEquals(expected, server.firstBytes, "in issue order");
     }
 
+    /** The socket transport's run is one sendmmsg, which a full send buffer may cut short. */
+    @Test
+    void requestsOfARunThatTheChannelHandsBackGoLaterInIssueOrder() throws Exception {
+        SlowServer server = new SlowServer(false, true);
+        Pipeline pipeline = pipelineOn(server);
+        int handedBack = 4;
+        List<CompletableFuture<Void>> futures = issue(pipeline, Pipeline.FED_LEVEL + GATHERED);
+        server.handBack.set(handedBack);
+
+        server.allowed.set(1); // the run goes, less the last four
+        Waits.until(() -> server.notifications.get() == 1, "the run sent");
+        assertEquals(Pipeline.FED_LEVEL + GATHERED - handedBack, server.sent.get());
+        assertEquals(Pipeline.FED_LEVEL + GATHERED - 1 - handedBack, pipeline.inFlightCount(),
+                "those handed back are not counted on the wire");
+        Waits.holdsFor(50, () -> futures.stream().filter(CompletableFuture::isDone).count() == 1,
+                "those handed back wait, not failed");
+
+        server.allowed.set(Pipeline.FED_LEVEL + GATHERED);
+        allDone(futures);
+        List<Byte> expected = new ArrayList<>();
+        for (int i = 0; i < Pipeline.FED_LEVEL + GATHERED; i++) {
+            expected.add((byte) i);
+        }
+        assertEquals(expected, server.firstBytes, "each sent once, in issue order");
+    }
+
     @Test
     void aFullRunGoesOutWithoutWaitingForAnAnswer() throws Exception {
         SlowServer server = new SlowServer(false, true);

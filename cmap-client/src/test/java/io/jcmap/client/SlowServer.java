@@ -85,11 +85,23 @@ final class SlowServer extends ScriptedConnection {
     /** Times the server was woken: each plain send, and each {@link #notifyServer}. */
     final AtomicInteger wakeUps = new AtomicInteger();
 
+    /**
+     * How many of the last requests of the next run {@link #notifyServer} hands back unsent, as
+     * the socket transport does when its send buffer fills up on the way.
+     */
+    final AtomicInteger handBack = new AtomicInteger();
+
     @Override
-    public void notifyServer() {
+    public int notifyServer() {
         wakeUps.incrementAndGet();
         notifications.incrementAndGet();
-        unnotified.set(0);
+        int back = Math.min(handBack.getAndSet(0), unnotified.getAndSet(0));
+        for (int i = 0; i < back; i++) {
+            firstBytes.removeLast();
+            lengths.removeLast();
+            sent.decrementAndGet();
+        }
+        return back;
     }
 
     @Override

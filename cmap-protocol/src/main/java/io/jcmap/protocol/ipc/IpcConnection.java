@@ -35,34 +35,42 @@ public interface IpcConnection extends AutoCloseable {
     boolean send(MemorySegment message, int length);
 
     /**
-     * As {@link #send}, but the server is not yet woken for this request: the next
-     * {@link #notifyServer} (or plain {@link #send}) does it for all such requests at once. A
-     * transport whose requests wake the server themselves sends as {@link #send} does.
+     * As {@link #send}, but the request may not reach the server, or the server not be woken for
+     * it, before the next {@link #notifyServer}, which does it for all such requests at once. A
+     * transport without such savings sends as {@link #send} does. The bytes must stay as they are
+     * until that {@link #notifyServer} returns.
      *
-     * <p>Call {@link #notifyServer} at once after the last of a run of these, on the same thread:
-     * libqb's server, woken for an earlier request, handles every request it finds in the ring
-     * and then waits, its main loop blocked, for one notification byte per request handled.
+     * <p>Call {@link #notifyServer} at once after the last of a run of these, on the same thread,
+     * before any {@link #send}: libqb's SHM server, woken for an earlier request, handles every
+     * request it finds in the ring and then waits, its main loop blocked, for one notification
+     * byte per request handled.
      */
     default boolean sendWithoutNotifying(MemorySegment message, int length) {
         return send(message, length);
     }
 
     /**
-     * Wakes the server for every request sent by {@link #sendWithoutNotifying} since the last
-     * notification: one system call for all of them, where {@link #send} costs one per request
-     * and the server one poll and one read per wake-up.
+     * Delivers the requests sent by {@link #sendWithoutNotifying} since the last notification,
+     * with one system call for all of them where {@link #send} costs one per request: on SHM
+     * one notification (the server then needs one poll and one read for the run), on the socket
+     * transport one {@code sendmmsg}.
      *
+     * @return how many of those requests, the last ones, did not go because the channel filled
+     *     up: they were not sent, and the caller sends them again later; 0 on SHM, whose
+     *     requests are in the ring already
      * @throws io.jcmap.protocol.ErrnoException ENOTCONN when the server is gone
      */
-    default void notifyServer() {
+    default int notifyServer() {
+        return 0;
     }
 
     /**
-     * Whether requests that reach the server together cost it less than the same requests one
-     * by one: libqb's SHM server, woken once, takes every request it finds in the ring and reads
+     * Whether requests that reach the server together cost less than the same requests one by
+     * one. libqb's SHM server, woken once, takes every request it finds in the ring and reads
      * their notification bytes with one call, where each request sent alone costs it a wake-up,
-     * a poll and a read. On the socket transport each request is a datagram of its own, received
-     * and answered alone whatever arrives with it.
+     * a poll and a read. On the socket transport each request is a datagram of its own, but a
+     * run goes out with one system call, and corosync takes the requests it finds queued in one
+     * go where requests trickling in one by one let it sleep and be woken for each.
      */
     default boolean takesRequestsInRuns() {
         return false;

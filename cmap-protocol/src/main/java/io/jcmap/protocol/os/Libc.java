@@ -54,6 +54,7 @@ final class Libc {
     private static final MethodHandle CLOCK_GETTIME_PLAIN =
             plain("clock_gettime", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SEM_POST_PLAIN = plain("sem_post", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG = bind("sendmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle RECVMSG = bind("recvmsg", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT);
     private static final MethodHandle SETSOCKOPT =
             bind("setsockopt", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
@@ -180,6 +181,14 @@ final class Libc {
     static long sendmsg(int fd, MemorySegment msghdr, int flags) {
         try {
             return (long) SENDMSG.invokeExact(slot(), fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int sendmmsg(int fd, MemorySegment messages, int count, int flags) {
+        try {
+            return (int) SENDMMSG.invokeExact(slot(), fd, messages, count, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -1,8 +1,9 @@
 package io.jcmap.protocol.os;
 
 /**
- * {@code struct msghdr}, {@code struct iovec}, {@code struct cmsghdr} and {@code struct ucred}
- * on LP64 Linux, for receiving the server's credentials with a message.
+ * {@code struct msghdr}, {@code struct iovec}, {@code struct cmsghdr}, {@code struct ucred} and
+ * {@code struct mmsghdr} on LP64 Linux: for receiving the server's credentials with a message, and
+ * for sending a run of datagrams with one {@code sendmmsg}.
  */
 final class MsghdrDescriptor {
     static final int NAME_OFFSET = 0;
@@ -29,6 +30,11 @@ final class MsghdrDescriptor {
     static final int UCRED_UID_OFFSET = 4;
     static final int UCRED_GID_OFFSET = 8;
     static final int UCRED_LENGTH = 12;
+
+    /** mmsghdr: a msghdr, then the unsigned int the kernel sets to the bytes sent, padded to 8. */
+    static final int MMSG_HDR_OFFSET = 0;
+    static final int MMSG_LEN_OFFSET = LENGTH;
+    static final int MMSG_LENGTH = 64;
 
     /** CMSG_SPACE(sizeof(struct ucred)): header plus data rounded up to 8. */
     static final int CREDENTIALS_CONTROL_LENGTH = CMSG_DATA_OFFSET + 16;

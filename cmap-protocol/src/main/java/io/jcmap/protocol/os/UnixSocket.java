@@ -254,6 +254,28 @@ public final class UnixSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends the datagrams {@code from} up to {@code from + count} of {@code run} with one
+     * {@code sendmmsg}, without blocking, in order. Returns how many went: fewer than
+     * {@code count} when the send buffer filled up on the way, 0 when it was full from the start.
+     */
+    public int sendMany(DatagramRun run, int from, int count) {
+        while (true) {
+            int sent = Libc.sendmmsg(fd, run.headersFrom(from), count, SEND_FLAGS);
+            if (sent >= 0) {
+                return sent;
+            }
+            int errno = Libc.errno();
+            if (errno == Errno.EAGAIN) {
+                return 0;
+            }
+            if (errno != Errno.EINTR) { // as for send: nothing went, so again at once
+                throw new ErrnoException(errno, "sendmmsg(fd " + fd + "): " + Errno.describe(errno)
+                        + " (errno " + errno + ")");
+            }
+        }
+    }
+
     /** Sends one byte, as libqb's notification on the setup socket. */
     public long sendByte(byte value) {
         MemorySegment scratch = CallScratch.get();

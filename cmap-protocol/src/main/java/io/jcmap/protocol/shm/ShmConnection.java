@@ -110,10 +110,11 @@ public final class ShmConnection implements IpcConnection {
     }
 
     @Override
-    public void notifyServer() {
+    public int notifyServer() {
         calls.enter();
         try {
             flushOwedNotifications();
+            return 0;
         } finally {
             calls.exit();
         }
