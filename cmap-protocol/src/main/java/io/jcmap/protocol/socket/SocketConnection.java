@@ -58,6 +58,13 @@ public final class SocketConnection implements IpcConnection {
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The most requests of one run; more are refused as a full channel, and go with a later run. */
     static final int LONGEST_RUN = 64;
+    /**
+     * How long {@link #awaitResponse} watches the server's count before it polls, where spinning
+     * is on at all ({@link WaitSpin}): while corosync works through requests of ours it answers
+     * one every 6 or 7 us here, and a reader asleep in poll costs it a wake-up per answer
+     * (decision 0029).
+     */
+    static final long AWAIT_SPIN_NANOS = Math.min(WaitSpin.NANOS, TimeUnit.MICROSECONDS.toNanos(15));
 
     private final SetupSocket setup;
     private final IpcOptions options;
@@ -282,8 +289,9 @@ public final class SocketConnection implements IpcConnection {
 
     /**
      * Waits until the count says a response is waiting, or the socket becomes readable, without
-     * taking anything: poll, in liveness slices like {@link #receive}, so that callers may read
-     * meanwhile. Our own close ends it at once (the shutdown makes the socket readable).
+     * taking anything: a short spin on the count ({@link #AWAIT_SPIN_NANOS}), then poll, in
+     * liveness slices like {@link #receive}, so that callers may read meanwhile. Our own close
+     * ends it at once (the shutdown makes the socket readable).
      */
     @Override
     public boolean awaitResponse(long timeoutNanos) {
@@ -291,6 +299,10 @@ public final class SocketConnection implements IpcConnection {
         try {
             long deadline = System.nanoTime() + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
+            long spin = Math.min(AWAIT_SPIN_NANOS, timeoutNanos);
+            if (spin > 0) {
+                spinForCount(ControlDescriptor.RESPONSE_CHANNEL, spin);
+            }
             while (true) {
                 calls.checkRequestsOpen();
                 if (calls.isClosed() || hungUp) {
