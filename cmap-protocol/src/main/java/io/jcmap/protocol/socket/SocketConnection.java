@@ -216,7 +216,7 @@ public final class SocketConnection implements IpcConnection {
         }
     }
 
-    /** Whether a request of {@code length} bytes may go now; inside a call only. */
+    /** Throws unless a request of {@code length} bytes may go now; inside a call only. */
     private void checkSendable(int length) {
         calls.checkRequestsOpen();
         if (length > info().maxMessageSize()) {
@@ -241,8 +241,8 @@ public final class SocketConnection implements IpcConnection {
     }
 
     /**
-     * A request waits for nothing on this transport, but requests that arrive together let
-     * corosync take them in one go instead of sleeping between them, and cost us one system call.
+     * True here too: a run costs us one system call, and corosync takes requests that arrive
+     * together in one go instead of sleeping and being woken between them.
      */
     @Override
     public boolean takesRequestsInRuns() {
