@@ -48,6 +48,15 @@ class PipelineRunsTest {
         CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     }
 
+    /** The server got the requests {@link #issue} marked 0 to {@code count - 1}, each once, in that order. */
+    private static void assertSentOnceInIssueOrder(SlowServer server, int count) {
+        List<Byte> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add((byte) i);
+        }
+        assertEquals(expected, server.firstBytes, "each sent once, in issue order");
+    }
+
     /** Runs {@code work} on a thread of its own: a synchronous call there waits while the test goes on. */
     private static <T> CompletableFuture<T> onThread(Supplier<T> work) {
         return CompletableFuture.supplyAsync(work, runnable -> Thread.ofPlatform().daemon().start(runnable));
@@ -78,11 +87,7 @@ class PipelineRunsTest {
 
         server.allowed.set(Pipeline.FED_LEVEL + GATHERED);
         allDone(futures);
-        List<Byte> expected = new ArrayList<>();
-        for (int i = 0; i < Pipeline.FED_LEVEL + GATHERED; i++) {
-            expected.add((byte) i);
-        }
-        assertEquals(expected, server.firstBytes, "in issue order");
+        assertSentOnceInIssueOrder(server, Pipeline.FED_LEVEL + GATHERED);
     }
 
     /** The socket transport's run is one sendmmsg, which a full send buffer may cut short. */
@@ -104,11 +109,7 @@ class PipelineRunsTest {
 
         server.allowed.set(Pipeline.FED_LEVEL + GATHERED);
         allDone(futures);
-        List<Byte> expected = new ArrayList<>();
-        for (int i = 0; i < Pipeline.FED_LEVEL + GATHERED; i++) {
-            expected.add((byte) i);
-        }
-        assertEquals(expected, server.firstBytes, "each sent once, in issue order");
+        assertSentOnceInIssueOrder(server, Pipeline.FED_LEVEL + GATHERED);
     }
 
     @Test

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -23,20 +21,16 @@ class DatagramRunTest {
     /** Larger than a quarter of the default send buffer (212,992 bytes): a few fill it. */
     private static final int LARGE = 64 * 1024;
 
-    private final Arena arena = Arena.ofShared();
-    private final List<UnixSocket> sockets = new ArrayList<>();
+    private final SocketPairs sockets = new SocketPairs();
+    private final Arena arena = sockets.arena();
 
     @AfterEach
     void closeAll() {
-        sockets.forEach(UnixSocket::close);
-        arena.close();
+        sockets.close();
     }
 
     private UnixSocket[] pair() {
-        UnixSocket[] pair = UnixSocket.pair(true);
-        sockets.add(pair[0]);
-        sockets.add(pair[1]);
-        return pair;
+        return sockets.pair(true);
     }
 
     /** {@code length} bytes, each {@code mark}. */

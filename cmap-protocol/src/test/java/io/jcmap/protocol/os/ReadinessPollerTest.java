@@ -30,13 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReadinessPollerTest {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
-    private final Arena arena = Arena.ofShared();
-    private final List<UnixSocket> sockets = new ArrayList<>();
+    private final SocketPairs sockets = new SocketPairs();
+    private final Arena arena = sockets.arena();
 
     @AfterEach
     void release() {
-        sockets.forEach(UnixSocket::close);
-        arena.close();
+        sockets.close();
     }
 
     private static ReadinessPoller poller() {
@@ -46,10 +45,7 @@ class ReadinessPollerTest {
     }
 
     private UnixSocket[] pair() {
-        UnixSocket[] pair = UnixSocket.pair(true);
-        sockets.add(pair[0]);
-        sockets.add(pair[1]);
-        return pair;
+        return sockets.pair(true);
     }
 
     private void sendOneByte(UnixSocket socket) {

@@ -7,11 +7,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,20 +31,16 @@ class UnixSocketTest {
     private static final int EPIPE = 32;
     private static final int ECONNREFUSED = 111;
 
-    private final Arena arena = Arena.ofShared();
-    private final List<UnixSocket> sockets = new ArrayList<>();
+    private final SocketPairs sockets = new SocketPairs();
+    private final Arena arena = sockets.arena();
 
     @AfterEach
     void closeAll() {
-        sockets.forEach(UnixSocket::close);
-        arena.close();
+        sockets.close();
     }
 
     private UnixSocket[] pair(boolean datagram) {
-        UnixSocket[] pair = UnixSocket.pair(datagram);
-        sockets.add(pair[0]);
-        sockets.add(pair[1]);
-        return pair;
+        return sockets.pair(datagram);
     }
 
     private MemorySegment native_(byte[] bytes) {
@@ -118,20 +113,20 @@ class UnixSocketTest {
     }
 
     private UnixSocket[] timedPair() {
-        return timedPair(sockets);
+        return timedPair(sockets::keep);
     }
 
     /**
      * Two datagram sockets for timed receives, bound to abstract names and connected to each
-     * other; added to {@code owned} for closing.
+     * other; handed to {@code owner} for closing.
      */
-    static UnixSocket[] timedPair(List<UnixSocket> owned) {
+    static UnixSocket[] timedPair(Consumer<UnixSocket> owner) {
         UnixAddress firstName = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
         UnixAddress secondName = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
         UnixSocket first = UnixSocket.datagramWithTimedReceives();
-        owned.add(first);
+        owner.accept(first);
         UnixSocket second = UnixSocket.datagramWithTimedReceives();
-        owned.add(second);
+        owner.accept(second);
         first.bind(firstName);
         second.bind(secondName);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -285,17 +280,17 @@ class UnixSocketTest {
     void listenerAcceptsConnectionsOnAnAbstractName() {
         UnixAddress address = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
         UnixSocket listener = UnixSocket.stream();
-        sockets.add(listener);
+        sockets.keep(listener);
         listener.bind(address);
         listener.listen(4);
         assertNull(listener.accept());
         UnixSocket client = UnixSocket.stream();
-        sockets.add(client);
+        sockets.keep(client);
         client.connect(address, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
         assertNotEquals(0, listener.poll(UnixSocket.READABLE, 1000));
         UnixSocket accepted = listener.accept();
         assertNotNull(accepted);
-        sockets.add(accepted);
+        sockets.keep(accepted);
         client.sendByte((byte) 5);
         assertArrayEquals(new byte[] {5}, receive(accepted, 1));
         assertEquals(UnixSocket.WOULD_BLOCK, accepted.receive(arena.allocate(1), 1));  // non-blocking

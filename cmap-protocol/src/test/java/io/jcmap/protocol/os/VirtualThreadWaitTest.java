@@ -68,7 +68,7 @@ class VirtualThreadWaitTest {
     void timedReceivesLeaveTheCarriersFree() throws Exception {
         List<UnixSocket[]> pairs = new ArrayList<>();
         for (int i = 0; i < carriers(); i++) {
-            pairs.add(UnixSocketTest.timedPair(sockets));
+            pairs.add(UnixSocketTest.timedPair(sockets::add));
         }
         MemorySegment one = arena.allocate(1);
         one.set(JAVA_BYTE, 0, (byte) 7);
@@ -99,7 +99,7 @@ class VirtualThreadWaitTest {
      */
     @Test
     void ourShutdownEndsAVirtualThreadsReceiveAtOnce() throws Exception {
-        UnixSocket[] pair = UnixSocketTest.timedPair(sockets);
+        UnixSocket[] pair = UnixSocketTest.timedPair(sockets::add);
         CompletableFuture<Long> received = new CompletableFuture<>();
         Thread waiter = Thread.ofVirtual().start(
                 () -> received.complete(pair[1].receiveWithin(arena.allocate(16), 16, WAIT_NANOS)));
@@ -111,7 +111,7 @@ class VirtualThreadWaitTest {
     @Test
     void aTimedOutWaitSaysSoAndKeepsTheInterruptStatus() throws Exception {
         SharedSemaphore semaphore = SharedSemaphore.initialize(arena.allocate(SharedSemaphore.SIZE, 8));
-        UnixSocket[] pair = UnixSocketTest.timedPair(sockets);
+        UnixSocket[] pair = UnixSocketTest.timedPair(sockets::add);
         Future<String> outcome = virtual.submit(() -> {
             Thread.currentThread().interrupt();
             long start = System.nanoTime();
