@@ -56,8 +56,12 @@ final class Comparison {
 
     /** "64 in flight", or "64 in flight, in batches" for the {@code CmapBatch} runs. */
     private static String window(String op) {
-        String size = op.substring(op.lastIndexOf('w') + 1);
-        return size + " in flight" + (op.startsWith("batch") ? ", in batches" : "");
+        return windowSize(op) + " in flight" + (op.startsWith("batch") ? ", in batches" : "");
+    }
+
+    /** The number after the last "w" of an op's name ("qb_pipelined_w64": "64"). */
+    private static String windowSize(String op) {
+        return op.substring(op.lastIndexOf('w') + 1);
     }
 
     List<ComparisonRow> rows() {
@@ -126,7 +130,7 @@ final class Comparison {
         rows.add(new ComparisonRow("corosync CPU per set, C on libqb, " + window, ipc, "us", Double.NaN,
                 medians.metric(LIBCMAP, ipc, "server_cpu_" + op) / NANOS_PER_MICRO, INFO, false));
         rows.add(new ComparisonRow("async set, " + window + ": jcmap vs the C reference", ipc, "ops/s", reference,
-                ops(JCMAP, ipc, "async_set_w" + op.substring(op.lastIndexOf('w') + 1)), INFO, true));
+                ops(JCMAP, ipc, "async_set_w" + windowSize(op)), INFO, true));
     }
 
     private void latencyRows(List<ComparisonRow> rows, String label, String ipc, String libcmapOp, String jcmapOp,
