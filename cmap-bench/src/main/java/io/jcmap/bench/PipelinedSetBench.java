@@ -33,24 +33,49 @@ final class PipelinedSetBench {
     }
 
     /**
-     * The throughput line, and with a server to watch ({@link ServerCpu}) a metric of corosync's
-     * CPU time per set in the measured part.
+     * Warms up the path of every row before any is timed: {@code sets / 4} sets on each of the
+     * other rows' windows (batches of 64 and of 128, then one call each with 128 in flight),
+     * then runs of {@code sets} on the window timed first (one call each, 64 in flight) until
+     * {@code minNanos} have passed since the start.
+     *
+     * <p>Why the others too: the batches' own code (encoding into the batch, the batch's send)
+     * and the runs of 64 at 128 in flight were first run by their own rows, warmed up by 20,000
+     * sets alone, and those rows were then timed while C2 compiled them and, at 128 in flight,
+     * recompiled the send path after deoptimizing it ({@code -XX:+PrintCompilation}, socket,
+     * 2026-12-05), while corosync waited for their requests: it was busy 0.79-0.87 of a CPU
+     * under the batches in three processes, and 0.92-0.98 after this warm-up in three others
+     * taking turns with them (socket, 2026-12-05).
      */
-    static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, int sets, int window,
-                               boolean batched, int warmupSets, long warmupNanos) throws InterruptedException {
-        // corosync's CPU time is read once before the warm-up as well: the first read loads the
-        // file system's classes, and loading them deoptimized jcmap's compiled request path
+    static void warmUp(CmapHandle handle, int sets, long minNanos) throws InterruptedException {
+        // corosync's CPU time is read once before the warm-up: the first read loads the file
+        // system's classes, and loading them deoptimized jcmap's compiled request path
         // (ReentrantLock, ThreadLocal), which C2 then recompiled for some 0.5 s at the start of
         // the timed part, on the CPUs corosync needs (-XX:+PrintCompilation, 2026-12-05)
-        Optional<ServerCpu> server = ServerCpu.fromEnvironment();
-        server.ifPresent(ServerCpu::nanos);
-        long base = System.nanoTime();
-        // warm-up rounds until both the count and the time are reached (RunPlan says why)
-        long warmupEnd = System.nanoTime() + warmupNanos;
+        ServerCpu.fromEnvironment().ifPresent(ServerCpu::nanos);
+        long start = System.nanoTime();
+        long base = start; // every set a new value
+        int others = Math.max(1, sets / 4);
+        new Pump(handle, 64, true).run(others, base);
+        new Pump(handle, 128, true).run(others, base + others);
+        new Pump(handle, 128, false).run(others, base + 2L * others);
+        base += 3L * others;
         do {
-            new Pump(handle, window, batched).run(warmupSets, base);
-            base += warmupSets; // every set a new value
-        } while (System.nanoTime() - warmupEnd < 0);
+            new Pump(handle, 64, false).run(sets, base);
+            base += sets;
+        } while (System.nanoTime() - start < minNanos);
+    }
+
+    /**
+     * Times one row after {@link #warmUp}, and a further warm-up of {@code warmupSets} on its
+     * own window: the throughput line, and with a server to watch ({@link ServerCpu}) a metric
+     * of corosync's CPU time per set in the measured part.
+     */
+    static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, int sets, int window,
+                               boolean batched, int warmupSets) throws InterruptedException {
+        Optional<ServerCpu> server = ServerCpu.fromEnvironment();
+        long base = System.nanoTime();
+        new Pump(handle, window, batched).run(warmupSets, base);
+        base += warmupSets;
         OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
         long start = System.nanoTime();
         new Pump(handle, window, batched).run(sets, base);

@@ -13,10 +13,11 @@ package io.jcmap.bench;
  * {@code asyncWarmupNanos} (3 s): on this session's machine a fresh JVM's first 500,000 sets
  * (128 in flight) cost the client 10.3 us of CPU each, the JIT's included, and the last 300,000
  * of them ran at 356,000 sets/s; the next runs in the same JVM, at 2.4 us, 416,000-425,000/s.
- * libcmap has no such path to compare. The second window shares that warm-up and adds only a
- * quarter of the count of its own; the two windows of batches ({@code CmapBatch}), whose path is
- * the same but for the encoding into the batch and one notification per refill, a tenth, and
- * they time half of {@code asyncSets}.
+ * libcmap has no such path to compare. That warm-up first runs a quarter of the count on each
+ * of the other three windows (batches of 64 and 128, {@code CmapBatch}, and one call each with
+ * 128 in flight), whose own code the JIT was otherwise still compiling while they were timed;
+ * before its row the second window adds a quarter of the count of its own, the two windows of
+ * batches a tenth, and they time half of {@code asyncSets}.
  *
  * <p>Connects are timed in counts that take a few seconds per client and round:
  * {@value #SHM_CONNECTS} on SHM (3-14 ms each, as fast as corosync zeroes the rings),
