@@ -1,5 +1,7 @@
 package io.jcmap.client;
 
+import io.jcmap.protocol.ipc.IpcOptions;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +27,18 @@ public final class CmapOptions {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Default {@link #maxMessageSize()}: libcmap's {@code IPC_REQUEST_SIZE}, 8192 * 128 bytes. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192 * 128;
+    /**
+     * The smallest {@link #maxMessageSize()}: 12,328 bytes, libqb's answer to a connect (its
+     * {@code struct qb_ipc_connection_response}), which must fit a message.
+     */
+    public static final int MIN_MAX_MESSAGE_SIZE = IpcOptions.MIN_MAX_MESSAGE_SIZE;
+    /**
+     * The largest {@link #maxMessageSize()}: 64 MiB. corosync grants any size it is asked for,
+     * and for each connection creates three rings of it (zeroing them on the SHM transport) and a
+     * receive buffer; this client would not accept a connection whose messages it would have to
+     * allocate more for.
+     */
+    public static final int MAX_MAX_MESSAGE_SIZE = IpcOptions.MAX_MAX_MESSAGE_SIZE;
 
     private static final CmapOptions DEFAULTS = new Builder().build();
 
@@ -213,12 +227,20 @@ public final class CmapOptions {
          * one that corosync cannot fit it drops, and only logs. With tracked keys, a size above
          * twice their longest value plus 400 bytes loses none. The default is libcmap's size.
          *
-         * @param value a positive number of bytes
+         * <p>corosync zeroes the rings in the thread that also serves the cluster, which waits
+         * meanwhile: at 16 MiB an SHM connect took 0.76 s on a 2-vCPU machine (2026-12-05).
+         *
+         * @param value a number of bytes from {@link #MIN_MAX_MESSAGE_SIZE} to
+         *     {@link #MAX_MAX_MESSAGE_SIZE}
          * @return this builder
+         * @throws CmapException {@link CsError#INVALID_PARAM} for a size outside those bounds,
+         *     before anything is sent to corosync
          */
         public Builder maxMessageSize(int value) {
-            if (value <= 0) {
-                throw new CmapException(CsError.INVALID_PARAM, "max message size " + value + " is not positive");
+            if (value < MIN_MAX_MESSAGE_SIZE || value > MAX_MAX_MESSAGE_SIZE) {
+                throw new CmapException(CsError.INVALID_PARAM, "max message size " + value + " outside "
+                        + MIN_MAX_MESSAGE_SIZE + "-" + MAX_MAX_MESSAGE_SIZE + " bytes: libqb's answer to a connect"
+                        + " must fit a message, and corosync creates three rings of that size per connection");
             }
             maxMessageSize = value;
             return this;

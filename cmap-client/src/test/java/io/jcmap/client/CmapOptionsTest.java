@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -73,8 +74,24 @@ class CmapOptionsTest {
         assertCmapError(CsError.INVALID_PARAM, () -> builder.serverUidPolicy(null));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(0));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(-1));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(8192));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(12_327));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(64 * 1024 * 1024 + 1));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(Integer.MAX_VALUE));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.reconnect(null));
         assertEquals(CmapOptions.defaults(), builder.build(), "rejected values leave the builder unchanged");
+    }
+
+    /** The bounds: libqb's connection response (12,328 bytes) and the largest size this client accepts, 64 MiB. */
+    @Test
+    void maxMessageSizeTakesEverySizeFromLibqbsConnectResponseTo64MiB() {
+        assertEquals(12_328, CmapOptions.MIN_MAX_MESSAGE_SIZE);
+        assertEquals(67_108_864, CmapOptions.MAX_MAX_MESSAGE_SIZE);
+        assertEquals(12_328, CmapOptions.builder().maxMessageSize(12_328).build().maxMessageSize());
+        assertEquals(67_108_864, CmapOptions.builder().maxMessageSize(67_108_864).build().maxMessageSize());
+        CmapException tooSmall = assertThrows(CmapException.class,
+                () -> CmapOptions.builder().maxMessageSize(12_327));
+        assertTrue(tooSmall.getMessage().contains("12327 outside 12328-67108864 bytes"), tooSmall.getMessage());
     }
 
     @Test

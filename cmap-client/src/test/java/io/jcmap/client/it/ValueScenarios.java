@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapType;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
@@ -283,6 +285,24 @@ abstract class ValueScenarios extends CorosyncScenarios {
         cmapError(CsError.NOT_EXIST, () -> cmap.get(key("huge")));
         cmap.setUint8(key("after"), 1);
         assertEquals(1, cmap.getUint8(key("after")), "the handle still works");
+    }
+
+    /**
+     * At the smallest message size a client may ask for (libqb's 12,328-byte answer to a connect),
+     * corosync serves the connection, and a SET carries values of up to 12,032 bytes (the request's
+     * value starts at byte 296).
+     */
+    @Test
+    void theSmallestMessageSizeConnectsAndCarriesValuesThatFitIt() {
+        String key = key("min");
+        try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP,
+                options().maxMessageSize(CmapOptions.MIN_MAX_MESSAGE_SIZE).build())) {
+            small.setBinary(key, Values.pattern(12_032));
+            assertArrayEquals(Values.pattern(12_032), small.getBinary(key));
+            assertArrayEquals(Values.pattern(12_032), cmap.getBinary(key), "read by a default handle");
+            cmapError(CsError.TOO_BIG, () -> small.setBinary(key, Values.pattern(12_033)));
+            assertArrayEquals(Values.pattern(12_032), small.getBinary(key), "the refused set changed nothing");
+        }
     }
 
     @Test

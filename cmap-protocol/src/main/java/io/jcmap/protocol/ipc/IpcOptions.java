@@ -21,11 +21,16 @@ public record IpcOptions(UnixAddress endpoint, int maxMessageSize, Duration conn
 
     /** libcmap's IPC_REQUEST_SIZE. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192 * 128;
+    /** The smallest size to ask for: the server's connection response must fit a message. */
+    public static final int MIN_MAX_MESSAGE_SIZE = ConnectionResponseDescriptor.LENGTH;
+    /** The largest size to ask for: a server may not make us allocate more for one message. */
+    public static final int MAX_MAX_MESSAGE_SIZE = 64 * 1024 * 1024;
 
     public IpcOptions {
         allowedServerUids = Set.copyOf(allowedServerUids);
-        if (maxMessageSize < ConnectionResponseDescriptor.LENGTH) {
-            throw new IllegalArgumentException("max message size below " + ConnectionResponseDescriptor.LENGTH);
+        if (maxMessageSize < MIN_MAX_MESSAGE_SIZE || maxMessageSize > MAX_MAX_MESSAGE_SIZE) {
+            throw new IllegalArgumentException("max message size " + maxMessageSize + " outside "
+                    + MIN_MAX_MESSAGE_SIZE + "-" + MAX_MAX_MESSAGE_SIZE);
         }
         if (connectTimeout.isNegative() || connectTimeout.isZero()
                 || livenessInterval.isNegative() || livenessInterval.isZero()) {

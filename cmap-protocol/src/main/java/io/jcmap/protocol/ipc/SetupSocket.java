@@ -18,8 +18,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * that the other is gone) and, with shared memory, one byte per request and per event.
  */
 public final class SetupSocket implements AutoCloseable {
-    /** A server may not make us allocate more than this for one message. */
-    static final int MAX_ACCEPTED_MESSAGE_SIZE = 64 * 1024 * 1024;
 
     /** Zero bytes, as many notifications as one send may carry; their value means nothing. */
     private static final MemorySegment NOTIFICATION_BYTES = Arena.global().allocate(256, 8);
@@ -297,7 +295,7 @@ public final class SetupSocket implements AutoCloseable {
             }
             int type = buffer.get(JAVA_INT, ConnectionResponseDescriptor.CONNECTION_TYPE_OFFSET);
             int maxMessageSize = buffer.get(JAVA_INT, ConnectionResponseDescriptor.MAX_MESSAGE_SIZE_OFFSET);
-            if (maxMessageSize < requested || maxMessageSize > MAX_ACCEPTED_MESSAGE_SIZE) {
+            if (maxMessageSize < requested || maxMessageSize > IpcOptions.MAX_MAX_MESSAGE_SIZE) {
                 throw malformed("max message size " + Integer.toUnsignedString(maxMessageSize)
                         + " (asked for " + requested + ")");
             }
