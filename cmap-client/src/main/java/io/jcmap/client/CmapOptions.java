@@ -25,6 +25,12 @@ import java.util.Optional;
 public final class CmapOptions {
     /** Default {@link #connectTimeout()}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The longest timeout or reconnect backoff accepted: 2<sup>63</sup>-1 nanoseconds, about 292
+     * years. Waits are counted in nanoseconds, and a longer one could not be; for requests that
+     * wait without limit, see {@link Builder#noRequestTimeout()}.
+     */
+    public static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
     /** Default {@link #maxMessageSize()}: libcmap's {@code IPC_REQUEST_SIZE}, 8192 * 128 bytes. */
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192 * 128;
     /**
@@ -174,7 +180,7 @@ public final class CmapOptions {
          * Limits how long one request waits for its reply; when it passes, the request fails
          * with {@link CsError#TIMEOUT}.
          *
-         * @param value a positive duration
+         * @param value a positive duration, at most {@link #LONGEST_WAIT}
          * @return this builder
          */
         public Builder requestTimeout(Duration value) {
@@ -195,7 +201,7 @@ public final class CmapOptions {
         /**
          * Limits how long connecting may take.
          *
-         * @param value a positive duration
+         * @param value a positive duration, at most {@link #LONGEST_WAIT}
          * @return this builder
          */
         public Builder connectTimeout(Duration value) {
@@ -291,7 +297,16 @@ public final class CmapOptions {
             if (nonNull(what, value).isNegative() || value.isZero()) {
                 throw new CmapException(CsError.INVALID_PARAM, what + " " + value + " is not positive");
             }
-            return value;
+            return notLongerThanTheLongestWait(what, value);
         }
+    }
+
+    /** Checks that {@code value} can be counted in nanoseconds ({@link #LONGEST_WAIT}). */
+    static Duration notLongerThanTheLongestWait(String what, Duration value) {
+        if (value.compareTo(LONGEST_WAIT) > 0) {
+            throw new CmapException(CsError.INVALID_PARAM, what + " " + value + " is longer than the longest wait, "
+                    + LONGEST_WAIT + " (2^63-1 ns)");
+        }
+        return value;
     }
 }

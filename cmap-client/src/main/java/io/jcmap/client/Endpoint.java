@@ -106,6 +106,10 @@ public sealed interface Endpoint {
         if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
             throw new CmapException(CsError.INVALID_PARAM, what + " must be non-empty without NUL: " + name);
         }
+        if (!StandardCharsets.UTF_8.newEncoder().canEncode(name)) {
+            // getBytes would put a '?' in its place and connect elsewhere
+            throw new CmapException(CsError.INVALID_PARAM, what + " has an unpaired surrogate: no UTF-8 form");
+        }
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxBytes) {
             throw new CmapException(CsError.NAME_TOO_LONG,

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -1400,6 +1401,6 @@ final class Pipeline {
 
     private CmapException timeoutFailure(PendingRequest pending) {
         return new CmapException(CsError.TIMEOUT, pending.context() + ": no response within "
-                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+                + Duration.ofNanos(timeoutNanos)); // not whole milliseconds: "within 0 ms" below one
     }
 }

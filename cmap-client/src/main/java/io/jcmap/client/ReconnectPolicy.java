@@ -8,7 +8,8 @@ import java.time.Duration;
  * {@link CmapOptions.Builder#reconnect(ReconnectPolicy)} sets a policy.
  *
  * @param initialBackoff the wait before the first attempt; positive
- * @param maxBackoff     the longest wait between attempts; at least {@code initialBackoff}
+ * @param maxBackoff     the longest wait between attempts; at least {@code initialBackoff}, at
+ *                       most {@link CmapOptions#LONGEST_WAIT}
  * @param listener       told about disconnection and reconnection; not null
  */
 public record ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, ReconnectListener listener) {
@@ -21,7 +22,8 @@ public record ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, Reco
      * Checks the fields.
      *
      * @throws CmapException {@link CsError#INVALID_PARAM} for null fields, a non-positive
-     *                       initial backoff, or a maximum below the initial backoff
+     *                       initial backoff, a maximum below the initial backoff, or one longer
+     *                       than {@link CmapOptions#LONGEST_WAIT}
      */
     public ReconnectPolicy {
         if (initialBackoff == null || maxBackoff == null || listener == null) {
@@ -34,6 +36,7 @@ public record ReconnectPolicy(Duration initialBackoff, Duration maxBackoff, Reco
             throw new CmapException(CsError.INVALID_PARAM,
                     "max backoff " + maxBackoff + " is below initial backoff " + initialBackoff);
         }
+        CmapOptions.notLongerThanTheLongestWait("max backoff", maxBackoff);
     }
 
     /** {@return a policy of 100 ms doubling up to 5 s, without listener} */

@@ -74,12 +74,25 @@ class CmapOptionsTest {
         assertCmapError(CsError.INVALID_PARAM, () -> builder.serverUidPolicy(null));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(0));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(-1));
+        // timeouts are counted in nanoseconds: longer ones overflowed at initialize
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.requestTimeout(Duration.ofSeconds(Long.MAX_VALUE)));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.requestTimeout(CmapOptions.LONGEST_WAIT.plusNanos(1)));
+        assertCmapError(CsError.INVALID_PARAM, () -> builder.connectTimeout(Duration.ofDays(200_000)));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(8192));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(12_327));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(64 * 1024 * 1024 + 1));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.maxMessageSize(Integer.MAX_VALUE));
         assertCmapError(CsError.INVALID_PARAM, () -> builder.reconnect(null));
         assertEquals(CmapOptions.defaults(), builder.build(), "rejected values leave the builder unchanged");
+    }
+
+    @Test
+    void timeoutsUpToTheLongestWaitAreTaken() {
+        assertEquals(Duration.ofNanos(Long.MAX_VALUE), CmapOptions.LONGEST_WAIT);
+        CmapOptions options = CmapOptions.builder().requestTimeout(CmapOptions.LONGEST_WAIT)
+                .connectTimeout(CmapOptions.LONGEST_WAIT).build();
+        assertEquals(Optional.of(CmapOptions.LONGEST_WAIT), options.requestTimeout());
+        assertEquals(CmapOptions.LONGEST_WAIT, options.connectTimeout());
     }
 
     /** The bounds: libqb's connection response (12,328 bytes) and the largest size this client accepts, 64 MiB. */
@@ -111,6 +124,9 @@ class CmapOptionsTest {
         assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName(""));
         assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName(null));
         assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName("cm\0ap"));
+        // an unpaired surrogate has no UTF-8 form: encoded anyway, it became '?', another name
+        assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName("\uD800"));
+        assertCmapError(CsError.INVALID_PARAM, () -> new Endpoint.LibqbService("cm\uDC00ap"));
         assertEquals(Path.of("/" + "p".repeat(106)), ((Endpoint.SocketPath) Endpoint.path(Path.of("/" + "p".repeat(106)))).path());
         assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.path(Path.of("/" + "p".repeat(107))));
         assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.path(null));
@@ -152,6 +168,12 @@ class CmapOptionsTest {
         assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(Duration.ofSeconds(2), Duration.ofSeconds(1)));
         assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(null, Duration.ofSeconds(1)));
         assertCmapError(CsError.INVALID_PARAM, () -> ReconnectPolicy.of(Duration.ofSeconds(1), null));
+        // a backoff is waited in nanoseconds: one that does not fit them once killed the reconnect thread
+        assertEquals(CmapOptions.LONGEST_WAIT, ReconnectPolicy.of(Duration.ofSeconds(1), CmapOptions.LONGEST_WAIT).maxBackoff());
+        assertCmapError(CsError.INVALID_PARAM,
+                () -> ReconnectPolicy.of(Duration.ofSeconds(1), CmapOptions.LONGEST_WAIT.plusNanos(1)));
+        assertCmapError(CsError.INVALID_PARAM,
+                () -> ReconnectPolicy.of(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE)));
         assertCmapError(CsError.INVALID_PARAM, () -> defaults.withListener(null));
     }
 }

@@ -1,5 +1,6 @@
 package io.jcmap.client;
 
+import static io.jcmap.client.CmapAssertions.assertCmapError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.jcmap.protocol.os.UnixAddress;
@@ -38,5 +39,22 @@ class LibqbSocketsTest {
         assertEquals(UnixAddress.path(root.resolve("tmp/cmap").toString()), sockets.address("cmap"));
         Files.createFile(root.resolve("var-run/cmap"));
         assertEquals(UnixAddress.path(root.resolve("var-run/cmap").toString()), sockets.address("cmap"));
+    }
+
+    /** A service name fits an abstract name (106 bytes); with a directory before it, it may not fit a socket path. */
+    @Test
+    void aSocketFileLongerThanASocketAddressHoldsIsNameTooLong() throws IOException {
+        LibqbSockets sockets = sockets();
+        String longName = "s".repeat(106);
+        assertEquals(UnixAddress.abstractName(longName), sockets.address(longName));
+        Files.createFile(sockets.forceFile());
+        assertCmapError(CsError.NAME_TOO_LONG, () -> sockets.address(longName));
+    }
+
+    @Test
+    void aServiceNameThatCannotBeAFileNameIsInvalidParam() throws IOException {
+        LibqbSockets sockets = sockets();
+        Files.createFile(sockets.forceFile());
+        assertCmapError(CsError.INVALID_PARAM, () -> sockets.address("\uD800"));
     }
 }
