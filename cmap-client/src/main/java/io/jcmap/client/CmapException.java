@@ -69,12 +69,19 @@ public class CmapException extends RuntimeException {
      * An exception for a failure the OS reported as {@code errno}, with the {@link CsError}
      * libcmap's {@code qb_to_cs_error()} derives from it ({@link CsError#fromErrno(int)}).
      *
+     * <p>{@link Integer#MIN_VALUE} has no positive form and is no errno: like any number that is
+     * not an errno, it gives {@link CsError#LIBRARY}, and the exception has {@link #NO_ERRNO}.
+     *
      * @param errno   the Linux errno, positive or negated as libqb returns it
      * @param context what failed; may be null or empty
      * @param cause   the underlying failure; may be null
      * @return the exception (not thrown)
      */
     public static CmapException ofErrno(int errno, String context, Throwable cause) {
+        if (errno == Integer.MIN_VALUE) {
+            // Math.abs would return it unchanged, breaking the promise of a positive errno()
+            return new CmapException(CsError.LIBRARY, NO_ERRNO, context, cause);
+        }
         int positive = Math.abs(errno);
         return new CmapException(CsError.fromErrno(positive), positive, context, cause);
     }

@@ -19,11 +19,16 @@ public record CmapNotification(long trackHandle, TrackEvent event, String key, C
     /**
      * Checks the required fields.
      *
-     * @throws CmapException {@link CsError#INVALID_PARAM} for a null event or key
+     * @throws CmapException {@link CsError#INVALID_PARAM} for a null event or key, or a
+     *                       {@link TrackEvent#PREFIX} event (only a track flag)
      */
     public CmapNotification {
         if (event == null || key == null) {
             throw new CmapException(CsError.INVALID_PARAM, "notification needs an event and a key");
+        }
+        if (event == TrackEvent.PREFIX) {
+            throw new CmapException(CsError.INVALID_PARAM,
+                    "notification event must be ADD, DELETE or MODIFY, not PREFIX");
         }
     }
 }

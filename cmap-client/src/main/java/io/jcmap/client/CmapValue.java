@@ -34,8 +34,9 @@ public sealed interface CmapValue {
      *
      * @param dst    the destination
      * @param offset the byte offset in {@code dst}
-     * @throws CmapException {@link CsError#INVALID_PARAM} when {@code dst} is null or the value
-     *                       does not fit at {@code offset}
+     * @throws CmapException {@link CsError#INVALID_PARAM} when {@code dst} is null, read-only,
+     *                       of a closed arena or confined to another thread, or the value does
+     *                       not fit at {@code offset}
      */
     void writeTo(MemorySegment dst, long offset);
 
@@ -68,7 +69,9 @@ public sealed interface CmapValue {
      * @return the value
      * @throws CmapException {@link CsError#MESSAGE_ERROR} when the type number is unknown, a
      *                       numeric value has the wrong length, or the range lies outside
-     *                       {@code src}: the data is assumed to come from the server
+     *                       {@code src}: the data is assumed to come from the server;
+     *                       {@link CsError#INVALID_PARAM} when {@code src} is of a closed arena
+     *                       or confined to another thread
      */
     static CmapValue decode(int type, MemorySegment src, long offset, long length) {
         return ValueCodec.decode(typeFromWire(type), src, offset, length);
@@ -82,7 +85,8 @@ public sealed interface CmapValue {
      * @param offset where the value starts in {@code src}
      * @param length the value's length in bytes
      * @return the value
-     * @throws CmapException {@link CsError#INVALID_PARAM} for a null type,
+     * @throws CmapException {@link CsError#INVALID_PARAM} for a null type or a {@code src} of a
+     *                       closed arena or confined to another thread,
      *                       {@link CsError#MESSAGE_ERROR} for a bad length or range
      */
     static CmapValue decode(CmapType type, MemorySegment src, long offset, long length) {
@@ -102,8 +106,8 @@ public sealed interface CmapValue {
      * @param offset where the value starts in {@code src}
      * @param length the value's length in bytes
      * @return the value, or null when absent
-     * @throws CmapException {@link CsError#MESSAGE_ERROR} as {@link #decode(int, MemorySegment, long, long)},
-     *                       and for type 0 with a non-zero length
+     * @throws CmapException as {@link #decode(int, MemorySegment, long, long)}, and
+     *                       {@link CsError#MESSAGE_ERROR} for type 0 with a non-zero length
      */
     static CmapValue decodeNullable(int type, MemorySegment src, long offset, long length) {
         if (type == ValueCodec.ABSENT_TYPE) {
@@ -594,7 +598,11 @@ public sealed interface CmapValue {
             return CmapType.STRING;
         }
 
-        /** The number of UTF-8 bytes, without a terminating NUL. */
+        /**
+         * The number of UTF-8 bytes, without a terminating NUL.
+         *
+         * @throws CmapException {@link CsError#TOO_BIG} when it exceeds {@link Integer#MAX_VALUE}
+         */
         @Override
         public int encodedLength() {
             return Utf8.length(value);
@@ -602,9 +610,10 @@ public sealed interface CmapValue {
 
         @Override
         public void writeTo(MemorySegment dst, long offset) {
-            byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-            ValueCodec.checkRoom(dst, offset, utf8.length);
-            MemorySegment.copy(utf8, 0, dst, ValueCodec.I8, offset, utf8.length);
+            // sized first: a text too big for an array fails with TOO_BIG, not inside getBytes
+            int length = encodedLength();
+            ValueCodec.checkRoom(dst, offset, length);
+            MemorySegment.copy(value.getBytes(StandardCharsets.UTF_8), 0, dst, ValueCodec.I8, offset, length);
         }
     }
 

@@ -29,8 +29,28 @@ final class Utf8 {
         }
     }
 
-    /** The UTF-8 length of a string that passed {@link #check(String)}. */
+    /**
+     * The UTF-8 length of a string that passed {@link #check(String)}.
+     *
+     * @throws CmapException {@link CsError#TOO_BIG} when it exceeds {@link Integer#MAX_VALUE}
+     */
     static int length(String text) {
+        return checkedLength(longLength(text));
+    }
+
+    /**
+     * A UTF-8 length as an int, or TOO_BIG. A string within Java's own length limit can exceed
+     * 2 GiB in UTF-8 (716 million 3-byte chars suffice), and no array or message holds that.
+     */
+    static int checkedLength(long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new CmapException(CsError.TOO_BIG, "string value of " + bytes
+                    + " UTF-8 bytes exceeds the limit of " + Integer.MAX_VALUE);
+        }
+        return (int) bytes;
+    }
+
+    private static long longLength(String text) {
         long bytes = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -45,7 +65,7 @@ final class Utf8 {
                 bytes += BMP_MAX_BYTES;
             }
         }
-        return Math.toIntExact(bytes);
+        return bytes;
     }
 
     private static CmapException invalid(String what) {

@@ -27,10 +27,18 @@ final class ValueCodec {
     private ValueCodec() {
     }
 
-    /** Rejects a destination that cannot hold {@code length} bytes at {@code offset}. */
+    /**
+     * Rejects a destination that cannot hold {@code length} bytes at {@code offset}, or that
+     * this thread cannot write now.
+     */
     static void checkRoom(MemorySegment dst, long offset, int length) {
         if (dst == null) {
             throw new CmapException(CsError.INVALID_PARAM, "writeTo: destination segment is null");
+        }
+        checkUsable(dst, "writeTo: destination");
+        // checked even for 0 bytes, so that a read-only destination fails whatever the value
+        if (dst.isReadOnly()) {
+            throw new CmapException(CsError.INVALID_PARAM, "writeTo: destination segment is read-only");
         }
         if (offset < 0 || offset > dst.byteSize() - length) {
             throw new CmapException(CsError.INVALID_PARAM, "writeTo: " + length + " bytes at offset "
@@ -77,12 +85,27 @@ final class ValueCodec {
         if (src == null) {
             throw malformed("source segment is null");
         }
+        checkUsable(src, "decode: source");
         if (offset < 0 || length < 0 || offset > src.byteSize() - length) {
             throw malformed(type + " value of " + length + " bytes at offset " + offset
                     + " lies outside a segment of " + src.byteSize() + " bytes");
         }
         if (length > MAX_ARRAY_LENGTH) {
             throw malformed(type + " value of " + length + " bytes is too large");
+        }
+    }
+
+    /**
+     * Rejects a segment this thread cannot access: its arena is closed, or it is confined to
+     * another thread. These are the caller's mistakes, not bad data, hence INVALID_PARAM; left
+     * unchecked, the JDK would throw IllegalStateException or WrongThreadException on access.
+     */
+    private static void checkUsable(MemorySegment segment, String role) {
+        if (!segment.scope().isAlive()) {
+            throw new CmapException(CsError.INVALID_PARAM, role + " segment's arena is closed");
+        }
+        if (!segment.isAccessibleBy(Thread.currentThread())) {
+            throw new CmapException(CsError.INVALID_PARAM, role + " segment is confined to another thread");
         }
     }
 

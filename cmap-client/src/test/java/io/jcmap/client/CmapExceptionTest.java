@@ -54,6 +54,14 @@ class CmapExceptionTest {
     }
 
     @Test
+    void ofErrnoOfMinValueIsLibraryWithoutErrno() {
+        CmapException e = CmapException.ofErrno(Integer.MIN_VALUE, "read", null);
+        assertEquals(CsError.LIBRARY, e.error());
+        assertEquals(CmapException.NO_ERRNO, e.errno());
+        assertEquals("read: CS_ERR_LIBRARY (2)", e.getMessage());
+    }
+
+    @Test
     void unnamedErrnoPrintsOnlyItsNumber() {
         CmapException e = new CmapException(CsError.LIBRARY, 5, "read", null);
         assertEquals("read: CS_ERR_LIBRARY (2), errno 5", e.getMessage());

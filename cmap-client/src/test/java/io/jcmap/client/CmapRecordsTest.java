@@ -26,6 +26,7 @@ class CmapRecordsTest {
     void notificationsNeedEventAndKey() {
         assertCmapError(CsError.INVALID_PARAM, () -> new CmapNotification(1, null, "jt.a", null, null));
         assertCmapError(CsError.INVALID_PARAM, () -> new CmapNotification(1, TrackEvent.ADD, null, null, null));
+        assertCmapError(CsError.INVALID_PARAM, () -> new CmapNotification(1, TrackEvent.PREFIX, "jt.a", null, null));
     }
 
     @Test

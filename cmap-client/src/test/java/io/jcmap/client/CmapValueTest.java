@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,6 +19,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -368,6 +370,67 @@ class CmapValueTest {
         CmapValue.int32(0x01020304).writeTo(small, 0);
         CmapValue.binary(new byte[0]).writeTo(small, 4);
         assertEquals(CmapValue.int32(0x01020304), CmapValue.decode(CmapType.INT32, small, 0, 4));
+    }
+
+    @Test
+    void writingToAReadOnlyDestinationIsInvalidParam() {
+        MemorySegment readOnly = MemorySegment.ofArray(new byte[8]).asReadOnly();
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.int32(1).writeTo(readOnly, 0));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.string("abc").writeTo(readOnly, 0));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.binary(new byte[0]).writeTo(readOnly, 0));
+        assertEquals(CmapValue.int32(0), CmapValue.decode(CmapType.INT32, readOnly, 0, 4));
+    }
+
+    @Test
+    void segmentsOfAClosedArenaAreInvalidParam() {
+        MemorySegment closed;
+        try (Arena arena = Arena.ofConfined()) {
+            closed = arena.allocate(8);
+        }
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.int64(1).writeTo(closed, 0));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.string("abc").writeTo(closed, 0));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.decode(CmapType.INT64, closed, 0, 8));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.decode(11, closed, 0, 8));
+    }
+
+    @Test
+    void confinedSegmentsUsedFromAnotherThreadAreInvalidParam() throws Throwable {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment confined = arena.allocate(8);
+            inAnotherThread(() -> {
+                assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.int64(1).writeTo(confined, 0));
+                assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.string("abc").writeTo(confined, 0));
+                assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.decode(CmapType.INT64, confined, 0, 8));
+                assertCmapError(CsError.INVALID_PARAM, () -> CmapValue.decode(12, confined, 0, 8));
+            });
+            CmapValue.int64(7).writeTo(confined, 0);
+            assertEquals(CmapValue.int64(7), CmapValue.decode(CmapType.INT64, confined, 0, 8));
+        }
+    }
+
+    /** Runs {@code checks} in a new thread and rethrows what failed there. */
+    private static void inAnotherThread(Executable checks) throws Throwable {
+        Throwable[] failure = new Throwable[1];
+        Thread thread = new Thread(() -> {
+            try {
+                checks.execute();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        thread.start();
+        thread.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+    }
+
+    @Test
+    void utf8LengthsBeyondIntAreTooBig() {
+        // a string this long would need gigabytes of heap, so the bound is tested on its own
+        assertEquals(Integer.MAX_VALUE, Utf8.checkedLength(Integer.MAX_VALUE));
+        CmapException e = assertCmapError(CsError.TOO_BIG, () -> Utf8.checkedLength(Integer.MAX_VALUE + 1L));
+        assertTrue(e.getMessage().contains("2147483648"), e.getMessage());
     }
 
     @Test
