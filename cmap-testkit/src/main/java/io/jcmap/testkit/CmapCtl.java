@@ -33,6 +33,11 @@ final class CmapCtl {
     /** Runs a command line of {@link #command}, killing it after {@code timeout}. */
     static ProcessResult run(Duration timeout, List<String> command) {
         Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(CorosyncConfig.LONGEST_WAIT) > 0) {
+            // zero killed it at once and reported a time-out; beyond the bound the wait overflowed
+            throw new IllegalArgumentException("cmapctl timeout must be positive and at most "
+                    + CorosyncConfig.LONGEST_WAIT + ", got " + timeout);
+        }
         return HelperProcess.run(timeout, command);
     }
 }

@@ -141,9 +141,10 @@ public interface Corosync extends AutoCloseable {
      * Runs the host's {@code /usr/sbin/corosync-cmapctl}, killing it after {@code timeout}
      * (useful against a paused instance, where it would hang).
      *
-     * @param timeout how long to let it run
+     * @param timeout how long to let it run: positive, at most {@link CorosyncConfig#LONGEST_WAIT}
      * @param args    arguments, for example {@code "-g", "totem.cluster_name"}
      * @return exit code and output; {@link ProcessResult#timedOut()} when it was killed
+     * @throws IllegalArgumentException for a timeout out of those bounds
      */
     default ProcessResult cmapctl(Duration timeout, String... args) {
         return CmapCtl.run(timeout, cmapctlCommand(args));

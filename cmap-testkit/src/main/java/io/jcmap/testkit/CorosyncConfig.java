@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  * example {@code resources {}}) is simply added. The keys this class manages
  * ({@code cluster_name}, {@code state_dir}, {@code qb_ipc_type}) are rejected in the extra text:
  * set them with the builder so that {@link Corosync#clusterName()} and {@link Corosync#ipcType()}
- * stay true.
+ * stay true. So are {@code to_stderr} and {@code logfile_priority}: the start waits for
+ * corosync's "ready to provide service" on its standard error, and without it would wait out
+ * {@link #startupTimeout()} although corosync serves.
  *
  * @param clusterName     {@code totem.cluster_name}; letters, digits, {@code _ . -}, starting with a letter or digit
  * @param ipcType         {@code system.qb_ipc_type}
@@ -45,6 +47,11 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
     public static final Duration DEFAULT_STOP_GRACE_PERIOD = Duration.ofSeconds(5);
     /** Default {@link #lockTimeout()}. */
     public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * The longest timeout or grace period accepted: 2<sup>31</sup>-1 seconds (about 68 years).
+     * Docker takes a stop timeout in whole seconds as an int, and the waits count nanoseconds.
+     */
+    public static final Duration LONGEST_WAIT = Duration.ofSeconds(Integer.MAX_VALUE);
     /** Prefix of generated cluster names. */
     public static final String CLUSTER_NAME_PREFIX = "jcmap-";
     /** Name of the generated configuration file inside the private directory. */
@@ -54,7 +61,7 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern MANAGED_KEY =
-            Pattern.compile("(?m)^[^#\\n]*?\\b(cluster_name|state_dir|qb_ipc_type)\\s*:");
+            Pattern.compile("(?m)^[^#\\n]*?\\b(cluster_name|state_dir|qb_ipc_type|to_stderr|logfile_priority)\\s*:");
     private static final Pattern UNSAFE_PATH_CHARS = Pattern.compile("[\\s{}#]");
     private static final String RANDOM_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int RANDOM_SUFFIX_LENGTH = 6;
@@ -175,11 +182,18 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
         return generated + "# Extra configuration (corosync merges repeated sections; later keys win).\n" + extra;
     }
 
+    private static void requireAtMostLongestWait(Duration value, String name) {
+        if (value.compareTo(LONGEST_WAIT) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + LONGEST_WAIT + " (2^31-1 s), got " + value);
+        }
+    }
+
     private static void requirePositive(Duration value, String name) {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be positive, got " + value);
         }
+        requireAtMostLongestWait(value, name);
     }
 
     private static void requireNonNegative(Duration value, String name) {
@@ -187,13 +201,17 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
         if (value.isNegative()) {
             throw new IllegalArgumentException(name + " must not be negative, got " + value);
         }
+        requireAtMostLongestWait(value, name);
     }
 
     private static void checkExtraConfig(String extra) {
         Matcher managed = MANAGED_KEY.matcher(extra);
         if (managed.find()) {
-            throw new IllegalArgumentException("extra configuration must not set '" + managed.group(1)
-                    + "': the testkit manages it (use the builder)");
+            String key = managed.group(1);
+            String why = key.equals("to_stderr") || key.equals("logfile_priority")
+                    ? "the testkit waits for corosync's \"" + LocalCorosync.READY_MESSAGE + "\" on its standard error"
+                    : "the testkit manages it (use the builder)";
+            throw new IllegalArgumentException("extra configuration must not set '" + key + "': " + why);
         }
         int depth = 0;
         for (String line : extra.lines().toList()) {
@@ -267,7 +285,7 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
         /**
          * Sets how long to wait for "ready to provide service" (default 30 s).
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, at most {@link #LONGEST_WAIT}
          * @return this builder
          */
         public Builder startupTimeout(Duration timeout) {
@@ -279,7 +297,7 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
          * Sets how long {@link Corosync#close()} and {@link Corosync#restart()} wait after
          * SIGTERM before sending SIGKILL (default 5 s).
          *
-         * @param gracePeriod zero or a positive duration
+         * @param gracePeriod zero or a positive duration, at most {@link #LONGEST_WAIT}
          * @return this builder
          */
         public Builder stopGracePeriod(Duration gracePeriod) {
@@ -291,7 +309,7 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
          * Sets how long a start waits for another testkit instance in this network namespace to
          * close (default 5 min).
          *
-         * @param timeout a positive duration
+         * @param timeout a positive duration, at most {@link #LONGEST_WAIT}
          * @return this builder
          */
         public Builder lockTimeout(Duration timeout) {

@@ -140,6 +140,16 @@ class CorosyncConfigTest {
         assertTrue(e.getMessage().contains("the testkit manages it"), e.getMessage());
     }
 
+    /** Without corosync's notices on its standard error, a start would wait out its timeout although corosync serves. */
+    @ParameterizedTest
+    @ValueSource(strings = {"logging {\n to_stderr: no\n}", "logging {\n  logfile_priority: err\n}"})
+    void rejectsExtraConfigHidingTheReadinessMessage(String fragment) {
+        CorosyncConfig.Builder builder = CorosyncConfig.builder().extraConfig(fragment);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
+        assertTrue(e.getMessage().contains("ready to provide service"), e.getMessage());
+    }
+
     @Test
     void allowsManagedKeysInComments() {
         CorosyncConfig config = CorosyncConfig.builder().extraConfig("# qb_ipc_type: socket is set elsewhere\n").build();
@@ -165,6 +175,20 @@ class CorosyncConfigTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CorosyncConfig.builder().stopGracePeriod(Duration.ofMillis(-1)).build());
         assertThrows(NullPointerException.class, () -> CorosyncConfig.builder().startupTimeout(null).build());
+    }
+
+    /** Longer ones overflowed the waits, and close() then left the instance's directory behind. */
+    @Test
+    void rejectsTimeoutsBeyondTheLongestWait() {
+        Duration beyond = CorosyncConfig.LONGEST_WAIT.plusSeconds(1);
+        assertThrows(IllegalArgumentException.class, () -> CorosyncConfig.builder().startupTimeout(beyond).build());
+        assertThrows(IllegalArgumentException.class, () -> CorosyncConfig.builder().lockTimeout(beyond).build());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CorosyncConfig.builder().stopGracePeriod(Duration.ofSeconds(Long.MAX_VALUE)).build());
+        assertTrue(e.getMessage().contains("stopGracePeriod must be at most"), e.getMessage());
+        CorosyncConfig longest = CorosyncConfig.builder().startupTimeout(CorosyncConfig.LONGEST_WAIT)
+                .stopGracePeriod(CorosyncConfig.LONGEST_WAIT).lockTimeout(CorosyncConfig.LONGEST_WAIT).build();
+        assertEquals(Duration.ofSeconds(Integer.MAX_VALUE), longest.stopGracePeriod());
     }
 
     @Test

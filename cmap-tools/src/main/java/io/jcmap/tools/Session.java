@@ -11,6 +11,7 @@ import io.jcmap.client.CsError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
@@ -279,26 +280,38 @@ final class Session {
                 return new byte[0]; // fread stops at an error: what was read so far is lost too
             }
         }
-        Path path = Path.of(source);
-        if (Files.isDirectory(path)) {
-            return new byte[0]; // fopen succeeds on a directory and fread reads nothing
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return in.readAllBytes();
+        try {
+            Path path = fileNamed(source);
+            if (Files.isDirectory(path)) {
+                return new byte[0]; // fopen succeeds on a directory and fread reads nothing
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                return in.readAllBytes();
+            }
         } catch (IOException e) {
             throw fail("Can't open input file: " + ErrnoText.of(e) + "\n");
         }
     }
 
+    /** The file fopen opens for {@code name}: none for "", where {@code Path.of("")} is the working directory. */
+    private static Path fileNamed(String name) throws NoSuchFileException {
+        if (name.isEmpty()) {
+            throw new NoSuchFileException(name); // fopen("") fails with ENOENT
+        }
+        return Path.of(name);
+    }
+
     /** read_in_config_file. */
     private void readInConfigFile(String fileName) {
         List<SettingsFile.Directive> directives;
-        Path path = Path.of(fileName);
-        if (Files.isDirectory(path)) {
-            return; // fopen succeeds, fgets fails at once (EISDIR): nothing happens
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            directives = SettingsFile.read(in);
+        try {
+            Path path = fileNamed(fileName);
+            if (Files.isDirectory(path)) {
+                return; // fopen succeeds, fgets fails at once (EISDIR): nothing happens
+            }
+            try (InputStream in = Files.newInputStream(path)) {
+                directives = SettingsFile.read(in);
+            }
         } catch (IOException e) {
             io.err().print("Couldn't open file.: " + ErrnoText.of(e) + "\n");
             return;

@@ -228,6 +228,9 @@ abstract class JcmapctlDifferentialContract {
         same("-C", "nothing");
         same("-p", dir.resolve("no-such-file").toString());
         same("-p");
+        // fopen("") fails with ENOENT, where Java's Path.of("") is the working directory
+        same("-p", "");
+        same("-s", ROOT + "empty", "bin", "");
         same("-h");
         same("-h", "-x");
         same("-x", "-h");
