@@ -23,6 +23,9 @@ final class Output {
         FULL
     }
 
+    /** strerror(EPIPE). */
+    private static final String BROKEN_PIPE = "Broken pipe";
+
     /** glibc sizes the buffer by st_blksize, 4096 for pipes and most files. */
     static final int BLOCK_SIZE = 4096;
 
@@ -42,9 +45,11 @@ final class Output {
     }
 
     /**
-     * Writes bytes under the buffering rule.
+     * Writes bytes under the buffering rule. A failed write is dropped, as C's stdio drops it
+     * (it only sets the stream's error flag, which corosync-cmapctl never reads), but for a
+     * closed pipe, which kills the C tool with SIGPIPE.
      *
-     * @throws UncheckedIOException when the destination fails (a closed pipe, a full disk)
+     * @throws UncheckedIOException when the destination is a pipe whose reader is gone
      */
     synchronized void write(byte[] bytes) {
         if (buffering == Buffering.NONE) {
@@ -80,8 +85,16 @@ final class Output {
             sink.write(bytes, offset, length);
             sink.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            if (isBrokenPipe(e)) {
+                throw new UncheckedIOException(e);
+            }
+            // a full disk, a closed descriptor: the C tool goes on, and exits as it would have
         }
+    }
+
+    /** EPIPE: the JDK's message is strerror's text (FileOutputStream reports no errno). */
+    private static boolean isBrokenPipe(IOException e) {
+        return BROKEN_PIPE.equals(e.getMessage());
     }
 
     private static boolean containsNewline(byte[] bytes) {
