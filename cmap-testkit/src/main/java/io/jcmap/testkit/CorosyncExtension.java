@@ -216,6 +216,8 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
     /** Configures a {@link CorosyncExtension}; unset values use the {@link CorosyncConfig} defaults. */
     public static final class Builder {
         private final CorosyncConfig.Builder config = CorosyncConfig.builder();
+        /** The first individual setting made, if any: {@link #config(CorosyncConfig)} would drop it. */
+        private String individualSetting;
         private CorosyncConfig fullConfig;
         private Backend backend;
         private DockerImageName image;
@@ -224,7 +226,8 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
         }
 
         /**
-         * Uses a complete configuration, replacing the individual settings of this builder.
+         * Uses a complete configuration instead of the individual settings of this builder; with
+         * both, {@link #build()} fails rather than drop some of them.
          *
          * @param config the configuration
          * @return this builder
@@ -242,6 +245,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          */
         public Builder clusterName(String clusterName) {
             config.clusterName(clusterName);
+            individual("clusterName");
             return this;
         }
 
@@ -253,6 +257,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          */
         public Builder ipcType(IpcType ipcType) {
             config.ipcType(ipcType);
+            individual("ipcType");
             return this;
         }
 
@@ -264,6 +269,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          */
         public Builder extraConfig(String fragment) {
             config.extraConfig(fragment);
+            individual("extraConfig");
             return this;
         }
 
@@ -275,6 +281,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          */
         public Builder startupTimeout(Duration timeout) {
             config.startupTimeout(timeout);
+            individual("startupTimeout");
             return this;
         }
 
@@ -286,6 +293,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          */
         public Builder stopGracePeriod(Duration gracePeriod) {
             config.stopGracePeriod(gracePeriod);
+            individual("stopGracePeriod");
             return this;
         }
 
@@ -297,6 +305,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          */
         public Builder lockTimeout(Duration timeout) {
             config.lockTimeout(timeout);
+            individual("lockTimeout");
             return this;
         }
 
@@ -308,6 +317,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          */
         public Builder filesystemSockets(boolean forced) {
             config.filesystemSockets(forced);
+            individual("filesystemSockets");
             return this;
         }
 
@@ -327,9 +337,12 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          *
          * @param image an image with {@code /usr/sbin/corosync}
          * @return this builder
+         * @throws IllegalArgumentException for a name Docker does not take
          */
         public Builder image(String image) {
-            this.image = DockerImageName.parse(image);
+            DockerImageName parsed = DockerImageName.parse(Objects.requireNonNull(image, "image"));
+            parsed.assertValid(); // a bad name fails here, not when a test class starts
+            this.image = parsed;
             return this;
         }
 
@@ -337,9 +350,24 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
          * Builds the extension; the configuration (and a random cluster name) is fixed here.
          *
          * @return the extension
+         * @throws IllegalArgumentException for both a complete configuration and individual
+         *     settings, for an image with the local backend, or an invalid configuration
          */
         public CorosyncExtension build() {
+            if (fullConfig != null && individualSetting != null) {
+                throw new IllegalArgumentException("both config(...) and " + individualSetting
+                        + "(...): the complete configuration would drop the individual setting; use one or the other");
+            }
+            if (image != null && backend == Backend.LOCAL) {
+                throw new IllegalArgumentException("image(" + image + ") is for the container backend, and the backend is LOCAL");
+            }
             return new CorosyncExtension(fullConfig != null ? fullConfig : config.build(), backend, image);
+        }
+
+        private void individual(String setting) {
+            if (individualSetting == null) {
+                individualSetting = setting;
+            }
         }
     }
 }
