@@ -2,6 +2,7 @@ package io.jcmap.testkit;
 
 import java.nio.file.Files;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Where a test corosync runs. The system property {@value #PROPERTY} selects it for
@@ -36,8 +37,10 @@ public enum Backend {
      * @param value the name
      * @return the backend
      * @throws IllegalArgumentException for any other value
+     * @throws NullPointerException     for null, naming it
      */
     public static Backend parse(String value) {
+        Objects.requireNonNull(value, "backend name");
         try {
             return valueOf(value.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -3,6 +3,7 @@ package io.jcmap.testkit;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,13 +23,15 @@ public interface Corosync extends AutoCloseable {
     /**
      * Starts an instance with the given backend ({@link Backend#AUTO} picks one).
      *
-     * @param config  the configuration
-     * @param backend the backend to use
+     * @param config  the configuration; not null
+     * @param backend the backend to use; not null
      * @return a running, ready instance
      * @throws CorosyncTestkitException when corosync cannot be started
+     * @throws NullPointerException     for a null argument, naming it
      */
     static Corosync start(CorosyncConfig config, Backend backend) {
-        return backend.start(config);
+        Objects.requireNonNull(config, "config");
+        return Objects.requireNonNull(backend, "backend").start(config);
     }
 
     /**
@@ -159,7 +162,7 @@ public interface Corosync extends AutoCloseable {
      * @return the program and its arguments, for a {@link ProcessBuilder}
      */
     default List<String> cmapctlCommand(String... args) {
-        return clientCommand(CmapCtl.command(args));
+        return clientCommand(CmapCtl.command(Objects.requireNonNull(args, "args")));
     }
 
     /**

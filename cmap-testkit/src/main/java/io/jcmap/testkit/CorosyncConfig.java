@@ -138,7 +138,7 @@ public record CorosyncConfig(String clusterName, IpcType ipcType, String extraCo
      * @return the configuration text
      */
     public String render(Path privateDir) {
-        String dir = privateDir.toString();
+        String dir = Objects.requireNonNull(privateDir, "privateDir").toString();
         if (!privateDir.isAbsolute() || UNSAFE_PATH_CHARS.matcher(dir).find()) {
             throw new IllegalArgumentException("private directory must be absolute and free of whitespace, "
                     + "braces and '#', got '" + dir + "'");

@@ -24,6 +24,18 @@ class BackendTest {
         assertTrue(e.getMessage().contains("local, container or auto"), e.getMessage());
     }
 
+    /** Null arguments are named, not left to the JVM's generic message. */
+    @Test
+    void nullArgumentsAreNamed() {
+        assertEquals("backend name", assertThrows(NullPointerException.class, () -> Backend.parse(null)).getMessage());
+        assertEquals("config", assertThrows(NullPointerException.class,
+                () -> Corosync.start(null, Backend.LOCAL)).getMessage());
+        assertEquals("backend", assertThrows(NullPointerException.class,
+                () -> Corosync.start(CorosyncConfig.defaults(), null)).getMessage());
+        assertEquals("privateDir", assertThrows(NullPointerException.class,
+                () -> CorosyncConfig.defaults().render(null)).getMessage());
+    }
+
     @Test
     void readsTheSystemPropertyDefaultingToAuto() {
         String saved = System.getProperty(Backend.PROPERTY);
