@@ -2,7 +2,6 @@ package io.jcmap.client;
 
 import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 
@@ -16,7 +15,7 @@ import java.util.HexFormat;
  * {@link #writeTo(MemorySegment, long)} writes what libcmap sends: numbers as the C variable's
  * bytes in the host's byte order (little-endian on x86_64 and aarch64), floats and doubles as
  * their raw IEEE 754 bits (so NaN payloads, infinities and -0.0 survive bit for bit), strings as
- * their UTF-8 bytes <em>without</em> a terminating NUL (libcmap's {@code cmap_set_string} sends
+ * their UTF-8 bytes ({@link CmapText}) <em>without</em> a terminating NUL (libcmap's {@code cmap_set_string} sends
  * {@code strlen(value)} bytes; corosync appends the NUL when storing), binary values as is.
  * {@link #decode(int, MemorySegment, long, long)} reads what corosync returns: a string value
  * arrives with its stored NUL, and is read, like libcmap's callers read it, up to the first NUL.
@@ -59,8 +58,10 @@ public sealed interface CmapValue {
      * Reads a value in wire form.
      *
      * <p>Numeric types must be exactly {@link CmapType#fixedSize()} bytes long. A STRING is the
-     * UTF-8 text before the first NUL in the range (the whole range when there is none; invalid
-     * UTF-8 sequences become U+FFFD). A BINARY is every byte of the range.
+     * text of the bytes before the first NUL in the range (the whole range when there is none),
+     * read as {@link CmapText#decode(byte[])} reads them: bytes that are not UTF-8 are kept as
+     * lone surrogates, so that writing the value back sends them unchanged. A BINARY is every
+     * byte of the range.
      *
      * @param type   the {@code cmap_value_types_t} number, as received
      * @param src    the bytes
@@ -254,10 +255,30 @@ public sealed interface CmapValue {
      *
      * @param value the text; see {@link Str} for what is rejected
      * @return the value
-     * @throws CmapException {@link CsError#INVALID_PARAM} for null, NUL characters or unpaired surrogates
+     * @throws CmapException {@link CsError#INVALID_PARAM} for null, NUL characters or unpaired
+     *                       surrogates that stand for no bytes
      */
     static Str string(String value) {
         return new Str(value);
+    }
+
+    /**
+     * A STRING value of exactly these bytes, which need not be UTF-8 (see {@link CmapText}).
+     *
+     * @param bytes the bytes, without a terminating NUL
+     * @return the value, whose {@link #toBytes()} equals {@code bytes}
+     * @throws CmapException {@link CsError#INVALID_PARAM} for null or a NUL byte
+     */
+    static Str stringFromBytes(byte[] bytes) {
+        if (bytes == null) {
+            throw new CmapException(CsError.INVALID_PARAM, "string value's bytes are null");
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == ValueCodec.NUL) {
+                throw new CmapException(CsError.INVALID_PARAM, "string value has a NUL byte at index " + i);
+            }
+        }
+        return new Str(CmapText.decode(bytes));
     }
 
     /**
@@ -577,9 +598,12 @@ public sealed interface CmapValue {
     /**
      * A string value ({@code CMAP_VALUETYPE_STRING}), sent as UTF-8.
      *
-     * <p>NUL characters are rejected: corosync stores C strings, and refuses with
-     * {@code CS_ERR_INVALID_PARAM} a string value longer than its first NUL. Unpaired surrogates
-     * are rejected because they have no UTF-8 form.
+     * <p>Bytes that are not UTF-8 (a value another client stored) are lone surrogates
+     * U+DC80..U+DCFF in the text, one per byte, and are sent as those bytes again: see
+     * {@link CmapText}. NUL characters are rejected: corosync stores C strings, and refuses with
+     * {@code CS_ERR_INVALID_PARAM} a string value longer than its first NUL. Other unpaired
+     * surrogates are rejected because they stand for no bytes, and so are surrogates for bytes
+     * that together are UTF-8, because the value would read back as other text.
      *
      * @param value the text
      */
@@ -587,10 +611,11 @@ public sealed interface CmapValue {
         /**
          * Checks the text.
          *
-         * @throws CmapException {@link CsError#INVALID_PARAM} for null, NUL characters or unpaired surrogates
+         * @throws CmapException {@link CsError#INVALID_PARAM} for null, NUL characters or
+         *                       surrogates that stand for no bytes (see the record's comment)
          */
         public Str {
-            Utf8.check(value);
+            CmapText.check(value);
         }
 
         @Override
@@ -605,7 +630,7 @@ public sealed interface CmapValue {
          */
         @Override
         public int encodedLength() {
-            return Utf8.length(value);
+            return CmapText.length(value);
         }
 
         @Override
@@ -613,7 +638,7 @@ public sealed interface CmapValue {
             // sized first: a text too big for an array fails with TOO_BIG, not inside getBytes
             int length = encodedLength();
             ValueCodec.checkRoom(dst, offset, length);
-            MemorySegment.copy(value.getBytes(StandardCharsets.UTF_8), 0, dst, ValueCodec.I8, offset, length);
+            MemorySegment.copy(CmapText.encode(value), 0, dst, ValueCodec.I8, offset, length);
         }
     }
 

@@ -2,7 +2,6 @@ package io.jcmap.client;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The wire form of CMAP values: what libcmap copies with {@code memcpy} from the C variable,
@@ -74,7 +73,7 @@ final class ValueCodec {
         while (end < raw.length && raw[end] != NUL) {
             end++;
         }
-        return new String(raw, 0, end, StandardCharsets.UTF_8);
+        return CmapText.decode(raw, 0, end);
     }
 
     private static byte[] bytes(MemorySegment src, long offset, long length) {

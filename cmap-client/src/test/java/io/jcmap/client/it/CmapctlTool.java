@@ -6,8 +6,13 @@ import io.jcmap.client.CmapType;
 import io.jcmap.testkit.Corosync;
 import io.jcmap.testkit.ProcessResult;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +37,39 @@ final class CmapctlTool {
         assertTrue(out.endsWith("\n") && out.indexOf('\n') == out.length() - 1,
                 () -> "expected one line from corosync-cmapctl but got: [" + out + "]");
         return out.substring(0, out.length() - 1);
+    }
+
+    /**
+     * Runs it with a last argument of any bytes, which Java cannot put on a command line:
+     * {@code bash}'s printf makes it from {@code printfFormat} (for example {@code "caf\\xe9"}).
+     */
+    static void runWithLastArgument(Corosync corosync, String printfFormat, String... args) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "last=$(printf \"$0\") && exec \"$@\" \"$last\"",
+                printfFormat));
+        command.addAll(corosync.cmapctlCommand(args));
+        byte[] out = runForBytes(command);
+        assertTrue(out.length == 0, () -> "corosync-cmapctl printed: " + new String(out));
+    }
+
+    /** Runs it and returns its standard output as bytes, asserting that it succeeds. */
+    static byte[] stdoutBytes(Corosync corosync, String... args) {
+        return runForBytes(corosync.cmapctlCommand(args));
+    }
+
+    private static byte[] runForBytes(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            byte[] out = process.getInputStream().readAllBytes();
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0,
+                    () -> command + " failed: " + new String(out));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     /** Key names and types of a listing, in its order. */

@@ -19,6 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -100,6 +102,33 @@ abstract class ValueScenarios extends CorosyncScenarios {
     void aStringWithANulInsideIsRefused() {
         cmapError(CsError.INVALID_PARAM, () -> cmap.setString(key("str"), "before\0after"));
         cmapError(CsError.NOT_EXIST, () -> cmap.get(key("str")));
+    }
+
+    @Test
+    void stringBytesThatAreNotUtf8ReadAndWriteBackUnchanged() {
+        // "café" in ISO-8859-1, stored by the C tool: E9 starts no UTF-8 sequence
+        String cKey = key("latin1.c");
+        String jKey = key("latin1.j");
+        CmapctlTool.runWithLastArgument(corosync, "caf\\xe9", "-s", cKey, "str");
+        CmapValue read = cmap.get(cKey);
+        assertEquals(CmapValue.string("caf\uDCE9"), read);
+        assertEquals("caf\uDCE9", cmap.getString(cKey));
+
+        cmap.set(jKey, read);
+        assertArrayEquals((jKey + " (str) = caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1),
+                CmapctlTool.stdoutBytes(corosync, "-g", jKey));
+        cmap.setString(jKey, "\uDCFF\u00e9\uDC80");
+        assertArrayEquals(concat((jKey + " (str) = ").getBytes(StandardCharsets.US_ASCII),
+                new byte[] {(byte) 0xff, (byte) 0xc3, (byte) 0xa9, (byte) 0x80, '\n'}),
+                CmapctlTool.stdoutBytes(corosync, "-g", jKey));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setString(jKey, "\uDCC3\uDCA9"));
+        assertEquals("\uDCFF\u00e9\uDC80", cmap.getString(jKey));
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** One key of each type; the string is longer than any number. */

@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads and writes a {@code mar_name_t} as UTF-8 without intermediate buffers on the way out:
- * key names are ASCII in practice, so encoding walks the chars directly.
+ * key names are ASCII in practice, so encoding walks the chars directly. A lone surrogate
+ * U+DC80..U+DCFF is written as the byte 0x80..0xFF it stands for, the rule by which the client
+ * keeps bytes that are not UTF-8 (its {@code CmapText}): a name taken from such bytes reaches
+ * corosync as those bytes, as libcmap would send them, and corosync judges it.
  */
 final class NameField {
     private static final int ASCII_LIMIT = 0x80;
@@ -26,6 +29,9 @@ final class NameField {
     private static final int SHIFT_1 = 6;
     private static final int SHIFT_2 = 12;
     private static final int SHIFT_3 = 18;
+    private static final char FIRST_BYTE_ESCAPE = '\uDC80';
+    private static final char LAST_BYTE_ESCAPE = '\uDCFF';
+    private static final int BYTE_MASK = 0xFF;
 
     private NameField() {
     }
@@ -35,7 +41,7 @@ final class NameField {
      *
      * @throws CodecException NAME_TOO_LONG outside {@code minLength..255} bytes, INVALID_PARAM
      *                        for a NUL char (the server would cut the name there) or an
-     *                        unpaired surrogate
+     *                        unpaired surrogate that stands for no byte
      */
     static int checkedLength(String name, int minLength, String what) {
         // Every char encodes to at least one byte, so a long String is refused before scanning.
@@ -53,12 +59,14 @@ final class NameField {
                 bytes++;
             } else if (c < TWO_BYTE_LIMIT) {
                 bytes += UTF8_BYTES_2;
-            } else if (Character.isSurrogate(c)) {
-                if (!isPairAt(name, i)) {
-                    throw CodecException.invalidParam(what + " has an unpaired surrogate at index " + i);
-                }
+            } else if (isPairAt(name, i)) {
                 bytes += UTF8_BYTES_4;
                 i++;
+            } else if (isByteEscape(c)) {
+                bytes++;
+            } else if (Character.isSurrogate(c)) {
+                throw CodecException.invalidParam(what + " has an unpaired surrogate at index " + i
+                        + " that stands for no byte");
             } else {
                 bytes += UTF8_BYTES_3;
             }
@@ -85,6 +93,8 @@ final class NameField {
             } else if (c < TWO_BYTE_LIMIT) {
                 dst.set(JAVA_BYTE, at++, (byte) (LEAD_2 | (c >> SHIFT_1)));
                 dst.set(JAVA_BYTE, at++, continuation(c));
+            } else if (isByteEscape(c)) {
+                dst.set(JAVA_BYTE, at++, (byte) (c & BYTE_MASK));
             } else if (Character.isHighSurrogate(c)) {
                 int cp = Character.toCodePoint(c, name.charAt(++i));
                 dst.set(JAVA_BYTE, at++, (byte) (LEAD_4 | (cp >> SHIFT_3)));
@@ -158,6 +168,10 @@ final class NameField {
         return Character.isHighSurrogate(s.charAt(i))
                 && i + 1 < s.length()
                 && Character.isLowSurrogate(s.charAt(i + 1));
+    }
+
+    private static boolean isByteEscape(char c) {
+        return c >= FIRST_BYTE_ESCAPE && c <= LAST_BYTE_ESCAPE;
     }
 
     private static byte continuation(int bits) {

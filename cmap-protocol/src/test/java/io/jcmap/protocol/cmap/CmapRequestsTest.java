@@ -161,6 +161,16 @@ class CmapRequestsTest {
     }
 
     @Test
+    void loneSurrogatesForBytesAreWrittenAsThoseBytes() {
+        // U+DC80..U+DCFF stand for the bytes 0x80..0xFF that were not UTF-8 where the name came from
+        byte[] actual = encode(d -> CmapRequests.delete(d, "k.\uDCE9\u00e9\uDCFF\uDC80"));
+        byte[] name = {'k', '.', (byte) 0xe9, (byte) 0xc3, (byte) 0xa9, (byte) 0xff, (byte) 0x80};
+        assertArrayEquals(Wire.request(280, 1).u16(16, name.length).bytes(24, name).array(), actual);
+        assertEquals(280, CmapRequests.delete(dst(), Wire.repeat('\uDCE9', 255)));               // 255 bytes
+        assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.set(dst(), "a\uDCE9", 2, bytes(1)));  // 2 bytes
+    }
+
+    @Test
     void nameLimitCountsUtf8Bytes() {
         assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.delete(dst(), Wire.repeat('é', 128)));  // 256 bytes
         assertEquals(280, CmapRequests.delete(dst(), Wire.repeat('é', 127) + "x"));               // 255 bytes
@@ -171,6 +181,7 @@ class CmapRequestsTest {
         assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), "a.b\0c"));
         assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), "a.b\uD83D"));
         assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), "a\uDE00.b"));
+        assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.delete(dst(), "a.b\uDC7F"));
         assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.iterInit(dst(), "\0"));
     }
 
