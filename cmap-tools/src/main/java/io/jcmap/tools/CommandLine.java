@@ -5,7 +5,6 @@ import io.jcmap.client.CmapMap;
 import io.jcmap.client.Endpoint;
 import io.jcmap.testkit.IpcType;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -132,11 +131,11 @@ final class CommandLine {
      */
     record Finish(int exitCode, byte[] stdout, byte[] stderr) implements Outcome {
         static Finish failure(String stderr) {
-            return new Finish(ExitCode.FAILURE, new byte[0], stderr.getBytes(StandardCharsets.UTF_8));
+            return new Finish(ExitCode.FAILURE, new byte[0], Output.bytes(stderr));
         }
 
         static Finish success(String stdout) {
-            return new Finish(ExitCode.SUCCESS, stdout.getBytes(StandardCharsets.UTF_8), new byte[0]);
+            return new Finish(ExitCode.SUCCESS, Output.bytes(stdout), new byte[0]);
         }
     }
 

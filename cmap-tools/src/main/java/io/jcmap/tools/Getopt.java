@@ -1,6 +1,5 @@
 package io.jcmap.tools;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -197,9 +196,9 @@ final class Getopt {
 
     /** glibc works on bytes: for a multi-byte character it reports the first byte alone. */
     private Error optionError(String what, int codePoint) {
-        byte[] head = (program + ": " + what + " -- '").getBytes(StandardCharsets.UTF_8);
-        byte[] option = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
-        byte[] tail = "'\n".getBytes(StandardCharsets.UTF_8);
+        byte[] head = Output.bytes(program + ": " + what + " -- '");
+        byte[] option = Output.bytes(new String(Character.toChars(codePoint)));
+        byte[] tail = Output.bytes("'\n");
         byte[] message = new byte[head.length + 1 + tail.length];
         System.arraycopy(head, 0, message, 0, head.length);
         message[head.length] = option[0];
@@ -208,6 +207,6 @@ final class Getopt {
     }
 
     private Error error(String text) {
-        return new Error((program + ": " + text + "\n").getBytes(StandardCharsets.UTF_8));
+        return new Error(Output.bytes(program + ": " + text + "\n"));
     }
 }

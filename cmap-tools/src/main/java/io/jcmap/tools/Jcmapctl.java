@@ -49,7 +49,7 @@ public final class Jcmapctl {
         Stdio io = new Stdio(new FileInputStream(FileDescriptor.in), out, err,
                 System.getProperty(PROGRAM_PROPERTY, DEFAULT_PROGRAM), System.getenv("POSIXLY_CORRECT") != null,
                 home());
-        System.exit(runGuarded(args, io));
+        System.exit(runGuarded(RawArguments.of(args), io));
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.jcmap.tools;
 
+import io.jcmap.client.CmapException;
+import io.jcmap.client.CmapText;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -9,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * A C stdio stream as glibc buffers it, so that standard output and standard error interleave as
  * the C tool's do when both go to one place: standard output is line buffered on a terminal and
  * fully buffered otherwise (written in whole 4096-byte blocks, the rest at exit), standard error
- * is unbuffered. Text is written as UTF-8.
+ * is unbuffered. Text is written as {@link #bytes(String)} encodes it.
  */
 final class Output {
 
@@ -39,9 +42,23 @@ final class Output {
         this.buffering = buffering;
     }
 
-    /** Writes text as UTF-8. */
+    /** Writes text as {@link #bytes(String)} encodes it. */
     void print(String text) {
-        write(text.getBytes(StandardCharsets.UTF_8));
+        write(bytes(text));
+    }
+
+    /**
+     * Text as the bytes the C tool would print: UTF-8, and the bytes that arguments, files and
+     * string values held but that were not UTF-8 as those bytes again ({@link CmapText}). A
+     * surrogate that stands for no byte, which only an embedding caller can pass, becomes '?'
+     * as in {@link String#getBytes}.
+     */
+    static byte[] bytes(String text) {
+        try {
+            return CmapText.encode(text);
+        } catch (CmapException e) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /**

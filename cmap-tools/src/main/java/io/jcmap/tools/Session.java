@@ -10,9 +10,6 @@ import io.jcmap.client.CsError;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -280,40 +277,27 @@ final class Session {
                 return new byte[0]; // fread stops at an error: what was read so far is lost too
             }
         }
+        InputStream in;
         try {
-            Path path = fileNamed(source);
-            if (Files.isDirectory(path)) {
-                return new byte[0]; // fopen succeeds on a directory and fread reads nothing
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                return in.readAllBytes();
-            }
+            in = CFile.open(source);
         } catch (IOException e) {
-            throw fail("Can't open input file: " + ErrnoText.of(e) + "\n");
+            throw fail("Can't open input file: " + e.getMessage() + "\n");
         }
-    }
-
-    /** The file fopen opens for {@code name}: none for "", where {@code Path.of("")} is the working directory. */
-    private static Path fileNamed(String name) throws NoSuchFileException {
-        if (name.isEmpty()) {
-            throw new NoSuchFileException(name); // fopen("") fails with ENOENT
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0]; // as from stdin (a directory too: fopen succeeds, fread fails)
         }
-        return Path.of(name);
     }
 
     /** read_in_config_file. */
     private void readInConfigFile(String fileName) {
         List<SettingsFile.Directive> directives;
-        try {
-            Path path = fileNamed(fileName);
-            if (Files.isDirectory(path)) {
-                return; // fopen succeeds, fgets fails at once (EISDIR): nothing happens
-            }
-            try (InputStream in = Files.newInputStream(path)) {
-                directives = SettingsFile.read(in);
-            }
+        try (InputStream in = CFile.open(fileName)) {
+            // a directory opens, and its first fgets fails (EISDIR): nothing happens
+            directives = SettingsFile.read(in);
         } catch (IOException e) {
-            io.err().print("Couldn't open file.: " + ErrnoText.of(e) + "\n");
+            io.err().print("Couldn't open file.: " + e.getMessage() + "\n");
             return;
         }
         for (SettingsFile.Directive directive : directives) {

@@ -1,9 +1,10 @@
 package io.jcmap.tools;
 
+import io.jcmap.client.CmapText;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,17 +70,21 @@ final class SettingsFile {
      * Reads every directive of a file.
      *
      * @param in the file's content
-     * @return the directives in order
-     * @throws IOException when reading fails before the end (the C tool stops there silently)
+     * @return the directives in order, up to a read error: there fgets fails and the C tool stops
+     *         silently, dropping the part of a line read before it
      */
-    static List<Directive> read(InputStream in) throws IOException {
+    static List<Directive> read(InputStream in) {
         List<Directive> directives = new ArrayList<>();
-        byte[] chunk;
-        while ((chunk = fgets(in)) != null) {
-            Directive directive = parse(chunk);
-            if (directive != null) {
-                directives.add(directive);
+        try {
+            byte[] chunk;
+            while ((chunk = fgets(in)) != null) {
+                Directive directive = parse(chunk);
+                if (directive != null) {
+                    directives.add(directive);
+                }
             }
+        } catch (IOException e) {
+            return directives;
         }
         return directives;
     }
@@ -134,7 +139,7 @@ final class SettingsFile {
         while (length < chunk.length && chunk[length] != 0) {
             length++;
         }
-        return new String(chunk, 0, length, StandardCharsets.UTF_8);
+        return CmapText.decode(chunk, 0, length);
     }
 
     /** strtok(line, " \n") repeatedly: the words between runs of spaces and newlines. */

@@ -19,6 +19,7 @@ import static io.jcmap.tools.Tools.assertSameRun;
 import static io.jcmap.tools.Tools.c;
 import static io.jcmap.tools.Tools.j;
 import static io.jcmap.tools.Tools.same;
+import static io.jcmap.tools.Tools.sameBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -237,6 +238,45 @@ abstract class JcmapctlDifferentialContract {
     }
 
     @Test
+    void argumentBytesThatAreNotUtf8AreKeptAsTheyAreInC() {
+        byte[] latin1Cafe = Tools.bytes("caf\u00e9");
+        byte[] key = Tools.bytes(ROOT + "arg.l1");
+        assertQuietSuccess(sameBytes(Tools.bytes("-s"), key, Tools.bytes("str"), latin1Cafe), "-s str caf\\xe9");
+        readBoth(ROOT + "arg.l1");
+        assertEquals(ROOT + "arg.l1 (str) = caf\u00e9\n", c("-g", ROOT + "arg.l1").out());
+        sameBytes(Tools.bytes("-s"), key, Tools.bytes("u8"), Tools.bytes("1\u00ff"));
+        sameBytes(Tools.bytes("-g"), Tools.bytes(ROOT + "arg.\u00ff"));
+        sameBytes(Tools.bytes("-s"), Tools.bytes(ROOT + "arg.\u00ff"), Tools.bytes("u8"), Tools.bytes("1"));
+        sameBytes(Tools.bytes("-\u00ff"));
+        sameBytes(Tools.bytes("-s"), key, Tools.bytes("\u00e9"), Tools.bytes("1"));
+        sameBytes(Tools.bytes(ROOT + "arg."));
+    }
+
+    @Test
+    void fileNamesThatAreNotUtf8OpenAsInC() throws Exception {
+        // Java cannot name such a file: bash makes it
+        Process make = new ProcessBuilder("bash", "-c", "printf '" + ROOT + "fn.p u8 5\\n' >\"$0\"/$'f\\xe9'",
+                dir.toString()).inheritIO().start();
+        assertEquals(0, make.waitFor());
+        byte[] name = Tools.bytes(dir + "/f\u00e9");
+        assertQuietSuccess(sameBytes(Tools.bytes("-p"), name), "-p f\\xe9");
+        assertEquals(ROOT + "fn.p (u8) = 5\n", c("-g", ROOT + "fn.p").out());
+        assertQuietSuccess(sameBytes(Tools.bytes("-s"), Tools.bytes(ROOT + "fn.b"), Tools.bytes("bin"), name), "bin");
+        readBoth(ROOT + "fn.b");
+        sameBytes(Tools.bytes("-p"), Tools.bytes(dir + "/missing\u00e9"));
+        sameBytes(Tools.bytes("-s"), Tools.bytes(ROOT + "fn.b"), Tools.bytes("bin"), Tools.bytes(dir + "/missing\u00e9"));
+    }
+
+    @Test
+    void aFileThatFailsToReadIsTreatedAsInC() {
+        // /proc/self/mem opens, and reading at offset 0 fails with EIO: address 0 is not mapped
+        same("-p", "/proc/self/mem");
+        c("-s", ROOT + "io.b", "bin", "-");
+        same("-s", ROOT + "io.b", "bin", "/proc/self/mem");
+        same(ROOT + "io.");
+    }
+
+    @Test
     void deletesTheSame() {
         for (String deleter : List.of("C", "J")) {
             c("-s", ROOT + "del.a", "u8", "1");
@@ -289,6 +329,11 @@ abstract class JcmapctlDifferentialContract {
         Path blankLast = dir.resolve("blank-last");
         Files.writeString(blankLast, "jtest.p.x u8 1\n   ");
         assertLoadsTheSame(blankLast);
+        Path latin1 = dir.resolve("latin1");
+        // written as ISO-8859-1: E9 and FF start no UTF-8 sequence, C3 A9 is "é" in UTF-8
+        Files.write(latin1, Tools.bytes("jtest.p.l1 str caf\u00e9\njtest.p.mixed str \u00ff\u00c3\u00a9x \u00e9\n"
+                + "jtest.p.n\u00e9 u8 1\njtest.p.num u8 1\u00e9\n"));
+        assertLoadsTheSame(latin1);
         Path crlf = dir.resolve("crlf");
         Files.writeString(crlf, "jtest.p.a u8 7\r\njtest.p.s str word\r\n^jtest.p.gone\r\n");
         assertLoadsTheSame(crlf);

@@ -1,5 +1,6 @@
 package io.jcmap.tools;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -40,6 +41,13 @@ class OutputTest {
             err.print("second\n");
             assertEquals(2, sink.tries, failure + ": every write is tried, as C's fwrite does");
         }
+    }
+
+    @Test
+    void textIsPrintedAsUtf8WithTheBytesItsSurrogatesStandFor() {
+        assertArrayEquals(new byte[] {'c', (byte) 0xe9, (byte) 0xc3, (byte) 0xa9, '\n'}, Output.bytes("c\uDCE9\u00e9\n"));
+        // a surrogate for no byte can only come from an embedding caller: '?', as String.getBytes does
+        assertArrayEquals(new byte[] {'a', '?'}, Output.bytes("a\uD800"));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.jcmap.tools;
 
+import io.jcmap.client.CmapText;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +55,36 @@ final class Tools {
         List<String> command = new ArrayList<>();
         command.add(CMAPCTL);
         command.addAll(List.of(args));
+        return run(command, stdin, String.join(" ", args));
+    }
+
+    /**
+     * Runs both tools on arguments of any bytes and asserts identical output. Java cannot pass
+     * bytes that are not in the locale's charset to a process, so bash's printf makes each
+     * argument for corosync-cmapctl from {@code \xHH} escapes; jcmapctl gets them as
+     * {@link RawArguments} reads them.
+     */
+    static Run sameBytes(byte[]... args) {
+        StringBuilder script = new StringBuilder("exec " + CMAPCTL);
+        for (byte[] arg : args) {
+            script.append(" \"$(printf '");
+            for (byte b : arg) {
+                script.append(String.format("\\x%02x", b & 0xff));
+            }
+            script.append("')\"");
+        }
+        String[] decoded = new String[args.length];
+        for (int i = 0; i < args.length; i++) {
+            decoded[i] = CmapText.decode(args[i]);
+        }
+        String what = String.join(" ", Arrays.stream(args).map(Tools::text).toList());
+        Run expected = run(List.of("bash", "-c", script.toString()), new byte[0], what);
+        Run actual = j(decoded);
+        assertSameRun(expected, actual, what);
+        return actual;
+    }
+
+    private static Run run(List<String> command, byte[] stdin, String what) {
         try {
             Process process = new ProcessBuilder(command).start();
             CompletableFuture<byte[]> out = readAll(process.getInputStream());
@@ -63,7 +96,7 @@ final class Tools {
             }
             if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("corosync-cmapctl " + List.of(args) + " did not finish in " + TIMEOUT_SECONDS + " s");
+                throw new AssertionError("corosync-cmapctl " + what + " did not finish in " + TIMEOUT_SECONDS + " s");
             }
             return new Run(process.exitValue(), text(out.join()), text(err.join()));
         } catch (IOException e) {

@@ -1,0 +1,43 @@
+package io.jcmap.tools;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+/** The raw command line from the bytes of /proc/self/cmdline. */
+class RawArgumentsTest {
+    /** What the launcher's process has: java, its options, the class, then the arguments. */
+    private static final String JVM = "java\0-cp\0/x/classes\0io.jcmap.tools.Jcmapctl\0";
+
+    @Test
+    void argumentsComeFromTheEndOfTheCommandLineWithTheirBytes() {
+        byte[] cmdline = latin1(JVM + "-s\0k.e\0str\0caf\u00e9\0");
+        String[] jvm = {"-s", "k.e", "str", "caf\uFFFD"};
+        assertArrayEquals(new String[] {"-s", "k.e", "str", "caf\uDCE9"}, RawArguments.fromCmdline(cmdline, jvm));
+    }
+
+    @Test
+    void utf8AndEmptyArgumentsReadAsTheJvmReadsThem() {
+        byte[] cmdline = (JVM + "-g\0\0h\u00e9\0").getBytes(StandardCharsets.UTF_8);
+        String[] jvm = {"-g", "", "h\u00e9"};
+        assertArrayEquals(jvm, RawArguments.fromCmdline(cmdline, jvm));
+        assertArrayEquals(new String[0], RawArguments.fromCmdline(latin1(JVM), new String[0]));
+    }
+
+    @Test
+    void aCommandLineThatDoesNotMatchIsNotUsed() {
+        String[] jvm = {"-g", "totem.version"};
+        assertSame(jvm, RawArguments.fromCmdline(latin1(JVM + "-g\0totem.cluster_name\0"), jvm));
+        assertSame(jvm, RawArguments.fromCmdline(latin1("totem.version\0"), jvm));
+        assertSame(jvm, RawArguments.fromCmdline(new byte[0], jvm));
+        String[] lossy = {"-s", "k", "str", "x?"};
+        assertSame(lossy, RawArguments.fromCmdline(latin1(JVM + "-s\0k\0str\0y\u00e9\0"), lossy));
+    }
+
+    private static byte[] latin1(String text) {
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
