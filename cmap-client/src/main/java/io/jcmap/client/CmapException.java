@@ -52,9 +52,11 @@ public class CmapException extends RuntimeException {
      * @param errno   the positive Linux errno, or {@link #NO_ERRNO}
      * @param context what failed; may be null or empty
      * @param cause   the underlying failure; may be null
+     * @throws IllegalArgumentException for a negative errno: {@link #errno()} promises a
+     *                                  positive one ({@link #ofErrno} takes libqb's negated form)
      */
     public CmapException(CsError error, int errno, String context, Throwable cause) {
-        this(error, error(error).code(), errno, context, cause);
+        this(error, error(error).code(), checkedErrno(errno), context, cause);
     }
 
     private CmapException(CsError error, int rawCode, int errno, String context, Throwable cause) {
@@ -123,6 +125,14 @@ public class CmapException extends RuntimeException {
 
     private static CsError error(CsError error) {
         return Objects.requireNonNull(error, "error");
+    }
+
+    private static int checkedErrno(int errno) {
+        if (errno < 0) {
+            throw new IllegalArgumentException("errno must be positive or NO_ERRNO (0), got " + errno
+                    + "; CmapException.ofErrno takes a negated one");
+        }
+        return errno;
     }
 
     private static String message(CsError error, int rawCode, int errno, String context) {

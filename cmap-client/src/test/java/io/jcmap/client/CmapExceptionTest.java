@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -87,5 +88,14 @@ class CmapExceptionTest {
     @Test
     void nullErrorIsRejected() {
         assertThrows(NullPointerException.class, () -> new CmapException(null, "x"));
+    }
+
+    @Test
+    void aNegativeErrnoIsRejectedAsTheConstructorPromisesAPositiveOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CmapException(CsError.LIBRARY, -5, "read", null));
+        assertTrue(e.getMessage().contains("-5"), e::getMessage);
+        assertThrows(IllegalArgumentException.class, () -> new CmapException(CsError.LIBRARY, Integer.MIN_VALUE, "x", null));
+        assertEquals(CmapException.NO_ERRNO, new CmapException(CsError.LIBRARY, 0, "x", null).errno());
     }
 }
