@@ -29,6 +29,7 @@ import org.testcontainers.utility.DockerImageName;
  *
  * <p>The backend is the one given to {@link Builder#backend(Backend)}, else the system property
  * {@value Backend#PROPERTY} ({@code local}, {@code container}, {@code auto}; default {@code auto}).
+ * With {@link Builder#image(String)}, {@code auto} is the container backend.
  *
  * <p>When a test or lifecycle method fails, the tail of the corosync log is printed to stderr
  * between banners and attached to the failure as a suppressed exception, so it shows up in the
@@ -169,13 +170,32 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     private Corosync start() {
-        Backend chosen = (backend != null ? backend : Backend.fromSystemProperty()).resolve();
+        Backend chosen = chosenBackend();
         if (chosen == Backend.CONTAINER && image != null) {
             CorosyncContainer container = new CorosyncContainer(image, config);
             container.start();
             return container;
         }
         return chosen.start(config);
+    }
+
+    /**
+     * The backend a start uses. A named image makes AUTO the container backend: the test means
+     * to run in that image, and would otherwise run on the host's corosync without a word.
+     *
+     * @throws IllegalStateException when the system property selects the local backend for an
+     *                               extension with an image
+     */
+    Backend chosenBackend() {
+        Backend wanted = backend != null ? backend : Backend.fromSystemProperty();
+        if (image == null) {
+            return wanted.resolve();
+        }
+        if (wanted == Backend.LOCAL) {
+            throw new IllegalStateException("image(" + image + ") needs the container backend, but "
+                    + Backend.PROPERTY + " selects local");
+        }
+        return Backend.CONTAINER;
     }
 
     private static ExtensionContext classContext(ExtensionContext context) {
@@ -334,6 +354,9 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
 
         /**
          * Uses another image for the container backend (default {@value CorosyncContainer#DEFAULT_IMAGE_NAME}).
+         * With an image, {@link Backend#AUTO} means the container backend, and the local one
+         * is refused: when the class starts if the system property selects it, at
+         * {@link #build()} if {@link #backend(Backend)} does.
          *
          * @param image an image with {@code /usr/sbin/corosync}
          * @return this builder

@@ -1,6 +1,7 @@
 package io.jcmap.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,29 @@ class CorosyncExtensionBuilderTest {
         NullPointerException e = assertThrows(NullPointerException.class, () -> CorosyncExtension.builder().image(null));
         assertTrue(e.getMessage().contains("image"), e.getMessage());
         assertDoesNotThrow(() -> CorosyncExtension.builder().image("jcmap/corosync:3.1.7").backend(Backend.CONTAINER).build());
+    }
+
+    @Test
+    void anImageMakesAutoTheContainerBackendAndRefusesALocalProperty() {
+        String before = System.getProperty(Backend.PROPERTY);
+        try {
+            System.clearProperty(Backend.PROPERTY);
+            assertEquals(Backend.CONTAINER, CorosyncExtension.builder().image("jcmap/corosync:3.1.7").build().chosenBackend());
+            assertEquals(Backend.CONTAINER,
+                    CorosyncExtension.builder().image("jcmap/corosync:3.1.7").backend(Backend.AUTO).build().chosenBackend());
+            assertEquals(Backend.AUTO.resolve(), CorosyncExtension.builder().build().chosenBackend());
+            System.setProperty(Backend.PROPERTY, "local");
+            CorosyncExtension extension = CorosyncExtension.builder().image("jcmap/corosync:3.1.7").build();
+            IllegalStateException e = assertThrows(IllegalStateException.class, extension::chosenBackend);
+            assertTrue(e.getMessage().contains(Backend.PROPERTY), e.getMessage());
+            assertEquals(Backend.LOCAL, CorosyncExtension.builder().build().chosenBackend());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Backend.PROPERTY);
+            } else {
+                System.setProperty(Backend.PROPERTY, before);
+            }
+        }
     }
 
     @Test
