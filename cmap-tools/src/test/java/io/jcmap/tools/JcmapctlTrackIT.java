@@ -47,6 +47,8 @@ class JcmapctlTrackIT {
                 new Change(0, "-s", PREFIX + "a", "u32", "2"),
                 new Change(1, "-s", PREFIX + "s", "str", "hello"),
                 new Change(1, "-s", PREFIX + "s", "str", "hello world"),
+                // applied by jcmapctl (odd position), which stores E9: "café" in ISO-8859-1
+                new Change(1, "-s", PREFIX + "s", "str", "caf\uDCE9"),
                 new Change(1, "-s", PREFIX + "a", "dbl", "2.5"),
                 new Change(0, "-s", "jtest.other", "u8", "1"),
                 new Change(1, "-s", "--", PREFIX + "n", "i64", "-9223372036854775808"),
