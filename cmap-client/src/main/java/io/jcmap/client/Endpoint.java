@@ -103,8 +103,11 @@ public sealed interface Endpoint {
     }
 
     private static void checkName(String what, String name, int maxBytes) {
-        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
-            throw new CmapException(CsError.INVALID_PARAM, what + " must be non-empty without NUL: " + name);
+        if (name == null || name.isEmpty()) {
+            throw new CmapException(CsError.INVALID_PARAM, what + " is " + (name == null ? "null" : "empty"));
+        }
+        if (name.indexOf('\0') >= 0) {
+            throw new CmapException(CsError.INVALID_PARAM, what + " has a NUL character at index " + name.indexOf('\0'));
         }
         if (!StandardCharsets.UTF_8.newEncoder().canEncode(name)) {
             // getBytes would put a '?' in its place and connect elsewhere

@@ -121,7 +121,10 @@ class CmapOptionsTest {
         assertEquals(Endpoint.abstractName("x".repeat(106)), Endpoint.abstractName("x".repeat(106)));
         assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.abstractName("x".repeat(107)));
         assertCmapError(CsError.NAME_TOO_LONG, () -> Endpoint.abstractName("\u00e9".repeat(54)));
-        assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName(""));
+        assertTrue(assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName("")).getMessage()
+                .startsWith("abstract socket name is empty"));
+        assertTrue(assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName("a\0b")).getMessage()
+                .startsWith("abstract socket name has a NUL character at index 1"));
         assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName(null));
         assertCmapError(CsError.INVALID_PARAM, () -> Endpoint.abstractName("cm\0ap"));
         // an unpaired surrogate has no UTF-8 form: encoded anyway, it became '?', another name

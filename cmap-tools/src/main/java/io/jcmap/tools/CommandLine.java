@@ -279,7 +279,7 @@ final class CommandLine {
             try {
                 endpoint = option.equals(SOCKET) ? Endpoint.path(Path.of(value)) : Endpoint.abstractName(value);
             } catch (CmapException | java.nio.file.InvalidPathException e) {
-                return Finish.failure(PREFIX + "--" + option + " " + value + ": " + e.getMessage() + "\n");
+                return Finish.failure(PREFIX + "--" + option + " '" + value + "': " + e.getMessage() + "\n");
             }
             endpointOption = option;
             return null;

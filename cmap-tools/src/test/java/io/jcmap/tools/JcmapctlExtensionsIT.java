@@ -129,6 +129,10 @@ class JcmapctlExtensionsIT {
         assertEquals(new Run(1, "", "jcmapctl: --sandbox cannot be combined with --name\n").toString(),
                 j("--sandbox", "--name", "cmap").toString());
         assertEquals(new Run(1, "", "jcmapctl: --container needs --sandbox\n").toString(), j("--container").toString());
+        assertEquals(new Run(1, "", "jcmapctl: --name '': abstract socket name is empty: CS_ERR_INVALID_PARAM (7)\n")
+                .toString(), j("--name=").toString());
+        assertEquals(new Run(1, "", "jcmapctl: --socket '': socket path is empty: CS_ERR_INVALID_PARAM (7)\n")
+                .toString(), j("--socket", "").toString());
         Run unknown = j("--jsn");
         assertEquals(1, unknown.exit());
         assertEquals(c("--jsn").toString(), unknown.toString());
