@@ -15,8 +15,9 @@ import java.util.HexFormat;
  * {@link #writeTo(MemorySegment, long)} writes what libcmap sends: numbers as the C variable's
  * bytes in the host's byte order (little-endian on x86_64 and aarch64), floats and doubles as
  * their raw IEEE 754 bits (so NaN payloads, infinities and -0.0 survive bit for bit), strings as
- * their UTF-8 bytes ({@link CmapText}) <em>without</em> a terminating NUL (libcmap's {@code cmap_set_string} sends
- * {@code strlen(value)} bytes; corosync appends the NUL when storing), binary values as is.
+ * their UTF-8 bytes ({@link CmapText}) <em>without</em> a terminating NUL (libcmap's
+ * {@code cmap_set_string} sends {@code strlen(value)} bytes; corosync appends the NUL when
+ * storing), binary values as is.
  * {@link #decode(int, MemorySegment, long, long)} reads what corosync returns: a string value
  * arrives with its stored NUL, and is read, like libcmap's callers read it, up to the first NUL.
  */
