@@ -122,6 +122,9 @@ public final class CmapText {
         }
         int firstSurrogate = firstSurrogate(text);
         if (firstSurrogate < 0) {
+            if (text.length() > Integer.MAX_VALUE / BMP_MAX_BYTES) {
+                length(text); // TOO_BIG rather than getBytes' OutOfMemoryError
+            }
             return text.getBytes(StandardCharsets.UTF_8);
         }
         checkSurrogates(text, firstSurrogate, "text");

@@ -33,7 +33,8 @@ final class CFile extends InputStream {
             CAPTURE_ERRNO);
     private static final MethodHandle CLOSE = LINKER.downcallHandle(symbol("close"),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(symbol("strerror"),
+    /** glibc's untranslated text (2.32+): the JVM called setlocale(LC_ALL, ""), the C tool does not. */
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(symbol("strerrordesc_np"),
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
     /** Linux's O_RDONLY | O_CLOEXEC, the same on x86_64 and aarch64. */
@@ -54,8 +55,7 @@ final class CFile extends InputStream {
     private int position;
     private int limit;
 
-    private CFile(String name) throws IOException {
-        byte[] path = CmapText.encode(name);
+    private CFile(byte[] path) throws IOException {
         MemorySegment cPath = arena.allocate(path.length + 1L);
         cPath.copyFrom(MemorySegment.ofArray(path));
         int opened;
@@ -79,7 +79,8 @@ final class CFile extends InputStream {
      * @throws IOException when open(2) fails; its message is strerror's text
      */
     static InputStream open(String name) throws IOException {
-        return new CFile(name);
+        // encoded first: a name that has no bytes must not leave the arena behind
+        return new CFile(CmapText.encode(name));
     }
 
     @Override
@@ -138,6 +139,9 @@ final class CFile extends InputStream {
     /** glibc's text for an errno, as perror prints it. */
     private static String strerror(int error) {
         MemorySegment text = (MemorySegment) invoke(STRERROR, error);
+        if (text.equals(MemorySegment.NULL)) {
+            return "Unknown error " + error;
+        }
         return text.reinterpret(MESSAGE_LIMIT).getString(0);
     }
 

@@ -3,9 +3,11 @@ package io.jcmap.tools;
 import io.jcmap.client.CmapText;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -30,6 +32,37 @@ final class RawArguments {
         } catch (IOException | SecurityException e) {
             return decoded;
         }
+    }
+
+    /**
+     * A {@code -Dname=value} system property as the bytes the command line gave (the launcher's
+     * $0 may hold bytes that are not UTF-8), or {@code decoded} when /proc has none.
+     */
+    static String property(String name, String decoded) {
+        try {
+            return propertyFromCmdline(Files.readAllBytes(CMDLINE), name, decoded);
+        } catch (IOException | SecurityException e) {
+            return decoded;
+        }
+    }
+
+    /** The value of the first {@code -Dname=} entry of {@code cmdline}, or {@code decoded}. */
+    static String propertyFromCmdline(byte[] cmdline, String name, String decoded) {
+        if (decoded == null) {
+            return null;
+        }
+        byte[] prefix = ("-D" + name + "=").getBytes(StandardCharsets.US_ASCII);
+        int start = 0;
+        for (int i = 0; i < cmdline.length; i++) {
+            if (cmdline[i] == 0) {
+                if (i - start >= prefix.length
+                        && Arrays.equals(cmdline, start, start + prefix.length, prefix, 0, prefix.length)) {
+                    return CmapText.decode(cmdline, start + prefix.length, i - start - prefix.length);
+                }
+                start = i + 1;
+            }
+        }
+        return decoded;
     }
 
     /**

@@ -292,22 +292,28 @@ final class Session {
 
     /** read_in_config_file. */
     private void readInConfigFile(String fileName) {
-        List<SettingsFile.Directive> directives;
-        try (InputStream in = CFile.open(fileName)) {
-            // a directory opens, and its first fgets fails (EISDIR): nothing happens
-            directives = SettingsFile.read(in);
+        InputStream in;
+        try {
+            in = CFile.open(fileName);
         } catch (IOException e) {
             io.err().print("Couldn't open file.: " + e.getMessage() + "\n");
             return;
         }
-        for (SettingsFile.Directive directive : directives) {
-            switch (directive) {
-                case SettingsFile.Delete delete -> deleteReporting(delete.key());
-                case SettingsFile.DeletePrefix deletePrefix -> deleteWithPrefix(deletePrefix.prefix());
-                case SettingsFile.Incomplete incomplete -> throw fail("Both type and value for key "
-                        + (incomplete.key() == null ? NULL_STRING : incomplete.key()) + " are required\n");
-                case SettingsFile.Set set -> setKey(set.key(), set.type(), set.value());
-            }
+        try (in) {
+            // a directory opens, and its first fgets fails (EISDIR): nothing happens
+            SettingsFile.read(in, this::apply);
+        } catch (IOException e) {
+            // close does not fail
+        }
+    }
+
+    private void apply(SettingsFile.Directive directive) {
+        switch (directive) {
+            case SettingsFile.Delete delete -> deleteReporting(delete.key());
+            case SettingsFile.DeletePrefix deletePrefix -> deleteWithPrefix(deletePrefix.prefix());
+            case SettingsFile.Incomplete incomplete -> throw fail("Both type and value for key "
+                    + (incomplete.key() == null ? NULL_STRING : incomplete.key()) + " are required\n");
+            case SettingsFile.Set set -> setKey(set.key(), set.type(), set.value());
         }
     }
 

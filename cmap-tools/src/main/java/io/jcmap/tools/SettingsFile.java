@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A {@code -p} settings file read as corosync-cmapctl's {@code read_in_config_file} reads it.
@@ -75,18 +76,26 @@ final class SettingsFile {
      */
     static List<Directive> read(InputStream in) {
         List<Directive> directives = new ArrayList<>();
+        read(in, directives::add);
+        return directives;
+    }
+
+    /**
+     * Hands each directive to {@code action} as soon as its line is read, as the C tool applies
+     * each line before it reads the next (a pipe or terminal need not be at its end).
+     */
+    static void read(InputStream in, Consumer<Directive> action) {
         try {
             byte[] chunk;
             while ((chunk = fgets(in)) != null) {
                 Directive directive = parse(chunk);
                 if (directive != null) {
-                    directives.add(directive);
+                    action.accept(directive);
                 }
             }
         } catch (IOException e) {
-            return directives;
+            // fgets fails: the C tool stops silently
         }
-        return directives;
     }
 
     /** The next fgets chunk: through a newline, at most 1023 bytes; null at the end. */

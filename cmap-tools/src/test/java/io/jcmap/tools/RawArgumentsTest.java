@@ -1,6 +1,7 @@
 package io.jcmap.tools;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,14 @@ class RawArgumentsTest {
         assertSame(jvm, RawArguments.fromCmdline(new byte[0], jvm));
         String[] lossy = {"-s", "k", "str", "x?"};
         assertSame(lossy, RawArguments.fromCmdline(latin1(JVM + "-s\0k\0str\0y\u00e9\0"), lossy));
+    }
+
+    @Test
+    void theProgramNameComesFromItsPropertyWithItsBytes() {
+        byte[] cmdline = latin1("java\0-Djcmapctl.argv0=/d\u00e9/j\0-cp\0x\0Main\0-Djcmapctl.argv0=arg\0");
+        assertEquals("/d\uDCE9/j", RawArguments.propertyFromCmdline(cmdline, "jcmapctl.argv0", "/d\uFFFD/j"));
+        assertEquals("fallback", RawArguments.propertyFromCmdline(cmdline, "other", "fallback"));
+        assertEquals(null, RawArguments.propertyFromCmdline(cmdline, "other", null));
     }
 
     private static byte[] latin1(String text) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +41,22 @@ class SettingsFileTest {
             }
         });
         assertEquals(List.of(new SettingsFile.Set("a", "u8", "1")), SettingsFile.read(failing));
+    }
+
+    @Test
+    void eachLineIsHandedOverBeforeTheNextIsRead() {
+        List<SettingsFile.Directive> applied = new ArrayList<>();
+        byte[] first = "a u8 1\n".getBytes(StandardCharsets.US_ASCII);
+        // a pipe whose writer waits: the C tool applies the first line before it reads on
+        InputStream pipe = new SequenceInputStream(new ByteArrayInputStream(first), new InputStream() {
+            @Override
+            public int read() {
+                assertEquals(List.of(new SettingsFile.Set("a", "u8", "1")), applied, "applied before reading on");
+                return -1;
+            }
+        });
+        SettingsFile.read(pipe, applied::add);
+        assertEquals(1, applied.size());
     }
 
     @Test
