@@ -6,7 +6,6 @@ import io.jcmap.client.CmapText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * A C stdio stream as glibc buffers it, so that standard output and standard error interleave as
@@ -25,6 +24,10 @@ final class Output {
         /** {@code _IOFBF}: flushed in whole blocks (stdout to a pipe or file). */
         FULL
     }
+
+    /** The surrogates that stand for the bytes 0x80..0xFF ({@link CmapText}). */
+    private static final char FIRST_BYTE_ESCAPE = '\uDC80';
+    private static final char LAST_BYTE_ESCAPE = '\uDCFF';
 
     /** strerror(EPIPE). */
     private static final String BROKEN_PIPE = "Broken pipe";
@@ -51,14 +54,31 @@ final class Output {
      * Text as the bytes the C tool would print: UTF-8, and the bytes that arguments, files and
      * string values held but that were not UTF-8 as those bytes again ({@link CmapText}). A
      * surrogate that stands for no byte, which only an embedding caller can pass, becomes '?'
-     * as in {@link String#getBytes}.
+     * as in {@link String#getBytes}; the rest of the text is written as usual.
      */
     static byte[] bytes(String text) {
         try {
             return CmapText.encode(text);
         } catch (CmapException e) {
-            return text.getBytes(StandardCharsets.UTF_8);
+            return CmapText.encode(withStraySurrogatesReplaced(text));
         }
+    }
+
+    /** {@code text} with '?' for each unpaired surrogate outside U+DC80..U+DCFF. */
+    private static String withStraySurrogatesReplaced(String text) {
+        StringBuilder kept = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                kept.append(c).append(text.charAt(++i));
+            } else if (Character.isSurrogate(c) && (c < FIRST_BYTE_ESCAPE || c > LAST_BYTE_ESCAPE)) {
+                kept.append('?');
+            } else {
+                kept.append(c);
+            }
+        }
+        return kept.toString();
     }
 
     /**

@@ -48,6 +48,8 @@ class OutputTest {
         assertArrayEquals(new byte[] {'c', (byte) 0xe9, (byte) 0xc3, (byte) 0xa9, '\n'}, Output.bytes("c\uDCE9\u00e9\n"));
         // a surrogate for no byte can only come from an embedding caller: '?', as String.getBytes does
         assertArrayEquals(new byte[] {'a', '?'}, Output.bytes("a\uD800"));
+        assertArrayEquals(new byte[] {'k', (byte) 0xff, '?', (byte) 0xf0, (byte) 0x9f, (byte) 0x98, (byte) 0x80},
+                Output.bytes("k\uDCFF\uD800\uD83D\uDE00"));
     }
 
     @Test
