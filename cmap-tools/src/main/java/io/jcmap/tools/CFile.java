@@ -1,5 +1,6 @@
 package io.jcmap.tools;
 
+import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapText;
 
 import java.io.IOException;
@@ -42,6 +43,7 @@ final class CFile extends InputStream {
     /** open's variadic mode, unused without O_CREAT. */
     private static final int NO_MODE = 0;
     private static final int EINTR = 4;
+    private static final int EILSEQ = 84;
     /** glibc's stdio reads a file in blocks of st_blksize, 4096 for most files. */
     private static final int BLOCK = 4096;
     private static final int BYTE_MASK = 0xFF;
@@ -76,11 +78,19 @@ final class CFile extends InputStream {
      *
      * @param name the name as the command line gave it
      * @return the file's content as a stream, to be closed
-     * @throws IOException when open(2) fails; its message is strerror's text
+     * @throws IOException when open(2) fails; its message is strerror's text (EILSEQ's for a
+     *                     name with a surrogate that stands for no byte, which only an embedding
+     *                     caller can pass)
      */
     static InputStream open(String name) throws IOException {
+        byte[] path;
+        try {
+            path = CmapText.encode(name);
+        } catch (CmapException e) {
+            throw new IOException(strerror(EILSEQ), e);
+        }
         // encoded first: a name that has no bytes must not leave the arena behind
-        return new CFile(CmapText.encode(name));
+        return new CFile(path);
     }
 
     @Override

@@ -122,6 +122,16 @@ class JcmapctlExtensionsIT {
                 j("--socket", dir.resolve("nothing.sock").toString(), "-g", "x.y").toString());
     }
 
+    /** Only an embedding caller can pass a name that has no bytes; it fails as fopen does with EILSEQ. */
+    @Test
+    void aFileNameWithoutBytesFailsAsAnInvalidCharacter() {
+        Run missing = c("-p", "/nonexistent/jcmap-settings");
+        assertEquals(new Run(missing.exit(), "", "Couldn't open file.: No such file or directory\n").toString(),
+                missing.toString());
+        assertEquals(new Run(missing.exit(), "", "Couldn't open file.: Invalid or incomplete multibyte or wide character\n")
+                .toString(), j("-p", "x\uD800").toString());
+    }
+
     @Test
     void endpointOptionsAreChecked() {
         assertEquals(new Run(1, "", "jcmapctl: --socket and --name cannot be combined\n").toString(),
