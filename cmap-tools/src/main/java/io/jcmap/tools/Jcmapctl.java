@@ -46,10 +46,11 @@ public final class Jcmapctl {
         Output out = new Output(new FileOutputStream(FileDescriptor.out),
                 Terminal.isatty(Terminal.STDOUT) ? Output.Buffering.LINE : Output.Buffering.FULL);
         Output err = new Output(new FileOutputStream(FileDescriptor.err), Output.Buffering.NONE);
-        String program = RawArguments.property(PROGRAM_PROPERTY, System.getProperty(PROGRAM_PROPERTY, DEFAULT_PROGRAM));
+        RawArguments raw = RawArguments.ofThisProcess();
+        String program = raw.property(PROGRAM_PROPERTY, System.getProperty(PROGRAM_PROPERTY, DEFAULT_PROGRAM));
         Stdio io = new Stdio(new FileInputStream(FileDescriptor.in), out, err, program,
                 System.getenv("POSIXLY_CORRECT") != null, home());
-        System.exit(runGuarded(RawArguments.of(args), io));
+        System.exit(runGuarded(raw.arguments(args), io));
     }
 
     /**

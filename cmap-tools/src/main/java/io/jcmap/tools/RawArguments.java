@@ -3,92 +3,80 @@ package io.jcmap.tools;
 import io.jcmap.client.CmapText;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The command line's arguments as the bytes the C tool gets in {@code argv}. The JVM decodes
- * them by the locale (as ASCII under {@code LANG=C}) and turns what it cannot decode into '?' or
- * U+FFFD, so that {@code -s k str $'\xe9'} would store other bytes than corosync-cmapctl does.
- * Linux keeps the original bytes in {@code /proc/self/cmdline}: NUL-terminated arguments, the
- * program's own arguments last. They are read with {@link CmapText#decode(byte[])}, which keeps
- * bytes that are not UTF-8.
+ * The command line as the bytes the C tool gets in {@code argv}. The JVM decodes it by the
+ * locale (as ASCII under {@code LANG=C}) and turns what it cannot decode into '?' or U+FFFD, so
+ * that {@code -s k str $'\xe9'} would store other bytes than corosync-cmapctl does. Linux keeps
+ * the original bytes in {@code /proc/self/cmdline}: NUL-terminated entries, the launcher's JVM
+ * options first and the program's own arguments last. Each entry is read with
+ * {@link CmapText#decode(byte[])}, which keeps bytes that are not UTF-8.
+ *
+ * @param entries every entry of the command line, in order; empty when it could not be read
  */
-final class RawArguments {
+record RawArguments(List<String> entries) {
     private static final Path CMDLINE = Path.of("/proc/self/cmdline");
     private static final char ASCII_LIMIT = 0x80;
 
-    private RawArguments() {
-    }
-
-    /** The JVM's arguments, or their raw form when /proc has one that matches them. */
-    static String[] of(String[] decoded) {
+    /** This process's command line, or no entries when /proc cannot be read. */
+    static RawArguments ofThisProcess() {
         try {
-            return fromCmdline(Files.readAllBytes(CMDLINE), decoded);
+            return parse(Files.readAllBytes(CMDLINE));
         } catch (IOException | SecurityException e) {
-            return decoded;
+            return new RawArguments(List.of());
         }
     }
 
-    /**
-     * A {@code -Dname=value} system property as the bytes the command line gave (the launcher's
-     * $0 may hold bytes that are not UTF-8), or {@code decoded} when /proc has none.
-     */
-    static String property(String name, String decoded) {
-        try {
-            return propertyFromCmdline(Files.readAllBytes(CMDLINE), name, decoded);
-        } catch (IOException | SecurityException e) {
-            return decoded;
-        }
-    }
-
-    /** The value of the first {@code -Dname=} entry of {@code cmdline}, or {@code decoded}. */
-    static String propertyFromCmdline(byte[] cmdline, String name, String decoded) {
-        if (decoded == null) {
-            return null;
-        }
-        byte[] prefix = ("-D" + name + "=").getBytes(StandardCharsets.US_ASCII);
+    /** The entries of a {@code /proc/PID/cmdline} file. */
+    static RawArguments parse(byte[] cmdline) {
+        List<String> entries = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < cmdline.length; i++) {
             if (cmdline[i] == 0) {
-                if (i - start >= prefix.length
-                        && Arrays.equals(cmdline, start, start + prefix.length, prefix, 0, prefix.length)) {
-                    return CmapText.decode(cmdline, start + prefix.length, i - start - prefix.length);
-                }
+                entries.add(CmapText.decode(cmdline, start, i - start));
                 start = i + 1;
             }
         }
-        return decoded;
+        return new RawArguments(List.copyOf(entries));
     }
 
     /**
-     * The last {@code decoded.length} arguments of {@code cmdline}, decoded, when they agree with
-     * {@code decoded} wherever the JVM could decode them (their ASCII); {@code decoded} otherwise,
-     * for instance when a launcher added or dropped arguments.
+     * The last {@code decoded.length} entries, when they agree with {@code decoded} wherever the
+     * JVM could decode them (their ASCII); {@code decoded} otherwise, for instance when a
+     * launcher added or dropped arguments.
      */
-    static String[] fromCmdline(byte[] cmdline, String[] decoded) {
-        List<String> all = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < cmdline.length; i++) {
-            if (cmdline[i] == 0) {
-                all.add(CmapText.decode(cmdline, start, i - start));
-                start = i + 1;
-            }
-        }
-        if (all.size() < decoded.length) {
+    String[] arguments(String[] decoded) {
+        if (entries.size() < decoded.length) {
             return decoded;
         }
-        String[] raw = all.subList(all.size() - decoded.length, all.size()).toArray(String[]::new);
+        String[] raw = entries.subList(entries.size() - decoded.length, entries.size()).toArray(String[]::new);
         for (int i = 0; i < raw.length; i++) {
             if (!sameAscii(raw[i], decoded[i])) {
                 return decoded;
             }
         }
         return raw;
+    }
+
+    /**
+     * The value of the first {@code -Dname=} entry (the launcher's $0 may hold bytes that are
+     * not UTF-8), or {@code decoded} when there is none or {@code decoded} is null.
+     */
+    String property(String name, String decoded) {
+        if (decoded == null) {
+            return null;
+        }
+        String prefix = "-D" + name + "=";
+        for (String entry : entries) {
+            if (entry.startsWith(prefix)) {
+                return entry.substring(prefix.length());
+            }
+        }
+        return decoded;
     }
 
     /**

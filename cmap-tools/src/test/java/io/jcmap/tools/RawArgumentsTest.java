@@ -17,33 +17,33 @@ class RawArgumentsTest {
     void argumentsComeFromTheEndOfTheCommandLineWithTheirBytes() {
         byte[] cmdline = latin1(JVM + "-s\0k.e\0str\0caf\u00e9\0");
         String[] jvm = {"-s", "k.e", "str", "caf\uFFFD"};
-        assertArrayEquals(new String[] {"-s", "k.e", "str", "caf\uDCE9"}, RawArguments.fromCmdline(cmdline, jvm));
+        assertArrayEquals(new String[] {"-s", "k.e", "str", "caf\uDCE9"}, RawArguments.parse(cmdline).arguments(jvm));
     }
 
     @Test
     void utf8AndEmptyArgumentsReadAsTheJvmReadsThem() {
         byte[] cmdline = (JVM + "-g\0\0h\u00e9\0").getBytes(StandardCharsets.UTF_8);
         String[] jvm = {"-g", "", "h\u00e9"};
-        assertArrayEquals(jvm, RawArguments.fromCmdline(cmdline, jvm));
-        assertArrayEquals(new String[0], RawArguments.fromCmdline(latin1(JVM), new String[0]));
+        assertArrayEquals(jvm, RawArguments.parse(cmdline).arguments(jvm));
+        assertArrayEquals(new String[0], RawArguments.parse(latin1(JVM)).arguments(new String[0]));
     }
 
     @Test
     void aCommandLineThatDoesNotMatchIsNotUsed() {
         String[] jvm = {"-g", "totem.version"};
-        assertSame(jvm, RawArguments.fromCmdline(latin1(JVM + "-g\0totem.cluster_name\0"), jvm));
-        assertSame(jvm, RawArguments.fromCmdline(latin1("totem.version\0"), jvm));
-        assertSame(jvm, RawArguments.fromCmdline(new byte[0], jvm));
+        assertSame(jvm, RawArguments.parse(latin1(JVM + "-g\0totem.cluster_name\0")).arguments(jvm));
+        assertSame(jvm, RawArguments.parse(latin1("totem.version\0")).arguments(jvm));
+        assertSame(jvm, RawArguments.parse(new byte[0]).arguments(jvm));
         String[] lossy = {"-s", "k", "str", "x?"};
-        assertSame(lossy, RawArguments.fromCmdline(latin1(JVM + "-s\0k\0str\0y\u00e9\0"), lossy));
+        assertSame(lossy, RawArguments.parse(latin1(JVM + "-s\0k\0str\0y\u00e9\0")).arguments(lossy));
     }
 
     @Test
     void theProgramNameComesFromItsPropertyWithItsBytes() {
         byte[] cmdline = latin1("java\0-Djcmapctl.argv0=/d\u00e9/j\0-cp\0x\0Main\0-Djcmapctl.argv0=arg\0");
-        assertEquals("/d\uDCE9/j", RawArguments.propertyFromCmdline(cmdline, "jcmapctl.argv0", "/d\uFFFD/j"));
-        assertEquals("fallback", RawArguments.propertyFromCmdline(cmdline, "other", "fallback"));
-        assertEquals(null, RawArguments.propertyFromCmdline(cmdline, "other", null));
+        assertEquals("/d\uDCE9/j", RawArguments.parse(cmdline).property("jcmapctl.argv0", "/d\uFFFD/j"));
+        assertEquals("fallback", RawArguments.parse(cmdline).property("other", "fallback"));
+        assertEquals(null, RawArguments.parse(cmdline).property("other", null));
     }
 
     private static byte[] latin1(String text) {
