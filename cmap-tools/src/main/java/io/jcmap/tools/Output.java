@@ -3,6 +3,7 @@ package io.jcmap.tools;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapText;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -24,10 +25,6 @@ final class Output {
         /** {@code _IOFBF}: flushed in whole blocks (stdout to a pipe or file). */
         FULL
     }
-
-    /** The surrogates that stand for the bytes 0x80..0xFF ({@link CmapText}). */
-    private static final char FIRST_BYTE_ESCAPE = '\uDC80';
-    private static final char LAST_BYTE_ESCAPE = '\uDCFF';
 
     /** strerror(EPIPE). */
     private static final String BROKEN_PIPE = "Broken pipe";
@@ -60,25 +57,21 @@ final class Output {
         try {
             return CmapText.encode(text);
         } catch (CmapException e) {
-            return CmapText.encode(withStraySurrogatesReplaced(text));
+            return bytesByCodePoint(text);
         }
     }
 
-    /** {@code text} with '?' for each unpaired surrogate outside U+DC80..U+DCFF. */
-    private static String withStraySurrogatesReplaced(String text) {
-        StringBuilder kept = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                kept.append(c).append(text.charAt(++i));
-            } else if (Character.isSurrogate(c) && (c < FIRST_BYTE_ESCAPE || c > LAST_BYTE_ESCAPE)) {
-                kept.append('?');
-            } else {
-                kept.append(c);
+    /** Each code point by itself, so that only one that has no bytes becomes '?'. */
+    private static byte[] bytesByCodePoint(String text) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        text.codePoints().forEach(codePoint -> {
+            try {
+                bytes.writeBytes(CmapText.encode(Character.toString(codePoint)));
+            } catch (CmapException e) {
+                bytes.write('?');
             }
-        }
-        return kept.toString();
+        });
+        return bytes.toByteArray();
     }
 
     /**
