@@ -38,18 +38,11 @@ class BackendTest {
 
     @Test
     void readsTheSystemPropertyDefaultingToAuto() {
-        String saved = System.getProperty(Backend.PROPERTY);
-        try {
+        try (var _ = SavedProperty.of(Backend.PROPERTY)) {
             System.clearProperty(Backend.PROPERTY);
             assertEquals(Backend.AUTO, Backend.fromSystemProperty());
             System.setProperty(Backend.PROPERTY, "container");
             assertEquals(Backend.CONTAINER, Backend.fromSystemProperty());
-        } finally {
-            if (saved == null) {
-                System.clearProperty(Backend.PROPERTY);
-            } else {
-                System.setProperty(Backend.PROPERTY, saved);
-            }
         }
     }
 

@@ -37,8 +37,7 @@ class CorosyncExtensionBuilderTest {
 
     @Test
     void anImageMakesAutoTheContainerBackendAndRefusesALocalProperty() {
-        String before = System.getProperty(Backend.PROPERTY);
-        try {
+        try (var _ = SavedProperty.of(Backend.PROPERTY)) {
             System.clearProperty(Backend.PROPERTY);
             assertEquals(Backend.CONTAINER, CorosyncExtension.builder().image("jcmap/corosync:3.1.7").build().chosenBackend());
             assertEquals(Backend.CONTAINER,
@@ -49,12 +48,6 @@ class CorosyncExtensionBuilderTest {
             IllegalStateException e = assertThrows(IllegalStateException.class, extension::chosenBackend);
             assertTrue(e.getMessage().contains(Backend.PROPERTY), e.getMessage());
             assertEquals(Backend.LOCAL, CorosyncExtension.builder().build().chosenBackend());
-        } finally {
-            if (before == null) {
-                System.clearProperty(Backend.PROPERTY);
-            } else {
-                System.setProperty(Backend.PROPERTY, before);
-            }
         }
     }
 
