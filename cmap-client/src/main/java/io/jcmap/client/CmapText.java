@@ -27,6 +27,13 @@ public final class CmapText {
     private static final char FIRST_ESCAPE = '\uDC80';
     private static final char LAST_ESCAPE = '\uDCFF';
     private static final int BYTE_MASK = 0xFF;
+    /**
+     * Java's bound (exclusive) on the length of a string with a char above U+00FF: such a string
+     * keeps two bytes a char in one array.
+     */
+    static final int MAX_WIDE_CHARS = Integer.MAX_VALUE >> 1;
+    /** Above this lead byte a well-formed sequence encodes a char above U+00FF. */
+    private static final int LAST_NARROW_LEAD = 0xC3;
 
     // The well-formed sequences of the Unicode standard (table 3-7): a lead byte, a second
     // byte whose range depends on the lead, and then continuation bytes.
@@ -64,7 +71,8 @@ public final class CmapText {
      *
      * @param bytes the bytes; not null
      * @return the text, of which {@link #encode(String)} gives {@code bytes} back
-     * @throws CmapException {@link CsError#INVALID_PARAM} for null
+     * @throws CmapException {@link CsError#INVALID_PARAM} for null; {@link CsError#TOO_BIG} as
+     *                       {@link #decode(byte[], int, int)}
      */
     public static String decode(byte[] bytes) {
         if (bytes == null) {
@@ -80,7 +88,9 @@ public final class CmapText {
      * @param offset the first byte
      * @param length how many bytes
      * @return the text
-     * @throws CmapException {@link CsError#INVALID_PARAM} for null or a range outside {@code bytes}
+     * @throws CmapException {@link CsError#INVALID_PARAM} for null or a range outside {@code bytes};
+     *                       {@link CsError#TOO_BIG} when the text would be longer than a Java
+     *                       string can be (from about 1 GiB of bytes on)
      */
     public static String decode(byte[] bytes, int offset, int length) {
         if (bytes == null) {
@@ -91,11 +101,18 @@ public final class CmapText {
                     + bytes.length);
         }
         int end = offset + length;
+        if (length >= MAX_WIDE_CHARS) {
+            TextSize size = sizeOf(bytes, offset, end);
+            if (size.wide()) {
+                checkWideLength(size.chars()); // TOO_BIG rather than the JDK's OutOfMemoryError
+            }
+        }
         int bad = firstMalformed(bytes, offset, end);
         if (bad < 0) {
             return new String(bytes, offset, length, StandardCharsets.UTF_8);
         }
-        StringBuilder text = new StringBuilder(length);
+        // the text is wide and, checked above, shorter than MAX_WIDE_CHARS; so is its builder
+        StringBuilder text = new StringBuilder(Math.min(length, MAX_WIDE_CHARS - 1));
         int start = offset;
         while (bad >= 0) {
             text.append(new String(bytes, start, bad - start, StandardCharsets.UTF_8));
@@ -196,6 +213,40 @@ public final class CmapText {
                     + " UTF-8 bytes exceeds the limit of " + Integer.MAX_VALUE);
         }
         return (int) bytes;
+    }
+
+    /**
+     * TOO_BIG when a text of {@code chars} chars, some above U+00FF, is longer than a Java string
+     * can be.
+     */
+    static void checkWideLength(long chars) {
+        if (chars >= MAX_WIDE_CHARS) {
+            throw new CmapException(CsError.TOO_BIG, "text of " + chars + " chars, some above U+00FF, exceeds"
+                    + " the limit of a Java string of such chars (" + (MAX_WIDE_CHARS - 1) + ")");
+        }
+    }
+
+    /** How many chars the text of {@code [from, end)} has, and whether one is above U+00FF. */
+    static TextSize sizeOf(byte[] bytes, int from, int end) {
+        long chars = 0;
+        boolean wide = false;
+        int i = from;
+        while (i < end) {
+            if (bytes[i] >= 0) {
+                i++;
+                chars++;
+                continue;
+            }
+            int length = sequenceLength(bytes, i, end);
+            wide |= length == 0 || (bytes[i] & BYTE_MASK) > LAST_NARROW_LEAD; // an escape, or past U+00FF
+            chars += length == SURROGATE_PAIR_BYTES ? 2 : 1;
+            i += Math.max(1, length);
+        }
+        return new TextSize(chars, wide);
+    }
+
+    /** The length of a decoded text, and whether it holds a char above U+00FF. */
+    record TextSize(long chars, boolean wide) {
     }
 
     private static long longLength(String text) {

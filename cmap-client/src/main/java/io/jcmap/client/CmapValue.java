@@ -268,7 +268,9 @@ public sealed interface CmapValue {
      *
      * @param bytes the bytes, without a terminating NUL
      * @return the value, whose {@link #toBytes()} equals {@code bytes}
-     * @throws CmapException {@link CsError#INVALID_PARAM} for null or a NUL byte
+     * @throws CmapException {@link CsError#INVALID_PARAM} for null or a NUL byte;
+     *                       {@link CsError#TOO_BIG} for more text than a Java string holds
+     *                       ({@link CmapText#decode(byte[])})
      */
     static Str stringFromBytes(byte[] bytes) {
         if (bytes == null) {

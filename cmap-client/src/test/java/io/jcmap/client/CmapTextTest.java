@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import net.jqwik.api.ForAll;
@@ -95,6 +96,43 @@ class CmapTextTest {
     }
 
     @Test
+    void theSizeOfATextCountsItsCharsAndSeesCharsAboveLatin1() {
+        assertSize("", 0, false);
+        assertSize("616263", 3, false);
+        assertSize("c3bf", 1, false); // U+00FF, the last char a string keeps in one byte
+        assertSize("c480", 1, true); // U+0100
+        assertSize("e282ac", 1, true); // the euro sign
+        assertSize("f09f9880", 2, true); // a surrogate pair
+        assertSize("e9", 1, true); // an escape
+        assertSize("61c3", 2, true); // a lead byte cut off at the end is an escape
+        assertSize("61e9c3a9", 3, true);
+    }
+
+    @Property(tries = 2000)
+    void theSizeOfATextIsTheSizeOfWhatDecodingGives(@ForAll @Size(max = 40) byte[] bytes) {
+        String text = CmapText.decode(bytes);
+        CmapText.TextSize size = CmapText.sizeOf(bytes, 0, bytes.length);
+        assertEquals(text.length(), size.chars());
+        assertEquals(text.chars().anyMatch(c -> c > 0xFF), size.wide());
+    }
+
+    @Test
+    void aWideTextLongerThanAJavaStringCanBeIsTooBig() {
+        CmapText.checkWideLength(CmapText.MAX_WIDE_CHARS - 1L);
+        CmapException e = assertCmapError(CsError.TOO_BIG, () -> CmapText.checkWideLength(CmapText.MAX_WIDE_CHARS));
+        assertTrue(e.getMessage().contains(CmapText.MAX_WIDE_CHARS + " chars"), e::getMessage);
+    }
+
+    @Test
+    void decodingMoreWideTextThanAJavaStringHoldsIsTooBigNotOutOfMemory() {
+        byte[] bytes = new byte[CmapText.MAX_WIDE_CHARS]; // 1 GiB of ASCII, and one escape to make it wide
+        Arrays.fill(bytes, (byte) 'a');
+        bytes[bytes.length - 1] = (byte) 0xE9;
+        assertCmapError(CsError.TOO_BIG, () -> CmapText.decode(bytes));
+        assertCmapError(CsError.TOO_BIG, () -> CmapValue.stringFromBytes(bytes));
+    }
+
+    @Test
     void aStringValueCarriesBytesThatAreNotUtf8BothWays() {
         CmapValue value = decodeString("636166e900");
         assertEquals(CmapValue.string("caf\udce9"), value);
@@ -171,5 +209,10 @@ class CmapTextTest {
     private static CmapValue decodeString(String hex) {
         byte[] bytes = HexFormat.of().parseHex(hex);
         return CmapValue.decode(CmapType.STRING, MemorySegment.ofArray(bytes), 0, bytes.length);
+    }
+
+    private static void assertSize(String hex, long chars, boolean wide) {
+        byte[] bytes = HexFormat.of().parseHex(hex);
+        assertEquals(new CmapText.TextSize(chars, wide), CmapText.sizeOf(bytes, 0, bytes.length), hex);
     }
 }
