@@ -307,10 +307,16 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * {@link TrackEvent#PREFIX}, to every key starting with it). Notifications are delivered by
      * {@link #dispatch}.
      *
-     * @param key      the key's name, or with {@link TrackEvent#PREFIX} the prefix
+     * @param key      the key's name, or with {@link TrackEvent#PREFIX} the prefix; null is
+     *                 taken as the empty name, as libcmap takes NULL: with PREFIX it tracks
+     *                 every key, without PREFIX it is accepted but never fires
      * @param events   ADD, DELETE and/or MODIFY, optionally with PREFIX
      * @param listener the listener, called once per notification
      * @return the track handle, for {@link #trackDelete} and found in each notification
+     * @throws CmapException {@link CsError#TOO_BIG} when the handle's messages are shorter than
+     *                       {@link CmapOptions#MIN_TRACKING_MESSAGE_SIZE}, the longest
+     *                       notification; {@link CsError#INVALID_PARAM} for null events or
+     *                       listener
      */
     long trackAdd(String key, Set<TrackEvent> events, CmapListener listener);
 

@@ -3,10 +3,11 @@ package io.jcmap.client;
 /**
  * A change reported to a track: the C callback's arguments ({@code cmap_notify_fn_t}).
  *
- * <p>Absent values are null: an {@link TrackEvent#ADD} has no old value and a
- * {@link TrackEvent#DELETE} no new value. A {@link TrackEvent#MODIFY} normally has both, but
- * corosync omits the old value for keys it updates in place for speed (and the stats map
- * reports the value it last saw), so listeners must accept a null old value there too.
+ * <p>Absent values are null: on the default map an {@link TrackEvent#ADD} has no old value and
+ * a {@link TrackEvent#DELETE} no new value. A {@link TrackEvent#MODIFY} normally has both, but
+ * corosync omits the old value for keys it updates in place for speed, so listeners must accept
+ * a null old value there too. The stats map ({@link CmapMap#STATS}) sends the same value as new
+ * and old value, for ADD and DELETE as well: there a DELETE has a non-null new value.
  *
  * @param trackHandle the handle of the track that fired, as returned when it was added
  * @param event       ADD, DELETE or MODIFY; not null

@@ -1,5 +1,6 @@
 package io.jcmap.client;
 
+import io.jcmap.protocol.cmap.CmapMessageSize;
 import io.jcmap.protocol.ipc.IpcOptions;
 
 import java.time.Duration;
@@ -38,6 +39,15 @@ public final class CmapOptions {
      * {@code struct qb_ipc_connection_response}), which must fit a message.
      */
     public static final int MIN_MAX_MESSAGE_SIZE = IpcOptions.MIN_MAX_MESSAGE_SIZE;
+    /**
+     * The smallest {@link #maxMessageSize()} of a handle that tracks keys: 33,104 bytes, the
+     * longest notification (a key's new and old values of 16 KiB each, and the message's fixed
+     * part). corosync sends a longer notification when it can at once, but when one must wait
+     * for room, libqb refuses it on every retry (EMSGSIZE) and corosync then holds back all
+     * later notifications of the connection for good; so {@link CmapHandle#trackAdd} refuses
+     * smaller sizes with {@link CsError#TOO_BIG}.
+     */
+    public static final int MIN_TRACKING_MESSAGE_SIZE = Math.toIntExact(CmapMessageSize.LONGEST_NOTIFICATION_LENGTH);
     /**
      * The largest {@link #maxMessageSize()}: 64 MiB. corosync grants any size it is asked for,
      * and for each connection creates three rings of it (zeroing them on the SHM transport) and a
@@ -178,7 +188,9 @@ public final class CmapOptions {
 
         /**
          * Limits how long one request waits for its reply; when it passes, the request fails
-         * with {@link CsError#TIMEOUT}.
+         * with {@link CsError#TIMEOUT}. A request that had reached corosync may still be carried
+         * out (a timed-out {@code inc} may have incremented the key): a TIMEOUT means the outcome
+         * is unknown, so read before retrying a request that is not idempotent.
          *
          * @param value a positive duration, at most {@link #LONGEST_WAIT}
          * @return this builder
@@ -227,11 +239,10 @@ public final class CmapOptions {
          * 5 ms at the default of 1 MiB and under 1 ms at 64 KiB on a 2-vCPU machine
          * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
          * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}. A
-         * notification carries a tracked key's new and old values together (up to 16 KiB each):
-         * corosync sends one over the limit where its event ring or socket has room, and this
-         * client takes it (on SHM whatever the ring holds, on the socket transport up to 64 KiB);
-         * one that corosync cannot fit it drops, and only logs. With tracked keys, a size above
-         * twice their longest value plus 400 bytes loses none. The default is libcmap's size.
+         * notification carries a tracked key's new and old values together (up to 16 KiB each),
+         * and one over the limit that has to wait for room stops all later notifications of the
+         * connection: a handle whose size is below {@link #MIN_TRACKING_MESSAGE_SIZE} may not
+         * track keys. The default is libcmap's size.
          *
          * <p>corosync zeroes the rings in the thread that also serves the cluster, which waits
          * meanwhile: at 16 MiB an SHM connect took 0.76 s on a 2-vCPU machine (2026-12-05).

@@ -402,8 +402,16 @@ final class ConnectedHandle implements CmapHandle {
             if (lookup.value() != null) {
                 return lookup.value();
             }
-            // 0 means: ask for the length first (a length query reserves nothing)
-            reserve = lookup.needed() > 0 ? lookup.needed() : lengthOf(key);
+            long longest = asyncGetReserve();
+            if (reserve < longest) {
+                // the second look reserves the longest value corosync stores, as getAsync does:
+                // a value that another client switches between a short and a long form then
+                // fits whichever form it has by then, and no length query is needed
+                reserve = Math.max(longest, lookup.needed());
+            } else {
+                // 0 means: ask for the length first (a length query reserves nothing)
+                reserve = Math.max(reserve, lookup.needed() > 0 ? lookup.needed() : lengthOf(key));
+            }
         }
         throw new CmapException(CsError.TRY_AGAIN, "get(" + key + "): the value kept changing size");
     }
@@ -753,6 +761,12 @@ final class ConnectedHandle implements CmapHandle {
         checkOpen("track_add", effective);
         if (listener == null || events == null) {
             throw new CmapException(CsError.INVALID_PARAM, "track_add(" + effective + "): null events or listener");
+        }
+        if (connection().maxMessageSize() < CmapOptions.MIN_TRACKING_MESSAGE_SIZE) {
+            throw new CmapException(CsError.TOO_BIG, "track_add(" + effective + "): messages of "
+                    + connection().maxMessageSize() + " bytes are shorter than the longest notification ("
+                    + CmapOptions.MIN_TRACKING_MESSAGE_SIZE + " bytes); corosync could send such a one only while"
+                    + " it needs no retry, and would then hold back every later notification for good");
         }
         TrackRegistry.Registration registration = tracks.reserve(effective, TrackEvent.toFlags(events), listener);
         try {

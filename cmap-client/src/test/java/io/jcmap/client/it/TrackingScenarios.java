@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapNotification;
+import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
@@ -36,6 +38,9 @@ import java.util.stream.Stream;
 abstract class TrackingScenarios extends CorosyncScenarios {
     /** Enough changes that any loss or reordering in the event channel would show. */
     private static final int MANY_CHANGES = 1000;
+    /** The longest value corosync stores (ICMAP_MAX_VALUE_LEN). */
+    private static final int LONGEST_VALUE = 16 * 1024;
+    private static final int LATER_NOTIFICATIONS = 5;
     private static final String STATS_ACTIVE = "stats.ipcs.global.active";
 
     /** A key outside {@link #keyPrefix()}, so that no track of a test covers it. */
@@ -288,28 +293,55 @@ abstract class TrackingScenarios extends CorosyncScenarios {
     }
 
     /**
-     * corosync sends a notification over a small negotiated message size when its ring or socket
-     * has room (here new and old value together, 16,000 bytes, over 13,000): it arrives whole,
-     * and the handle keeps working.
+     * A handle whose messages are shorter than the longest notification may not track: corosync
+     * sends a longer notification only while it needs no retry (libqb refuses it on a retry with
+     * EMSGSIZE), and then holds back every later notification of the connection for good. The
+     * handle keeps working otherwise.
      */
     @Test
-    void aNotificationOverASmallMessageSizeArrivesWhole() {
-        String key = key("long");
-        byte[] first = Values.pattern(8_000);
-        byte[] second = Values.pattern(7_999);
-        cmap.set(key, CmapValue.binary(first));
-        try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP,
-                options().maxMessageSize(13_000).build())) {
-            List<CmapNotification> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-            small.trackAdd(key, EnumSet.of(TrackEvent.MODIFY), (h, n) -> seen.add(n));
-            cmap.set(key, CmapValue.binary(second));
-            Await.until(() -> {
-                small.dispatch(DispatchType.ALL);
-                return seen.size() == 1;
-            }, TIMEOUT, () -> "the notification arrived");
-            assertEquals(CmapValue.binary(second), seen.getFirst().newValue());
-            assertEquals(CmapValue.binary(first), seen.getFirst().oldValue());
-            assertEquals(CmapValue.binary(second), small.get(key), "the handle still works");
+    void aHandleWithMessagesShorterThanTheLongestNotificationMayNotTrack() {
+        String key = key("short");
+        for (int size : new int[] {CmapOptions.MIN_MAX_MESSAGE_SIZE, CmapOptions.MIN_TRACKING_MESSAGE_SIZE - 1}) {
+            try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP, options().maxMessageSize(size).build())) {
+                CmapException e = cmapError(CsError.TOO_BIG,
+                        () -> small.trackAdd(key, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { }));
+                assertTrue(e.getMessage().contains(CmapOptions.MIN_TRACKING_MESSAGE_SIZE + " bytes"), e::getMessage);
+                small.setUint32(key, size);
+                assertEquals(size, small.getUint32(key), "the handle still works");
+            }
+        }
+    }
+
+    /**
+     * At the smallest size that may track, the longest notification (two values of 16 KiB)
+     * arrives even when it has to wait for room behind others, the case in which libqb refuses
+     * a longer one, and those after it arrive too, in order.
+     */
+    @Test
+    void atTheSmallestSizeThatTracksTheLongestNotificationArrivesBehindOthers() {
+        String prefix = key("longest") + ".";
+        byte[] first = Values.pattern(LONGEST_VALUE);
+        byte[] second = Values.pattern(LONGEST_VALUE);
+        second[0]++;
+        try (CmapHandle tracking = Cmap.initialize(CmapMap.ICMAP,
+                options().maxMessageSize(CmapOptions.MIN_TRACKING_MESSAGE_SIZE).build())) {
+            Recorder recorder = new Recorder();
+            tracking.trackAdd(prefix, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY, TrackEvent.PREFIX), recorder);
+            cmap.setUint8(prefix + "a", 1);
+            cmap.set(prefix + "b", CmapValue.binary(first));
+            // nothing is read yet: the longest finds the ring holding the two before it
+            cmap.set(prefix + "b", CmapValue.binary(second));
+            for (int i = 0; i < LATER_NOTIFICATIONS; i++) {
+                cmap.setUint8(prefix + "c" + i, i);
+            }
+            int expected = 3 + LATER_NOTIFICATIONS;
+            Await.dispatchUntil(tracking, () -> recorder.size() >= expected, TIMEOUT,
+                    () -> expected + " notifications arrived (so far " + recorder.size() + ")");
+            List<CmapNotification> events = recorder.events();
+            assertEquals(expected, events.size());
+            assertEquals(CmapValue.binary(second), events.get(2).newValue());
+            assertEquals(CmapValue.binary(first), events.get(2).oldValue());
+            assertEquals(prefix + "c" + (LATER_NOTIFICATIONS - 1), events.getLast().key());
         }
     }
 

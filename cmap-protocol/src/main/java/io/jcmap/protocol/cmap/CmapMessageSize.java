@@ -14,6 +14,8 @@ public final class CmapMessageSize {
      * it refuses a longer one with INVALID_PARAM, so no GET answer carries more.
      */
     public static final long MAX_STORED_VALUE_LENGTH = 16 * 1024;
+    /** The longest notification: a key's new and old values, each the longest corosync stores. */
+    public static final long LONGEST_NOTIFICATION_LENGTH = NotifyCallbackDescriptor.LENGTH + 2 * MAX_STORED_VALUE_LENGTH;
 
     private CmapMessageSize() {
     }
