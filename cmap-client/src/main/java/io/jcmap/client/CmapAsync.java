@@ -12,11 +12,11 @@ import java.util.concurrent.CompletableFuture;
  * sends them together at its flush. A future completes on the thread that read the response,
  * exceptionally with a {@link CmapException} carrying corosync's error code.
  *
- * <p>Arguments the client checks itself fail in two ways. On a {@link CmapHandle}, a closed
- * handle, a null value and a request larger than the connection's messages throw a
- * {@link CmapException} at once, while a bad key name (null, shorter than 3 or longer than 255
- * bytes, a NUL character) gives a future already completed exceptionally. On a
- * {@link CmapBatch} all of them throw at once. Code that issues requests should handle both.
+ * <p>What the client itself can tell is wrong throws a {@link CmapException} at once, as in
+ * the synchronous calls: a closed handle, a null value, a bad key name (null, shorter than 3
+ * or longer than 255 bytes, a NUL character), a request longer than the connection's messages.
+ * The future fails with what corosync answers, and with the connection's fate: LIBRARY when it
+ * is lost, TIMEOUT when the handle's request timeout passes.
  */
 public interface CmapAsync {
 

@@ -21,10 +21,8 @@ package io.jcmap.client;
  * }</pre>
  *
  * <p>A batch belongs to the thread that fills it and may be reused after each flush. Invalid
- * input, a bad key name included, throws a {@link CmapException} at once (the request is not
- * added); a request that reached corosync fails through its future. This differs from the
- * handle's own asynchronous methods, which report a bad key name through the future (see
- * {@link CmapAsync}).
+ * input fails at once, as on the handle (the request is not added); a request that reached
+ * corosync fails through its future.
  */
 public interface CmapBatch extends CmapAsync, AutoCloseable {
 

@@ -489,13 +489,24 @@ final class Pipeline {
         pending.responseBound = responseBound;
         pending.future = future;
         asyncInFlight.incrementAndGet();
+        MemorySegment buffer;
         try {
-            MemorySegment buffer = beginSend(pending, size);
-            finishSend(pending, encode(encoder, buffer, pending));
+            buffer = beginSend(pending, size);
         } catch (CmapException e) {
+            return failed(future, e);
+        }
+        int length;
+        try {
+            length = encode(encoder, buffer, pending);
+        } catch (CmapException invalid) {
+            // input that cannot be a request throws, as in a synchronous call and on a batch
             asyncInFlight.decrementAndGet();
-            future.completeExceptionally(e);
-            return future;
+            throw invalid;
+        }
+        try {
+            finishSend(pending, length);
+        } catch (CmapException e) {
+            return failed(future, e);
         }
         if (!readWhatIsWaiting(pending)) {
             wakeDrainer();
@@ -923,6 +934,13 @@ final class Pipeline {
      * refused, or (with a failure and no request) the connection lost.
      */
     private record Backlogged(PendingRequest pending, MemorySegment bytes, int length, CmapException failure) {
+    }
+
+    /** {@code future}, failed with {@code reason}: the request never reached the wire. */
+    private <T> CompletableFuture<T> failed(CompletableFuture<T> future, CmapException reason) {
+        asyncInFlight.decrementAndGet();
+        future.completeExceptionally(reason);
+        return future;
     }
 
     private long deadline() {
