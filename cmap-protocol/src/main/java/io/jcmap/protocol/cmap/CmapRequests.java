@@ -151,7 +151,9 @@ public final class CmapRequests {
      * judge (it answers INVALID_PARAM for unknown bits).
      */
     public static int trackAdd(MemorySegment dst, String key, int trackType, long trackInstHandle) {
-        int nameLength = checkedPrefix(key);
+        // a key or a prefix, by the flags; the error names it after what it is
+        int nameLength = key == null ? 0 : NameField.checkedLength(key, NO_MIN_LENGTH,
+                (trackType & CmapTrackType.PREFIX) != 0 ? PREFIX : KEY);
         int length = start(dst, TrackAddRequestDescriptor.LENGTH, CmapRequestId.TRACK_ADD,
                 TrackAddRequestDescriptor.LENGTH);
         writePrefix(dst, TrackAddRequestDescriptor.KEY_NAME_OFFSET, key, nameLength);

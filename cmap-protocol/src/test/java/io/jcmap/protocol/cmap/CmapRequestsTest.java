@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -242,6 +243,11 @@ class CmapRequestsTest {
         assertArrayEquals(Wire.request(296, 7).i32(280, 7).i64(288, 1).array(),   // every key
                 encode(d -> CmapRequests.trackAdd(d, null, 7, 1)));
         assertCode(CsCode.NAME_TOO_LONG, () -> CmapRequests.trackAdd(dst(), Wire.repeat('k', 256), 1, 1));
+        // the error names a key a key, and a prefix (with the PREFIX flag) a prefix
+        assertTrue(assertThrows(CodecException.class, () -> CmapRequests.trackAdd(dst(), Wire.repeat('k', 256), 1, 1))
+                .getMessage().startsWith("key name "));
+        assertTrue(assertThrows(CodecException.class, () -> CmapRequests.trackAdd(dst(), Wire.repeat('k', 256),
+                1 | CmapTrackType.PREFIX, 1)).getMessage().startsWith("prefix "));
     }
 
     @Test
