@@ -15,7 +15,8 @@ import java.util.Set;
  * may be in flight at once and are answered in order. Tracking callbacks run on the thread
  * that calls {@link #dispatch}, one at a time and in the order corosync sent them; a callback
  * may call any method of the handle, {@link #close()} included. After {@code close()} every
- * call fails with {@link CsError#BAD_HANDLE}.
+ * call fails with {@link CsError#BAD_HANDLE}, but {@link #map()}, {@link #isOpen()} and
+ * {@code close()} itself, which ask corosync nothing.
  */
 public interface CmapHandle extends CmapAsync, AutoCloseable {
 

@@ -860,7 +860,9 @@ final class ConnectedHandle implements CmapHandle {
                 if (closed) {
                     return ran;
                 }
-                CmapException lost = CmapException.ofErrno(e.errno(), "dispatch: " + e.getMessage(), e);
+                // the pipeline fails the calls in flight with it too: it says where the loss was seen
+                CmapException lost = CmapException.ofErrno(e.errno(), "connection lost, seen by dispatch: "
+                        + e.getMessage(), e);
                 current.pipeline().breakDown(lost);
                 if (reconnector == null) {
                     throw lost;
