@@ -181,6 +181,17 @@ final class ConnectedHandle implements CmapHandle {
         }
     }
 
+    /** Closes a lost connection kept for dispatch (see {@link #lost}), if it is kept. */
+    private void forgetLost(IpcConnection connection) {
+        boolean kept;
+        synchronized (lostConnections) {
+            kept = lostConnections.remove(connection);
+        }
+        if (kept) {
+            connection.close();
+        }
+    }
+
     private IpcConnection oldestLostConnection() {
         synchronized (lostConnections) {
             return lostConnections.peekFirst();
@@ -864,6 +875,8 @@ final class ConnectedHandle implements CmapHandle {
                 CmapException lost = CmapException.ofErrno(e.errno(), "connection lost, seen by dispatch: "
                         + e.getMessage(), e);
                 current.pipeline().breakDown(lost);
+                // this look found it empty and hung up: nothing is left in it for dispatch
+                forgetLost(current.connection());
                 if (reconnector == null) {
                     throw lost;
                 }

@@ -111,6 +111,28 @@ abstract class CorosyncDeathContract {
     }
 
     /**
+     * When dispatch itself reports the loss of a tracking handle's connection, it has taken the
+     * notifications it held, and the connection goes at once: the dead server's files and the
+     * descriptors do not wait for another dispatch or for close().
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aLossThatDispatchReportsReleasesTheConnectionAtOnce(Corosync corosync) {
+        warmUp();
+        Footprint baseline = Footprint.take(0);
+        try (CmapHandle handle = Cmap.initialize()) {
+            handle.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
+            long serverPid = corosync.pid();
+            assertFalse(Footprint.take(serverPid).shmEntries().isEmpty(), "the connection's files while it is open");
+            corosync.kill();
+            assertCmapError(CsError.LIBRARY, () -> handle.dispatch(DispatchType.ONE));
+            // the handle is still open; its lost connection is not
+            assertEquals(Set.of(), Footprint.take(serverPid).shmEntries(), "/dev/shm entries of the dead server for us");
+            assertReleased(baseline);
+        }
+    }
+
+    /**
      * Handles used only by the dispatch types that never wait learn of the death from their next
      * look, as an application's poll loop calls them: on SHM dispatch(ALL) returned 0 and
      * ONE_NONBLOCKING threw TRY_AGAIN for ever, while the hang-up kept the descriptor readable.
