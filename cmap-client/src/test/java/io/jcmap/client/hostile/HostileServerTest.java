@@ -7,6 +7,8 @@ import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CsError;
 import io.jcmap.client.Endpoint;
+import io.jcmap.protocol.cmap.CmapMessageSize;
+import io.jcmap.protocol.cmap.GetRequestDescriptor;
 import io.jcmap.protocol.os.CurrentProcess;
 import io.jcmap.protocol.os.Credentials;
 import io.jcmap.protocol.fake.DecoyFile;
@@ -45,6 +47,7 @@ class HostileServerTest {
     private static final int SET_CURRENT_MAP_RESPONSE = 10;
     private static final int GET_RESPONSE = 2;
     private static final int CS_OK = 1;
+    private static final int BINARY = 12;
 
     private final ShmTempDirectory shm = ShmTempDirectory.create("jcmap-hostile-");
     private final DecoyFile decoy = DecoyFile.create("-header");
@@ -184,6 +187,37 @@ class HostileServerTest {
                     () -> future.get(3, java.util.concurrent.TimeUnit.SECONDS));
             CmapException e = assertInstanceOf(CmapException.class, failure.getCause());
             assertEquals(CsError.MESSAGE_ERROR, e.error(), e.getMessage());
+        }
+    }
+
+    /**
+     * A value longer than the first look's 256 bytes may change length before the second look:
+     * that look reserves the longest value corosync stores, so whatever the value is by then
+     * fits (it reserved the length the first answer gave, and a value grown meanwhile needed
+     * more looks, up to TRY_AGAIN).
+     */
+    @Test
+    void aGetsSecondLookReservesTheLongestValue() {
+        int grown = 5_000;
+        byte[] needs300 = ByteBuffer.allocate(40).order(ByteOrder.nativeOrder()).putInt(0, GET_RESPONSE).putInt(8, 40)
+                .putInt(16, CS_OK).putLong(24, 300).put(32, (byte) BINARY).array();
+        byte[] value = ByteBuffer.allocate(40 + grown).order(ByteOrder.nativeOrder()).putInt(0, GET_RESPONSE)
+                .putInt(8, 40 + grown).putInt(16, CS_OK).putLong(24, grown).put(32, (byte) BINARY).array();
+        java.util.concurrent.atomic.AtomicLong secondReserve = new java.util.concurrent.atomic.AtomicLong(-1);
+        try (FakeRings rings = FakeRings.create(shm, FakeServer.MAX_MESSAGE_SIZE);
+             FakeServer server = connected(rings, session -> {
+                 rings.takeRequest(session);
+                 rings.respond(needs300);
+                 byte[] second = rings.takeRequest(session);
+                 secondReserve.set(ByteBuffer.wrap(second).order(ByteOrder.nativeOrder())
+                         .getLong(GetRequestDescriptor.VALUE_LEN_OFFSET));
+                 rings.respond(value);
+             });
+             CmapHandle cmap = open(server, options(server).build())) {
+            assertEquals(grown, cmap.getBinary("any.key").length);
+            // the longest value corosync stores, or as much as this server's messages carry
+            assertEquals(Math.min(CmapMessageSize.MAX_STORED_VALUE_LENGTH,
+                    CmapMessageSize.maxGetValueLength(FakeServer.MAX_MESSAGE_SIZE)), secondReserve.get());
         }
     }
 
