@@ -638,10 +638,9 @@ public sealed interface CmapValue {
 
         @Override
         public void writeTo(MemorySegment dst, long offset) {
-            // sized first: a text too big for an array fails with TOO_BIG, not inside getBytes
-            int length = encodedLength();
-            ValueCodec.checkRoom(dst, offset, length);
-            MemorySegment.copy(CmapText.encode(value), 0, dst, ValueCodec.I8, offset, length);
+            byte[] bytes = CmapText.encode(value); // TOO_BIG itself for a text past 2 GiB of bytes
+            ValueCodec.checkRoom(dst, offset, bytes.length);
+            MemorySegment.copy(bytes, 0, dst, ValueCodec.I8, offset, bytes.length);
         }
     }
 
