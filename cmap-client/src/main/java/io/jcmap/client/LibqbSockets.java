@@ -2,7 +2,6 @@ package io.jcmap.client;
 
 import io.jcmap.protocol.os.UnixAddress;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -34,19 +33,15 @@ record LibqbSockets(Path forceFile, List<Path> socketDirs) {
         }
         Path socket = fileOf(socketDirs.getFirst(), service);
         for (Path directory : socketDirs) {
-            if (Files.exists(fileOf(directory, service))) {
-                socket = fileOf(directory, service);
+            Path candidate = fileOf(directory, service);
+            if (Files.exists(candidate)) {
+                socket = candidate;
                 break;
             }
         }
-        // the service name fits an abstract name, but here a directory comes before it
-        String path = socket.toString();
-        int bytes = path.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > Endpoint.MAX_PATH_BYTES) {
-            throw new CmapException(CsError.NAME_TOO_LONG, "socket file " + path + " of service " + service + " is "
-                    + bytes + " bytes, more than a socket address holds (" + Endpoint.MAX_PATH_BYTES + ")");
-        }
-        return UnixAddress.path(path);
+        // the service name fits an abstract name, but here a directory comes before it: the
+        // socket path's own rules apply (NAME_TOO_LONG past what a socket address holds)
+        return UnixAddress.path(new Endpoint.SocketPath(socket).path().toString());
     }
 
     private static Path fileOf(Path directory, String service) {
