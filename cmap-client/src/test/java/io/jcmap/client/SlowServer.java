@@ -82,7 +82,10 @@ final class SlowServer extends ScriptedConnection {
         return true;
     }
 
-    /** Times the server was woken: each plain send, and each {@link #notifyServer}. */
+    /**
+     * Times the server was woken: each plain send, and each {@link #notifyServer}. Counted after
+     * all else a send or run records, so a test waits for it and then reads the rest.
+     */
     final AtomicInteger wakeUps = new AtomicInteger();
 
     /**
@@ -93,14 +96,16 @@ final class SlowServer extends ScriptedConnection {
 
     @Override
     public int notifyServer() {
-        wakeUps.incrementAndGet();
-        notifications.incrementAndGet();
-        int back = Math.min(handBack.getAndSet(0), unnotified.getAndSet(0));
+        int back = Math.min(handBack.getAndSet(0), unnotified.get());
         for (int i = 0; i < back; i++) {
             firstBytes.removeLast();
             lengths.removeLast();
             sent.decrementAndGet();
         }
+        unnotified.set(0);
+        // counted last: a test that sees the wake-up sees the whole run it ends
+        wakeUps.incrementAndGet();
+        notifications.incrementAndGet();
         return back;
     }
 
