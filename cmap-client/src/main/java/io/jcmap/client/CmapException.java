@@ -9,7 +9,8 @@ import java.util.Objects;
  * <p>The message always ends with the error's C name and number, so it reads like
  * {@code "get(totem.foo): CS_ERR_NOT_EXIST (12)"}; failures that came from the operating
  * system also name the errno, e.g. {@code "connect(cmap): CS_ERR_LIBRARY (2), errno 111
- * (ECONNREFUSED)"}.
+ * (ECONNREFUSED)"}. A key's characters that a log would not show (controls such as a carriage
+ * return, a byte order mark) appear escaped, as in {@code "get(totem.token\r)"}.
  */
 public class CmapException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -248,7 +248,7 @@ final class ConnectedHandle implements CmapHandle {
 
     void checkOpen(String operation, String key) {
         if (closed) {
-            throw new CmapException(CsError.BAD_HANDLE, (key == null ? operation : operation + "(" + key + ")")
+            throw new CmapException(CsError.BAD_HANDLE, CallName.of(operation, key)
                     + ": handle closed");
         }
     }
@@ -292,11 +292,11 @@ final class ConnectedHandle implements CmapHandle {
 
     private int setSize(String key, CmapValue value) {
         if (value == null) {
-            throw new CmapException(CsError.INVALID_PARAM, "set(" + key + "): null value");
+            throw new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": null value");
         }
         long size = (long) SetRequestDescriptor.LENGTH + value.encodedLength();
         if (size > connection().maxMessageSize()) {
-            throw new CmapException(CsError.TOO_BIG, "set(" + key + "): a request of " + size
+            throw new CmapException(CsError.TOO_BIG, CallName.of("set", key) + ": a request of " + size
                     + " bytes exceeds the connection's limit of " + connection().maxMessageSize());
         }
         return (int) size;
@@ -352,7 +352,7 @@ final class ConnectedHandle implements CmapHandle {
             length = CmapRequests.adjustInt(buffer, key, step);
         } catch (CodecException e) {
             pipeline.abortSend();
-            throw CmapException.ofCode(e.csError(), operation + "(" + key + "): " + e.getMessage());
+            throw CmapException.ofCode(e.csError(), CallName.of(operation, key) + ": " + e.getMessage());
         }
         pipeline.finishSend(pending, length);
         pipeline.await(pending);
@@ -424,7 +424,7 @@ final class ConnectedHandle implements CmapHandle {
                 reserve = Math.max(reserve, lookup.needed() > 0 ? lookup.needed() : lengthOf(key));
             }
         }
-        throw new CmapException(CsError.TRY_AGAIN, "get(" + key + "): the value kept changing size");
+        throw new CmapException(CsError.TRY_AGAIN, CallName.of("get", key) + ": the value kept changing size");
     }
 
     private long lengthOf(String key) {
@@ -434,7 +434,7 @@ final class ConnectedHandle implements CmapHandle {
 
     private void checkReserve(String key, long reserve) {
         if (GetResponseDescriptor.LENGTH + reserve > connection().maxMessageSize()) {
-            throw new CmapException(CsError.TOO_BIG, "get(" + key + "): a value of " + reserve
+            throw new CmapException(CsError.TOO_BIG, CallName.of("get", key) + ": a value of " + reserve
                     + " bytes does not fit the connection's limit of " + connection().maxMessageSize());
         }
     }
@@ -477,15 +477,15 @@ final class ConnectedHandle implements CmapHandle {
             Lookup lookup = getOnce(key, NUMERIC_RESERVE);
             if (lookup.value() == null) {
                 // a longer value cannot be of a numeric type: libcmap's answer is the same
-                throw new CmapException(CsError.INVALID_PARAM, "get(" + key + "): not a " + expected);
+                throw new CmapException(CsError.INVALID_PARAM, CallName.of("get", key) + ": not a " + expected);
             }
             value = lookup.value();
         } else {
             value = get(key);
         }
         if (value.type() != expected) {
-            throw new CmapException(CsError.INVALID_PARAM, "get(" + key + "): holds " + value.type() + ", not "
-                    + expected);
+            throw new CmapException(CsError.INVALID_PARAM,
+                    CallName.of("get", key) + ": holds " + value.type() + ", not " + expected);
         }
         return value;
     }
@@ -545,7 +545,7 @@ final class ConnectedHandle implements CmapHandle {
             length = CmapRequests.setNumericInPlace(buffer, key, type.code(), size);
         } catch (CodecException e) {
             pipeline.abortSend();
-            throw CmapException.ofCode(e.csError(), "set(" + key + "): " + e.getMessage());
+            throw CmapException.ofCode(e.csError(), CallName.of("set", key) + ": " + e.getMessage());
         }
         pipeline.finishSend(pending, length);
         pipeline.await(pending);
@@ -562,12 +562,12 @@ final class ConnectedHandle implements CmapHandle {
             length = CmapRequests.get(buffer, key, NUMERIC_RESERVE);
         } catch (CodecException e) {
             pipeline.abortSend();
-            throw CmapException.ofCode(e.csError(), "get(" + key + "): " + e.getMessage());
+            throw CmapException.ofCode(e.csError(), CallName.of("get", key) + ": " + e.getMessage());
         }
         pipeline.finishSend(pending, length);
         pipeline.await(pending);
         if (pending.valueType != expected.code() || pending.valueLength != expected.fixedSize()) {
-            throw new CmapException(CsError.INVALID_PARAM, "get(" + key + "): holds "
+            throw new CmapException(CsError.INVALID_PARAM, CallName.of("get", key) + ": holds "
                     + typeName(pending.valueType)
                     + ", not " + expected);
         }

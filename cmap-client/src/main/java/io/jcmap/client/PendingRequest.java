@@ -73,7 +73,7 @@ final class PendingRequest {
 
     /** "get(totem.cluster_name)": built only when an error needs it. */
     String context() {
-        return key == null ? operation : operation + "(" + key + ")";
+        return CallName.of(operation, key);
     }
 
     /** Records the outcome once; false if it already had one. */

@@ -39,7 +39,7 @@ final class RequestBatch {
         try {
             length = encoder.encode(buffer.asSlice(offset, size));
         } catch (CodecException e) {
-            throw CmapException.ofCode(e.csError(), (key == null ? operation : operation + "(" + key + ")")
+            throw CmapException.ofCode(e.csError(), CallName.of(operation, key)
                     + ": " + e.getMessage());
         }
         if (count == pendings.length) {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.client.Cmap;
+import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
@@ -286,6 +288,16 @@ abstract class ValueScenarios extends CorosyncScenarios {
         } finally {
             cmap.delete("i3x");
         }
+    }
+
+    /** A key read from a CRLF file ends in an invisible carriage return: the message shows it. */
+    @Test
+    void errorMessagesShowAKeysInvisibleCharactersEscaped() {
+        String typo = key("crlf") + "\r";
+        CmapException refused = cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8(typo, 1));
+        assertTrue(refused.getMessage().startsWith("set(" + key("crlf") + "\\r): "), refused.getMessage());
+        CmapException missing = Expect.asyncError(CsError.NOT_EXIST, () -> cmap.getAsync(typo + "\n"));
+        assertTrue(missing.getMessage().startsWith("get(" + key("crlf") + "\\r\\n): "), missing.getMessage());
     }
 
     @Test
