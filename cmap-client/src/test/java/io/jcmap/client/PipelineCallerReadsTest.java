@@ -44,8 +44,10 @@ class PipelineCallerReadsTest {
         @Override
         public boolean awaitResponse(long timeoutNanos) {
             try {
-                if (!drainerSees.await(timeoutNanos, TimeUnit.NANOSECONDS)) {
-                    return false;
+                // held here until opened: a drainer back from a timeout would take the receive lock
+                // for a moment, and a caller's tryLock falling in it leaves a response to the drainer
+                while (!drainerSees.await(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                    checkOpen();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

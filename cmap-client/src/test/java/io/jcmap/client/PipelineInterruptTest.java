@@ -27,9 +27,13 @@ class PipelineInterruptTest {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         // a first caller holds the receive lock while it waits for its own answer
+        AtomicReference<Thread> first = new AtomicReference<>();
         CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> pipeline.call("get", "a", RESPONSE_ID,
-                LENGTH, buffer -> LENGTH, (response, length) -> "a"), runnable -> Thread.ofPlatform().daemon().start(runnable));
-        Waits.until(() -> server.sent.get() == 1, "the first call sent");
+                LENGTH, buffer -> LENGTH, (response, length) -> "a"),
+                runnable -> first.set(Thread.ofPlatform().daemon().start(runnable)));
+        // sent is not enough: until the first parks in its read, the second caller may take the receive lock
+        Waits.until(() -> server.sent.get() == 1 && first.get().getState() == Thread.State.TIMED_WAITING,
+                "the first call sent, its caller reading");
         AtomicReference<Object> answer = new AtomicReference<>();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
         Thread second = Thread.ofPlatform().daemon().start(() -> {
