@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -28,6 +29,11 @@ final class CmapOwnership {
     private static final int PATH_FIELD = 7;
     private static final int FIELDS_WITH_PATH = 8;
     private static final Path PROC = Path.of("/proc");
+    /** A local testkit corosync's command line; group 1 is its private directory. */
+    private static final Pattern LOCAL_LEFTOVER =
+            Pattern.compile(".*corosync -f -c (\\S*/jcmap-corosync-\\d+)/" + CorosyncConfig.CONFIG_FILE_NAME);
+    private static final String CONTAINER_LEFTOVER =
+            "corosync -f -c " + CorosyncContainer.CONTAINER_DIR + "/" + CorosyncConfig.CONFIG_FILE_NAME;
     private static final Pattern PID = Pattern.compile("\\d+");
 
     private CmapOwnership() {
@@ -83,13 +89,35 @@ final class CmapOwnership {
                 p -> PID.matcher(p.getFileName().toString()).matches())) {
             for (Path process : processes) {
                 if (holdsAny(process, links)) {
-                    owners.add("pid " + process.getFileName() + " (" + commandLine(process) + ")");
+                    String commandLine = commandLine(process);
+                    owners.add("pid " + process.getFileName() + " (" + commandLine + ")"
+                            + leftoverHint(process.getFileName().toString(), commandLine));
                 }
             }
         } catch (IOException e) {
             return "socket inodes " + inodes + " (owners unknown: " + e.getMessage() + ")";
         }
         return owners.isEmpty() ? "socket inodes " + inodes + " (owner not visible)" : String.join(", ", owners);
+    }
+
+    /**
+     * Says so when the owner is a corosync this testkit started: it holds the instance lock of
+     * this network namespace now, so that instance's JVM ended without closing it (killed with
+     * SIGKILL, or halted), and no shutdown hook ran. Empty for any other command line.
+     */
+    static String leftoverHint(String pid, String commandLine) {
+        Matcher local = LOCAL_LEFTOVER.matcher(commandLine);
+        if (local.matches()) {
+            return ": a jcmap-testkit corosync left by a JVM that was killed before it could close it; "
+                    + "remove it with: kill " + pid + "; rm -rf " + local.group(1) + " /dev/shm/qb-" + pid
+                    + "-* /dev/shm/qb-*-" + pid + "-*";
+        }
+        if (commandLine.endsWith(CONTAINER_LEFTOVER)) {
+            return ": a jcmap-testkit container left by a JVM that was killed before it could close it; "
+                    + "remove it with: docker rm -f $(docker ps -aq --filter label=" + CorosyncContainer.LABEL
+                    + "=true)";
+        }
+        return "";
     }
 
     private static boolean holdsAny(Path process, Set<String> links) {

@@ -51,15 +51,14 @@ import org.testcontainers.utility.DockerImageName;
 public class CorosyncContainer extends GenericContainer<CorosyncContainer> implements Corosync {
 
     /** The default image, {@code jcmap/corosync:3.1.7}. */
-    /** What Testcontainers says when the container is no longer running right after its start. */
-    private static final String TESTCONTAINERS_NOT_STARTED = "Container did not start correctly";
-
     public static final String DEFAULT_IMAGE_NAME = "jcmap/corosync:3.1.7";
     /** The directory in the container holding corosync.conf, the state files and corosync.log. */
     public static final String CONTAINER_DIR = "/var/lib/jcmap-corosync";
     /** Label put on every testkit container. */
     public static final String LABEL = "io.jcmap.testkit";
 
+    /** What Testcontainers says when the container is no longer running right after its start. */
+    private static final String TESTCONTAINERS_NOT_STARTED = "Container did not start correctly";
     private static final String HOST = "host";
     private static final String DEV_SHM = "/dev/shm";
     private static final Duration SIGNAL_WAIT = Duration.ofSeconds(10);
@@ -159,6 +158,9 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
             return;
         }
         started = false;
+        // A test interrupted by a timeout closes on its interrupted thread: Docker calls and waits
+        // would fail at once and leave the container running, so stop uninterrupted and restore the status.
+        boolean interrupted = Thread.interrupted();
         try {
             stopCorosync();
         } finally {
@@ -171,6 +173,9 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
             } finally {
                 ShutdownGuard.forget(this);
                 lease.close();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

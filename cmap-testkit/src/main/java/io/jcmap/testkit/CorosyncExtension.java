@@ -157,16 +157,26 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
         throw attachLog(context, throwable);
     }
 
-    private synchronized Corosync ensureStarted(ExtensionContext context) {
+    // Locked per class, not on the extension: an extension shared by classes running concurrently
+    // (a static field of a common base class) has one class wait in start() for the instance lock
+    // until the other's instance closes, and that wait must not block the other's parameters.
+    private Corosync ensureStarted(ExtensionContext context) {
         Running running = context.getStore(namespace).get(Running.class, Running.class);
         if (running != null) {
             return running.corosync(); // started for this class, an enclosing class, or a constructor
         }
         ExtensionContext classContext = classContext(context);
-        Corosync corosync = start();
-        classContext.getStore(namespace).put(Running.class, new Running(classContext.getUniqueId(), corosync));
-        current = corosync;
-        return corosync;
+        ExtensionContext.Store store = classContext.getStore(namespace);
+        synchronized (store.computeIfAbsent(StartLock.class, key -> new StartLock(), StartLock.class)) {
+            running = store.get(Running.class, Running.class);
+            if (running != null) {
+                return running.corosync();
+            }
+            Corosync corosync = start();
+            store.put(Running.class, new Running(classContext.getUniqueId(), corosync));
+            current = corosync;
+            return corosync;
+        }
     }
 
     private Corosync start() {
@@ -227,6 +237,10 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
                 + corosync.clusterName() + ", " + corosync.backend().name().toLowerCase(Locale.ROOT)
                 + " backend, last " + shown + " of " + lines + " lines) " + BANNER + "\n" + tail + "\n"
                 + BANNER + " end of corosync log " + BANNER;
+    }
+
+    /** Serialises the start for one class context. */
+    private static final class StartLock {
     }
 
     /** The instance started for one class context (and its nested classes). */

@@ -37,6 +37,11 @@ final class InstanceLock {
         return directory.resolve("jcmap-testkit-net-" + NetworkNamespace.currentInode() + ".lock");
     }
 
+    /** {@return how many threads of this JVM wait for the instance lock} Tests watch for the wait. */
+    static int queuedInJvm() {
+        return IN_JVM.getQueueLength();
+    }
+
     /**
      * Waits up to {@code timeout} for both locks.
      *

@@ -185,6 +185,9 @@ public final class LocalCorosync implements Corosync {
             return;
         }
         closed = true;
+        // A test interrupted by a timeout closes on its interrupted thread: every wait below would
+        // fail at once and leave corosync running, so wait uninterrupted and restore the status.
+        boolean interrupted = Thread.interrupted();
         try {
             stopProcess();
             pids.forEach(ShmFiles::deleteOwnedBy);
@@ -195,6 +198,9 @@ public final class LocalCorosync implements Corosync {
         } finally {
             ShutdownGuard.forget(this);
             lease.close();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

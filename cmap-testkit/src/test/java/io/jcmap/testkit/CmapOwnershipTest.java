@@ -43,4 +43,16 @@ class CmapOwnershipTest {
         assertEquals(Set.of(), CmapOwnership.owningInodes(listing, false));
         assertEquals(Set.of(4L, 5L, 6L), CmapOwnership.owningInodes(listing, true));
     }
+
+    @Test
+    void namesTheTestkitsOwnLeftoversAndHowToRemoveThem() {
+        assertEquals(": a jcmap-testkit corosync left by a JVM that was killed before it could close it; remove it "
+                        + "with: kill 19891; rm -rf /tmp/jcmap-corosync-588539 /dev/shm/qb-19891-* /dev/shm/qb-*-19891-*",
+                CmapOwnership.leftoverHint("19891", "/usr/sbin/corosync -f -c /tmp/jcmap-corosync-588539/corosync.conf"));
+        assertEquals(": a jcmap-testkit container left by a JVM that was killed before it could close it; remove "
+                        + "it with: docker rm -f $(docker ps -aq --filter label=io.jcmap.testkit=true)",
+                CmapOwnership.leftoverHint("21670", "/usr/sbin/corosync -f -c /var/lib/jcmap-corosync/corosync.conf"));
+        assertEquals("", CmapOwnership.leftoverHint("16046", "corosync -f -c /tmp/ctlreview/ns/cs.conf"));
+        assertEquals("", CmapOwnership.leftoverHint("1", "/usr/sbin/corosync -f"));
+    }
 }

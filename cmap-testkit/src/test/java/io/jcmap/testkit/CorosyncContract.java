@@ -185,6 +185,32 @@ abstract class CorosyncContract {
         assertBackendResourcesRemoved(corosync);
     }
 
+    /**
+     * A test interrupted by a timeout (assertTimeoutPreemptively, or code that restores the
+     * interrupt status) closes its instance in try-with-resources on the interrupted thread: the
+     * close must still stop corosync and remove its files, and keep the interrupt status.
+     */
+    @Test
+    void closeOnAnInterruptedThreadStillStopsItAndKeepsTheInterruptStatus() {
+        Corosync corosync = start(CorosyncConfig.defaults());
+        long pid = corosync.pid();
+        corosync.pause();
+
+        boolean interruptedAfterClose;
+        Thread.currentThread().interrupt();
+        try {
+            corosync.close();
+        } finally {
+            interruptedAfterClose = Thread.interrupted();
+        }
+
+        assertTrue(interruptedAfterClose, "close() keeps the interrupt status");
+        assertFalse(ProcessState.isAlive(pid), "corosync pid " + pid + " stopped");
+        assertEquals(java.util.List.of(), ShmFiles.ownedBy(pid));
+        assertFalse(CmapOwnership.isOwned(), "cmap is free again");
+        assertBackendResourcesRemoved(corosync);
+    }
+
     @Test
     void closeOfAPausedInstanceStillStopsIt() {
         Corosync corosync = start(CorosyncConfig.defaults());

@@ -83,6 +83,30 @@ class CorosyncExtensionFailureIT {
         assertTrue(failure.getMessage().contains("Invalid transport type"), failure.getMessage());
     }
 
+    /**
+     * Two classes run concurrently and share one extension (a static field of their base class):
+     * the second waits in its beforeAll for the first instance to close, and that wait must not
+     * block the first class's parameter resolution (it did until the lock timeout ran out).
+     */
+    @Test
+    void classesSharingOneExtensionRunConcurrentlyWithoutWaitingOutTheLockTimeout() {
+        long begin = System.nanoTime();
+        EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(ExtensionSamples.SharedExtensionFirst.class),
+                        selectClass(ExtensionSamples.SharedExtensionSecond.class))
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.default", "same_thread")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "2")
+                .execute();
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - begin);
+
+        results.containerEvents().assertStatistics(stats -> stats.failed(0));
+        results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+        assertTrue(took.compareTo(ExtensionSamples.SharedExtensionBase.LOCK_TIMEOUT) < 0, "took " + took);
+    }
+
     private static EngineExecutionResults run(Class<?> sample) {
         return EngineTestKit.engine("junit-jupiter").selectors(selectClass(sample)).execute();
     }

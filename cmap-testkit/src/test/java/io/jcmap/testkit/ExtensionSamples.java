@@ -112,4 +112,36 @@ final class ExtensionSamples {
         void neverRuns() {
         }
     }
+
+    /** One extension in a base class, shared by the classes below: the common "test base class" pattern. */
+    abstract static class SharedExtensionBase {
+        static final java.time.Duration LOCK_TIMEOUT = java.time.Duration.ofSeconds(20);
+
+        @RegisterExtension
+        static CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.LOCAL)
+                .lockTimeout(LOCK_TIMEOUT).build();
+
+        /** The classes that reached their test. */
+        static final java.util.Set<Class<?>> REACHED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        /** The first class's test goes on only once the other class waits in its start for the lock. */
+        @BeforeEach
+        void waitForTheOtherClassToWaitForTheInstance() {
+            REACHED.add(getClass());
+            Await.until(() -> REACHED.size() == 2 || InstanceLock.queuedInJvm() > 0, LOCK_TIMEOUT,
+                    () -> "the other class waits for the instance lock (do the classes run concurrently?)");
+        }
+
+        @Test
+        void usesItsInstance(Corosync instance) {
+            assertTrue(instance.isRunning());
+            assertSame(instance, corosync.instance());
+        }
+    }
+
+    static class SharedExtensionFirst extends SharedExtensionBase {
+    }
+
+    static class SharedExtensionSecond extends SharedExtensionBase {
+    }
 }
