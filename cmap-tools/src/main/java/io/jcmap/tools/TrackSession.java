@@ -8,6 +8,7 @@ import io.jcmap.client.TrackEvent;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +32,8 @@ final class TrackSession {
     private final KeyPrinter printer;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean quitting;
+    /** A write to a closed pipe on the dispatcher thread: where SIGPIPE would have killed the C tool. */
+    private volatile UncheckedIOException brokenPipe;
 
     TrackSession(CmapHandle handle, Options options, Stdio io, KeyPrinter printer) {
         this.handle = handle;
@@ -64,6 +67,9 @@ final class TrackSession {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (brokenPipe != null) {
+            throw brokenPipe; // Jcmapctl.runGuarded: status 141, silently, as SIGPIPE ends the C tool
+        }
         return ExitCode.SUCCESS;
     }
 
@@ -86,15 +92,26 @@ final class TrackSession {
         try {
             handle.dispatch(DispatchType.BLOCKING);
         } catch (CmapException e) {
-            if (!quitting) {
-                io.err().print("Dispatch error " + Session.strerror(e) + "\n");
-            }
+            report("Dispatch error " + Session.strerror(e) + "\n");
+        } catch (UncheckedIOException e) {
+            // a change printed to a closed pipe (the listener's exception ends the dispatch)
+            brokenPipe = e;
         } catch (RuntimeException e) {
-            if (!quitting) {
-                io.err().print("jcmapctl: " + e + "\n");
-            }
+            report("jcmapctl: " + e + "\n");
         } finally {
             finished.countDown();
+        }
+    }
+
+    /** An error of the dispatcher, unless the session is ending anyway; a closed stderr is a closed pipe too. */
+    private void report(String message) {
+        if (quitting) {
+            return;
+        }
+        try {
+            io.err().print(message);
+        } catch (UncheckedIOException e) {
+            brokenPipe = e;
         }
     }
 
