@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +38,8 @@ public final class LocalCorosync implements Corosync {
     private static final Path DEV_NULL = Path.of("/dev/null");
     private static final Path COROSYNC_PID_LOCK = Path.of("/var/run/corosync.pid");
     private static final String PRIVATE_PID_LOCK = "corosync.pid";
-    private static final String BIND_PID_LOCK = "mount --bind \"$1\" \"$2\" && ";
+    // made (never truncated) just before the mount: a corosync elsewhere deletes it when it exits
+    private static final String BIND_PID_LOCK = ": >> \"$2\" && mount --bind \"$1\" \"$2\" && ";
     private static final String EXEC_COROSYNC = "exec \"$3\" -f -c \"$4\"";
     /** Where the mounts for filesystem sockets take their directories from: after the four above. */
     private static final int FILESYSTEM_SOCKETS_ARGUMENTS = 5;
@@ -217,7 +217,6 @@ public final class LocalCorosync implements Corosync {
         try {
             Files.writeString(configFile, config.render(privateDir));
             Files.writeString(pidLock, "");
-            createIfMissing(COROSYNC_PID_LOCK);
             if (sockets != null) {
                 sockets.prepare();
                 sockets.requireFree();
@@ -361,14 +360,6 @@ public final class LocalCorosync implements Corosync {
     private void requireOpen(String action) {
         if (closed) {
             throw new IllegalStateException("cannot " + action + ": this corosync instance is closed");
-        }
-    }
-
-    private static void createIfMissing(Path file) throws IOException {
-        try {
-            Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-            // corosync's lock file of another instance, or a leftover: either way the bind target exists
         }
     }
 }

@@ -29,9 +29,11 @@ final class RawCorosync implements AutoCloseable {
         Path conf = dir.resolve("corosync.conf");
         Files.writeString(conf, CorosyncConfig.builder().clusterName("raw").build().render(dir));
         Files.writeString(dir.resolve("corosync.pid"), "");
-        // Same private-mount trick as LocalCorosync so that /var/run/corosync.pid cannot clash.
+        // Same private-mount trick as LocalCorosync so that /var/run/corosync.pid cannot clash; the file
+        // is made first, as any corosync that exits deletes it.
         Process process = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "--", "sh", "-c",
-                "mount --bind \"$1\" /var/run/corosync.pid && exec /usr/sbin/corosync -f -c \"$2\"", "raw",
+                ": >> /var/run/corosync.pid && mount --bind \"$1\" /var/run/corosync.pid "
+                        + "&& exec /usr/sbin/corosync -f -c \"$2\"", "raw",
                 dir.resolve("corosync.pid").toString(), conf.toString())
                 .redirectErrorStream(true)
                 .start();
