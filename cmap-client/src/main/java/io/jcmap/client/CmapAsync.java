@@ -13,8 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * exceptionally with a {@link CmapException} carrying corosync's error code.
  *
  * <p>What the client itself can tell is wrong throws a {@link CmapException} at once, as in
- * the synchronous calls: a closed handle, a null value, a bad key name (null, shorter than 3
- * or longer than 255 bytes, a NUL character), a request longer than the connection's messages.
+ * the synchronous calls: a closed handle, a null value, a bad key name (null, longer than 255
+ * bytes, a NUL character, or for a set shorter than 3 bytes), a request longer than the
+ * connection's messages. A shorter name to get, delete, inc or dec goes to corosync, as in
+ * libcmap, and its future fails with {@link CsError#NOT_EXIST}.
  * The future fails with what corosync answers, and with the connection's fate: LIBRARY when it
  * is lost, TIMEOUT when the handle's request timeout passes.
  */
@@ -23,8 +25,9 @@ public interface CmapAsync {
     /**
      * {@link CmapHandle#get} without waiting, in one message: it answers with the value as it was
      * at its place among the requests sent. It reserves room for the longest value corosync
-     * stores (16 KiB), which corosync sends back whole, so it costs more than a synchronous get
-     * of a short value; a value longer than the connection's messages can carry fails with
+     * stores (16 KiB, and a NUL more for a string), which corosync sends back whole, so it costs
+     * more than a synchronous get of a short value; a value longer than the connection's messages
+     * can carry fails with
      * {@link CsError#TOO_BIG}.
      *
      * @param key the key's name

@@ -14,7 +14,9 @@ import java.util.Optional;
  * <table>
  * <caption>Settings and defaults</caption>
  * <tr><th>setting</th><th>default</th></tr>
- * <tr><td>{@link #endpoint()}</td><td>abstract socket {@code "cmap"}</td></tr>
+ * <tr><td>{@link #endpoint()}</td><td>the {@code "cmap"} service, found as libcmap finds it
+ *     ({@link Endpoint#defaultEndpoint()}): its abstract socket, or its socket file where libqb
+ *     is configured for filesystem sockets</td></tr>
  * <tr><td>{@link #requestTimeout()}</td><td>none: wait for replies as long as the server lives,
  *     like libcmap's {@code CS_IPC_TIMEOUT_MS} of -1</td></tr>
  * <tr><td>{@link #connectTimeout()}</td><td>5 s</td></tr>
@@ -40,9 +42,10 @@ public final class CmapOptions {
      */
     public static final int MIN_MAX_MESSAGE_SIZE = IpcOptions.MIN_MAX_MESSAGE_SIZE;
     /**
-     * The smallest {@link #maxMessageSize()} of a handle that tracks keys: 33,104 bytes, the
-     * longest notification (a key's new and old values of 16 KiB each, and the message's fixed
-     * part). corosync sends a longer notification when it can at once, but when one must wait
+     * The smallest {@link #maxMessageSize()} of a handle that tracks keys: 33,106 bytes, the
+     * longest notification (a key's new and old values of 16,385 bytes each, a string of 16 KiB
+     * with the NUL corosync stores, and the message's fixed part). corosync sends a longer
+     * notification when it can at once, but when one must wait
      * for room, libqb refuses it on every retry (EMSGSIZE) and corosync then holds back all
      * later notifications of the connection for good; so {@link CmapHandle#trackAdd} refuses
      * smaller sizes with {@link CsError#TOO_BIG}.
@@ -239,10 +242,10 @@ public final class CmapOptions {
          * 5 ms at the default of 1 MiB and under 1 ms at 64 KiB on a 2-vCPU machine
          * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
          * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}. A
-         * notification carries a tracked key's new and old values together (up to 16 KiB each),
-         * and one over the limit that has to wait for room stops all later notifications of the
-         * connection: a handle whose size is below {@link #MIN_TRACKING_MESSAGE_SIZE} may not
-         * track keys. The default is libcmap's size.
+         * notification carries a tracked key's new and old values together (up to 16 KiB each, and
+         * a NUL more for a string), and one over the limit that has to wait for room stops all
+         * later notifications of the connection: a handle whose size is below
+         * {@link #MIN_TRACKING_MESSAGE_SIZE} may not track keys. The default is libcmap's size.
          *
          * <p>corosync zeroes the rings in the thread that also serves the cluster, which waits
          * meanwhile: at 16 MiB an SHM connect took 0.76 s on a 2-vCPU machine (2026-12-05).

@@ -825,10 +825,10 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public int dispatch(DispatchType type) {
+        checkOpen("dispatch", null);
         if (type == null) {
             throw new CmapException(CsError.INVALID_PARAM, "dispatch: null type");
         }
-        checkOpen("dispatch", null);
         if (type == DispatchType.ONE || type == DispatchType.BLOCKING) {
             dispatchLock.lock();
         } else if (!dispatchLock.tryLock()) {

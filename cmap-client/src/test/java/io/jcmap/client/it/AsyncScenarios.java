@@ -258,6 +258,24 @@ abstract class AsyncScenarios extends CorosyncScenarios {
     }
 
     /**
+     * corosync refuses values longer than 16 KiB, but stores a string of 16,384 characters with
+     * its NUL: 16,385 bytes, which a GET answers whole. An asynchronous get must reserve room
+     * for it.
+     */
+    @Test
+    void theLongestStringCorosyncStoresArrivesWholeThroughGetAsync() {
+        String key = key("longest");
+        CmapValue longest = CmapValue.string("s".repeat(16_384));
+        cmap.set(key, longest);
+        assertEquals(longest, Expect.done(cmap.getAsync(key)));
+        try (CmapBatch batch = cmap.batch()) {
+            CompletableFuture<CmapValue> seen = batch.getAsync(key);
+            batch.flush();
+            assertEquals(longest, Expect.done(seen));
+        }
+    }
+
+    /**
      * A GET whose value is longer than a first look reserves must still answer with the value at
      * its place in the order: a second look would come after the set or delete sent behind it.
      */

@@ -493,6 +493,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         for (DispatchType type : DispatchType.values()) {
             calls.put("dispatch(" + type + ")", () -> cmap.dispatch(type));
         }
+        calls.put("dispatch(null)", () -> cmap.dispatch(null));
         calls.put("fd", cmap::fd);
         calls.put("context", cmap::context);
         calls.put("setContext", () -> cmap.setContext("x"));

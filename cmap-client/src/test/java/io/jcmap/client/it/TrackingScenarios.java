@@ -38,7 +38,7 @@ import java.util.stream.Stream;
 abstract class TrackingScenarios extends CorosyncScenarios {
     /** Enough changes that any loss or reordering in the event channel would show. */
     private static final int MANY_CHANGES = 1000;
-    /** The longest value corosync stores (ICMAP_MAX_VALUE_LEN). */
+    /** The longest value corosync accepts (ICMAP_MAX_VALUE_LEN); a string is stored with a NUL more. */
     private static final int LONGEST_VALUE = 16 * 1024;
     private static final int LATER_NOTIFICATIONS = 5;
     private static final String STATS_ACTIVE = "stats.ipcs.global.active";
@@ -341,6 +341,38 @@ abstract class TrackingScenarios extends CorosyncScenarios {
             assertEquals(expected, events.size());
             assertEquals(CmapValue.binary(second), events.get(2).newValue());
             assertEquals(CmapValue.binary(first), events.get(2).oldValue());
+            assertEquals(prefix + "c" + (LATER_NOTIFICATIONS - 1), events.getLast().key());
+        }
+    }
+
+    /**
+     * The longest value is a string of 16,384 characters, which corosync stores with its NUL
+     * (16,385 bytes): at the smallest size that may track, its modification too arrives when it
+     * has to wait for room, and so do those after it.
+     */
+    @Test
+    void atTheSmallestSizeThatTracksTheLongestStringNotificationArrivesBehindOthers() {
+        String prefix = key("longeststr") + ".";
+        CmapValue first = CmapValue.string("f".repeat(LONGEST_VALUE));
+        CmapValue second = CmapValue.string("s".repeat(LONGEST_VALUE));
+        try (CmapHandle tracking = Cmap.initialize(CmapMap.ICMAP,
+                options().maxMessageSize(CmapOptions.MIN_TRACKING_MESSAGE_SIZE).build())) {
+            Recorder recorder = new Recorder();
+            tracking.trackAdd(prefix, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY, TrackEvent.PREFIX), recorder);
+            cmap.setUint8(prefix + "a", 1);
+            cmap.set(prefix + "b", first);
+            // nothing is read yet: the longest finds the ring holding the two before it
+            cmap.set(prefix + "b", second);
+            for (int i = 0; i < LATER_NOTIFICATIONS; i++) {
+                cmap.setUint8(prefix + "c" + i, i);
+            }
+            int expected = 3 + LATER_NOTIFICATIONS;
+            Await.dispatchUntil(tracking, () -> recorder.size() >= expected, TIMEOUT,
+                    () -> expected + " notifications arrived (so far " + recorder.size() + ")");
+            List<CmapNotification> events = recorder.events();
+            assertEquals(expected, events.size());
+            assertEquals(second, events.get(2).newValue());
+            assertEquals(first, events.get(2).oldValue());
             assertEquals(prefix + "c" + (LATER_NOTIFICATIONS - 1), events.getLast().key());
         }
     }

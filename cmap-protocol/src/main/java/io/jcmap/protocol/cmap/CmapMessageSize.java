@@ -10,10 +10,12 @@ public final class CmapMessageSize {
     /** Largest requested GET value length whose response size still fits an int32. */
     public static final long MAX_GET_VALUE_LENGTH = Integer.MAX_VALUE - GetResponseDescriptor.LENGTH;
     /**
-     * The longest value corosync stores (its ICMAP_MAX_VALUE_LEN, 16 KiB, in corosync 2 and 3):
-     * it refuses a longer one with INVALID_PARAM, so no GET answer carries more.
+     * The longest value corosync stores: it refuses a value longer than ICMAP_MAX_VALUE_LEN
+     * (16 KiB, in corosync 2 and 3) with INVALID_PARAM, but checks a string's length before it
+     * appends the terminating NUL, so a string of 16,384 characters is stored, answered and
+     * notified as 16,385 bytes. No GET answer carries more.
      */
-    public static final long MAX_STORED_VALUE_LENGTH = 16 * 1024;
+    public static final long MAX_STORED_VALUE_LENGTH = 16 * 1024 + 1;
     /** The longest notification: a key's new and old values, each the longest corosync stores. */
     public static final long LONGEST_NOTIFICATION_LENGTH = NotifyCallbackDescriptor.LENGTH + 2 * MAX_STORED_VALUE_LENGTH;
 
