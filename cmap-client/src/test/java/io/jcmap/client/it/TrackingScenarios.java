@@ -319,30 +319,10 @@ abstract class TrackingScenarios extends CorosyncScenarios {
      */
     @Test
     void atTheSmallestSizeThatTracksTheLongestNotificationArrivesBehindOthers() {
-        String prefix = key("longest") + ".";
         byte[] first = Values.pattern(LONGEST_VALUE);
         byte[] second = Values.pattern(LONGEST_VALUE);
         second[0]++;
-        try (CmapHandle tracking = Cmap.initialize(CmapMap.ICMAP,
-                options().maxMessageSize(CmapOptions.MIN_TRACKING_MESSAGE_SIZE).build())) {
-            Recorder recorder = new Recorder();
-            tracking.trackAdd(prefix, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY, TrackEvent.PREFIX), recorder);
-            cmap.setUint8(prefix + "a", 1);
-            cmap.set(prefix + "b", CmapValue.binary(first));
-            // nothing is read yet: the longest finds the ring holding the two before it
-            cmap.set(prefix + "b", CmapValue.binary(second));
-            for (int i = 0; i < LATER_NOTIFICATIONS; i++) {
-                cmap.setUint8(prefix + "c" + i, i);
-            }
-            int expected = 3 + LATER_NOTIFICATIONS;
-            Await.dispatchUntil(tracking, () -> recorder.size() >= expected, TIMEOUT,
-                    () -> expected + " notifications arrived (so far " + recorder.size() + ")");
-            List<CmapNotification> events = recorder.events();
-            assertEquals(expected, events.size());
-            assertEquals(CmapValue.binary(second), events.get(2).newValue());
-            assertEquals(CmapValue.binary(first), events.get(2).oldValue());
-            assertEquals(prefix + "c" + (LATER_NOTIFICATIONS - 1), events.getLast().key());
-        }
+        assertTheLongestArrivesBehindOthers(key("longest") + ".", CmapValue.binary(first), CmapValue.binary(second));
     }
 
     /**
@@ -352,9 +332,12 @@ abstract class TrackingScenarios extends CorosyncScenarios {
      */
     @Test
     void atTheSmallestSizeThatTracksTheLongestStringNotificationArrivesBehindOthers() {
-        String prefix = key("longeststr") + ".";
-        CmapValue first = CmapValue.string("f".repeat(LONGEST_VALUE));
-        CmapValue second = CmapValue.string("s".repeat(LONGEST_VALUE));
+        assertTheLongestArrivesBehindOthers(key("longeststr") + ".",
+                CmapValue.string("f".repeat(LONGEST_VALUE)), CmapValue.string("s".repeat(LONGEST_VALUE)));
+    }
+
+    /** Sets {@code first} then {@code second} under {@code prefix} behind and before others, unread. */
+    private void assertTheLongestArrivesBehindOthers(String prefix, CmapValue first, CmapValue second) {
         try (CmapHandle tracking = Cmap.initialize(CmapMap.ICMAP,
                 options().maxMessageSize(CmapOptions.MIN_TRACKING_MESSAGE_SIZE).build())) {
             Recorder recorder = new Recorder();
