@@ -27,8 +27,7 @@ public interface CmapAsync {
      * at its place among the requests sent. It reserves room for the longest value corosync
      * stores (16 KiB, and a NUL more for a string), which corosync sends back whole, so it costs
      * more than a synchronous get of a short value; a value longer than the connection's messages
-     * can carry fails with
-     * {@link CsError#TOO_BIG}.
+     * can carry fails with {@link CsError#TOO_BIG}.
      *
      * @param key the key's name
      * @return a future completed with the key's value, or exceptionally with a CmapException

@@ -45,10 +45,10 @@ public final class CmapOptions {
      * The smallest {@link #maxMessageSize()} of a handle that tracks keys: 33,106 bytes, the
      * longest notification (a key's new and old values of 16,385 bytes each, a string of 16 KiB
      * with the NUL corosync stores, and the message's fixed part). corosync sends a longer
-     * notification when it can at once, but when one must wait
-     * for room, libqb refuses it on every retry (EMSGSIZE) and corosync then holds back all
-     * later notifications of the connection for good; so {@link CmapHandle#trackAdd} refuses
-     * smaller sizes with {@link CsError#TOO_BIG}.
+     * notification when it can at once, but when one must wait for room, libqb refuses it on
+     * every retry (EMSGSIZE) and corosync then holds back all later notifications of the
+     * connection for good; so {@link CmapHandle#trackAdd} refuses smaller sizes with
+     * {@link CsError#TOO_BIG}.
      */
     public static final int MIN_TRACKING_MESSAGE_SIZE = Math.toIntExact(CmapMessageSize.LONGEST_NOTIFICATION_LENGTH);
     /**

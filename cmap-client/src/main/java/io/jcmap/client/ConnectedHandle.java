@@ -248,8 +248,7 @@ final class ConnectedHandle implements CmapHandle {
 
     void checkOpen(String operation, String key) {
         if (closed) {
-            throw new CmapException(CsError.BAD_HANDLE, CallName.of(operation, key)
-                    + ": handle closed");
+            throw new CmapException(CsError.BAD_HANDLE, CallName.of(operation, key) + ": handle closed");
         }
     }
 
@@ -718,7 +717,7 @@ final class ConnectedHandle implements CmapHandle {
                 throw start.failure();
             }
             if (attempt == ITER_START_ATTEMPTS) {
-                throw new CmapException(CsError.TRY_AGAIN, "iter_init(" + effective + "): requests issued by"
+                throw new CmapException(CsError.TRY_AGAIN, CallName.of("iter_init", effective) + ": requests issued by"
                         + " completion actions on this thread came between it and its first iter_next "
                         + ITER_START_ATTEMPTS + " times");
             }
@@ -771,10 +770,11 @@ final class ConnectedHandle implements CmapHandle {
         String effective = key == null ? "" : key;
         checkOpen("track_add", effective);
         if (listener == null || events == null) {
-            throw new CmapException(CsError.INVALID_PARAM, "track_add(" + effective + "): null events or listener");
+            throw new CmapException(CsError.INVALID_PARAM,
+                    CallName.of("track_add", effective) + ": null events or listener");
         }
         if (connection().maxMessageSize() < CmapOptions.MIN_TRACKING_MESSAGE_SIZE) {
-            throw new CmapException(CsError.TOO_BIG, "track_add(" + effective + "): messages of "
+            throw new CmapException(CsError.TOO_BIG, CallName.of("track_add", effective) + ": messages of "
                     + connection().maxMessageSize() + " bytes are shorter than the longest notification ("
                     + CmapOptions.MIN_TRACKING_MESSAGE_SIZE + " bytes); corosync could send such a one only while"
                     + " it needs no retry, and would then hold back every later notification for good");

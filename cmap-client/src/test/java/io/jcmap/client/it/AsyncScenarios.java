@@ -265,7 +265,7 @@ abstract class AsyncScenarios extends CorosyncScenarios {
     @Test
     void theLongestStringCorosyncStoresArrivesWholeThroughGetAsync() {
         String key = key("longest");
-        CmapValue longest = CmapValue.string("s".repeat(16_384));
+        CmapValue longest = CmapValue.string("s".repeat(Values.MAX_VALUE_LENGTH));
         cmap.set(key, longest);
         assertEquals(longest, Expect.done(cmap.getAsync(key)));
         try (CmapBatch batch = cmap.batch()) {

@@ -38,8 +38,6 @@ import java.util.stream.Stream;
 abstract class TrackingScenarios extends CorosyncScenarios {
     /** Enough changes that any loss or reordering in the event channel would show. */
     private static final int MANY_CHANGES = 1000;
-    /** The longest value corosync accepts (ICMAP_MAX_VALUE_LEN); a string is stored with a NUL more. */
-    private static final int LONGEST_VALUE = 16 * 1024;
     private static final int LATER_NOTIFICATIONS = 5;
     private static final String STATS_ACTIVE = "stats.ipcs.global.active";
 
@@ -319,8 +317,8 @@ abstract class TrackingScenarios extends CorosyncScenarios {
      */
     @Test
     void atTheSmallestSizeThatTracksTheLongestNotificationArrivesBehindOthers() {
-        byte[] first = Values.pattern(LONGEST_VALUE);
-        byte[] second = Values.pattern(LONGEST_VALUE);
+        byte[] first = Values.pattern(Values.MAX_VALUE_LENGTH);
+        byte[] second = Values.pattern(Values.MAX_VALUE_LENGTH);
         second[0]++;
         assertTheLongestArrivesBehindOthers(key("longest") + ".", CmapValue.binary(first), CmapValue.binary(second));
     }
@@ -332,8 +330,9 @@ abstract class TrackingScenarios extends CorosyncScenarios {
      */
     @Test
     void atTheSmallestSizeThatTracksTheLongestStringNotificationArrivesBehindOthers() {
-        assertTheLongestArrivesBehindOthers(key("longeststr") + ".",
-                CmapValue.string("f".repeat(LONGEST_VALUE)), CmapValue.string("s".repeat(LONGEST_VALUE)));
+        CmapValue first = CmapValue.string("f".repeat(Values.MAX_VALUE_LENGTH));
+        CmapValue second = CmapValue.string("s".repeat(Values.MAX_VALUE_LENGTH));
+        assertTheLongestArrivesBehindOthers(key("longeststr") + ".", first, second);
     }
 
     /** Sets {@code first} then {@code second} under {@code prefix} behind and before others, unread. */

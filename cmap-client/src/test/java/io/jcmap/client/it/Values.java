@@ -8,7 +8,7 @@ import java.util.Map;
 
 /** Edge values of every CMAP type, shared by the scenarios. */
 final class Values {
-    /** corosync's {@code ICMAP_MAX_VALUE_LEN}: the largest value it stores. */
+    /** corosync's {@code ICMAP_MAX_VALUE_LEN}: the longest value it accepts (it stores a string's NUL after it). */
     static final int MAX_VALUE_LENGTH = 16 * 1024;
     /** A text with two-, three- and four-byte UTF-8 sequences. */
     static final String NON_ASCII = "Příliš žluťoučký kůň – 日本語 – \uD83D\uDC34";
