@@ -128,9 +128,10 @@ final class Pipeline {
      */
     static final int MAX_IN_FLIGHT = 128;
     /**
-     * How deep synchronous calls may nest in completion actions on a reading thread: each reads
-     * on, and runs the next action, on the same stack. 2,000 levels overflowed the stack and left
-     * locks held (a stress program of 2026-12-04); 200 did not.
+     * How deep synchronous calls may nest in completion actions on a reading thread. 2,000 levels
+     * overflowed the stack and left locks held (a stress program of 2026-12-04); since the answers
+     * a nested call reads complete their futures only after its action returned
+     * ({@link #runDeferred}), actions no longer stack up, and this is a guard.
      */
     static final int MAX_NESTED_READS = 32;
     /**
@@ -207,6 +208,16 @@ final class Pipeline {
     private volatile int heldBackSize;
     private final ConcurrentLinkedQueue<Thread> holdWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger asyncInFlight = new AtomicInteger();
+    /** A future's outcome, read inside a completion action and kept for after it. */
+    private record DeferredCompletion(CompletableFuture<Object> future, Object value, CmapException failure) {
+    }
+    /**
+     * Futures completed by a read made inside a completion action (the receive lock held more
+     * than once), oldest first; touched only by the thread holding the receive lock.
+     */
+    private final ArrayDeque<DeferredCompletion> deferred = new ArrayDeque<>();
+    /** Whether the receive lock's holder is completing {@link #deferred}; guarded by the receive lock. */
+    private boolean runningDeferred;
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
@@ -1166,13 +1177,48 @@ final class Pipeline {
         if (pending.future != null) {
             asyncInFlight.decrementAndGet();
             CompletableFuture<Object> future = (CompletableFuture<Object>) pending.future;
-            if (failure == null) {
-                future.complete(value);
-            } else {
-                future.completeExceptionally(failure);
+            int holds = receiveLock.getHoldCount();
+            if (holds > 1) {
+                // read by a synchronous call inside a completion action: this future completes once
+                // that action has returned, not on top of it, so that actions making one synchronous
+                // call each do not stack up (forty of them failed past MAX_NESTED_READS)
+                deferred.addLast(new DeferredCompletion(future, value, failure));
+                return;
+            }
+            completeFuture(future, value, failure);
+            if (holds == 1 && !deferred.isEmpty()) {
+                runDeferred();
             }
         } else if (pending.waiter != Thread.currentThread()) {
             LockSupport.unpark(pending.waiter);
+        }
+    }
+
+    private static void completeFuture(CompletableFuture<Object> future, Object value, CmapException failure) {
+        if (failure == null) {
+            future.complete(value);
+        } else {
+            future.completeExceptionally(failure);
+        }
+    }
+
+    /**
+     * Completes, in the order read, the futures whose answers a synchronous call inside a
+     * completion action read ({@link #deferred}); runs on the outermost level of the receive
+     * lock, once the action that made the call has returned.
+     */
+    private void runDeferred() {
+        if (runningDeferred) {
+            return; // an action run below completed a request itself: the loop below goes on
+        }
+        runningDeferred = true;
+        try {
+            DeferredCompletion next;
+            while ((next = deferred.pollFirst()) != null) {
+                completeFuture(next.future(), next.value(), next.failure());
+            }
+        } finally {
+            runningDeferred = false;
         }
     }
 

@@ -1,8 +1,6 @@
 package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
@@ -10,14 +8,13 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A synchronous call in a completion action reads on, on the same stack, and runs the next
- * action: thousands of them overflowed the stack and left the handle's locks held. Past
- * {@link Pipeline#MAX_NESTED_READS} levels such a call fails instead.
+ * A synchronous call in a completion action reads on, on the same stack: thousands of actions
+ * making one each overflowed the stack and left the handle's locks held, and later failed past
+ * {@link Pipeline#MAX_NESTED_READS} levels. The futures whose answers such a call reads now
+ * complete after its action has returned, on the outer level, so none nests and all succeed.
  */
 class PipelineNestedCallsTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
@@ -28,37 +25,19 @@ class PipelineNestedCallsTest {
     }
 
     @Test
-    void synchronousCallsInCompletionActionsFailClearlyPastTheNestingLimit() throws Exception {
+    void thousandsOfCompletionActionsMakingASynchronousCallEachAllSucceedWithoutNesting() throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        AtomicInteger tooDeep = new AtomicInteger();
         List<CompletableFuture<Object>> actions = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             actions.add(pipeline.callAsync("get", "k", RESPONSE_ID, LENGTH, buffer -> LENGTH, (response, length) -> "async")
-                    .thenApply(value -> {
-                        try {
-                            return sync(pipeline);
-                        } catch (CmapException e) {
-                            if (e.getMessage().contains("nested " + Pipeline.MAX_NESTED_READS + " deep")) {
-                                tooDeep.incrementAndGet();
-                            }
-                            throw e;
-                        }
-                    }));
+                    .thenApply(value -> sync(pipeline)));
         }
         server.allowed.set(Integer.MAX_VALUE);
-        int succeeded = 0;
         for (CompletableFuture<Object> action : actions) {
-            try {
-                assertEquals("sync", action.get(30, TimeUnit.SECONDS));
-                succeeded++;
-            } catch (java.util.concurrent.ExecutionException e) {
-                CmapException cause = assertInstanceOf(CmapException.class, e.getCause(), "no stack overflow");
-                assertEquals(CsError.LIBRARY, cause.error());
-            }
+            // a failure shows as its cause: "nested 32 deep", or a stack overflow
+            assertEquals("sync", action.get(30, TimeUnit.SECONDS));
         }
-        assertTrue(tooDeep.get() > 0, "the actions nested past the limit");
-        assertTrue(succeeded > 0);
         assertEquals("sync", CompletableFuture.supplyAsync(() -> sync(pipeline)).get(10, TimeUnit.SECONDS),
                 "the pipeline still works");
     }

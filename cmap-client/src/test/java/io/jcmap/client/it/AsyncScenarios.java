@@ -361,6 +361,28 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         }
     }
 
+    /**
+     * The README allows a synchronous call inside a completion action. Two hundred requests whose
+     * actions make one each, none nested by the application, all succeed: the thread reading
+     * their answers does not stack the next actions inside each call (it did, and past 32
+     * levels the calls failed with LIBRARY).
+     */
+    @Test
+    void completionActionsMakingOneSynchronousCallEachAllSucceed() {
+        String key = key("action");
+        cmap.setUint64(key, 7);
+        List<CompletableFuture<Long>> actions = new ArrayList<>();
+        try (CmapBatch batch = cmap.batch()) {
+            for (int i = 0; i < 200; i++) {
+                actions.add(batch.getAsync(key).thenApply(value -> cmap.getUint64(key)));
+            }
+        }
+        allDone(actions);
+        for (CompletableFuture<Long> action : actions) {
+            assertEquals(7L, action.join());
+        }
+    }
+
     @Test
     void syncCallsFromManyThreadsAndAsyncCallsShareOneHandle() {
         String key = key("shared");
