@@ -14,6 +14,7 @@ import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
+import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
 import io.jcmap.testkit.Corosync;
 
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,11 @@ abstract class CorosyncPauseContract {
     private static final int STALL_PROBE_REQUESTS = 20;
     /** Below the 0.9 s that one answer's connect retries stall corosync, far above a connect's few ms. */
     private static final Duration NO_STALL_WITHIN = Duration.ofMillis(800);
+    /**
+     * How soon a close ends a dispatch waiting for events: a liveness slice (100 ms) and room for
+     * a loaded machine, well under the second that the close waits for a stopped corosync.
+     */
+    private static final Duration DISPATCH_ENDS_WITHIN = Duration.ofMillis(500);
 
     @AfterEach
     void resumeCorosync(Corosync corosync) {
@@ -240,6 +247,52 @@ abstract class CorosyncPauseContract {
             corosync.resume();
             virtual.shutdownNow(); // not close(): should waiters spin for ever, the test fails rather than hangs
             handles.forEach(CmapHandle::close);
+        }
+    }
+
+    /**
+     * {@code close()} "wakes up and ends a dispatch in progress". On the socket transport the close
+     * of a tracking handle waits up to a second for the stopped corosync to let go (decision
+     * 0012); meanwhile a {@code dispatch(BLOCKING)} kept waiting for events until its own
+     * one-second slice ran out (700 ms after the close began in a stress round), where on shared
+     * memory it ended within 10 ms. It must end at once on both, platform and virtual threads.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closeEndsABlockingDispatchAtOnceWhileCorosyncIsStopped(Corosync corosync) throws Exception {
+        for (boolean virtual : new boolean[] {false, true}) {
+            CmapHandle tracker = Cmap.initialize();
+            tracker.trackAdd(KEY, EnumSet.of(TrackEvent.MODIFY), (h, n) -> { });
+            corosync.pause();
+            CountDownLatch ended = new CountDownLatch(1);
+            AtomicLong endedAt = new AtomicLong();
+            Runnable dispatch = () -> {
+                try {
+                    tracker.dispatch(DispatchType.BLOCKING);
+                } finally {
+                    endedAt.set(System.nanoTime());
+                    ended.countDown();
+                }
+            };
+            Thread dispatcher = virtual ? Thread.ofVirtual().start(dispatch)
+                    : Thread.ofPlatform().daemon().start(dispatch);
+            Conditions.await(() -> Conditions.blockedInClient(dispatcher), Duration.ofSeconds(5),
+                    () -> "dispatch waits");
+            long start = System.nanoTime();
+            BlockingCall closer = BlockingCall.start("close", () -> {
+                tracker.close();
+                return null;
+            });
+            boolean endedAtAll = ended.await(5, TimeUnit.SECONDS);
+            closer.awaitResult(Duration.ofSeconds(5));
+            corosync.resume();
+            assertTrue(endedAtAll, "the dispatch ended");
+            long endedMillis = TimeUnit.NANOSECONDS.toMillis(endedAt.get() - start);
+            System.out.printf("[reliability] %s: close of a tracking handle at the stopped server ended a %s"
+                    + " dispatch(BLOCKING) %d ms after it began%n", getClass().getSimpleName(),
+                    virtual ? "virtual" : "platform", endedMillis);
+            assertTrue(endedMillis < DISPATCH_ENDS_WITHIN.toMillis(), (virtual ? "virtual" : "platform")
+                    + " dispatch(BLOCKING) ended " + endedMillis + " ms after close() began");
         }
     }
 

@@ -105,6 +105,11 @@ public final class SocketConnection implements IpcConnection {
     private volatile boolean requested;
     private volatile boolean responded;
     private volatile boolean eventReceived;
+    /**
+     * Set by {@link #leave}: the handle is closing. A wait for events ends at its next slice
+     * instead of waiting out the grace for the server to let go (up to a second).
+     */
+    private volatile boolean leaving;
 
     private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control,
                              UnixSocket requests, UnixSocket events) {
@@ -397,6 +402,9 @@ public final class SocketConnection implements IpcConnection {
                 if (calls.isClosed() || (hungUp && !events)) {
                     checkOpen();
                 }
+                if (events && leaving && !serverGone) {
+                    return -1; // the handle is closing: its dispatch ends now, not after the grace of leave()
+                }
                 long remaining = serverGone ? 0 : deadline - System.nanoTime();
                 // The wait happens inside recv, as libqb's client does it: one system call that
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
@@ -552,6 +560,7 @@ public final class SocketConnection implements IpcConnection {
      */
     @Override
     public void leave(long graceNanos, boolean eventsExpected) {
+        leaving = true;
         boolean mayConnect = (requested && !responded) || (eventsExpected && !eventReceived);
         if (mayConnect && !calls.isClosed() && !hungUp) {
             try {
