@@ -4,6 +4,7 @@ import io.jcmap.client.CmapHandle;
 import io.jcmap.client.DispatchType;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -25,6 +26,17 @@ final class Await {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
+    }
+
+    /**
+     * Waits until {@code thread} is inside the transport ({@code io.jcmap.protocol} frames on its
+     * stack), failing after {@code timeout}: the client call it makes has passed its checks and
+     * waits for corosync. A thread just submitted may not have reached the call yet.
+     */
+    static void untilInTransport(Thread thread, Duration timeout) {
+        until(() -> Arrays.stream(thread.getStackTrace())
+                .anyMatch(frame -> frame.getClassName().startsWith("io.jcmap.protocol.")), timeout,
+                () -> thread.getName() + " waits in the transport");
     }
 
     /**

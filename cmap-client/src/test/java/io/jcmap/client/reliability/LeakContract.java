@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -144,18 +143,15 @@ abstract class LeakContract {
             CmapHandle handle = Cmap.initialize();
             handle.trackAdd(KEY, EVENTS, (h, n) -> { });
             AtomicInteger calls = new AtomicInteger();
-            AtomicBoolean dispatching = new AtomicBoolean();
             List<BlockingCall> users = List.of(
                     BlockingCall.start("getter " + round, () -> loop(calls, () -> handle.getUint64(KEY))),
                     BlockingCall.start("setter " + round, () -> loop(calls, () -> handle.setUint64(KEY, 42))),
                     BlockingCall.start("async " + round, () -> loop(calls, () -> handle.getAsync(KEY).join())),
-                    BlockingCall.start("dispatcher " + round, () -> {
-                        dispatching.set(true);
-                        return handle.dispatch(DispatchType.BLOCKING);
-                    }));
+                    BlockingCall.start("dispatcher " + round, () -> handle.dispatch(DispatchType.BLOCKING)));
             // a dispatch begun after the close fails with BAD_HANDLE, rightly: close only once it
-            // is on its way (seen in CI: a dispatcher thread not yet run after 200 calls of the others)
-            Conditions.await(dispatching::get, SETTLE, () -> "the dispatcher thread never ran");
+            // waits inside the client (seen in CI: a dispatcher thread not yet run after 200 calls of
+            // the others; a flag set just before the call still left it preempted short of it)
+            users.get(3).awaitBlocked(SETTLE);
             int target = calls.get() + 200;
             Conditions.await(() -> calls.get() >= target, SETTLE, () -> "calls before the close: " + calls.get());
             handle.close();
