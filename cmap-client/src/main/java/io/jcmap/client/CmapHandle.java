@@ -402,7 +402,8 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * and its first event, and would retry for about a second, its main loop blocked, were the
      * client gone. So while it may still do either (a request never answered; keys tracked and
      * no event yet), the close tells corosync we leave and waits for it to let go of us, for up
-     * to one second.
+     * to one second. A dispatch waiting meanwhile ends at its next liveness check (every 100 ms),
+     * not after that second.
      */
     @Override
     void close();

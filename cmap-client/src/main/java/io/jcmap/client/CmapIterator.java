@@ -10,10 +10,23 @@ import java.util.Iterator;
  * <p>The server-side iterator lives on one connection. When the handle has reconnected since
  * ({@link ReconnectPolicy}), the iterator hands out the keys it had fetched and then fails with
  * {@link CsError#LIBRARY}; iterate again. Its {@link #close()} then sends nothing.
+ *
+ * <p>{@link #hasNext()} and {@link #next()} fetch keys with requests like any other call and
+ * throw {@link CmapException} as they do: {@link CsError#BAD_HANDLE} once the handle is closed,
+ * {@link CsError#TIMEOUT} past the handle's request timeout.
  */
 public interface CmapIterator extends Iterator<CmapKeyInfo>, AutoCloseable {
 
-    /** Finalizes the iterator on the server; idempotent. */
+    /**
+     * Finalizes the iterator on the server; idempotent. Unless the handle is closed or has
+     * reconnected since, this is a request that waits for its answer as any call does, up to the
+     * handle's request timeout: after a {@link CsError#TIMEOUT} of the iteration, a
+     * try-with-resources block waits about that long again before it ends. It is sent once: when
+     * it fails, with a {@link CmapException}, it is not sent again, and corosync drops the
+     * iterator with the connection.
+     *
+     * @throws CmapException the finalize request failed
+     */
     @Override
     void close();
 }

@@ -260,7 +260,8 @@ abstract class CorosyncPauseContract {
      * of a tracking handle waits up to a second for the stopped corosync to let go (decision
      * 0012); meanwhile a {@code dispatch(BLOCKING)} kept waiting for events until its own
      * one-second slice ran out (700 ms after the close began in a stress round), where on shared
-     * memory it ended within 10 ms. It must end at once on both, platform and virtual threads.
+     * memory it ended within 10 ms. It must end within about a liveness slice (100 ms), on
+     * platform and virtual threads.
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
