@@ -1181,7 +1181,7 @@ final class Pipeline {
             if (holds > 1) {
                 // read by a synchronous call inside a completion action: this future completes once
                 // that action has returned, not on top of it, so that actions making one synchronous
-                // call each do not stack up (forty of them failed past MAX_NESTED_READS)
+                // call each do not stack up (nine of forty failed past MAX_NESTED_READS)
                 deferred.addLast(new DeferredCompletion(future, value, failure));
                 return;
             }
