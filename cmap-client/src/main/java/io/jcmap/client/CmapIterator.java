@@ -13,7 +13,9 @@ import java.util.Iterator;
  *
  * <p>{@link #hasNext()} and {@link #next()} fetch keys with requests like any other call and
  * throw {@link CmapException} as they do: {@link CsError#BAD_HANDLE} once the handle is closed,
- * {@link CsError#TIMEOUT} past the handle's request timeout.
+ * {@link CsError#TIMEOUT} past the handle's request timeout. A closed iterator has nothing
+ * more: {@link #hasNext()} is false (where libcmap's {@code cmap_iter_next} on a finalized
+ * iterator gives BAD_HANDLE).
  */
 public interface CmapIterator extends Iterator<CmapKeyInfo>, AutoCloseable {
 
