@@ -705,17 +705,12 @@ final class ConnectedHandle implements CmapHandle {
             if (start.kept()) {
                 return new KeyIterator(this, pipeline, start.first(), effective, start.then());
             }
-            try {
-                iterFinalize(pipeline, start.first());
-            } catch (CmapException e) {
-                if (start.failure() == null) {
-                    throw e;
-                }
-                start.failure().addSuppressed(e); // the first burst's failure is the one to report
-            }
             if (start.failure() != null) {
+                // its answer is not waited for: after a TIMEOUT that would wait as long again (0032)
+                iterFinalize(pipeline, start.first(), false);
                 throw start.failure();
             }
+            iterFinalize(pipeline, start.first(), true);
             if (attempt == ITER_START_ATTEMPTS) {
                 throw new CmapException(CsError.TRY_AGAIN, CallName.of("iter_init", effective) + ": requests issued by"
                         + " completion actions on this thread came between it and its first iter_next "
@@ -754,13 +749,23 @@ final class ConnectedHandle implements CmapHandle {
                 });
     }
 
-    void iterFinalize(Pipeline pipeline, long iterHandle) {
+    /**
+     * Finalizes the server's iterator {@code iterHandle}: waits for the answer if {@code wait},
+     * else only sends the request, whose answer (or failure) is then read and dropped (decision 0032).
+     */
+    void iterFinalize(Pipeline pipeline, long iterHandle, boolean wait) {
         if (closed || pipeline != pipeline()) {
             return; // the server dropped its iterators with the connection
         }
-        pipeline.call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.iterFinalize(buffer, iterHandle),
-                (response, length) -> status(response, length, CmapResponseId.ITER_FINALIZE));
+        Pipeline.Encoder request = buffer -> CmapRequests.iterFinalize(buffer, iterHandle);
+        Pipeline.Decoder<Void> answer = (response, length) -> status(response, length, CmapResponseId.ITER_FINALIZE);
+        if (wait) {
+            pipeline.call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
+                    request, answer);
+        } else {
+            pipeline.callAsync("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
+                    IterFinalizeRequestDescriptor.LENGTH, request, answer);
+        }
     }
 
     // ---- tracking --------------------------------------------------------------------------------

@@ -28,6 +28,13 @@ final class KeyIterator implements CmapIterator {
     private int burst = FIRST_BURST;
     private boolean serverDone;
     private boolean finished;
+    /**
+     * Why a fetch failed, once one has: corosync's iterator may then have moved past keys never
+     * handed out (a burst that timed out is still answered later), so the iteration ends there.
+     */
+    private CmapException fetchFailure;
+    /** Keys handed out so far, for the message of a failure after {@link #fetchFailure}. */
+    private long handedOut;
 
     /** An iterator whose first burst, {@code first}, was fetched as it was created. */
     KeyIterator(ConnectedHandle handle, Pipeline pipeline, long iterHandle, String prefix, List<CmapKeyInfo> first) {
@@ -45,6 +52,11 @@ final class KeyIterator implements CmapIterator {
             handle.checkOpen("iter_next", null);
         }
         if (fetched.isEmpty() && !serverDone && !finished) {
+            if (fetchFailure != null) {
+                throw new CmapException(CsError.LIBRARY, CallName.of("iter_next", prefix) + ": an earlier iter_next of "
+                        + "this iterator failed (" + fetchFailure.error() + "), so keys after the " + handedOut
+                        + " handed out may be missing; iterate again", fetchFailure);
+            }
             fetch();
         }
         if (fetched.isEmpty()) {
@@ -55,7 +67,14 @@ final class KeyIterator implements CmapIterator {
     }
 
     private void fetch() {
-        take(handle.iterNext(pipeline, iterHandle, burst));
+        List<CmapKeyInfo> keys;
+        try {
+            keys = handle.iterNext(pipeline, iterHandle, burst);
+        } catch (CmapException e) {
+            fetchFailure = e;
+            throw e;
+        }
+        take(keys);
     }
 
     private void take(List<CmapKeyInfo> keys) {
@@ -84,6 +103,7 @@ final class KeyIterator implements CmapIterator {
         if (!hasNext()) {
             throw new NoSuchElementException("no more keys");
         }
+        handedOut++;
         return fetched.removeFirst();
     }
 
@@ -92,7 +112,8 @@ final class KeyIterator implements CmapIterator {
         if (!finished) {
             finished = true;
             fetched.clear();
-            handle.iterFinalize(pipeline, iterHandle);
+            // after a failed fetch, above all a TIMEOUT, the answer would be waited for a second time
+            handle.iterFinalize(pipeline, iterHandle, fetchFailure == null);
         }
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapIterator;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
@@ -56,6 +57,11 @@ abstract class CorosyncPauseContract {
     static final int ASYNC_PAIRS = 600; // a set and a get each: 1,200 requests
     private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(20);
     private static final String KEY = "rel.pause.key";
+    private static final String ITER_PREFIX = "rel.pause.iter.";
+    /** Keys under {@link #ITER_PREFIX}: more than the first burst of an iterator fetches. */
+    private static final int ITER_KEYS = 12;
+    /** What an iterator fetches as it is created (KeyIterator.FIRST_BURST). */
+    private static final int FIRST_BURST = 4;
     /** Enough to stall corosync for about 20 s if each answer cost it a second of retries. */
     private static final int STALL_PROBE_REQUESTS = 20;
     /** Below the 0.9 s that one answer's connect retries stall corosync, far above a connect's few ms. */
@@ -105,6 +111,89 @@ abstract class CorosyncPauseContract {
             assertEquals(CmapValue.uint64(3), handle.getAsync(KEY).join());
             assertTrue(handle.isOpen());
         }
+    }
+
+    /**
+     * A timed-out fetch leaves corosync's iterator past keys the iterator never handed out: the
+     * abandoned requests are still answered after SIGCONT. Going on would end the iteration short
+     * without a word; it fails instead.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIterationWhoseFetchTimedOutFailsAfterResumeInsteadOfSkippingKeys(Corosync corosync) {
+        CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
+            createIterationKeys(handle);
+            CmapIterator keys = handle.iterate(ITER_PREFIX);
+            List<String> seen = takeFirstBurst(keys);
+            corosync.pause();
+            timedOut(keys::hasNext);
+            corosync.resume();
+            CmapException afterwards = assertThrows(CmapException.class, () -> {
+                while (keys.hasNext()) {
+                    seen.add(keys.next().name());
+                }
+            }, "the iteration went on after its timed-out fetch, handing out " + seen);
+            assertEquals(CsError.LIBRARY, afterwards.error(), afterwards.getMessage());
+            assertEquals(CsError.TIMEOUT, ((CmapException) afterwards.getCause()).error(), "the first failure, as cause");
+            assertTrue(afterwards.getMessage().contains("after the " + FIRST_BURST + " handed out"),
+                    afterwards.getMessage());
+            assertEquals(ITER_KEYS, countKeys(handle), "a new iteration lists every key");
+        }
+    }
+
+    /**
+     * Closing an iterator whose fetch timed out sends the finalize without waiting for its answer:
+     * a try-with-resources block ends with the TIMEOUT, not a request timeout later.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void closingAnIteratorWhoseFetchTimedOutDoesNotWaitAgain(Corosync corosync) {
+        CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
+            createIterationKeys(handle);
+            CmapIterator keys = handle.iterate(ITER_PREFIX);
+            takeFirstBurst(keys);
+            corosync.pause();
+            timedOut(keys::hasNext);
+            long start = System.nanoTime();
+            keys.close();
+            long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            System.out.printf("[reliability] %s: paused server: close() of a timed-out iterator took %d ms%n",
+                    getClass().getSimpleName(), closeMillis);
+            assertTrue(closeMillis < REQUEST_TIMEOUT.toMillis(), "close() waited " + closeMillis
+                    + " ms for a stopped server after the iteration's TIMEOUT");
+            assertFalse(keys.hasNext(), "a closed iterator has nothing more");
+            corosync.resume();
+            handle.setUint64(KEY, 21);
+            assertEquals(21, handle.getUint64(KEY), "the finalize's late answer goes to no other call");
+            assertEquals(ITER_KEYS, countKeys(handle), "a new iteration lists every key");
+        }
+    }
+
+    private static void createIterationKeys(CmapHandle handle) {
+        for (int i = 0; i < ITER_KEYS; i++) {
+            handle.setUint32(String.format("%s%02d", ITER_PREFIX, i), i);
+        }
+    }
+
+    /** The keys fetched as the iterator was created: no request of its own is left on the wire. */
+    private static List<String> takeFirstBurst(CmapIterator keys) {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < FIRST_BURST; i++) {
+            seen.add(keys.next().name());
+        }
+        return seen;
+    }
+
+    private static int countKeys(CmapHandle handle) {
+        int count = 0;
+        try (CmapIterator keys = handle.iterate(ITER_PREFIX)) {
+            for (; keys.hasNext(); keys.next()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Test
