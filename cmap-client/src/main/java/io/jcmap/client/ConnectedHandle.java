@@ -811,16 +811,25 @@ final class ConnectedHandle implements CmapHandle {
         checkOpen("track_delete", null);
         TrackRegistry.Registration registration = tracks.byUserHandle(trackHandle);
         long serverHandle = registration == null ? trackHandle : registration.serverHandle;
-        pipeline().call("track_delete", Long.toUnsignedString(trackHandle), CmapResponseId.TRACK_DELETE,
-                TrackDeleteRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.trackDelete(buffer, serverHandle),
-                (response, length) -> {
-                    TrackDeleteResponse deleted = trackDeleteResponse.wrap(response, length);
-                    if (deleted.error() != OK) {
-                        throw CmapException.ofCode(deleted.error(), "");
-                    }
-                    return null;
-                });
+        try {
+            pipeline().call("track_delete", Long.toUnsignedString(trackHandle), CmapResponseId.TRACK_DELETE,
+                    TrackDeleteRequestDescriptor.LENGTH,
+                    buffer -> CmapRequests.trackDelete(buffer, serverHandle),
+                    (response, length) -> {
+                        TrackDeleteResponse deleted = trackDeleteResponse.wrap(response, length);
+                        if (deleted.error() != OK) {
+                            throw CmapException.ofCode(deleted.error(), "");
+                        }
+                        return null;
+                    });
+        } catch (CmapException e) {
+            if (registration != null && e.error() == CsError.TIMEOUT) {
+                // the request stays on the wire and corosync executes it when it runs again: the
+                // tracking is over, and a reconnect must not register it again
+                tracks.remove(registration);
+            }
+            throw e;
+        }
         if (registration != null) {
             tracks.remove(registration);
         }

@@ -393,6 +393,39 @@ abstract class ReconnectContract {
         CorosyncDeathContract.assertReleased(baseline);
     }
 
+    /**
+     * A track_delete that timed out while corosync was stopped is still executed when corosync
+     * runs again: the tracking is over, and a reconnect must not register it again.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTrackDeleteThatTimedOutStaysDeletedAcrossAReconnect(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        NotificationLog notifications = new NotificationLog();
+        CmapOptions options = options().requestTimeout(Duration.ofMillis(400))
+                .reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, log)).build();
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
+            Set<TrackEvent> changes = EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY);
+            long deleted = handle.trackAdd(PREFIX + "deleted", changes, notifications);
+            long kept = handle.trackAdd(PREFIX + "kept", changes, notifications);
+            BlockingCall dispatcher = BlockingCall.start("dispatch(BLOCKING)",
+                    () -> handle.dispatch(DispatchType.BLOCKING)); // also what notices the restart
+            corosync.pause();
+            assertCmapError(CsError.TIMEOUT, () -> handle.trackDelete(deleted));
+            corosync.restart();
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected, listener saw "
+                    + log.entries());
+            try (CmapHandle setter = open()) {
+                setter.setUint64(PREFIX + "deleted", 1);
+                setter.setUint64(PREFIX + "kept", 1); // notified after the other, were it still tracked
+            }
+            notifications.await(kept, PREFIX + "kept", WAIT);
+            assertFalse(notifications.has(deleted, PREFIX + "deleted"),
+                    "the deleted tracking came back with the reconnect: " + notifications.received());
+            assertTrue(dispatcher.thread().isAlive(), "the dispatch still runs");
+        }
+    }
+
     /** Delays double from the initial back-off up to the maximum, and attempts really are that far apart. */
     private static void assertBacksOff(List<Entry> failed) {
         Duration expected = INITIAL_BACKOFF;
