@@ -462,6 +462,20 @@ class HostileShmServerTest {
         }
     }
 
+    /**
+     * close() wakes a thread waiting for an event at once, not at its next liveness check: the
+     * client's integration tests cannot tell the two apart, its checks come every 100 ms.
+     */
+    @Test
+    void closeWakesAThreadWaitingForAnEventBeforeItsNextLivenessCheck() throws Exception {
+        try (FakeRings rings = FakeRings.create(shm, MAX);
+             FakeServer server = serving(rings, session -> { });
+             IpcConnection connection = Ipc.connect(Hostile.withoutLivenessChecks(server))) {
+            Hostile.assertCloseWakes(connection, () -> connection.receiveEvent(TimeUnit.MINUTES.toNanos(2)),
+                    "SharedSemaphore", "acquire");
+        }
+    }
+
     private static long size(Path file) {
         try {
             return Files.size(file);

@@ -119,6 +119,20 @@ class HostileSocketServerTest {
         }
     }
 
+    /**
+     * close() wakes a thread waiting for an event at once (its shutdown ends the recv), not at
+     * its next liveness check: the client's integration tests cannot tell the two apart.
+     */
+    @Test
+    void closeWakesAThreadWaitingForAnEventBeforeItsNextLivenessCheck() throws Exception {
+        try (FakeSocketChannels channels = FakeSocketChannels.create(shm);
+             FakeServer server = serving(channels, session -> { });
+             IpcConnection connection = Ipc.connect(Hostile.withoutLivenessChecks(server))) {
+            Hostile.assertCloseWakes(connection, () -> connection.receiveEvent(TimeUnit.MINUTES.toNanos(2)),
+                    "UnixSocket", "receiveWithin");
+        }
+    }
+
     @Test
     void aControlFileOutsideTheShmDirectoryIsRefused() {
         try (FakeSocketChannels channels = FakeSocketChannels.create(shm)) {
