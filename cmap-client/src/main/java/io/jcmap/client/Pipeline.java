@@ -1282,6 +1282,9 @@ final class Pipeline {
 
     private void drain() {
         while (broken == null) {
+            // This thread is ours; an interrupt status here was left by a completion action it ran, and
+            // kept, it would make every park below return at once: the idle drainer would spin.
+            Thread.interrupted();
             if (asyncInFlight.get() == 0) {
                 callerReadsSeen = callerReads; // a past burst must not delay the next request's answer
                 drainerIdle = true;

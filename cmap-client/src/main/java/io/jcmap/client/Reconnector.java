@@ -84,6 +84,8 @@ final class Reconnector {
 
     /** Waits {@code delay} (parkNanos may return early: it is repeated) unless stopped first. */
     private void backOff(Duration delay) {
+        // the thread is ours: a status left by a listener would make each park return at once (a spin)
+        Thread.interrupted();
         long deadline = System.nanoTime() + delay.toNanos();
         long remaining;
         while (!stopped && !handle.isClosed() && (remaining = deadline - System.nanoTime()) > 0) {
@@ -102,7 +104,11 @@ final class Reconnector {
         }
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // an Error too (an application's assert): it would end this thread with the round marked
+            // running, and the handle would never reconnect
             LOG.warn("reconnect listener failed", e);
         }
     }

@@ -25,6 +25,8 @@ import io.jcmap.client.reliability.ReconnectLog.Entry;
 import io.jcmap.client.reliability.ReconnectLog.Kind;
 import io.jcmap.testkit.Corosync;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -370,6 +372,86 @@ abstract class ReconnectContract {
         }
         expected.add(PREFIX + "drain.new");
         assertEquals(expected, received);
+    }
+
+    /**
+     * A {@link ReconnectListener} that leaves the reconnect thread interrupted (code restoring a
+     * status it caught) must not make that thread spin through its back-off: before, each park
+     * returned at once, and a core was busy for as long as corosync stayed away (stress round h9).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aListenerLeavingTheReconnectThreadInterruptedDoesNotMakeItSpin(Corosync corosync) throws Exception {
+        AtomicReference<Thread> reconnectThread = new AtomicReference<>();
+        ReconnectLog log = new ReconnectLog();
+        ReconnectListener interrupting = new ReconnectListener() {
+            @Override
+            public void onDisconnected(CmapException cause) {
+                log.onDisconnected(cause);
+                reconnectThread.set(Thread.currentThread());
+                Thread.currentThread().interrupt();
+            }
+
+            @Override
+            public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
+                log.onReconnectFailed(attempt, cause, nextDelay);
+            }
+
+            @Override
+            public void onReconnected(int attempts) {
+                log.onReconnected(attempts);
+            }
+        };
+        CmapOptions options = options().reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, interrupting)).build();
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
+            corosync.kill();
+            assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
+            Conditions.await(() -> log.count(Kind.RECONNECT_FAILED) >= 1, WAIT, () -> "a failed attempt: " + log.entries());
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long before = threads.getThreadCpuTime(reconnectThread.get().threadId());
+            Thread.sleep(1000);
+            long spentMillis = (threads.getThreadCpuTime(reconnectThread.get().threadId()) - before) / 1_000_000;
+            assertTrue(spentMillis < 200, "the reconnect thread used " + spentMillis + " ms of CPU in 1 s of backing off");
+            corosync.restart();
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
+        }
+    }
+
+    /**
+     * A {@link ReconnectListener} that throws an Error (an assert of the application's) is a
+     * failed listener like one that throws a RuntimeException: the handle reconnects all the
+     * same. Before, the Error ended the reconnect thread with the round marked running, and the
+     * handle never reconnected (stress round h9).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aListenerThrowingAnErrorDoesNotStopReconnecting(Corosync corosync) {
+        ReconnectLog log = new ReconnectLog();
+        ReconnectListener throwing = new ReconnectListener() {
+            @Override
+            public void onDisconnected(CmapException cause) {
+                log.onDisconnected(cause);
+                throw new AssertionError("the application's listener failed");
+            }
+
+            @Override
+            public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
+                log.onReconnectFailed(attempt, cause, nextDelay);
+                throw new AssertionError("the application's listener failed");
+            }
+
+            @Override
+            public void onReconnected(int attempts) {
+                log.onReconnected(attempts);
+            }
+        };
+        CmapOptions options = options().reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, throwing)).build();
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
+            corosync.restart();
+            assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
+            Conditions.await(() -> log.count(Kind.RECONNECTED) == 1, WAIT, () -> "reconnected: " + log.entries());
+            assertTrue(handle.isOpen());
+        }
     }
 
     @Test
