@@ -325,10 +325,12 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * Stops a tracking; notifications of it still waiting are dropped. When it returns, no
      * callback of the tracking runs any more: one running on another thread has finished.
      *
-     * <p>When it fails with {@link CsError#TIMEOUT}, the tracking is stopped all the same: the
-     * request is not revoked, corosync executes it when it runs again, so no callback of the
-     * tracking runs any more and a reconnect ({@link ReconnectPolicy}) does not register it again.
-     * The track handle is then unknown to the handle, as after a successful call.
+     * <p>When it fails with {@link CsError#TIMEOUT}, the tracking is stopped all the same: no
+     * callback of it runs any more, a reconnect ({@link ReconnectPolicy}) does not register it
+     * again, and the track handle is unknown to the handle, as after a successful call. The
+     * request is not revoked: corosync executes it when it runs again, unless it timed out
+     * before it left the client (behind a full window or channel, while corosync was stopped);
+     * then corosync keeps the tracking until the connection ends, its notifications dropped.
      *
      * @param trackHandle the track handle {@link #trackAdd} returned
      */

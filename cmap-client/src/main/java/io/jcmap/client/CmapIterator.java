@@ -13,10 +13,12 @@ import java.util.Iterator;
  *
  * <p>{@link #hasNext()} and {@link #next()} fetch keys with requests like any other call and
  * throw {@link CmapException} as they do: {@link CsError#BAD_HANDLE} once the handle is closed,
- * {@link CsError#TIMEOUT} past the handle's request timeout. Such a failure ends the iteration:
- * corosync's iterator may have moved past keys never handed out (requests that timed out are
- * still answered, later), so a later {@link #hasNext()} or {@link #next()} that would fetch
- * fails with {@link CsError#LIBRARY}, the first failure as its cause; iterate again. A closed
+ * {@link CsError#TIMEOUT} past the handle's request timeout. A failure of requests that went
+ * out, whatever it is, ends the iteration: corosync's iterator may have moved past keys never
+ * handed out (requests that timed out are still answered, later), so a later
+ * {@link #hasNext()} or {@link #next()} that would fetch fails with {@link CsError#LIBRARY}, the
+ * first failure as its cause; iterate again. A {@link CsError#TRY_AGAIN} of corosync's flow
+ * control, given before anything was sent, does not end it: the call may be repeated. A closed
  * iterator has nothing more: {@link #hasNext()} is false (where libcmap's
  * {@code cmap_iter_next} on a finalized iterator gives BAD_HANDLE).
  */
@@ -25,7 +27,7 @@ public interface CmapIterator extends Iterator<CmapKeyInfo>, AutoCloseable {
     /**
      * Finalizes the iterator on the server; idempotent. Unless the handle is closed or has
      * reconnected since, this is a request that waits for its answer as any call does, up to the
-     * handle's request timeout. After a failed {@link #hasNext()} or {@link #next()} (a
+     * handle's request timeout. After a failure that ended the iteration (a
      * {@link CsError#TIMEOUT} above all) it is only sent: its answer, or its failure, is dropped
      * when it comes, so a try-with-resources block ends with the iteration's failure instead of
      * waiting for the stalled server a second time. It is sent once: when it fails, it is not sent

@@ -721,11 +721,11 @@ final class ConnectedHandle implements CmapHandle {
 
     /**
      * The next {@code count} keys of the server's iterator {@code iterHandle}, asked for in one
-     * burst; an entry is null once the server has no more (it answers every iter_next after the
+     * burst, or the failure that ended them; an entry is null once the server has no more (it answers every iter_next after the
      * end so). The iterator lives on the connection of {@code pipeline}: after a reconnect it is
      * gone with that connection, and nothing is sent to the new one.
      */
-    List<CmapKeyInfo> iterNext(Pipeline pipeline, long iterHandle, int count) {
+    Pipeline.Results<CmapKeyInfo> iterNext(Pipeline pipeline, long iterHandle, int count) {
         checkOpen("iter_next", null);
         if (pipeline != pipeline()) {
             throw new CmapException(CsError.LIBRARY, "iter_next: the iterator's connection was lost "
@@ -763,7 +763,7 @@ final class ConnectedHandle implements CmapHandle {
             pipeline.call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
                     request, answer);
         } else {
-            pipeline.callAsync("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
+            pipeline.sendUnwaited("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
                     IterFinalizeRequestDescriptor.LENGTH, request, answer);
         }
     }

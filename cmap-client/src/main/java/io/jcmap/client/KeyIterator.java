@@ -29,8 +29,9 @@ final class KeyIterator implements CmapIterator {
     private boolean serverDone;
     private boolean finished;
     /**
-     * Why a fetch failed, once one has: corosync's iterator may then have moved past keys never
-     * handed out (a burst that timed out is still answered later), so the iteration ends there.
+     * Why a fetch failed after sending, once one has: corosync's iterator may then have moved past
+     * keys never handed out (a burst that timed out is still answered later), so the iteration
+     * ends there.
      */
     private CmapException fetchFailure;
     /** Keys handed out so far, for the message of a failure after {@link #fetchFailure}. */
@@ -67,14 +68,14 @@ final class KeyIterator implements CmapIterator {
     }
 
     private void fetch() {
-        List<CmapKeyInfo> keys;
-        try {
-            keys = handle.iterNext(pipeline, iterHandle, burst);
-        } catch (CmapException e) {
-            fetchFailure = e;
-            throw e;
+        Pipeline.Results<CmapKeyInfo> keys = handle.iterNext(pipeline, iterHandle, burst);
+        if (keys.failure() != null) {
+            if (keys.anySent()) {
+                fetchFailure = keys.failure(); // refused before sending (TRY_AGAIN), it may be repeated
+            }
+            throw keys.failure();
         }
-        take(keys);
+        take(keys.values());
     }
 
     private void take(List<CmapKeyInfo> keys) {

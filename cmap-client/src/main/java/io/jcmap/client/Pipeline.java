@@ -283,13 +283,21 @@ final class Pipeline {
     /**
      * Sends up to {@code count} copies of one request back to back, then reads their responses
      * in order on this thread: many answers for the wait of one round trip. Sending stops early
-     * when the server raised flow control; the results are those of the requests sent.
-     *
-     * @throws CmapException the first failure, after every request sent has had its response
+     * when the server raised flow control; the results are those of the requests sent. A failure
+     * is the first one, after every request sent has had its response, and says whether any
+     * request went out: only then can the server have acted on some (decision 0032).
      */
-    <T> List<T> callRepeated(Call<T> call, int count) {
+    <T> Results<T> callRepeated(Call<T> call, int count) {
         Repeated sent = sendRepeated(call, count);
-        return awaitAll(sent, sent.failure);
+        try {
+            return new Results<>(awaitAll(sent, sent.failure), null, true);
+        } catch (CmapException e) {
+            return new Results<>(List.of(), e, !sent.pendings().isEmpty());
+        }
+    }
+
+    /** What {@link #callRepeated} got: the results, or the failure that ended them and whether any request was sent. */
+    record Results<T>(List<T> values, CmapException failure, boolean anySent) {
     }
 
     /** One request as the general faces take it: what to send, and how to read its answer. */
@@ -494,9 +502,26 @@ final class Pipeline {
     /** {@link #callAsync} for a request whose response may take up to {@code responseBound} bytes. */
     <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size, long responseBound,
                                        Encoder encoder, Decoder<T> decoder) {
+        return callAsync(operation, key, responseId, size, responseBound, encoder, decoder, deadline());
+    }
+
+    /**
+     * Sends a request whose outcome nobody waits for (decision 0032). Unlike {@link #callAsync} it
+     * has no deadline: a request gathered in the backlog (decision 0027) or waiting for a place in
+     * the window while the server is stalled would otherwise time out there and never be sent. It
+     * goes out when the window lets it; its answer, or the pipeline's breakdown, ends it.
+     */
+    void sendUnwaited(String operation, String key, int responseId, int size, Encoder encoder,
+                      Decoder<?> decoder) {
+        callAsync(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder, 0);
+    }
+
+    private <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size,
+                                               long responseBound, Encoder encoder, Decoder<T> decoder,
+                                               long deadline) {
         CompletableFuture<T> future = new CompletableFuture<>();
         PendingRequest pending = new PendingRequest(null);
-        pending.prepare(operation, key, responseId, decoder, null, deadline());
+        pending.prepare(operation, key, responseId, decoder, null, deadline);
         pending.responseBound = responseBound;
         pending.future = future;
         asyncInFlight.incrementAndGet();
@@ -1364,7 +1389,7 @@ final class Pipeline {
             snapshot = inFlight.toArray(new PendingRequest[0]);
         }
         for (PendingRequest pending : snapshot) {
-            if (pending.future != null && !pending.done && now - pending.deadline > 0) {
+            if (pending.future != null && !pending.done && pending.deadline != 0 && now - pending.deadline > 0) {
                 complete(pending, null, timeoutFailure(pending));
             }
         }
@@ -1372,7 +1397,7 @@ final class Pipeline {
             // a window full of unanswered requests must not keep the backlog from timing out
             for (Backlogged waiting : backlogSnapshot()) {
                 PendingRequest pending = waiting.pending();
-                if (pending.future != null && !pending.done && now - pending.deadline > 0) {
+                if (pending.future != null && !pending.done && pending.deadline != 0 && now - pending.deadline > 0) {
                     complete(pending, null, timeoutFailure(pending));
                 }
             }

@@ -10,7 +10,8 @@ import java.time.Duration;
  * {@link #onReconnected} is for. While one runs, its round of reconnection waits for it, so it
  * should not block for long; should its own calls find the new connection lost again, the next
  * round starts on a new thread at once. What a method throws, an {@link Error} too (a
- * {@link VirtualMachineError} excepted), is logged, and the reconnection goes on.
+ * {@link StackOverflowError} included, any other {@link VirtualMachineError} excepted), is
+ * logged, and the reconnection goes on.
  */
 public interface ReconnectListener {
     /** A listener that ignores every event. */

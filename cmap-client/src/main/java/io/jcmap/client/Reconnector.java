@@ -104,11 +104,13 @@ final class Reconnector {
         }
         try {
             call.run();
-        } catch (VirtualMachineError e) {
-            throw e;
         } catch (RuntimeException | Error e) {
-            // an Error too (an application's assert): it would end this thread with the round marked
-            // running, and the handle would never reconnect
+            // an Error too (an application's assert, a runaway recursion): it would end this thread
+            // with the round marked running, and the handle would never reconnect; only a JVM out of
+            // memory or broken is beyond going on
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+                throw e;
+            }
             LOG.warn("reconnect listener failed", e);
         }
     }

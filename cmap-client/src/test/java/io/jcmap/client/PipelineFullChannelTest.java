@@ -181,6 +181,31 @@ class PipelineFullChannelTest {
         assertEquals(List.of(2), channel.accepted);
     }
 
+    /** An iterator may repeat a burst refused before sending: corosync's iterator has not moved (decision 0032). */
+    @Test
+    void aBurstRefusedByFlowControlSaysNothingWasSent() {
+        NarrowChannel channel = new NarrowChannel(100);
+        channel.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(channel, 0, reason -> { });
+        channel.flowControl = true;
+        Pipeline.Results<Integer> refused = pipeline.callRepeated(numbered(0), 4);
+        assertEquals(CsError.TRY_AGAIN, refused.failure().error());
+        assertFalse(refused.anySent(), "nothing went out");
+        assertTrue(channel.accepted.isEmpty());
+
+        channel.flowControl = false;
+        Pipeline.Results<Integer> taken = pipeline.callRepeated(numbered(1), 4);
+        assertEquals(List.of(1, 1, 1, 1), taken.values());
+        assertTrue(taken.anySent() && taken.failure() == null);
+    }
+
+    private static Pipeline.Call<Integer> numbered(int number) {
+        return new Pipeline.Call<>("iter_next", null, RESPONSE_ID, REQUEST_LENGTH, buffer -> {
+            buffer.set(JAVA_INT, 0, number);
+            return REQUEST_LENGTH;
+        }, (response, length) -> number);
+    }
+
     @Test
     void flowControlRaisedWhileRequestsWaitFailsThoseThenWaiting() throws Exception {
         NarrowChannel channel = new NarrowChannel(2);

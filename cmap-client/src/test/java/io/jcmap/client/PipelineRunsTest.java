@@ -204,4 +204,26 @@ class PipelineRunsTest {
         allFailWith(CsError.LIBRARY, futures);
         assertEquals(Pipeline.FED_LEVEL, server.sent.get(), "the gathered were never sent");
     }
+    /**
+     * A request sent unwaited (the finalize of an iteration whose fetch timed out, decision 0032)
+     * gathers in the backlog behind the timed-out requests still on the wire; corosync staying
+     * stopped past the request timeout must not drop it unsent: it frees the server's iterator.
+     */
+    @Test
+    void anUnwaitedRequestGatheredWhileTheServerIsStalledIsSentOnceItRunsAgain() throws Exception {
+        SlowServer server = new SlowServer(false, true);
+        long timeoutMillis = 100;
+        Pipeline pipeline = new Pipeline(server, TimeUnit.MILLISECONDS.toNanos(timeoutMillis), reason -> { });
+        List<CompletableFuture<Void>> stalled = issue(pipeline, Pipeline.FED_LEVEL); // the timed-out burst
+        allFailWith(CsError.TIMEOUT, stalled);
+        pipeline.sendUnwaited("iter_finalize", null, RESPONSE_ID, 64, buffer -> {
+            buffer.fill((byte) 99);
+            return 64;
+        }, (response, length) -> null);
+        assertEquals(Pipeline.FED_LEVEL, server.sent.get(), "it gathers while the server has enough");
+        Thread.sleep(3 * timeoutMillis); // corosync stays stopped past the request timeout: a duration, not a wait
+        server.allowed.set(Integer.MAX_VALUE); // SIGCONT
+        Waits.until(() -> server.sent.get() == Pipeline.FED_LEVEL + 1, "the unwaited request sent");
+        assertEquals((byte) 99, server.firstBytes.getLast());
+    }
 }

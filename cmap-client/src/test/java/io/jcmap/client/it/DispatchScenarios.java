@@ -28,6 +28,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
@@ -66,9 +67,9 @@ abstract class DispatchScenarios extends CorosyncScenarios {
      * Starts {@code dispatch(type)} on a thread of its own and returns once it waits in the
      * transport: a close before the thread reached the call would fail it with BAD_HANDLE.
      */
-    private Future<Integer> waitingDispatch(DispatchType type) {
+    private Future<Ended<Integer>> waitingDispatch(DispatchType type) {
         AtomicReference<Thread> dispatcher = new AtomicReference<>();
-        Future<Integer> dispatched = threads(1).submit(() -> {
+        Future<Ended<Integer>> dispatched = endingAt(() -> {
             dispatcher.set(Thread.currentThread());
             return cmap.dispatch(type);
         });
@@ -77,20 +78,31 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         return dispatched;
     }
 
+    /** What a call returned, and when it returned ({@link System#nanoTime}). */
+    private record Ended<T>(T value, long atNanos) {
+    }
+
+    /** Runs {@code call} on a thread of its own, noting when it returns. */
+    private <T> Future<Ended<T>> endingAt(Callable<T> call) {
+        return threads(1).submit(() -> {
+            T value = call.call();
+            return new Ended<>(value, System.nanoTime());
+        });
+    }
+
     /**
-     * Closes the test's handle and returns what {@code waiting} returned, which must be within
-     * {@link #PROMPTLY_MILLIS} of the start of close(): close() itself waits until no thread is
-     * inside the connection, so a clock started after it would not see a dispatch that ended late.
+     * Closes the test's handle and returns what {@code waiting} returned, which must have
+     * returned within {@link #PROMPTLY_MILLIS} of the start of close(). Timed by the call itself:
+     * close() waits until no thread is inside the connection, so a clock started after it would
+     * not see a dispatch that ended late, and close() may take its time for other reasons.
      */
-    private <T> T closeAndAwait(Future<T> waiting, String what) {
+    private <T> T closeAndAwait(Future<Ended<T>> waiting, String what) {
         long start = System.nanoTime();
         cmap.close();
-        long closeMillis = (System.nanoTime() - start) / 1_000_000;
-        T value = Expect.done(waiting);
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        assertTrue(millis < PROMPTLY_MILLIS, () -> what + " ended " + millis + " ms after close() began (close() took "
-                + closeMillis + " ms)");
-        return value;
+        Ended<T> ended = Expect.done(waiting);
+        long millis = (ended.atNanos() - start) / 1_000_000;
+        assertTrue(millis < PROMPTLY_MILLIS, () -> what + " ended " + millis + " ms after close() began");
+        return ended.value();
     }
 
     private static List<Long> values(Recorder recorder) {
@@ -144,7 +156,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
     @Test
     void oneReturnsPromptlyWhenTheHandleIsClosedFromAnotherThread() {
         track(key("closing"), new Recorder());
-        Future<Integer> dispatched = waitingDispatch(DispatchType.ONE);
+        Future<Ended<Integer>> dispatched = waitingDispatch(DispatchType.ONE);
         Expect.staysPending(dispatched, "dispatch(ONE) with nothing waiting");
         assertEquals(0, closeAndAwait(dispatched, "dispatch(ONE)"));
     }
@@ -233,7 +245,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         String key = key("blocking");
         Recorder recorder = new Recorder();
         track(key, recorder);
-        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.BLOCKING));
+        Future<Ended<Integer>> dispatched = endingAt(() -> cmap.dispatch(DispatchType.BLOCKING));
         CmapHandle writer = open();
         writer.setUint32(key, 1);
         writer.setUint32(key, 2);
@@ -266,7 +278,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         String key = key("shared");
         Recorder recorder = new Recorder();
         track(key, recorder);
-        Future<Integer> dispatched = threads(1).submit(() -> cmap.dispatch(DispatchType.BLOCKING));
+        Future<Ended<Integer>> dispatched = endingAt(() -> cmap.dispatch(DispatchType.BLOCKING));
         CmapHandle writer = open();
         writer.setUint32(key, 1);
         Await.until(() -> recorder.size() == 1, TIMEOUT, () -> "the blocking dispatcher ran the callback");
@@ -473,7 +485,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
     void aPollOfFdWakesWhenTheHandleIsClosedFromAnotherThread() {
         track(key("pollclose"), new Recorder());
         int fd = cmap.fd();
-        Future<Boolean> polled = threads(1).submit(() -> EventFdPoller.readable(fd, TIMEOUT));
+        Future<Ended<Boolean>> polled = endingAt(() -> EventFdPoller.readable(fd, TIMEOUT));
         Expect.staysPending(polled, "poll() of fd() with nothing waiting");
         // on SHM it wakes readable (at its end), on the socket transport without POLLIN: it wakes
         closeAndAwait(polled, "poll() of fd()");
