@@ -123,11 +123,8 @@ abstract class CorosyncPauseContract {
     void anIterationWhoseFetchTimedOutFailsAfterResumeInsteadOfSkippingKeys(Corosync corosync) {
         CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
         try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
-            createIterationKeys(handle);
-            CmapIterator keys = handle.iterate(ITER_PREFIX);
-            List<String> seen = takeFirstBurst(keys);
-            corosync.pause();
-            timedOut(keys::hasNext);
+            List<String> seen = new ArrayList<>();
+            CmapIterator keys = timedOutAfterTheFirstBurst(corosync, handle, seen);
             corosync.resume();
             CmapException afterwards = assertThrows(CmapException.class, () -> {
                 while (keys.hasNext()) {
@@ -151,11 +148,7 @@ abstract class CorosyncPauseContract {
     void closingAnIteratorWhoseFetchTimedOutDoesNotWaitAgain(Corosync corosync) {
         CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
         try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
-            createIterationKeys(handle);
-            CmapIterator keys = handle.iterate(ITER_PREFIX);
-            takeFirstBurst(keys);
-            corosync.pause();
-            timedOut(keys::hasNext);
+            CmapIterator keys = timedOutAfterTheFirstBurst(corosync, handle, new ArrayList<>());
             long start = System.nanoTime();
             keys.close();
             long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -171,19 +164,22 @@ abstract class CorosyncPauseContract {
         }
     }
 
-    private static void createIterationKeys(CmapHandle handle) {
+    /**
+     * An iterator over {@link #ITER_KEYS} keys that has handed out, into {@code seen}, the keys
+     * fetched as it was created (so no request of its own is left on the wire), and whose next
+     * fetch then timed out at the stopped corosync; corosync stays stopped.
+     */
+    private static CmapIterator timedOutAfterTheFirstBurst(Corosync corosync, CmapHandle handle, List<String> seen) {
         for (int i = 0; i < ITER_KEYS; i++) {
             handle.setUint32(String.format("%s%02d", ITER_PREFIX, i), i);
         }
-    }
-
-    /** The keys fetched as the iterator was created: no request of its own is left on the wire. */
-    private static List<String> takeFirstBurst(CmapIterator keys) {
-        List<String> seen = new ArrayList<>();
+        CmapIterator keys = handle.iterate(ITER_PREFIX);
         for (int i = 0; i < FIRST_BURST; i++) {
             seen.add(keys.next().name());
         }
-        return seen;
+        corosync.pause();
+        timedOut(keys::hasNext);
+        return keys;
     }
 
     private static int countKeys(CmapHandle handle) {

@@ -383,26 +383,11 @@ abstract class ReconnectContract {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aListenerLeavingTheReconnectThreadInterruptedDoesNotMakeItSpin(Corosync corosync) throws Exception {
         AtomicReference<Thread> reconnectThread = new AtomicReference<>();
-        ReconnectLog log = new ReconnectLog();
-        ReconnectListener interrupting = new ReconnectListener() {
-            @Override
-            public void onDisconnected(CmapException cause) {
-                log.onDisconnected(cause);
-                reconnectThread.set(Thread.currentThread());
-                Thread.currentThread().interrupt();
-            }
-
-            @Override
-            public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
-                log.onReconnectFailed(attempt, cause, nextDelay);
-            }
-
-            @Override
-            public void onReconnected(int attempts) {
-                log.onReconnected(attempts);
-            }
-        };
-        CmapOptions options = options().reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, interrupting)).build();
+        ReconnectLog log = new ReconnectLog().then(Kind.DISCONNECTED, () -> {
+            reconnectThread.set(Thread.currentThread());
+            Thread.currentThread().interrupt();
+        });
+        CmapOptions options = options().reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, log)).build();
         try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
             corosync.kill();
             assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
@@ -420,32 +405,20 @@ abstract class ReconnectContract {
     /**
      * A {@link ReconnectListener} that throws an Error (an assert of the application's, a
      * StackOverflowError) is a failed listener like one that throws a RuntimeException: the
-     * handle reconnects all the same. Before, the Error ended the reconnect thread with the round marked running, and the
-     * handle never reconnected (stress round h9).
+     * handle reconnects all the same. Before, the Error ended the reconnect thread with the round
+     * marked running, and the handle never reconnected (stress round h9).
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aListenerThrowingAnErrorDoesNotStopReconnecting(Corosync corosync) {
-        ReconnectLog log = new ReconnectLog();
-        ReconnectListener throwing = new ReconnectListener() {
-            @Override
-            public void onDisconnected(CmapException cause) {
-                log.onDisconnected(cause);
-                throw new AssertionError("the application's listener failed");
-            }
-
-            @Override
-            public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
-                log.onReconnectFailed(attempt, cause, nextDelay);
-                throw new StackOverflowError("the application's listener recursed without end");
-            }
-
-            @Override
-            public void onReconnected(int attempts) {
-                log.onReconnected(attempts);
-            }
-        };
-        CmapOptions options = options().reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, throwing)).build();
+        ReconnectLog log = new ReconnectLog()
+                .then(Kind.DISCONNECTED, () -> {
+                    throw new AssertionError("the application's listener failed");
+                })
+                .then(Kind.RECONNECT_FAILED, () -> {
+                    throw new StackOverflowError("the application's listener recursed without end");
+                });
+        CmapOptions options = options().reconnect(new ReconnectPolicy(INITIAL_BACKOFF, MAX_BACKOFF, log)).build();
         try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
             corosync.kill();
             assertCmapError(CsError.LIBRARY, () -> handle.getUint64("totem.config_version"));
