@@ -721,9 +721,10 @@ final class ConnectedHandle implements CmapHandle {
 
     /**
      * The next {@code count} keys of the server's iterator {@code iterHandle}, asked for in one
-     * burst, or the failure that ended them; an entry is null once the server has no more (it answers every iter_next after the
-     * end so). The iterator lives on the connection of {@code pipeline}: after a reconnect it is
-     * gone with that connection, and nothing is sent to the new one.
+     * burst, or the failure that ended them; an entry is null once the server has no more (it
+     * answers every iter_next after the end so). The iterator lives on the connection of
+     * {@code pipeline}: after a reconnect it is gone with that connection, and nothing is sent to
+     * the new one.
      */
     Pipeline.Results<CmapKeyInfo> iterNext(Pipeline pipeline, long iterHandle, int count) {
         checkOpen("iter_next", null);

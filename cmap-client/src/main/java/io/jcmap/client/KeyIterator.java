@@ -70,8 +70,10 @@ final class KeyIterator implements CmapIterator {
     private void fetch() {
         Pipeline.Results<CmapKeyInfo> keys = handle.iterNext(pipeline, iterHandle, burst);
         if (keys.failure() != null) {
+            // a burst refused before anything went out (TRY_AGAIN) may be repeated; any other
+            // may have moved corosync's iterator past keys never handed out
             if (keys.anySent()) {
-                fetchFailure = keys.failure(); // refused before sending (TRY_AGAIN), it may be repeated
+                fetchFailure = keys.failure();
             }
             throw keys.failure();
         }
@@ -113,7 +115,7 @@ final class KeyIterator implements CmapIterator {
         if (!finished) {
             finished = true;
             fetched.clear();
-            // after a failed fetch, above all a TIMEOUT, the answer would be waited for a second time
+            // after a fetch that ended the iteration, a TIMEOUT above all, waiting would wait again
             handle.iterFinalize(pipeline, iterHandle, fetchFailure == null);
         }
     }
