@@ -79,7 +79,7 @@ class PipelineInterruptTest {
      * A completion action run by the response thread leaves that thread interrupted (say, code
      * that restores a status it caught): the thread is the client's own, and must not spin on
      * the status afterwards. It did: every park of its idle loop returned at once, and an idle
-     * handle used 0.7-0.8 of a CPU from then on (stress round h9, both transports).
+     * handle used 0.67-0.84 of a CPU from then on (stress round h9, both transports).
      */
     @Test
     void aCompletionActionLeavingTheResponseThreadInterruptedDoesNotMakeItSpin() throws Exception {
