@@ -825,8 +825,9 @@ final class ConnectedHandle implements CmapHandle {
                     });
         } catch (CmapException e) {
             if (registration != null && e.error() == CsError.TIMEOUT) {
-                // the request stays on the wire and corosync executes it when it runs again: the
-                // tracking is over, and a reconnect must not register it again
+                // not revoked: corosync executes it when it runs again (unless it timed out before
+                // leaving the client, CmapHandle.trackDelete says), so the tracking is over here,
+                // and a reconnect must not register it again
                 tracks.remove(registration);
             }
             throw e;
