@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -253,7 +254,9 @@ abstract class CorosyncContract {
 
             CorosyncConfig patient = CorosyncConfig.defaults();
             CompletableFuture<Corosync> second = CompletableFuture.supplyAsync(() -> start(patient));
-            assertFalse(second.isDone());
+            // without the wait it would fail within FAIL_FAST_LIMIT ("already owns the IPC name")
+            assertThrows(TimeoutException.class, () -> second.get(FAIL_FAST_LIMIT.toMillis(), TimeUnit.MILLISECONDS),
+                    "the second instance did not wait while the first held the lock");
             first.close();
             try (Corosync next = second.get(60, TimeUnit.SECONDS)) {
                 assertEquals(patient.clusterName(), cmapGet(next, "totem.cluster_name"));

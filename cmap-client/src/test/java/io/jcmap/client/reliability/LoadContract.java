@@ -47,6 +47,8 @@ import org.junit.jupiter.api.Timeout;
 abstract class LoadContract {
     static final String PREFIX = "rel.load.";
     static final int KEYS_PER_THREAD = 4;
+    /** Set once every change is made; its notification comes after theirs. */
+    static final String END = PREFIX + "end";
     private static final long VALUE_BITS = 56;
     private static final long VALUE_MASK = (1L << VALUE_BITS) - 1;
 
@@ -87,7 +89,11 @@ abstract class LoadContract {
                     assertReflected(tracker, w, k);
                 }
             }
-            Conditions.holdsWithin(() -> false, Duration.ofMillis(200)); // a duplicate would arrive now
+            // corosync notifies a connection in the order of the changes, and dispatch delivers in
+            // that order: once the end marker, set after every change, is seen, a duplicate of any
+            // change would have been seen before it
+            writer.setUint8(END, 1);
+            Conditions.await(seen::sawEnd, budget, () -> "the end marker " + END + " was not notified");
             assertEquals(expected, seen.total(), "no notification more than the changes made");
             assertTrue(dispatcher.thread().isAlive(), "tracker still dispatching");
             long total = (long) threads * operations;
@@ -173,14 +179,19 @@ abstract class LoadContract {
 
     /** Removes keys of an earlier run, so that every key starts absent. */
     private static void clear(CmapHandle handle, int threads) {
+        deleteIfThere(handle, END);
         for (int t = 0; t < threads; t++) {
             for (int k = 0; k < KEYS_PER_THREAD; k++) {
-                try {
-                    handle.delete(PREFIX + "t" + t + ".k" + k);
-                } catch (CmapException e) {
-                    assertEquals(CsError.NOT_EXIST, e.error(), e::getMessage);
-                }
+                deleteIfThere(handle, PREFIX + "t" + t + ".k" + k);
             }
+        }
+    }
+
+    private static void deleteIfThere(CmapHandle handle, String key) {
+        try {
+            handle.delete(key);
+        } catch (CmapException e) {
+            assertEquals(CsError.NOT_EXIST, e.error(), e::getMessage);
         }
     }
 
@@ -339,6 +350,7 @@ abstract class LoadContract {
     static final class Events {
         private final LongList[][] byKey;
         private final AtomicLong total = new AtomicLong();
+        private final AtomicBoolean end = new AtomicBoolean();
 
         Events(int threads) {
             byKey = new LongList[threads][KEYS_PER_THREAD];
@@ -350,6 +362,10 @@ abstract class LoadContract {
         }
 
         void record(CmapNotification n) {
+            if (n.key().equals(END)) {
+                end.set(true);
+                return;
+            }
             String rest = n.key().substring(PREFIX.length() + 1);
             int dot = rest.indexOf(".k");
             int thread = Integer.parseInt(rest.substring(0, dot));
@@ -361,6 +377,10 @@ abstract class LoadContract {
 
         long total() {
             return total.get();
+        }
+
+        boolean sawEnd() {
+            return end.get();
         }
 
         long[] of(int thread, int k) {
