@@ -292,7 +292,9 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * Iterates over the keys starting with {@code prefix} (null or empty: all keys). The
      * server-side iterator is finalized when the iterator is exhausted or closed. The first keys
      * are fetched at once; while they are, other threads' requests on this handle wait (corosync
-     * needs nothing between the iterator's creation and its first step, decision 0020).
+     * needs nothing between the iterator's creation and its first step, decision 0020). When
+     * the creation times out ({@link CsError#TIMEOUT}) and corosync makes the iterator later,
+     * the handle finalizes it once it reads the late answer (with its next call).
      *
      * @param prefix the prefix of the keys to visit; null or empty for all keys
      * @return an iterator over the keys' names, types and value lengths
@@ -307,6 +309,10 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * Asks corosync to notify {@code listener} of changes to {@code key} (or, with
      * {@link TrackEvent#PREFIX}, to every key starting with it). Notifications are delivered by
      * {@link #dispatch}.
+     *
+     * <p>When it fails with {@link CsError#TIMEOUT}, nothing is tracked: should corosync make
+     * the tracking when it runs again, the handle deletes it once it reads the late answer
+     * (with its next call).
      *
      * @param key      the key's name, or with {@link TrackEvent#PREFIX} the prefix; null is
      *                 taken as the empty name, as libcmap takes NULL: with PREFIX it tracks
@@ -328,9 +334,9 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * <p>When it fails with {@link CsError#TIMEOUT}, the tracking is stopped all the same: no
      * callback of it runs any more, a reconnect ({@link ReconnectPolicy}) does not register it
      * again, and the track handle is unknown to the handle, as after a successful call. The
-     * request is not revoked: corosync executes it when it runs again, unless it timed out
-     * before it left the client (behind a full window or channel, while corosync was stopped);
-     * then corosync keeps the tracking until the connection ends, its notifications dropped.
+     * request is not revoked: corosync executes it when it runs again, and one that timed out
+     * before it left the client (behind a full window or channel, while corosync was stopped)
+     * is sent once there is room.
      *
      * @param trackHandle the track handle {@link #trackAdd} returned
      */

@@ -688,20 +688,11 @@ final class ConnectedHandle implements CmapHandle {
     public CmapIterator iterate(String prefix) {
         String effective = prefix == null ? "" : prefix;
         checkOpen("iter_init", effective);
-        Pipeline.Call<Long> init = new Pipeline.Call<>("iter_init", effective, CmapResponseId.ITER_INIT,
-                IterInitRequestDescriptor.LENGTH, buffer -> CmapRequests.iterInit(buffer, effective),
-                (response, length) -> {
-                    IterInitResponse answer = iterInitResponse.wrap(response, length);
-                    if (answer.error() != OK) {
-                        throw CmapException.ofCode(answer.error(), "");
-                    }
-                    return answer.iterHandle();
-                });
         // corosync reads the prefix from our request at the first ITER_NEXT: nothing may come between (0020)
         for (int attempt = 1; ; attempt++) {
             Pipeline pipeline = pipeline();
-            Pipeline.Held<Long, CmapKeyInfo> start = pipeline.callHeld(init, this::iterNextCall,
-                    KeyIterator.FIRST_BURST);
+            Pipeline.Held<Long, CmapKeyInfo> start = pipeline.callHeld(iterInitCall(pipeline, effective),
+                    this::iterNextCall, KeyIterator.FIRST_BURST);
             if (start.kept()) {
                 return new KeyIterator(this, pipeline, start.first(), effective, start.then());
             }
@@ -717,6 +708,23 @@ final class ConnectedHandle implements CmapHandle {
                         + ITER_START_ATTEMPTS + " times");
             }
         }
+    }
+
+    /** An iter_init whose iterator, should it be made after the caller timed out, is finalized. */
+    private Pipeline.Call<Long> iterInitCall(Pipeline pipeline, String prefix) {
+        return new Pipeline.Call<>("iter_init", prefix, CmapResponseId.ITER_INIT, IterInitRequestDescriptor.LENGTH,
+                buffer -> CmapRequests.iterInit(buffer, prefix),
+                (response, length) -> iterHandle(iterInitResponse.wrap(response, length)),
+                (response, length) -> iterFinalize(pipeline, iterHandle(new IterInitResponse().wrap(response, length)),
+                        false),
+                false);
+    }
+
+    private static long iterHandle(IterInitResponse answer) {
+        if (answer.error() != OK) {
+            throw CmapException.ofCode(answer.error(), "");
+        }
+        return answer.iterHandle();
     }
 
     /**
@@ -761,8 +769,9 @@ final class ConnectedHandle implements CmapHandle {
         Pipeline.Encoder request = buffer -> CmapRequests.iterFinalize(buffer, iterHandle);
         Pipeline.Decoder<Void> answer = (response, length) -> status(response, length, CmapResponseId.ITER_FINALIZE);
         if (wait) {
-            pipeline.call("iter_finalize", null, CmapResponseId.ITER_FINALIZE, IterFinalizeRequestDescriptor.LENGTH,
-                    request, answer);
+            // sent even if the caller times out first: else corosync keeps the iterator to the end
+            pipeline.call(new Pipeline.Call<>("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
+                    IterFinalizeRequestDescriptor.LENGTH, request, answer, null, true));
         } else {
             pipeline.sendUnwaited("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
                     IterFinalizeRequestDescriptor.LENGTH, request, answer);
@@ -795,16 +804,32 @@ final class ConnectedHandle implements CmapHandle {
         }
     }
 
+    /**
+     * Registers {@code registration} with the server of {@code pipeline}. Should corosync make the
+     * tracking after the caller timed out, it is deleted when the late answer comes: the
+     * registration is gone here, and its notifications would only be read and dropped.
+     */
     private long trackAddOn(Pipeline pipeline, TrackRegistry.Registration registration) {
-        return pipeline.call("track_add", registration.key, CmapResponseId.TRACK_ADD, TrackAddRequestDescriptor.LENGTH,
+        return pipeline.call(new Pipeline.Call<>("track_add", registration.key, CmapResponseId.TRACK_ADD,
+                TrackAddRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.trackAdd(buffer, registration.key, registration.flags, registration.instance),
-                (response, length) -> {
-                    TrackAddResponse added = trackAddResponse.wrap(response, length);
-                    if (added.error() != OK) {
-                        throw CmapException.ofCode(added.error(), "");
-                    }
-                    return added.trackHandle();
-                });
+                (response, length) -> trackHandle(trackAddResponse.wrap(response, length)),
+                (response, length) -> trackDeleteUnwaited(pipeline,
+                        trackHandle(new TrackAddResponse().wrap(response, length))),
+                false));
+    }
+
+    private static long trackHandle(TrackAddResponse added) {
+        if (added.error() != OK) {
+            throw CmapException.ofCode(added.error(), "");
+        }
+        return added.trackHandle();
+    }
+
+    private void trackDeleteUnwaited(Pipeline pipeline, long serverHandle) {
+        pipeline.sendUnwaited("track_delete", Long.toUnsignedString(serverHandle), CmapResponseId.TRACK_DELETE,
+                TrackDeleteRequestDescriptor.LENGTH, buffer -> CmapRequests.trackDelete(buffer, serverHandle),
+                (response, length) -> null);
     }
 
     @Override
@@ -813,8 +838,9 @@ final class ConnectedHandle implements CmapHandle {
         TrackRegistry.Registration registration = tracks.byUserHandle(trackHandle);
         long serverHandle = registration == null ? trackHandle : registration.serverHandle;
         try {
-            pipeline().call("track_delete", Long.toUnsignedString(trackHandle), CmapResponseId.TRACK_DELETE,
-                    TrackDeleteRequestDescriptor.LENGTH,
+            // sent even if the caller times out while it still waits in the client
+            pipeline().call(new Pipeline.Call<Void>("track_delete", Long.toUnsignedString(trackHandle),
+                    CmapResponseId.TRACK_DELETE, TrackDeleteRequestDescriptor.LENGTH,
                     buffer -> CmapRequests.trackDelete(buffer, serverHandle),
                     (response, length) -> {
                         TrackDeleteResponse deleted = trackDeleteResponse.wrap(response, length);
@@ -822,12 +848,11 @@ final class ConnectedHandle implements CmapHandle {
                             throw CmapException.ofCode(deleted.error(), "");
                         }
                         return null;
-                    });
+                    }, null, true));
         } catch (CmapException e) {
             if (registration != null && e.error() == CsError.TIMEOUT) {
-                // not revoked: corosync executes it when it runs again (unless it timed out before
-                // leaving the client, CmapHandle.trackDelete says), so the tracking is over here,
-                // and a reconnect must not register it again
+                // not revoked: corosync executes it when it runs again, so the tracking is over
+                // here, and a reconnect must not register it again
                 tracks.remove(registration);
             }
             throw e;

@@ -21,6 +21,10 @@ final class PendingRequest {
     Pipeline.Summarizer summarizer;
     CompletableFuture<?> future;
     long deadline;
+    /** What its answer does if its caller gave up before it came; null for most (Pipeline.Call). */
+    Pipeline.LateAnswer undo;
+    /** Sent even if its caller gives up while it still waits in the backlog (Pipeline.Call). */
+    boolean sentAnyway;
     /** The longest response it may get, in bytes. */
     long responseBound;
     /** What its response takes of the server's room for us; set when it is let on the wire. */
@@ -54,6 +58,8 @@ final class PendingRequest {
         this.decoder = decoder;
         this.summarizer = summarizer;
         this.deadline = deadline;
+        this.undo = null;
+        this.sentAnyway = false;
         this.responseBound = Pipeline.DEFAULT_RESPONSE_BOUND;
         this.footprint = 0;
         this.future = null;

@@ -33,7 +33,8 @@ import java.util.function.Function;
  * while asynchronous requests are in flight, a drainer thread reads for them.
  *
  * <p>A caller that times out leaves its request in the queue, marked done: its late response
- * is read and dropped, so later responses still meet their own requests.
+ * is read and dropped, so later responses still meet their own requests, or handed to the
+ * request's {@link LateAnswer} to undo what it made on the server (decision 0033).
  *
  * <p>At most {@link #MAX_IN_FLIGHT} requests are on the wire at once, and only as many as the
  * server has room to queue answers for ({@link IpcConnection#responseCapacity}, counting each
@@ -160,6 +161,16 @@ final class Pipeline {
     }
 
     /**
+     * Takes the answer to a request whose caller gave up waiting before it came (a timeout): a
+     * request that left something on the server for us (a tracking, an iterator) undoes it, since
+     * nobody will.
+     */
+    @FunctionalInterface
+    interface LateAnswer {
+        void arrived(MemorySegment response, int length);
+    }
+
+    /**
      * Keeps what a caller needs of a response in the primitive fields of its {@link PendingRequest};
      * throws {@link CmapException} for an error code.
      */
@@ -264,6 +275,14 @@ final class Pipeline {
         return call(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder);
     }
 
+    /** Sends {@code call}'s request and waits for its decoded response on this thread. */
+    @SuppressWarnings("unchecked")
+    <T> T call(Call<T> call) {
+        PendingRequest pending = sendOne(call);
+        await(pending);
+        return (T) pending.value();
+    }
+
     /**
      * {@link #call} for a request whose response may be longer than {@link #DEFAULT_RESPONSE_BOUND}:
      * at most {@code responseBound} bytes.
@@ -300,8 +319,20 @@ final class Pipeline {
     record Results<T>(List<T> values, CmapException failure, boolean anySent) {
     }
 
-    /** One request as the general faces take it: what to send, and how to read its answer. */
-    record Call<T>(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder) {
+    /**
+     * One request as the general faces take it: what to send, and how to read its answer.
+     *
+     * @param undo        what to do with an answer that comes after the caller gave up, or null
+     *                    to drop it
+     * @param sentAnyway  whether it goes out even when its caller gives up while it still waits
+     *                    in the client (behind a full window or channel): a request that lets go
+     *                    of something the server holds for us, which nobody would send again
+     */
+    record Call<T>(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder,
+                   LateAnswer undo, boolean sentAnyway) {
+        Call(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder) {
+            this(operation, key, responseId, size, encoder, decoder, null, false);
+        }
     }
 
     /** The requests {@link #sendRepeated} sent, and why it stopped early, if it failed. */
@@ -328,6 +359,8 @@ final class Pipeline {
     private PendingRequest sendOne(Call<?> call) {
         PendingRequest pending = new PendingRequest(Thread.currentThread());
         pending.prepare(call.operation(), call.key(), call.responseId(), call.decoder(), null, deadline());
+        pending.undo = call.undo();
+        pending.sentAnyway = call.sentAnyway();
         MemorySegment buffer = beginSend(pending, call.size());
         finishSend(pending, encode(call.encoder(), buffer, pending));
         return pending;
@@ -769,7 +802,7 @@ final class Pipeline {
         try {
             while (!backlog.isEmpty() && broken == null) {
                 Backlogged next = backlog.peekFirst();
-                if (next.pending().done) {
+                if (next.pending().done && !next.pending().sentAnyway) {
                     next.pending().retired = true; // its caller gave up waiting
                 } else if (!hasRoom(next.pending(), false)) {
                     break; // the next response read makes room
@@ -1174,7 +1207,8 @@ final class Pipeline {
 
     private void deliver(PendingRequest pending, MemorySegment response, int length) {
         if (pending.done) {
-            return; // its caller timed out; the late answer is dropped
+            undoLate(pending, response, length); // its caller timed out
+            return;
         }
         Object value = null;
         try {
@@ -1192,6 +1226,22 @@ final class Pipeline {
             return;
         }
         complete(pending, value, null);
+    }
+
+    /** Hands a late answer to its request's {@link LateAnswer}, if it has one; else it is dropped. */
+    private void undoLate(PendingRequest pending, MemorySegment response, int length) {
+        LateAnswer undo = pending.undo;
+        if (undo == null) {
+            return;
+        }
+        pending.undo = null;
+        try {
+            undo.arrived(response, length);
+        } catch (RuntimeException e) {
+            // an error answer made nothing; a failing connection takes what the server held with it;
+            // and the read that brought the answer must go on for the requests behind it
+            LOG.debug("{}: nothing undone for the late answer", pending.context(), e);
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -15,17 +15,17 @@ import java.util.function.Supplier;
  * names them {@code stats.ipcs.service<id>.<client pid>.<connection pointer>.<counter>}; the
  * CMAP service is service 0.
  */
-final class ConnectionStats {
+public final class ConnectionStats {
     private static final String CMAP_CONNECTIONS = "stats.ipcs.service0.";
     private final CmapHandle stats;
 
     /** @param stats a handle on {@link io.jcmap.client.CmapMap#STATS} */
-    ConnectionStats(CmapHandle stats) {
+    public ConnectionStats(CmapHandle stats) {
         this.stats = stats;
     }
 
     /** The key prefixes ({@code ...service0.<pid>.<pointer>.}) of the CMAP connections of {@code pid}. */
-    Set<String> connectionsOf(long pid) {
+    public Set<String> connectionsOf(long pid) {
         String prefix = CMAP_CONNECTIONS + pid + ".";
         Set<String> connections = new HashSet<>();
         try (CmapIterator keys = stats.iterate(prefix)) {
@@ -39,7 +39,7 @@ final class ConnectionStats {
     }
 
     /** Opens a connection of this process with {@code opener} and returns its key prefix. */
-    <T> Opened<T> open(Supplier<T> opener) {
+    public <T> Opened<T> open(Supplier<T> opener) {
         long pid = ProcessHandle.current().pid();
         Set<String> before = connectionsOf(pid);
         T opened = opener.get();
@@ -50,11 +50,16 @@ final class ConnectionStats {
     }
 
     /** How many requests corosync has received on the connection with key prefix {@code connection}. */
-    long requests(String connection) {
+    public long requests(String connection) {
         return stats.getUint64(connection + "requests");
     }
 
+    /** How many events (notifications) corosync has sent on the connection with key prefix {@code connection}. */
+    public long dispatched(String connection) {
+        return stats.getUint64(connection + "dispatched");
+    }
+
     /** What {@link #open} opened, and its key prefix in the stats map. */
-    record Opened<T>(T value, String connection) {
+    public record Opened<T>(T value, String connection) {
     }
 }

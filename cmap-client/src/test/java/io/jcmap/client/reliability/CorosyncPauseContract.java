@@ -17,6 +17,7 @@ import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
+import io.jcmap.client.it.ConnectionStats;
 import io.jcmap.testkit.Corosync;
 
 import java.time.Duration;
@@ -32,6 +33,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +60,9 @@ abstract class CorosyncPauseContract {
     private static final Duration ANSWERED_WITHIN = Duration.ofSeconds(20);
     private static final String KEY = "rel.pause.key";
     private static final String ITER_PREFIX = "rel.pause.iter.";
+    private static final String TRACKED = "rel.pause.tracked";
+    /** More requests than a handle keeps in flight (128): the ones after wait in the client. */
+    private static final int MORE_THAN_A_WINDOW = 200;
     /** Keys under {@link #ITER_PREFIX}: more than the first burst of an iterator fetches. */
     private static final int ITER_KEYS = 12;
     /** What an iterator fetches as it is created (KeyIterator.FIRST_BURST). */
@@ -162,6 +167,109 @@ abstract class CorosyncPauseContract {
             assertEquals(21, handle.getUint64(KEY), "the finalize's late answer goes to no other call");
             assertEquals(ITER_KEYS, countKeys(handle), "a new iteration lists every key");
         }
+    }
+
+    /**
+     * corosync makes the tracking of a trackAdd that timed out when it runs again; nobody holds
+     * its track handle, so the client deletes it when the late answer comes. Without that,
+     * corosync sent the connection an event for every change of the key until it closed.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTrackingMadeAfterItsTrackAddTimedOutIsDeleted(Corosync corosync) {
+        withWatchedHandle((handle, watch) -> {
+            handle.setUint64(KEY, 1);
+            corosync.pause();
+            timedOut(() -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
+            corosync.resume();
+            handle.getUint64(KEY); // reads the late answer: the track_delete goes out behind this get
+            handle.getUint64(KEY); // answered after it: corosync takes a connection's requests in order
+            watch.assertNoEventOfAChange("corosync sent an event of the tracking whose trackAdd timed out");
+        });
+    }
+
+    /**
+     * A trackDelete that timed out behind a full window, still inside the client, goes out when
+     * the window opens: corosync stops the tracking, which the handle has already forgotten.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTrackDeleteThatTimedOutInTheClientIsSentAllTheSame(Corosync corosync) {
+        withWatchedHandle((handle, watch) -> {
+            long track = handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { });
+            handle.setUint64(KEY, 1);
+            corosync.pause();
+            List<CompletableFuture<Void>> window = new ArrayList<>();
+            for (int i = 0; i < MORE_THAN_A_WINDOW; i++) {
+                window.add(handle.setAsync(KEY, CmapValue.uint64(i)));
+            }
+            timedOut(() -> handle.trackDelete(track));
+            corosync.resume();
+            handle.getUint64(KEY); // sent behind the track_delete, so answered after it
+            assertTrue(window.stream().allMatch(CompletableFuture::isCompletedExceptionally),
+                    "every set of the window timed out at the stopped corosync");
+            watch.assertNoEventOfAChange("corosync kept the tracking whose trackDelete timed out in the client");
+        });
+    }
+
+    /**
+     * corosync makes the iterator of an iter_init that timed out when it runs again; the client
+     * finalizes it when the late answer comes, else corosync keeps it to the end of the connection.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIteratorMadeAfterItsIterInitTimedOutIsFinalized(Corosync corosync) {
+        withWatchedHandle((handle, watch) -> {
+            handle.setUint64(KEY, 1);
+            long before = watch.requests();
+            corosync.pause();
+            timedOut(() -> handle.iterate(ITER_PREFIX));
+            corosync.resume();
+            handle.getUint64(KEY); // reads the late answer: the finalize goes out behind this get
+            handle.getUint64(KEY); // answered after it
+            assertEquals(before + 4, watch.requests(),
+                    "corosync got the iter_init, the two gets and the iter_finalize of the late answer");
+        });
+    }
+
+    /** What corosync's counters show of a handle's connection, and a second handle that changes {@link #TRACKED}. */
+    private record Watch(ConnectionStats connections, String connection, CmapHandle observer) {
+        long requests() {
+            return connections.requests(connection);
+        }
+
+        /** Changes {@link #TRACKED}, and fails with {@code why} if corosync sent the watched connection an event of it. */
+        void assertNoEventOfAChange(String why) {
+            long before = connections.dispatched(connection);
+            changeSeenBy(observer, TRACKED);
+            assertEquals(before, connections.dispatched(connection), why);
+        }
+    }
+
+    /** Runs {@code test} with a handle that has the request timeout, and its {@link Watch}. */
+    private static void withWatchedHandle(BiConsumer<CmapHandle, Watch> test) {
+        CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
+        try (CmapHandle stats = Cmap.initialize(CmapMap.STATS); CmapHandle observer = Cmap.initialize()) {
+            ConnectionStats connections = new ConnectionStats(stats);
+            ConnectionStats.Opened<CmapHandle> opened = connections.open(() -> Cmap.initialize(CmapMap.ICMAP, options));
+            try (CmapHandle handle = opened.value()) {
+                test.accept(handle, new Watch(connections, opened.connection(), observer));
+            }
+        }
+    }
+
+    /**
+     * Changes {@code key} and waits until {@code observer}, tracking it, is notified: corosync has
+     * then sent every connection tracking the key its event of the change.
+     */
+    private static void changeSeenBy(CmapHandle observer, String key) {
+        AtomicLong heard = new AtomicLong();
+        long track = observer.trackAdd(key, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY),
+                (h, n) -> heard.incrementAndGet());
+        observer.setUint64(key, System.nanoTime());
+        Conditions.await(() -> observer.dispatch(DispatchType.ONE_NONBLOCKING) >= 0 && heard.get() > 0,
+                ANSWERED_WITHIN, () -> "the observer's notification of the change of " + key);
+        observer.trackDelete(track);
     }
 
     /**
