@@ -28,13 +28,13 @@ final class CmapOwnership {
     private static final int INODE_FIELD = 6;
     private static final int PATH_FIELD = 7;
     private static final int FIELDS_WITH_PATH = 8;
-    private static final Path PROC = Path.of("/proc");
+    static final Path PROC = Path.of("/proc");
     /** A local testkit corosync's command line; group 1 is its private directory. */
-    private static final Pattern LOCAL_LEFTOVER =
+    static final Pattern LOCAL_LEFTOVER =
             Pattern.compile(".*corosync -f -c (\\S*/jcmap-corosync-\\d+)/" + CorosyncConfig.CONFIG_FILE_NAME);
-    private static final String CONTAINER_LEFTOVER =
+    static final String CONTAINER_LEFTOVER =
             "corosync -f -c " + CorosyncContainer.CONTAINER_DIR + "/" + CorosyncConfig.CONFIG_FILE_NAME;
-    private static final Pattern PID = Pattern.compile("\\d+");
+    static final Pattern PID = Pattern.compile("\\d+");
 
     private CmapOwnership() {
     }
@@ -135,6 +135,11 @@ final class CmapOwnership {
             // the process exited while we looked, or is not ours to inspect
         }
         return false;
+    }
+
+    /** A process's command line, its arguments separated by spaces; "?" when it cannot be read. */
+    static String commandLine(long pid) {
+        return commandLine(PROC.resolve(Long.toString(pid)));
     }
 
     private static String commandLine(Path process) {

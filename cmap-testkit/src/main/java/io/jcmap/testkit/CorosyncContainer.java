@@ -46,7 +46,7 @@ import org.testcontainers.utility.DockerImageName;
  * <p>Use {@link #startNew(CorosyncConfig)}, or construct and call {@link #start()}; both wait until
  * corosync is ready to provide service. Docker must be local (the container shares the host's
  * namespaces); with Testcontainers' Ryuk disabled ({@code TESTCONTAINERS_RYUK_DISABLED=true}) a
- * JVM shutdown hook removes leftovers.
+ * JVM shutdown hook removes leftovers, and the next start removes those of a JVM that was killed.
  */
 public class CorosyncContainer extends GenericContainer<CorosyncContainer> implements Corosync {
 
@@ -103,6 +103,7 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         withCommand(LocalCorosync.COROSYNC.toString(), "-f", "-c", configFile);
         withLabel(LABEL, "true");
         withLabel(LABEL + ".cluster", config.clusterName());
+        withLabel(Leftovers.OWNER_LABEL, OwnerJvm.current().format());
         withLogConsumer(this::capture);
         waitingFor(new ReadinessWait());
         withStartupAttempts(1);
@@ -140,6 +141,7 @@ public class CorosyncContainer extends GenericContainer<CorosyncContainer> imple
         started = true;
         ShutdownGuard.register(this);
         try {
+            Leftovers.removeBefore(Backend.CONTAINER);
             if (config.filesystemSockets()) {
                 sockets = FilesystemSockets.inOwnSocketDir(createHostDirectory());
                 sockets.prepare();

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * the host's {@code /tmp/cmap}.
  *
  * <p>Needs root, like corosync itself. {@link #close()} stops corosync, deletes the private
- * directory and the {@code /dev/shm/qb-*} entries named after its pids.
+ * directory and the {@code /dev/shm/qb-*} entries named after its pids; the next start does so
+ * for an instance whose JVM was killed before it could close it.
  */
 public final class LocalCorosync implements Corosync {
 
@@ -211,10 +212,12 @@ public final class LocalCorosync implements Corosync {
     }
 
     private void launch() {
+        Leftovers.removeBefore(Backend.LOCAL);
         CmapOwnership.requireFree();
         Path configFile = privateDir.resolve(CorosyncConfig.CONFIG_FILE_NAME);
         Path pidLock = privateDir.resolve(PRIVATE_PID_LOCK);
         try {
+            Files.writeString(privateDir.resolve(Leftovers.OWNER_FILE), OwnerJvm.current().format());
             Files.writeString(configFile, config.render(privateDir));
             Files.writeString(pidLock, "");
             if (sockets != null) {

@@ -1,0 +1,144 @@
+package io.jcmap.testkit;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * Removes what a JVM killed with SIGKILL (or halted) left of its testkit corosync: no shutdown
+ * hook ran, so its corosync kept running, owning {@code cmap}, and its files stayed. Each instance
+ * records the JVM that started it ({@link OwnerJvm}); one whose JVM has surely ended is removed
+ * before the next start, which holds the instance lock of this network namespace. Anything else
+ * owning {@code cmap} is left alone, and the start fails naming it ({@link CmapOwnership}).
+ */
+final class Leftovers {
+
+    /** In a local instance's private directory: the {@link OwnerJvm} that started it. */
+    static final String OWNER_FILE = "owner";
+    /** On a testkit container: the {@link OwnerJvm} that started it. */
+    static final String OWNER_LABEL = CorosyncContainer.LABEL + ".owner";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Leftovers.class);
+    private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+
+    private Leftovers() {
+    }
+
+    /**
+     * Removes the leftovers that would stand in the way of a start of {@code backend}: local
+     * instances in this network namespace, and testkit containers (on Docker, which the container
+     * backend needs anyway, or the local one only when such a container's corosync runs here).
+     */
+    static void removeBefore(Backend backend) {
+        removeLocal();
+        if (backend == Backend.CONTAINER
+                || (containerCorosyncRunsHere() && DockerClientFactory.instance().isDockerAvailable())) {
+            removeContainers(DockerClientFactory.instance().client());
+        }
+    }
+
+    /** Local testkit corosync processes in this network namespace whose JVM has ended, with their files. */
+    static void removeLocal() {
+        String ourNetwork = Namespace.NET.current();
+        for (long pid : processes()) {
+            Matcher local = CmapOwnership.LOCAL_LEFTOVER.matcher(CmapOwnership.commandLine(pid));
+            if (!local.matches() || !Namespace.NET.of(pid).equals(ourNetwork)) {
+                continue;
+            }
+            Path dir = Path.of(local.group(1));
+            Optional<OwnerJvm> owner = readOwner(dir);
+            if (owner.isPresent() && owner.get().hasEnded()) {
+                LOG.warn("jcmap-testkit: removing corosync pid {} and {}, left running by JVM pid {} (started {}), "
+                        + "which ended without closing it", pid, dir, owner.get().pid(), owner.get().started());
+                kill(pid);
+                ShmFiles.deleteOwnedBy(pid);
+                FileTrees.delete(dir);
+            }
+        }
+    }
+
+    /** Testkit containers whose JVM has ended, and the {@code /dev/shm} files of their corosync. */
+    static void removeContainers(DockerClient docker) {
+        for (Container container : docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(CorosyncContainer.LABEL, "true")).exec()) {
+            Optional<OwnerJvm> owner = OwnerJvm.parse(container.getLabels().get(OWNER_LABEL));
+            if (owner.isEmpty() || !owner.get().hasEnded()) {
+                continue;
+            }
+            try {
+                Long pid = docker.inspectContainerCmd(container.getId()).exec().getState().getPidLong();
+                LOG.warn("jcmap-testkit: removing container {} (corosync pid {}), left by JVM pid {} (started {}), "
+                        + "which ended without closing it", container.getId(), pid, owner.get().pid(),
+                        owner.get().started());
+                docker.removeContainerCmd(container.getId()).withForce(true).exec();
+                if (pid != null && pid > 0) {
+                    awaitExit(pid);
+                    ShmFiles.deleteOwnedBy(pid);
+                }
+            } catch (NotFoundException e) {
+                // removed meanwhile
+            }
+        }
+    }
+
+    private static boolean containerCorosyncRunsHere() {
+        String ourNetwork = Namespace.NET.current();
+        for (long pid : processes()) {
+            if (CmapOwnership.commandLine(pid).endsWith(CmapOwnership.CONTAINER_LEFTOVER)
+                    && Namespace.NET.of(pid).equals(ourNetwork)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Optional<OwnerJvm> readOwner(Path dir) {
+        try {
+            return OwnerJvm.parse(Files.readString(dir.resolve(OWNER_FILE)));
+        } catch (IOException e) {
+            return Optional.empty(); // an older testkit's, or a directory we do not see
+        }
+    }
+
+    private static void kill(long pid) {
+        try {
+            Signal.KILL.sendTo(pid);
+        } catch (CorosyncTestkitException e) {
+            if (ProcessState.isAlive(pid)) {
+                throw e;
+            } // else it exited meanwhile
+        }
+        awaitExit(pid);
+    }
+
+    private static void awaitExit(long pid) {
+        Await.until(() -> !ProcessState.isAlive(pid), EXIT_WAIT, () -> "the leftover corosync pid " + pid + " has exited");
+    }
+
+    private static List<Long> processes() {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(CmapOwnership.PROC,
+                p -> CmapOwnership.PID.matcher(p.getFileName().toString()).matches())) {
+            List<Long> pids = new ArrayList<>();
+            for (Path entry : entries) {
+                pids.add(Long.parseLong(entry.getFileName().toString()));
+            }
+            return pids;
+        } catch (IOException e) {
+            throw new CorosyncTestkitException("cannot list the processes in " + CmapOwnership.PROC + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.jcmap.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * A JVM killed with SIGKILL runs no shutdown hook: its corosync keeps running and owns
+ * {@code cmap}. The next start removes it, with its files, once it is sure that JVM has ended;
+ * a corosync whose JVM still runs is left alone.
+ */
+@Tag("integration")
+class LeftoversIT {
+
+    static final String READY = "READY";
+
+    /** Child JVM: starts a corosync of the backend named by args[0], says which, and waits to be killed. */
+    public static void main(String[] args) throws Exception {
+        Corosync corosync = args[0].equals("local")
+                ? LocalCorosync.start(CorosyncConfig.defaults())
+                : CorosyncContainer.startNew(CorosyncConfig.defaults());
+        String where = corosync instanceof LocalCorosync local ? local.privateDir().toString()
+                : ((CorosyncContainer) corosync).getContainerId();
+        System.out.println(READY + " " + corosync.pid() + " " + where);
+        System.out.flush();
+        System.in.readAllBytes(); // until the parent closes it, or kills us
+        corosync.close();
+    }
+
+    /** A child JVM with its corosync running. */
+    private record Child(Process process, long corosyncPid, String where) {
+        static Child start(String backend) throws Exception {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                    LeftoversIT.class.getName(), backend).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String line = out.readLine();
+            assertNotNull(line, "the child JVM ended before its corosync was ready");
+            String[] fields = line.split(" ");
+            assertEquals(READY, fields[0], line);
+            return new Child(process, Long.parseLong(fields[1]), fields[2]);
+        }
+
+        /** SIGKILL: no shutdown hook runs, and the corosync stays. */
+        void killJvm() throws InterruptedException {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the child JVM was killed");
+            assertTrue(ProcessState.isAlive(corosyncPid), "its corosync is left running");
+            assertTrue(CmapOwnership.isOwned(), "and owns cmap");
+        }
+
+        void closeGently() throws Exception {
+            process.getOutputStream().close();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the child JVM closed its corosync and ended");
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aLocalCorosyncLeftByAKilledJvmIsRemovedByTheNextStart() throws Exception {
+        Child child = leftByAKilledJvmThenNextStarted("local", () -> LocalCorosync.start(CorosyncConfig.defaults()));
+
+        assertFalse(Files.exists(Path.of(child.where())), "its private directory was removed");
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aContainerLeftByAKilledJvmIsRemovedByTheNextStart() throws Exception {
+        Child child = leftByAKilledJvmThenNextStarted("container",
+                () -> CorosyncContainer.startNew(CorosyncConfig.defaults()));
+
+        assertThrows(NotFoundException.class,
+                () -> DockerClientFactory.instance().client().inspectContainerCmd(child.where()).exec(),
+                "the leftover container was removed");
+    }
+
+    /**
+     * Starts a corosync of {@code backend} in a child JVM, kills that JVM, and starts the next
+     * corosync with {@code next}; checks that the leftover is gone with its {@code /dev/shm} files.
+     */
+    private static Child leftByAKilledJvmThenNextStarted(String backend, Supplier<Corosync> next) throws Exception {
+        Child child = Child.start(backend);
+        child.killJvm();
+
+        try (Corosync started = next.get()) {
+            assertTrue(started.isRunning());
+        }
+
+        assertFalse(ProcessState.isAlive(child.corosyncPid()), "the leftover corosync was stopped");
+        assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
+        return child;
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aCorosyncWhoseJvmStillRunsIsLeftAlone() throws Exception {
+        Child child = Child.start("local");
+        try {
+            Leftovers.removeLocal();
+
+            assertTrue(ProcessState.isAlive(child.corosyncPid()), "the live JVM's corosync still runs");
+            assertTrue(Files.exists(Path.of(child.where())), "and keeps its directory");
+        } finally {
+            child.closeGently();
+        }
+    }
+}
