@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>No reference to its pipeline, and none to its decoder or summarizer once finished: a
  * thread's reusable instance sits in a {@link ThreadLocal} of the pipeline, and a reference back
  * to the pipeline (or to the handle through a summarizer) would keep the pipeline, its connection
- * and its buffers reachable from the thread forever after close.
+ * and its buffers reachable from the thread forever after close. Only an instance made for one
+ * request, never kept by a thread, may have an {@link #undo}, which refers to the handle.
  */
 final class PendingRequest {
     final Thread waiter;

@@ -813,6 +813,10 @@ final class Pipeline {
                         }
                         unannounced.addLast(next);
                     } catch (CmapException e) {
+                        if (next.pending().done && next.pending().sentAnyway && e.error() == CsError.TRY_AGAIN) {
+                            // its caller is gone, and nobody else would send it: it waits out the flow control
+                            break;
+                        }
                         refused = refuse(refused, next.pending(), e);
                     }
                 }
@@ -1225,7 +1229,10 @@ final class Pipeline {
             complete(pending, null, CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage()));
             return;
         }
-        complete(pending, value, null);
+        if (!complete(pending, value, null)) {
+            // its caller timed out while the answer was being decoded: nobody will learn of it
+            undoLate(pending, response, length);
+        }
     }
 
     /** Hands a late answer to its request's {@link LateAnswer}, if it has one; else it is dropped. */
@@ -1245,9 +1252,9 @@ final class Pipeline {
     }
 
     @SuppressWarnings("unchecked")
-    private void complete(PendingRequest pending, Object value, CmapException failure) {
+    private boolean complete(PendingRequest pending, Object value, CmapException failure) {
         if (!pending.finish(value, failure)) {
-            return;
+            return false;
         }
         if (pending.future != null) {
             asyncInFlight.decrementAndGet();
@@ -1258,7 +1265,7 @@ final class Pipeline {
                 // that action has returned, not on top of it, so that actions making one synchronous
                 // call each do not stack up (nine of forty failed past MAX_NESTED_READS)
                 deferred.addLast(new DeferredCompletion(future, value, failure));
-                return;
+                return true;
             }
             completeFuture(future, value, failure);
             if (holds == 1 && !deferred.isEmpty()) {
@@ -1267,6 +1274,7 @@ final class Pipeline {
         } else if (pending.waiter != Thread.currentThread()) {
             LockSupport.unpark(pending.waiter);
         }
+        return true;
     }
 
     private static void completeFuture(CompletableFuture<Object> future, Object value, CmapException failure) {

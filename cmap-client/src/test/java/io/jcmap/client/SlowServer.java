@@ -1,6 +1,7 @@
 package io.jcmap.client;
 
 import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.ipc.FlowControl;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -72,8 +73,14 @@ final class SlowServer extends ScriptedConnection {
     final List<Byte> firstBytes = new CopyOnWriteArrayList<>();
     final List<Integer> lengths = new CopyOnWriteArrayList<>();
 
+    /** How many of the next sends find flow control raised (libqb's -EAGAIN). */
+    final AtomicInteger refuseNext = new AtomicInteger();
+
     @Override
     public boolean sendWithoutNotifying(MemorySegment message, int length) {
+        if (refuseNext.get() > 0 && refuseNext.getAndDecrement() > 0) {
+            throw FlowControl.raised();
+        }
         firstBytes.add(message.get(ValueLayout.JAVA_BYTE, 0));
         lengths.add(length);
         int unanswered = sent.incrementAndGet() - answered.get();
