@@ -1,6 +1,7 @@
 package io.jcmap.testkit;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import java.io.IOException;
@@ -33,6 +34,7 @@ final class Leftovers {
 
     private static final Logger LOG = LoggerFactory.getLogger(Leftovers.class);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+    private static final String COROSYNC_COMM = "corosync";
 
     private Leftovers() {
     }
@@ -53,7 +55,7 @@ final class Leftovers {
     /** Local testkit corosync processes in this network namespace whose JVM has ended, with their files. */
     static void removeLocal() {
         String ourNetwork = Namespace.NET.current();
-        for (long pid : processes()) {
+        for (long pid : corosyncProcesses()) {
             Matcher local = CmapOwnership.LOCAL_LEFTOVER.matcher(CmapOwnership.commandLine(pid));
             if (!local.matches() || !Namespace.NET.of(pid).equals(ourNetwork)) {
                 continue;
@@ -61,8 +63,9 @@ final class Leftovers {
             Path dir = Path.of(local.group(1));
             Optional<OwnerJvm> owner = readOwner(dir);
             if (owner.isPresent() && owner.get().hasEnded()) {
-                LOG.warn("jcmap-testkit: removing corosync pid {} and {}, left running by JVM pid {} (started {}), "
-                        + "which ended without closing it", pid, dir, owner.get().pid(), owner.get().started());
+                LOG.warn("jcmap-testkit: removing corosync pid {} and {}, left running by JVM pid {} (started {} "
+                        + "ticks after boot), which ended without closing it", pid, dir, owner.get().pid(),
+                        owner.get().startTicks());
                 kill(pid);
                 ShmFiles.deleteOwnedBy(pid);
                 FileTrees.delete(dir);
@@ -79,12 +82,21 @@ final class Leftovers {
                 continue;
             }
             try {
-                Long pid = docker.inspectContainerCmd(container.getId()).exec().getState().getPidLong();
-                LOG.warn("jcmap-testkit: removing container {} (corosync pid {}), left by JVM pid {} (started {}), "
-                        + "which ended without closing it", container.getId(), pid, owner.get().pid(),
-                        owner.get().started());
+                InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(container.getId()).exec()
+                        .getState();
+                Long pid = state.getPidLong();
+                // its corosync as this JVM sees it: not so when dockerd's pid namespace is not ours
+                boolean visible = pid != null && pid > 0
+                        && CmapOwnership.commandLine(pid).endsWith(CmapOwnership.CONTAINER_LEFTOVER);
+                if (visible && Boolean.TRUE.equals(state.getRunning())
+                        && !Namespace.NET.of(pid).equals(Namespace.NET.current())) {
+                    continue; // not in our way, nor under our instance lock: left to a start in its namespace
+                }
+                LOG.warn("jcmap-testkit: removing container {} (corosync pid {}), left by JVM pid {} (started {} "
+                        + "ticks after boot), which ended without closing it", container.getId(), pid,
+                        owner.get().pid(), owner.get().startTicks());
                 docker.removeContainerCmd(container.getId()).withForce(true).exec();
-                if (pid != null && pid > 0) {
+                if (visible) {
                     awaitExit(pid);
                     ShmFiles.deleteOwnedBy(pid);
                 }
@@ -96,7 +108,7 @@ final class Leftovers {
 
     private static boolean containerCorosyncRunsHere() {
         String ourNetwork = Namespace.NET.current();
-        for (long pid : processes()) {
+        for (long pid : corosyncProcesses()) {
             if (CmapOwnership.commandLine(pid).endsWith(CmapOwnership.CONTAINER_LEFTOVER)
                     && Namespace.NET.of(pid).equals(ourNetwork)) {
                 return true;
@@ -125,20 +137,36 @@ final class Leftovers {
     }
 
     private static void awaitExit(long pid) {
-        Await.until(() -> !ProcessState.isAlive(pid), EXIT_WAIT, () -> "the leftover corosync pid " + pid + " has exited");
+        Await.until(() -> !ProcessState.isAlive(pid), EXIT_WAIT,
+                () -> "the leftover corosync pid " + pid + " has exited");
     }
 
-    private static List<Long> processes() {
+    /**
+     * The processes named corosync. Their comm first: reading a command line takes the process's
+     * memory lock, and blocks while any process of the host hangs holding it (a stuck FUSE or NFS
+     * page fault), which would hang every start.
+     */
+    private static List<Long> corosyncProcesses() {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(CmapOwnership.PROC,
                 p -> CmapOwnership.PID.matcher(p.getFileName().toString()).matches())) {
             List<Long> pids = new ArrayList<>();
             for (Path entry : entries) {
-                pids.add(Long.parseLong(entry.getFileName().toString()));
+                if (COROSYNC_COMM.equals(comm(entry))) {
+                    pids.add(Long.parseLong(entry.getFileName().toString()));
+                }
             }
             return pids;
         } catch (IOException e) {
             throw new CorosyncTestkitException("cannot list the processes in " + CmapOwnership.PROC + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static String comm(Path process) {
+        try {
+            return Files.readString(process.resolve("comm")).strip();
+        } catch (IOException e) {
+            return "";
         }
     }
 }

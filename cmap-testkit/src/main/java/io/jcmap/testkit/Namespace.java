@@ -10,7 +10,9 @@ enum Namespace {
     /** Scopes the abstract socket name {@code cmap}. */
     NET,
     /** Scopes pids: a pid recorded in another one names another process here. */
-    PID;
+    PID,
+    /** Offsets CLOCK_BOOTTIME, and with it the start times in /proc/PID/stat. */
+    TIME;
 
     private String file() {
         return name().toLowerCase(Locale.ROOT);

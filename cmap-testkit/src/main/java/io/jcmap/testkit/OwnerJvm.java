@@ -1,7 +1,8 @@
 package io.jcmap.testkit;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -9,53 +10,118 @@ import java.util.Optional;
  * private directory, a label on a container), so that a later JVM can tell a corosync whose JVM
  * was killed (SIGKILL runs no shutdown hook) from one still in use.
  *
- * @param pid          the JVM's pid, in the pid namespace {@code pidNamespace}
- * @param started      when the process of that pid started: a pid is reused, a start time not
- * @param pidNamespace the JVM's pid namespace, for example {@code pid:[4026531836]}
+ * <p>The start is the kernel's own, {@code starttime} of {@code /proc/PID/stat} in clock ticks
+ * since boot, not {@code ProcessHandle.Info.startInstant()}: each JVM computes that instant from
+ * the btime of {@code /proc/stat} it read when it started, which moves with every step of the
+ * wall clock, so two JVMs can compute different instants for one live process.
+ *
+ * @param pid           the JVM's pid, in the pid namespace {@code pidNamespace}
+ * @param startTicks    {@code starttime} of that pid, {@link #UNKNOWN} when /proc did not tell:
+ *                      a pid is reused, a start time not
+ * @param bootId        the kernel's boot id: pids and namespace inodes only mean something on it
+ * @param pidNamespace  the JVM's pid namespace, for example {@code pid:[4026531836]}
+ * @param timeNamespace the JVM's time namespace, which offsets {@code starttime}
  */
-record OwnerJvm(long pid, Instant started, String pidNamespace) {
+record OwnerJvm(long pid, long startTicks, String bootId, String pidNamespace, String timeNamespace) {
+
+    static final long UNKNOWN = -1;
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+    private static final Path MOUNTS = Path.of("/proc/self/mountinfo");
+    private static final int FIELDS = 5;
+    private static final int STARTTIME_AFTER_COMMAND = 19; // field 22, counted from field 3 (state)
 
     /** This JVM. */
     static OwnerJvm current() {
-        ProcessHandle self = ProcessHandle.current();
-        return new OwnerJvm(self.pid(), self.info().startInstant().orElse(Instant.EPOCH), Namespace.PID.current());
+        long pid = ProcessHandle.current().pid();
+        long ticks = procIsOurs() ? startTicks(pid).orElse(UNKNOWN) : UNKNOWN;
+        return new OwnerJvm(pid, ticks, currentBootId(), Namespace.PID.current(), Namespace.TIME.current());
     }
 
-    /** One line: pid, start time and pid namespace, as {@link #parse} reads them. */
+    /** One line, as {@link #parse} reads it. */
     String format() {
-        return pid + " " + started + " " + pidNamespace;
+        return pid + " " + startTicks + " " + bootId + " " + pidNamespace + " " + timeNamespace;
     }
 
-    /** What {@link #format} wrote; empty for anything else (an instance of an older testkit has none). */
+    /** What {@link #format} wrote; empty for anything else (an instance of an older testkit). */
     static Optional<OwnerJvm> parse(String text) {
         String[] fields = text == null ? new String[0] : text.strip().split(" ");
-        if (fields.length != 3) {
+        if (fields.length != FIELDS) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new OwnerJvm(Long.parseLong(fields[0]), Instant.parse(fields[1]), fields[2]));
-        } catch (NumberFormatException | DateTimeParseException e) {
+            return Optional.of(new OwnerJvm(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields[2],
+                    fields[3], fields[4]));
+        } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }
 
     /**
-     * Whether this JVM has surely ended: it shares our pid namespace (else its pid names some
-     * other process here, or none), both namespaces are known, and no process of its pid runs
-     * that started when it did. A JVM whose start time /proc does not tell counts as running.
+     * Whether this JVM has surely ended: it ran on this boot of this kernel, in our pid and time
+     * namespaces, its start is known, our /proc shows our pid namespace and every process, and no
+     * process of its pid runs that started when it did. Anything that cannot be told counts as running.
      */
     boolean hasEnded() {
-        String ours = Namespace.PID.current();
-        if (ours.equals(Namespace.PID.unknown()) || !ours.equals(pidNamespace)) {
+        if (startTicks == UNKNOWN || bootId.isEmpty() || !bootId.equals(currentBootId())) {
             return false;
         }
-        Optional<ProcessHandle> process = ProcessHandle.of(pid);
-        if (process.isEmpty() || !process.get().isAlive()) {
+        String ours = Namespace.PID.current();
+        if (ours.equals(Namespace.PID.unknown()) || !ours.equals(pidNamespace)
+                || !Namespace.TIME.current().equals(timeNamespace) || !procIsOurs()) {
+            return false;
+        }
+        Optional<Long> now = startTicks(pid);
+        if (now.isEmpty()) {
+            return Privileges.isRoot() || !procHidesProcesses(); // hidepid hides other users' processes
+        }
+        return now.get() != startTicks;
+    }
+
+    /** Whether /proc is of our pid namespace: its pid for us is our pid. */
+    private static boolean procIsOurs() {
+        return statFields(Path.of("/proc/self/stat"))
+                .map(f -> f[0].equals(Long.toString(ProcessHandle.current().pid()))).orElse(false);
+    }
+
+    /** starttime of {@code /proc/PID/stat}; empty when there is no such process. */
+    static Optional<Long> startTicks(long pid) {
+        return statFields(Path.of("/proc", Long.toString(pid), "stat")).map(f -> Long.parseLong(f[1]));
+    }
+
+    /** The pid and the starttime fields, or empty. */
+    private static Optional<String[]> statFields(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            int end = text.lastIndexOf(')');
+            String[] rest = text.substring(end + 2).split(" ");
+            return Optional.of(new String[] {text.substring(0, text.indexOf(' ')), rest[STARTTIME_AFTER_COMMAND]});
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String currentBootId() {
+        try {
+            return Files.readString(BOOT_ID).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Whether our /proc is mounted with hidepid (or subset=pid with hidepid) other than 0/off. */
+    private static boolean procHidesProcesses() {
+        try {
+            for (String line : Files.readAllLines(MOUNTS)) {
+                String[] fields = line.split(" ");
+                int dash = line.indexOf(" - ");
+                if (fields.length > 4 && fields[4].equals("/proc") && dash > 0) {
+                    String options = line.substring(dash + 3);
+                    return options.matches(".*hidepid=(?!0\\b|off\\b).*");
+                }
+            }
+            return true; // no /proc mount seen: cannot tell
+        } catch (IOException e) {
             return true;
         }
-        if (started.equals(Instant.EPOCH)) {
-            return false; // its start time was not known: a process of its pid may be it
-        }
-        return process.get().info().startInstant().map(start -> !start.equals(started)).orElse(false);
     }
 }

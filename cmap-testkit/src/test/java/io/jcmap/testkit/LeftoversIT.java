@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -26,6 +27,7 @@ import org.testcontainers.DockerClientFactory;
  * a corosync whose JVM still runs is left alone.
  */
 @Tag("integration")
+@ExtendWith(LeakCheckExtension.class)
 class LeftoversIT {
 
     static final String READY = "READY";
@@ -97,15 +99,35 @@ class LeftoversIT {
      */
     private static Child leftByAKilledJvmThenNextStarted(String backend, Supplier<Corosync> next) throws Exception {
         Child child = Child.start(backend);
-        child.killJvm();
+        try {
+            child.killJvm();
 
-        try (Corosync started = next.get()) {
-            assertTrue(started.isRunning());
+            try (Corosync started = next.get()) {
+                assertTrue(started.isRunning());
+            }
+
+            assertFalse(ProcessState.isAlive(child.corosyncPid()), "the leftover corosync was stopped");
+            assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
+            return child;
+        } finally {
+            removeIfLeft(child, backend);
         }
+    }
 
-        assertFalse(ProcessState.isAlive(child.corosyncPid()), "the leftover corosync was stopped");
-        assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
-        return child;
+    /** What a failed test would leave: a corosync outliving the test's network namespace, or a container. */
+    private static void removeIfLeft(Child child, String backend) {
+        child.process().destroyForcibly();
+        if (backend.equals("container")) {
+            try {
+                DockerClientFactory.instance().client().removeContainerCmd(child.where()).withForce(true).exec();
+            } catch (NotFoundException e) {
+                // removed, as it should be
+            }
+        } else if (ProcessState.isAlive(child.corosyncPid())) {
+            Signal.KILL.sendTo(child.corosyncPid());
+            FileTrees.delete(Path.of(child.where()));
+        }
+        ShmFiles.deleteOwnedBy(child.corosyncPid());
     }
 
     @Test

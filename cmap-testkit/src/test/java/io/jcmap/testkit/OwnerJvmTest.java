@@ -2,9 +2,9 @@ package io.jcmap.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,8 +16,14 @@ class OwnerJvmTest {
     @Test
     void readsWhatItWrites() {
         assertEquals(Optional.of(SELF), OwnerJvm.parse(SELF.format()));
-        assertEquals(Optional.of(new OwnerJvm(4242, Instant.parse("2026-12-06T04:00:36.360Z"), "pid:[4026531836]")),
-                OwnerJvm.parse("4242 2026-12-06T04:00:36.360Z pid:[4026531836]\n"));
+        assertEquals(Optional.of(new OwnerJvm(4242, 1234567, "b0", "pid:[4026531836]", "time:[4026531834]")),
+                OwnerJvm.parse("4242 1234567 b0 pid:[4026531836] time:[4026531834]\n"));
+    }
+
+    @Test
+    void knowsItsOwnStart() {
+        assertNotEquals(OwnerJvm.UNKNOWN, SELF.startTicks());
+        assertFalse(SELF.bootId().isEmpty());
     }
 
     @Test
@@ -25,8 +31,9 @@ class OwnerJvmTest {
         assertEquals(Optional.empty(), OwnerJvm.parse(null));
         assertEquals(Optional.empty(), OwnerJvm.parse(""));
         assertEquals(Optional.empty(), OwnerJvm.parse("4242"));
-        assertEquals(Optional.empty(), OwnerJvm.parse("x 2026-12-06T04:00:36.360Z pid:[1]"));
-        assertEquals(Optional.empty(), OwnerJvm.parse("4242 yesterday pid:[1]"));
+        assertEquals(Optional.empty(), OwnerJvm.parse("x 1 b pid:[1] time:[1]"));
+        // what the first version of the testkit wrote: never taken for ended
+        assertEquals(Optional.empty(), OwnerJvm.parse("4242 2026-12-06T04:00:36.360Z pid:[4026531836]"));
     }
 
     @Test
@@ -36,24 +43,39 @@ class OwnerJvmTest {
 
     @Test
     void aProcessThatExitedHasEnded() throws Exception {
-        Process process = new ProcessBuilder("true").start();
-        Instant started = process.info().startInstant().orElse(Instant.now());
+        Process process = new ProcessBuilder("sleep", "0.2").start();
+        long ticks = OwnerJvm.startTicks(process.pid()).orElseThrow();
         assertTrue(process.waitFor(10, TimeUnit.SECONDS));
-        assertTrue(new OwnerJvm(process.pid(), started, SELF.pidNamespace()).hasEnded());
+        assertTrue(new OwnerJvm(process.pid(), ticks, SELF.bootId(), SELF.pidNamespace(), SELF.timeNamespace())
+                .hasEnded());
     }
 
     @Test
     void aReusedPidIsAnotherProcess() {
-        assertTrue(new OwnerJvm(SELF.pid(), SELF.started().minusSeconds(1), SELF.pidNamespace()).hasEnded());
+        assertTrue(new OwnerJvm(SELF.pid(), SELF.startTicks() - 1, SELF.bootId(), SELF.pidNamespace(),
+                SELF.timeNamespace()).hasEnded());
     }
 
     @Test
     void aJvmOfAnotherPidNamespaceIsNeverTakenForEnded() {
-        assertFalse(new OwnerJvm(Integer.MAX_VALUE, SELF.started(), "pid:[1]").hasEnded());
+        assertFalse(new OwnerJvm(Integer.MAX_VALUE, 1, SELF.bootId(), "pid:[1]", SELF.timeNamespace()).hasEnded());
     }
 
     @Test
-    void aJvmWhoseStartWasUnknownCountsAsRunningWhileItsPidRuns() {
-        assertFalse(new OwnerJvm(SELF.pid(), Instant.EPOCH, SELF.pidNamespace()).hasEnded());
+    void aJvmOfAnotherBootOrMachineIsNeverTakenForEnded() {
+        // the initial pid namespace has the same inode on every Linux machine
+        assertFalse(new OwnerJvm(Integer.MAX_VALUE, 1, "another-boot", SELF.pidNamespace(), SELF.timeNamespace())
+                .hasEnded());
+    }
+
+    @Test
+    void aJvmOfAnotherTimeNamespaceIsNeverTakenForEnded() {
+        assertFalse(new OwnerJvm(Integer.MAX_VALUE, 1, SELF.bootId(), SELF.pidNamespace(), "time:[1]").hasEnded());
+    }
+
+    @Test
+    void aJvmWhoseStartWasUnknownCountsAsRunning() {
+        assertFalse(new OwnerJvm(Integer.MAX_VALUE, OwnerJvm.UNKNOWN, SELF.bootId(), SELF.pidNamespace(),
+                SELF.timeNamespace()).hasEnded());
     }
 }
