@@ -479,6 +479,17 @@ final class Pipeline {
         }
     }
 
+    /**
+     * For a thread waiting a moment for another (a tracking's running callback): if it holds the
+     * receive lock (it runs a completion action), reads one answer, waiting a little for it; the
+     * other thread may be waiting for an answer that only this one can read.
+     */
+    void readIfReading() {
+        if (receiveLock.isHeldByCurrentThread()) {
+            readOne(STALL_RETRY_NANOS);
+        }
+    }
+
     /** Ends this thread's hold: what waited goes out behind the held requests, in order. */
     private void releaseHold() {
         List<Backlogged> refused = null;

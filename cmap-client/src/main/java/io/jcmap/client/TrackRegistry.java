@@ -3,7 +3,10 @@ package io.jcmap.client;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongFunction;
 
 /**
@@ -16,6 +19,8 @@ import java.util.function.LongFunction;
 final class TrackRegistry {
     /** How long a notification waits at a time for its TRACK_ADD's answer to be read. */
     private static final long SETTLE_WAIT_MILLIS = 100;
+    /** How long {@link Registration#end} waits at a time for a running callback, between reads. */
+    private static final long END_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final AtomicLong nextInstance = new AtomicLong(1);
     private final Map<Long, Registration> byInstance = new ConcurrentHashMap<>();
     private final Map<Long, Registration> byUserHandle = new ConcurrentHashMap<>();
@@ -30,9 +35,12 @@ final class TrackRegistry {
         volatile long userHandle;
         /** The handle of the current connection's server. */
         volatile long serverHandle;
-        /** The server answered the first TRACK_ADD, or it failed; guarded by this. */
+        /** Held while a callback runs, so that {@link #end} waits for it. */
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition settledOrEnded = lock.newCondition();
+        /** The server answered the first TRACK_ADD, or it failed; guarded by {@link #lock}. */
         private boolean settled;
-        /** No callback may start any more; set under this registration's lock, except by {@link #abandon}. */
+        /** No callback may start any more; set under {@link #lock}, except by {@link #abandon}. */
         private volatile boolean ended;
 
         Registration(long instance, String key, int flags, CmapListener listener) {
@@ -51,36 +59,71 @@ final class TrackRegistry {
          *
          * @return whether the listener ran
          */
-        synchronized boolean runListener(CmapHandle handle, LongFunction<CmapNotification> build) {
+        boolean runListener(CmapHandle handle, LongFunction<CmapNotification> build) {
+            lock.lock();
+            try {
+                boolean interrupted = false;
+                while (!settled && !ended) {
+                    try {
+                        settledOrEnded.await(SETTLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        interrupted = true; // kept, not obeyed, as dispatch does: the answer is on its way
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                if (ended) {
+                    return false;
+                }
+                listener.onNotification(handle, build.apply(userHandle));
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void settle(boolean ok) {
+            lock.lock();
+            try {
+                settled = true;
+                ended |= !ok;
+                settledOrEnded.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * No callback starts after this returns; one running on another thread has finished.
+         * While it waits for that one, {@code whileWaiting} runs between short waits: the
+         * callback may be making a call whose answer only this thread can read (it holds the
+         * receive lock, running a completion action), and would otherwise wait for ever.
+         * Uninterruptible, as the wait for a running callback always was.
+         */
+        private void end(Runnable whileWaiting) {
             boolean interrupted = false;
-            while (!settled && !ended) {
+            while (true) {
                 try {
-                    wait(SETTLE_WAIT_MILLIS);
+                    if (lock.tryLock(END_WAIT_NANOS, TimeUnit.NANOSECONDS)) {
+                        break;
+                    }
                 } catch (InterruptedException e) {
-                    interrupted = true; // kept, not obeyed, as dispatch does: the answer is on its way
+                    interrupted = true;
+                    continue;
+                }
+                whileWaiting.run();
+            }
+            try {
+                ended = true;
+                settled = true;
+                settledOrEnded.signalAll();
+            } finally {
+                lock.unlock();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (ended) {
-                return false;
-            }
-            listener.onNotification(handle, build.apply(userHandle));
-            return true;
-        }
-
-        private synchronized void settle(boolean ok) {
-            settled = true;
-            ended |= !ok;
-            notifyAll();
-        }
-
-        /** No callback starts after this returns; one running on another thread has finished. */
-        private synchronized void end() {
-            ended = true;
-            settled = true;
-            notifyAll();
         }
 
         /** No callback starts after this returns; one running may go on (the handle is closing). */
@@ -113,10 +156,14 @@ final class TrackRegistry {
         return byUserHandle.get(userHandle);
     }
 
-    void remove(Registration registration) {
+    /**
+     * Forgets {@code registration}; returns once no callback of it runs. {@code whileWaiting}
+     * runs between short waits for a callback running on another thread ({@link Registration#end}).
+     */
+    void remove(Registration registration, Runnable whileWaiting) {
         byUserHandle.remove(registration.userHandle);
         byInstance.remove(registration.instance);
-        registration.end();
+        registration.end(whileWaiting);
     }
 
     /** The registration a notification belongs to, or null when it was deleted meanwhile. */

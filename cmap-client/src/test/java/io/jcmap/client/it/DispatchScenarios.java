@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcmap.client.CmapBatch;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapIterator;
@@ -30,7 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code cmap_dispatch(3)}'s four types with their blocking behaviour, fd(), context and close. */
@@ -395,6 +398,55 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         Await.dispatchUntil(cmap, () -> writtenRecorder.size() == 1, TIMEOUT, () -> "the callback's own set is notified");
         assertEquals(List.of(1L), values(recorder), "the second notification of the deleted track is dropped");
         assertEquals(CmapValue.string("from a callback"), writtenRecorder.events().get(0).newValue());
+    }
+
+    /**
+     * A completion action, run by the thread that reads answers, deletes a tracking whose
+     * callback runs on the dispatching thread; trackDelete waits for that callback, which makes
+     * a synchronous call whose answer only the waiting thread can read. Both complete: the two
+     * waited for each other for good before (found by an audit, on both transports).
+     */
+    @Test
+    void aTrackDeleteInACompletionActionWaitsForACallbackThatMakesASynchronousCall() throws Exception {
+        String key = key("deleted-in-action");
+        cmap.setUint32(key, 0);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        AtomicReference<Thread> deleting = new AtomicReference<>();
+        AtomicReference<CmapValue> readInCallback = new AtomicReference<>();
+        long[] track = new long[1];
+        track[0] = track(key, (handle, n) -> {
+            inCallback.countDown();
+            Await.until(() -> waitsForARunningCallback(deleting.get()), TIMEOUT,
+                    () -> "trackDelete waits for this callback");
+            readInCallback.set(handle.get(key));
+        });
+        Future<Ended<Integer>> dispatched = endingAt(() -> cmap.dispatch(DispatchType.ONE));
+        open().setUint32(key, 1);
+        assertTrue(inCallback.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the callback runs");
+        CompletableFuture<Void> deleted;
+        try (CmapBatch batch = cmap.batch()) {
+            // attached before the answer can arrive: whoever reads the answer runs the action
+            deleted = batch.getAsync(key).thenRun(() -> {
+                deleting.set(Thread.currentThread());
+                cmap.trackDelete(track[0]);
+            });
+        }
+        Expect.done(deleted);
+        assertEquals(1, Expect.done(dispatched).value());
+        assertEquals(CmapValue.uint32(1), readInCallback.get(), "the callback's own call was answered");
+    }
+
+    /** Whether {@code thread} is inside trackDelete's wait for a running callback. */
+    private static boolean waitsForARunningCallback(Thread thread) {
+        if (thread == null) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().endsWith("TrackRegistry$Registration") && frame.getMethodName().equals("end")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
