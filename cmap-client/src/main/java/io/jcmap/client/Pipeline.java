@@ -462,7 +462,7 @@ final class Pipeline {
                 }
                 try {
                     if (receiveLock.isHeldByCurrentThread()) {
-                        readOne(STALL_RETRY_NANOS);
+                        readIfReading();
                     } else {
                         // kept, not obeyed, and set again only on the way out: see await
                         interrupted |= Thread.interrupted();
@@ -486,7 +486,14 @@ final class Pipeline {
      */
     void readIfReading() {
         if (receiveLock.isHeldByCurrentThread()) {
-            readOne(STALL_RETRY_NANOS);
+            // held once more, as a synchronous call inside the action holds it: the futures this
+            // read completes wait until the action has returned, in the order read (decision 0020)
+            receiveLock.lock();
+            try {
+                readOne(STALL_RETRY_NANOS);
+            } finally {
+                receiveLock.unlock();
+            }
         }
     }
 

@@ -17,6 +17,7 @@ import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
+import io.jcmap.client.TrackRegistryFrames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
@@ -416,7 +417,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         long[] track = new long[1];
         track[0] = track(key, (handle, n) -> {
             inCallback.countDown();
-            Await.until(() -> waitsForARunningCallback(deleting.get()), TIMEOUT,
+            Await.until(() -> TrackRegistryFrames.waitsForARunningCallback(deleting.get()), TIMEOUT,
                     () -> "trackDelete waits for this callback");
             readInCallback.set(handle.get(key));
         });
@@ -434,19 +435,6 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         Expect.done(deleted);
         assertEquals(1, Expect.done(dispatched).value());
         assertEquals(CmapValue.uint32(1), readInCallback.get(), "the callback's own call was answered");
-    }
-
-    /** Whether {@code thread} is inside trackDelete's wait for a running callback. */
-    private static boolean waitsForARunningCallback(Thread thread) {
-        if (thread == null) {
-            return false;
-        }
-        for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().endsWith("TrackRegistry$Registration") && frame.getMethodName().equals("end")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Test
