@@ -28,12 +28,12 @@ record OwnerJvm(long pid, long startTicks, String bootId, String pidNamespace, S
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
     private static final Path MOUNTS = Path.of("/proc/self/mountinfo");
     private static final int FIELDS = 5;
-    private static final int STARTTIME_AFTER_COMMAND = 19; // field 22, counted from field 3 (state)
+    private static final Path SELF = Path.of("/proc/self");
 
     /** This JVM. */
     static OwnerJvm current() {
         long pid = ProcessHandle.current().pid();
-        long ticks = procIsOurs() ? startTicks(pid).orElse(UNKNOWN) : UNKNOWN;
+        long ticks = procIsOurs() ? ProcessState.startTicks(pid).orElse(UNKNOWN) : UNKNOWN;
         return new OwnerJvm(pid, ticks, currentBootId(), Namespace.PID.current(), Namespace.TIME.current());
     }
 
@@ -70,7 +70,7 @@ record OwnerJvm(long pid, long startTicks, String bootId, String pidNamespace, S
                 || !Namespace.TIME.current().equals(timeNamespace) || !procIsOurs()) {
             return false;
         }
-        Optional<Long> now = startTicks(pid);
+        Optional<Long> now = ProcessState.startTicks(pid);
         if (now.isEmpty()) {
             return Privileges.isRoot() || !procHidesProcesses(); // hidepid hides other users' processes
         }
@@ -79,24 +79,10 @@ record OwnerJvm(long pid, long startTicks, String bootId, String pidNamespace, S
 
     /** Whether /proc is of our pid namespace: its pid for us is our pid. */
     private static boolean procIsOurs() {
-        return statFields(Path.of("/proc/self/stat"))
-                .map(f -> f[0].equals(Long.toString(ProcessHandle.current().pid()))).orElse(false);
-    }
-
-    /** starttime of {@code /proc/PID/stat}; empty when there is no such process. */
-    static Optional<Long> startTicks(long pid) {
-        return statFields(Path.of("/proc", Long.toString(pid), "stat")).map(f -> Long.parseLong(f[1]));
-    }
-
-    /** The pid and the starttime fields, or empty. */
-    private static Optional<String[]> statFields(Path stat) {
         try {
-            String text = Files.readString(stat);
-            int end = text.lastIndexOf(')');
-            String[] rest = text.substring(end + 2).split(" ");
-            return Optional.of(new String[] {text.substring(0, text.indexOf(' ')), rest[STARTTIME_AFTER_COMMAND]});
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
+            return Files.readSymbolicLink(SELF).toString().equals(Long.toString(ProcessHandle.current().pid()));
+        } catch (IOException e) {
+            return false; // we are not in it
         }
     }
 

@@ -5,26 +5,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** The scheduler state of a host process, read from {@code /proc/<pid>/stat}. */
+/** The scheduler state and start of a host process, read from {@code /proc/<pid>/stat}. */
 final class ProcessState {
 
     private static final char STOPPED = 'T';
     private static final char ZOMBIE = 'Z';
     private static final char DEAD = 'X';
+    /** {@code starttime}, field 22, counted among the fields after the command name (state is field 3). */
+    private static final int STARTTIME_AFTER_COMMAND = 22 - 3;
 
     private ProcessState() {
     }
 
     /** The state letter (R, S, D, T, Z, ...), empty when there is no such process. */
     static Optional<Character> of(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name in parentheses may contain anything; the state follows the last ')'.
-            int end = stat.lastIndexOf(')');
-            return end < 0 || end + 2 >= stat.length() ? Optional.empty() : Optional.of(stat.charAt(end + 2));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return afterCommand(pid).map(fields -> fields[0].charAt(0));
+    }
+
+    /** When it started, in clock ticks since boot ({@code starttime}); empty when there is no such process. */
+    static Optional<Long> startTicks(long pid) {
+        return afterCommand(pid).map(fields -> Long.parseLong(fields[STARTTIME_AFTER_COMMAND]));
     }
 
     static boolean isAlive(long pid) {
@@ -33,5 +33,21 @@ final class ProcessState {
 
     static boolean isStopped(long pid) {
         return of(pid).filter(s -> s == STOPPED).isPresent();
+    }
+
+    /** The fields after the command name, the state first; empty when there is no such process. */
+    private static Optional<String[]> afterCommand(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name in parentheses may contain anything; the state follows the last ')'.
+            int end = stat.lastIndexOf(')');
+            if (end < 0 || end + 2 >= stat.length()) {
+                return Optional.empty();
+            }
+            String[] fields = stat.substring(end + 2).split(" ");
+            return fields.length > STARTTIME_AFTER_COMMAND ? Optional.of(fields) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 }

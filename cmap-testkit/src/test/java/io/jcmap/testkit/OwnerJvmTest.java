@@ -44,7 +44,7 @@ class OwnerJvmTest {
     @Test
     void aProcessThatExitedHasEnded() throws Exception {
         Process process = new ProcessBuilder("sleep", "0.2").start();
-        long ticks = OwnerJvm.startTicks(process.pid()).orElseThrow();
+        long ticks = ProcessState.startTicks(process.pid()).orElseThrow();
         assertTrue(process.waitFor(10, TimeUnit.SECONDS));
         assertTrue(new OwnerJvm(process.pid(), ticks, SELF.bootId(), SELF.pidNamespace(), SELF.timeNamespace())
                 .hasEnded());
