@@ -120,8 +120,32 @@ final class CmapOwnership {
         return "";
     }
 
+    /**
+     * Whether the process holds one of the sockets. A zombie leader has no descriptors of its own;
+     * its threads still exiting hold them, so those are looked at too.
+     */
     private static boolean holdsAny(Path process, Set<String> links) {
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(process.resolve("fd"))) {
+        if (holdsAnyIn(process.resolve("fd"), links)) {
+            return true;
+        }
+        long pid = Long.parseLong(process.getFileName().toString());
+        if (!ProcessState.otherThreadsRemain(pid) || ProcessState.isAliveLeader(pid)) {
+            return false;
+        }
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(ProcessState.threads(pid))) {
+            for (Path thread : threads) {
+                if (holdsAnyIn(thread.resolve("fd"), links)) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            // the process exited while we looked
+        }
+        return false;
+    }
+
+    private static boolean holdsAnyIn(Path fdDirectory, Set<String> links) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(fdDirectory)) {
             for (Path fd : fds) {
                 try {
                     if (links.contains(Files.readSymbolicLink(fd).toString())) {

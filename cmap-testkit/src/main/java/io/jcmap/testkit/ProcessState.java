@@ -1,9 +1,11 @@
 package io.jcmap.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The scheduler state and start of a host process, read from {@code /proc/<pid>/stat}. */
 final class ProcessState {
@@ -27,12 +29,37 @@ final class ProcessState {
         return afterCommand(pid).map(fields -> Long.parseLong(fields[STARTTIME_AFTER_COMMAND]));
     }
 
+    /**
+     * Whether any thread of the process still runs. A group leader turns zombie before its other
+     * threads have exited (SIGKILL reaches them all at once), and they hold the process's
+     * descriptors, its sockets among them, until the last one is gone.
+     */
     static boolean isAlive(long pid) {
+        return isAliveLeader(pid) || otherThreadsRemain(pid);
+    }
+
+    /** Whether the process's leader thread runs: neither a zombie nor dead. */
+    static boolean isAliveLeader(long pid) {
         return of(pid).filter(s -> s != ZOMBIE && s != DEAD).isPresent();
     }
 
     static boolean isStopped(long pid) {
         return of(pid).filter(s -> s == STOPPED).isPresent();
+    }
+
+    /** Whether {@code /proc/<pid>/task} lists a thread besides the leader. */
+    static boolean otherThreadsRemain(long pid) {
+        String leader = Long.toString(pid);
+        try (Stream<Path> tasks = Files.list(threads(pid))) {
+            return tasks.anyMatch(task -> !task.getFileName().toString().equals(leader));
+        } catch (IOException | UncheckedIOException e) {
+            return false; // the process is gone
+        }
+    }
+
+    /** The directory of the process's threads, {@code /proc/<pid>/task}. */
+    static Path threads(long pid) {
+        return Path.of("/proc", Long.toString(pid), "task");
     }
 
     /** The fields after the command name, the state first; empty when there is no such process. */
