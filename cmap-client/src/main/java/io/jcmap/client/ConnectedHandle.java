@@ -945,6 +945,8 @@ final class ConnectedHandle implements CmapHandle {
                 if (justOne) {
                     return ran;
                 }
+            } else {
+                current.pipeline().readWaiting(); // perhaps a tracking whose trackAdd timed out
             }
         }
         return ran;

@@ -497,6 +497,27 @@ final class Pipeline {
         }
     }
 
+    /**
+     * Reads the answers already there, without waiting for any, unless another thread reads.
+     * For a dispatcher that met a notification of a tracking it does not know: that may be one
+     * whose trackAdd timed out, and its late answer, which came before, undoes it (decision
+     * 0033); a handle that only dispatches would otherwise keep it until its next call.
+     */
+    void readWaiting() {
+        if (receiveLock.isHeldByCurrentThread() || !receiveLock.tryLock()) {
+            return; // a reader is there, or this thread runs a completion action: the reader sees it
+        }
+        try {
+            int read = 0; // bounded, as the answers of a busy handle's other threads keep coming
+            while (read < MAX_IN_FLIGHT && readOne(0)) {
+                read++;
+            }
+        } finally {
+            receiveLock.unlock();
+        }
+        handOff();
+    }
+
     /** Ends this thread's hold: what waited goes out behind the held requests, in order. */
     private void releaseHold() {
         List<Backlogged> refused = null;

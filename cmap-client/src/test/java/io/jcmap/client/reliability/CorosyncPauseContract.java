@@ -192,6 +192,36 @@ abstract class CorosyncPauseContract {
      * A trackDelete that timed out behind a full window, still inside the client, goes out when
      * the window opens: corosync stops the tracking, which the handle has already forgotten.
      */
+    /**
+     * A handle that only dispatches makes no call that would read the late answer of its
+     * trackAdd: the first notification of that tracking, which it does not know, makes it read.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aHandleThatOnlyDispatchesDeletesATrackingMadeAfterItsTrackAddTimedOut(Corosync corosync) {
+        withWatchedHandle((handle, watch) -> {
+            handle.setUint64(KEY, 1);
+            corosync.pause();
+            timedOut(() -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
+            corosync.resume();
+            changeSeenBy(watch.observer(), TRACKED); // corosync sends the unknown tracking's event
+            long before = watch.requests();
+            Conditions.await(() -> dispatchedOne(handle) && watch.requests() > before, ANSWERED_WITHIN,
+                    () -> "corosync got the track_delete of the tracking whose trackAdd timed out");
+            watch.assertNoEventOfAChange("corosync sent another event of the tracking whose trackAdd timed out");
+        });
+    }
+
+    /** One dispatch that takes a notification if one is there; true whether or not it ran a listener. */
+    private static boolean dispatchedOne(CmapHandle handle) {
+        try {
+            handle.dispatch(DispatchType.ONE_NONBLOCKING);
+        } catch (CmapException e) {
+            assertEquals(CsError.TRY_AGAIN, e.error(), "nothing waiting is all a non-blocking dispatch may say");
+        }
+        return true;
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aTrackDeleteThatTimedOutInTheClientIsSentAllTheSame(Corosync corosync) {
