@@ -178,20 +178,13 @@ abstract class CorosyncPauseContract {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aTrackingMadeAfterItsTrackAddTimedOutIsDeleted(Corosync corosync) {
         withWatchedHandle((handle, watch) -> {
-            handle.setUint64(KEY, 1);
-            corosync.pause();
-            timedOut(() -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
-            corosync.resume();
+            trackAddTimedOut(corosync, handle);
             handle.getUint64(KEY); // reads the late answer: the track_delete goes out behind this get
             handle.getUint64(KEY); // answered after it: corosync takes a connection's requests in order
             watch.assertNoEventOfAChange("corosync sent an event of the tracking whose trackAdd timed out");
         });
     }
 
-    /**
-     * A trackDelete that timed out behind a full window, still inside the client, goes out when
-     * the window opens: corosync stops the tracking, which the handle has already forgotten.
-     */
     /**
      * A handle that only dispatches makes no call that would read the late answer of its
      * trackAdd: the first notification of that tracking, which it does not know, makes it read.
@@ -200,16 +193,21 @@ abstract class CorosyncPauseContract {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aHandleThatOnlyDispatchesDeletesATrackingMadeAfterItsTrackAddTimedOut(Corosync corosync) {
         withWatchedHandle((handle, watch) -> {
-            handle.setUint64(KEY, 1);
-            corosync.pause();
-            timedOut(() -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
-            corosync.resume();
+            trackAddTimedOut(corosync, handle);
             changeSeenBy(watch.observer(), TRACKED); // corosync sends the unknown tracking's event
             long before = watch.requests();
             Conditions.await(() -> dispatchedOne(handle) && watch.requests() > before, ANSWERED_WITHIN,
                     () -> "corosync got the track_delete of the tracking whose trackAdd timed out");
             watch.assertNoEventOfAChange("corosync sent another event of the tracking whose trackAdd timed out");
         });
+    }
+
+    /** A trackAdd of {@link #TRACKED} that times out at a stopped corosync, which then runs again and makes it. */
+    private static void trackAddTimedOut(Corosync corosync, CmapHandle handle) {
+        handle.setUint64(KEY, 1);
+        corosync.pause();
+        timedOut(() -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
+        corosync.resume();
     }
 
     /** One dispatch that takes a notification if one is there; true whether or not it ran a listener. */
@@ -222,6 +220,10 @@ abstract class CorosyncPauseContract {
         return true;
     }
 
+    /**
+     * A trackDelete that timed out behind a full window, still inside the client, goes out when
+     * the window opens: corosync stops the tracking, which the handle has already forgotten.
+     */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aTrackDeleteThatTimedOutInTheClientIsSentAllTheSame(Corosync corosync) {
