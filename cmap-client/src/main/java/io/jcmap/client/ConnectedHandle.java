@@ -853,12 +853,12 @@ final class ConnectedHandle implements CmapHandle {
             if (registration != null && e.error() == CsError.TIMEOUT) {
                 // not revoked: corosync executes it when it runs again, so the tracking is over
                 // here, and a reconnect must not register it again
-                tracks.remove(registration, pipeline()::readIfReading);
+                tracks.remove(registration, pipeline()::whileWaitingForAnotherThread);
             }
             throw e;
         }
         if (registration != null) {
-            tracks.remove(registration, pipeline()::readIfReading);
+            tracks.remove(registration, pipeline()::whileWaitingForAnotherThread);
         }
     }
 

@@ -396,8 +396,9 @@ final class Pipeline {
      * request lands in the same buffer; on SHM the ring wraps).
      *
      * <p>This thread's own synchronous requests are not held back: a completion action that
-     * this thread runs while it reads may make one, and holding it would wait for ever. The
-     * answer says whether one went between; the caller then starts again.
+     * this thread runs while it reads may make one, and holding it would wait for ever. Nor does
+     * the hold outlast a wait of such an action for another thread ({@link #giveUpHold}). The
+     * answer says whether anything went between; the caller then starts again.
      *
      * @return {@code first}'s answer, and {@code then}'s results or the failure that ended them
      * @throws CmapException {@code first}'s failure
@@ -480,9 +481,21 @@ final class Pipeline {
     }
 
     /**
-     * For a thread waiting a moment for another (a tracking's running callback): if it holds the
-     * receive lock (it runs a completion action), reads one answer, waiting a little for it; the
-     * other thread may be waiting for an answer that only this one can read.
+     * For a thread waiting a moment for another (a tracking's running callback,
+     * {@link TrackRegistry#remove}), between short waits: ends its hold on the wire, should it
+     * hold one ({@link #giveUpHold}), and reads an answer if it reads ({@link #readIfReading}).
+     * The other thread may be making a request, or starting an iteration, that the hold keeps
+     * waiting, or waiting for an answer that only this one can read.
+     */
+    void whileWaitingForAnotherThread() {
+        giveUpHold();
+        readIfReading();
+    }
+
+    /**
+     * For a thread waiting a moment for another: if it holds the receive lock (it runs a
+     * completion action), reads one answer, waiting a little for it; the other thread may be
+     * waiting for an answer that only this one can read.
      */
     void readIfReading() {
         if (receiveLock.isHeldByCurrentThread()) {
@@ -520,10 +533,33 @@ final class Pipeline {
 
     /** Ends this thread's hold: what waited goes out behind the held requests, in order. */
     private void releaseHold() {
+        releaseHold(false);
+    }
+
+    /**
+     * Ends this thread's hold at once, however deeply nested, should it hold one: it is about to
+     * wait for another thread, whose requests and iterations the hold would keep waiting for ever
+     * (a completion action it runs while it starts an iteration deletes a tracking whose callback
+     * calls the handle). The {@link #callHeld} calls still under way then release nothing; their
+     * iteration starts again should another thread's request have gone between (decision 0020).
+     */
+    private void giveUpHold() {
+        releaseHold(true);
+    }
+
+    /**
+     * Ends this thread's hold, or with {@code whole} every level of it, once the last level ends:
+     * what waited goes out behind the held requests, in order.
+     */
+    private void releaseHold(boolean whole) {
         List<Backlogged> refused = null;
         sendLock.lock();
         try {
-            if (--holdDepth > 0) {
+            if (holder != Thread.currentThread()) {
+                return; // none held, or given up while this thread waited for another (giveUpHold)
+            }
+            holdDepth = whole ? 0 : holdDepth - 1;
+            if (holdDepth > 0) {
                 return;
             }
             holder = null;

@@ -98,7 +98,9 @@ final class TrackRegistry {
          * No callback starts after this returns; one running on another thread has finished.
          * While it waits for that one, {@code whileWaiting} runs between short waits: the
          * callback may be making a call whose answer only this thread can read (it holds the
-         * receive lock, running a completion action), and would otherwise wait for ever.
+         * receive lock, running a completion action), or that this thread's hold on the wire
+         * keeps waiting (the action runs while it starts an iteration), and would otherwise wait
+         * for ever.
          * Uninterruptible, as the wait for a running callback always was.
          */
         private void end(Runnable whileWaiting) {

@@ -26,6 +26,9 @@ class PipelineHoldTest {
     private static final int LENGTH = 64;
     private static final byte OPENER = 'I';
     private static final byte FOLLOWER = 'N';
+    /** How long a test waits for another thread that would otherwise wait for ever. */
+    private static final long WAIT_SECONDS = 5;
+    private static final String STILL_WAITING = "still waiting";
 
     /** A request whose bytes are all {@code mark}: the server records the first. */
     private static <T> Pipeline.Call<T> marked(byte mark, T answer) {
@@ -117,6 +120,53 @@ class PipelineHoldTest {
         assertTrue(result.kept());
         assertEquals("async", issued.getFirst().get(10, TimeUnit.SECONDS));
         assertEquals(List.of(OPENER, FOLLOWER, (byte) 'C'), server.firstBytes);
+    }
+
+    /**
+     * Runs {@code work} on another thread and waits for it as trackDelete waits for a running
+     * callback ({@link TrackRegistry#remove}), at most {@code WAIT_SECONDS}: what it returned, or
+     * {@code STILL_WAITING}.
+     */
+    private static Object waitForAnotherThread(Pipeline pipeline, Supplier<Object> work) {
+        CompletableFuture<Object> other = onThread(work);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!other.isDone() && System.nanoTime() - deadline < 0) {
+            pipeline.whileWaitingForAnotherThread();
+        }
+        return other.getNow(STILL_WAITING);
+    }
+
+    /**
+     * The holder's completion action waits for another thread (trackDelete for a running
+     * callback) whose synchronous request the hold kept back, for good before: the hold ends,
+     * the request goes, and the answer says that something went between.
+     */
+    @Test
+    void aHolderWaitingForAnotherThreadLetsItsSynchronousRequestGo() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Call<Object> other = marked((byte) 'W', "other");
+        List<Object> answers = new ArrayList<>();
+        Pipeline.Held<String, String> result = holdWithAction(pipeline, () -> answers.add(waitForAnotherThread(
+                pipeline, () -> pipeline.call("op", null, RESPONSE_ID, LENGTH, other.encoder(), other.decoder()))));
+        assertEquals(List.of("other"), answers);
+        assertFalse(result.kept());
+        assertEquals(List.of(OPENER, (byte) 'W', FOLLOWER), server.firstBytes);
+    }
+
+    /** As above, with the other thread starting a pair of its own, which waited for the hold. */
+    @Test
+    void aHolderWaitingForAnotherThreadLetsItHoldTheWire() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<Object> answers = new ArrayList<>();
+        Pipeline.Held<String, String> result = holdWithAction(pipeline, () -> answers.add(waitForAnotherThread(
+                pipeline, () -> holdPair(pipeline, (byte) 'J', (byte) 'K', 1).kept())));
+        assertEquals(List.of(true), answers, "the other thread's pair kept the wire");
+        assertFalse(result.kept());
+        assertEquals(List.of(OPENER, (byte) 'J', (byte) 'K', FOLLOWER), server.firstBytes);
     }
 
     @Test

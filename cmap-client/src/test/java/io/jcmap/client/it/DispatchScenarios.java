@@ -16,6 +16,7 @@ import io.jcmap.client.CmapListener;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
+import io.jcmap.client.PipelineFrames;
 import io.jcmap.client.TrackEvent;
 import io.jcmap.client.TrackRegistryFrames;
 import org.junit.jupiter.api.Test;
@@ -435,6 +436,93 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         Expect.done(deleted);
         assertEquals(1, Expect.done(dispatched).value());
         assertEquals(CmapValue.uint32(1), readInCallback.get(), "the callback's own call was answered");
+    }
+
+    /** What a callback does with its handle while a trackDelete waits for it. */
+    enum CallbackCall {
+        /** A synchronous call, which another thread's hold on the wire keeps back. */
+        GET {
+            @Override
+            Object make(CmapHandle handle, String key) {
+                return handle.get(key);
+            }
+        },
+        /** The start of an iteration, which waits for another thread's hold to end. */
+        ITERATE {
+            @Override
+            Object make(CmapHandle handle, String key) {
+                try (CmapIterator keys = handle.iterate(key)) {
+                    return keys.next().name();
+                }
+            }
+        };
+
+        abstract Object make(CmapHandle handle, String key);
+
+        /** What {@link #make} returns for {@code key} holding the uint32 1. */
+        Object expected(String key) {
+            return this == ITERATE ? key : CmapValue.uint32(1);
+        }
+    }
+
+    /**
+     * As above, but the action runs on a thread starting an iteration, which reads the action's
+     * answer while it waits for iter_init's, holding the wire (decision 0020). The callback's call
+     * waited for the hold to end and the hold for the callback, for good before (found in review,
+     * both transports). corosync is paused until that thread reads, so that it, not the response
+     * thread, reads the answer.
+     */
+    @ParameterizedTest
+    @EnumSource(CallbackCall.class)
+    void aTrackDeleteInAnIteratingThreadsActionWaitsForACallbackThatCallsTheHandle(CallbackCall call)
+            throws Exception {
+        String key = key("deleted-while-iterating");
+        cmap.setUint32(key, 0);
+        CountDownLatch inCallback = new CountDownLatch(1);
+        AtomicReference<Thread> deleting = new AtomicReference<>();
+        AtomicReference<Object> seenInCallback = new AtomicReference<>();
+        long[] track = new long[1];
+        track[0] = track(key, (handle, n) -> {
+            inCallback.countDown();
+            Await.until(() -> TrackRegistryFrames.waitsForARunningCallback(deleting.get()), TIMEOUT,
+                    () -> "trackDelete waits for this callback");
+            seenInCallback.set(call.make(handle, key));
+        });
+        Future<Ended<Integer>> dispatched = endingAt(() -> cmap.dispatch(DispatchType.ONE));
+        open().setUint32(key, 1);
+        assertTrue(inCallback.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the callback runs");
+        AtomicReference<Thread> iterating = new AtomicReference<>();
+        AtomicReference<CompletableFuture<Void>> deleted = new AtomicReference<>();
+        Future<Ended<Integer>> iterated;
+        corosync.pause();
+        try {
+            iterated = endingAt(() -> {
+                iterating.set(Thread.currentThread());
+                // attached before the answer can arrive: whoever reads the answer runs the action
+                deleted.set(cmap.getAsync(key).thenRun(() -> {
+                    deleting.set(Thread.currentThread());
+                    cmap.trackDelete(track[0]);
+                }));
+                int count = 0;
+                try (CmapIterator keys = cmap.iterate(keyPrefix())) {
+                    while (keys.hasNext()) {
+                        keys.next();
+                        count++;
+                    }
+                }
+                return count;
+            });
+            Await.until(() -> PipelineFrames.readsWhileHoldingTheWire(iterating.get()), TIMEOUT,
+                    () -> "the iterating thread holds the wire and reads");
+        } finally {
+            corosync.resume();
+        }
+        assertEquals(1, Expect.doneWithin(iterated, TIMEOUT.toMillis(),
+                "iterate, whose thread's completion action deletes the tracking").value());
+        assertSame(iterating.get(), deleting.get(), "the iterating thread ran the action");
+        Expect.done(deleted.get());
+        assertEquals(1, Expect.done(dispatched).value());
+        assertEquals(call.expected(key), seenInCallback.get(), "the callback's own call was answered");
     }
 
     @Test
