@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -35,19 +36,56 @@ final class CmapOwnership {
     static final String CONTAINER_LEFTOVER =
             "corosync -f -c " + CorosyncContainer.CONTAINER_DIR + "/" + CorosyncConfig.CONFIG_FILE_NAME;
     static final Pattern PID = Pattern.compile("\\d+");
+    /** How long a start waits for owners of {@code cmap} that are on their way out. */
+    static final Duration EXITING_OWNER_WAIT = Duration.ofSeconds(10);
 
     private CmapOwnership() {
     }
 
-    /** Fails with a clear message when some process already owns {@code cmap}. */
+    /**
+     * Fails with a clear message when some process already owns {@code cmap}. An owner on its
+     * way out is waited for first ({@link #awaitExitingOwners}).
+     */
     static void requireFree() {
         Set<Long> inodes = owningInodes();
+        if (!inodes.isEmpty() && awaitExitingOwners(inodes)) {
+            inodes = owningInodes();
+        }
         if (!inodes.isEmpty()) {
             throw new CorosyncTestkitException("Another corosync already owns the IPC name 'cmap' in this "
                     + "network namespace (" + NetworkNamespace.current() + "): " + describeOwners(inodes)
                     + ". Only one corosync per network namespace can serve CMAP. Stop it, or run the tests "
                     + "in their own network namespace: ip netns add jcmap && ip netns exec jcmap ip link set "
                     + "lo up && ip netns exec jcmap <test command>");
+        }
+    }
+
+    /**
+     * Waits up to {@link #EXITING_OWNER_WAIT} for the processes holding the sockets to end, when
+     * every one of them is on its way out: its leader thread is a zombie while its other threads
+     * still hold its descriptors, as for a moment after a SIGKILL sent by anyone (a slow or loaded
+     * machine makes the moment longer). Such an owner cannot be stopped, and lets go by itself;
+     * its command line and namespaces are gone with its leader, so neither {@link Leftovers} nor
+     * anyone can tell what it was.
+     *
+     * @return whether it waited them out; false at once when any owner still runs or none is visible
+     */
+    static boolean awaitExitingOwners(Set<Long> inodes) {
+        List<Long> owners;
+        try {
+            owners = owners(inodes);
+        } catch (IOException e) {
+            return false;
+        }
+        if (owners.isEmpty() || owners.stream().anyMatch(ProcessState::isAliveLeader)) {
+            return false;
+        }
+        try {
+            Await.until(() -> owners.stream().noneMatch(ProcessState::isAlive), EXITING_OWNER_WAIT,
+                    () -> "the exiting owners of cmap " + owners + " have ended");
+            return true;
+        } catch (CorosyncTestkitException e) {
+            return false; // still there: named as owners by the failure
         }
     }
 
@@ -83,21 +121,31 @@ final class CmapOwnership {
 
     /** "pid 123 (/usr/sbin/corosync -f ...)" for every process holding one of the sockets. */
     static String describeOwners(Set<Long> inodes) {
-        Set<String> links = inodes.stream().map(inode -> "socket:[" + inode + "]").collect(Collectors.toSet());
         List<String> owners = new ArrayList<>();
-        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC,
-                p -> PID.matcher(p.getFileName().toString()).matches())) {
-            for (Path process : processes) {
-                if (holdsAny(process, links)) {
-                    String commandLine = commandLine(process);
-                    owners.add("pid " + process.getFileName() + " (" + commandLine + ")"
-                            + leftoverHint(process.getFileName().toString(), commandLine));
-                }
+        try {
+            for (long pid : owners(inodes)) {
+                String commandLine = commandLine(pid);
+                owners.add("pid " + pid + " (" + commandLine + ")" + leftoverHint(Long.toString(pid), commandLine));
             }
         } catch (IOException e) {
             return "socket inodes " + inodes + " (owners unknown: " + e.getMessage() + ")";
         }
         return owners.isEmpty() ? "socket inodes " + inodes + " (owner not visible)" : String.join(", ", owners);
+    }
+
+    /** The pids of the processes holding one of the sockets, their exiting threads included. */
+    static List<Long> owners(Set<Long> inodes) throws IOException {
+        Set<String> links = inodes.stream().map(inode -> "socket:[" + inode + "]").collect(Collectors.toSet());
+        List<Long> owners = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(PROC,
+                p -> PID.matcher(p.getFileName().toString()).matches())) {
+            for (Path process : processes) {
+                if (holdsAny(process, links)) {
+                    owners.add(Long.parseLong(process.getFileName().toString()));
+                }
+            }
+        }
+        return owners;
     }
 
     /**
