@@ -59,7 +59,8 @@ record OwnerJvm(long pid, long startTicks, String bootId, String pidNamespace, S
     /**
      * Whether this JVM has surely ended: it ran on this boot of this kernel, in our pid and time
      * namespaces, its start is known, our /proc shows our pid namespace and every process, and no
-     * process of its pid runs that started when it did. Anything that cannot be told counts as running.
+     * process of its pid runs that started when it did (killed and not yet reaped by its parent, it
+     * has ended too). Anything that cannot be told counts as running.
      */
     boolean hasEnded() {
         if (startTicks == UNKNOWN || bootId.isEmpty() || !bootId.equals(currentBootId())) {
@@ -74,7 +75,7 @@ record OwnerJvm(long pid, long startTicks, String bootId, String pidNamespace, S
         if (now.isEmpty()) {
             return Privileges.isRoot() || !procHidesProcesses(); // hidepid hides other users' processes
         }
-        return now.get() != startTicks;
+        return now.get() != startTicks || !ProcessState.isAlive(pid); // a zombie, not yet reaped, has ended
     }
 
     /** Whether /proc is of our pid namespace: its pid for us is our pid. */

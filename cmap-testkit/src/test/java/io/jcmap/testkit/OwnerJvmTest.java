@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,6 +52,23 @@ class OwnerJvmTest {
         assertTrue(process.waitFor(10, TimeUnit.SECONDS));
         assertTrue(new OwnerJvm(process.pid(), ticks, SELF.bootId(), SELF.pidNamespace(), SELF.timeNamespace())
                 .hasEnded());
+    }
+
+    @Test
+    void aProcessThatExitedButIsNotYetReapedHasEnded() throws Exception {
+        // sh forks a child and execs into a sleep that never waits for it: the child stays a zombie
+        Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 60").start();
+        try {
+            long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine());
+            long ticks = ProcessState.startTicks(zombie).orElseThrow();
+            Await.until(() -> ProcessState.of(zombie).filter(state -> state == 'Z').isPresent(), Duration.ofSeconds(10),
+                    () -> "pid " + zombie + " is a zombie");
+            assertTrue(new OwnerJvm(zombie, ticks, SELF.bootId(), SELF.pidNamespace(), SELF.timeNamespace())
+                    .hasEnded());
+        } finally {
+            parent.destroyForcibly();
+        }
     }
 
     @Test
