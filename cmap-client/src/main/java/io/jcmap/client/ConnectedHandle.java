@@ -990,7 +990,7 @@ final class ConnectedHandle implements CmapHandle {
             throw CmapException.ofCode(e.csError(), "dispatch: " + e.getMessage());
         }
         return registration.runListener(this, trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
-                oldValue));
+                oldValue), pipeline()::readIfReading);
     }
 
     @Override

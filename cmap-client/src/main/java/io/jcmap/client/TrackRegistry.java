@@ -55,15 +55,21 @@ final class TrackRegistry {
          * handle, unless the tracking ended. Under this registration's lock, so that
          * {@link #end} waits for a callback running on another thread and none starts after
          * it. A notification may come before the answer to TRACK_ADD has been read (they
-         * travel on different channels): it waits for that answer, which carries the handle.
+         * travel on different channels): it waits for that answer, which carries the handle,
+         * running {@code whileWaiting} between waits: a dispatch inside a completion action
+         * holds the receive lock, and only its thread can read that answer.
          *
          * @return whether the listener ran
          */
-        boolean runListener(CmapHandle handle, LongFunction<CmapNotification> build) {
+        boolean runListener(CmapHandle handle, LongFunction<CmapNotification> build, Runnable whileWaiting) {
             lock.lock();
             try {
                 boolean interrupted = false;
                 while (!settled && !ended) {
+                    whileWaiting.run();
+                    if (settled || ended) {
+                        break;
+                    }
                     try {
                         settledOrEnded.await(SETTLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {

@@ -68,7 +68,7 @@ class TrackRegistryEndWhileReadingTest {
         Thread dispatcher = Thread.ofPlatform().start(() -> withListener.runListener(null, h -> {
             inListener.countDown();
             return null;
-        }));
+        }, pipeline::readIfReading));
         assertTrue(inListener.await(5, TimeUnit.SECONDS));
 
         CompletableFuture<Void> action1 = async(pipeline, "f1").thenRun(() -> {

@@ -525,6 +525,43 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         assertEquals(call.expected(key), seenInCallback.get(), "the callback's own call was answered");
     }
 
+    /**
+     * A non-blocking dispatch in a completion action meets the notification of a tracking whose
+     * trackAdd answer is not read yet: the action's thread holds the receive lock, so only it can
+     * read that answer, which the notification's listener waits for. It reads while it waits; the
+     * two waited for each other for good before (found in review, both transports).
+     */
+    @Test
+    void aDispatchInACompletionActionMeetsATrackingWhoseAnswerOnlyItsThreadCanRead() throws Exception {
+        String key = key("tracked-during-action");
+        cmap.setUint32(key, 0);
+        CmapHandle writer = open();
+        Recorder recorder = new Recorder();
+        CountDownLatch actionRuns = new CountDownLatch(1);
+        CompletableFuture<Integer> dispatchedInAction = cmap.getAsync(key).thenApply(value -> {
+            actionRuns.countDown();
+            // changes the key until corosync, once it made the tracking, notifies a change
+            long until = System.nanoTime() + TIMEOUT.toNanos();
+            for (int i = 1; System.nanoTime() < until; i++) {
+                writer.setUint32(key, i);
+                try {
+                    return cmap.dispatch(DispatchType.ONE_NONBLOCKING);
+                } catch (CmapException e) {
+                    assertEquals(CsError.TRY_AGAIN, e.error(), "no notification yet");
+                }
+            }
+            return 0;
+        });
+        assertTrue(actionRuns.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the action runs");
+        Future<Ended<Long>> added = endingAt(() -> track(key, recorder));
+
+        assertEquals(1, Expect.doneWithin(dispatchedInAction, TIMEOUT.toMillis(),
+                "the action's dispatch of the new tracking's notification"));
+        Expect.done(added);
+        assertEquals(1, recorder.size(), "the listener ran once, with the trackAdd's handle");
+        assertEquals(Expect.done(added).value(), recorder.events().get(0).trackHandle());
+    }
+
     @Test
     void aCallbackMayDispatchAgain() {
         String key = key("nested");
