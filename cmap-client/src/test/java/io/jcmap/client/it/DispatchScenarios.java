@@ -537,29 +537,31 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         cmap.setUint32(key, 0);
         CmapHandle writer = open();
         Recorder recorder = new Recorder();
-        CountDownLatch actionRuns = new CountDownLatch(1);
-        CompletableFuture<Integer> dispatchedInAction = cmap.getAsync(key).thenApply(value -> {
-            actionRuns.countDown();
-            // changes the key until corosync, once it made the tracking, notifies a change
-            long until = System.nanoTime() + TIMEOUT.toNanos();
-            for (int i = 1; System.nanoTime() < until; i++) {
-                writer.setUint32(key, i);
-                try {
-                    return cmap.dispatch(DispatchType.ONE_NONBLOCKING);
-                } catch (CmapException e) {
-                    assertEquals(CsError.TRY_AGAIN, e.error(), "no notification yet");
+        AtomicReference<Future<Ended<Long>>> added = new AtomicReference<>();
+        CompletableFuture<Integer> dispatchedInAction;
+        try (CmapBatch batch = cmap.batch()) {
+            // attached before the answer can arrive: whoever reads the answer runs the action
+            dispatchedInAction = batch.getAsync(key).thenApply(value -> {
+                added.set(endingAt(() -> track(key, recorder))); // its answer comes behind this one
+                // changes the key until corosync, once it made the tracking, notifies a change
+                long until = System.nanoTime() + TIMEOUT.toNanos();
+                for (long change = 1; System.nanoTime() - until < 0; change++) {
+                    writer.setUint32(key, change);
+                    try {
+                        return cmap.dispatch(DispatchType.ONE_NONBLOCKING);
+                    } catch (CmapException e) {
+                        assertEquals(CsError.TRY_AGAIN, e.error(), "no notification yet");
+                    }
                 }
-            }
-            return 0;
-        });
-        assertTrue(actionRuns.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the action runs");
-        Future<Ended<Long>> added = endingAt(() -> track(key, recorder));
+                return 0;
+            });
+        }
 
         assertEquals(1, Expect.doneWithin(dispatchedInAction, TIMEOUT.toMillis(),
                 "the action's dispatch of the new tracking's notification"));
-        Expect.done(added);
-        assertEquals(1, recorder.size(), "the listener ran once, with the trackAdd's handle");
-        assertEquals(Expect.done(added).value(), recorder.events().get(0).trackHandle());
+        long track = Expect.done(added.get()).value();
+        assertEquals(1, recorder.size(), "the listener ran once");
+        assertEquals(track, recorder.events().get(0).trackHandle(), "with the trackAdd's handle");
     }
 
     @Test
