@@ -411,31 +411,47 @@ abstract class DispatchScenarios extends CorosyncScenarios {
     @Test
     void aTrackDeleteInACompletionActionWaitsForACallbackThatMakesASynchronousCall() throws Exception {
         String key = key("deleted-in-action");
-        cmap.setUint32(key, 0);
-        CountDownLatch inCallback = new CountDownLatch(1);
-        AtomicReference<Thread> deleting = new AtomicReference<>();
-        AtomicReference<CmapValue> readInCallback = new AtomicReference<>();
-        long[] track = new long[1];
-        track[0] = track(key, (handle, n) -> {
-            inCallback.countDown();
-            Await.until(() -> TrackRegistryFrames.waitsForARunningCallback(deleting.get()), TIMEOUT,
-                    () -> "trackDelete waits for this callback");
-            readInCallback.set(handle.get(key));
-        });
-        Future<Ended<Integer>> dispatched = endingAt(() -> cmap.dispatch(DispatchType.ONE));
-        open().setUint32(key, 1);
-        assertTrue(inCallback.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the callback runs");
+        CallbackAwaitingDelete callback = new CallbackAwaitingDelete(key, CallbackCall.GET);
         CompletableFuture<Void> deleted;
         try (CmapBatch batch = cmap.batch()) {
             // attached before the answer can arrive: whoever reads the answer runs the action
-            deleted = batch.getAsync(key).thenRun(() -> {
-                deleting.set(Thread.currentThread());
-                cmap.trackDelete(track[0]);
-            });
+            deleted = batch.getAsync(key).thenRun(callback::delete);
         }
         Expect.done(deleted);
-        assertEquals(1, Expect.done(dispatched).value());
-        assertEquals(CmapValue.uint32(1), readInCallback.get(), "the callback's own call was answered");
+        assertEquals(1, Expect.done(callback.dispatched).value());
+        assertEquals(CmapValue.uint32(1), callback.seen.get(), "the callback's own call was answered");
+    }
+
+    /**
+     * A tracking of a key set to 0 whose callback, running on a dispatching thread once the key
+     * changes to 1, waits until a {@link #delete} waits for it, then makes {@code call}.
+     */
+    private final class CallbackAwaitingDelete {
+        final AtomicReference<Thread> deleting = new AtomicReference<>();
+        final AtomicReference<Object> seen = new AtomicReference<>();
+        final long track;
+        final Future<Ended<Integer>> dispatched;
+
+        /** Returns once the callback runs. */
+        CallbackAwaitingDelete(String key, CallbackCall call) throws InterruptedException {
+            cmap.setUint32(key, 0);
+            CountDownLatch inCallback = new CountDownLatch(1);
+            track = track(key, (handle, n) -> {
+                inCallback.countDown();
+                Await.until(() -> TrackRegistryFrames.waitsForARunningCallback(deleting.get()), TIMEOUT,
+                        () -> "trackDelete waits for this callback");
+                seen.set(call.make(handle, key));
+            });
+            dispatched = endingAt(() -> cmap.dispatch(DispatchType.ONE));
+            open().setUint32(key, 1);
+            assertTrue(inCallback.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the callback runs");
+        }
+
+        /** The completion action: deletes the tracking, noting on which thread. */
+        void delete() {
+            deleting.set(Thread.currentThread());
+            cmap.trackDelete(track);
+        }
     }
 
     /** What a callback does with its handle while a trackDelete waits for it. */
@@ -477,20 +493,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
     void aTrackDeleteInAnIteratingThreadsActionWaitsForACallbackThatCallsTheHandle(CallbackCall call)
             throws Exception {
         String key = key("deleted-while-iterating");
-        cmap.setUint32(key, 0);
-        CountDownLatch inCallback = new CountDownLatch(1);
-        AtomicReference<Thread> deleting = new AtomicReference<>();
-        AtomicReference<Object> seenInCallback = new AtomicReference<>();
-        long[] track = new long[1];
-        track[0] = track(key, (handle, n) -> {
-            inCallback.countDown();
-            Await.until(() -> TrackRegistryFrames.waitsForARunningCallback(deleting.get()), TIMEOUT,
-                    () -> "trackDelete waits for this callback");
-            seenInCallback.set(call.make(handle, key));
-        });
-        Future<Ended<Integer>> dispatched = endingAt(() -> cmap.dispatch(DispatchType.ONE));
-        open().setUint32(key, 1);
-        assertTrue(inCallback.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the callback runs");
+        CallbackAwaitingDelete callback = new CallbackAwaitingDelete(key, call);
         AtomicReference<Thread> iterating = new AtomicReference<>();
         AtomicReference<CompletableFuture<Void>> deleted = new AtomicReference<>();
         Future<Ended<Integer>> iterated;
@@ -499,10 +502,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
             iterated = endingAt(() -> {
                 iterating.set(Thread.currentThread());
                 // attached before the answer can arrive: whoever reads the answer runs the action
-                deleted.set(cmap.getAsync(key).thenRun(() -> {
-                    deleting.set(Thread.currentThread());
-                    cmap.trackDelete(track[0]);
-                }));
+                deleted.set(cmap.getAsync(key).thenRun(callback::delete));
                 int count = 0;
                 try (CmapIterator keys = cmap.iterate(keyPrefix())) {
                     while (keys.hasNext()) {
@@ -519,10 +519,10 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         }
         assertEquals(1, Expect.doneWithin(iterated, TIMEOUT.toMillis(),
                 "iterate, whose thread's completion action deletes the tracking").value());
-        assertSame(iterating.get(), deleting.get(), "the iterating thread ran the action");
+        assertSame(iterating.get(), callback.deleting.get(), "the iterating thread ran the action");
         Expect.done(deleted.get());
-        assertEquals(1, Expect.done(dispatched).value());
-        assertEquals(call.expected(key), seenInCallback.get(), "the callback's own call was answered");
+        assertEquals(1, Expect.done(callback.dispatched).value());
+        assertEquals(call.expected(key), callback.seen.get(), "the callback's own call was answered");
     }
 
     /**
