@@ -177,8 +177,8 @@ final class CmapOwnership {
             return true;
         }
         long pid = Long.parseLong(process.getFileName().toString());
-        if (!ProcessState.otherThreadsRemain(pid) || ProcessState.isAliveLeader(pid)) {
-            return false;
+        if (ProcessState.isAliveLeader(pid)) {
+            return false; // its threads share the descriptors just looked at
         }
         try (DirectoryStream<Path> threads = Files.newDirectoryStream(ProcessState.threads(pid))) {
             for (Path thread : threads) {
