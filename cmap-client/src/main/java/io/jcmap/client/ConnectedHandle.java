@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * The {@link CmapHandle} of one connection: each operation is one CMAP message through the
@@ -134,7 +135,7 @@ final class ConnectedHandle implements CmapHandle {
     /** Registers the trackings again on a fresh session, keeping the application's handles. */
     void restoreTracks(Session fresh) {
         for (TrackRegistry.Registration registration : tracks.confirmed()) {
-            registration.serverHandle = trackAddOn(fresh.pipeline(), registration);
+            registration.serverHandle = trackAddOn(fresh.pipeline(), registration, null);
         }
     }
 
@@ -796,7 +797,10 @@ final class ConnectedHandle implements CmapHandle {
         }
         TrackRegistry.Registration registration = tracks.reserve(effective, TrackEvent.toFlags(events), listener);
         try {
-            tracks.confirm(registration, trackAddOn(pipeline(), registration));
+            // confirmed by the thread that reads the answer, too: that may be this one, in a
+            // completion action run while it waits, whose dispatch meets the first notification
+            tracks.confirm(registration, trackAddOn(pipeline(), registration,
+                    trackHandle -> tracks.confirm(registration, trackHandle)));
             return registration.userHandle;
         } catch (RuntimeException e) {
             tracks.cancel(registration);
@@ -808,15 +812,17 @@ final class ConnectedHandle implements CmapHandle {
      * Registers {@code registration} with the server of {@code pipeline}. Should corosync make the
      * tracking after the caller timed out, it is deleted when the late answer comes: the
      * registration is gone here, and its notifications would only be read and dropped.
+     *
+     * @param answered what the answer's handle does at once on the thread that reads it, or null
      */
-    private long trackAddOn(Pipeline pipeline, TrackRegistry.Registration registration) {
+    private long trackAddOn(Pipeline pipeline, TrackRegistry.Registration registration, LongConsumer answered) {
         return pipeline.call(new Pipeline.Call<>("track_add", registration.key, CmapResponseId.TRACK_ADD,
                 TrackAddRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.trackAdd(buffer, registration.key, registration.flags, registration.instance),
                 (response, length) -> trackHandle(trackAddResponse.wrap(response, length)),
                 (response, length) -> trackDeleteUnwaited(pipeline,
                         trackHandle(new TrackAddResponse().wrap(response, length))),
-                false));
+                false, answered == null ? null : answered::accept));
     }
 
     private static long trackHandle(TrackAddResponse added) {

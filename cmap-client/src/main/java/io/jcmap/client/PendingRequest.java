@@ -1,6 +1,7 @@
 package io.jcmap.client;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * One request of a {@link Pipeline} waiting for its response. A synchronous caller's instance is
@@ -11,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
  * thread's reusable instance sits in a {@link ThreadLocal} of the pipeline, and a reference back
  * to the pipeline (or to the handle through a summarizer) would keep the pipeline, its connection
  * and its buffers reachable from the thread forever after close. Only an instance made for one
- * request, never kept by a thread, may have an {@link #undo}, which refers to the handle.
+ * request, never kept by a thread, may have an {@link #undo} or {@link #answered}, which refer to
+ * the handle.
  */
 final class PendingRequest {
     final Thread waiter;
@@ -26,6 +28,8 @@ final class PendingRequest {
     Pipeline.LateAnswer undo;
     /** Sent even if its caller gives up while it still waits in the backlog (Pipeline.Call). */
     boolean sentAnyway;
+    /** What its decoded answer does at once on the reading thread; null for most (Pipeline.Call). */
+    Consumer<Object> answered;
     /** The longest response it may get, in bytes. */
     long responseBound;
     /** What its response takes of the server's room for us; set when it is let on the wire. */
@@ -61,6 +65,7 @@ final class PendingRequest {
         this.deadline = deadline;
         this.undo = null;
         this.sentAnyway = false;
+        this.answered = null;
         this.responseBound = Pipeline.DEFAULT_RESPONSE_BOUND;
         this.footprint = 0;
         this.future = null;

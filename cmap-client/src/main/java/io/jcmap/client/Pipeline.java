@@ -327,11 +327,20 @@ final class Pipeline {
      * @param sentAnyway  whether it goes out even when its caller gives up while it still waits
      *                    in the client (behind a full window or channel): a request that lets go
      *                    of something the server holds for us, which nobody would send again
+     * @param answered    what the decoded answer does at once, on the thread that read it, once
+     *                    its caller is sure to get it; or null. For what cannot wait until the
+     *                    caller's wait returns: that thread may be the caller's own, running a
+     *                    completion action that needs it before the wait can return
      */
     record Call<T>(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder,
-                   LateAnswer undo, boolean sentAnyway) {
+                   LateAnswer undo, boolean sentAnyway, Consumer<? super T> answered) {
         Call(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder) {
             this(operation, key, responseId, size, encoder, decoder, null, false);
+        }
+
+        Call(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder,
+             LateAnswer undo, boolean sentAnyway) {
+            this(operation, key, responseId, size, encoder, decoder, undo, sentAnyway, null);
         }
     }
 
@@ -356,11 +365,13 @@ final class Pipeline {
     }
 
     /** Sends one request (or puts it in the backlog) for this thread to {@link #await}. */
+    @SuppressWarnings("unchecked")
     private PendingRequest sendOne(Call<?> call) {
         PendingRequest pending = new PendingRequest(Thread.currentThread());
         pending.prepare(call.operation(), call.key(), call.responseId(), call.decoder(), null, deadline());
         pending.undo = call.undo();
         pending.sentAnyway = call.sentAnyway();
+        pending.answered = (Consumer<Object>) call.answered();
         MemorySegment buffer = beginSend(pending, call.size());
         finishSend(pending, encode(call.encoder(), buffer, pending));
         return pending;
@@ -1307,6 +1318,10 @@ final class Pipeline {
         if (!complete(pending, value, null)) {
             // its caller timed out while the answer was being decoded: nobody will learn of it
             undoLate(pending, response, length);
+        } else if (pending.answered != null) {
+            Consumer<Object> answered = pending.answered;
+            pending.answered = null;
+            answered.accept(value);
         }
     }
 

@@ -38,8 +38,8 @@ final class TrackRegistry {
         /** Held while a callback runs, so that {@link #end} waits for it. */
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition settledOrEnded = lock.newCondition();
-        /** The server answered the first TRACK_ADD, or it failed; guarded by {@link #lock}. */
-        private boolean settled;
+        /** The server answered the first TRACK_ADD, or it failed; set under {@link #lock}. */
+        private volatile boolean settled;
         /** No callback may start any more; set under {@link #lock}, except by {@link #abandon}. */
         private volatile boolean ended;
 
@@ -147,7 +147,14 @@ final class TrackRegistry {
         return registration;
     }
 
+    /**
+     * Makes {@code registration} known by the server's answer to its first TRACK_ADD. Both the
+     * thread that read the answer and the caller confirm it; only the first one counts.
+     */
     void confirm(Registration registration, long trackHandle) {
+        if (registration.settled) {
+            return;
+        }
         registration.userHandle = trackHandle;
         registration.serverHandle = trackHandle;
         byUserHandle.put(trackHandle, registration);

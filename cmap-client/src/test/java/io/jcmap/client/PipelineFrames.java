@@ -11,17 +11,31 @@ public final class PipelineFrames {
      * answer that comes now is read by it, and a completion action it completes runs inside the hold.
      */
     public static boolean readsWhileHoldingTheWire(Thread thread) {
+        return readsInside(thread, Pipeline.class, "callHeld");
+    }
+
+    /**
+     * Whether {@code thread}, inside the handle's {@code operation} (a method of the handle, such
+     * as {@code trackAdd}), reads answers itself, holding the receive lock, while it waits for its
+     * own: an answer that comes now is read by it, and a completion action it completes runs
+     * inside that wait.
+     */
+    public static boolean readsWhileCalling(Thread thread, String operation) {
+        return readsInside(thread, ConnectedHandle.class, operation);
+    }
+
+    /** Whether {@code thread} reads answers (holding the receive lock) inside {@code type.method}. */
+    private static boolean readsInside(Thread thread, Class<?> type, String method) {
         if (thread == null) {
             return false;
         }
         boolean reads = false;
-        for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().equals(Pipeline.class.getName())) {
-                reads |= frame.getMethodName().equals("readUntilDone");
-                if (frame.getMethodName().equals("callHeld")) {
-                    return reads;
-                }
+        for (StackTraceElement frame : thread.getStackTrace()) { // innermost first
+            if (frame.getClassName().equals(type.getName()) && frame.getMethodName().equals(method)) {
+                return reads;
             }
+            reads |= frame.getClassName().equals(Pipeline.class.getName())
+                    && frame.getMethodName().equals("readUntilDone");
         }
         return false;
     }

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * What a request's caller leaves behind when it times out: a request that made something on the
  * server for us (a tracking, an iterator) undoes it when its late answer comes, and one that lets
  * go of something (a track_delete, an iter_finalize) is sent even if it timed out still waiting
- * in the client. Other requests are only no longer waited for.
+ * in the client. Other requests are only no longer waited for. An answer in time goes to the
+ * request's {@code answered}, never one its caller did not get.
  */
 class PipelineLateAnswerTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
@@ -35,10 +36,13 @@ class PipelineLateAnswerTest {
             reason -> { });
     /** The lengths of the late answers each undo was handed, in order. */
     private final List<Integer> undone = new CopyOnWriteArrayList<>();
+    /** The marks of the requests whose answers went to their {@code answered}, in order. */
+    private final List<Integer> answered = new CopyOnWriteArrayList<>();
 
-    private Pipeline.Call<Void> marked(int mark, Pipeline.LateAnswer undo, boolean sentAnyway) {
-        return new Pipeline.Call<>("op" + mark, null, RESPONSE_ID, SIZE, mark(mark), (response, length) -> null, undo,
-                sentAnyway);
+    /** A request whose answer decodes to {@code mark}, and which notes in {@link #answered} that it came. */
+    private Pipeline.Call<Integer> marked(int mark, Pipeline.LateAnswer undo, boolean sentAnyway) {
+        return new Pipeline.Call<>("op" + mark, null, RESPONSE_ID, SIZE, mark(mark), (response, length) -> mark, undo,
+                sentAnyway, answered::add);
     }
 
     private Pipeline.LateAnswer recordingUndo() {
@@ -60,14 +64,17 @@ class PipelineLateAnswerTest {
 
         assertEquals(List.of(ResponseHeaderDescriptor.LENGTH), undone, "the late answer, once");
         assertEquals(List.of((byte) 1, (byte) 2), server.firstBytes);
+        assertEquals(List.of(2), answered, "only the answer in time");
     }
 
     @Test
     void anAnswerInTimeIsNotUndone() {
         server.allowed.set(Integer.MAX_VALUE);
-        pipeline.call(marked(1, recordingUndo(), false));
+        assertEquals(1, pipeline.call(marked(1, recordingUndo(), false)));
+        assertEquals(List.of(1), answered, "handed over before the call returned");
         pipeline.call(marked(2, null, false));
         assertEquals(List.of(), undone);
+        assertEquals(List.of(1, 2), answered);
     }
 
     @Test
@@ -130,9 +137,9 @@ class PipelineLateAnswerTest {
                         (response, length) -> {
                             decodedBeforeTimeout.set(callerGaveUp.getCount() == 1);
                             await(callerGaveUp); // a slow decode: the deadline passes meanwhile
-                            return 42L;
+                            return 42;
                         },
-                        recordingUndo(), false));
+                        recordingUndo(), false, answered::add));
             } catch (Throwable e) {
                 outcome.set(e);
                 callerGaveUp.countDown();
@@ -150,6 +157,7 @@ class PipelineLateAnswerTest {
         assertEquals(CsError.TIMEOUT, ((CmapException) outcome.get()).error(), String.valueOf(outcome.get()));
         assertTrue(decodedBeforeTimeout.get(), "the answer was read before the caller timed out");
         assertEquals(List.of(ResponseHeaderDescriptor.LENGTH), undone, "the caller got TIMEOUT, so the undo ran");
+        assertEquals(List.of(), answered, "and not what an answer in time does");
     }
 
     /**

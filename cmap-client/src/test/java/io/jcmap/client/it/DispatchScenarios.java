@@ -543,17 +543,7 @@ abstract class DispatchScenarios extends CorosyncScenarios {
             // attached before the answer can arrive: whoever reads the answer runs the action
             dispatchedInAction = batch.getAsync(key).thenApply(value -> {
                 added.set(endingAt(() -> track(key, recorder))); // its answer comes behind this one
-                // changes the key until corosync, once it made the tracking, notifies a change
-                long until = System.nanoTime() + TIMEOUT.toNanos();
-                for (long change = 1; System.nanoTime() - until < 0; change++) {
-                    writer.setUint32(key, change);
-                    try {
-                        return cmap.dispatch(DispatchType.ONE_NONBLOCKING);
-                    } catch (CmapException e) {
-                        assertEquals(CsError.TRY_AGAIN, e.error(), "no notification yet");
-                    }
-                }
-                return 0;
+                return dispatchAChange(writer, key);
             });
         }
 
@@ -562,6 +552,62 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         long track = Expect.done(added.get()).value();
         assertEquals(1, recorder.size(), "the listener ran once");
         assertEquals(track, recorder.events().get(0).trackHandle(), "with the trackAdd's handle");
+    }
+
+    /**
+     * As above, but the action runs inside that very trackAdd's wait: the thread calling trackAdd
+     * reads the answer of its earlier request and runs its action, whose dispatch meets the new
+     * tracking's first notification. The tracking was made known only once trackAdd's wait had
+     * returned, which it could not before the action did: the listener waited for good (found
+     * in review, both transports). corosync is paused until that thread reads, so that it, not
+     * the response thread, reads both answers.
+     */
+    @Test
+    void aDispatchInACompletionActionInsideTheTrackAddsOwnWaitMeetsItsFirstNotification() throws Exception {
+        String key = key("tracked-around-action");
+        cmap.setUint32(key, 0);
+        CmapHandle writer = open();
+        Recorder recorder = new Recorder();
+        AtomicReference<Thread> adding = new AtomicReference<>();
+        AtomicReference<CompletableFuture<Integer>> dispatchedInAction = new AtomicReference<>();
+        Future<Ended<Long>> added;
+        corosync.pause();
+        try {
+            added = endingAt(() -> {
+                adding.set(Thread.currentThread());
+                // attached before the answer can arrive: whoever reads the answer runs the action
+                dispatchedInAction.set(cmap.getAsync(key).thenApply(value -> dispatchAChange(writer, key)));
+                return track(key, recorder);
+            });
+            Await.until(() -> PipelineFrames.readsWhileCalling(adding.get(), "trackAdd"), TIMEOUT,
+                    () -> "the thread calling trackAdd reads while it waits");
+        } finally {
+            corosync.resume();
+        }
+
+        long track = Expect.doneWithin(added, TIMEOUT.toMillis(),
+                "trackAdd, whose thread's completion action dispatches its first notification").value();
+        assertEquals(1, Expect.done(dispatchedInAction.get()), "the action's dispatch ran the listener");
+        assertEquals(1, recorder.size(), "the listener ran once");
+        assertEquals(track, recorder.events().get(0).trackHandle(), "with the trackAdd's handle");
+    }
+
+    /**
+     * Changes {@code key} from {@code writer} until a non-blocking dispatch of the test's handle
+     * meets a notification (corosync notifies only once it made the tracking); returns what that
+     * dispatch ran, or 0 if none came within {@link #TIMEOUT}.
+     */
+    private int dispatchAChange(CmapHandle writer, String key) {
+        long until = System.nanoTime() + TIMEOUT.toNanos();
+        for (long change = 1; System.nanoTime() - until < 0; change++) {
+            writer.setUint32(key, change);
+            try {
+                return cmap.dispatch(DispatchType.ONE_NONBLOCKING);
+            } catch (CmapException e) {
+                assertEquals(CsError.TRY_AGAIN, e.error(), "no notification yet");
+            }
+        }
+        return 0;
     }
 
     @Test
