@@ -797,10 +797,11 @@ final class ConnectedHandle implements CmapHandle {
         }
         TrackRegistry.Registration registration = tracks.reserve(effective, TrackEvent.toFlags(events), listener);
         try {
-            // confirmed by the thread that reads the answer, too: that may be this one, in a
-            // completion action run while it waits, whose dispatch meets the first notification
-            tracks.confirm(registration, trackAddOn(pipeline(), registration,
-                    trackHandle -> tracks.confirm(registration, trackHandle)));
+            // confirmed by the thread that reads the answer, before this wait returns: that may be
+            // this one, in a completion action run while it waits, whose dispatch meets the first
+            // notification. Only by that thread: a second confirmation that looked before the
+            // first settled would write after it, once the listener ran or the tracking was deleted
+            trackAddOn(pipeline(), registration, trackHandle -> tracks.confirm(registration, trackHandle));
             return registration.userHandle;
         } catch (RuntimeException e) {
             tracks.cancel(registration);
@@ -813,7 +814,8 @@ final class ConnectedHandle implements CmapHandle {
      * tracking after the caller timed out, it is deleted when the late answer comes: the
      * registration is gone here, and its notifications would only be read and dropped.
      *
-     * @param answered what the answer's handle does at once on the thread that reads it, or null
+     * @param answered what the answer's handle does on the thread that reads it, before this
+     *                 call returns, or null
      */
     private long trackAddOn(Pipeline pipeline, TrackRegistry.Registration registration, LongConsumer answered) {
         return pipeline.call(new Pipeline.Call<>("track_add", registration.key, CmapResponseId.TRACK_ADD,

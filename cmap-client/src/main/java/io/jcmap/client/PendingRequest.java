@@ -28,7 +28,10 @@ final class PendingRequest {
     Pipeline.LateAnswer undo;
     /** Sent even if its caller gives up while it still waits in the backlog (Pipeline.Call). */
     boolean sentAnyway;
-    /** What its decoded answer does at once on the reading thread; null for most (Pipeline.Call). */
+    /**
+     * What its decoded answer does on the reading thread before its caller can see it; null for
+     * most (Pipeline.Call).
+     */
     Consumer<Object> answered;
     /** The longest response it may get, in bytes. */
     long responseBound;
@@ -90,15 +93,36 @@ final class PendingRequest {
 
     /** Records the outcome once; false if it already had one. */
     synchronized boolean finish(Object result, CmapException error) {
+        return finish(result, error, null);
+    }
+
+    /**
+     * Records the outcome once, running {@code answered} with it first: a caller that times out
+     * meanwhile waits for it here, and one that finds {@link #done} finds it has run.
+     *
+     * @return false if it already had an outcome; {@code answered} did not run
+     */
+    synchronized boolean finish(Object result, CmapException error, Consumer<Object> answered) {
         if (done) {
             return false;
         }
+        this.answered = null;
+        try {
+            if (answered != null) {
+                answered.accept(result);
+            }
+        } finally {
+            finishNow(result, error);
+        }
+        return true;
+    }
+
+    private void finishNow(Object result, CmapException error) {
         value = result;
         failure = error;
         decoder = null; // already used, or never to be: see the class comment
         summarizer = null;
         done = true;
-        return true;
     }
 
     /** {@code slice}, or less if the deadline comes first. */

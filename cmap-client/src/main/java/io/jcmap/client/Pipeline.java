@@ -328,9 +328,12 @@ final class Pipeline {
      *                    in the client (behind a full window or channel): a request that lets go
      *                    of something the server holds for us, which nobody would send again
      * @param answered    what the decoded answer does at once, on the thread that read it, once
-     *                    its caller is sure to get it; or null. For what cannot wait until the
-     *                    caller's wait returns: that thread may be the caller's own, running a
-     *                    completion action that needs it before the wait can return
+     *                    its caller is sure to get it, and before that caller can see it: its
+     *                    wait returns only after this did, so nothing the caller does next (nor
+     *                    what it lets other threads do) runs before or alongside it; or null.
+     *                    For what cannot wait until the caller's wait returns: that thread may be
+     *                    the caller's own, running a completion action that needs it before the
+     *                    wait can return
      */
     record Call<T>(String operation, String key, int responseId, int size, Encoder encoder, Decoder<T> decoder,
                    LateAnswer undo, boolean sentAnyway, Consumer<? super T> answered) {
@@ -1315,13 +1318,9 @@ final class Pipeline {
             complete(pending, null, CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage()));
             return;
         }
-        if (!complete(pending, value, null)) {
+        if (!complete(pending, value, null, pending.answered)) {
             // its caller timed out while the answer was being decoded: nobody will learn of it
             undoLate(pending, response, length);
-        } else if (pending.answered != null) {
-            Consumer<Object> answered = pending.answered;
-            pending.answered = null;
-            answered.accept(value);
         }
     }
 
@@ -1341,9 +1340,20 @@ final class Pipeline {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private boolean complete(PendingRequest pending, Object value, CmapException failure) {
-        if (!pending.finish(value, failure)) {
+        return complete(pending, value, failure, null);
+    }
+
+    /**
+     * Records {@code pending}'s outcome, unless it has one, and lets its caller know; with
+     * {@code answered} (see {@link Call}), which runs first, before the caller can see it.
+     *
+     * @return false if it already had an outcome (its caller timed out): nothing was done
+     */
+    @SuppressWarnings("unchecked")
+    private boolean complete(PendingRequest pending, Object value, CmapException failure,
+                             Consumer<Object> answered) {
+        if (!pending.finish(value, failure, answered)) {
             return false;
         }
         if (pending.future != null) {

@@ -148,8 +148,10 @@ final class TrackRegistry {
     }
 
     /**
-     * Makes {@code registration} known by the server's answer to its first TRACK_ADD. Both the
-     * thread that read the answer and the caller confirm it; only the first one counts.
+     * Makes {@code registration} known by the server's answer to its first TRACK_ADD; the thread
+     * that read the answer does, before the caller's wait returns (Pipeline.Call#answered). Only
+     * the first confirmation counts. Not two confirmers: one that looked before the other settled
+     * would write, and lock, after it (TrackAddConfirmRaceTest).
      */
     void confirm(Registration registration, long trackHandle) {
         if (registration.settled) {
