@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -63,6 +64,8 @@ final class ConnectedHandle implements CmapHandle {
     private final boolean selectsMap;
     private final long requestTimeoutNanos;
     private final Reconnector reconnector;
+    /** Opens each connection: {@link Cmap#connect}, or a unit test's scripted server. */
+    private final Function<CmapOptions, IpcConnection> connector;
     private final TrackRegistry tracks = new TrackRegistry();
     private final Object sessionChange = new Object();
     private volatile Session session;
@@ -105,7 +108,14 @@ final class ConnectedHandle implements CmapHandle {
      * @throws CmapException as {@link Cmap#initialize}
      */
     ConnectedHandle(CmapMap map, CmapOptions options, boolean selectsMap) {
+        this(map, options, selectsMap, Cmap::connect);
+    }
+
+    /** As above, with connections from {@code connector} (a unit test's scripted server). */
+    ConnectedHandle(CmapMap map, CmapOptions options, boolean selectsMap,
+                    Function<CmapOptions, IpcConnection> connector) {
         this.map = map;
+        this.connector = connector;
         this.options = options;
         this.selectsMap = selectsMap;
         this.requestTimeoutNanos = options.requestTimeout().map(Duration::toNanos).orElse(0L);
@@ -115,7 +125,7 @@ final class ConnectedHandle implements CmapHandle {
 
     /** A new connection, its map selected; used at start and by each reconnect attempt. */
     Session openSession() {
-        IpcConnection connection = Cmap.connect(options);
+        IpcConnection connection = connector.apply(options);
         Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos,
                 reason -> lost(connection, reason)));
         if (selectsMap) {
@@ -132,10 +142,24 @@ final class ConnectedHandle implements CmapHandle {
         return fresh;
     }
 
-    /** Registers the trackings again on a fresh session, keeping the application's handles. */
+    /**
+     * Registers the trackings again on a fresh session, keeping the application's handles. The
+     * lost session has broken down, so no tracking is confirmed on it any more
+     * (TrackRegistry#confirm): the snapshot misses none. They are bound to the fresh session only
+     * once all are registered there: a failed attempt's connection, closed, is bound to none.
+     */
     void restoreTracks(Session fresh) {
-        for (TrackRegistry.Registration registration : tracks.confirmed()) {
-            registration.serverHandle = trackAddOn(fresh.pipeline(), registration, null);
+        Pipeline pipeline = fresh.pipeline();
+        List<TrackRegistry.Registration> registrations = tracks.confirmed();
+        long[] serverHandles = new long[registrations.size()];
+        for (int i = 0; i < serverHandles.length; i++) {
+            serverHandles[i] = trackAddOn(pipeline, registrations.get(i), null);
+        }
+        for (int i = 0; i < serverHandles.length; i++) {
+            if (!tracks.rebind(registrations.get(i), new TrackRegistry.Binding(pipeline, serverHandles[i]))) {
+                // its trackDelete was answered on the lost connection meanwhile: nobody else deletes this one
+                trackDeleteUnwaited(pipeline, serverHandles[i]);
+            }
         }
     }
 
@@ -796,12 +820,25 @@ final class ConnectedHandle implements CmapHandle {
                     + " it needs no retry, and would then hold back every later notification for good");
         }
         TrackRegistry.Registration registration = tracks.reserve(effective, TrackEvent.toFlags(events), listener);
+        Pipeline pipeline = pipeline();
         try {
             // confirmed by the thread that reads the answer, before this wait returns: that may be
             // this one, in a completion action run while it waits, whose dispatch meets the first
             // notification. Only by that thread: a second confirmation that looked before the
             // first settled would write after it, once the listener ran or the tracking was deleted
-            trackAddOn(pipeline(), registration, trackHandle -> tracks.confirm(registration, trackHandle));
+            trackAddOn(pipeline, registration, trackHandle -> {
+                if (!tracks.confirm(registration, pipeline, trackHandle)) {
+                    // read after the loss: a reconnect may have missed it, so it fails as the loss
+                    // failed the calls in flight (cancelled at once: a dispatch of what the lost
+                    // connection holds must not wait for it)
+                    tracks.cancel(registration);
+                }
+            });
+            if (registration.binding == null) { // refused, above
+                CmapException reason = pipeline.brokenReason();
+                throw new CmapException(reason.error(), reason.errno(),
+                        CallName.of("track_add", effective) + ": " + reason.context(), reason);
+            }
             return registration.userHandle;
         } catch (RuntimeException e) {
             tracks.cancel(registration);
@@ -844,10 +881,14 @@ final class ConnectedHandle implements CmapHandle {
     public void trackDelete(long trackHandle) {
         checkOpen("track_delete", null);
         TrackRegistry.Registration registration = tracks.byUserHandle(trackHandle);
-        long serverHandle = registration == null ? trackHandle : registration.serverHandle;
+        // the connection and the server's handle are read together: a reconnect changes both, and
+        // a handle sent to the other connection's server would be unknown there (BAD_HANDLE)
+        TrackRegistry.Binding target = registration == null
+                ? new TrackRegistry.Binding(pipeline(), trackHandle) : registration.binding;
+        long serverHandle = target.handle();
         try {
             // sent even if the caller times out while it still waits in the client
-            pipeline().call(new Pipeline.Call<Void>("track_delete", Long.toUnsignedString(trackHandle),
+            target.pipeline().call(new Pipeline.Call<Void>("track_delete", Long.toUnsignedString(trackHandle),
                     CmapResponseId.TRACK_DELETE, TrackDeleteRequestDescriptor.LENGTH,
                     buffer -> CmapRequests.trackDelete(buffer, serverHandle),
                     (response, length) -> {
@@ -861,12 +902,23 @@ final class ConnectedHandle implements CmapHandle {
             if (registration != null && e.error() == CsError.TIMEOUT) {
                 // not revoked: corosync executes it when it runs again, so the tracking is over
                 // here, and a reconnect must not register it again
-                tracks.remove(registration, pipeline()::whileWaitingForAnotherThread);
+                forget(registration, target);
             }
             throw e;
         }
         if (registration != null) {
-            tracks.remove(registration, pipeline()::whileWaitingForAnotherThread);
+            forget(registration, target);
+        }
+    }
+
+    /**
+     * Forgets a tracking whose track_delete went to {@code deleted}; should a reconnect have
+     * registered it again meanwhile (its snapshot was taken before this), deletes it there too.
+     */
+    private void forget(TrackRegistry.Registration registration, TrackRegistry.Binding deleted) {
+        TrackRegistry.Binding last = tracks.remove(registration, pipeline()::whileWaitingForAnotherThread);
+        if (last != null && last.pipeline() != deleted.pipeline()) {
+            trackDeleteUnwaited(last.pipeline(), last.handle());
         }
     }
 

@@ -15,6 +15,12 @@ import java.util.function.LongFunction;
  * delete it with. The application keeps the first track handle the server gave: after a
  * reconnect the server gives a new one, which we use on the wire while the application's
  * stays valid.
+ *
+ * <p>A tracking is registered on one connection at a time ({@link Binding}). Confirming it,
+ * binding it to a reconnect's new connection, forgetting it and the reconnect's snapshot of
+ * what to register again are ordered by one lock, so that a trackAdd or trackDelete racing a
+ * reconnect leaves every tracking the application holds on the new connection, and none it
+ * deleted.
  */
 final class TrackRegistry {
     /** How long a notification waits at a time for its TRACK_ADD's answer to be read. */
@@ -24,6 +30,15 @@ final class TrackRegistry {
     private final AtomicLong nextInstance = new AtomicLong(1);
     private final Map<Long, Registration> byInstance = new ConcurrentHashMap<>();
     private final Map<Long, Registration> byUserHandle = new ConcurrentHashMap<>();
+    /**
+     * Orders {@link #confirm}, {@link #rebind}, {@link #remove} and {@link #confirmed}; nothing
+     * else is locked while it is held.
+     */
+    private final Object bindings = new Object();
+
+    /** Where a tracking is registered: a connection's pipeline, and the track handle its server gave. */
+    record Binding(Pipeline pipeline, long handle) {
+    }
 
     /** One tracking: what was asked, who listens, and its handles. */
     static final class Registration {
@@ -33,8 +48,14 @@ final class TrackRegistry {
         final CmapListener listener;
         /** The handle the application holds (the server's first answer). */
         volatile long userHandle;
-        /** The handle of the current connection's server. */
-        volatile long serverHandle;
+        /**
+         * Where it is registered now: the connection its trackAdd went to, then each reconnect's;
+         * null until confirmed. The pipeline and the handle go together: a handle means nothing
+         * to another connection's server. Written under the registry's lock.
+         */
+        volatile Binding binding;
+        /** Forgotten by {@link #remove}: a reconnect must not register it again. Under the registry's lock. */
+        private boolean removed;
         /** Held while a callback runs, so that {@link #end} waits for it. */
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition settledOrEnded = lock.newCondition();
@@ -148,19 +169,47 @@ final class TrackRegistry {
     }
 
     /**
-     * Makes {@code registration} known by the server's answer to its first TRACK_ADD; the thread
-     * that read the answer does, before the caller's wait returns (Pipeline.Call#answered). Only
-     * the first confirmation counts. Not two confirmers: one that looked before the other settled
-     * would write, and lock, after it (TrackAddConfirmRaceTest).
+     * Makes {@code registration} known by the server's answer to its first TRACK_ADD, read from
+     * {@code pipeline}; the thread that read the answer does, before the caller's wait returns
+     * (Pipeline.Call#answered). Only the first confirmation counts. Not two confirmers: one that
+     * looked before the other settled would write, and lock, after it (TrackAddConfirmRaceTest).
+     *
+     * <p>Refused, changing nothing, once {@code pipeline} has broken down: a reconnect, started
+     * by the breakdown, may have taken its snapshot of the trackings to register again
+     * ({@link #confirmed}) already, and would leave this one on no connection. The caller then
+     * fails, as the loss failed the calls whose answers it had not read yet.
+     *
+     * @return false if refused
      */
-    void confirm(Registration registration, long trackHandle) {
+    boolean confirm(Registration registration, Pipeline pipeline, long trackHandle) {
         if (registration.settled) {
-            return;
+            return true;
         }
-        registration.userHandle = trackHandle;
-        registration.serverHandle = trackHandle;
-        byUserHandle.put(trackHandle, registration);
+        synchronized (bindings) {
+            if (pipeline.brokenReason() != null) {
+                return false;
+            }
+            registration.userHandle = trackHandle;
+            registration.binding = new Binding(pipeline, trackHandle);
+            byUserHandle.put(trackHandle, registration);
+        }
         registration.settle(true);
+        return true;
+    }
+
+    /**
+     * Records that a reconnect registered {@code registration} again, at {@code where}; false,
+     * changing nothing, if it was forgotten meanwhile ({@link #remove}): nobody else will delete
+     * that registration, so the caller does.
+     */
+    boolean rebind(Registration registration, Binding where) {
+        synchronized (bindings) {
+            if (registration.removed) {
+                return false;
+            }
+            registration.binding = where;
+            return true;
+        }
     }
 
     void cancel(Registration registration) {
@@ -176,11 +225,20 @@ final class TrackRegistry {
     /**
      * Forgets {@code registration}; returns once no callback of it runs. {@code whileWaiting}
      * runs between short waits for a callback running on another thread ({@link Registration#end}).
+     *
+     * @return where it was registered when forgotten: a reconnect may have registered it again
+     *     after the caller's track_delete went out, and then nobody else deletes it there
      */
-    void remove(Registration registration, Runnable whileWaiting) {
-        byUserHandle.remove(registration.userHandle);
-        byInstance.remove(registration.instance);
+    Binding remove(Registration registration, Runnable whileWaiting) {
+        Binding last;
+        synchronized (bindings) {
+            registration.removed = true;
+            byUserHandle.remove(registration.userHandle);
+            byInstance.remove(registration.instance);
+            last = registration.binding;
+        }
         registration.end(whileWaiting);
+        return last;
     }
 
     /** The registration a notification belongs to, or null when it was deleted meanwhile. */
@@ -188,9 +246,15 @@ final class TrackRegistry {
         return byInstance.get(instance);
     }
 
-    /** The confirmed registrations, for re-registration after a reconnect. */
+    /**
+     * The confirmed registrations, for re-registration after a reconnect. Taken once the lost
+     * connection's pipeline has broken down, after which {@link #confirm} refuses its answers:
+     * none confirmed on it is missing.
+     */
     List<Registration> confirmed() {
-        return List.copyOf(byUserHandle.values());
+        synchronized (bindings) {
+            return List.copyOf(byUserHandle.values());
+        }
     }
 
     /** Whether nothing is tracked or being registered. */

@@ -63,7 +63,7 @@ class TrackRegistryEndWhileReadingTest {
                         Thread.currentThread().interrupt();
                     }
                 });
-        tracks.confirm(withListener, 1);
+        tracks.confirm(withListener, pipeline, 1);
         CountDownLatch inListener = new CountDownLatch(1);
         Thread dispatcher = Thread.ofPlatform().start(() -> withListener.runListener(null, h -> {
             inListener.countDown();

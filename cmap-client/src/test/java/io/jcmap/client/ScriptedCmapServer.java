@@ -1,0 +1,261 @@
+package io.jcmap.client;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
+
+import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.cmap.CmapRequestId;
+import io.jcmap.protocol.cmap.CmapResponseId;
+import io.jcmap.protocol.cmap.CmapTrackType;
+import io.jcmap.protocol.cmap.NameDescriptor;
+import io.jcmap.protocol.cmap.NotifyCallbackDescriptor;
+import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
+import io.jcmap.protocol.cmap.TrackAddRequestDescriptor;
+import io.jcmap.protocol.cmap.TrackAddResponseDescriptor;
+import io.jcmap.protocol.cmap.TrackDeleteRequestDescriptor;
+import io.jcmap.protocol.cmap.TrackDeleteResponseDescriptor;
+import io.jcmap.protocol.ipc.ConnectionResponse;
+import io.jcmap.protocol.ipc.IpcConnection;
+import io.jcmap.protocol.ipc.TransportType;
+import io.jcmap.protocol.os.Credentials;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One connection to a scripted CMAP server, for unit tests of a whole handle
+ * ({@link ConnectedHandle} built with a connector handing these out): it answers TRACK_ADD,
+ * TRACK_DELETE and SET_CURRENT_MAP as corosync does, keeps the connection's trackings, and sends
+ * a notification to each of them on {@link #change}. A test may hold the reader of one answer
+ * ({@link #holdAnswer}): after the pipeline took the answer's request off its queue, before it
+ * looks at the answer; and may make the server hang up ({@link #hangUp}).
+ */
+final class ScriptedCmapServer implements IpcConnection {
+    private static final int ENOTCONN = 107;
+    private static final int MAX_MESSAGE_SIZE = 1 << 16;
+    private static final long LOOK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    private final long firstHandle;
+    private long nextHandle;
+    /** Answers and events not yet taken, and the trackings; guarded by {@code this}. */
+    private final ArrayDeque<byte[]> answers = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> events = new ArrayDeque<>();
+    private final Map<Long, Long> trackings = new LinkedHashMap<>();
+    private final MemorySegment response = Arena.ofAuto().allocate(MAX_MESSAGE_SIZE);
+    private final MemorySegment event = Arena.ofAuto().allocate(MAX_MESSAGE_SIZE);
+    private volatile boolean hungUp;
+    private volatile boolean requestsEnded;
+    private volatile boolean closed;
+    /** The answer id whose reader is held, or -1; the hold is used once. */
+    private volatile int heldId = -1;
+    private volatile boolean holdTaken;
+    final CountDownLatch readerHeld = new CountDownLatch(1);
+    final CountDownLatch releaseReader = new CountDownLatch(1);
+
+    /** @param firstHandle the first track handle this server gives (each connection its own) */
+    ScriptedCmapServer(long firstHandle) {
+        this.firstHandle = firstHandle;
+        this.nextHandle = firstHandle;
+    }
+
+    /**
+     * Holds the thread that reads the next answer with {@code responseId} once it has taken that
+     * answer's request off the pipeline's queue, until {@link #releaseReader}; {@link #readerHeld}
+     * says it is held.
+     */
+    void holdAnswer(int responseId) {
+        heldId = responseId;
+    }
+
+    /** The server is gone: a look for events finds the hang-up, as a real connection's does. */
+    void hangUp() {
+        hungUp = true;
+    }
+
+    /** The track handles of this connection's trackings, mapped to their instances. */
+    synchronized Map<Long, Long> trackings() {
+        return Map.copyOf(trackings);
+    }
+
+    /** Whether this connection has a tracking of the client's {@code instance}. */
+    synchronized boolean tracks(long instance) {
+        return trackings.containsValue(instance);
+    }
+
+    /** A key changed: a DELETE notification of {@code key} to every tracking, as corosync sends. */
+    synchronized void change(String key) {
+        for (long instance : trackings.values()) {
+            events.addLast(notification(instance, key));
+        }
+    }
+
+    @Override
+    public ConnectionResponse info() {
+        return new ConnectionResponse(TransportType.SHM, MAX_MESSAGE_SIZE, "request", "response", "event",
+                new Credentials(1, 0, 0));
+    }
+
+    @Override
+    public synchronized boolean send(MemorySegment message, int length) {
+        if (requestsEnded || closed) {
+            throw new ErrnoException(ENOTCONN, "scripted server: requests ended");
+        }
+        int id = message.get(JAVA_INT_UNALIGNED, 0);
+        switch (id) {
+            case CmapRequestId.TRACK_ADD -> {
+                long instance = message.get(JAVA_LONG_UNALIGNED, TrackAddRequestDescriptor.TRACK_INST_HANDLE_OFFSET);
+                long handle = nextHandle++;
+                trackings.put(handle, instance);
+                byte[] answer = header(CmapResponseId.TRACK_ADD, TrackAddResponseDescriptor.LENGTH, CsError.OK);
+                MemorySegment.ofArray(answer).set(JAVA_LONG_UNALIGNED, TrackAddResponseDescriptor.TRACK_HANDLE_OFFSET,
+                        handle);
+                answers.addLast(answer);
+            }
+            case CmapRequestId.TRACK_DELETE -> {
+                long handle = message.get(JAVA_LONG_UNALIGNED, TrackDeleteRequestDescriptor.TRACK_HANDLE_OFFSET);
+                Long instance = trackings.remove(handle);
+                byte[] answer = header(CmapResponseId.TRACK_DELETE, TrackDeleteResponseDescriptor.LENGTH,
+                        instance == null ? CsError.BAD_HANDLE : CsError.OK);
+                MemorySegment.ofArray(answer).set(JAVA_LONG_UNALIGNED,
+                        TrackDeleteResponseDescriptor.TRACK_INST_HANDLE_OFFSET, instance == null ? 0 : instance);
+                answers.addLast(answer);
+            }
+            case CmapRequestId.SET_CURRENT_MAP -> answers.addLast(header(CmapResponseId.SET_CURRENT_MAP,
+                    ResponseHeaderDescriptor.LENGTH, CsError.OK));
+            default -> throw new IllegalStateException("scripted server: no script for request " + id);
+        }
+        return true;
+    }
+
+    @Override
+    public int receiveResponse(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            if (requestsEnded || closed) {
+                throw new ErrnoException(ENOTCONN, "scripted server: requests ended");
+            }
+            byte[] answer;
+            synchronized (this) {
+                answer = answers.pollFirst();
+            }
+            if (answer != null) {
+                MemorySegment.copy(answer, 0, response, JAVA_BYTE, 0, answer.length);
+                return answer.length;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return -1;
+            }
+            LockSupport.parkNanos(LOOK_NANOS);
+        }
+    }
+
+    /** Called by the pipeline once it took the answer's request off its queue, before it looks at it. */
+    @Override
+    public MemorySegment response() {
+        if (!holdTaken && response.get(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ID_OFFSET) == heldId) {
+            holdTaken = true;
+            readerHeld.countDown();
+            try {
+                if (!releaseReader.await(20, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("scripted server: the held reader was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return response;
+    }
+
+    @Override
+    public int receiveEvent(long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (true) {
+            if (closed) {
+                throw new ErrnoException(ENOTCONN, "scripted server: closed");
+            }
+            byte[] next;
+            synchronized (this) {
+                next = events.pollFirst();
+            }
+            if (next != null) {
+                MemorySegment.copy(next, 0, event, JAVA_BYTE, 0, next.length);
+                return next.length;
+            }
+            if (hungUp) {
+                throw new ErrnoException(ENOTCONN, "scripted server: hung up");
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return -1;
+            }
+            LockSupport.parkNanos(LOOK_NANOS);
+        }
+    }
+
+    @Override
+    public MemorySegment event() {
+        return event;
+    }
+
+    @Override
+    public int eventFd() {
+        return -1;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return !hungUp && !closed;
+    }
+
+    @Override
+    public void endRequests() {
+        requestsEnded = true;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "ScriptedCmapServer[first handle " + firstHandle + "]";
+    }
+
+    private static byte[] header(int id, int size, CsError error) {
+        byte[] message = new byte[size];
+        MemorySegment segment = MemorySegment.ofArray(message);
+        segment.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ID_OFFSET, id);
+        segment.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.SIZE_OFFSET, size);
+        segment.set(JAVA_INT_UNALIGNED, ResponseHeaderDescriptor.ERROR_OFFSET, error.code());
+        return message;
+    }
+
+    /** A DELETE notification without values: a fixed part only. */
+    private static byte[] notification(long instance, String key) {
+        byte[] message = header(CmapResponseId.NOTIFY_CALLBACK, NotifyCallbackDescriptor.LENGTH, CsError.OK);
+        MemorySegment segment = MemorySegment.ofArray(message);
+        segment.set(JAVA_LONG_UNALIGNED, NotifyCallbackDescriptor.TRACK_INST_HANDLE_OFFSET, instance);
+        byte[] name = key.getBytes(StandardCharsets.US_ASCII);
+        segment.set(JAVA_SHORT_UNALIGNED, NotifyCallbackDescriptor.KEY_NAME_OFFSET + NameDescriptor.LENGTH_OFFSET,
+                (short) name.length);
+        MemorySegment.copy(name, 0, segment, JAVA_BYTE,
+                NotifyCallbackDescriptor.KEY_NAME_OFFSET + NameDescriptor.VALUE_OFFSET, name.length);
+        segment.set(JAVA_INT_UNALIGNED, NotifyCallbackDescriptor.EVENT_OFFSET, CmapTrackType.DELETE);
+        return message;
+    }
+
+    /** Every handle this server gave, in order (for messages). */
+    synchronized List<Long> handlesGiven() {
+        return java.util.stream.LongStream.range(firstHandle, nextHandle).boxed().toList();
+    }
+}
