@@ -2,12 +2,16 @@ package io.jcmap.client.it;
 
 import static io.jcmap.client.it.Expect.cmapError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapBatch;
+import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapMap;
+import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.TrackEvent;
@@ -18,8 +22,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /** The asynchronous faces with many requests in flight on one handle, and inc/dec on both faces. */
@@ -297,6 +304,38 @@ abstract class AsyncScenarios extends CorosyncScenarios {
             seen = cmap.getAsync(key);
             cmap.delete(key);
             assertEquals(after, Expect.done(seen), "round " + round + ": the get before the delete");
+        }
+    }
+
+    /**
+     * The longest request the message size allows, in a batch between two small ones: it fails
+     * alone, whoever refuses it. On the socket transport the kernel refuses a datagram longer than
+     * the request socket's send buffer (twice {@code net.core.wmem_max} at most: 8 MiB here, a
+     * 64 MiB request) with EMSGSIZE; sent in a run, that failed the whole run as a lost connection,
+     * and with it every request of the batch and the handle.
+     */
+    @Test
+    void aBatchedRequestTooLongForTheSocketFailsAloneAndTheHandleGoesOn() {
+        try (CmapHandle large = Cmap.initialize(CmapMap.ICMAP,
+                options().maxMessageSize(CmapOptions.MAX_MAX_MESSAGE_SIZE).build())) {
+            large.setUint8(key("before"), 1);
+            CmapBatch batch = large.batch();
+            CompletableFuture<Void> first = batch.setAsync(key("first"), CmapValue.uint8(1));
+            // 296 bytes of SET request before the value: the longest request the size allows
+            CompletableFuture<Void> longest = batch.setAsync(key("longest"),
+                    CmapValue.binary(new byte[CmapOptions.MAX_MAX_MESSAGE_SIZE - 296]));
+            CompletableFuture<Void> last = batch.setAsync(key("last"), CmapValue.uint8(3));
+            batch.flush();
+            Expect.done(first);
+            // TOO_BIG where the kernel refuses it, INVALID_PARAM where corosync gets it (over 16 KiB)
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> longest.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            CmapException refusal = assertInstanceOf(CmapException.class, failed.getCause());
+            assertTrue(Set.of(CsError.TOO_BIG, CsError.INVALID_PARAM).contains(refusal.error()), refusal::getMessage);
+            Expect.done(last);
+            assertTrue(large.isOpen(), "the handle is still open");
+            assertEquals(1, large.getUint8(key("before")));
+            assertEquals(3, large.getUint8(key("last")));
         }
     }
 

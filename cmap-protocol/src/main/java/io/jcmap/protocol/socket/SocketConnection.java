@@ -59,6 +59,15 @@ public final class SocketConnection implements IpcConnection {
     /** The most requests of one run; more are refused as a full channel, and go with a later run. */
     static final int LONGEST_RUN = 64;
     /**
+     * The longest request that joins a run. Every valid CMAP request is shorter (a SET of the
+     * longest value corosync keeps is 16,681 bytes); a longer one goes alone, as {@link #send}
+     * sends it, so that the kernel's refusal of it fails that request only: {@code EMSGSIZE} past
+     * the send buffer ({@code net.core.wmem_max} may keep it below the message size), or
+     * {@code ENOBUFS} when it cannot allocate a buffer that large. In a run, {@code sendmmsg}
+     * reports such a failure for the run, which the caller takes for the connection's.
+     */
+    static final int LONGEST_RUN_DATAGRAM = 64 * 1024;
+    /**
      * How long {@link #awaitResponse} watches the server's count before it polls, where spinning
      * is on at all ({@link WaitSpin}): while corosync works through requests of ours it answers
      * one every 6 or 7 us here, and a reader asleep in poll costs it a wake-up per answer
@@ -172,12 +181,7 @@ public final class SocketConnection implements IpcConnection {
             if (!run.isEmpty()) {
                 throw new IllegalStateException(run.size() + " requests sent without notifying wait for notifyServer");
             }
-            long sent = requests.send(message, length);
-            if (sent == UnixSocket.WOULD_BLOCK) {
-                return false;
-            }
-            countSent(1);
-            return true;
+            return sendAlone(message, length);
         } finally {
             calls.exit();
         }
@@ -192,10 +196,24 @@ public final class SocketConnection implements IpcConnection {
         calls.enter();
         try {
             checkSendable(length);
+            if (length > LONGEST_RUN_DATAGRAM) {
+                // after the run staged before it, which goes first (false: the channel is full for now)
+                return run.isEmpty() && sendAlone(message, length);
+            }
             return run.add(message, length);
         } finally {
             calls.exit();
         }
+    }
+
+    /** Sends one request at once; inside a call, with no run staged. */
+    private boolean sendAlone(MemorySegment message, int length) {
+        long sent = requests.send(message, length);
+        if (sent == UnixSocket.WOULD_BLOCK) {
+            return false;
+        }
+        countSent(1);
+        return true;
     }
 
     /** Sends the run with one {@code sendmmsg}, as far as the socket's buffer takes it. */
