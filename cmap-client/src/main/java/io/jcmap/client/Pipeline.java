@@ -688,13 +688,15 @@ final class Pipeline {
         }
         long deadline = deadline();
         asyncInFlight.addAndGet(count);
-        CmapException reason;
+        PendingRequest first = batch.pending(0);
+        PendingRequest[] failed = null;
         List<Backlogged> refused = null;
+        CmapException reason;
         sendLock.lock();
         try {
             reason = broken;
             if (reason != null) {
-                // failed below, once the lock is released
+                failed = batch.pendings(); // failed below, once the lock is released
             } else if (holder != null) { // a batch's requests are asynchronous: they wait for any hold
                 for (int i = 0; i < count; i++) {
                     PendingRequest pending = batch.pending(i);
@@ -711,7 +713,7 @@ final class Pipeline {
                     backlog.addLast(new Backlogged(pending, batch.request(i), batch.length(i), null));
                 }
                 backlogSize = backlog.size();
-                batch.pending(0).readBefore = sentCount;
+                first.readBefore = sentCount;
                 refused = sendBacklogLocked(true);
                 if (backlogSize > 0) {
                     batch.handOverBuffer();
@@ -720,16 +722,18 @@ final class Pipeline {
         } finally {
             sendLock.unlock();
         }
-        if (reason != null) {
-            for (int i = 0; i < count; i++) {
-                complete(batch.pending(i), null, brokenFor(reason, batch.pending(i)));
+        // empty before any completion action runs: one on this thread, the batch's owner, may fill
+        // it or flush it again (a request it added was dropped, a flush it made left us its nulls)
+        batch.clear();
+        if (failed != null) {
+            for (PendingRequest pending : failed) {
+                complete(pending, null, brokenFor(reason, pending));
             }
         }
         failRefused(refused);
-        if (!readWhatIsWaiting(batch.pending(0))) {
+        if (!readWhatIsWaiting(first)) {
             wakeDrainer();
         }
-        batch.clear();
     }
 
     /**

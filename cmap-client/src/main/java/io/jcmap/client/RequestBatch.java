@@ -66,6 +66,11 @@ final class RequestBatch {
         return pendings[index];
     }
 
+    /** A copy of the requests added. */
+    PendingRequest[] pendings() {
+        return Arrays.copyOf(pendings, count);
+    }
+
     int length(int index) {
         return lengths[index];
     }

@@ -131,6 +131,51 @@ class PipelineBatchTest {
         assertEquals(0, server.sent.get());
     }
 
+    /**
+     * A failed request's completion action runs on the flushing thread, the batch's owner, which
+     * may fill the batch again there: the request it added was cleared with the flushed ones, and
+     * its future never completed.
+     */
+    @Test
+    void aRequestAddedByACompletionActionRunDuringAFlushStaysForTheNextFlush() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost"));
+        RequestBatch batch = new RequestBatch();
+        CompletableFuture<CompletableFuture<Void>> added = new CompletableFuture<>();
+        CompletableFuture<Void> first = add(batch);
+        first.whenComplete((value, failure) -> added.complete(add(batch)));
+
+        pipeline.sendBatch(batch);
+        CompletableFuture<Void> retry = added.get(10, TimeUnit.SECONDS);
+        assertEquals(1, batch.size(), "the request added meanwhile waits for the next flush");
+        pipeline.sendBatch(batch);
+        for (CompletableFuture<Void> future : List.of(first, retry)) {
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+            assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
+        }
+    }
+
+    /** ... and may flush it there: that flush left nulls to the one still going (a NullPointerException). */
+    @Test
+    void aCompletionActionRunDuringAFlushMayFlushTheBatchAgain() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost"));
+        RequestBatch batch = new RequestBatch();
+        CompletableFuture<Void> first = add(batch);
+        first.whenComplete((value, failure) -> pipeline.sendBatch(batch));
+        CompletableFuture<Void> second = add(batch);
+
+        pipeline.sendBatch(batch);
+        for (CompletableFuture<Void> future : List.of(first, second)) {
+            ExecutionException failure = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+            assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
+        }
+        assertEquals(0, batch.size());
+        assertEquals(0, server.sent.get());
+    }
+
     @Test
     void aRequestThatCannotBeEncodedIsRejectedAtOnceAndNotAdded() {
         RequestBatch batch = new RequestBatch();

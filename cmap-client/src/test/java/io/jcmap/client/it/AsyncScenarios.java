@@ -138,6 +138,25 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         cmapError(CsError.NOT_EXIST, () -> cmap.getUint8(key("late")));
     }
 
+    /**
+     * A request that fails during the flush runs its completion action on the flushing thread,
+     * which owns the batch and may flush it (again) there: that flush returned nulls to the one
+     * still going, whose flush() threw a NullPointerException.
+     */
+    @Test
+    void aCompletionActionMayFlushTheBatchWhoseFlushFailedItsRequest() {
+        CmapHandle doomed = open();
+        CmapBatch batch = doomed.batch();
+        CompletableFuture<Void> first = batch.setAsync(key("a"), CmapValue.uint8(1));
+        CompletableFuture<Void> second = batch.setAsync(key("b"), CmapValue.uint8(2));
+        first.whenComplete((value, failure) -> batch.flush());
+        doomed.close();
+        batch.flush();
+        Expect.asyncError(CsError.BAD_HANDLE, () -> first);
+        Expect.asyncError(CsError.BAD_HANDLE, () -> second);
+        assertEquals(0, batch.size());
+    }
+
     @Test
     void incAndDecInFlightTakeEffectInTheOrderTheyWereIssued() {
         String key = key("counter");
