@@ -5,7 +5,8 @@ import java.util.Iterator;
 /**
  * Keys of a map, fetched one by one from corosync ({@code cmap_iter_next}). Closing it, or
  * reaching its end, finalizes the server-side iterator ({@code cmap_iter_finalize}). Not
- * thread-safe.
+ * thread-safe: a call made while another call of it is under way, on another thread or in a
+ * completion action run inside it, fails with {@link CsError#BUSY} and changes nothing.
  *
  * <p>The server-side iterator lives on one connection. When the handle has reconnected since
  * ({@link ReconnectPolicy}), the iterator hands out the keys it had fetched and then fails with

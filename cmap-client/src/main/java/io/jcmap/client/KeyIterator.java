@@ -3,6 +3,7 @@ package io.jcmap.client;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@link CmapIterator} over one server-side iterator.
@@ -36,6 +37,12 @@ final class KeyIterator implements CmapIterator {
     private CmapException fetchFailure;
     /** Keys handed out so far, for the message of a failure after {@link #fetchFailure}. */
     private long handedOut;
+    /**
+     * The thread inside a call, or null: a call that meets another fails with BUSY. Two fetches at
+     * once appended to the same deque, losing keys without an error, or one finalized the server's
+     * iterator under the other's burst; the hand-over also orders one thread's use before the next.
+     */
+    private final AtomicReference<Thread> user = new AtomicReference<>();
 
     /** An iterator whose first burst, {@code first}, was fetched as it was created. */
     KeyIterator(ConnectedHandle handle, Pipeline pipeline, long iterHandle, String prefix, List<CmapKeyInfo> first) {
@@ -46,8 +53,30 @@ final class KeyIterator implements CmapIterator {
         take(first);
     }
 
+    private void enter(String operation) {
+        Thread me = Thread.currentThread();
+        if (!user.compareAndSet(null, me)) {
+            throw new CmapException(CsError.BUSY, CallName.of(operation, prefix) + ": the iterator is in use by "
+                    + (user.get() == me ? "this thread (a completion action run inside one of its calls)"
+                    : "another thread") + "; an iterator is not thread-safe");
+        }
+    }
+
+    private void exit() {
+        user.set(null);
+    }
+
     @Override
     public boolean hasNext() {
+        enter("iter_next");
+        try {
+            return hasMore();
+        } finally {
+            exit();
+        }
+    }
+
+    private boolean hasMore() {
         if (!finished) {
             // keys fetched ahead are no excuse to answer for a closed handle (libcmap: BAD_HANDLE)
             handle.checkOpen("iter_next", null);
@@ -61,7 +90,7 @@ final class KeyIterator implements CmapIterator {
             fetch();
         }
         if (fetched.isEmpty()) {
-            close();
+            finish();
             return false;
         }
         return true;
@@ -103,15 +132,29 @@ final class KeyIterator implements CmapIterator {
 
     @Override
     public CmapKeyInfo next() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more keys");
+        enter("iter_next");
+        try {
+            if (!hasMore()) {
+                throw new NoSuchElementException("no more keys");
+            }
+            handedOut++;
+            return fetched.removeFirst();
+        } finally {
+            exit();
         }
-        handedOut++;
-        return fetched.removeFirst();
     }
 
     @Override
     public void close() {
+        enter("iter_finalize");
+        try {
+            finish();
+        } finally {
+            exit();
+        }
+    }
+
+    private void finish() {
         if (!finished) {
             finished = true;
             fetched.clear();
