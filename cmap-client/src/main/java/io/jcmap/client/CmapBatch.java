@@ -20,7 +20,9 @@ package io.jcmap.client;
  * } // sent here
  * }</pre>
  *
- * <p>A batch belongs to the thread that fills it and may be reused after each flush. Invalid
+ * <p>A batch belongs to the thread that fills it and may be reused after each flush; a call made
+ * while another thread is inside one of its calls fails with {@link CsError#BUSY} and adds or
+ * sends nothing. A completion action run by its flush on that thread may fill and flush it. Invalid
  * input fails at once, as on the handle (the request is not added); a request that reached
  * corosync fails through its future.
  */

@@ -1,39 +1,89 @@
 package io.jcmap.client;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The {@link CmapBatch} of a {@link ConnectedHandle}: its requests encoded into one {@link RequestBatch}. */
 final class HandleBatch implements CmapBatch {
     private final ConnectedHandle handle;
     private final RequestBatch requests = new RequestBatch();
+    /**
+     * The thread inside a call, or null: another thread's call meanwhile fails with BUSY. Two
+     * threads filling the batch at once corrupted it (an index out of bounds, requests lost with
+     * futures that never completed, a broken handle); the hand-over also orders one thread's
+     * requests before the next's.
+     */
+    private final AtomicReference<Thread> user = new AtomicReference<>();
+    /** How deep {@link #user}'s calls are nested (a completion action run by a flush may fill the batch); its own. */
+    private int depth;
 
     HandleBatch(ConnectedHandle handle) {
         this.handle = handle;
     }
 
+    private void enter(String operation, String key) {
+        Thread me = Thread.currentThread();
+        if (user.get() != me && !user.compareAndSet(null, me)) {
+            throw new CmapException(CsError.BUSY, CallName.of(operation, key)
+                    + ": the batch is in use by another thread; a batch belongs to the thread that fills it");
+        }
+        depth++;
+    }
+
+    private void exit() {
+        if (--depth == 0) {
+            user.set(null);
+        }
+    }
+
     @Override
     public CompletableFuture<CmapValue> getAsync(String key) {
-        return handle.getAsync(key, requests::add);
+        enter("get", key);
+        try {
+            return handle.getAsync(key, requests::add);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public CompletableFuture<Void> setAsync(String key, CmapValue value) {
-        return handle.setAsync(key, value, requests::add);
+        enter("set", key);
+        try {
+            return handle.setAsync(key, value, requests::add);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public CompletableFuture<Void> deleteAsync(String key) {
-        return handle.deleteAsync(key, requests::add);
+        enter("delete", key);
+        try {
+            return handle.deleteAsync(key, requests::add);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public CompletableFuture<Void> incAsync(String key) {
-        return handle.adjustAsync("inc", key, 1, requests::add);
+        enter("inc", key);
+        try {
+            return handle.adjustAsync("inc", key, 1, requests::add);
+        } finally {
+            exit();
+        }
     }
 
     @Override
     public CompletableFuture<Void> decAsync(String key) {
-        return handle.adjustAsync("dec", key, -1, requests::add);
+        enter("dec", key);
+        try {
+            return handle.adjustAsync("dec", key, -1, requests::add);
+        } finally {
+            exit();
+        }
     }
 
     @Override
@@ -43,7 +93,12 @@ final class HandleBatch implements CmapBatch {
 
     @Override
     public void flush() {
-        handle.send(requests);
+        enter("flush", null);
+        try {
+            handle.send(requests);
+        } finally {
+            exit();
+        }
     }
 
     @Override

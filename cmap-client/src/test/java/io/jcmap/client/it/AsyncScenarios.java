@@ -157,6 +157,49 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         assertEquals(0, batch.size());
     }
 
+    /**
+     * A batch belongs to the thread that fills it; two threads filling one without a lock get
+     * BUSY from a call that meets the other's. Their requests corrupted the batch: an
+     * ArrayIndexOutOfBoundsException or NullPointerException from setAsync or flush, futures that
+     * never completed, and on the socket transport a broken handle.
+     */
+    @Test
+    void twoThreadsFillingABatchWithoutALockGetBusyAndLoseNothing() throws Exception {
+        int perThread = 5000;
+        for (int round = 0; round < 3; round++) {
+            CmapBatch batch = cmap.batch();
+            List<CompletableFuture<Void>> futures = Collections.synchronizedList(new ArrayList<>());
+            List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
+            String prefix = "r" + round + ".";
+            java.util.concurrent.Callable<Void> filler = () -> {
+                long self = Thread.currentThread().threadId();
+                for (int i = 0; i < perThread; i++) {
+                    try {
+                        futures.add(batch.setAsync(key(prefix + self + "." + i), CmapValue.uint32(i)));
+                    } catch (CmapException busy) {
+                        if (busy.error() != CsError.BUSY) {
+                            errors.add(busy);
+                        }
+                        i--; // again
+                    } catch (RuntimeException e) {
+                        errors.add(e);
+                    }
+                }
+                return null;
+            };
+            var fillers = threads(2);
+            Future<Void> first = fillers.submit(filler);
+            Future<Void> second = fillers.submit(filler);
+            Expect.done(first);
+            Expect.done(second);
+            assertEquals(List.of(), errors);
+            assertEquals(2 * perThread, batch.size());
+            batch.flush();
+            allDone(futures);
+            assertTrue(cmap.isOpen());
+        }
+    }
+
     @Test
     void incAndDecInFlightTakeEffectInTheOrderTheyWereIssued() {
         String key = key("counter");
