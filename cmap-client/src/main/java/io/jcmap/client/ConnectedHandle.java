@@ -175,6 +175,11 @@ final class ConnectedHandle implements CmapHandle {
         }
     }
 
+    /** Whether {@code candidate} is the handle's session now. */
+    boolean isInstalled(Session candidate) {
+        return session == candidate;
+    }
+
     /**
      * A pipeline broke down: the handle is closing, or the connection was lost. A lost
      * connection of a handle that tracks keys is kept for dispatch (notifications that had

@@ -70,6 +70,12 @@ final class Reconnector {
                 // a new loss must be able to start another round once this session is in place
                 running.set(false);
                 handle.install(fresh);
+                CmapException lostMeanwhile = fresh.pipeline().brokenReason();
+                if (lostMeanwhile != null && handle.isInstalled(fresh)) {
+                    // lost before running was cleared (a request the restore sent found it): that
+                    // loss started no round, and nothing else would replace the broken session
+                    connectionLost(lostMeanwhile);
+                }
                 int attempts = attempt;
                 LOG.info("reconnected to corosync after {} attempt(s)", attempts);
                 notifyListener(() -> policy.listener().onReconnected(attempts));

@@ -13,12 +13,14 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -42,7 +44,9 @@ class TrackingAcrossReconnectTest {
 
     private final ScriptedCmapServer first = new ScriptedCmapServer(0x1000);
     private final ScriptedCmapServer second = new ScriptedCmapServer(0x2000);
+    private final ScriptedCmapServer third = new ScriptedCmapServer(0x3000);
     private final CountDownLatch reconnected = new CountDownLatch(1);
+    private final AtomicInteger reconnections = new AtomicInteger();
     private final List<CmapNotification> received = new CopyOnWriteArrayList<>();
     private final CmapListener listener = (handle, notification) -> received.add(notification);
     private ConnectedHandle handle;
@@ -56,9 +60,9 @@ class TrackingAcrossReconnectTest {
         }
     }
 
-    /** A reconnecting handle whose first connection is {@code first}, and the one after it {@code second}. */
+    /** A reconnecting handle whose connections are {@code first}, {@code second} and {@code third}, in turn. */
     private ConnectedHandle open() {
-        Deque<IpcConnection> servers = new ArrayDeque<>(List.of(first, second));
+        Deque<IpcConnection> servers = new ArrayDeque<>(List.of(first, second, third));
         Function<CmapOptions, IpcConnection> connector = options -> {
             IpcConnection next = servers.pollFirst();
             if (next == null) {
@@ -69,6 +73,7 @@ class TrackingAcrossReconnectTest {
         ReconnectListener onReconnected = new ReconnectListener() {
             @Override
             public void onReconnected(int attempts) {
+                reconnections.incrementAndGet();
                 reconnected.countDown();
             }
         };
@@ -149,6 +154,21 @@ class TrackingAcrossReconnectTest {
      */
     @Test
     void aTrackDeleteAnsweredWhileItsTrackingIsRestoredLeavesNoTrackingOnTheNewConnection() throws Exception {
+        long track = trackDeletedWhileRestored();
+        second.releaseReader.countDown();
+        assertTrue(reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
+
+        assertDeletedEverywhere(track, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Tracks a key, then deletes it while the handle reconnects: trackDelete's answer is read on
+     * the lost connection while the reconnect registers the tracking again on the new one, whose
+     * answer to that is being read (held) when this returns; trackDelete has returned.
+     *
+     * @return the track handle
+     */
+    private long trackDeletedWhileRestored() throws Exception {
         open();
         long track = handle.trackAdd(KEY, EnumSet.of(TrackEvent.DELETE), listener);
         first.holdAnswer(CmapResponseId.TRACK_DELETE);
@@ -163,10 +183,26 @@ class TrackingAcrossReconnectTest {
         assertTrue(second.readerHeld.await(WAIT_SECONDS, TimeUnit.SECONDS), "the tracking is being restored");
         first.releaseReader.countDown();
         deleted.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        second.releaseReader.countDown();
-        assertTrue(reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
+        return track;
+    }
 
-        assertDeletedEverywhere(track, deleted);
+    /**
+     * 3c. As 3b, but the new connection is lost too while the tracking is restored: the delete the
+     * restore sends on it (its trackDelete was answered meanwhile) finds it gone, before the round
+     * ended. That loss started no round (one was running), and the round installed the broken
+     * session: the handle stayed without a connection for good, a blocking dispatch waiting for
+     * ever (found in review).
+     */
+    @Test
+    void aNewConnectionLostWhileItsRoundEndsIsReplacedInTurn() throws Exception {
+        trackDeletedWhileRestored();
+        second.hangUp(); // corosync is gone again: the restore's next request fails
+        second.endRequests();
+        second.releaseReader.countDown();
+
+        eventually(() -> reconnections.get() == 2, () -> "the handle reconnected " + reconnections.get()
+                + " times; the second connection, lost as its round ended, was never replaced");
+        assertEquals(Map.of(), third.trackings(), "the deleted tracking stays deleted");
     }
 
     /** trackDelete returned, and no connection of the handle keeps the tracking, nor does its listener run. */
