@@ -9,6 +9,11 @@ package io.jcmap.client;
  * callback. Unlike libcmap, where such a message ends {@code CS_DISPATCH_ONE}, it does not count:
  * {@link #ONE} keeps waiting until a callback ran, and {@link #ONE_NONBLOCKING} looks at the next
  * notification (failing with TRY_AGAIN when only dropped ones were waiting).
+ *
+ * <p>A callback that closes the handle ends the dispatch, which returns the number of callbacks
+ * that ran. libcmap's {@code cmap_dispatch} returns {@code CS_ERR_BAD_HANDLE} instead when a
+ * callback called {@code cmap_finalize}, whatever the type; only a later dispatch on the closed
+ * handle fails with BAD_HANDLE here.
  */
 public enum DispatchType {
     /**
