@@ -172,7 +172,7 @@ final class TrackRegistry {
      * Makes {@code registration} known by the server's answer to its first TRACK_ADD, read from
      * {@code pipeline}; the thread that read the answer does, before the caller's wait returns
      * (Pipeline.Call#answered). Only the first confirmation counts. Not two confirmers: one that
-     * looked before the other settled would write, and lock, after it (TrackAddConfirmRaceTest).
+     * looked before the other settled would write, and lock, after it (decision 0020).
      *
      * <p>Refused, changing nothing, once {@code pipeline} has broken down: a reconnect, started
      * by the breakdown, may have taken its snapshot of the trackings to register again
