@@ -91,38 +91,31 @@ final class PendingRequest {
         return CallName.of(operation, key);
     }
 
-    /** Records the outcome once; false if it already had one. */
-    synchronized boolean finish(Object result, CmapException error) {
-        return finish(result, error, null);
-    }
-
     /**
-     * Records the outcome once, running {@code answered} with it first: a caller that times out
-     * meanwhile waits for it here, and one that finds {@link #done} finds it has run.
+     * Records the outcome once. An answer ({@code error} null) goes to {@link #answered} first: a
+     * caller that times out meanwhile waits for it here, and one that finds {@link #done} finds
+     * it has run.
      *
-     * @return false if it already had an outcome; {@code answered} did not run
+     * @return false if it already had an outcome; {@link #answered} did not run
      */
-    synchronized boolean finish(Object result, CmapException error, Consumer<Object> answered) {
+    synchronized boolean finish(Object result, CmapException error) {
         if (done) {
             return false;
         }
-        this.answered = null;
+        Consumer<Object> then = answered;
+        answered = null;
         try {
-            if (answered != null) {
-                answered.accept(result);
+            if (then != null && error == null) {
+                then.accept(result);
             }
         } finally {
-            finishNow(result, error);
+            value = result;
+            failure = error;
+            decoder = null; // already used, or never to be: see the class comment
+            summarizer = null;
+            done = true;
         }
         return true;
-    }
-
-    private void finishNow(Object result, CmapException error) {
-        value = result;
-        failure = error;
-        decoder = null; // already used, or never to be: see the class comment
-        summarizer = null;
-        done = true;
     }
 
     /** {@code slice}, or less if the deadline comes first. */

@@ -1322,7 +1322,7 @@ final class Pipeline {
             complete(pending, null, CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage()));
             return;
         }
-        if (!complete(pending, value, null, pending.answered)) {
+        if (!complete(pending, value, null)) {
             // its caller timed out while the answer was being decoded: nobody will learn of it
             undoLate(pending, response, length);
         }
@@ -1344,20 +1344,15 @@ final class Pipeline {
         }
     }
 
-    private boolean complete(PendingRequest pending, Object value, CmapException failure) {
-        return complete(pending, value, failure, null);
-    }
-
     /**
-     * Records {@code pending}'s outcome, unless it has one, and lets its caller know; with
-     * {@code answered} (see {@link Call}), which runs first, before the caller can see it.
+     * Records {@code pending}'s outcome, unless it has one, and lets its caller know; an answer
+     * goes to its {@link Call#answered} first, before the caller can see it.
      *
      * @return false if it already had an outcome (its caller timed out): nothing was done
      */
     @SuppressWarnings("unchecked")
-    private boolean complete(PendingRequest pending, Object value, CmapException failure,
-                             Consumer<Object> answered) {
-        if (!pending.finish(value, failure, answered)) {
+    private boolean complete(PendingRequest pending, Object value, CmapException failure) {
+        if (!pending.finish(value, failure)) {
             return false;
         }
         if (pending.future != null) {
