@@ -3,13 +3,13 @@ package io.jcmap.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jcmap.protocol.cmap.CmapResponseId;
 import io.jcmap.protocol.ipc.IpcConnection;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,10 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -200,7 +197,7 @@ class TrackingAcrossReconnectTest {
         second.endRequests();
         second.releaseReader.countDown();
 
-        eventually(() -> reconnections.get() == 2, () -> "the handle reconnected " + reconnections.get()
+        Waits.until(() -> reconnections.get() == 2, () -> "the handle reconnected " + reconnections.get()
                 + " times; the second connection, lost as its round ended, was never replaced");
         assertEquals(Map.of(), third.trackings(), "the deleted tracking stays deleted");
     }
@@ -208,7 +205,7 @@ class TrackingAcrossReconnectTest {
     /** trackDelete returned, and no connection of the handle keeps the tracking, nor does its listener run. */
     private void assertDeletedEverywhere(long track, CompletableFuture<Void> deleted) throws Exception {
         deleted.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        eventually(() -> second.trackings().isEmpty(), () -> "trackDelete(0x" + Long.toHexString(track)
+        Waits.until(() -> second.trackings().isEmpty(), () -> "trackDelete(0x" + Long.toHexString(track)
                 + ") returned, but the new connection keeps the trackings " + hex(second.trackings().keySet())
                 + ": registered again by the reconnect, deleted by nobody");
         second.change(KEY);
@@ -216,18 +213,8 @@ class TrackingAcrossReconnectTest {
         assertEquals(List.of(), received, "no callback after trackDelete returned");
     }
 
-    private static String hex(java.util.Collection<Long> handles) {
+    private static String hex(Collection<Long> handles) {
         return handles.stream().map(h -> "0x" + Long.toHexString(h)).toList().toString();
-    }
-
-    private static void eventually(BooleanSupplier condition, Supplier<String> what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail(what.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
     }
 
     private static <T> CompletableFuture<T> run(Callable<T> call) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waiting on a condition, with a timeout, for the pipeline's unit tests. */
 final class Waits {
@@ -15,9 +16,14 @@ final class Waits {
 
     /** Looks every millisecond until {@code condition} holds; fails after 10 s. */
     static void until(BooleanSupplier condition, String what) {
+        until(condition, () -> "timed out waiting until " + what);
+    }
+
+    /** As above, failing with the message {@code failure} makes then (of the state it found). */
+    static void until(BooleanSupplier condition, Supplier<String> failure) {
         long deadline = System.nanoTime() + WAIT_NANOS;
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, () -> "timed out waiting until " + what);
+            assertTrue(System.nanoTime() - deadline < 0, failure);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
     }

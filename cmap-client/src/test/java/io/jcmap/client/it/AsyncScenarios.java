@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -171,7 +172,7 @@ abstract class AsyncScenarios extends CorosyncScenarios {
             List<CompletableFuture<Void>> futures = Collections.synchronizedList(new ArrayList<>());
             List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
             String prefix = "r" + round + ".";
-            java.util.concurrent.Callable<Void> filler = () -> {
+            Callable<Void> filler = () -> {
                 long self = Thread.currentThread().threadId();
                 for (int i = 0; i < perThread; i++) {
                     try {
@@ -187,11 +188,7 @@ abstract class AsyncScenarios extends CorosyncScenarios {
                 }
                 return null;
             };
-            var fillers = threads(2);
-            Future<Void> first = fillers.submit(filler);
-            Future<Void> second = fillers.submit(filler);
-            Expect.done(first);
-            Expect.done(second);
+            onTwoThreadsAtOnce(filler);
             assertEquals(List.of(), errors);
             assertEquals(2 * perThread, batch.size());
             batch.flush();

@@ -13,8 +13,10 @@ import org.junit.jupiter.api.TestInfo;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -91,6 +93,15 @@ abstract class CorosyncScenarios {
         });
         executors.add(executor);
         return executor;
+    }
+
+    /** Runs {@code task} on two threads at once and waits until both have returned. */
+    protected void onTwoThreadsAtOnce(Callable<Void> task) {
+        ExecutorService two = threads(2);
+        Future<Void> first = two.submit(task);
+        Future<Void> second = two.submit(task);
+        Expect.done(first);
+        Expect.done(second);
     }
 
     /** A key name unique to this test: {@code it.<method>.<n>.<suffix>}. */

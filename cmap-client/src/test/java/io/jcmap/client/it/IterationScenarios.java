@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapIterator;
 import io.jcmap.client.CmapKeyInfo;
@@ -23,7 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
@@ -337,15 +341,15 @@ abstract class IterationScenarios extends CorosyncScenarios {
         }
         for (int round = 0; round < 5; round++) {
             CmapIterator iterator = cmap.iterate(keyPrefix());
-            Map<String, Integer> seen = new java.util.concurrent.ConcurrentHashMap<>();
-            List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
-            java.util.concurrent.Callable<Void> reader = () -> {
+            Map<String, Integer> seen = new ConcurrentHashMap<>();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            Callable<Void> reader = () -> {
                 while (true) {
                     try {
                         seen.merge(iterator.next().name(), 1, Integer::sum);
                     } catch (NoSuchElementException end) {
                         return null;
-                    } catch (io.jcmap.client.CmapException busy) {
+                    } catch (CmapException busy) {
                         if (busy.error() != CsError.BUSY) {
                             errors.add(busy);
                             return null;
@@ -356,11 +360,7 @@ abstract class IterationScenarios extends CorosyncScenarios {
                     }
                 }
             };
-            var readers = threads(2);
-            Future<Void> first = readers.submit(reader);
-            Future<Void> second = readers.submit(reader);
-            Expect.done(first);
-            Expect.done(second);
+            onTwoThreadsAtOnce(reader);
             int round1 = round + 1;
             assertEquals(List.of(), errors, () -> "round " + round1);
             assertEquals(count, seen.size(), () -> "round " + round1 + ": keys handed out");
