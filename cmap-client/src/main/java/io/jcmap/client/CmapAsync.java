@@ -12,6 +12,13 @@ import java.util.concurrent.CompletableFuture;
  * sends them together at its flush. A future completes on the thread that read the response,
  * exceptionally with a {@link CmapException} carrying corosync's error code.
  *
+ * <p>Completion actions run on that reading thread and must not block. A {@code join} or
+ * {@code get} inside one, on a future of the handle (or a stage made from one by
+ * {@code thenApply}, {@code thenCompose} and the like), is the exception: it reads the answers
+ * it waits for itself, as a synchronous call there does, where it would otherwise wait for a
+ * reader that is itself. Futures that {@code CompletableFuture.allOf} and {@code anyOf} make are
+ * not the handle's, and a join on them there still waits for ever.
+ *
  * <p>What the client itself can tell is wrong throws a {@link CmapException} at once, as in
  * the synchronous calls: a closed handle, a null value, a bad key name (null, longer than 255
  * bytes, a NUL character, or for a set shorter than 3 bytes), a request longer than the

@@ -1,6 +1,5 @@
 package io.jcmap.client;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +21,7 @@ final class PendingRequest {
     int responseId;
     Pipeline.Decoder<?> decoder;
     Pipeline.Summarizer summarizer;
-    CompletableFuture<?> future;
+    ResponseFuture<?> future;
     long deadline;
     /** What its answer does if its caller gave up before it came; null for most (Pipeline.Call). */
     Pipeline.LateAnswer undo;

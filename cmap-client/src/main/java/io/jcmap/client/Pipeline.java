@@ -229,6 +229,33 @@ final class Pipeline {
     private final ArrayDeque<DeferredCompletion> deferred = new ArrayDeque<>();
     /** Whether the receive lock's holder is completing {@link #deferred}; guarded by the receive lock. */
     private boolean runningDeferred;
+    /**
+     * The futures a join inside a completion action waits for ({@link #readFor}): the request it
+     * joined, or that its stage derives from, and those issued on its thread while it reads. One
+     * per join, nested as the joins are; guarded by the receive lock.
+     */
+    private static final class JoinWatch {
+        final JoinWatch outer;
+        final List<ResponseFuture<?>> futures = new ArrayList<>(2);
+
+        JoinWatch(JoinWatch outer, ResponseFuture<?> root) {
+            this.outer = outer;
+            futures.add(root);
+        }
+
+        /** The request of a watched future whose answer is still to come, or null. */
+        PendingRequest firstUnanswered() {
+            for (ResponseFuture<?> future : futures) {
+                PendingRequest pending = future.pending();
+                if (!future.isDone() && pending != null && !pending.done) {
+                    return pending;
+                }
+            }
+            return null;
+        }
+    }
+    /** The innermost join reading in an action, or null; guarded by the receive lock. */
+    private JoinWatch joinWatch;
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
@@ -641,8 +668,9 @@ final class Pipeline {
     private <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size,
                                                long responseBound, Encoder encoder, Decoder<T> decoder,
                                                long deadline) {
-        CompletableFuture<T> future = new CompletableFuture<>();
         PendingRequest pending = new PendingRequest(null);
+        ResponseFuture<T> future = ResponseFuture.of(this, pending);
+        watchIfJoining(future);
         pending.prepare(operation, key, responseId, decoder, null, deadline);
         pending.responseBound = responseBound;
         pending.future = future;
@@ -689,6 +717,11 @@ final class Pipeline {
         long deadline = deadline();
         asyncInFlight.addAndGet(count);
         PendingRequest first = batch.pending(0);
+        for (int i = 0; i < count; i++) {
+            ResponseFuture<?> future = batch.pending(i).future;
+            future.sentOn(this);
+            watchIfJoining(future);
+        }
         PendingRequest[] failed = null;
         List<Backlogged> refused = null;
         CmapException reason;
@@ -1212,19 +1245,27 @@ final class Pipeline {
 
     private void readUntilDone(PendingRequest pending) {
         while (!pending.done) {
-            long wait = pending.deadline == 0 ? READ_SLICE_NANOS : pending.parkNanos(PARK_SLICE_NANOS);
-            if (retryStalledBacklog()) {
-                wait = Math.min(wait, STALL_RETRY_NANOS);
-            }
-            if (!readOne(wait)) {
-                CmapException reason = broken;
-                if (reason != null) {
-                    // the thread breaking the pipeline down may still be closing the connection,
-                    // which waits for us to leave it: looking again would spin (stress round 5)
-                    complete(pending, null, brokenFor(reason, pending));
-                    return;
-                }
-                expireIfDue(pending);
+            readTowards(pending, pending.deadline == 0 ? READ_SLICE_NANOS : PARK_SLICE_NANOS);
+        }
+    }
+
+    /**
+     * Reads one response for {@code target}, if one comes within {@code sliceNanos} (less if its
+     * deadline comes first); if none does, fails it when the pipeline broke, or when its time is up.
+     */
+    private void readTowards(PendingRequest target, long sliceNanos) {
+        long wait = target.parkNanos(sliceNanos);
+        if (retryStalledBacklog()) {
+            wait = Math.min(wait, STALL_RETRY_NANOS);
+        }
+        if (!readOne(wait)) {
+            CmapException reason = broken;
+            if (reason != null) {
+                // done now: the thread breaking the pipeline down may still be closing the connection,
+                // which waits for us to leave it, and looking again would spin (stress round 5)
+                complete(target, null, brokenFor(reason, target));
+            } else {
+                expireIfDue(target);
             }
         }
     }
@@ -1402,6 +1443,91 @@ final class Pipeline {
         } finally {
             runningDeferred = false;
         }
+    }
+
+    /**
+     * Reads for a {@code join} or {@code get} on {@code future} made inside a completion action
+     * this thread runs while reading: nobody else reads meanwhile, so the answer it waits for
+     * would never come (decision 0034). It reads as a synchronous call in an action does, on a
+     * second hold of the receive lock, so that the answers it reads for others complete after the
+     * action, in the order read, and actions do not stack up. What it completes at once is what
+     * the future waits for: {@code root}, the request it is (or is derived from), and the
+     * requests that actions run meanwhile issue on this thread (a {@code thenCompose}). A derived
+     * stage waiting for none of those (a {@code thenCombine} with an earlier request) has the
+     * answers read complete in order. Returns, for the future to wait as any future does, on
+     * another thread, when the time is up, or when none of our requests is left to read for it.
+     *
+     * @param root the request's own future that {@code future} is, or is derived from
+     * @param timeoutNanos how long it may read; {@link Long#MAX_VALUE} for as long as it takes
+     * @throws CmapException {@link CsError#LIBRARY} when such waits nest too deep in actions
+     */
+    void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos) {
+        if (!receiveLock.isHeldByCurrentThread()) {
+            return;
+        }
+        if (receiveLock.getHoldCount() >= MAX_NESTED_READS) {
+            throw new CmapException(CsError.LIBRARY, future.context() + ": waited for "
+                    + MAX_NESTED_READS + " deep in completion actions run while reading answers");
+        }
+        long started = System.nanoTime();
+        JoinWatch watch = new JoinWatch(joinWatch, root);
+        joinWatch = watch;
+        receiveLock.lock();
+        try {
+            while (!future.isDone()) {
+                if (completeDeferred(watch)) {
+                    continue;
+                }
+                PendingRequest target = watch.firstUnanswered();
+                if (target == null && future != root) {
+                    if (completeFirstDeferred()) {
+                        continue;
+                    }
+                    synchronized (inFlight) {
+                        target = firstNotDone();
+                    }
+                }
+                long left = timeoutNanos == Long.MAX_VALUE ? READ_SLICE_NANOS
+                        : timeoutNanos - (System.nanoTime() - started);
+                if (target == null || left <= 0) {
+                    return;
+                }
+                readTowards(target, Math.min(left, READ_SLICE_NANOS));
+            }
+        } finally {
+            receiveLock.unlock();
+            joinWatch = watch.outer;
+        }
+    }
+
+    /** While a join reads in an action ({@link #readFor}): a request's future issued on its thread is watched too. */
+    private void watchIfJoining(ResponseFuture<?> future) {
+        JoinWatch watch = joinWatch; // written only by the receive lock's holder, the only thread that goes on
+        if (watch != null && receiveLock.isHeldByCurrentThread()) {
+            watch.futures.add(future);
+        }
+    }
+
+    /** Completes the first deferred future that {@code watch} waits for; whether there was one. */
+    private boolean completeDeferred(JoinWatch watch) {
+        for (var entries = deferred.iterator(); entries.hasNext(); ) {
+            DeferredCompletion entry = entries.next();
+            if (watch.futures.contains(entry.future())) {
+                entries.remove();
+                completeFuture(entry.future(), entry.value(), entry.failure());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean completeFirstDeferred() {
+        DeferredCompletion entry = deferred.pollFirst();
+        if (entry == null) {
+            return false;
+        }
+        completeFuture(entry.future(), entry.value(), entry.failure());
+        return true;
     }
 
     /** How long a waiter that does not read sleeps after {@code waitedNanos} of waiting. */

@@ -45,8 +45,8 @@ final class RequestBatch {
         if (count == pendings.length) {
             grow();
         }
-        CompletableFuture<T> future = new CompletableFuture<>();
         PendingRequest pending = new PendingRequest(null);
+        ResponseFuture<T> future = ResponseFuture.of(null, pending); // its pipeline: the one it is flushed onto
         pending.prepare(operation, key, responseId, decoder, null, 0);
         pending.responseBound = responseBound;
         pending.future = future;

@@ -481,6 +481,61 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         }
     }
 
+    /**
+     * A join, or a get, on a future of the handle inside a completion action: the thread running
+     * the action is the one reading the handle's answers, so nobody else would read the one the
+     * join waits for. It reads for itself, as a synchronous call in an action does; the join
+     * waited for ever, and every later call on the handle with it.
+     */
+    @Test
+    void aJoinInsideACompletionActionReadsTheAnswerItWaitsFor() {
+        String first = key("joinFirst");
+        String second = key("joinSecond");
+        cmap.setUint32(first, 1);
+        cmap.setUint32(second, 2);
+        List<CompletableFuture<CmapValue>> direct = new ArrayList<>();
+        List<CompletableFuture<Object>> derived = new ArrayList<>();
+        List<CompletableFuture<CmapValue>> bounded = new ArrayList<>();
+        try (CmapBatch batch = cmap.batch()) {
+            for (int i = 0; i < 50; i++) {
+                direct.add(batch.getAsync(first).thenApply(value -> cmap.getAsync(second).join()));
+                // a future derived from the handle's: it completes when the one it depends on does
+                derived.add(batch.getAsync(first).thenApply(value ->
+                        cmap.getAsync(second).thenCompose(got -> cmap.getAsync(first).thenApply(again -> List.of(got, again)))
+                                .join()));
+                bounded.add(batch.getAsync(first).thenApply(value -> getWithin(cmap.getAsync(second))));
+            }
+        }
+        for (int i = 0; i < 50; i++) {
+            assertEquals(new CmapValue.UInt32(2), Expect.done(direct.get(i)));
+            assertEquals(List.of(new CmapValue.UInt32(2), new CmapValue.UInt32(1)), Expect.done(derived.get(i)));
+            assertEquals(new CmapValue.UInt32(2), Expect.done(bounded.get(i)));
+        }
+        assertEquals(2L, cmap.getUint32(second), "the handle goes on");
+    }
+
+    /** A join in an action on a future issued by the caller's own plain async call, not a batch. */
+    @Test
+    void aJoinInsideTheActionOfAPlainAsyncCallReadsTheAnswerItWaitsFor() {
+        String key = key("joinPlain");
+        cmap.setUint32(key, 5);
+        List<CompletableFuture<CmapValue>> actions = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            actions.add(cmap.setAsync(key, new CmapValue.UInt32(5)).thenApply(done -> cmap.getAsync(key).join()));
+        }
+        for (CompletableFuture<CmapValue> action : actions) {
+            assertEquals(new CmapValue.UInt32(5), Expect.done(action));
+        }
+    }
+
+    private static CmapValue getWithin(CompletableFuture<CmapValue> future) {
+        try {
+            return future.get(CorosyncScenarios.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("get inside a completion action", e);
+        }
+    }
+
     @Test
     void syncCallsFromManyThreadsAndAsyncCallsShareOneHandle() {
         String key = key("shared");

@@ -1,0 +1,127 @@
+package io.jcmap.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The future of an asynchronous request, or of a stage derived from one ({@link #thenApply} and
+ * the like). A completion action runs on the thread reading the handle's responses, which keeps
+ * the reading for as long as the action runs: a {@code join} or {@code get} there, on a future
+ * whose answer is still to be read, would wait for a reader that is itself. Such a wait reads
+ * for itself instead ({@link Pipeline#readFor}), as a synchronous call inside an action does;
+ * on any other thread it waits as every future does.
+ *
+ * @param <T> the value it completes with
+ */
+final class ResponseFuture<T> extends CompletableFuture<T> {
+    /** Where its request went; null while it waits in an unflushed batch, and for a derived stage. */
+    private volatile Pipeline pipeline;
+    /**
+     * Its own request until it completes (a future kept long after must not keep it); null for a
+     * derived stage.
+     */
+    private volatile PendingRequest pending;
+    /**
+     * For a derived stage, the request's own future that its chain of stages began with; null for
+     * that one. Not the stage it was made from: a chain built in a loop
+     * ({@code f = f.thenCompose(...)}) would keep every stage reachable from the last.
+     */
+    private final ResponseFuture<?> root;
+
+    private ResponseFuture(Pipeline pipeline, PendingRequest pending, ResponseFuture<?> root) {
+        this.pipeline = pipeline;
+        this.pending = pending;
+        this.root = root;
+    }
+
+    /** The future of {@code pending}, a request to be sent on {@code pipeline} (null: not yet known). */
+    static <T> ResponseFuture<T> of(Pipeline pipeline, PendingRequest pending) {
+        return new ResponseFuture<>(pipeline, pending, null);
+    }
+
+    /** Its batch was flushed onto {@code pipeline}. */
+    void sentOn(Pipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    /** Its own request while it waits for the answer; null for a derived stage. */
+    PendingRequest pending() {
+        return pending;
+    }
+
+    /** What a failure to wait for it says it was: its request, or the request it is derived from. */
+    String context() {
+        PendingRequest request = root().pending;
+        return request != null ? request.context() : "a completed request's stage";
+    }
+
+    @Override
+    public boolean complete(T value) {
+        boolean completed = super.complete(value);
+        pending = null;
+        return completed;
+    }
+
+    @Override
+    public boolean completeExceptionally(Throwable failure) {
+        boolean completed = super.completeExceptionally(failure);
+        pending = null;
+        return completed;
+    }
+
+    /** The request's own future that it is, or is derived from. */
+    private ResponseFuture<?> root() {
+        return root == null ? this : root;
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new ResponseFuture<>(null, null, root());
+    }
+
+    @Override
+    public T join() {
+        try {
+            readInAction(Long.MAX_VALUE);
+        } catch (CmapException e) {
+            throw new CompletionException(e);
+        }
+        return super.join();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        try {
+            readInAction(Long.MAX_VALUE);
+        } catch (CmapException e) {
+            throw new ExecutionException(e);
+        }
+        return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        long started = System.nanoTime();
+        long timeoutNanos = unit.toNanos(timeout);
+        try {
+            readInAction(timeoutNanos);
+        } catch (CmapException e) {
+            throw new ExecutionException(e);
+        }
+        return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - started)), TimeUnit.NANOSECONDS);
+    }
+
+    private void readInAction(long timeoutNanos) {
+        if (isDone()) {
+            return;
+        }
+        ResponseFuture<?> root = root();
+        Pipeline where = root.pipeline;
+        if (where != null) {
+            where.readFor(this, root, timeoutNanos);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.jcmap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * A {@code join} or {@code get} inside a completion action, on a future whose answer is still to
+ * be read: the action's thread holds the reading, so the wait reads for itself (decision 0034).
+ * Each of these waited for ever, and the handle with it.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PipelineJoinInActionTest {
+    private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
+    private static final int LENGTH = ResponseHeaderDescriptor.LENGTH;
+
+    /** A server answering nothing until a test allows it; one per test, as is this instance. */
+    private final SlowServer server = new SlowServer();
+    private final Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+
+    private static CompletableFuture<Object> request(Pipeline pipeline, String value) {
+        return pipeline.callAsync("get", "k", RESPONSE_ID, LENGTH, buffer -> LENGTH, (response, length) -> value);
+    }
+
+    /** Runs {@code body} as the action of a request, lets the server answer all, and checks its result. */
+    private void assertActionReturns(Object expected, Function<Object, Object> body) throws Exception {
+        CompletableFuture<Object> action = request(pipeline, "first").thenApply(body);
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals(expected, within(action, 10));
+    }
+
+    private static Object within(CompletableFuture<?> future, long seconds) throws Exception {
+        return future.get(seconds, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void thousandsOfActionsJoiningARequestEachAllSucceedWithoutStackingUp() throws Exception {
+        List<CompletableFuture<Object>> actions = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            // each join reads the answers of the requests before its own, whose actions join too: those
+            // must wait for the action, or they nest, past MAX_NESTED_READS (LIBRARY)
+            actions.add(request(pipeline, "first").thenApply(value -> request(pipeline, "joined").join()));
+        }
+        server.allowed.set(Integer.MAX_VALUE);
+        for (CompletableFuture<Object> action : actions) {
+            assertEquals("joined", within(action, 30));
+        }
+        assertEquals("after", within(request(pipeline, "after"), 10), "the pipeline goes on");
+    }
+
+    @Test
+    void aStageDerivedFromARequestAndWaitingForAnotherIssuedInTheActionCompletes() throws Exception {
+        assertActionReturns("a+b", value -> request(pipeline, "a")
+                .thenCompose(a -> request(pipeline, "b").thenApply(b -> a + "+" + b))
+                .join());
+    }
+
+    @Test
+    void aJoinOnARequestOfABatchFlushedInTheActionReadsItsAnswer() throws Exception {
+        assertActionReturns("batched!", value -> {
+            RequestBatch batch = new RequestBatch();
+            CompletableFuture<Object> batched = batch.add("get", "k", RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                    (response, length) -> "batched");
+            pipeline.sendBatch(batch);
+            return batched.thenApply(got -> got + "!").join();
+        });
+    }
+
+    @Test
+    void aStageCombiningARequestIssuedBeforeTheActionCompletes() throws Exception {
+        CompletableFuture<Object> first = request(pipeline, "first");
+        CompletableFuture<Object> earlier = request(pipeline, "earlier");
+        // the joined stage is derived from the action's request, and waits for one it does not name
+        CompletableFuture<Object> action = first.thenApply(value -> request(pipeline, "own")
+                .thenCombine(earlier, (own, other) -> own + "+" + other)
+                .join());
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals("own+earlier", within(action, 10));
+    }
+
+    @Test
+    void aGetWithATimeoutInAnActionTimesOutWhenNoAnswerComes() throws Exception {
+        CompletableFuture<Object> action = request(pipeline, "first").thenApply(value -> {
+            CompletableFuture<Object> unanswered = request(pipeline, "never");
+            long started = System.nanoTime();
+            assertThrows(TimeoutException.class, () -> unanswered.get(200, TimeUnit.MILLISECONDS));
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        });
+        server.allowed.set(1);
+        long waited = (Long) within(action, 10);
+        assertTrue(waited >= 200 && waited < 5_000, "the get waited " + waited + " ms");
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals("after", within(request(pipeline, "after"), 10), "the pipeline goes on");
+    }
+
+    @Test
+    void aJoinInAnActionFailsWithTheReasonWhenThePipelineBreaksDown() throws Exception {
+        CompletableFuture<Throwable> action = request(pipeline, "first").thenApply(value -> {
+            CompletableFuture<Object> unanswered = request(pipeline, "never");
+            Thread.ofPlatform().start(() -> {
+                Waits.until(() -> server.sent.get() == 2, "the second request sent");
+                pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost: test"));
+            });
+            return assertThrows(CompletionException.class, unanswered::join).getCause();
+        });
+        server.allowed.set(1);
+        CmapException failure = assertInstanceOf(CmapException.class, within(action, 10));
+        assertEquals(CsError.LIBRARY, failure.error());
+    }
+
+    @Test
+    void joinsNestedTooDeepInActionsFailWithLibraryInsteadOfOverflowing() throws Exception {
+        CompletableFuture<Object> action = request(pipeline, "first").thenApply(value -> nest(pipeline, 100));
+        server.allowed.set(Integer.MAX_VALUE);
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> within(action, 10));
+        Throwable cause = failed.getCause();
+        while (cause instanceof CompletionException) {
+            cause = cause.getCause();
+        }
+        CmapException failure = assertInstanceOf(CmapException.class, cause);
+        assertEquals(CsError.LIBRARY, failure.error(), failure.getMessage());
+        assertEquals("after", within(request(pipeline, "after"), 10), "the pipeline goes on");
+    }
+
+    /** A request whose action joins a request whose action joins ..., {@code depth} deep. */
+    private static Object nest(Pipeline pipeline, int depth) {
+        if (depth == 0) {
+            return "bottom";
+        }
+        return request(pipeline, "level").thenApply(value -> nest(pipeline, depth - 1)).join();
+    }
+}
