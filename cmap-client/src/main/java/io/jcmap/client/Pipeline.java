@@ -1454,7 +1454,9 @@ final class Pipeline {
      * the future waits for: {@code root}, the request it is (or is derived from), and the
      * requests that actions run meanwhile issue on this thread (a {@code thenCompose}). A derived
      * stage waiting for none of those (a {@code thenCombine} with an earlier request) has the
-     * answers read complete in order. Returns, for the future to wait as any future does, on
+     * answers read complete in order. A request waiting for this thread's own hold on the wire
+     * to end ({@link #callHeld}) makes it give the hold up, as a wait for another thread does
+     * ({@link #giveUpHold}). Returns, for the future to wait as any future does, on
      * another thread, when the time is up, or when none of our requests is left to read for it.
      *
      * @param root the request's own future that {@code future} is, or is derived from
@@ -1491,6 +1493,11 @@ final class Pipeline {
                         : timeoutNanos - (System.nanoTime() - started);
                 if (target == null || left <= 0) {
                     return;
+                }
+                if (target.sequence == 0) {
+                    // not on the wire: a request of this thread waits for its own hold to end (it starts
+                    // an iteration, callHeld), which only this thread can end; the iteration starts again
+                    giveUpHold();
                 }
                 readTowards(target, Math.min(left, READ_SLICE_NANOS));
             }

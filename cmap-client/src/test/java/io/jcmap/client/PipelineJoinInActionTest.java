@@ -1,6 +1,7 @@
 package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,6 +135,29 @@ class PipelineJoinInActionTest {
         CmapException failure = assertInstanceOf(CmapException.class, cause);
         assertEquals(CsError.LIBRARY, failure.error(), failure.getMessage());
         assertEquals("after", within(request(pipeline, "after"), 10), "the pipeline goes on");
+    }
+
+    /**
+     * A thread starting an iteration holds the wire until its first ITER_NEXT is out, and an
+     * asynchronous request of its own waits for that (decision 0020). A join on such a request,
+     * in what this thread runs while it reads the ITER_INIT answer (here the answer's decoding,
+     * as in PipelineHoldTest), waited for a hold that only this thread could end: the join gives
+     * it up, as a wait for another thread does, and the answer says that something went between.
+     */
+    @Test
+    void aJoinOfTheIterationStartersOwnRequestHeldBackByItsHoldReadsItsAnswer() throws Exception {
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline.Call<Object> opener = new Pipeline.Call<>("iter_init", null, RESPONSE_ID, LENGTH,
+                buffer -> LENGTH, (response, length) -> request(pipeline, "joined").join());
+        Pipeline.Call<Object> follower = new Pipeline.Call<>("iter_next", null, RESPONSE_ID, LENGTH,
+                buffer -> LENGTH, (response, length) -> "next");
+        CompletableFuture<Pipeline.Held<Object, Object>> held = CompletableFuture.supplyAsync(
+                () -> pipeline.callHeld(opener, answer -> follower, 1),
+                runnable -> Thread.ofPlatform().daemon().start(runnable));
+        Pipeline.Held<Object, Object> result = held.get(10, TimeUnit.SECONDS);
+        assertEquals("joined", result.first());
+        assertEquals(List.of("next"), result.then());
+        assertFalse(result.kept(), "the joined request went between");
     }
 
     /** A request whose action joins a request whose action joins ..., {@code depth} deep. */
