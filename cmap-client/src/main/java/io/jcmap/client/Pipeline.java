@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -256,6 +257,8 @@ final class Pipeline {
     }
     /** The innermost join reading in an action, or null; guarded by the receive lock. */
     private JoinWatch joinWatch;
+    /** What the futures of its requests know it by (ResponseFuture): one reference for all of them. */
+    private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
@@ -293,6 +296,11 @@ final class Pipeline {
 
     IpcConnection connection() {
         return connection;
+    }
+
+    /** A weak reference to this pipeline, shared by the futures of its requests ({@link ResponseFuture}). */
+    WeakReference<Pipeline> reference() {
+        return reference;
     }
 
     // ---- the general faces ---------------------------------------------------------------------

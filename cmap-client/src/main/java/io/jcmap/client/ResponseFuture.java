@@ -1,5 +1,6 @@
 package io.jcmap.client;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -17,8 +18,13 @@ import java.util.concurrent.TimeoutException;
  * @param <T> the value it completes with
  */
 final class ResponseFuture<T> extends CompletableFuture<T> {
-    /** Where its request went; null while it waits in an unflushed batch, and for a derived stage. */
-    private volatile Pipeline pipeline;
+    /**
+     * Where its request went; null while it waits in an unflushed batch, and for a derived stage.
+     * Weakly: a future kept after its handle closed must not keep the pipeline, its connection
+     * and buffers, and through its breakdown callback the handle. It is read for only by a thread
+     * holding the pipeline's receive lock, whose frames keep the pipeline.
+     */
+    private volatile WeakReference<Pipeline> pipeline;
     /**
      * Its own request until it completes (a future kept long after must not keep it); null for a
      * derived stage.
@@ -32,7 +38,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     private final ResponseFuture<?> root;
 
     private ResponseFuture(Pipeline pipeline, PendingRequest pending, ResponseFuture<?> root) {
-        this.pipeline = pipeline;
+        this.pipeline = pipeline == null ? null : pipeline.reference();
         this.pending = pending;
         this.root = root;
     }
@@ -44,7 +50,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     /** Its batch was flushed onto {@code pipeline}. */
     void sentOn(Pipeline pipeline) {
-        this.pipeline = pipeline;
+        this.pipeline = pipeline.reference();
     }
 
     /** Its own request while it waits for the answer; null for a derived stage. */
@@ -119,7 +125,8 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
             return;
         }
         ResponseFuture<?> root = root();
-        Pipeline where = root.pipeline;
+        WeakReference<Pipeline> sentOn = root.pipeline;
+        Pipeline where = sentOn == null ? null : sentOn.get();
         if (where != null) {
             where.readFor(this, root, timeoutNanos);
         }

@@ -10,6 +10,7 @@ import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -158,6 +159,31 @@ class PipelineJoinInActionTest {
         assertEquals("joined", result.first());
         assertEquals(List.of("next"), result.then());
         assertFalse(result.kept(), "the joined request went between");
+    }
+
+    /**
+     * A future kept after its handle closed keeps nothing of it, as before the handle's futures
+     * could read: with a reference to their pipeline, a request's future and every stage made
+     * from it kept the pipeline, its connection and buffers, and through its breakdown callback
+     * the handle with its trackings, for as long as the application kept any of them.
+     */
+    @Test
+    void futuresKeptAfterTheCloseKeepNoPipeline() throws Exception {
+        SlowServer closedServer = new SlowServer();
+        closedServer.allowed.set(Integer.MAX_VALUE);
+        Pipeline closed = new Pipeline(closedServer, 0, reason -> { });
+        CompletableFuture<Object> kept = request(closed, "kept");
+        CompletableFuture<Object> derived = kept.thenApply(value -> value + "!");
+        assertEquals("kept!", within(derived, 10));
+        closed.close(new CmapException(CsError.LIBRARY, "closed"), false);
+        WeakReference<Pipeline> collected = new WeakReference<>(closed);
+        closed = null;
+        Waits.until(() -> {
+            System.gc();
+            return collected.get() == null;
+        }, "the closed pipeline collected while its futures are kept");
+        assertEquals("kept", kept.join(), "kept until here");
+        assertEquals("kept!", derived.join(), "kept until here");
     }
 
     /** A request whose action joins a request whose action joins ..., {@code depth} deep. */
