@@ -678,7 +678,6 @@ final class Pipeline {
                                                long deadline) {
         PendingRequest pending = new PendingRequest(null);
         ResponseFuture<T> future = ResponseFuture.of(this, pending);
-        watchIfJoining(future);
         pending.prepare(operation, key, responseId, decoder, null, deadline);
         pending.responseBound = responseBound;
         pending.future = future;
@@ -697,6 +696,8 @@ final class Pipeline {
             asyncInFlight.decrementAndGet();
             throw invalid;
         }
+        // only now: a request refused at once is never sent nor completed, and a join must not wait for it
+        watchIfJoining(future);
         try {
             finishSend(pending, length);
         } catch (CmapException e) {

@@ -139,6 +139,31 @@ class PipelineJoinInActionTest {
     }
 
     /**
+     * A request that throws at once (its input cannot be a request: a key name longer than 255
+     * bytes, whose encoding fails) is never sent, and its
+     * future never completes: made while a join reads, it was watched as one the join waits for,
+     * and the join read towards it for good instead of completing the earlier answer its stage
+     * waits for.
+     */
+    @Test
+    void aRequestRefusedAtOnceWhileAJoinReadsIsNotWaitedFor() throws Exception {
+        CompletableFuture<Object> first = request(pipeline, "first");
+        CompletableFuture<Object> earlier = request(pipeline, "earlier");
+        CompletableFuture<Object> action = first.thenApply(value -> request(pipeline, "own")
+                .thenCompose(own -> {
+                    assertThrows(CmapException.class, () -> pipeline.callAsync("get", "k", RESPONSE_ID, LENGTH,
+                            buffer -> {
+                                throw new CmapException(CsError.INVALID_PARAM, "not a request");
+                            }, (response, length) -> "never"));
+                    return CompletableFuture.completedFuture(own);
+                })
+                .thenCombine(earlier, (own, other) -> own + "+" + other)
+                .join());
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals("own+earlier", within(action, 10));
+    }
+
+    /**
      * A thread starting an iteration holds the wire until its first ITER_NEXT is out, and an
      * asynchronous request of its own waits for that (decision 0020). A join on such a request,
      * in what this thread runs while it reads the ITER_INIT answer (here the answer's decoding,
