@@ -241,7 +241,9 @@ final class Pipeline {
 
         JoinWatch(JoinWatch outer, ResponseFuture<?> root) {
             this.outer = outer;
-            futures.add(root);
+            if (root != null) {
+                futures.add(root);
+            }
         }
 
         /** The request of a watched future whose answer is still to come, or null. */
@@ -1468,7 +1470,8 @@ final class Pipeline {
      * ({@link #giveUpHold}). Returns, for the future to wait as any future does, on
      * another thread, when the time is up, or when none of our requests is left to read for it.
      *
-     * @param root the request's own future that {@code future} is, or is derived from
+     * @param root the request's own future that {@code future} is, or is derived from; null once
+     *     that one completed and is gone (ResponseFuture keeps it weakly)
      * @param timeoutNanos how long it may read; {@link Long#MAX_VALUE} for as long as it takes
      * @throws CmapException {@link CsError#LIBRARY} when such waits nest too deep in actions
      */

@@ -19,10 +19,11 @@ import java.util.concurrent.TimeoutException;
  */
 final class ResponseFuture<T> extends CompletableFuture<T> {
     /**
-     * Where its request went; null while it waits in an unflushed batch, and for a derived stage.
-     * Weakly: a future kept after its handle closed must not keep the pipeline, its connection
-     * and buffers, and through its breakdown callback the handle. It is read for only by a thread
-     * holding the pipeline's receive lock, whose frames keep the pipeline.
+     * Where its request went, for a derived stage as its request's future knew it when the stage
+     * was made; null while it waits in an unflushed batch. Weakly: a future kept after its handle
+     * closed must not keep the pipeline, its connection and buffers, and through its breakdown
+     * callback the handle. It is read for only by a thread holding the pipeline's receive lock,
+     * whose frames keep the pipeline.
      */
     private volatile WeakReference<Pipeline> pipeline;
     /**
@@ -33,19 +34,25 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     /**
      * For a derived stage, the request's own future that its chain of stages began with; null for
      * that one. Not the stage it was made from: a chain built in a loop
-     * ({@code f = f.thenCompose(...)}) would keep every stage reachable from the last.
+     * ({@code f = f.thenCompose(...)}) would keep every stage reachable from the last. Weakly: a
+     * kept stage must not keep that future's value, as a stage of a plain future does not.
+     * Until that future completes, its request refers to it from the pipeline (or the batch);
+     * after, a join reads for the stage as for any ({@link Pipeline#readFor}), without it.
      */
-    private final ResponseFuture<?> root;
+    private final WeakReference<ResponseFuture<?>> root;
+    /** For a request's own future: the one {@link #root} its stages share, made with the first. */
+    private volatile WeakReference<ResponseFuture<?>> shared;
 
-    private ResponseFuture(Pipeline pipeline, PendingRequest pending, ResponseFuture<?> root) {
-        this.pipeline = pipeline == null ? null : pipeline.reference();
+    private ResponseFuture(WeakReference<Pipeline> pipeline, PendingRequest pending,
+                           WeakReference<ResponseFuture<?>> root) {
+        this.pipeline = pipeline;
         this.pending = pending;
         this.root = root;
     }
 
     /** The future of {@code pending}, a request to be sent on {@code pipeline} (null: not yet known). */
     static <T> ResponseFuture<T> of(Pipeline pipeline, PendingRequest pending) {
-        return new ResponseFuture<>(pipeline, pending, null);
+        return new ResponseFuture<>(pipeline == null ? null : pipeline.reference(), pending, null);
     }
 
     /** Its batch was flushed onto {@code pipeline}. */
@@ -60,7 +67,8 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     /** What a failure to wait for it says it was: its request, or the request it is derived from. */
     String context() {
-        PendingRequest request = root().pending;
+        ResponseFuture<?> origin = root();
+        PendingRequest request = origin == null ? null : origin.pending;
         return request != null ? request.context() : "a completed request's stage";
     }
 
@@ -78,14 +86,33 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         return completed;
     }
 
-    /** The request's own future that it is, or is derived from. */
+    /** The request's own future that it is, or is derived from; null once that one is gone. */
     private ResponseFuture<?> root() {
-        return root == null ? this : root;
+        return root == null ? this : root.get();
+    }
+
+    /** Where its request went: its request's future may know it, where it did not when this stage was made. */
+    private WeakReference<Pipeline> sentOn(ResponseFuture<?> origin) {
+        WeakReference<Pipeline> known = origin == null ? null : origin.pipeline;
+        return known != null ? known : pipeline;
+    }
+
+    /** What its stages refer to its request's future by. */
+    private WeakReference<ResponseFuture<?>> rootReference() {
+        if (root != null) {
+            return root;
+        }
+        WeakReference<ResponseFuture<?>> reference = shared;
+        if (reference == null) {
+            reference = new WeakReference<>(this); // two stages made at once may make one each: either serves
+            shared = reference;
+        }
+        return reference;
     }
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new ResponseFuture<>(null, null, root());
+        return new ResponseFuture<>(sentOn(root()), null, rootReference());
     }
 
     @Override
@@ -124,11 +151,11 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         if (isDone()) {
             return;
         }
-        ResponseFuture<?> root = root();
-        WeakReference<Pipeline> sentOn = root.pipeline;
+        ResponseFuture<?> origin = root();
+        WeakReference<Pipeline> sentOn = sentOn(origin);
         Pipeline where = sentOn == null ? null : sentOn.get();
         if (where != null) {
-            where.readFor(this, root, timeoutNanos);
+            where.readFor(this, origin, timeoutNanos);
         }
     }
 }

@@ -164,6 +164,47 @@ class PipelineJoinInActionTest {
     }
 
     /**
+     * A stage made from a request's future, kept once done, keeps nothing of that future, as a
+     * stage of a plain CompletableFuture does: with a reference to the request's future, a kept
+     * {@code getAsync(key).thenApply(CmapValue::size)} kept the whole value it was made from.
+     */
+    @Test
+    void aStageKeptKeepsNotTheValueOfTheRequestItWasMadeFrom() throws Exception {
+        server.allowed.set(Integer.MAX_VALUE);
+        List<WeakReference<Object>> values = new ArrayList<>();
+        CompletableFuture<Object> stage = pipeline.callAsync("get", "k", RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                        (response, length) -> new byte[1 << 20])
+                .thenApply(value -> {
+                    values.add(new WeakReference<>(value));
+                    return "its size";
+                });
+        assertEquals("its size", within(stage, 10));
+        Waits.until(() -> {
+            System.gc();
+            return values.getFirst().get() == null;
+        }, "the value collected while the stage made from it is kept");
+        assertEquals("its size", stage.join(), "kept until here");
+    }
+
+    /** As above, the request's future gone: a join in an action, on a stage made from its stage, still reads. */
+    @Test
+    void aJoinOnAStageWhoseRequestsFutureIsGoneStillReads() throws Exception {
+        server.allowed.set(Integer.MAX_VALUE);
+        CompletableFuture<Object> request = request(pipeline, "made");
+        WeakReference<Object> gone = new WeakReference<>(request);
+        CompletableFuture<Object> made = request.thenApply(value -> value);
+        assertEquals("made", within(made, 10));
+        request = null;
+        Waits.until(() -> {
+            System.gc();
+            return gone.get() == null;
+        }, "the request's future collected");
+        CompletableFuture<Object> action = request(pipeline, "first")
+                .thenApply(value -> made.thenCompose(got -> request(pipeline, got + "+inner")).join());
+        assertEquals("made+inner", within(action, 10));
+    }
+
+    /**
      * A thread starting an iteration holds the wire until its first ITER_NEXT is out, and an
      * asynchronous request of its own waits for that (decision 0020). A join on such a request,
      * in what this thread runs while it reads the ITER_INIT answer (here the answer's decoding,
