@@ -16,8 +16,10 @@ import java.util.concurrent.CompletableFuture;
  * {@code get} inside one, on a future of the handle (or a stage made from one by
  * {@code thenApply}, {@code thenCompose} and the like), is the exception: it reads the answers
  * it waits for itself, as a synchronous call there does, where it would otherwise wait for a
- * reader that is itself. Futures that {@code CompletableFuture.allOf} and {@code anyOf} make are
- * not the handle's, and a join on them there still waits for ever.
+ * reader that is itself. A stage that also waits for a request issued before the action
+ * ({@code thenCombine}) may run other actions inside the join; such joins nested 32 deep fail
+ * with {@link CsError#LIBRARY}. Futures that {@code CompletableFuture.allOf} and {@code anyOf}
+ * make are not the handle's, and a join on them there still waits for ever.
  *
  * <p>What the client itself can tell is wrong throws a {@link CmapException} at once, as in
  * the synchronous calls: a closed handle, a null value, a bad key name (null, longer than 255
