@@ -384,7 +384,11 @@ final class ConnectedHandle implements CmapHandle {
             throw CmapException.ofCode(e.csError(), CallName.of(operation, key) + ": " + e.getMessage());
         }
         pipeline.finishSend(pending, length);
-        pipeline.await(pending);
+        try {
+            pipeline.await(pending);
+        } finally {
+            pending.release();
+        }
     }
 
     @Override
@@ -577,7 +581,11 @@ final class ConnectedHandle implements CmapHandle {
             throw CmapException.ofCode(e.csError(), CallName.of("set", key) + ": " + e.getMessage());
         }
         pipeline.finishSend(pending, length);
-        pipeline.await(pending);
+        try {
+            pipeline.await(pending);
+        } finally {
+            pending.release();
+        }
     }
 
     /** The bits of a numeric key of type {@code expected}, zero-extended. */
@@ -594,13 +602,22 @@ final class ConnectedHandle implements CmapHandle {
             throw CmapException.ofCode(e.csError(), CallName.of("get", key) + ": " + e.getMessage());
         }
         pipeline.finishSend(pending, length);
-        pipeline.await(pending);
-        if (pending.valueType != expected.code() || pending.valueLength != expected.fixedSize()) {
-            throw new CmapException(CsError.INVALID_PARAM, CallName.of("get", key) + ": holds "
-                    + typeName(pending.valueType)
-                    + ", not " + expected);
+        int type;
+        long valueLength;
+        long bits;
+        try {
+            pipeline.await(pending);
+            type = pending.valueType;
+            valueLength = pending.valueLength;
+            bits = pending.valueBits;
+        } finally {
+            pending.release();
         }
-        return pending.valueBits;
+        if (type != expected.code() || valueLength != expected.fixedSize()) {
+            throw new CmapException(CsError.INVALID_PARAM, CallName.of("get", key) + ": holds "
+                    + typeName(type) + ", not " + expected);
+        }
+        return bits;
     }
 
     private static String typeName(int code) {

@@ -46,6 +46,13 @@ final class PendingRequest {
     volatile boolean done;
     /** Out of the queue and no longer touched by a reader. */
     volatile boolean retired = true;
+    /**
+     * A thread's reusable instance from {@link Pipeline#syncPending} until its caller has read
+     * the outcome ({@link #release}): retired is not enough, as a completion action that the
+     * caller's thread runs while it waits may read that answer, and a typed call of the action
+     * would reuse the instance before its caller has looked. Touched by that thread only.
+     */
+    boolean taken;
     private Object value;
     private CmapException failure;
     /** Filled by a {@link Pipeline.Summarizer}. */
@@ -78,6 +85,11 @@ final class PendingRequest {
         this.valueLength = 0;
         this.valueBits = 0;
         this.done = false;
+    }
+
+    /** Its caller has read its outcome: the thread may reuse it ({@link #taken}). */
+    void release() {
+        taken = false;
     }
 
     /** What its decoder made of the response; read once {@link #done}. */

@@ -819,14 +819,19 @@ final class Pipeline {
 
     // ---- the allocation-free face ------------------------------------------------------------
 
-    /** This thread's reusable request, prepared for one synchronous call. */
+    /**
+     * This thread's reusable request, prepared for one synchronous call, which
+     * {@link PendingRequest#release releases} it once it has read the outcome.
+     */
     PendingRequest syncPending(String operation, String key, int responseId, Summarizer summarizer) {
         PendingRequest pending = threadPending.get();
-        if (pending == null || !pending.retired) {
-            // the previous one may still sit in the queue after a timeout
+        if (pending == null || !pending.retired || pending.taken) {
+            // the previous one may still sit in the queue after a timeout, or belong to a call of
+            // this thread further out, whose wait runs the completion action making this one
             pending = new PendingRequest(Thread.currentThread());
             threadPending.set(pending);
         }
+        pending.taken = true;
         pending.prepare(operation, key, responseId, null, summarizer, deadline());
         return pending;
     }

@@ -14,6 +14,7 @@ import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
+import io.jcmap.client.PipelineFrames;
 import io.jcmap.client.TrackEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /** The asynchronous faces with many requests in flight on one handle, and inc/dec on both faces. */
@@ -525,6 +528,54 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         }
         for (CompletableFuture<CmapValue> action : actions) {
             assertEquals(new CmapValue.UInt32(5), Expect.done(action));
+        }
+    }
+
+    /**
+     * A synchronous call in a completion action that its thread runs while it waits inside a
+     * typed call of its own: the action's first call reads the typed call's answer, and its
+     * second, a typed call too, must not take the record that answer was kept in. It did (each
+     * thread reuses one record for typed calls, once answered): the outer getUint32 returned the
+     * action's value, and an outer inc threw the action's error (found by an audit, both
+     * transports).
+     */
+    @Test
+    void aTypedCallInsideAnActionRunInsideATypedCallLeavesThatCallItsOwnAnswer() {
+        String outer = key("outer");
+        String inner = key("inner");
+        cmap.setUint32(outer, 1);
+        cmap.setUint32(inner, 7);
+        AtomicReference<CompletableFuture<Long>> action = new AtomicReference<>();
+        Future<Long> call = whileItsThreadReads(() -> {
+            // attached before the answer can arrive: the thread waiting in getUint32 reads it
+            action.set(cmap.getAsync(inner).thenApply(value -> {
+                cmap.setString(key("written"), "x"); // reads the outer call's answer on the way
+                return cmap.getUint32(inner);
+            }));
+            return cmap.getUint32(outer);
+        }, thread -> PipelineFrames.readsWhileCalling(thread, "getUint32"), "getUint32");
+        assertEquals(7L, Expect.done(action.get()), "the action's own call");
+        assertEquals(1L, Expect.done(call), "the typed call the action ran in");
+    }
+
+    /**
+     * Runs {@code call} on a thread of its own with corosync paused until that thread reads
+     * answers itself inside the call ({@code readsThere}): the answers of requests it made
+     * before are then read, and their completion actions run, on that thread, inside the call.
+     */
+    private <T> Future<T> whileItsThreadReads(Callable<T> call, Predicate<Thread> readsThere, String where) {
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        corosync.pause();
+        try {
+            Future<T> result = threads(1).submit(() -> {
+                caller.set(Thread.currentThread());
+                return call.call();
+            });
+            Await.until(() -> readsThere.test(caller.get()), TIMEOUT,
+                    () -> "the calling thread reads answers inside " + where);
+            return result;
+        } finally {
+            corosync.resume();
         }
     }
 
