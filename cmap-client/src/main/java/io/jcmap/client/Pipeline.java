@@ -215,8 +215,16 @@ final class Pipeline {
     private Thread holder;
     /** How deep {@link #holder}'s holds are nested (completion actions it runs may hold too). */
     private int holdDepth;
-    /** Other threads' requests made during a hold, in order; guarded by the send lock. */
+    /**
+     * Requests made during a hold, in order: other threads', and the holder's asynchronous ones;
+     * guarded by the send lock.
+     */
     private final ArrayDeque<Backlogged> heldBack = new ArrayDeque<>();
+    /**
+     * How many of {@link #heldBack} the holder made itself (asynchronous requests of completion
+     * actions it runs); written by the holder only, under the send lock, so exact for it to read.
+     */
+    private int holderHeldBack;
     private volatile int heldBackSize;
     private final ConcurrentLinkedQueue<Thread> holdWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger asyncInFlight = new AtomicInteger();
@@ -315,6 +323,7 @@ final class Pipeline {
     /** Sends {@code call}'s request and waits for its decoded response on this thread. */
     @SuppressWarnings("unchecked")
     <T> T call(Call<T> call) {
+        giveUpHoldBehindOwnRequests();
         PendingRequest pending = sendOne(call);
         await(pending);
         return (T) pending.value();
@@ -327,6 +336,7 @@ final class Pipeline {
     @SuppressWarnings("unchecked")
     <T> T call(String operation, String key, int responseId, int size, long responseBound, Encoder encoder,
                Decoder<T> decoder) {
+        giveUpHoldBehindOwnRequests();
         PendingRequest pending = new PendingRequest(Thread.currentThread());
         pending.prepare(operation, key, responseId, decoder, null, deadline());
         pending.responseBound = responseBound;
@@ -344,6 +354,7 @@ final class Pipeline {
      * request went out: only then can the server have acted on some (decision 0032).
      */
     <T> Results<T> callRepeated(Call<T> call, int count) {
+        giveUpHoldBehindOwnRequests();
         Repeated sent = sendRepeated(call, count);
         try {
             return new Results<>(awaitAll(sent, sent.failure), null, true);
@@ -491,6 +502,7 @@ final class Pipeline {
      * may be waiting for an answer only it can read.
      */
     private void acquireHold(String operation) {
+        giveUpHoldBehindOwnRequests(); // an iteration inside an action sees what the action did before
         Thread me = Thread.currentThread();
         boolean interrupted = false;
         long since = System.nanoTime();
@@ -599,6 +611,21 @@ final class Pipeline {
     }
 
     /**
+     * Ends this thread's hold, as {@link #giveUpHold}, if asynchronous requests it made during
+     * the hold wait for it to end: called before the holder makes a synchronous request, starts
+     * another iteration, or joins a future (a completion action it runs while it starts an
+     * iteration). That request would otherwise overtake them on the wire, and miss what they do;
+     * a join of one of them waited for ever, the hold ending only after it. Its own synchronous
+     * request makes the iteration start again anyway (decision 0020). The reads are unguarded:
+     * only this thread makes itself the holder, ends its hold and counts its requests.
+     */
+    private void giveUpHoldBehindOwnRequests() {
+        if (holder == Thread.currentThread() && holderHeldBack > 0) {
+            giveUpHold();
+        }
+    }
+
+    /**
      * Ends this thread's hold, or with {@code whole} every level of it, once the last level ends:
      * what waited goes out behind the held requests, in order.
      */
@@ -614,6 +641,7 @@ final class Pipeline {
                 return;
             }
             holder = null;
+            holderHeldBack = 0;
             backlog.addAll(heldBack);
             heldBack.clear();
             heldBackSize = 0;
@@ -646,8 +674,14 @@ final class Pipeline {
         return holder != null && (holder != Thread.currentThread() || pending.future != null);
     }
 
-    /** Keeps a request of another thread until the hold ends; the send lock is held. */
+    /**
+     * Keeps a request until the hold ends: another thread's, or an asynchronous one of the
+     * holder's; the send lock is held.
+     */
     private void holdBack(PendingRequest pending, MemorySegment bytes, int length) {
+        if (holder == Thread.currentThread()) {
+            holderHeldBack++;
+        }
         heldBack.addLast(new Backlogged(pending, bytes, length, null));
         heldBackSize = heldBack.size();
     }
@@ -824,6 +858,7 @@ final class Pipeline {
      * {@link PendingRequest#release releases} it once it has read the outcome.
      */
     PendingRequest syncPending(String operation, String key, int responseId, Summarizer summarizer) {
+        giveUpHoldBehindOwnRequests();
         PendingRequest pending = threadPending.get();
         if (pending == null || !pending.retired || pending.taken) {
             // the previous one may still sit in the queue after a timeout, or belong to a call of
@@ -1488,6 +1523,7 @@ final class Pipeline {
             throw new CmapException(CsError.LIBRARY, future.context() + ": waited for "
                     + MAX_NESTED_READS + " deep in completion actions run while reading answers");
         }
+        giveUpHoldBehindOwnRequests(); // what it joins may be one of them
         long started = System.nanoTime();
         JoinWatch watch = new JoinWatch(joinWatch, root);
         joinWatch = watch;

@@ -10,6 +10,7 @@ import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapBatch;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapIterator;
 import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
@@ -559,6 +560,48 @@ abstract class AsyncScenarios extends CorosyncScenarios {
     }
 
     /**
+     * A join in a completion action that a thread starting an iteration runs while it holds the
+     * wire (decision 0020): the joined request was held back until the hold ended, which it never
+     * did, the holder waiting in the join; both waited for ever (found by an audit, both
+     * transports). As README and decision 0034 say, the join reads what it waits for.
+     */
+    @Test
+    void aJoinInsideAnActionRunWhileStartingAnIterationReadsTheAnswerItWaitsFor() {
+        String key = key("joinHeld");
+        cmap.setUint32(key, 3);
+        AtomicReference<CompletableFuture<CmapValue>> action = new AtomicReference<>();
+        Future<Integer> iterated = whileItsThreadReads(() -> {
+            action.set(cmap.getAsync(key).thenApply(value -> cmap.getAsync(key).join()));
+            return countKeys(keyPrefix());
+        }, PipelineFrames::readsWhileHoldingTheWire, "iterate");
+        assertEquals(CmapValue.uint32(3), Expect.done(action.get()), "the join in the action");
+        assertEquals(1, Expect.done(iterated), "the iteration");
+    }
+
+    /**
+     * An asynchronous request, then a synchronous one of the same key, in a completion action
+     * that a thread starting an iteration runs: the synchronous one went out while the first
+     * waited for the hold to end, and read the key as it was before (NOT_EXIST; found by an
+     * audit, both transports). Requests are answered in the order they were made.
+     */
+    @Test
+    void inAnActionRunWhileStartingAnIterationASynchronousCallSeesTheAsynchronousOnesBeforeIt() {
+        String key = key("orderHeld");
+        cmap.setUint32(key, 0);
+        String written = key("writtenInAction");
+        AtomicReference<CompletableFuture<Long>> action = new AtomicReference<>();
+        Future<Integer> iterated = whileItsThreadReads(() -> {
+            action.set(cmap.getAsync(key).thenApply(value -> {
+                cmap.setAsync(written, CmapValue.uint32(5));
+                return cmap.getUint32(written);
+            }));
+            return countKeys(keyPrefix());
+        }, PipelineFrames::readsWhileHoldingTheWire, "iterate");
+        assertEquals(5L, Expect.done(action.get()), "the get after the set");
+        assertTrue(Expect.done(iterated) >= 1, "the iteration");
+    }
+
+    /**
      * Runs {@code call} on a thread of its own with corosync paused until that thread reads
      * answers itself inside the call ({@code readsThere}): the answers of requests it made
      * before are then read, and their completion actions run, on that thread, inside the call.
@@ -577,6 +620,17 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         } finally {
             corosync.resume();
         }
+    }
+
+    private int countKeys(String prefix) {
+        int count = 0;
+        try (CmapIterator keys = cmap.iterate(prefix)) {
+            while (keys.hasNext()) {
+                keys.next();
+                count++;
+            }
+        }
+        return count;
     }
 
     private static CmapValue getWithin(CompletableFuture<CmapValue> future) {
