@@ -1523,7 +1523,6 @@ final class Pipeline {
             throw new CmapException(CsError.LIBRARY, future.context() + ": waited for "
                     + MAX_NESTED_READS + " deep in completion actions run while reading answers");
         }
-        giveUpHoldBehindOwnRequests(); // what it joins may be one of them
         long started = System.nanoTime();
         JoinWatch watch = new JoinWatch(joinWatch, root);
         joinWatch = watch;
@@ -1548,9 +1547,9 @@ final class Pipeline {
                     return;
                 }
                 if (target.sequence == 0) {
-                    // not on the wire: a request of this thread waits for its own hold to end (it starts
+                    // not on the wire: it may be this thread's own, waiting for its hold to end (it starts
                     // an iteration, callHeld), which only this thread can end; the iteration starts again
-                    giveUpHold();
+                    giveUpHoldBehindOwnRequests();
                 }
                 readTowards(target, Math.min(left, READ_SLICE_NANOS));
             }
