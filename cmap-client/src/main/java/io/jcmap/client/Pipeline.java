@@ -626,6 +626,15 @@ final class Pipeline {
     }
 
     /**
+     * Whether this thread holds the wire while requests, its own or another thread's, wait for the
+     * hold to end. Read without the send lock: only this thread makes itself the holder and ends
+     * its hold, and none is held back once it has ended.
+     */
+    private boolean holdsBackRequests() {
+        return holder == Thread.currentThread() && heldBackSize > 0;
+    }
+
+    /**
      * Ends this thread's hold, or with {@code whole} every level of it, once the last level ends:
      * what waited goes out behind the held requests, in order.
      */
@@ -1505,9 +1514,10 @@ final class Pipeline {
      * the future waits for: {@code root}, the request it is (or is derived from), and the
      * requests that actions run meanwhile issue on this thread (a {@code thenCompose}). A derived
      * stage waiting for none of those (a {@code thenCombine} with an earlier request) has the
-     * answers read complete in order. A request waiting for this thread's own hold on the wire
-     * to end ({@link #callHeld}) makes it give the hold up, as a wait for another thread does
-     * ({@link #giveUpHold}). Returns, for the future to wait as any future does, on
+     * answers read complete in order. While requests wait for this thread's own hold on the wire
+     * to end ({@link #callHeld}), its own or another thread's, a request read for that is not on
+     * the wire, or a stage with none left to read for, makes it give the hold up, as a wait for
+     * another thread does ({@link #giveUpHold}): only this thread can end the hold. Returns, for the future to wait as any future does, on
      * another thread, when the time is up, or when none of our requests is left to read for it.
      *
      * @param root the request's own future that {@code future} is, or is derived from; null once
@@ -1541,15 +1551,20 @@ final class Pipeline {
                         target = firstNotDone();
                     }
                 }
+                if ((target == null || target.sequence == 0) && holdsBackRequests()) {
+                    // what it waits for may wait for this thread's hold on the wire to end (it starts an
+                    // iteration, callHeld), which only this thread can end: a request of its own or of
+                    // another thread, or one a stage waits for without naming it (thenCombine); the
+                    // iteration starts again. Then it reads on for those that went out
+                    giveUpHold();
+                    if (target == null) {
+                        continue;
+                    }
+                }
                 long left = timeoutNanos == Long.MAX_VALUE ? READ_SLICE_NANOS
                         : timeoutNanos - (System.nanoTime() - started);
                 if (target == null || left <= 0) {
                     return;
-                }
-                if (target.sequence == 0) {
-                    // not on the wire: it may be this thread's own, waiting for its hold to end (it starts
-                    // an iteration, callHeld), which only this thread can end; the iteration starts again
-                    giveUpHoldBehindOwnRequests();
                 }
                 readTowards(target, Math.min(left, READ_SLICE_NANOS));
             }

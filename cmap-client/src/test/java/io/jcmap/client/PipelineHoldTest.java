@@ -169,6 +169,47 @@ class PipelineHoldTest {
         assertEquals(List.of(OPENER, (byte) 'J', (byte) 'K', FOLLOWER), server.firstBytes);
     }
 
+    /**
+     * A join in the holder's action on another thread's request, which its hold keeps back: the
+     * hold ends and the join reads the answer. Only this thread can end the hold, and it reads
+     * for ever otherwise (since 24d1069 it gave the hold up only for requests of its own).
+     */
+    @Test
+    void aJoinOfAnotherThreadsRequestHeldBackByTheHoldReadsItsAnswer() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<Object> answers = new ArrayList<>();
+        Pipeline.Held<String, String> result = holdWithAction(pipeline, () -> {
+            CompletableFuture<Object> other = onThread(() -> async(pipeline, (byte) 'W')).join();
+            answers.add(other.join());
+        });
+        assertEquals(List.of("async"), answers);
+        assertFalse(result.kept());
+        assertEquals(List.of(OPENER, (byte) 'W', FOLLOWER), server.firstBytes);
+    }
+
+    /**
+     * A join in the holder's action on a stage combining an answered request with one the action
+     * issued, which its hold keeps back: the join names only the first, finds nothing on the wire
+     * to read for, and must still end the hold rather than wait for a reader that is itself
+     * (decision 0034: a stage made from the handle's requests and those of the action completes).
+     */
+    @Test
+    void aJoinOfAStageCombiningARequestHeldBackByTheHoldReadsItsAnswer() throws Exception {
+        SlowServer server = new SlowServer();
+        server.allowed.set(Integer.MAX_VALUE);
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Object> earlier = async(pipeline, (byte) 'E');
+        assertEquals("async", earlier.get(10, TimeUnit.SECONDS));
+        List<Object> answers = new ArrayList<>();
+        Pipeline.Held<String, String> result = holdWithAction(pipeline, () -> answers.add(
+                earlier.thenCombine(async(pipeline, (byte) 'C'), (first, second) -> first + "+" + second).join()));
+        assertEquals(List.of("async+async"), answers);
+        assertFalse(result.kept());
+        assertEquals(List.of((byte) 'E', OPENER, (byte) 'C', FOLLOWER), server.firstBytes);
+    }
+
     @Test
     void aBreakdownDuringTheHoldFailsTheRequestsHeldBack() throws Exception {
         SlowServer server = new SlowServer();
