@@ -1517,7 +1517,9 @@ final class Pipeline {
      * answers read complete in order. While requests wait for this thread's own hold on the wire
      * to end ({@link #callHeld}), its own or another thread's, a request read for that is not on
      * the wire, or a stage with none left to read for, makes it give the hold up, as a wait for
-     * another thread does ({@link #giveUpHold}): only this thread can end the hold. Returns, for the future to wait as any future does, on
+     * another thread does ({@link #giveUpHold}): only this thread can end the hold; so does any
+     * wait of the holder outside the reading (the action of a request refused as its opener went
+     * out), which only waits. Returns, for the future to wait as any future does, on
      * another thread, when the time is up, or when none of our requests is left to read for it.
      *
      * @param root the request's own future that {@code future} is, or is derived from; null once
@@ -1527,6 +1529,11 @@ final class Pipeline {
      */
     void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos) {
         if (!receiveLock.isHeldByCurrentThread()) {
+            if (holdsBackRequests()) {
+                // an action run outside the reading while this thread holds the wire (a request
+                // refused as the opener went out, callHeld): what it waits for may be held back
+                giveUpHold();
+            }
             return;
         }
         if (receiveLock.getHoldCount() >= MAX_NESTED_READS) {

@@ -210,6 +210,30 @@ class PipelineHoldTest {
         assertEquals(List.of((byte) 'E', OPENER, (byte) 'C', FOLLOWER), server.firstBytes);
     }
 
+    /**
+     * A request refused by flow control as the opener goes out behind it fails on the holder's
+     * thread outside the reading, its action run there while that thread holds the wire. A join in
+     * the action on a request it issued, which the hold keeps back, cannot read for it: the hold
+     * must end first, or the request never goes and the join waits for ever.
+     */
+    @Test
+    void aJoinInTheActionOfARequestRefusedAsTheOpenerGoesOutEndsTheHold() throws Exception {
+        SlowServer server = new SlowServer(false, true); // takes runs: the third request waits, fed
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        async(pipeline, (byte) 'A');
+        async(pipeline, (byte) 'A');
+        CompletableFuture<Object> refused = async(pipeline, (byte) 'R')
+                .exceptionally(failure -> async(pipeline, (byte) 'C').join());
+        assertEquals(2, server.sent.get(), "the third waits in the backlog");
+        server.refuseNext.set(1);
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> holdPair(pipeline, OPENER, FOLLOWER, 1));
+        Waits.until(() -> server.sent.get() >= 3, "the opener sent behind the refused request");
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals("async", refused.get(10, TimeUnit.SECONDS));
+        assertFalse(held.get(10, TimeUnit.SECONDS).kept());
+        assertEquals(List.of((byte) 'A', (byte) 'A', OPENER, (byte) 'C', FOLLOWER), server.firstBytes);
+    }
+
     @Test
     void aBreakdownDuringTheHoldFailsTheRequestsHeldBack() throws Exception {
         SlowServer server = new SlowServer();
