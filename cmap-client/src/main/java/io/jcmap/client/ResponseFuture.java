@@ -92,7 +92,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     }
 
     /** Where its request went: its request's future may know it, where it did not when this stage was made. */
-    private WeakReference<Pipeline> sentOn(ResponseFuture<?> origin) {
+    private WeakReference<Pipeline> pipelineOf(ResponseFuture<?> origin) {
         WeakReference<Pipeline> known = origin == null ? null : origin.pipeline;
         return known != null ? known : pipeline;
     }
@@ -112,7 +112,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new ResponseFuture<>(sentOn(root()), null, rootReference());
+        return new ResponseFuture<>(pipelineOf(root()), null, rootReference());
     }
 
     @Override
@@ -152,8 +152,8 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
             return;
         }
         ResponseFuture<?> origin = root();
-        WeakReference<Pipeline> sentOn = sentOn(origin);
-        Pipeline where = sentOn == null ? null : sentOn.get();
+        WeakReference<Pipeline> reference = pipelineOf(origin);
+        Pipeline where = reference == null ? null : reference.get();
         if (where != null) {
             where.readFor(this, origin, timeoutNanos);
         }
