@@ -11,6 +11,14 @@ import java.util.Set;
  * {@link CsError#INVALID_PARAM}, a read-only key {@link CsError#ACCESS}, a vanished corosync
  * {@link CsError#LIBRARY}, an expired request timeout {@link CsError#TIMEOUT}.
  *
+ * <p>An interrupt ends a call's wait for corosync with {@link CsError#INTERRUPT}, the
+ * interrupt status kept (decision 0035). A call made by an interrupted thread sends nothing. One
+ * interrupted while it waits for its answer (within a tenth of a second on a thread waiting
+ * inside a system call) may still be carried out by corosync, as after a {@code TIMEOUT}: an
+ * {@code inc} may have incremented; a tracking or an iterator that corosync makes after its
+ * caller gave up is deleted or finalized. {@link #trackDelete}, the finalizing of an iterator
+ * and {@link #close()} let go of what corosync holds for us, and are not ended by interrupts.
+ *
  * <p>A handle is safe to share between threads; many requests, synchronous and asynchronous,
  * may be in flight at once and are answered in order. Tracking callbacks run on the thread
  * that calls {@link #dispatch}, one at a time and in the order corosync sent them; a callback
@@ -351,10 +359,15 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * <p>When corosync went away, the notifications that had reached us before are delivered
      * first; then dispatch reports the loss (or, reconnecting, goes on with the new connection's).
      *
+     * <p>{@link DispatchType#ONE} and {@link DispatchType#BLOCKING} end with INTERRUPT once
+     * their thread is interrupted: at once if it was when called, else before the next callback
+     * or within a second of waiting; the status stays set. The types that never wait ignore it.
+     *
      * @param type how to wait and how many notifications to deliver
      * @return how many callbacks ran
      * @throws CmapException TRY_AGAIN for {@link DispatchType#ONE_NONBLOCKING} with nothing
-     *     waiting; LIBRARY when corosync went away
+     *     waiting; LIBRARY when corosync went away; INTERRUPT when a waiting type's thread is
+     *     interrupted
      */
     int dispatch(DispatchType type);
 

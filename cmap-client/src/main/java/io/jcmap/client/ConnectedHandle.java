@@ -953,7 +953,12 @@ final class ConnectedHandle implements CmapHandle {
             throw new CmapException(CsError.INVALID_PARAM, "dispatch: null type");
         }
         if (type == DispatchType.ONE || type == DispatchType.BLOCKING) {
-            dispatchLock.lock();
+            try {
+                dispatchLock.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the status stays, as for the calls (decision 0035)
+                throw dispatchInterrupted();
+            }
         } else if (!dispatchLock.tryLock()) {
             // another thread dispatches and runs what waits; these types never wait (libcmap's neither)
             if (type == DispatchType.ALL) {
@@ -973,6 +978,9 @@ final class ConnectedHandle implements CmapHandle {
         boolean justOne = type == DispatchType.ONE || type == DispatchType.ONE_NONBLOCKING;
         int ran = 0;
         while (!closed) {
+            if (waits && Thread.currentThread().isInterrupted()) {
+                throw dispatchInterrupted();
+            }
             // what a lost connection had received comes first, then the live one's
             IpcConnection kept = oldestLostConnection();
             if (kept != null) {
@@ -1032,6 +1040,14 @@ final class ConnectedHandle implements CmapHandle {
             }
         }
         return ran;
+    }
+
+    /**
+     * What ends a dispatch that waits (ONE, BLOCKING) once its thread is interrupted, at the
+     * next notification or within a wait's slice (decision 0035); the status stays set.
+     */
+    private static CmapException dispatchInterrupted() {
+        return new CmapException(CsError.INTERRUPT, "dispatch: interrupted");
     }
 
     /** Waits, while reconnecting, until a session other than {@code old} is installed or we close. */

@@ -40,7 +40,7 @@ public enum CsError {
     EXIST(14),
     /** {@code CS_ERR_NO_SPACE}: a buffer is too small for the value. */
     NO_SPACE(15),
-    /** {@code CS_ERR_INTERRUPT}. */
+    /** {@code CS_ERR_INTERRUPT}: the calling thread was interrupted (decision 0035). */
     INTERRUPT(16),
     /** {@code CS_ERR_NAME_NOT_FOUND}. */
     NAME_NOT_FOUND(17),

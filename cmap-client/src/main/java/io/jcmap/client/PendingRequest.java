@@ -87,6 +87,14 @@ final class PendingRequest {
         this.done = false;
     }
 
+    /**
+     * Whether an interrupt of its caller's thread ends its wait (decision 0035): a synchronous
+     * request, unless it lets go of something the server holds for us ({@link #sentAnyway}).
+     */
+    boolean interruptible() {
+        return waiter != null && !sentAnyway;
+    }
+
     /** Its caller has read its outcome: the thread may reuse it ({@link #taken}). */
     void release() {
         taken = false;

@@ -504,41 +504,36 @@ final class Pipeline {
     private void acquireHold(String operation) {
         giveUpHoldBehindOwnRequests(); // an iteration inside an action sees what the action did before
         Thread me = Thread.currentThread();
-        boolean interrupted = false;
         long since = System.nanoTime();
-        try {
-            while (true) {
-                sendLock.lock();
-                try {
-                    CmapException reason = broken;
-                    if (reason != null) {
-                        throw new CmapException(reason.error(), reason.errno(), operation + ": " + reason.context(),
-                                reason);
-                    }
-                    if (holder == null || holder == me) {
-                        holder = me;
-                        holdDepth++;
-                        return;
-                    }
-                    holdWaiters.add(me);
-                } finally {
-                    sendLock.unlock();
+        while (true) {
+            sendLock.lock();
+            try {
+                CmapException reason = broken;
+                if (reason != null) {
+                    throw new CmapException(reason.error(), reason.errno(), operation + ": " + reason.context(),
+                            reason);
                 }
-                try {
-                    if (receiveLock.isHeldByCurrentThread()) {
-                        readIfReading();
-                    } else {
-                        // kept, not obeyed, and set again only on the way out: see await
-                        interrupted |= Thread.interrupted();
-                        LockSupport.parkNanos(this, parkSlice(System.nanoTime() - since));
-                    }
-                } finally {
-                    holdWaiters.remove(me);
+                if (holder == null || holder == me) {
+                    holder = me;
+                    holdDepth++;
+                    return;
                 }
+                holdWaiters.add(me);
+            } finally {
+                sendLock.unlock();
             }
-        } finally {
-            if (interrupted) {
-                me.interrupt();
+            try {
+                if (me.isInterrupted()) {
+                    throw new CmapException(CsError.INTERRUPT, operation + ": interrupted while another thread"
+                            + " started an iteration; nothing was sent");
+                }
+                if (receiveLock.isHeldByCurrentThread()) {
+                    readIfReading();
+                } else {
+                    LockSupport.parkNanos(this, parkSlice(System.nanoTime() - since));
+                }
+            } finally {
+                holdWaiters.remove(me);
             }
         }
     }
@@ -890,6 +885,9 @@ final class Pipeline {
             throw new CmapException(CsError.LIBRARY, pending.context() + ": synchronous calls nested "
                     + MAX_NESTED_READS + " deep in completion actions run while reading answers; an action"
                     + " must not block (use the asynchronous calls, or thenApplyAsync and the like)");
+        }
+        if (pending.interruptible() && Thread.currentThread().isInterrupted()) {
+            throw new CmapException(CsError.INTERRUPT, pending.context() + ": interrupted; nothing was sent");
         }
         sendLock.lock();
         try {
@@ -1282,9 +1280,12 @@ final class Pipeline {
                     }
                     handOff();
                 } else {
-                    // an interrupt does not end the call (libcmap's calls neither), but must not make the
-                    // park return at once for ever: the status is kept aside and set again on the way out
-                    // (setting it also gives the thread a park permit, so not before the last park)
+                    if (abandonIfInterrupted(pending)) {
+                        break;
+                    }
+                    // a call the interrupt does not end (one sent anyway) must not make the park return at
+                    // once for ever: the status is kept aside and set again on the way out (setting it
+                    // also gives the thread a park permit, so not before the last park)
                     interrupted |= Thread.interrupted();
                     long now = System.nanoTime();
                     if (!parked) {
@@ -1306,7 +1307,26 @@ final class Pipeline {
     private void readUntilDone(PendingRequest pending) {
         while (!pending.done) {
             readTowards(pending, pending.deadline == 0 ? READ_SLICE_NANOS : PARK_SLICE_NANOS);
+            if (!pending.done) {
+                abandonIfInterrupted(pending);
+            }
         }
+    }
+
+    /**
+     * Fails {@code pending} with {@link CsError#INTERRUPT} if its caller's thread is interrupted
+     * and the request is one an interrupt ends (decision 0035). As after a timeout, its answer,
+     * should it come, is dropped or undone ({@link #undoLate}); one still in the backlog is not
+     * sent. The interrupt status stays set.
+     *
+     * @return whether it did
+     */
+    private boolean abandonIfInterrupted(PendingRequest pending) {
+        if (!pending.interruptible() || !Thread.currentThread().isInterrupted()) {
+            return false;
+        }
+        return complete(pending, null, new CmapException(CsError.INTERRUPT, pending.context()
+                + ": interrupted while waiting for the answer; corosync may still carry the request out"));
     }
 
     /**
@@ -1525,9 +1545,10 @@ final class Pipeline {
      * @param root the request's own future that {@code future} is, or is derived from; null once
      *     that one completed and is gone (ResponseFuture keeps it weakly)
      * @param timeoutNanos how long it may read; {@link Long#MAX_VALUE} for as long as it takes
+     * @param interruptible whether it returns once the thread is interrupted (a {@code get})
      * @throws CmapException {@link CsError#LIBRARY} when such waits nest too deep in actions
      */
-    void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos) {
+    void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos, boolean interruptible) {
         if (!receiveLock.isHeldByCurrentThread()) {
             if (holdsBackRequests()) {
                 // an action run outside the reading while this thread holds the wire (a request
@@ -1570,7 +1591,7 @@ final class Pipeline {
                 }
                 long left = timeoutNanos == Long.MAX_VALUE ? READ_SLICE_NANOS
                         : timeoutNanos - (System.nanoTime() - started);
-                if (target == null || left <= 0) {
+                if (target == null || left <= 0 || (interruptible && Thread.currentThread().isInterrupted())) {
                     return;
                 }
                 readTowards(target, Math.min(left, READ_SLICE_NANOS));

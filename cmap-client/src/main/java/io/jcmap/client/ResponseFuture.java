@@ -118,7 +118,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     @Override
     public T join() {
         try {
-            readInAction(Long.MAX_VALUE);
+            readInAction(Long.MAX_VALUE, false);
         } catch (CmapException e) {
             throw new CompletionException(e);
         }
@@ -128,7 +128,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     @Override
     public T get() throws InterruptedException, ExecutionException {
         try {
-            readInAction(Long.MAX_VALUE);
+            readInAction(Long.MAX_VALUE, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
@@ -140,14 +140,20 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         long started = System.nanoTime();
         long timeoutNanos = unit.toNanos(timeout);
         try {
-            readInAction(timeoutNanos);
+            readInAction(timeoutNanos, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
         return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - started)), TimeUnit.NANOSECONDS);
     }
 
-    private void readInAction(long timeoutNanos) {
+    /**
+     * Reads for this future if the thread runs a completion action ({@link Pipeline#readFor}).
+     * {@code interruptible}: an interrupt ends the reading, and the wait that follows throws
+     * {@link InterruptedException}, as {@code CompletableFuture.get} does (decision 0035);
+     * {@code join} ignores interrupts, as it does there.
+     */
+    private void readInAction(long timeoutNanos, boolean interruptible) {
         if (isDone()) {
             return;
         }
@@ -155,7 +161,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         WeakReference<Pipeline> reference = pipelineOf(origin);
         Pipeline where = reference == null ? null : reference.get();
         if (where != null) {
-            where.readFor(this, origin, timeoutNanos);
+            where.readFor(this, origin, timeoutNanos, interruptible);
         }
     }
 }

@@ -94,7 +94,7 @@ final class TrackRegistry {
                     try {
                         settledOrEnded.await(SETTLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                     } catch (InterruptedException e) {
-                        interrupted = true; // kept, not obeyed, as dispatch does: the answer is on its way
+                        interrupted = true; // kept, not obeyed: the answer is on its way, and the notification must not be lost
                     }
                 }
                 if (interrupted) {

@@ -1,6 +1,9 @@
 package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
@@ -9,35 +12,77 @@ import org.junit.jupiter.api.Test;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * An interrupt does not end a synchronous call (libcmap's calls neither), and the status is kept;
- * a caller waiting for another thread to read its answer must still sleep, not spin.
+ * An interrupt ends a synchronous call's wait with {@code INTERRUPT}, the status kept (decision
+ * 0035); a call it does not end (one sent anyway) sleeps while it waits, not spins; and the
+ * client's own response thread is not stopped by an interrupt an action left behind.
  */
 class PipelineInterruptTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
     private static final int LENGTH = ResponseHeaderDescriptor.LENGTH;
+    private static final long ENDS_WITHIN_MILLIS = 5_000;
 
     @Test
-    void anInterruptedCallerWaitingForAnotherReaderSleepsAndKeepsItsStatus() throws Exception {
+    void anInterruptEndsTheWaitOfACallerWaitingForAnotherReader() throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
-        // a first caller holds the receive lock while it waits for its own answer
-        AtomicReference<Thread> first = new AtomicReference<>();
-        CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> pipeline.call("get", "a", RESPONSE_ID,
-                LENGTH, buffer -> LENGTH, (response, length) -> "a"),
-                runnable -> first.set(Thread.ofPlatform().daemon().start(runnable)));
-        // sent is not enough: until the first parks in its read, the second caller may take the receive lock
-        Waits.until(() -> server.sent.get() == 1 && first.get().getState() == Thread.State.TIMED_WAITING,
-                "the first call sent, its caller reading");
+        CompletableFuture<Object> reader = firstCallReading(server, pipeline);
+        Outcome second = Outcome.of(() -> get(pipeline, "b"));
+        Waits.until(() -> server.sent.get() == 2, "the second call sent");
+        second.thread.interrupt();
+        second.assertInterrupted("the caller waiting for the first caller's reading");
+        server.allowed.set(3); // the first's answer, the second's (late), and the third's
+        assertEquals("a", reader.get(10, TimeUnit.SECONDS));
+        assertEquals("c", get(pipeline, "c"), "the late answer of the interrupted call went to nobody");
+    }
+
+    @Test
+    void anInterruptEndsTheWaitOfTheCallerReadingItsOwnAnswer() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Outcome reader = Outcome.of(() -> get(pipeline, "a"));
+        Waits.until(() -> server.sent.get() == 1 && reader.thread.getState() == Thread.State.TIMED_WAITING,
+                "the call sent, its caller reading");
+        reader.thread.interrupt();
+        reader.assertInterrupted("the caller reading");
+        server.allowed.set(2);
+        assertEquals("b", get(pipeline, "b"), "the late answer of the interrupted call went to nobody");
+    }
+
+    @Test
+    void aCallMadeInterruptedFailsWithInterruptAndSendsNothing() {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        server.allowed.set(Integer.MAX_VALUE);
+        Thread.currentThread().interrupt();
+        try {
+            CmapException e = assertThrows(CmapException.class, () -> get(pipeline, "a"));
+            assertEquals(CsError.INTERRUPT, e.error(), e.getMessage());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status is kept");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(0, server.sent.get(), "requests sent");
+        assertEquals("b", get(pipeline, "b"));
+    }
+
+    /** A call sent anyway (one that lets go of what the server holds for us) waits on, asleep. */
+    @Test
+    void anInterruptedCallSentAnywayWaitsAsleepAndKeepsItsStatus() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Object> reader = firstCallReading(server, pipeline);
         AtomicReference<Object> answer = new AtomicReference<>();
         AtomicBoolean stillInterrupted = new AtomicBoolean();
         Thread second = Thread.ofPlatform().daemon().start(() -> {
-            answer.set(pipeline.call("get", "b", RESPONSE_ID, LENGTH, buffer -> LENGTH, (response, length) -> "b"));
+            answer.set(pipeline.call(new Pipeline.Call<>("track_delete", "b", RESPONSE_ID, LENGTH,
+                    buffer -> LENGTH, (response, length) -> "b", null, true)));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
         Waits.until(() -> server.sent.get() == 2, "the second call sent");
@@ -50,9 +95,9 @@ class PipelineInterruptTest {
         assertTrue(stillInterrupted.get(), "the interrupt status is kept");
     }
 
-    /** The same for a thread waiting to start an iteration while another one starts its own. */
+    /** The same for a thread waiting to start an iteration while another one starts its own: nothing is sent. */
     @Test
-    void anInterruptedThreadWaitingForAHoldSleepsAndKeepsItsStatus() throws Exception {
+    void anInterruptEndsTheWaitForAnotherThreadsHold() throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         Pipeline.Call<Object> opener = new Pipeline.Call<>("iter_init", null, RESPONSE_ID, LENGTH, buffer -> LENGTH,
@@ -60,19 +105,80 @@ class PipelineInterruptTest {
         CompletableFuture<Object> holder = CompletableFuture.supplyAsync(() -> pipeline.callHeld(opener,
                 answer -> opener, 1).kept(), runnable -> Thread.ofPlatform().daemon().start(runnable));
         Waits.until(() -> server.sent.get() == 1, "the holder's opener sent");
-        AtomicBoolean stillInterrupted = new AtomicBoolean();
-        Thread second = Thread.ofPlatform().daemon().start(() -> {
-            pipeline.callHeld(opener, answer -> opener, 1);
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
-        Waits.until(() -> second.getState() == Thread.State.TIMED_WAITING, "the second parks, waiting for the hold");
-        assertEquals(1, server.sent.get(), "the second waits for the hold");
-        second.interrupt();
-        assertSleepsWhileWaiting(second, "the interrupted waiter");
+        Outcome second = Outcome.of(() -> pipeline.callHeld(opener, answer -> opener, 1));
+        Waits.until(() -> second.thread.getState() == Thread.State.TIMED_WAITING, "the second parks, waiting for the hold");
+        second.thread.interrupt();
+        second.assertInterrupted("the thread waiting for the hold");
         server.allowed.set(Integer.MAX_VALUE);
         assertEquals(true, holder.get(10, TimeUnit.SECONDS));
-        second.join(10_000);
-        assertTrue(stillInterrupted.get(), "the interrupt status is kept");
+        assertEquals(2, server.sent.get(), "requests sent: the holder's two, none of the interrupted thread");
+    }
+
+    /** A get on a future, reading in a completion action, throws InterruptedException as CompletableFuture's does. */
+    @Test
+    void anInterruptEndsAGetReadingInACompletionAction() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Object> later = new CompletableFuture<>();
+        CompletableFuture<Object> action = pipeline.callAsync("get", "a", RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                (response, length) -> "a").thenApply(value -> {
+                    CompletableFuture<Object> unanswered = pipeline.callAsync("get", "b", RESPONSE_ID, LENGTH,
+                            buffer -> LENGTH, (response, length) -> "b");
+                    later.complete(unanswered);
+                    Thread.currentThread().interrupt();
+                    try {
+                        return unanswered.get();
+                    } catch (InterruptedException e) {
+                        return "interrupted";
+                    } catch (ExecutionException e) {
+                        return e;
+                    }
+                });
+        server.allowed.set(1);
+        assertEquals("interrupted", action.get(10, TimeUnit.SECONDS));
+        server.allowed.set(2);
+        assertEquals("b", ((CompletableFuture<?>) later.get(10, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS),
+                "the request the get waited for is answered all the same");
+    }
+
+    /** A first caller holding the receive lock while it waits for its own answer ("a"). */
+    private static CompletableFuture<Object> firstCallReading(SlowServer server, Pipeline pipeline) {
+        AtomicReference<Thread> first = new AtomicReference<>();
+        CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> get(pipeline, "a"),
+                runnable -> first.set(Thread.ofPlatform().daemon().start(runnable)));
+        // sent is not enough: until the first parks in its read, the second caller may take the receive lock
+        Waits.until(() -> server.sent.get() == 1 && first.get() != null
+                && first.get().getState() == Thread.State.TIMED_WAITING, "the first call sent, its caller reading");
+        return reader;
+    }
+
+    private static Object get(Pipeline pipeline, String key) {
+        return pipeline.call("get", key, RESPONSE_ID, LENGTH, buffer -> LENGTH, (response, length) -> key);
+    }
+
+    /** A call on a thread of its own, and how it ended. */
+    private record Outcome(Thread thread, AtomicReference<Throwable> failure, AtomicBoolean stillInterrupted) {
+        static Outcome of(Runnable call) {
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread thread = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    call.run();
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            return new Outcome(thread, failure, stillInterrupted);
+        }
+
+        void assertInterrupted(String what) throws InterruptedException {
+            thread.join(ENDS_WITHIN_MILLIS);
+            assertFalse(thread.isAlive(), what + " still waits " + ENDS_WITHIN_MILLIS + " ms after the interrupt");
+            CmapException e = assertInstanceOf(CmapException.class, failure.get(), what + " ended with");
+            assertEquals(CsError.INTERRUPT, e.error(), e.getMessage());
+            assertTrue(stillInterrupted.get(), what + ": the interrupt status is kept");
+        }
     }
 
     /**
