@@ -21,15 +21,22 @@ final class BlockingCall {
     private volatile Object result;
     private volatile Throwable failure;
     private volatile long finishedAt;
+    private volatile boolean endedInterrupted;
 
-    private BlockingCall(String name, Callable<?> call) {
+    private BlockingCall(String name, boolean virtual, Callable<?> call) {
         this.name = name;
-        this.thread = Thread.ofPlatform().daemon().name("reliability-" + name).unstarted(() -> run(call));
+        Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform().daemon();
+        this.thread = builder.name("reliability-" + name).unstarted(() -> run(call));
     }
 
     /** Starts {@code call} on a new daemon thread. */
     static BlockingCall start(String name, Callable<?> call) {
-        BlockingCall blocking = new BlockingCall(name, call);
+        return start(name, false, call);
+    }
+
+    /** Starts {@code call} on a new virtual thread, or a new platform daemon thread. */
+    static BlockingCall start(String name, boolean virtual, Callable<?> call) {
+        BlockingCall blocking = new BlockingCall(name, virtual, call);
         blocking.thread.start();
         return blocking;
     }
@@ -40,6 +47,7 @@ final class BlockingCall {
         } catch (Throwable t) {
             failure = t;
         } finally {
+            endedInterrupted = Thread.currentThread().isInterrupted();
             finishedAt = System.nanoTime();
             finished.countDown();
         }
@@ -56,6 +64,11 @@ final class BlockingCall {
     /** System.nanoTime() when the call returned or threw. */
     long finishedAt() {
         return finishedAt;
+    }
+
+    /** Whether the thread's interrupt status was set as the call ended. */
+    boolean endedInterrupted() {
+        return endedInterrupted;
     }
 
     /** Waits until the thread is blocked inside the client, failing if the call returns instead. */

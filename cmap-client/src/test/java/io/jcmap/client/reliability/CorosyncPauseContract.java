@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -39,6 +40,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * Issue #7, fault 2: corosync stops answering (SIGSTOP). Synchronous calls of a handle with a
@@ -76,6 +78,9 @@ abstract class CorosyncPauseContract {
      * a loaded machine, well under the second that the close waits for a stopped corosync.
      */
     private static final Duration DISPATCH_ENDS_WITHIN = Duration.ofMillis(500);
+    /** How soon an interrupt ends a dispatch waiting for events: its one-second slice, and {@link #LATENESS}. */
+    private static final Duration DISPATCH_INTERRUPTED_WITHIN = Duration.ofSeconds(1).plus(LATENESS);
+    private static final boolean[] PLATFORM_AND_VIRTUAL = {false, true};
 
     @AfterEach
     void resumeCorosync(Corosync corosync) {
@@ -126,18 +131,22 @@ abstract class CorosyncPauseContract {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anIterationWhoseFetchTimedOutFailsAfterResumeInsteadOfSkippingKeys(Corosync corosync) {
-        CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
-        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
+        anIterationWhoseFetchFailedFailsAfterResume(corosync, Failure.TIMEOUT);
+    }
+
+    private static void anIterationWhoseFetchFailedFailsAfterResume(Corosync corosync, Failure failure) {
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, failure.options())) {
             List<String> seen = new ArrayList<>();
-            CmapIterator keys = timedOutAfterTheFirstBurst(corosync, handle, seen);
+            CmapIterator keys = failedAfterTheFirstBurst(corosync, handle, seen, failure);
             corosync.resume();
             CmapException afterwards = assertThrows(CmapException.class, () -> {
                 while (keys.hasNext()) {
                     seen.add(keys.next().name());
                 }
-            }, "the iteration went on after its timed-out fetch, handing out " + seen);
+            }, "the iteration went on after its failed fetch (" + failure + "), handing out " + seen);
             assertEquals(CsError.LIBRARY, afterwards.error(), afterwards.getMessage());
-            assertEquals(CsError.TIMEOUT, ((CmapException) afterwards.getCause()).error(), "the first failure, as cause");
+            assertEquals(failure.error(), ((CmapException) afterwards.getCause()).error(),
+                    "the first failure, as cause");
             assertTrue(afterwards.getMessage().contains("after the " + FIRST_BURST + " handed out"),
                     afterwards.getMessage());
             assertEquals(ITER_KEYS, countKeys(handle), "a new iteration lists every key");
@@ -153,7 +162,7 @@ abstract class CorosyncPauseContract {
     void closingAnIteratorWhoseFetchTimedOutDoesNotWaitAgain(Corosync corosync) {
         CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
         try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, options)) {
-            CmapIterator keys = timedOutAfterTheFirstBurst(corosync, handle, new ArrayList<>());
+            CmapIterator keys = failedAfterTheFirstBurst(corosync, handle, new ArrayList<>(), Failure.TIMEOUT);
             long start = System.nanoTime();
             keys.close();
             long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -177,11 +186,16 @@ abstract class CorosyncPauseContract {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aTrackingMadeAfterItsTrackAddTimedOutIsDeleted(Corosync corosync) {
-        withWatchedHandle((handle, watch) -> {
-            trackAddTimedOut(corosync, handle);
+        aTrackingMadeAfterItsTrackAddFailedIsDeleted(corosync, Failure.TIMEOUT);
+    }
+
+    private static void aTrackingMadeAfterItsTrackAddFailedIsDeleted(Corosync corosync, Failure failure) {
+        withWatchedHandle(failure.options(), (handle, watch) -> {
+            trackAddFailed(corosync, handle, failure);
             handle.getUint64(KEY); // reads the late answer: the track_delete goes out behind this get
             handle.getUint64(KEY); // answered after it: corosync takes a connection's requests in order
-            watch.assertNoEventOfAChange("corosync sent an event of the tracking whose trackAdd timed out");
+            watch.assertNoEventOfAChange("corosync sent an event of the tracking whose trackAdd failed ("
+                    + failure + ")");
         });
     }
 
@@ -192,8 +206,8 @@ abstract class CorosyncPauseContract {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aHandleThatOnlyDispatchesDeletesATrackingMadeAfterItsTrackAddTimedOut(Corosync corosync) {
-        withWatchedHandle((handle, watch) -> {
-            trackAddTimedOut(corosync, handle);
+        withWatchedHandle(Failure.TIMEOUT.options(), (handle, watch) -> {
+            trackAddFailed(corosync, handle, Failure.TIMEOUT);
             changeSeenBy(watch.observer(), TRACKED); // corosync sends the unknown tracking's event
             long before = watch.requests();
             Conditions.await(() -> dispatchedOne(handle) && watch.requests() > before, ANSWERED_WITHIN,
@@ -202,11 +216,12 @@ abstract class CorosyncPauseContract {
         });
     }
 
-    /** A trackAdd of {@link #TRACKED} that times out at a stopped corosync, which then runs again and makes it. */
-    private static void trackAddTimedOut(Corosync corosync, CmapHandle handle) {
+    /** A trackAdd of {@link #TRACKED} that fails at a stopped corosync, which then runs again and makes it. */
+    private static void trackAddFailed(Corosync corosync, CmapHandle handle, Failure failure) {
         handle.setUint64(KEY, 1);
         corosync.pause();
-        timedOut(() -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
+        failure.of("trackAdd",
+                () -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
         corosync.resume();
     }
 
@@ -227,7 +242,7 @@ abstract class CorosyncPauseContract {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aTrackDeleteThatTimedOutInTheClientIsSentAllTheSame(Corosync corosync) {
-        withWatchedHandle((handle, watch) -> {
+        withWatchedHandle(Failure.TIMEOUT.options(), (handle, watch) -> {
             long track = handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { });
             handle.setUint64(KEY, 1);
             corosync.pause();
@@ -251,11 +266,15 @@ abstract class CorosyncPauseContract {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anIteratorMadeAfterItsIterInitTimedOutIsFinalized(Corosync corosync) {
-        withWatchedHandle((handle, watch) -> {
+        anIteratorMadeAfterItsIterInitFailedIsFinalized(corosync, Failure.TIMEOUT);
+    }
+
+    private static void anIteratorMadeAfterItsIterInitFailedIsFinalized(Corosync corosync, Failure failure) {
+        withWatchedHandle(failure.options(), (handle, watch) -> {
             handle.setUint64(KEY, 1);
             long before = watch.requests();
             corosync.pause();
-            timedOut(() -> handle.iterate(ITER_PREFIX));
+            failure.of("iterate", () -> handle.iterate(ITER_PREFIX));
             corosync.resume();
             handle.getUint64(KEY); // reads the late answer: the finalize goes out behind this get
             handle.getUint64(KEY); // answered after it
@@ -278,9 +297,8 @@ abstract class CorosyncPauseContract {
         }
     }
 
-    /** Runs {@code test} with a handle that has the request timeout, and its {@link Watch}. */
-    private static void withWatchedHandle(BiConsumer<CmapHandle, Watch> test) {
-        CmapOptions options = CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build();
+    /** Runs {@code test} with a handle that has {@code options}, and its {@link Watch}. */
+    private static void withWatchedHandle(CmapOptions options, BiConsumer<CmapHandle, Watch> test) {
         try (CmapHandle stats = Cmap.initialize(CmapMap.STATS); CmapHandle observer = Cmap.initialize()) {
             ConnectionStats connections = new ConnectionStats(stats);
             ConnectionStats.Opened<CmapHandle> opened = connections.open(() -> Cmap.initialize(CmapMap.ICMAP, options));
@@ -307,9 +325,21 @@ abstract class CorosyncPauseContract {
     /**
      * An iterator over {@link #ITER_KEYS} keys that has handed out, into {@code seen}, the keys
      * fetched as it was created (so no request of its own is left on the wire), and whose next
-     * fetch then timed out at the stopped corosync; corosync stays stopped.
+     * fetch then failed at the stopped corosync; corosync stays stopped.
      */
-    private static CmapIterator timedOutAfterTheFirstBurst(Corosync corosync, CmapHandle handle, List<String> seen) {
+    private static CmapIterator failedAfterTheFirstBurst(Corosync corosync, CmapHandle handle, List<String> seen,
+            Failure failure) {
+        CmapIterator keys = firstBurstHandedOut(handle, seen);
+        corosync.pause();
+        failure.of("an iterator's fetch", keys::hasNext);
+        return keys;
+    }
+
+    /**
+     * An iterator over {@link #ITER_KEYS} keys that has handed out, into {@code seen}, the keys
+     * fetched as it was created: its next {@code hasNext()} fetches.
+     */
+    private static CmapIterator firstBurstHandedOut(CmapHandle handle, List<String> seen) {
         for (int i = 0; i < ITER_KEYS; i++) {
             handle.setUint32(String.format("%s%02d", ITER_PREFIX, i), i);
         }
@@ -317,8 +347,6 @@ abstract class CorosyncPauseContract {
         for (int i = 0; i < FIRST_BURST; i++) {
             seen.add(keys.next().name());
         }
-        corosync.pause();
-        timedOut(keys::hasNext);
         return keys;
     }
 
@@ -330,6 +358,227 @@ abstract class CorosyncPauseContract {
             }
         }
         return count;
+    }
+
+    // ---- interrupts (decision 0035) -------------------------------------------------------------
+
+    /**
+     * An interrupt ends a synchronous call waiting for the stopped corosync within a read slice,
+     * with INTERRUPT, the status kept, on platform and virtual threads alike, where before the
+     * call waited on with the status set. After SIGCONT the late answers of the interrupted calls
+     * go to no other call.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anInterruptEndsACallWaitingForAStoppedServerAndTheHandleWorksAfterResume(Corosync corosync) {
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, Failure.INTERRUPT.options())) {
+            handle.setUint64(KEY, 1);
+            corosync.pause();
+            List<Long> ended = new ArrayList<>();
+            for (boolean virtual : PLATFORM_AND_VIRTUAL) {
+                ended.add(interruptedWhileWaiting("getUint64", virtual, LATENESS, () -> handle.getUint64(KEY)));
+                ended.add(interruptedWhileWaiting("get", virtual, LATENESS, () -> handle.get(KEY)));
+                ended.add(interruptedWhileWaiting("setUint64", virtual, LATENESS, () -> handle.setUint64(KEY, 2)));
+            }
+            System.out.printf("[reliability] %s: paused server: %d interrupted calls ended %s ms after the interrupt%n",
+                    getClass().getSimpleName(), ended.size(), ended);
+            assertTrue(handle.isOpen(), "an interrupt does not close the handle");
+
+            corosync.resume();
+            handle.setUint64(KEY, 3); // the interrupted set(2) is carried out before it
+            assertEquals(3, handle.getUint64(KEY), "a late answer of an interrupted get went to a later call");
+            assertEquals(CmapValue.uint64(3), handle.getAsync(KEY).join());
+        }
+    }
+
+    /** An interrupt ends the wait, not the request: corosync carries out the inc once when it runs again. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIncInterruptedWhileTheServerIsStoppedIsCarriedOutOnceAfterResume(Corosync corosync) {
+        try (CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, Failure.INTERRUPT.options());
+                CmapHandle other = Cmap.initialize()) {
+            handle.setUint64(KEY, 5);
+            corosync.pause();
+            for (boolean virtual : PLATFORM_AND_VIRTUAL) {
+                interruptedWhileWaiting("inc", virtual, LATENESS, () -> handle.inc(KEY));
+            }
+            corosync.resume();
+            assertEquals(7, handle.getUint64(KEY), "each of the two interrupted incs is carried out exactly once");
+            assertEquals(7, other.getUint64(KEY), "another handle sees both interrupted incs carried out");
+        }
+    }
+
+    /**
+     * A call made with the interrupt status set fails at once with INTERRUPT and sends nothing:
+     * corosync counts no request of it, and nothing changes. An iterator whose fetch was refused
+     * so goes on, missing no key, once the status is cleared.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void callsMadeWithTheInterruptStatusSetFailAtOnceAndSendNothing(Corosync corosync) {
+        withWatchedHandle(Failure.INTERRUPT.options(), (handle, watch) -> {
+            handle.setUint64(KEY, 7);
+            for (boolean virtual : PLATFORM_AND_VIRTUAL) {
+                List<String> seen = new ArrayList<>();
+                CmapIterator keys = firstBurstHandedOut(handle, seen);
+                long before = watch.requests();
+                onInterruptedThread("calls", virtual, () -> {
+                    failsAtOnceWithInterrupt("get", () -> handle.get(KEY));
+                    failsAtOnceWithInterrupt("getUint64", () -> handle.getUint64(KEY));
+                    failsAtOnceWithInterrupt("getUint32", () -> handle.getUint32(KEY));
+                    failsAtOnceWithInterrupt("set", () -> handle.set(KEY, CmapValue.uint64(8)));
+                    failsAtOnceWithInterrupt("setUint64", () -> handle.setUint64(KEY, 8));
+                    failsAtOnceWithInterrupt("inc", () -> handle.inc(KEY));
+                    failsAtOnceWithInterrupt("dec", () -> handle.dec(KEY));
+                    failsAtOnceWithInterrupt("delete", () -> handle.delete(KEY));
+                    failsAtOnceWithInterrupt("iterate", () -> handle.iterate(ITER_PREFIX));
+                    failsAtOnceWithInterrupt("an iterator's fetch", keys::hasNext);
+                    failsAtOnceWithInterrupt("trackAdd", () -> handle.trackAdd(TRACKED,
+                            EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { }));
+                    return null;
+                });
+                assertEquals(7, handle.getUint64(KEY), "a call refused with the interrupt status set changed the key");
+                assertEquals(before + 1, watch.requests(),
+                        "corosync got a request of a call made with the interrupt status set, not only the get after");
+                while (keys.hasNext()) {
+                    seen.add(keys.next().name());
+                }
+                assertEquals(ITER_KEYS, seen.size(), "the iteration after its refused fetch missed keys: " + seen);
+            }
+            assertEquals(7, watch.observer().getUint64(KEY), "another handle sees the key unchanged");
+            watch.assertNoEventOfAChange("a trackAdd refused with the interrupt status set made a tracking");
+        });
+    }
+
+    /** As {@link #aTrackingMadeAfterItsTrackAddTimedOutIsDeleted}, for a trackAdd whose caller was interrupted. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aTrackingMadeAfterItsTrackAddWasInterruptedIsDeleted(Corosync corosync) {
+        aTrackingMadeAfterItsTrackAddFailedIsDeleted(corosync, Failure.INTERRUPT);
+    }
+
+    /** As {@link #anIteratorMadeAfterItsIterInitTimedOutIsFinalized}, for an iterate whose caller was interrupted. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIteratorMadeAfterItsIterInitWasInterruptedIsFinalized(Corosync corosync) {
+        anIteratorMadeAfterItsIterInitFailedIsFinalized(corosync, Failure.INTERRUPT);
+    }
+
+    /** As {@link #anIterationWhoseFetchTimedOutFailsAfterResumeInsteadOfSkippingKeys}, for an interrupted fetch. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIterationWhoseFetchWasInterruptedFailsAfterResumeInsteadOfSkippingKeys(Corosync corosync) {
+        anIterationWhoseFetchFailedFailsAfterResume(corosync, Failure.INTERRUPT);
+    }
+
+    /**
+     * dispatch(ONE) and dispatch(BLOCKING) waiting for a notification end with INTERRUPT within
+     * about their one-second slice of an interrupt, having run no callback; the handle then
+     * dispatches as before.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anInterruptEndsADispatchWaitingForANotification(Corosync corosync) {
+        try (CmapHandle tracker = Cmap.initialize(); CmapHandle observer = Cmap.initialize()) {
+            AtomicLong heard = new AtomicLong();
+            tracker.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> heard.incrementAndGet());
+            List<Long> ended = new ArrayList<>();
+            for (DispatchType type : List.of(DispatchType.ONE, DispatchType.BLOCKING)) {
+                for (boolean virtual : PLATFORM_AND_VIRTUAL) {
+                    ended.add(interruptedWhileWaiting("dispatch(" + type + ")", virtual, DISPATCH_INTERRUPTED_WITHIN,
+                            () -> tracker.dispatch(type)));
+                }
+            }
+            System.out.printf("[reliability] %s: interrupted dispatches ended %s ms after the interrupt%n",
+                    getClass().getSimpleName(), ended);
+            assertEquals(0, heard.get(), "an interrupted dispatch ran a callback, with nothing changed");
+            changeSeenBy(observer, TRACKED);
+            Conditions.await(() -> dispatchedOne(tracker) && heard.get() == 1, ANSWERED_WITHIN,
+                    () -> "the tracker dispatches the notification of a change after its interrupted dispatches");
+        }
+    }
+
+    /**
+     * With the interrupt status set, dispatch(ONE) and dispatch(BLOCKING) fail at once with
+     * INTERRUPT and leave a waiting notification alone; dispatch(ALL) and
+     * dispatch(ONE_NONBLOCKING), which never wait, ignore the status.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void withTheInterruptStatusSetOnlyADispatchThatWouldWaitFails(Corosync corosync) {
+        try (CmapHandle tracker = Cmap.initialize(); CmapHandle observer = Cmap.initialize()) {
+            AtomicLong heard = new AtomicLong();
+            tracker.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> heard.incrementAndGet());
+            for (boolean virtual : PLATFORM_AND_VIRTUAL) {
+                changeSeenBy(observer, TRACKED); // corosync has sent the tracker its notification
+                long before = heard.get();
+                onInterruptedThread("dispatches", virtual, () -> {
+                    failsAtOnceWithInterrupt("dispatch(ONE)", () -> tracker.dispatch(DispatchType.ONE));
+                    failsAtOnceWithInterrupt("dispatch(BLOCKING)", () -> tracker.dispatch(DispatchType.BLOCKING));
+                    assertEquals(before, heard.get(), "a dispatch that failed with INTERRUPT ran a callback");
+                    Conditions.await(() -> tracker.dispatch(DispatchType.ALL) >= 0 && heard.get() == before + 1,
+                            ANSWERED_WITHIN, () -> "dispatch(ALL) with the interrupt status set runs the notification");
+                    assertCmapError(CsError.TRY_AGAIN, () -> tracker.dispatch(DispatchType.ONE_NONBLOCKING));
+                    assertTrue(Thread.currentThread().isInterrupted(), "a dispatch cleared the interrupt status");
+                    return null;
+                });
+            }
+        }
+    }
+
+    /**
+     * trackDelete (it releases what corosync holds), an iterator's close and a join are not ended
+     * by the interrupt status: the tracking and the iterator are gone at corosync, the join has
+     * its value.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void trackDeleteAnIteratorsCloseAndAJoinAreNotEndedByAnInterrupt(Corosync corosync) {
+        withWatchedHandle(Failure.INTERRUPT.options(), (handle, watch) -> {
+            for (boolean virtual : PLATFORM_AND_VIRTUAL) {
+                long track = handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.ADD, TrackEvent.MODIFY), (h, n) -> { });
+                handle.setUint64(KEY, 4);
+                CmapIterator keys = firstBurstHandedOut(handle, new ArrayList<>());
+                long before = watch.requests();
+                onInterruptedThread("trackDelete, an iterator's close and a join", virtual, () -> {
+                    handle.trackDelete(track);
+                    keys.close();
+                    assertEquals(CmapValue.uint64(4), handle.getAsync(KEY).join());
+                    assertTrue(Thread.currentThread().isInterrupted(), "the interrupt status was cleared");
+                    return null;
+                });
+                handle.getUint64(KEY); // answered after every request sent before it
+                assertEquals(before + 4, watch.requests(),
+                        "corosync got the track_delete, the iter_finalize, the async get and the get");
+                watch.assertNoEventOfAChange("the trackDelete made with the interrupt status set left the tracking");
+            }
+        });
+    }
+
+    /**
+     * Cmap.initialize and close() are not ended by the interrupt status: a handle opened so works,
+     * and its close, while its first request waits at the stopped corosync, still lets the answer
+     * arrive, so that corosync, resumed meanwhile, does not stall (see
+     * {@link #aCloseLetsTheFirstAnswerArriveSoThatTheServerDoesNotStall}).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void initializeAndCloseAreNotEndedByAnInterrupt(Corosync corosync) {
+        for (boolean virtual : PLATFORM_AND_VIRTUAL) {
+            try (CmapHandle opened = onInterruptedThread("initialize", virtual, Cmap::initialize)) {
+                assertEquals(corosync.clusterName(), opened.getString("totem.cluster_name"),
+                        "a handle opened with the interrupt status set works");
+            }
+            // no request answered yet: the close has to wait for corosync to let go
+            CmapHandle closing = onInterruptedThread("initialize", virtual, Cmap::initialize);
+            corosync.pause();
+            closing.setAsync(key(0), CmapValue.uint64(0));
+            long connectMillis = closeResumingMeanwhile(corosync, closing, virtual, true);
+            assertFalse(closing.isOpen(), "close() with the interrupt status set closed the handle");
+            System.out.printf("[reliability] %s: handle closed on a %s thread with its interrupt status set while "
+                    + "its first request waited at the stopped server; after SIGCONT a new handle connected and read "
+                    + "within %d ms%n", getClass().getSimpleName(), virtual ? "virtual" : "platform", connectMillis);
+        }
     }
 
     @Test
@@ -615,7 +864,19 @@ abstract class CorosyncPauseContract {
      * must be less than one stall ({@link #NO_STALL_WITHIN}).
      */
     private static long closeResumingMeanwhile(Corosync corosync, CmapHandle handle) {
-        BlockingCall closer = BlockingCall.start("close", () -> {
+        return closeResumingMeanwhile(corosync, handle, false, false);
+    }
+
+    /**
+     * As {@link #closeResumingMeanwhile(Corosync, CmapHandle)}, closing on a virtual or platform
+     * thread, its interrupt status set if {@code interrupted}.
+     */
+    private static long closeResumingMeanwhile(Corosync corosync, CmapHandle handle, boolean virtual,
+            boolean interrupted) {
+        BlockingCall closer = BlockingCall.start("close", virtual, () -> {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             handle.close();
             return null;
         });
@@ -663,6 +924,82 @@ abstract class CorosyncPauseContract {
 
     private static String key(int i) {
         return "rel.pause.async." + i;
+    }
+
+    /** How a call fails at the stopped corosync, and the options of a handle whose calls fail so. */
+    private enum Failure {
+        /** Its request timeout runs out. */
+        TIMEOUT(CsError.TIMEOUT, CmapOptions.builder().requestTimeout(REQUEST_TIMEOUT).build()),
+        /** Its thread, on a handle without a request timeout, is interrupted while it waits. */
+        INTERRUPT(CsError.INTERRUPT, CmapOptions.builder().build());
+
+        private final CsError error;
+        private final CmapOptions options;
+
+        Failure(CsError error, CmapOptions options) {
+            this.error = error;
+            this.options = options;
+        }
+
+        CsError error() {
+            return error;
+        }
+
+        CmapOptions options() {
+            return options;
+        }
+
+        /** Makes {@code call} fail so, on this thread for a timeout, on a platform thread for an interrupt. */
+        void of(String name, Runnable call) {
+            if (this == TIMEOUT) {
+                timedOut(call);
+            } else {
+                interruptedWhileWaiting(name, false, LATENESS, call);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code call} on a new platform or virtual thread, interrupts that thread once it waits
+     * in the client, and checks that the call then fails with INTERRUPT within {@code within},
+     * its interrupt status still set.
+     *
+     * @return how long after the interrupt the call ended, in ms
+     */
+    private static long interruptedWhileWaiting(String name, boolean virtual, Duration within, Runnable call) {
+        String which = name + " on a " + (virtual ? "virtual" : "platform") + " thread";
+        BlockingCall waiting = BlockingCall.start(which, virtual, () -> {
+            call.run();
+            return null;
+        });
+        waiting.awaitBlocked(Duration.ofSeconds(5));
+        long interruptedAt = System.nanoTime();
+        waiting.thread().interrupt();
+        waiting.awaitFailure(CsError.INTERRUPT, within.plus(Duration.ofSeconds(5)));
+        long endedMillis = TimeUnit.NANOSECONDS.toMillis(waiting.finishedAt() - interruptedAt);
+        assertTrue(endedMillis <= within.toMillis(), which + " ended " + endedMillis + " ms after its interrupt");
+        assertTrue(waiting.endedInterrupted(), which + " cleared the interrupt status");
+        return endedMillis;
+    }
+
+    /** Runs {@code body} on a new platform or virtual thread whose interrupt status is set; returns its result. */
+    private static <T> T onInterruptedThread(String name, boolean virtual, Callable<T> body) {
+        BlockingCall call = BlockingCall.start(name + " with the interrupt status set", virtual, () -> {
+            Thread.currentThread().interrupt();
+            return body.call();
+        });
+        @SuppressWarnings("unchecked")
+        T result = (T) call.awaitResult(ANSWERED_WITHIN);
+        return result;
+    }
+
+    /** {@code call}, made with the interrupt status set, fails with INTERRUPT and leaves the status set. */
+    private static void failsAtOnceWithInterrupt(String name, Executable call) {
+        CmapException thrown = assertThrows(CmapException.class, call,
+                name + " with the interrupt status set did not fail");
+        assertEquals(CsError.INTERRUPT, thrown.error(),
+                name + " with the interrupt status set: " + thrown.getMessage());
+        assertTrue(Thread.currentThread().isInterrupted(), name + " cleared the interrupt status");
     }
 
     private static long timedOut(Runnable call) {
