@@ -361,7 +361,7 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      *
      * <p>{@link DispatchType#ONE} and {@link DispatchType#BLOCKING} end with INTERRUPT once
      * their thread is interrupted: at once if it was when called, else before the next callback
-     * or within a second of waiting; the status stays set. The types that never wait ignore it.
+     * or within a tenth of a second of waiting; the status stays set. The types that never wait ignore it.
      *
      * @param type how to wait and how many notifications to deliver
      * @return how many callbacks ran

@@ -55,7 +55,11 @@ final class ConnectedHandle implements CmapHandle {
     private static final int ITER_START_ATTEMPTS = 4;
     /** Lost connections kept for their notifications; an older one is closed undispatched. */
     private static final int MAX_LOST_CONNECTIONS_KEPT = 2;
-    private static final long EVENT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * One wait of a waiting dispatch for an event, after which it looks at its interrupt status
+     * (decision 0035): the transports wake every liveness slice (100 ms) anyway.
+     */
+    private static final long EVENT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
     private static final int OK = CsError.OK.code();
 
