@@ -434,6 +434,11 @@ final class Pipeline {
         List<T> results = new ArrayList<>(sent.pendings().size());
         for (PendingRequest pending : sent.pendings()) {
             try {
+                if (failure != null) {
+                    // the result is that failure whatever the rest get: an interrupt ends the wait of each
+                    // one left at once, not after a read's slice apiece (64 of them 6.4 s; decision 0035)
+                    abandonIfInterrupted(pending);
+                }
                 await(pending);
                 results.add((T) pending.value());
             } catch (CmapException e) {

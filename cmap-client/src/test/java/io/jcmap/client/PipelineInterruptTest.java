@@ -114,6 +114,39 @@ class PipelineInterruptTest {
         assertEquals(2, server.sent.get(), "requests sent: the holder's two, none of the interrupted thread");
     }
 
+    /**
+     * A burst of requests read in turn (an iteration's fetch, callRepeated) ends within one read's
+     * slice of the interrupt, not one slice per request still unanswered: 64 slices of 100 ms
+     * kept an iterator's caller waiting 6.4 s after the interrupt.
+     */
+    @Test
+    void anInterruptEndsABurstOfRequestsWithinOneReadSlice() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        Pipeline.Call<Object> next = new Pipeline.Call<>("iter_next", null, RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                (response, length) -> "key");
+        AtomicReference<Pipeline.Results<Object>> results = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread caller = Thread.ofPlatform().daemon().start(() -> {
+            results.set(pipeline.callRepeated(next, KeyIterator.MAX_BURST));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        Waits.until(() -> server.sent.get() == KeyIterator.MAX_BURST && caller.getState() == Thread.State.TIMED_WAITING,
+                "the burst sent, its caller reading");
+        long interruptedAt = System.nanoTime();
+        caller.interrupt();
+        caller.join(TimeUnit.SECONDS.toMillis(10));
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - interruptedAt);
+        assertFalse(caller.isAlive(), "the caller still waits 10 s after the interrupt");
+        assertTrue(tookMillis < 1_000, "the burst's caller returned " + tookMillis + " ms after the interrupt");
+        CmapException e = assertInstanceOf(CmapException.class, results.get().failure());
+        assertEquals(CsError.INTERRUPT, e.error(), e.getMessage());
+        assertTrue(results.get().anySent(), "requests were sent");
+        assertTrue(stillInterrupted.get(), "the interrupt status is kept");
+        server.allowed.set(Integer.MAX_VALUE);
+        assertEquals("after", get(pipeline, "after"), "the late answers of the burst went to nobody");
+    }
+
     /** A get on a future, reading in a completion action, throws InterruptedException as CompletableFuture's does. */
     @Test
     void anInterruptEndsAGetReadingInACompletionAction() throws Exception {
