@@ -1290,8 +1290,11 @@ final class Pipeline {
                     }
                     // a call the interrupt does not end (one sent anyway) must not make the park return at
                     // once for ever: the status is kept aside and set again on the way out (setting it
-                    // also gives the thread a park permit, so not before the last park)
-                    interrupted |= Thread.interrupted();
+                    // also gives the thread a park permit, so not before the last park). Only that one: an
+                    // interrupt landing after the look above would be taken aside too, and not end the call
+                    if (!pending.interruptible()) {
+                        interrupted |= Thread.interrupted();
+                    }
                     long now = System.nanoTime();
                     if (!parked) {
                         parked = true;
