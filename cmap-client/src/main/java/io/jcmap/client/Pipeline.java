@@ -1432,16 +1432,20 @@ final class Pipeline {
     }
 
     private void deliver(PendingRequest pending, MemorySegment response, int length) {
-        if (pending.done) {
-            undoLate(pending, response, length); // its caller timed out
+        // read once, before the look at done: a caller giving up from now on (a timeout, an interrupt:
+        // decision 0035) lets go of both (PendingRequest#finish), and this read goes on with its copy
+        Summarizer summarizer = pending.summarizer;
+        Decoder<?> decoder = pending.decoder;
+        if (pending.done || (summarizer == null && decoder == null)) {
+            undoLate(pending, response, length); // its caller timed out or was interrupted
             return;
         }
         Object value = null;
         try {
-            if (pending.summarizer != null) {
-                pending.summarizer.summarize(response, length, pending);
+            if (summarizer != null) {
+                summarizer.summarize(response, length, pending);
             } else {
-                value = pending.decoder.decode(response, length);
+                value = decoder.decode(response, length);
             }
         } catch (CmapException e) {
             String detail = e.context() == null || e.context().isEmpty() ? "" : ": " + e.context();
