@@ -1762,10 +1762,17 @@ final class Pipeline {
         try {
             if (waiting) {
                 long wait = connection.looksWithoutSyscall() ? 0 : READ_SLICE_NANOS;
-                while (asyncInFlight.get() > 0 && broken == null && readOne(wait)) {
+                while (asyncInFlight.get() > 0 && broken == null) {
+                    // a status an action run by the last read left here is not the next action's: it would
+                    // fail that one's synchronous calls and gets with INTERRUPT (decision 0035)
+                    Thread.interrupted();
+                    if (!readOne(wait)) {
+                        break;
+                    }
                     wait = 0;
                 }
             }
+            Thread.interrupted();
             expireAsync();
         } finally {
             receiveLock.unlock();

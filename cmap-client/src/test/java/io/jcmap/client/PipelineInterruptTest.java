@@ -240,6 +240,37 @@ class PipelineInterruptTest {
                 "the pipeline still works");
     }
 
+    /**
+     * The status one completion action leaves on the response thread is not another's: a later
+     * action that makes a synchronous call, read in the same run of answers, is not interrupted.
+     * It failed with INTERRUPT, the status cleared only once the run of answers was read.
+     */
+    @Test
+    void aCompletionActionLeavingTheResponseThreadInterruptedDoesNotInterruptTheNextAction() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        AtomicReference<Thread> first = new AtomicReference<>();
+        CompletableFuture<Object> interrupting = pipeline.callAsync("get", "a", RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                (response, length) -> "a").thenApply(value -> {
+                    first.set(Thread.currentThread());
+                    Thread.currentThread().interrupt(); // as code restoring a status it caught does
+                    return value;
+                });
+        AtomicReference<Thread> second = new AtomicReference<>();
+        CompletableFuture<Object> calling = pipeline.callAsync("get", "b", RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                (response, length) -> "b").thenApply(value -> {
+                    second.set(Thread.currentThread());
+                    return value + "+" + get(pipeline, "c");
+                });
+        Waits.until(() -> server.sent.get() == 2, "both requests sent");
+        server.allowed.set(Integer.MAX_VALUE); // both answers there at once: one run of the response thread
+        assertEquals("a", interrupting.get(10, TimeUnit.SECONDS));
+        assertEquals("b+c", calling.handle((value, failure) -> failure == null ? value : failure.getCause())
+                .get(10, TimeUnit.SECONDS), "the second action's synchronous call");
+        assertEquals(first.get(), second.get(), "both actions ran on one thread");
+        assertTrue(first.get().getName().startsWith("jcmap-responses-"), "completed by " + first.get());
+    }
+
     /** Over 300 ms of waiting (measured, not a stand-in for a condition), {@code waiter} uses under 100 ms of CPU. */
     private static void assertSleepsWhileWaiting(Thread waiter, String what) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
