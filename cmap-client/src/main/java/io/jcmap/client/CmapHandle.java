@@ -366,8 +366,9 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * @param type how to wait and how many notifications to deliver
      * @return how many callbacks ran
      * @throws CmapException TRY_AGAIN for {@link DispatchType#ONE_NONBLOCKING} with nothing
-     *     waiting; LIBRARY when corosync went away; INTERRUPT when a waiting type's thread is
-     *     interrupted
+     *     waiting, and for a waiting type called in a {@link ReconnectListener} callback while
+     *     the handle reconnects; LIBRARY when corosync went away; INTERRUPT when a waiting type's
+     *     thread is interrupted
      */
     int dispatch(DispatchType type);
 

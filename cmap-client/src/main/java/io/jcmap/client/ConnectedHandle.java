@@ -956,7 +956,14 @@ final class ConnectedHandle implements CmapHandle {
         if (type == null) {
             throw new CmapException(CsError.INVALID_PARAM, "dispatch: null type");
         }
-        if (type == DispatchType.ONE || type == DispatchType.BLOCKING) {
+        boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
+        if (waits && onReconnectingThread()) {
+            // the thread holding the lock waits (or will) for the session only this thread installs;
+            // it delivers what the lost connection kept
+            if (!dispatchLock.tryLock()) {
+                throw waitsForItself("another thread is dispatching, waiting for the new connection", null);
+            }
+        } else if (waits) {
             try {
                 dispatchLock.lockInterruptibly();
             } catch (InterruptedException e) {
@@ -1022,6 +1029,10 @@ final class ConnectedHandle implements CmapHandle {
                     }
                     throw new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting", lost);
                 }
+                if (onReconnectingThread()) {
+                    // what the lost connection kept is delivered: now only a wait is left
+                    throw waitsForItself("the connection is lost", lost);
+                }
                 awaitSessionAfter(current);
                 continue;
             }
@@ -1052,6 +1063,20 @@ final class ConnectedHandle implements CmapHandle {
      */
     private static CmapException dispatchInterrupted() {
         return new CmapException(CsError.INTERRUPT, "dispatch: interrupted");
+    }
+
+    /** Whether this is the thread of a reconnect round in progress (in a ReconnectListener callback). */
+    private boolean onReconnectingThread() {
+        return reconnector != null && reconnector.isReconnectingThread();
+    }
+
+    /**
+     * What ends a dispatch that would wait for the new session on the one thread that installs
+     * it: it would wait for itself, until the handle closed.
+     */
+    private static CmapException waitsForItself(String why, CmapException cause) {
+        return new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting, " + why + "; called on the thread that"
+                + " reconnects (a ReconnectListener callback), a waiting dispatch would wait for itself", cause);
     }
 
     /** Waits, while reconnecting, until a session other than {@code old} is installed or we close. */

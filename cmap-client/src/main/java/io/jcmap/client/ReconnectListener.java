@@ -9,7 +9,11 @@ import java.time.Duration;
  * call the handle: re-reading the keys whose changes the outage hid is what
  * {@link #onReconnected} is for. While one runs, its round of reconnection waits for it, so it
  * should not block for long; should its own calls find the new connection lost again, the next
- * round starts on a new thread at once. What a method throws, an {@link Error} too (a
+ * round starts on a new thread at once. In {@link #onDisconnected} and {@link #onReconnectFailed}
+ * the connection is lost: calls fail at once with LIBRARY, and a dispatch that waits
+ * ({@link DispatchType#ONE}, {@link DispatchType#BLOCKING}) delivers what the lost connection
+ * had received, then fails with TRY_AGAIN instead of waiting for the new connection, which only
+ * this thread makes. What a method throws, an {@link Error} too (a
  * {@link StackOverflowError} included, any other {@link VirtualMachineError} excepted), is
  * logged, and the reconnection goes on.
  */

@@ -23,6 +23,12 @@ final class Reconnector {
     private final ReconnectPolicy policy;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicReference<Thread> thread = new AtomicReference<>();
+    /**
+     * The thread of the round under way until it installs its session: a listener called there
+     * must not wait for a new session, which only this thread installs. Not {@link #thread}: that
+     * one stays set through onReconnected, and a next round sets {@link #running} before it.
+     */
+    private volatile Thread roundThread;
     private volatile boolean stopped;
 
     Reconnector(ConnectedHandle handle, ReconnectPolicy policy) {
@@ -42,6 +48,7 @@ final class Reconnector {
     }
 
     private void reconnect(CmapException cause) {
+        roundThread = Thread.currentThread();
         notifyListener(() -> policy.listener().onDisconnected(cause));
         Duration delay = policy.initialBackoff();
         int attempt = 0;
@@ -68,6 +75,7 @@ final class Reconnector {
                     continue;
                 }
                 // a new loss must be able to start another round once this session is in place
+                roundThread = null;
                 running.set(false);
                 handle.install(fresh);
                 CmapException lostMeanwhile = fresh.pipeline().brokenReason();
@@ -85,7 +93,19 @@ final class Reconnector {
             // a loss noticed by the listener's own calls may have started the next round's thread
             // already: that one stays registered, so that stop() can still wake it
             thread.compareAndSet(Thread.currentThread(), null);
+            if (roundThread == Thread.currentThread()) {
+                roundThread = null; // stopped: no session installed
+            }
         }
+    }
+
+    /**
+     * Whether the calling thread runs a round that has not yet installed its session (a
+     * listener's onDisconnected or onReconnectFailed): a wait there for the new session would
+     * wait for itself.
+     */
+    boolean isReconnectingThread() {
+        return roundThread == Thread.currentThread();
     }
 
     /** Waits {@code delay} (parkNanos may return early: it is repeated) unless stopped first. */
