@@ -2,10 +2,7 @@ package io.jcmap.client;
 
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * The program {@link InterruptWhileAnswerReadTest} runs under its debugger: a caller waiting
@@ -19,18 +16,8 @@ import java.util.function.BooleanSupplier;
  */
 final class InterruptWhileAnswerReadProgram {
     private static final int LENGTH = ResponseHeaderDescriptor.LENGTH;
-    /** Set by the debugger once it holds the reader inside its delivery of "b". */
-    static volatile boolean held;
 
     private InterruptWhileAnswerReadProgram() {
-    }
-
-    /** The debugger watches the reader's deliveries from here on. */
-    static void aboutToRead() {
-    }
-
-    /** The debugger lets the held thread go on here. */
-    static void releaseHeld() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -38,7 +25,7 @@ final class InterruptWhileAnswerReadProgram {
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         AtomicReference<Object> read = new AtomicReference<>();
         Thread reader = Thread.ofPlatform().daemon().name("reader").start(() -> {
-            aboutToRead();
+            DebuggedChildJvm.watchThisThread(); // the debugger watches its deliveries from here on
             try {
                 read.set(pipeline.call("get", "x", ScriptedConnection.RESPONSE_ID, LENGTH, buffer -> LENGTH,
                         (response, length) -> "x+" + get(pipeline, "c")));
@@ -46,7 +33,8 @@ final class InterruptWhileAnswerReadProgram {
                 read.set(e);
             }
         });
-        await(() -> server.sent.get() == 1 && reader.getState() == Thread.State.TIMED_WAITING, "the reader reading");
+        DebuggedChildJvm.awaitOrExit(() -> server.sent.get() == 1 && reader.getState() == Thread.State.TIMED_WAITING,
+                "the reader reading");
         AtomicReference<Object> waited = new AtomicReference<>();
         Thread waiting = Thread.ofPlatform().daemon().name("waiting").start(() -> {
             try {
@@ -55,12 +43,13 @@ final class InterruptWhileAnswerReadProgram {
                 waited.set(e);
             }
         });
-        await(() -> server.sent.get() == 2 && waiting.getState() == Thread.State.TIMED_WAITING, "the caller waiting");
+        DebuggedChildJvm.awaitOrExit(() -> server.sent.get() == 2 && waiting.getState() == Thread.State.TIMED_WAITING,
+                "the caller waiting");
         server.allowed.set(Integer.MAX_VALUE);
-        await(() -> held, "the debugger holds the reader in the delivery of b");
+        DebuggedChildJvm.awaitOrExit(() -> DebuggedChildJvm.held, "the debugger holds the reader in the delivery of b");
         waiting.interrupt();
         waiting.join(5_000);
-        releaseHeld();
+        DebuggedChildJvm.releaseHeld();
         reader.join(10_000);
         System.out.println("the interrupted caller: " + waited.get());
         System.out.println("the reader: " + read.get());
@@ -78,16 +67,5 @@ final class InterruptWhileAnswerReadProgram {
     private static Object get(Pipeline pipeline, String key) {
         return pipeline.call("get", key, ScriptedConnection.RESPONSE_ID, LENGTH, buffer -> LENGTH,
                 (response, length) -> key);
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                System.out.println("RESULT: timed out waiting until " + what);
-                System.exit(2);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
     }
 }

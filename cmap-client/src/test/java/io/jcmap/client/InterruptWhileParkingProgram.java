@@ -2,9 +2,7 @@ package io.jcmap.client;
 
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The program {@link InterruptWhileParkingTest} runs under its debugger: a caller waiting for
@@ -14,28 +12,19 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class InterruptWhileParkingProgram {
     private static final int LENGTH = ResponseHeaderDescriptor.LENGTH;
-    /** Set by the debugger once it holds the waiting thread just after its look at the status. */
-    static volatile boolean held;
 
     private InterruptWhileParkingProgram() {
-    }
-
-    /** The debugger watches this thread's looks at its interrupt status from here on. */
-    static void aboutToWait() {
-    }
-
-    /** The debugger lets the held thread go on here. */
-    static void releaseHeld() {
     }
 
     public static void main(String[] args) throws Exception {
         SlowServer server = new SlowServer();
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         Thread reader = Thread.ofPlatform().daemon().name("reader").start(() -> get(pipeline, "a"));
-        await(() -> server.sent.get() == 1 && reader.getState() == Thread.State.TIMED_WAITING, "the reader reading");
+        DebuggedChildJvm.awaitOrExit(() -> server.sent.get() == 1 && reader.getState() == Thread.State.TIMED_WAITING,
+                "the reader reading");
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread waiting = Thread.ofPlatform().daemon().name("waiting").start(() -> {
-            aboutToWait();
+            DebuggedChildJvm.watchThisThread(); // the debugger watches its looks at its interrupt status
             try {
                 outcome.set(get(pipeline, "b"));
             } catch (CmapException e) {
@@ -43,9 +32,9 @@ final class InterruptWhileParkingProgram {
             }
             outcome.set(outcome.get() + "; interrupted: " + Thread.currentThread().isInterrupted());
         });
-        await(() -> held, "the debugger holds the waiting thread");
+        DebuggedChildJvm.awaitOrExit(() -> DebuggedChildJvm.held, "the debugger holds the waiting thread");
         waiting.interrupt();
-        releaseHeld();
+        DebuggedChildJvm.releaseHeld();
         waiting.join(3_000);
         if (waiting.isAlive()) {
             System.out.println("RESULT: the call interrupted just before it parked still waits 3 s later");
@@ -62,16 +51,5 @@ final class InterruptWhileParkingProgram {
     private static Object get(Pipeline pipeline, String key) {
         return pipeline.call("get", key, ScriptedConnection.RESPONSE_ID, LENGTH, buffer -> LENGTH,
                 (response, length) -> key);
-    }
-
-    private static void await(java.util.function.BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                System.out.println("RESULT: timed out waiting until " + what);
-                System.exit(2);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 import io.jcmap.protocol.ipc.IpcConnection;
 
@@ -22,18 +21,8 @@ import io.jcmap.protocol.ipc.IpcConnection;
  */
 final class TrackDeleteAcrossReconnectProgram {
     private static final String KEY = "k.tracked";
-    /** Set by the debugger once it holds the deleting thread. */
-    static volatile boolean held;
 
     private TrackDeleteAcrossReconnectProgram() {
-    }
-
-    /** The debugger watches this thread's next calls from here on. */
-    static void aboutToDelete() {
-    }
-
-    /** The debugger lets the held thread go on here. */
-    static void releaseHeld() {
     }
 
     public static void main(String[] args) throws Exception {
@@ -59,7 +48,7 @@ final class TrackDeleteAcrossReconnectProgram {
 
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread deleting = Thread.ofPlatform().name("track-delete").start(() -> {
-            aboutToDelete();
+            DebuggedChildJvm.watchThisThread(); // the debugger watches its next calls from here on
             try {
                 handle.trackDelete(track);
                 outcome.set("deleted");
@@ -67,21 +56,14 @@ final class TrackDeleteAcrossReconnectProgram {
                 outcome.set(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!held) {
-            if (System.nanoTime() - deadline > 0) {
-                System.out.println("RESULT: the debugger never held trackDelete");
-                System.exit(2);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
+        DebuggedChildJvm.awaitOrExit(() -> DebuggedChildJvm.held, () -> "the debugger never held trackDelete");
         first.hangUp();
         handle.dispatch(DispatchType.ALL);
         if (!reconnected.await(20, TimeUnit.SECONDS)) {
             System.out.println("RESULT: no reconnect");
             System.exit(2);
         }
-        releaseHeld();
+        DebuggedChildJvm.releaseHeld();
         deleting.join(20_000);
 
         Object result = outcome.get();

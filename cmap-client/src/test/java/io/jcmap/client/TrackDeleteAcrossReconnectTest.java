@@ -1,38 +1,6 @@
 package io.jcmap.client;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
-import com.sun.jdi.Bootstrap;
-import com.sun.jdi.ClassType;
-import com.sun.jdi.Method;
-import com.sun.jdi.ReferenceType;
-import com.sun.jdi.ThreadReference;
-import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.connect.AttachingConnector;
-import com.sun.jdi.connect.Connector;
-import com.sun.jdi.event.BreakpointEvent;
-import com.sun.jdi.event.ClassPrepareEvent;
-import com.sun.jdi.event.Event;
-import com.sun.jdi.event.EventSet;
-import com.sun.jdi.event.VMDeathEvent;
-import com.sun.jdi.event.VMDisconnectEvent;
-import com.sun.jdi.request.BreakpointRequest;
-import com.sun.jdi.request.ClassPrepareRequest;
-import com.sun.jdi.request.EventRequest;
-import com.sun.jdi.request.EventRequestManager;
-
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import io.jcmap.client.DebuggedChildJvm.Hold;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -42,113 +10,17 @@ import org.junit.jupiter.api.Timeout;
  * a reconnect that registers the tracking again and installs the new connection in between makes
  * it send the lost connection's handle to the new connection's server, which does not know it.
  * The moment between two reads cannot be held from the outside, so the program
- * ({@link TrackDeleteAcrossReconnectProgram}) runs in a JVM of its own under this test's debugger,
- * which holds the deleting thread at its first call after the handle was read (choosing the
- * connection, or calling the pipeline it chose) while the program reconnects.
+ * ({@link TrackDeleteAcrossReconnectProgram}) runs in a JVM of its own under this test's debugger
+ * ({@link DebuggedChildJvm}), which holds the deleting thread at its first call after the handle
+ * was read (choosing the connection, or calling the pipeline it chose) while the program reconnects.
  */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TrackDeleteAcrossReconnectTest {
-    private static final String PROGRAM = TrackDeleteAcrossReconnectProgram.class.getName();
-    private static final Pattern LISTENING = Pattern.compile("Listening for transport dt_socket at address: (\\d+)");
-
     @Test
     void aTrackDeleteRacingAReconnectSendsTheHandleOfTheConnectionItSendsTo() throws Exception {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0",
-                "-cp", System.getProperty("java.class.path"), PROGRAM);
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8));
-            String first = output.readLine();
-            Matcher port = LISTENING.matcher(first == null ? "" : first);
-            if (!port.find()) {
-                throw new AssertionError("no debug port from the program: " + first);
-            }
-            CompletableFuture<String> rest = CompletableFuture.supplyAsync(() -> {
-                StringBuilder all = new StringBuilder();
-                output.lines().forEach(line -> all.append(line).append('\n'));
-                return all.toString();
-            });
-            debug(attach(Integer.parseInt(port.group(1))));
-            assertNotNull(child.waitFor(60, TimeUnit.SECONDS) ? "" : null, "the program ended");
-            String printed = rest.get(10, TimeUnit.SECONDS);
-            System.out.print("[" + PROGRAM + "] " + printed);
-            assertEquals(0, child.exitValue(), printed);
-        } finally {
-            child.destroyForcibly();
-        }
-    }
-
-    private static VirtualMachine attach(int port) throws Exception {
-        AttachingConnector socket = Bootstrap.virtualMachineManager().attachingConnectors().stream()
-                .filter(c -> c.name().equals("com.sun.jdi.SocketAttach")).findFirst().orElseThrow();
-        Map<String, Connector.Argument> arguments = socket.defaultArguments();
-        arguments.get("hostname").setValue("127.0.0.1");
-        arguments.get("port").setValue(Integer.toString(port));
-        return socket.attach(arguments);
-    }
-
-    /** Holds the deleting thread as described above, until the program says to let it go. */
-    private static void debug(VirtualMachine vm) throws Exception {
-        EventRequestManager requests = vm.eventRequestManager();
-        ClassPrepareRequest prepared = requests.createClassPrepareRequest();
-        prepared.addClassFilter(PROGRAM);
-        prepared.enable();
-        vm.resume();
-        ThreadReference heldThread = null;
-        List<BreakpointRequest> watching = new ArrayList<>();
-        while (true) {
-            EventSet events = vm.eventQueue().remove();
-            boolean resume = true;
-            for (Event event : events) {
-                if (event instanceof VMDeathEvent || event instanceof VMDisconnectEvent) {
-                    return;
-                }
-                if (event instanceof ClassPrepareEvent prepare) {
-                    ReferenceType program = prepare.referenceType();
-                    breakAt(requests, program, "aboutToDelete");
-                    breakAt(requests, program, "releaseHeld");
-                } else if (event instanceof BreakpointEvent hit) {
-                    String method = hit.location().method().name();
-                    ThreadReference thread = hit.thread();
-                    if (method.equals("aboutToDelete")) {
-                        // the deleting thread's next call into the handle's connection choice or its pipeline
-                        for (String[] target : new String[][] {{ConnectedHandle.class.getName(), "pipeline"},
-                                {Pipeline.class.getName(), "call"}}) {
-                            for (ReferenceType type : vm.classesByName(target[0])) {
-                                for (Method m : type.methodsByName(target[1])) {
-                                    BreakpointRequest request = requests.createBreakpointRequest(m.location());
-                                    request.addThreadFilter(thread);
-                                    request.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-                                    request.enable();
-                                    watching.add(request);
-                                }
-                            }
-                        }
-                    } else if (method.equals("releaseHeld")) {
-                        if (heldThread != null) {
-                            heldThread.resume();
-                        }
-                    } else if (heldThread == null && thread.frame(1).location().method().name().equals("trackDelete")) {
-                        heldThread = thread;
-                        watching.forEach(EventRequest::disable);
-                        ClassType program = (ClassType) vm.classesByName(PROGRAM).getFirst();
-                        program.setValue(program.fieldByName("held"), vm.mirrorOf(true));
-                        resume = false; // held until releaseHeld
-                    }
-                }
-            }
-            if (resume) {
-                events.resume();
-            }
-        }
-    }
-
-    private static void breakAt(EventRequestManager requests, ReferenceType type, String method) {
-        BreakpointRequest request = requests.createBreakpointRequest(type.methodsByName(method).getFirst().location());
-        request.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
-        request.enable();
+        // the deleting thread's next call into the handle's connection choice or its pipeline
+        DebuggedChildJvm.run(TrackDeleteAcrossReconnectProgram.class,
+                Hold.atCallOf(ConnectedHandle.class, "pipeline").orCallOf(Pipeline.class, "call")
+                        .when(thread -> thread.frame(1).location().method().name().equals("trackDelete")));
     }
 }
