@@ -567,10 +567,31 @@ final class Pipeline {
             receiveLock.lock();
             try {
                 readOne(STALL_RETRY_NANOS);
+                // but not those another thread joins: that may be the one this thread waits for
+                // (a listener whose tracking an action deletes), which would wait for ever
+                while (completeAwaitedDeferred()) {
+                    // its actions may have read more, and deferred them
+                }
             } finally {
                 receiveLock.unlock();
             }
         }
+    }
+
+    /**
+     * Completes the first deferred future that a thread not reading waits for in a {@code join}
+     * or {@code get} ({@link ResponseFuture#awaitedElsewhere}); whether there was one.
+     */
+    private boolean completeAwaitedDeferred() {
+        for (var entries = deferred.iterator(); entries.hasNext(); ) {
+            DeferredCompletion entry = entries.next();
+            if (entry.future() instanceof ResponseFuture<?> future && future.awaitedElsewhere()) {
+                entries.remove();
+                completeFuture(entry.future(), entry.value(), entry.failure());
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -1612,6 +1633,11 @@ final class Pipeline {
             receiveLock.unlock();
             joinWatch = watch.outer;
         }
+    }
+
+    /** Whether this thread holds the receive lock: it runs a completion action (or reads for its call). */
+    boolean readsOnThisThread() {
+        return receiveLock.isHeldByCurrentThread();
     }
 
     /** While a join reads in an action ({@link #readFor}): a request's future issued on its thread is watched too. */

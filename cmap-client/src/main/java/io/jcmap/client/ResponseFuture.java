@@ -42,6 +42,13 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     private final WeakReference<ResponseFuture<?>> root;
     /** For a request's own future: the one {@link #root} its stages share, made with the first. */
     private volatile WeakReference<ResponseFuture<?>> shared;
+    /**
+     * A thread that does not read waits for it, or for a stage derived from it, in a {@code join}
+     * or {@code get}: a thread reading inside a completion action while it waits for another
+     * thread completes it at once rather than after its action ({@link Pipeline#readIfReading}),
+     * since the thread waiting for it may be the one it waits for.
+     */
+    private volatile boolean awaitedElsewhere;
 
     private ResponseFuture(WeakReference<Pipeline> pipeline, PendingRequest pending,
                            WeakReference<ResponseFuture<?>> root) {
@@ -161,7 +168,15 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         WeakReference<Pipeline> reference = pipelineOf(origin);
         Pipeline where = reference == null ? null : reference.get();
         if (where != null) {
+            if (origin != null && !where.readsOnThisThread()) {
+                origin.awaitedElsewhere = true;
+            }
             where.readFor(this, origin, timeoutNanos, interruptible);
         }
+    }
+
+    /** Whether a thread that does not read waits for it ({@link #awaitedElsewhere}). */
+    boolean awaitedElsewhere() {
+        return awaitedElsewhere;
     }
 }

@@ -36,7 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * One connection to a scripted CMAP server, for unit tests of a whole handle
  * ({@link ConnectedHandle} built with a connector handing these out): it answers TRACK_ADD,
  * TRACK_DELETE and SET_CURRENT_MAP as corosync does, keeps the connection's trackings, and sends
- * a notification to each of them on {@link #change}. A test may hold the reader of one answer
+ * a notification to each of them on {@link #change}; a SET is answered OK (the value is not kept),
+ * or not at all while {@link #withholdSets}. A test may hold the reader of one answer
  * ({@link #holdAnswer}): after the pipeline took the answer's request off its queue, before it
  * looks at the answer; and may make the server hang up ({@link #hangUp}).
  */
@@ -56,6 +57,8 @@ final class ScriptedCmapServer implements IpcConnection {
     private volatile boolean hungUp;
     private volatile boolean requestsEnded;
     private volatile boolean closed;
+    /** SETs are taken but not answered (a stalled corosync, for them). */
+    volatile boolean withholdSets;
     /** The answer id whose reader is held, or -1; the hold is used once. */
     private volatile int heldId = -1;
     private volatile boolean holdTaken;
@@ -132,6 +135,12 @@ final class ScriptedCmapServer implements IpcConnection {
             }
             case CmapRequestId.SET_CURRENT_MAP -> answers.addLast(header(CmapResponseId.SET_CURRENT_MAP,
                     ResponseHeaderDescriptor.LENGTH, CsError.OK));
+            case CmapRequestId.SET -> {
+                // the value is not kept: a SET is answered OK, unless answers to SETs are withheld
+                if (!withholdSets) {
+                    answers.addLast(header(CmapResponseId.SET, ResponseHeaderDescriptor.LENGTH, CsError.OK));
+                }
+            }
             default -> throw new IllegalStateException("scripted server: no script for request " + id);
         }
         return true;
