@@ -367,7 +367,8 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * @return how many callbacks ran
      * @throws CmapException TRY_AGAIN for {@link DispatchType#ONE_NONBLOCKING} with nothing
      *     waiting, and for a waiting type called in a {@link ReconnectListener} callback while
-     *     the handle reconnects; LIBRARY when corosync went away; INTERRUPT when a waiting type's
+     *     the handle reconnects, or in a completion action that the loss of the connection runs
+     *     (the reconnect starts once it has returned); LIBRARY when corosync went away; INTERRUPT when a waiting type's
      *     thread is interrupted
      */
     int dispatch(DispatchType type);

@@ -957,9 +957,9 @@ final class ConnectedHandle implements CmapHandle {
             throw new CmapException(CsError.INVALID_PARAM, "dispatch: null type");
         }
         boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
-        if (waits && onReconnectingThread()) {
-            // the thread holding the lock waits (or will) for the session only this thread installs;
-            // it delivers what the lost connection kept
+        if (waits && installsTheNextSession()) {
+            // the thread holding the lock waits (or will) for the session only this thread installs,
+            // or lets the reconnect start; it delivers what the lost connection kept
             if (!dispatchLock.tryLock()) {
                 throw waitsForItself("another thread is dispatching, waiting for the new connection", null);
             }
@@ -1029,7 +1029,7 @@ final class ConnectedHandle implements CmapHandle {
                     }
                     throw new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting", lost);
                 }
-                if (onReconnectingThread()) {
+                if (installsTheNextSession()) {
                     // what the lost connection kept is delivered: now only a wait is left
                     throw waitsForItself("the connection is lost", lost);
                 }
@@ -1065,18 +1065,25 @@ final class ConnectedHandle implements CmapHandle {
         return new CmapException(CsError.INTERRUPT, "dispatch: interrupted");
     }
 
-    /** Whether this is the thread of a reconnect round in progress (in a ReconnectListener callback). */
-    private boolean onReconnectingThread() {
-        return reconnector != null && reconnector.isReconnectingThread();
+    /**
+     * Whether a new session, after a loss, waits for this thread: it runs a reconnect round (in a
+     * ReconnectListener callback), or it found the loss and runs the completion actions of the
+     * requests it failed, and tells the reconnector only once they have returned.
+     */
+    private boolean installsTheNextSession() {
+        return reconnector != null
+                && (reconnector.isReconnectingThread() || session.pipeline().breaksDownOnThisThread());
     }
 
     /**
-     * What ends a dispatch that would wait for the new session on the one thread that installs
-     * it: it would wait for itself, until the handle closed.
+     * What ends a dispatch that would wait for the new session on a thread that it waits for
+     * ({@link #installsTheNextSession}): it would wait for itself, until the handle closed.
      */
-    private static CmapException waitsForItself(String why, CmapException cause) {
-        return new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting, " + why + "; called on the thread that"
-                + " reconnects (a ReconnectListener callback), a waiting dispatch would wait for itself", cause);
+    private CmapException waitsForItself(String why, CmapException cause) {
+        String where = reconnector.isReconnectingThread() ? "on the thread that reconnects (a ReconnectListener"
+                + " callback)" : "in a completion action run by the loss, which starts the reconnect once it returns";
+        return new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting, " + why + "; called " + where
+                + ", a waiting dispatch would wait for itself", cause);
     }
 
     /** Waits, while reconnecting, until a session other than {@code old} is installed or we close. */

@@ -274,6 +274,8 @@ final class Pipeline {
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
+    /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
+    private volatile Thread breakingDownOn;
     private volatile Thread drainer;
     /** The drainer parks (or is about to) with no asynchronous request in flight. */
     private volatile boolean drainerIdle = true;
@@ -1874,6 +1876,24 @@ final class Pipeline {
             }
             broken = reason;
         }
+        breakingDownOn = Thread.currentThread();
+        try {
+            breakDownNow(reason, closeConnection);
+        } finally {
+            breakingDownOn = null;
+        }
+    }
+
+    /**
+     * Whether this thread breaks the pipeline down and has not yet told its owner
+     * ({@code onBreakDown}): a completion action it runs for a request that the breakdown failed.
+     * A wait there for what the owner does once told (a reconnect) would wait for itself.
+     */
+    boolean breaksDownOnThisThread() {
+        return breakingDownOn == Thread.currentThread();
+    }
+
+    private void breakDownNow(CmapException reason, Runnable closeConnection) {
         // Callers learn the outcome before the connection closes: closing waits (up to seconds)
         // for the threads inside it to leave, and a caller reading for its answer leaves only
         // once it has one.
