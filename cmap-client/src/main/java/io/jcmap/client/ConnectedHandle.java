@@ -60,6 +60,8 @@ final class ConnectedHandle implements CmapHandle {
      * (decision 0035): the transports wake every liveness slice (100 ms) anyway.
      */
     private static final long EVENT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long a dispatch in a completion action waits at a time for the dispatch lock, between reads. */
+    private static final long DISPATCH_LOCK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
     private static final int OK = CsError.OK.code();
 
@@ -965,7 +967,7 @@ final class ConnectedHandle implements CmapHandle {
             }
         } else if (waits) {
             try {
-                dispatchLock.lockInterruptibly();
+                lockToDispatch();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the status stays, as for the calls (decision 0035)
                 throw dispatchInterrupted();
@@ -981,6 +983,24 @@ final class ConnectedHandle implements CmapHandle {
             return dispatchLocked(type);
         } finally {
             dispatchLock.unlock();
+        }
+    }
+
+    /**
+     * Takes the dispatch lock for a dispatch that waits. On a thread that others may wait for (it
+     * runs a completion action, holding the reading, or holds the wire to start an iteration) it
+     * reads and lets the wire go between short waits, as trackDelete's wait for a running
+     * callback does: the thread dispatching may be waiting, in a listener, for an answer only this
+     * one can read, or for a request the hold keeps back.
+     */
+    private void lockToDispatch() throws InterruptedException {
+        Pipeline pipeline = pipeline();
+        if (!pipeline.othersMayWaitForThisThread()) {
+            dispatchLock.lockInterruptibly();
+            return;
+        }
+        while (!dispatchLock.tryLock(DISPATCH_LOCK_WAIT_NANOS, TimeUnit.NANOSECONDS)) {
+            pipeline.whileWaitingForAnotherThread();
         }
     }
 

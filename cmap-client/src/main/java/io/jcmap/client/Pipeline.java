@@ -1637,6 +1637,15 @@ final class Pipeline {
         }
     }
 
+    /**
+     * Whether other threads may wait for this one while it waits: it holds the receive lock (it
+     * runs a completion action), or the wire ({@link #callHeld}). Such a wait runs
+     * {@link #whileWaitingForAnotherThread} between short waits.
+     */
+    boolean othersMayWaitForThisThread() {
+        return receiveLock.isHeldByCurrentThread() || holder == Thread.currentThread();
+    }
+
     /** Whether this thread holds the receive lock: it runs a completion action (or reads for its call). */
     boolean readsOnThisThread() {
         return receiveLock.isHeldByCurrentThread();
