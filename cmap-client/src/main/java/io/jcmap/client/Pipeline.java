@@ -1585,6 +1585,7 @@ final class Pipeline {
      */
     void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos, boolean interruptible) {
         if (!receiveLock.isHeldByCurrentThread()) {
+            failIfBrokenDown(root);
             if (holdsBackRequests()) {
                 // an action run outside the reading while this thread holds the wire (a request
                 // refused as the opener went out, callHeld): what it waits for may be held back
@@ -1649,6 +1650,21 @@ final class Pipeline {
     /** Whether this thread holds the receive lock: it runs a completion action (or reads for its call). */
     boolean readsOnThisThread() {
         return receiveLock.isHeldByCurrentThread();
+    }
+
+    /**
+     * Fails {@code root}'s request, still unanswered, once the pipeline has broken down. The
+     * thread breaking it down fails every request in order, running their actions, and may be this
+     * one, in the action of an earlier request, joining a later one: it would wait for itself (a
+     * close, a loss found by dispatch or by a send; a thread holding the reading reads, and fails
+     * it so, in {@link #readTowards}). The breakdown's own failure of it then changes nothing.
+     */
+    private void failIfBrokenDown(ResponseFuture<?> root) {
+        CmapException reason = broken;
+        PendingRequest pending = root == null ? null : root.pending();
+        if (reason != null && pending != null && !pending.done) {
+            complete(pending, null, brokenFor(reason, pending));
+        }
     }
 
     /** While a join reads in an action ({@link #readFor}): a request's future issued on its thread is watched too. */

@@ -1,0 +1,89 @@
+package io.jcmap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A join, in the completion action of a request that the pipeline's breakdown fails, on a later
+ * request of the handle. The thread breaking the pipeline down fails the requests in order and
+ * runs their actions; when it does not hold the reading (a close, a loss found by dispatch or by
+ * a send), the join did not read, and waited as any future does, for the same thread to fail the
+ * later request once the action had returned: for ever. close() itself never returned, and a
+ * second close did nothing, the pipeline being broken already. Decision 0034 says a join in an
+ * action fails with the reason when the pipeline breaks down.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class JoinInActionOfTheBreakdownTest {
+    private static final long WAIT_SECONDS = 5;
+
+    private final ScriptedCmapServer server = new ScriptedCmapServer(0x1000);
+    private ConnectedHandle handle;
+
+    @AfterEach
+    void tearDown() {
+        if (handle != null) {
+            handle.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"close", "a loss found by dispatch"})
+    void theJoinFailsWithTheBreakdownsReasonAndTheBreakdownEnds(String breakdown) throws Exception {
+        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        server.withholdSets = true;
+        AtomicReference<CompletableFuture<Void>> later = new AtomicReference<>();
+        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
+            try {
+                later.get().join();
+                return "joined";
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        later.set(handle.setAsync("k.later", CmapValue.uint32(2)));
+
+        CompletableFuture<Object> ended = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("breaking down").start(() -> {
+            try {
+                if (breakdown.equals("close")) {
+                    handle.close();
+                    ended.complete("closed");
+                } else {
+                    server.hangUp();
+                    ended.complete(handle.dispatch(DispatchType.ONE));
+                }
+            } catch (Throwable e) {
+                ended.complete(e);
+            }
+        });
+
+        Object outcome;
+        try {
+            outcome = action.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            outcome = fail("the join in the action of the first request, which " + breakdown + " failed, had not"
+                    + " returned after " + WAIT_SECONDS + " s: it waits for the later request, which the thread"
+                    + " breaking the pipeline down fails only once that action has returned");
+        }
+        CsError expected = breakdown.equals("close") ? CsError.BAD_HANDLE : CsError.LIBRARY;
+        assertEquals(expected, assertInstanceOf(CmapException.class, outcome).error());
+        Object end = ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        if (breakdown.equals("close")) {
+            assertEquals("closed", end);
+        } else {
+            assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, end).error());
+        }
+    }
+}
