@@ -274,6 +274,12 @@ final class Pipeline {
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
+    /**
+     * The request whose answer a reader has taken off {@link #inFlight} and is matching, until it
+     * is done with it; written under the in-flight lock. A breakdown meanwhile does not fail it:
+     * its answer does ({@link #failIfBrokenDown}).
+     */
+    private volatile PendingRequest reading;
     /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
     private volatile Thread breakingDownOn;
     private volatile Thread drainer;
@@ -1402,6 +1408,7 @@ final class Pipeline {
             if (head != null) {
                 responseBytes -= head.footprint;
             }
+            reading = head;
         }
         readCount++;
         if (!answered) {
@@ -1414,6 +1421,7 @@ final class Pipeline {
         try {
             match(head, connection.response(), length);
         } finally {
+            reading = null;
             // only now may its owner reuse it
             head.retired = true;
         }
@@ -1658,13 +1666,22 @@ final class Pipeline {
      * one, in the action of an earlier request, joining a later one: it would wait for itself (a
      * close, a loss found by dispatch or by a send; a thread holding the reading reads, and fails
      * it so, in {@link #readTowards}). The breakdown's own failure of it then changes nothing.
+     * Not a request whose answer a reader has taken off the queue ({@link #reading}): the
+     * breakdown leaves that one to its answer, which a failure now would drop.
      */
     private void failIfBrokenDown(ResponseFuture<?> root) {
         CmapException reason = broken;
         PendingRequest pending = root == null ? null : root.pending();
-        if (reason != null && pending != null && !pending.done) {
-            complete(pending, null, brokenFor(reason, pending));
+        if (reason == null || pending == null || pending.done) {
+            return;
         }
+        synchronized (inFlight) {
+            // under the lock the reader takes it off the queue with: it is on the queue, or being read, or neither
+            if (pending == reading) {
+                return;
+            }
+        }
+        complete(pending, null, brokenFor(reason, pending));
     }
 
     /** While a join reads in an action ({@link #readFor}): a request's future issued on its thread is watched too. */
