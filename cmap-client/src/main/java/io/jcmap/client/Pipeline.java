@@ -271,6 +271,8 @@ final class Pipeline {
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
+    /** How deep {@link #failIfBrokenDown} nests on a thread (a join in each action it runs). */
+    private final ThreadLocal<int[]> brokenJoinDepth = ThreadLocal.withInitial(() -> new int[1]);
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
@@ -1593,7 +1595,7 @@ final class Pipeline {
      */
     void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos, boolean interruptible) {
         if (!receiveLock.isHeldByCurrentThread()) {
-            failIfBrokenDown(root);
+            failIfBrokenDown(future, root);
             if (holdsBackRequests()) {
                 // an action run outside the reading while this thread holds the wire (a request
                 // refused as the opener went out, callHeld): what it waits for may be held back
@@ -1669,7 +1671,7 @@ final class Pipeline {
      * Not a request whose answer a reader has taken off the queue ({@link #reading}): the
      * breakdown leaves that one to its answer, which a failure now would drop.
      */
-    private void failIfBrokenDown(ResponseFuture<?> root) {
+    private void failIfBrokenDown(ResponseFuture<?> future, ResponseFuture<?> root) {
         CmapException reason = broken;
         PendingRequest pending = root == null ? null : root.pending();
         if (reason == null || pending == null || pending.done) {
@@ -1681,7 +1683,20 @@ final class Pipeline {
                 return;
             }
         }
-        complete(pending, null, brokenFor(reason, pending));
+        // its actions run on this thread, inside the joining action: those that join the next request
+        // in turn nest, and a chain of them overflowed the stack (3,000: StackOverflowError, stages never
+        // completed). Bounded as a join reading in an action is (readFor)
+        int[] depth = brokenJoinDepth.get();
+        if (depth[0] >= MAX_NESTED_READS) {
+            throw new CmapException(CsError.LIBRARY, future.context() + ": waited for " + MAX_NESTED_READS
+                    + " deep in completion actions run by the breakdown of the connection");
+        }
+        depth[0]++;
+        try {
+            complete(pending, null, brokenFor(reason, pending));
+        } finally {
+            depth[0]--;
+        }
     }
 
     /** While a join reads in an action ({@link #readFor}): a request's future issued on its thread is watched too. */
