@@ -1025,10 +1025,14 @@ final class ConnectedHandle implements CmapHandle {
                 continue;
             }
             Session current = session;
+            // broken while its notifications stay up (a protocol error): on a thread the new session waits
+            // for, what it holds is delivered without waiting for more, then the wait would be for itself
+            CmapException broken = waits ? current.pipeline().brokenReason() : null;
+            boolean onlyWhatItHolds = broken != null && installsTheNextSession();
             int length;
             try {
                 // a virtual thread waits without keeping its carrier (the transport parks it between looks)
-                length = current.connection().receiveEvent(waits ? EVENT_WAIT_NANOS : 0);
+                length = current.connection().receiveEvent(waits && !onlyWhatItHolds ? EVENT_WAIT_NANOS : 0);
             } catch (ErrnoException e) {
                 if (closed) {
                     return ran;
@@ -1062,6 +1066,9 @@ final class ConnectedHandle implements CmapHandle {
                 }
                 if (type == DispatchType.ONE_NONBLOCKING) {
                     throw new CmapException(CsError.TRY_AGAIN, "dispatch: no notification waiting");
+                }
+                if (onlyWhatItHolds) {
+                    throw waitsForItself("the connection broke down", broken);
                 }
                 continue;
             }

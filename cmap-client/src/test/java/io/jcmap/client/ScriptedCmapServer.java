@@ -59,6 +59,11 @@ final class ScriptedCmapServer implements IpcConnection {
     private volatile boolean closed;
     /** SETs are taken but not answered (a stalled corosync, for them). */
     volatile boolean withholdSets;
+    /**
+     * How many of the next SETs are answered with another request's message id (a protocol error:
+     * the pipeline breaks down, while the connection and its notifications stay up).
+     */
+    volatile int misanswerSets;
     /** The answer id whose reader is held, or -1; the hold is used once. */
     private volatile int heldId = -1;
     private volatile boolean holdTaken;
@@ -137,7 +142,10 @@ final class ScriptedCmapServer implements IpcConnection {
                     ResponseHeaderDescriptor.LENGTH, CsError.OK));
             case CmapRequestId.SET -> {
                 // the value is not kept: a SET is answered OK, unless answers to SETs are withheld
-                if (!withholdSets) {
+                if (misanswerSets > 0) {
+                    misanswerSets--;
+                    answers.addLast(header(CmapResponseId.TRACK_DELETE, ResponseHeaderDescriptor.LENGTH, CsError.OK));
+                } else if (!withholdSets) {
                     answers.addLast(header(CmapResponseId.SET, ResponseHeaderDescriptor.LENGTH, CsError.OK));
                 }
             }
