@@ -228,6 +228,16 @@ final class Pipeline {
     private volatile int heldBackSize;
     private final ConcurrentLinkedQueue<Thread> holdWaiters = new ConcurrentLinkedQueue<>();
     private final AtomicInteger asyncInFlight = new AtomicInteger();
+    /**
+     * How deep the thread is in tracking listeners (TrackRegistry): a thread reading in a completion
+     * action may wait for a running listener (trackDelete, a dispatch waiting for the dispatch lock).
+     */
+    static final ThreadLocal<int[]> LISTENING = ThreadLocal.withInitial(() -> new int[1]);
+    /**
+     * Threads in a listener, not reading, that wait in a join or get on a future of ours
+     * ({@link #waitingElsewhere}).
+     */
+    private final AtomicInteger waitingElsewhere = new AtomicInteger();
     /** A future's outcome, read inside a completion action and kept for after it. */
     private record DeferredCompletion(CompletableFuture<Object> future, Object value, CmapException failure) {
     }
@@ -601,7 +611,17 @@ final class Pipeline {
                 return true;
             }
         }
-        return false;
+        // a stage a listener waits for may wait for a request it does not name (the inner request of a
+        // thenCompose, the other of a thenCombine): the rest complete in order while one waits
+        return waitingElsewhere.get() > 0 && completeFirstDeferred();
+    }
+
+    /**
+     * Threads in a listener, not reading, that wait in a {@code join} or {@code get} on one of this
+     * pipeline's futures or stages ({@link ResponseFuture}), counted by {@code delta}.
+     */
+    void waitingElsewhere(int delta) {
+        waitingElsewhere.addAndGet(delta);
     }
 
     /**

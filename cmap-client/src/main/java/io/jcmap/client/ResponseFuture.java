@@ -124,34 +124,62 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
+        Pipeline elsewhere;
         try {
-            readInAction(Long.MAX_VALUE, false);
+            elsewhere = readInAction(Long.MAX_VALUE, false);
         } catch (CmapException e) {
             throw new CompletionException(e);
         }
-        return super.join();
+        if (elsewhere == null) {
+            return super.join();
+        }
+        elsewhere.waitingElsewhere(1);
+        try {
+            return super.join();
+        } finally {
+            elsewhere.waitingElsewhere(-1);
+        }
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
+        Pipeline elsewhere;
         try {
-            readInAction(Long.MAX_VALUE, true);
+            elsewhere = readInAction(Long.MAX_VALUE, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
-        return super.get();
+        if (elsewhere == null) {
+            return super.get();
+        }
+        elsewhere.waitingElsewhere(1);
+        try {
+            return super.get();
+        } finally {
+            elsewhere.waitingElsewhere(-1);
+        }
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         long started = System.nanoTime();
         long timeoutNanos = unit.toNanos(timeout);
+        Pipeline elsewhere;
         try {
-            readInAction(timeoutNanos, true);
+            elsewhere = readInAction(timeoutNanos, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
-        return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - started)), TimeUnit.NANOSECONDS);
+        if (elsewhere != null) {
+            elsewhere.waitingElsewhere(1);
+        }
+        try {
+            return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - started)), TimeUnit.NANOSECONDS);
+        } finally {
+            if (elsewhere != null) {
+                elsewhere.waitingElsewhere(-1);
+            }
+        }
     }
 
     /**
@@ -159,20 +187,28 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
      * {@code interruptible}: an interrupt ends the reading, and the wait that follows throws
      * {@link InterruptedException}, as {@code CompletableFuture.get} does (decision 0035);
      * {@code join} ignores interrupts, as it does there.
+     *
+     * @return the pipeline, if this thread runs a listener and does not read for it: it then waits
+     *     for another thread, which it tells of the wait ({@link Pipeline#waitingElsewhere}); else null
      */
-    private void readInAction(long timeoutNanos, boolean interruptible) {
+    private Pipeline readInAction(long timeoutNanos, boolean interruptible) {
         if (isDone()) {
-            return;
+            return null;
         }
         ResponseFuture<?> origin = root();
         WeakReference<Pipeline> reference = pipelineOf(origin);
         Pipeline where = reference == null ? null : reference.get();
-        if (where != null) {
-            if (origin != null && !where.readsOnThisThread()) {
-                origin.awaitedElsewhere = true;
-            }
-            where.readFor(this, origin, timeoutNanos, interruptible);
+        if (where == null) {
+            return null;
         }
+        boolean elsewhere = !where.readsOnThisThread();
+        if (origin != null && elsewhere) {
+            origin.awaitedElsewhere = true;
+        }
+        where.readFor(this, origin, timeoutNanos, interruptible);
+        // a stage may wait for requests it does not name (thenCompose's inner one, thenCombine's other)
+        // only in a listener: the thread reading may wait for that one (trackDelete, a dispatch)
+        return elsewhere && Pipeline.LISTENING.get()[0] > 0 ? where : null;
     }
 
     /** Whether a thread that does not read waits for it ({@link #awaitedElsewhere}). */

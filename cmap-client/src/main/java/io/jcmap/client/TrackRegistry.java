@@ -103,7 +103,12 @@ final class TrackRegistry {
                 if (ended) {
                     return false;
                 }
-                listener.onNotification(handle, build.apply(userHandle));
+                Pipeline.LISTENING.get()[0]++;
+                try {
+                    listener.onNotification(handle, build.apply(userHandle));
+                } finally {
+                    Pipeline.LISTENING.get()[0]--;
+                }
                 return true;
             } finally {
                 lock.unlock();
