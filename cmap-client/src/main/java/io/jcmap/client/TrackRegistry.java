@@ -103,11 +103,12 @@ final class TrackRegistry {
                 if (ended) {
                     return false;
                 }
-                Pipeline.LISTENING.get()[0]++;
+                int[] listening = Pipeline.LISTENING.get();
+                listening[0]++;
                 try {
                     listener.onNotification(handle, build.apply(userHandle));
                 } finally {
-                    Pipeline.LISTENING.get()[0]--;
+                    listening[0]--;
                 }
                 return true;
             } finally {
