@@ -1,20 +1,9 @@
 package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jcmap.protocol.ipc.IpcConnection;
-
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,39 +20,22 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DispatchInActionOfAProtocolErrorTest {
-    private static final String KEY = "k.tracked";
+    private static final String KEY = ScriptedReconnectingHandle.KEY;
     private static final long WAIT_SECONDS = 5;
 
-    private final ScriptedCmapServer first = new ScriptedCmapServer(0x1000);
-    private final ScriptedCmapServer second = new ScriptedCmapServer(0x2000);
-    private final CountDownLatch reconnected = new CountDownLatch(1);
-    private final List<CmapNotification> received = new CopyOnWriteArrayList<>();
-    private ConnectedHandle handle;
+    private final ScriptedReconnectingHandle scripted = new ScriptedReconnectingHandle();
 
     @AfterEach
     void tearDown() {
-        if (handle != null) {
-            handle.close(); // also ends an action's dispatch still waiting (before the fix)
-        }
+        scripted.close(); // also ends an action's dispatch still waiting (before the fix)
     }
 
     @Test
     void aWaitingDispatchInAnActionRunByAProtocolErrorFailsWithTryAgainAndTheHandleReconnects() throws Exception {
-        AtomicInteger attempts = new AtomicInteger();
-        Function<CmapOptions, IpcConnection> connector = options -> attempts.getAndIncrement() == 0 ? first : second;
-        ReconnectListener reconnects = new ReconnectListener() {
-            @Override
-            public void onReconnected(int attempts) {
-                reconnected.countDown();
-            }
-        };
-        CmapOptions options = CmapOptions.builder()
-                .reconnect(new ReconnectPolicy(Duration.ofMillis(1), Duration.ofMillis(1), reconnects)).build();
-        handle = new ConnectedHandle(CmapMap.ICMAP, options, false, connector);
-        handle.trackAdd(KEY, EnumSet.of(TrackEvent.DELETE), (h, notification) -> received.add(notification));
+        ConnectedHandle handle = scripted.open();
 
-        first.misanswerSets = 1; // the first SET's answer breaks the pipeline down
-        first.withholdSets = true; // the second's never comes: the breakdown fails it, and runs its action
+        scripted.first.misanswerSets = 1; // the first SET's answer breaks the pipeline down
+        scripted.first.withholdSets = true; // the second's never comes: the breakdown fails it, and runs its action
         CompletableFuture<String> action;
         try (CmapBatch batch = handle.batch()) {
             batch.setAsync("k.misanswered", CmapValue.uint32(1));
@@ -76,20 +48,15 @@ class DispatchInActionOfAProtocolErrorTest {
             });
         }
 
-        String outcome;
-        try {
-            outcome = action.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            outcome = fail("dispatch(ONE) in the completion action that the breakdown ran had not returned after "
-                    + WAIT_SECONDS + " s: it waits for a notification on the broken connection, and the reconnect"
-                    + " starts only once that action has returned");
-        }
+        String outcome = Waits.returned(action, WAIT_SECONDS,
+                "dispatch(ONE) in the completion action that the breakdown ran", "it waits for a notification on the"
+                + " broken connection, and the reconnect starts only once that action has returned");
         assertTrue(outcome.startsWith("TRY_AGAIN: dispatch: reconnecting"), outcome);
-        assertTrue(reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
-        second.change(KEY);
+        assertTrue(scripted.reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
+        scripted.second.change(KEY);
         Waits.until(() -> {
             handle.dispatch(DispatchType.ALL);
-            return !received.isEmpty();
+            return !scripted.received.isEmpty();
         }, "the new connection's notification is delivered");
     }
 }

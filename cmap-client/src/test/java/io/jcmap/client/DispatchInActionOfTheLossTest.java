@@ -2,21 +2,10 @@ package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jcmap.protocol.ipc.IpcConnection;
-
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,41 +22,20 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DispatchInActionOfTheLossTest {
-    private static final String KEY = "k.tracked";
+    private static final String KEY = ScriptedReconnectingHandle.KEY;
     private static final long WAIT_SECONDS = 5;
 
-    private final ScriptedCmapServer first = new ScriptedCmapServer(0x1000);
-    private final ScriptedCmapServer second = new ScriptedCmapServer(0x2000);
-    private final CountDownLatch reconnected = new CountDownLatch(1);
-    private final List<CmapNotification> received = new CopyOnWriteArrayList<>();
+    private final ScriptedReconnectingHandle scripted = new ScriptedReconnectingHandle();
     private ConnectedHandle handle;
 
     @AfterEach
     void tearDown() {
-        if (handle != null) {
-            handle.close(); // also ends an action's dispatch still waiting (before the fix)
-        }
-    }
-
-    /** A reconnecting handle on {@code first}, then {@code second}, tracking {@link #KEY}. */
-    private void open() {
-        AtomicInteger attempts = new AtomicInteger();
-        Function<CmapOptions, IpcConnection> connector = options -> attempts.getAndIncrement() == 0 ? first : second;
-        ReconnectListener reconnects = new ReconnectListener() {
-            @Override
-            public void onReconnected(int attempts) {
-                reconnected.countDown();
-            }
-        };
-        CmapOptions options = CmapOptions.builder()
-                .reconnect(new ReconnectPolicy(Duration.ofMillis(1), Duration.ofMillis(1), reconnects)).build();
-        handle = new ConnectedHandle(CmapMap.ICMAP, options, false, connector);
-        handle.trackAdd(KEY, EnumSet.of(TrackEvent.DELETE), (h, notification) -> received.add(notification));
+        scripted.close(); // also ends an action's dispatch still waiting (before the fix)
     }
 
     /** A request corosync will not answer, whose action, run by the loss that fails it, dispatches (ONE). */
     private CompletableFuture<String> dispatchInTheActionOfAnUnansweredRequest(AtomicReference<Thread> actionThread) {
-        first.withholdSets = true;
+        scripted.first.withholdSets = true;
         try (CmapBatch batch = handle.batch()) {
             return batch.setAsync("k.unanswered", CmapValue.uint32(1)).handle((value, failure) -> {
                 actionThread.set(Thread.currentThread());
@@ -81,35 +49,30 @@ class DispatchInActionOfTheLossTest {
     }
 
     private static String await(CompletableFuture<String> action) throws Exception {
-        try {
-            return action.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return fail("dispatch(ONE) in the completion action that the loss ran had not returned after "
-                    + WAIT_SECONDS + " s: it waits for the new connection, and the reconnect starts only once that"
-                    + " action has returned");
-        }
+        return Waits.returned(action, WAIT_SECONDS, "dispatch(ONE) in the completion action that the loss ran",
+                "it waits for the new connection, and the reconnect starts only once that action has returned");
     }
 
     private void assertReconnectedAndDispatching() throws Exception {
-        assertTrue(reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
-        second.change(KEY);
+        assertTrue(scripted.reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
+        scripted.second.change(KEY);
         Waits.until(() -> {
             try {
                 handle.dispatch(DispatchType.ALL);
             } catch (CmapException busy) {
                 // another thread dispatches: it delivers
             }
-            return !received.isEmpty();
+            return !scripted.received.isEmpty();
         }, "the new connection's notification is delivered");
     }
 
     @Test
     void aWaitingDispatchInAnActionRunByTheLossFailsWithTryAgainAndTheHandleReconnects() throws Exception {
-        open();
+        handle = scripted.open();
         AtomicReference<Thread> actionThread = new AtomicReference<>();
         CompletableFuture<String> action = dispatchInTheActionOfAnUnansweredRequest(actionThread);
-        first.hangUp();
-        first.endRequests(); // the response thread finds it and breaks the pipeline down
+        scripted.first.hangUp();
+        scripted.first.endRequests(); // the response thread finds it and breaks the pipeline down
 
         String outcome = await(action);
         assertTrue(outcome.startsWith("TRY_AGAIN: dispatch: reconnecting"), outcome);
@@ -118,7 +81,7 @@ class DispatchInActionOfTheLossTest {
 
     @Test
     void aWaitingDispatchInAnActionRunByTheLossWhileAnotherThreadDispatchesFailsWithTryAgain() throws Exception {
-        open();
+        handle = scripted.open();
         Thread dispatcher = Thread.ofPlatform().daemon().name("dispatcher").start(() -> {
             try {
                 handle.dispatch(DispatchType.BLOCKING);
@@ -128,14 +91,15 @@ class DispatchInActionOfTheLossTest {
         });
         AtomicReference<Thread> actionThread = new AtomicReference<>();
         CompletableFuture<String> action = dispatchInTheActionOfAnUnansweredRequest(actionThread);
-        first.endRequests(); // the response thread finds it, and runs the action, while the dispatcher goes on
+        scripted.first.endRequests(); // the response thread finds it, and runs the action, while the dispatcher goes on
         Waits.until(() -> actionThread.get() != null, "the loss runs the action");
-        first.hangUp(); // now the dispatcher finds it, and waits for the new connection holding the dispatch lock
+        // now the dispatcher finds it, and waits for the new connection holding the dispatch lock
+        scripted.first.hangUp();
 
         String outcome = await(action);
         assertTrue(outcome.startsWith("TRY_AGAIN: dispatch: reconnecting"), outcome);
         assertReconnectedAndDispatching();
         assertTrue(dispatcher.isAlive(), "the other thread dispatches on");
-        assertEquals(1, received.size());
+        assertEquals(1, scripted.received.size());
     }
 }

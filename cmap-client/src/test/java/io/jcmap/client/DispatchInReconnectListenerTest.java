@@ -3,20 +3,12 @@ package io.jcmap.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import io.jcmap.protocol.ipc.IpcConnection;
-
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,14 +25,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DispatchInReconnectListenerTest {
-    private static final String KEY = "k.tracked";
+    private static final String KEY = ScriptedReconnectingHandle.KEY;
     private static final long WAIT_SECONDS = 5;
 
-    private final ScriptedCmapServer first = new ScriptedCmapServer(0x1000);
-    private final ScriptedCmapServer second = new ScriptedCmapServer(0x2000);
-    private final CountDownLatch reconnected = new CountDownLatch(1);
-    private final List<CmapNotification> received = new CopyOnWriteArrayList<>();
-    private final CmapListener listener = (handle, notification) -> received.add(notification);
+    private final ScriptedReconnectingHandle scripted = new ScriptedReconnectingHandle();
     /** What the callback under test does, and where it runs: onDisconnected or onReconnectFailed. */
     private volatile Runnable inCallback = () -> { };
     private volatile String callback = "onDisconnected";
@@ -52,53 +40,26 @@ class DispatchInReconnectListenerTest {
 
     @AfterEach
     void tearDown() {
-        if (handle != null) {
-            handle.close(); // also ends a callback's dispatch still waiting (before the fix)
-        }
+        scripted.close(); // also ends a callback's dispatch still waiting (before the fix)
     }
 
-    /** A reconnecting handle on {@code first}, then a failed attempt, then {@code second}; tracking {@link #KEY}. */
+    /** The scripted handle, whose round fails one attempt, running {@link #inCallback} in the callback under test. */
     private void open() {
-        AtomicInteger attempts = new AtomicInteger();
-        Function<CmapOptions, IpcConnection> connector = options -> switch (attempts.getAndIncrement()) {
-            case 0 -> first;
-            case 1 -> throw new CmapException(CsError.LIBRARY, "scripted: corosync not back yet");
-            default -> second;
-        };
-        ReconnectListener reconnects = new ReconnectListener() {
-            @Override
-            public void onDisconnected(CmapException cause) {
-                if (callback.equals("onDisconnected")) {
-                    inCallback.run();
-                }
+        handle = scripted.open(1, where -> {
+            if (where.equals(callback)) {
+                inCallback.run();
             }
-
-            @Override
-            public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
-                if (callback.equals("onReconnectFailed")) {
-                    inCallback.run();
-                }
-            }
-
-            @Override
-            public void onReconnected(int attempts) {
-                reconnected.countDown();
-            }
-        };
-        CmapOptions options = CmapOptions.builder()
-                .reconnect(new ReconnectPolicy(Duration.ofMillis(1), Duration.ofMillis(1), reconnects)).build();
-        handle = new ConnectedHandle(CmapMap.ICMAP, options, false, connector);
-        handle.trackAdd(KEY, EnumSet.of(TrackEvent.DELETE), listener);
+        });
     }
 
     /** Two notifications reach the first connection, then a call (not dispatch) finds it lost: they stay in it. */
     private void loseTheFirstConnectionHoldingTwoNotifications() {
-        first.change(KEY);
-        first.change(KEY);
-        first.hangUp();
-        first.endRequests();
+        scripted.first.change(KEY);
+        scripted.first.change(KEY);
+        scripted.first.hangUp();
+        scripted.first.endRequests();
         CmapException lost = assertThrows(CmapException.class,
-                () -> handle.trackAdd("k.other", EnumSet.of(TrackEvent.DELETE), listener));
+                () -> handle.trackAdd("k.other", EnumSet.of(TrackEvent.DELETE), scripted.listener));
         assertEquals(CsError.LIBRARY, lost.error(), lost::getMessage);
     }
 
@@ -111,21 +72,17 @@ class DispatchInReconnectListenerTest {
                 for (int i = 0; i < 10; i++) {
                     returned.add(handle.dispatch(type));
                 }
-                ended.complete(new Ended(returned, received.size(), null));
+                ended.complete(new Ended(returned, scripted.received.size(), null));
             } catch (Throwable e) {
-                ended.complete(new Ended(returned, received.size(), e));
+                ended.complete(new Ended(returned, scripted.received.size(), e));
             }
         };
         return ended;
     }
 
     private Ended await(CompletableFuture<Ended> ended, String what) throws Exception {
-        try {
-            return ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return fail(what + " had not returned after " + WAIT_SECONDS + " s: it waits for the new connection"
-                    + " (or for a dispatcher that does), which only its own thread, the reconnect thread, installs");
-        }
+        return Waits.returned(ended, WAIT_SECONDS, what, "it waits for the new connection (or for a dispatcher"
+                + " that does), which only its own thread, the reconnect thread, installs");
     }
 
     private static void assertTryAgainBecauseReconnecting(Throwable thrown) {
@@ -143,10 +100,10 @@ class DispatchInReconnectListenerTest {
 
     /** The handle reconnected, and a dispatch on another thread (this one) delivers a new notification. */
     private void assertReconnectedAndDispatching(int receivedBefore) throws Exception {
-        assertTrue(reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
-        second.change(KEY);
+        assertTrue(scripted.reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
+        scripted.second.change(KEY);
         assertEquals(1, handle.dispatch(DispatchType.ONE));
-        assertEquals(receivedBefore + 1, received.size());
+        assertEquals(receivedBefore + 1, scripted.received.size());
     }
 
     /**
@@ -185,14 +142,14 @@ class DispatchInReconnectListenerTest {
                 // the handle closed
             }
         });
-        first.hangUp();
+        scripted.first.hangUp();
 
         Ended end = await(ended, "dispatch(BLOCKING) inside onDisconnected, another thread dispatching,");
         assertTryAgainBecauseReconnecting(end.thrown());
         assertTrue(end.thrown().getMessage().contains("another thread is dispatching"), end.thrown()::getMessage);
-        assertTrue(reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
-        second.change(KEY);
-        Waits.until(() -> received.size() == 1, "the other thread's dispatch delivers the new notification");
+        assertTrue(scripted.reconnected.await(WAIT_SECONDS, TimeUnit.SECONDS), "reconnected");
+        scripted.second.change(KEY);
+        Waits.until(() -> scripted.received.size() == 1, "the other thread's dispatch delivers the new notification");
         assertTrue(dispatcher.isAlive());
     }
 
@@ -206,7 +163,7 @@ class DispatchInReconnectListenerTest {
             seen.add(handle.dispatch(DispatchType.ALL));
             seen.add(handle.dispatch(DispatchType.ALL));
             for (Runnable call : List.<Runnable>of(() -> handle.dispatch(DispatchType.ONE_NONBLOCKING),
-                    () -> handle.trackAdd("k.other", EnumSet.of(TrackEvent.DELETE), listener))) {
+                    () -> handle.trackAdd("k.other", EnumSet.of(TrackEvent.DELETE), scripted.listener))) {
                 try {
                     call.run();
                     seen.add("returned");

@@ -2,12 +2,10 @@ package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -69,14 +67,9 @@ class JoinInActionOfTheBreakdownTest {
             }
         });
 
-        Object outcome;
-        try {
-            outcome = action.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            outcome = fail("the join in the action of the first request, which " + breakdown + " failed, had not"
-                    + " returned after " + WAIT_SECONDS + " s: it waits for the later request, which the thread"
-                    + " breaking the pipeline down fails only once that action has returned");
-        }
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join in the action of the first request, which "
+                + breakdown + " failed,", "it waits for the later request, which the thread breaking the pipeline down"
+                + " fails only once that action has returned");
         CsError expected = breakdown.equals("close") ? CsError.BAD_HANDLE : CsError.LIBRARY;
         assertEquals(expected, assertInstanceOf(CmapException.class, outcome).error());
         Object end = ended.get(WAIT_SECONDS, TimeUnit.SECONDS);

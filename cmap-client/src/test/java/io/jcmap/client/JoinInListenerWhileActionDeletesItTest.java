@@ -2,14 +2,9 @@ package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -27,66 +22,54 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JoinInListenerWhileActionDeletesItTest {
-    private static final String KEY = "k.tracked";
     private static final long WAIT_SECONDS = 5;
 
-    private final ScriptedCmapServer server = new ScriptedCmapServer(0x1000);
-    private ConnectedHandle handle;
+    private final ListenerHeldInItsCallback listener = new ListenerHeldInItsCallback();
 
     @AfterEach
     void tearDown() {
-        if (handle != null) {
-            handle.close(); // fails the futures both wait for: ends the wait of a failing run
-        }
+        listener.close(); // fails the futures both wait for: ends the wait of a failing run
+    }
+
+    /** How the listener waits for {@code set}, its setAsync. */
+    interface WaitForItsSet {
+        void waitFor(CmapHandle handle, CompletableFuture<Void> set) throws Exception;
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"join", "get"})
     void aListenersWaitForAFutureEndsWhileAnActionDeletesItsTracking(String how) throws Exception {
-        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
-        AtomicReference<Thread> deleting = new AtomicReference<>();
-        CountDownLatch inListener = new CountDownLatch(1);
-        CompletableFuture<String> listenerWaited = new CompletableFuture<>();
-        long track = handle.trackAdd(KEY, EnumSet.of(TrackEvent.DELETE), (h, notification) -> {
-            inListener.countDown();
-            Waits.until(() -> TrackRegistryFrames.waitsForARunningCallback(deleting.get()),
-                    "trackDelete, in the completion action, waits for this listener");
-            try {
-                CompletableFuture<Void> set = h.setAsync("k.listener", CmapValue.uint32(1));
-                if (how.equals("join")) {
-                    set.join();
-                } else {
-                    set.get();
-                }
-                listenerWaited.complete("answered");
-            } catch (Throwable e) {
-                listenerWaited.complete(e.toString());
+        assertTheListenersWaitEndsWhileAnActionDeletesItsTracking(listener, how, (h, set) -> {
+            if (how.equals("join")) {
+                set.join();
+            } else {
+                set.get();
             }
         });
-        CompletableFuture<Integer> dispatched = CompletableFuture.supplyAsync(() -> handle.dispatch(DispatchType.ONE),
-                runnable -> Thread.ofPlatform().daemon().name("dispatcher").start(runnable));
-        server.change(KEY);
-        assertTrue(inListener.await(WAIT_SECONDS, TimeUnit.SECONDS), "the listener runs");
+    }
 
-        CompletableFuture<Void> deleted;
-        try (CmapBatch batch = handle.batch()) {
-            // attached before the answer can arrive: the thread reading the answer runs the action
-            deleted = batch.setAsync("k.action", CmapValue.uint32(1)).thenRun(() -> {
-                deleting.set(Thread.currentThread());
-                handle.trackDelete(track);
-            });
-        }
+    /**
+     * The scenario, with {@code wait} ({@code how}) for its setAsync in the listener; also for the
+     * joins of stages (JoinOfAStageInListenerWhileActionDeletesItTest): the wait is answered, the
+     * action's trackDelete returns, and the tracking is deleted, the handle going on.
+     */
+    static void assertTheListenersWaitEndsWhileAnActionDeletesItsTracking(ListenerHeldInItsCallback listener,
+            String how, WaitForItsSet wait) throws Exception {
+        ConnectedHandle handle = listener.openHandle();
+        long track = listener.trackAndNotify(TrackRegistryFrames::waitsForARunningCallback,
+                "trackDelete, in the completion action, waits for this listener",
+                h -> wait.waitFor(h, h.setAsync("k.listener", CmapValue.uint32(1))));
+        CompletableFuture<Void> deleted = listener.inTheActionOfASet(() -> {
+            handle.trackDelete(track);
+            return null;
+        });
 
-        try {
-            assertEquals("answered", listenerWaited.get(WAIT_SECONDS, TimeUnit.SECONDS));
-        } catch (TimeoutException e) {
-            fail("the listener's " + how + " of its setAsync had not returned after " + WAIT_SECONDS + " s: the"
-                    + " trackDelete waiting for the listener in a completion action read the answer, and its future"
-                    + " completes only once that action has returned");
-        }
+        assertEquals("answered", listener.callEnded("the listener's " + how + " of its setAsync", "the trackDelete"
+                + " waiting for the listener in a completion action read the answer, and its future completes only"
+                + " once that action has returned"));
         deleted.get(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals(1, dispatched.get(WAIT_SECONDS, TimeUnit.SECONDS));
-        assertTrue(server.trackings().isEmpty(), "the tracking is deleted");
+        assertEquals(1, listener.dispatched());
+        assertTrue(listener.server.trackings().isEmpty(), "the tracking is deleted");
         assertTrue(handle.isOpen(), "the handle goes on");
     }
 }
