@@ -234,10 +234,12 @@ final class Pipeline {
      */
     static final ThreadLocal<int[]> LISTENING = ThreadLocal.withInitial(() -> new int[1]);
     /**
-     * Threads in a listener, not reading, that wait in a join or get on a future of ours
-     * ({@link #waitingElsewhere}).
+     * Threads in a listener, not reading, that wait in a join or get on a future or stage
+     * ({@link #waitingElsewhere}). Of every pipeline: a stage may wait for a request on a pipeline
+     * other than its own (a thenCompose of another handle's request, or of one before a reconnect,
+     * issuing one on this).
      */
-    private final AtomicInteger waitingElsewhere = new AtomicInteger();
+    private static final AtomicInteger WAITING_IN_LISTENERS = new AtomicInteger();
     /** A future's outcome, read inside a completion action and kept for after it. */
     private record DeferredCompletion(CompletableFuture<Object> future, Object value, CmapException failure) {
     }
@@ -613,15 +615,16 @@ final class Pipeline {
         }
         // a stage a listener waits for may wait for a request it does not name (the inner request of a
         // thenCompose, the other of a thenCombine): the rest complete in order while one waits
-        return waitingElsewhere.get() > 0 && completeFirstDeferred();
+        return WAITING_IN_LISTENERS.get() > 0 && completeFirstDeferred();
     }
 
     /**
-     * Threads in a listener, not reading, that wait in a {@code join} or {@code get} on one of this
-     * pipeline's futures or stages ({@link ResponseFuture}), counted by {@code delta}.
+     * Threads in a listener, not reading, that wait in a {@code join} or {@code get} on a future or
+     * stage ({@link ResponseFuture}), counted by {@code delta}: of any pipeline, since what the
+     * stage waits for may be on this one.
      */
-    void waitingElsewhere(int delta) {
-        waitingElsewhere.addAndGet(delta);
+    static void waitingElsewhere(int delta) {
+        WAITING_IN_LISTENERS.addAndGet(delta);
     }
 
     /**

@@ -124,39 +124,39 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
-        Pipeline elsewhere;
+        boolean elsewhere;
         try {
             elsewhere = readInAction(Long.MAX_VALUE, false);
         } catch (CmapException e) {
             throw new CompletionException(e);
         }
-        if (elsewhere == null) {
+        if (!elsewhere) {
             return super.join();
         }
-        elsewhere.waitingElsewhere(1);
+        Pipeline.waitingElsewhere(1);
         try {
             return super.join();
         } finally {
-            elsewhere.waitingElsewhere(-1);
+            Pipeline.waitingElsewhere(-1);
         }
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        Pipeline elsewhere;
+        boolean elsewhere;
         try {
             elsewhere = readInAction(Long.MAX_VALUE, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
-        if (elsewhere == null) {
+        if (!elsewhere) {
             return super.get();
         }
-        elsewhere.waitingElsewhere(1);
+        Pipeline.waitingElsewhere(1);
         try {
             return super.get();
         } finally {
-            elsewhere.waitingElsewhere(-1);
+            Pipeline.waitingElsewhere(-1);
         }
     }
 
@@ -164,20 +164,20 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         long started = System.nanoTime();
         long timeoutNanos = unit.toNanos(timeout);
-        Pipeline elsewhere;
+        boolean elsewhere;
         try {
             elsewhere = readInAction(timeoutNanos, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
-        if (elsewhere != null) {
-            elsewhere.waitingElsewhere(1);
+        if (elsewhere) {
+            Pipeline.waitingElsewhere(1);
         }
         try {
             return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - started)), TimeUnit.NANOSECONDS);
         } finally {
-            if (elsewhere != null) {
-                elsewhere.waitingElsewhere(-1);
+            if (elsewhere) {
+                Pipeline.waitingElsewhere(-1);
             }
         }
     }
@@ -188,18 +188,21 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
      * {@link InterruptedException}, as {@code CompletableFuture.get} does (decision 0035);
      * {@code join} ignores interrupts, as it does there.
      *
-     * @return the pipeline, if this thread runs a listener and does not read for it: it then waits
-     *     for another thread, which it tells of the wait ({@link Pipeline#waitingElsewhere}); else null
+     * @return whether this thread runs a listener and does not read for it: it then waits for
+     *     another thread, which it tells of the wait ({@link Pipeline#waitingElsewhere}), whatever the
+     *     pipeline: what a stage waits for may be on another (thenCompose's inner request, issued on
+     *     another handle, or after a reconnect)
      */
-    private Pipeline readInAction(long timeoutNanos, boolean interruptible) {
+    private boolean readInAction(long timeoutNanos, boolean interruptible) {
         if (isDone()) {
-            return null;
+            return false;
         }
+        boolean listening = Pipeline.LISTENING.get()[0] > 0;
         ResponseFuture<?> origin = root();
         WeakReference<Pipeline> reference = pipelineOf(origin);
         Pipeline where = reference == null ? null : reference.get();
         if (where == null) {
-            return null;
+            return listening;
         }
         boolean elsewhere = !where.readsOnThisThread();
         if (origin != null && elsewhere) {
@@ -208,7 +211,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         where.readFor(this, origin, timeoutNanos, interruptible);
         // a stage may wait for requests it does not name (thenCompose's inner one, thenCombine's other)
         // only in a listener: the thread reading may wait for that one (trackDelete, a dispatch)
-        return elsewhere && Pipeline.LISTENING.get()[0] > 0 ? where : null;
+        return elsewhere && listening;
     }
 
     /** Whether a thread that does not read waits for it ({@link #awaitedElsewhere}). */
