@@ -294,6 +294,11 @@ final class Pipeline {
      * its answer does ({@link #failIfBrokenDown}).
      */
     private volatile PendingRequest reading;
+    /**
+     * The requests on the wire that the breakdown fails, in order, once taken off the queue; null
+     * before. A stage joined in one of their actions may wait for a later one ({@link #failIfBrokenDown}).
+     */
+    private volatile PendingRequest[] failing;
     /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
     private volatile Thread breakingDownOn;
     private volatile Thread drainer;
@@ -1696,8 +1701,35 @@ final class Pipeline {
      */
     private void failIfBrokenDown(ResponseFuture<?> future, ResponseFuture<?> root) {
         CmapException reason = broken;
+        if (reason == null) {
+            return;
+        }
         PendingRequest pending = root == null ? null : root.pending();
-        if (reason == null || pending == null || pending.done) {
+        if (pending != null) {
+            failNow(future, pending, reason);
+        }
+        if (future == root || future.isDone()) {
+            return;
+        }
+        // a stage may wait for a request it does not name (thenCombine's other), which the breakdown
+        // fails after this one's action: that would wait for this action to return, for ever
+        PendingRequest[] rest = failing;
+        if (rest == null) {
+            return;
+        }
+        for (PendingRequest other : rest) {
+            if (future.isDone()) {
+                return;
+            }
+            if (other.future != null) { // a stage waits for futures; a synchronous call's may be reused
+                failNow(future, other, reason);
+            }
+        }
+    }
+
+    /** Fails {@code pending} for {@link #failIfBrokenDown}, unless it is done or a reader has its answer. */
+    private void failNow(ResponseFuture<?> future, PendingRequest pending, CmapException reason) {
+        if (pending.done) {
             return;
         }
         synchronized (inFlight) {
@@ -1991,6 +2023,7 @@ final class Pipeline {
         } finally {
             sendLock.unlock();
         }
+        failing = failed;
         for (PendingRequest pending : failed) {
             complete(pending, null, brokenFor(reason, pending));
             pending.retired = true;
