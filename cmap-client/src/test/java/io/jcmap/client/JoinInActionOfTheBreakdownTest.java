@@ -20,7 +20,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * a send), the join did not read, and waited as any future does, for the same thread to fail the
  * later request once the action had returned: for ever. close() itself never returned, and a
  * second close did nothing, the pipeline being broken already. Decision 0034 says a join in an
- * action fails with the reason when the pipeline breaks down.
+ * action fails with the reason when the pipeline breaks down. So does the join of a stage that
+ * waits for a request it does not name (thenCombine's other): failIfBrokenDown failed only the
+ * request the stage was made from, and the other, which the same thread fails only once the
+ * action has returned, was waited for for ever; close() never returned.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JoinInActionOfTheBreakdownTest {
@@ -52,6 +55,38 @@ class JoinInActionOfTheBreakdownTest {
         });
         later.set(handle.setAsync("k.later", CmapValue.uint32(2)));
 
+        CompletableFuture<Object> ended = breakDown(breakdown);
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join in the action of the first request, which "
+                + breakdown + " failed,", "it waits for the later request, which the thread breaking the pipeline down"
+                + " fails only once that action has returned");
+        assertFailedByTheBreakdownWhichEnded(breakdown, outcome, ended);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"close", "a loss found by dispatch"})
+    void theJoinOfAStageFailsWithTheBreakdownsReasonAndTheBreakdownEnds(String breakdown) throws Exception {
+        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        server.withholdSets = true;
+        AtomicReference<CompletableFuture<String>> stage = new AtomicReference<>();
+        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
+            try {
+                return stage.get().join();
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        CompletableFuture<Void> later = handle.setAsync("k.later", CmapValue.uint32(2));
+        CompletableFuture<Void> other = handle.setAsync("k.other", CmapValue.uint32(3));
+        stage.set(later.thenCombine(other, (a, b) -> "both"));
+        CompletableFuture<Object> ended = breakDown(breakdown);
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join, in the action of the first request, of a"
+                + " stage combining two later requests", "failIfBrokenDown failed only the one the stage was made from;"
+                + " the other waits for the thread breaking the pipeline down, until that action has returned");
+        assertFailedByTheBreakdownWhichEnded(breakdown, outcome, ended);
+    }
+
+    /** Closes the handle, or loses its connection for a dispatch to find, on a thread of its own; what that ended with. */
+    private CompletableFuture<Object> breakDown(String breakdown) {
         CompletableFuture<Object> ended = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("breaking down").start(() -> {
             try {
@@ -66,10 +101,11 @@ class JoinInActionOfTheBreakdownTest {
                 ended.complete(e);
             }
         });
+        return ended;
+    }
 
-        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join in the action of the first request, which "
-                + breakdown + " failed,", "it waits for the later request, which the thread breaking the pipeline down"
-                + " fails only once that action has returned");
+    private static void assertFailedByTheBreakdownWhichEnded(String breakdown, Object outcome,
+                                                             CompletableFuture<Object> ended) throws Exception {
         CsError expected = breakdown.equals("close") ? CsError.BAD_HANDLE : CsError.LIBRARY;
         assertEquals(expected, assertInstanceOf(CmapException.class, outcome).error());
         Object end = ended.get(WAIT_SECONDS, TimeUnit.SECONDS);
