@@ -23,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The request/response machinery of one connection, shared by the sync and async faces.
@@ -248,6 +249,9 @@ final class Pipeline {
      * than once), oldest first; touched only by the thread holding the receive lock.
      */
     private final ArrayDeque<DeferredCompletion> deferred = new ArrayDeque<>();
+    private static final Predicate<CompletableFuture<Object>> ANY_FUTURE = future -> true;
+    private static final Predicate<CompletableFuture<Object>> AWAITED_ELSEWHERE =
+            future -> future instanceof ResponseFuture<?> awaited && awaited.awaitedElsewhere();
     /** Whether the receive lock's holder is completing {@link #deferred}; guarded by the receive lock. */
     private boolean runningDeferred;
     /**
@@ -283,8 +287,11 @@ final class Pipeline {
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
-    /** How deep {@link #failIfBrokenDown} nests on a thread (a join in each action it runs). */
-    private final ThreadLocal<int[]> brokenJoinDepth = ThreadLocal.withInitial(() -> new int[1]);
+    /**
+     * How deep {@link #failIfBrokenDown} nests on a thread (a join in each action it runs): per
+     * thread, whatever the pipeline, as the nesting is.
+     */
+    private static final ThreadLocal<int[]> BROKEN_JOIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
@@ -610,17 +617,10 @@ final class Pipeline {
      * or {@code get} ({@link ResponseFuture#awaitedElsewhere}); whether there was one.
      */
     private boolean completeAwaitedDeferred() {
-        for (var entries = deferred.iterator(); entries.hasNext(); ) {
-            DeferredCompletion entry = entries.next();
-            if (entry.future() instanceof ResponseFuture<?> future && future.awaitedElsewhere()) {
-                entries.remove();
-                completeFuture(entry.future(), entry.value(), entry.failure());
-                return true;
-            }
-        }
         // a stage a listener waits for may wait for a request it does not name (the inner request of a
         // thenCompose, the other of a thenCombine): the rest complete in order while one waits
-        return WAITING_IN_LISTENERS.get() > 0 && completeFirstDeferred();
+        return completeFirstDeferred(AWAITED_ELSEWHERE)
+                || WAITING_IN_LISTENERS.get() > 0 && completeFirstDeferred(ANY_FUTURE);
     }
 
     /**
@@ -1641,12 +1641,12 @@ final class Pipeline {
         receiveLock.lock();
         try {
             while (!future.isDone()) {
-                if (completeDeferred(watch)) {
+                if (completeFirstDeferred(watch.futures::contains)) {
                     continue;
                 }
                 PendingRequest target = watch.firstUnanswered();
                 if (target == null && future != root) {
-                    if (completeFirstDeferred()) {
+                    if (completeFirstDeferred(ANY_FUTURE)) {
                         continue;
                     }
                     synchronized (inFlight) {
@@ -1741,7 +1741,7 @@ final class Pipeline {
         // its actions run on this thread, inside the joining action: those that join the next request
         // in turn nest, and a chain of them overflowed the stack (3,000: StackOverflowError, stages never
         // completed). Bounded as a join reading in an action is (readFor)
-        int[] depth = brokenJoinDepth.get();
+        int[] depth = BROKEN_JOIN_DEPTH.get();
         if (depth[0] >= MAX_NESTED_READS) {
             throw new CmapException(CsError.LIBRARY, future.context() + ": waited for " + MAX_NESTED_READS
                     + " deep in completion actions run by the breakdown of the connection");
@@ -1762,26 +1762,17 @@ final class Pipeline {
         }
     }
 
-    /** Completes the first deferred future that {@code watch} waits for; whether there was one. */
-    private boolean completeDeferred(JoinWatch watch) {
+    /** Completes the oldest deferred future that {@code which} accepts; whether there was one. */
+    private boolean completeFirstDeferred(Predicate<CompletableFuture<Object>> which) {
         for (var entries = deferred.iterator(); entries.hasNext(); ) {
             DeferredCompletion entry = entries.next();
-            if (watch.futures.contains(entry.future())) {
+            if (which.test(entry.future())) {
                 entries.remove();
                 completeFuture(entry.future(), entry.value(), entry.failure());
                 return true;
             }
         }
         return false;
-    }
-
-    private boolean completeFirstDeferred() {
-        DeferredCompletion entry = deferred.pollFirst();
-        if (entry == null) {
-            return false;
-        }
-        completeFuture(entry.future(), entry.value(), entry.failure());
-        return true;
     }
 
     /** How long a waiter that does not read sleeps after {@code waitedNanos} of waiting. */

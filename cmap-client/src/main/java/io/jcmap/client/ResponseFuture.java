@@ -130,14 +130,11 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         } catch (CmapException e) {
             throw new CompletionException(e);
         }
-        if (!elsewhere) {
-            return super.join();
-        }
-        Pipeline.waitingElsewhere(1);
+        countWaitElsewhere(elsewhere, 1);
         try {
             return super.join();
         } finally {
-            Pipeline.waitingElsewhere(-1);
+            countWaitElsewhere(elsewhere, -1);
         }
     }
 
@@ -149,14 +146,11 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
-        if (!elsewhere) {
-            return super.get();
-        }
-        Pipeline.waitingElsewhere(1);
+        countWaitElsewhere(elsewhere, 1);
         try {
             return super.get();
         } finally {
-            Pipeline.waitingElsewhere(-1);
+            countWaitElsewhere(elsewhere, -1);
         }
     }
 
@@ -170,15 +164,18 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
-        if (elsewhere) {
-            Pipeline.waitingElsewhere(1);
-        }
+        countWaitElsewhere(elsewhere, 1);
         try {
             return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - started)), TimeUnit.NANOSECONDS);
         } finally {
-            if (elsewhere) {
-                Pipeline.waitingElsewhere(-1);
-            }
+            countWaitElsewhere(elsewhere, -1);
+        }
+    }
+
+    /** A listener's wait for another thread is counted while it lasts ({@link Pipeline#waitingElsewhere}). */
+    private static void countWaitElsewhere(boolean elsewhere, int delta) {
+        if (elsewhere) {
+            Pipeline.waitingElsewhere(delta);
         }
     }
 
