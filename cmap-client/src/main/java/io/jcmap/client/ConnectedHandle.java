@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
@@ -131,9 +132,15 @@ final class ConnectedHandle implements CmapHandle {
 
     /** A new connection, its map selected; used at start and by each reconnect attempt. */
     Session openSession() {
+        return openSession(fresh -> { });
+    }
+
+    /** As above, handing the session to {@code opened} before its first request (for a close to end its waits). */
+    Session openSession(Consumer<Session> opened) {
         IpcConnection connection = connector.apply(options);
         Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos,
                 reason -> lost(connection, reason)));
+        opened.accept(fresh);
         if (selectsMap) {
             try {
                 fresh.pipeline().call("initialize_map", null, CmapResponseId.SET_CURRENT_MAP,

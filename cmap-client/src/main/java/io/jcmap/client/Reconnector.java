@@ -29,6 +29,12 @@ final class Reconnector {
      * one stays set through onReconnected, and a next round sets {@link #running} before it.
      */
     private volatile Thread roundThread;
+    /**
+     * The session the round under way selects the map and restores trackings on, until it is
+     * installed or closed: its requests may wait for ever (no request timeout) on a corosync
+     * that stopped answering, and {@link #stop} breaks it down to end them.
+     */
+    private volatile ConnectedHandle.Session opening;
     private volatile boolean stopped;
 
     Reconnector(ConnectedHandle handle, ReconnectPolicy policy) {
@@ -61,9 +67,10 @@ final class Reconnector {
                 attempt++;
                 ConnectedHandle.Session fresh = null;
                 try {
-                    fresh = handle.openSession();
+                    fresh = handle.openSession(this::opened);
                     handle.restoreTracks(fresh);
                 } catch (CmapException failure) {
+                    opening = null;
                     if (fresh != null) {
                         fresh.connection().close();
                     }
@@ -74,6 +81,8 @@ final class Reconnector {
                     notifyListener(() -> policy.listener().onReconnectFailed(failed, failure, next));
                     continue;
                 }
+                // from here a close meanwhile is install's to see: it closes the session then
+                opening = null;
                 // a new loss must be able to start another round once this session is in place
                 roundThread = null;
                 running.set(false);
@@ -97,6 +106,20 @@ final class Reconnector {
                 roundThread = null; // stopped: no session installed
             }
         }
+    }
+
+    /** Keeps {@code fresh} for {@link #stop}, or breaks it down if stop() came first. */
+    private void opened(ConnectedHandle.Session fresh) {
+        opening = fresh;
+        if (stopped) {
+            // stop() may have looked before it was set: both look after writing, so one of them sees it
+            fresh.pipeline().breakDown(closed());
+        }
+    }
+
+    /** What the round's requests fail with once the handle closed: what a closed handle's calls get. */
+    private static CmapException closed() {
+        return new CmapException(CsError.BAD_HANDLE, "handle closed");
     }
 
     /**
@@ -147,6 +170,11 @@ final class Reconnector {
         Thread worker = thread.get();
         if (worker != null) {
             LockSupport.unpark(worker);
+        }
+        ConnectedHandle.Session fresh = opening;
+        if (fresh != null) {
+            // the round may wait for an answer on it for ever: its request fails, and it closes the session
+            fresh.pipeline().breakDown(closed());
         }
     }
 }

@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link ConnectedHandle} built with a connector handing these out): it answers TRACK_ADD,
  * TRACK_DELETE and SET_CURRENT_MAP as corosync does, keeps the connection's trackings, and sends
  * a notification to each of them on {@link #change}; a SET is answered OK (the value is not kept),
- * or not at all while {@link #withholdSets}. A test may hold the reader of one answer
+ * or not at all while {@link #withholdSets}; no answer reaches the client while
+ * {@link #withholdAnswers}. A test may hold the reader of one answer
  * ({@link #holdAnswer}): after the pipeline took the answer's request off its queue, before it
  * looks at the answer; and may make the server hang up ({@link #hangUp}).
  */
@@ -59,6 +60,10 @@ final class ScriptedCmapServer implements IpcConnection {
     private volatile boolean closed;
     /** SETs are taken but not answered (a stalled corosync, for them). */
     volatile boolean withholdSets;
+    /** Requests are taken but no answer is given (a corosync paused with SIGSTOP). */
+    volatile boolean withholdAnswers;
+    /** How many requests were sent; guarded by {@code this}. */
+    private int requestsTaken;
     /**
      * How many of the next SETs are answered with another request's message id (a protocol error:
      * the pipeline breaks down, while the connection and its notifications stay up).
@@ -95,6 +100,16 @@ final class ScriptedCmapServer implements IpcConnection {
         return Map.copyOf(trackings);
     }
 
+    /** How many requests were sent on this connection. */
+    synchronized int requestsTaken() {
+        return requestsTaken;
+    }
+
+    /** Whether the client closed this connection. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Whether this connection has a tracking of the client's {@code instance}. */
     synchronized boolean tracks(long instance) {
         return trackings.containsValue(instance);
@@ -119,6 +134,7 @@ final class ScriptedCmapServer implements IpcConnection {
             throw new ErrnoException(ENOTCONN, "scripted server: requests ended");
         }
         int id = message.get(JAVA_INT_UNALIGNED, 0);
+        requestsTaken++;
         switch (id) {
             case CmapRequestId.TRACK_ADD -> {
                 long instance = message.get(JAVA_LONG_UNALIGNED, TrackAddRequestDescriptor.TRACK_INST_HANDLE_OFFSET);
@@ -163,7 +179,7 @@ final class ScriptedCmapServer implements IpcConnection {
             }
             byte[] answer;
             synchronized (this) {
-                answer = answers.pollFirst();
+                answer = withholdAnswers ? null : answers.pollFirst();
             }
             if (answer != null) {
                 MemorySegment.copy(answer, 0, response, JAVA_BYTE, 0, answer.length);

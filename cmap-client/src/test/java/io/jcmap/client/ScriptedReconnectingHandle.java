@@ -41,6 +41,11 @@ final class ScriptedReconnectingHandle {
      * onDisconnected and onReconnectFailed, given the callback's name.
      */
     ConnectedHandle open(int failedAttempts, Consumer<String> inCallback) {
+        return open(failedAttempts, false, inCallback);
+    }
+
+    /** As above; with {@code selectsMap} each connection first selects the map (SET_CURRENT_MAP). */
+    ConnectedHandle open(int failedAttempts, boolean selectsMap, Consumer<String> inCallback) {
         AtomicInteger attempts = new AtomicInteger();
         Function<CmapOptions, IpcConnection> connector = options -> {
             int attempt = attempts.getAndIncrement();
@@ -70,7 +75,7 @@ final class ScriptedReconnectingHandle {
         };
         CmapOptions options = CmapOptions.builder()
                 .reconnect(new ReconnectPolicy(Duration.ofMillis(1), Duration.ofMillis(1), reconnects)).build();
-        handle = new ConnectedHandle(CmapMap.ICMAP, options, false, connector);
+        handle = new ConnectedHandle(CmapMap.ICMAP, options, selectsMap, connector);
         handle.trackAdd(KEY, EnumSet.of(TrackEvent.DELETE), listener);
         return handle;
     }
