@@ -18,8 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * A channel that is full before the pipeline's window is (a fresh socket connection whose server
@@ -29,7 +27,6 @@ import java.util.function.BooleanSupplier;
  */
 class PipelineFullChannelTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
-    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int REQUEST_LENGTH = Integer.BYTES;
     private static final int EAGAIN = 11;
 
@@ -95,14 +92,6 @@ class PipelineFullChannelTest {
         return numbers;
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT_NANOS;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() - deadline < 0, () -> "timed out waiting until " + what);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-    }
-
     private static CmapException failure(CompletableFuture<?> future) {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(5, TimeUnit.SECONDS));
         return assertInstanceOf(CmapException.class, failed.getCause());
@@ -137,7 +126,7 @@ class PipelineFullChannelTest {
         }
         int refusedBefore = channel.refusals.get();
         CompletableFuture<Integer> sync = CompletableFuture.supplyAsync(() -> call(pipeline, 5));
-        await(() -> channel.refusals.get() > refusedBefore, "the call's request meets the full channel");
+        Waits.until(() -> channel.refusals.get() > refusedBefore, "the call's request meets the full channel");
         assertFalse(sync.isDone(), "waits, does not fail");
 
         channel.allowed.set(6);
