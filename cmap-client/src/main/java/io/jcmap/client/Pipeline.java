@@ -302,8 +302,9 @@ final class Pipeline {
      */
     private volatile PendingRequest reading;
     /**
-     * The requests on the wire that the breakdown fails, in order, once taken off the queue; null
-     * before. A stage joined in one of their actions may wait for a later one ({@link #failIfBrokenDown}).
+     * The requests on the wire and in the backlog that the breakdown fails, in order, once taken
+     * off their queues; null before. A stage joined in one of their actions may wait for a later
+     * one ({@link #failIfBrokenDown}).
      */
     private volatile PendingRequest[] failing;
     /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
@@ -2003,14 +2004,24 @@ final class Pipeline {
         PendingRequest[] failed;
         // under the send lock: a request that passed checkUsable before the breakdown reaches the
         // queue before we look, and every later one fails that check; taken without it, an
-        // asynchronous request queued just after the look was never completed (SocketLeakIT)
+        // asynchronous request queued just after the look was never completed (SocketLeakIT).
+        // The backlog's with them, behind them: a stage joined in an action may wait for one of those too
         sendLock.lock();
         try {
+            List<PendingRequest> all;
             synchronized (inFlight) {
-                failed = inFlight.toArray(new PendingRequest[0]);
+                all = new ArrayList<>(inFlight.size() + backlog.size());
+                all.addAll(inFlight);
                 inFlight.clear();
                 responseBytes = 0;
             }
+            for (Backlogged waiting : backlog) {
+                all.add(waiting.pending());
+            }
+            backlog.clear();
+            backlogSize = 0;
+            keptUsed = 0;
+            failed = all.toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
         }
@@ -2019,7 +2030,6 @@ final class Pipeline {
             complete(pending, null, brokenFor(reason, pending));
             pending.retired = true;
         }
-        failBacklog(reason);
         closeConnection.run();
         Thread thread = drainer;
         if (thread != null) {

@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * action fails with the reason when the pipeline breaks down. So does the join of a stage that
  * waits for a request it does not name (thenCombine's other): failIfBrokenDown failed only the
  * request the stage was made from, and the other, which the same thread fails only once the
- * action has returned, was waited for for ever; close() never returned.
+ * action has returned, was waited for for ever; close() never returned. So, too, when that other
+ * request still waited in the backlog (the window full): the breakdown kept only those on the wire
+ * for the join to fail, and failed the backlog's after the action.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JoinInActionOfTheBreakdownTest {
@@ -82,6 +84,33 @@ class JoinInActionOfTheBreakdownTest {
         Object outcome = Waits.returned(action, WAIT_SECONDS, "the join, in the action of the first request, of a"
                 + " stage combining two later requests", "failIfBrokenDown failed only the one the stage was made from;"
                 + " the other waits for the thread breaking the pipeline down, until that action has returned");
+        assertFailedByTheBreakdownWhichEnded(breakdown, outcome, ended);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"close", "a loss found by dispatch"})
+    void theJoinOfAStageCombiningABackloggedRequestFailsAndTheBreakdownEnds(String breakdown) throws Exception {
+        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        server.withholdSets = true;
+        AtomicReference<CompletableFuture<String>> stage = new AtomicReference<>();
+        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
+            try {
+                return stage.get().join();
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        CompletableFuture<Void> later = handle.setAsync("k.later", CmapValue.uint32(2));
+        for (int i = 2; i < Pipeline.MAX_IN_FLIGHT; i++) { // the window is full: the next one waits in the backlog
+            handle.setAsync("k.filler", CmapValue.uint32(i));
+        }
+        CompletableFuture<Void> backlogged = handle.setAsync("k.backlogged", CmapValue.uint32(3));
+        stage.set(later.thenCombine(backlogged, (a, b) -> "both"));
+        CompletableFuture<Object> ended = breakDown(breakdown);
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join, in the action of the first request, of a"
+                + " stage combining a later request with one waiting in the backlog", "the breakdown kept only the"
+                + " requests on the wire for such a join to fail; the backlog's it fails once that action has"
+                + " returned");
         assertFailedByTheBreakdownWhichEnded(breakdown, outcome, ended);
     }
 
