@@ -292,6 +292,8 @@ final class Pipeline {
      * thread, whatever the pipeline, as the nesting is.
      */
     private static final ThreadLocal<int[]> BROKEN_JOIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** How deep a thread is in failing requests with the breakdown's reason ({@link #failingOnThisThread}). */
+    private final ThreadLocal<int[]> failingHere = ThreadLocal.withInitial(() -> new int[1]);
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
@@ -873,9 +875,12 @@ final class Pipeline {
         // it or flush it again (a request it added was dropped, a flush it made left us its nulls)
         batch.clear();
         if (failed != null) {
-            for (PendingRequest pending : failed) {
-                complete(pending, null, brokenFor(reason, pending));
-            }
+            PendingRequest[] unsent = failed;
+            failingOnThisThread(() -> {
+                for (PendingRequest pending : unsent) {
+                    complete(pending, null, brokenFor(reason, pending));
+                }
+            });
         }
         failRefused(refused);
         if (!readWhatIsWaiting(first)) {
@@ -1234,9 +1239,25 @@ final class Pipeline {
             sendLock.unlock();
         }
         // completed outside the lock: callbacks may issue requests of their own
-        for (Backlogged waiting : failed) {
-            complete(waiting.pending(), null, brokenFor(reason, waiting.pending()));
-            waiting.pending().retired = true;
+        failingOnThisThread(() -> {
+            for (Backlogged waiting : failed) {
+                complete(waiting.pending(), null, brokenFor(reason, waiting.pending()));
+                waiting.pending().retired = true;
+            }
+        });
+    }
+
+    /**
+     * Runs {@code failures}, which fail requests with the breakdown's reason, running their actions
+     * on this thread: a join in one of those may fail a later one early ({@link #failIfBrokenDown}).
+     */
+    private void failingOnThisThread(Runnable failures) {
+        int[] depth = failingHere.get();
+        depth[0]++;
+        try {
+            failures.run();
+        } finally {
+            depth[0]--;
         }
     }
 
@@ -1698,11 +1719,13 @@ final class Pipeline {
      * close, a loss found by dispatch or by a send; a thread holding the reading reads, and fails
      * it so, in {@link #readTowards}). The breakdown's own failure of it then changes nothing.
      * Not a request whose answer a reader has taken off the queue ({@link #reading}): the
-     * breakdown leaves that one to its answer, which a failure now would drop.
+     * breakdown leaves that one to its answer, which a failure now would drop. Nor on another
+     * thread, which waits for the breakdown's: failing them there ran their actions before those of
+     * earlier requests had returned.
      */
     private void failIfBrokenDown(ResponseFuture<?> future, ResponseFuture<?> root) {
         CmapException reason = broken;
-        if (reason == null) {
+        if (reason == null || failingHere.get()[0] == 0) {
             return;
         }
         PendingRequest pending = root == null ? null : root.pending();
@@ -2026,10 +2049,12 @@ final class Pipeline {
             sendLock.unlock();
         }
         failing = failed;
-        for (PendingRequest pending : failed) {
-            complete(pending, null, brokenFor(reason, pending));
-            pending.retired = true;
-        }
+        failingOnThisThread(() -> {
+            for (PendingRequest pending : failed) {
+                complete(pending, null, brokenFor(reason, pending));
+                pending.retired = true;
+            }
+        });
         closeConnection.run();
         Thread thread = drainer;
         if (thread != null) {
