@@ -1660,6 +1660,7 @@ final class Pipeline {
         long started = System.nanoTime();
         JoinWatch watch = new JoinWatch(joinWatch, root);
         joinWatch = watch;
+        boolean failedBroken = false;
         receiveLock.lock();
         try {
             while (!future.isDone()) {
@@ -1673,6 +1674,14 @@ final class Pipeline {
                     }
                     synchronized (inFlight) {
                         target = firstNotDone();
+                    }
+                    if (target == null && !failedBroken && broken != null) {
+                        // this thread may be the one breaking the pipeline down, in the action of a request it
+                        // failed: the rest, which the stage may wait for, it fails after that action. Failed now,
+                        // their completions are deferred, and complete in order above
+                        failedBroken = true;
+                        failIfBrokenDown(future, root);
+                        continue;
                     }
                 }
                 if ((target == null || target.sequence == 0) && holdsBackRequests()) {

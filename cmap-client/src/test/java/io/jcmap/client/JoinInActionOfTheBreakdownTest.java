@@ -2,6 +2,9 @@ package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.cmap.CmapResponseId;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -9,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * request the stage was made from, and the other, which the same thread fails only once the
  * action has returned, was waited for for ever; close() never returned. So, too, when that other
  * request still waited in the backlog (the window full): the breakdown kept only those on the wire
- * for the join to fail, and failed the backlog's after the action.
+ * for the join to fail, and failed the backlog's after the action. And when the thread breaking it
+ * down reads (an answer with the wrong message id): the join read until none was left on the wire,
+ * then waited, as any future does, for the other, which that thread fails after the action.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JoinInActionOfTheBreakdownTest {
@@ -36,6 +42,7 @@ class JoinInActionOfTheBreakdownTest {
 
     @AfterEach
     void tearDown() {
+        server.releaseReader.countDown();
         if (handle != null) {
             handle.close();
         }
@@ -112,6 +119,34 @@ class JoinInActionOfTheBreakdownTest {
                 + " requests on the wire for such a join to fail; the backlog's it fails once that action has"
                 + " returned");
         assertFailedByTheBreakdownWhichEnded(breakdown, outcome, ended);
+    }
+
+    @Test
+    void theJoinOfAStageFailsWhenTheReaderFindsAProtocolError() throws Exception {
+        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        server.withholdSets = true;
+        server.misanswerSets = 1; // the first SET's answer breaks the pipeline down, on the thread reading it
+        server.holdAnswer(CmapResponseId.TRACK_DELETE); // ... once the later requests are on the wire
+        handle.setAsync("k.misanswered", CmapValue.uint32(0));
+        assertTrue(server.readerHeld.await(WAIT_SECONDS, TimeUnit.SECONDS), "the misanswer is being read");
+        AtomicReference<CompletableFuture<String>> stage = new AtomicReference<>();
+        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
+            try {
+                return stage.get().join();
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        CompletableFuture<Void> later = handle.setAsync("k.later", CmapValue.uint32(2));
+        CompletableFuture<Void> other = handle.setAsync("k.other", CmapValue.uint32(3));
+        stage.set(later.thenCombine(other, (a, b) -> "both"));
+        server.releaseReader.countDown();
+
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join, in the action of the first request, of a"
+                + " stage combining two later requests, the reader breaking the pipeline down", "the join reads, and"
+                + " when none is left on the wire returns to wait for the other, which the same thread fails only once"
+                + " that action has returned");
+        assertEquals(CsError.MESSAGE_ERROR, assertInstanceOf(CmapException.class, outcome).error());
     }
 
     /** Closes the handle, or loses its connection for a dispatch to find, on a thread of its own; what that ended with. */
