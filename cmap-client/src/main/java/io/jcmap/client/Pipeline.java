@@ -305,8 +305,8 @@ final class Pipeline {
     private volatile PendingRequest reading;
     /**
      * The requests on the wire and in the backlog that the breakdown fails, in order, once taken
-     * off their queues; null before. A stage joined in one of their actions may wait for a later
-     * one ({@link #failIfBrokenDown}).
+     * off their queues, until all are failed; null before and after. A stage joined in one of
+     * their actions may wait for a later one ({@link #failIfBrokenDown}).
      */
     private volatile PendingRequest[] failing;
     /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
@@ -2064,6 +2064,7 @@ final class Pipeline {
                 pending.retired = true;
             }
         });
+        failing = null; // all failed now: a broken pipeline kept until its handle closes keeps none of them
         closeConnection.run();
         Thread thread = drainer;
         if (thread != null) {

@@ -3,6 +3,7 @@ package io.jcmap.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -250,6 +251,25 @@ class PipelineJoinInActionTest {
         }, "the closed pipeline collected while its futures are kept");
         assertEquals("kept", kept.join(), "kept until here");
         assertEquals("kept!", derived.join(), "kept until here");
+    }
+
+    /**
+     * A broken pipeline, kept until its handle closes, keeps none of the futures its breakdown
+     * failed: it listed them for a join in one of their actions, and kept the list (with the
+     * futures' values) once all were failed.
+     */
+    @Test
+    void aBrokenPipelineKeepsNotTheFuturesItFailed() throws Exception {
+        CompletableFuture<Object> failed = request(pipeline, "never answered");
+        WeakReference<Object> collected = new WeakReference<>(failed);
+        pipeline.close(new CmapException(CsError.LIBRARY, "closed"), false);
+        assertTrue(failed.isCompletedExceptionally(), "failed by the breakdown");
+        failed = null;
+        Waits.until(() -> {
+            System.gc();
+            return collected.get() == null;
+        }, "the failed request's future collected while its broken pipeline is kept");
+        assertNotNull(pipeline.brokenReason(), "kept until here");
     }
 
     /** A request whose action joins a request whose action joins ..., {@code depth} deep. */
