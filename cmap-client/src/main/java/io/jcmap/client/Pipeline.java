@@ -292,8 +292,15 @@ final class Pipeline {
      * thread, whatever the pipeline, as the nesting is.
      */
     private static final ThreadLocal<int[]> BROKEN_JOIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-    /** How deep a thread is in failing requests with the breakdown's reason ({@link #failingOnThisThread}). */
-    private final ThreadLocal<int[]> failingHere = ThreadLocal.withInitial(() -> new int[1]);
+    /**
+     * The requests a thread fails with the breakdown's reason, innermost first ({@link #failingOnThisThread});
+     * null while none: a join in one of their actions may wait for a later one, which only this thread fails.
+     */
+    private final ThreadLocal<FailingHere> failingHere = new ThreadLocal<>();
+
+    /** One level of {@link #failingHere}. */
+    private record FailingHere(PendingRequest[] requests, FailingHere outer) {
+    }
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
     private volatile CmapException broken;
@@ -876,7 +883,7 @@ final class Pipeline {
         batch.clear();
         if (failed != null) {
             PendingRequest[] unsent = failed;
-            failingOnThisThread(() -> {
+            failingOnThisThread(unsent, () -> {
                 for (PendingRequest pending : unsent) {
                     complete(pending, null, brokenFor(reason, pending));
                 }
@@ -1228,10 +1235,14 @@ final class Pipeline {
 
     /** Fails every backlogged request with {@code reason}. */
     private void failBacklog(CmapException reason) {
-        Backlogged[] failed;
+        PendingRequest[] failed;
         sendLock.lock();
         try {
-            failed = backlog.toArray(new Backlogged[0]);
+            failed = new PendingRequest[backlog.size()];
+            int i = 0;
+            for (Backlogged waiting : backlog) {
+                failed[i++] = waiting.pending();
+            }
             backlog.clear();
             backlogSize = 0;
             keptUsed = 0;
@@ -1239,25 +1250,30 @@ final class Pipeline {
             sendLock.unlock();
         }
         // completed outside the lock: callbacks may issue requests of their own
-        failingOnThisThread(() -> {
-            for (Backlogged waiting : failed) {
-                complete(waiting.pending(), null, brokenFor(reason, waiting.pending()));
-                waiting.pending().retired = true;
+        failingOnThisThread(failed, () -> {
+            for (PendingRequest pending : failed) {
+                complete(pending, null, brokenFor(reason, pending));
+                pending.retired = true;
             }
         });
     }
 
     /**
-     * Runs {@code failures}, which fail requests with the breakdown's reason, running their actions
-     * on this thread: a join in one of those may fail a later one early ({@link #failIfBrokenDown}).
+     * Runs {@code failures}, which fail {@code requests} in order with the breakdown's reason, running
+     * their actions on this thread: a join in one of those may fail a later one early
+     * ({@link #failIfBrokenDown}).
      */
-    private void failingOnThisThread(Runnable failures) {
-        int[] depth = failingHere.get();
-        depth[0]++;
+    private void failingOnThisThread(PendingRequest[] requests, Runnable failures) {
+        FailingHere outer = failingHere.get();
+        failingHere.set(new FailingHere(requests, outer));
         try {
             failures.run();
         } finally {
-            depth[0]--;
+            if (outer == null) {
+                failingHere.remove();
+            } else {
+                failingHere.set(outer);
+            }
         }
     }
 
@@ -1734,7 +1750,8 @@ final class Pipeline {
      */
     private void failIfBrokenDown(ResponseFuture<?> future, ResponseFuture<?> root) {
         CmapException reason = broken;
-        if (reason == null || failingHere.get()[0] == 0) {
+        FailingHere here;
+        if (reason == null || (here = failingHere.get()) == null) {
             return;
         }
         PendingRequest pending = root == null ? null : root.pending();
@@ -1745,12 +1762,21 @@ final class Pipeline {
             return;
         }
         // a stage may wait for a request it does not name (thenCombine's other), which the breakdown
-        // fails after this one's action: that would wait for this action to return, for ever
-        PendingRequest[] rest = failing;
-        if (rest == null) {
-            return;
+        // fails after this one's action: that would wait for this action to return, for ever. So may
+        // it for one that this thread fails outside the breakdown (a batch flushed after it, the
+        // backlog of a hold ended after it): those first, then the breakdown's
+        for (FailingHere level = here; level != null; level = level.outer()) {
+            failNow(future, level.requests(), reason);
         }
-        for (PendingRequest other : rest) {
+        PendingRequest[] rest = failing;
+        if (rest != null) {
+            failNow(future, rest, reason);
+        }
+    }
+
+    /** Fails {@code requests} in order for {@link #failIfBrokenDown}, until {@code future} is done. */
+    private void failNow(ResponseFuture<?> future, PendingRequest[] requests, CmapException reason) {
+        for (PendingRequest other : requests) {
             if (future.isDone()) {
                 return;
             }
@@ -2058,7 +2084,7 @@ final class Pipeline {
             sendLock.unlock();
         }
         failing = failed;
-        failingOnThisThread(() -> {
+        failingOnThisThread(failed, () -> {
             for (PendingRequest pending : failed) {
                 complete(pending, null, brokenFor(reason, pending));
                 pending.retired = true;

@@ -2,6 +2,7 @@ package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.protocol.cmap.CmapResponseId;
@@ -31,7 +32,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * request still waited in the backlog (the window full): the breakdown kept only those on the wire
  * for the join to fail, and failed the backlog's after the action. And when the thread breaking it
  * down reads (an answer with the wrong message id): the join read until none was left on the wire,
- * then waited, as any future does, for the other, which that thread fails after the action.
+ * then waited, as any future does, for the other, which that thread fails after the action. And when
+ * the thread failing them is not the breakdown's (a batch flushed after it): the join looked only at
+ * the breakdown's requests.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JoinInActionOfTheBreakdownTest {
@@ -147,6 +150,42 @@ class JoinInActionOfTheBreakdownTest {
                 + " when none is left on the wire returns to wait for the other, which the same thread fails only once"
                 + " that action has returned");
         assertEquals(CsError.MESSAGE_ERROR, assertInstanceOf(CmapException.class, outcome).error());
+    }
+
+    @Test
+    void theJoinOfAStageCombiningTwoRequestsOfABatchFlushedAfterTheBreakdownFails() throws Exception {
+        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        server.hangUp();
+        CmapException lost = assertThrows(CmapException.class,
+                () -> handle.dispatch(DispatchType.ONE));
+        assertEquals(CsError.LIBRARY, lost.error(), lost::getMessage);
+        CompletableFuture<Object> flushed = new CompletableFuture<>();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread.ofPlatform().daemon().name("flushing").start(() -> {
+            try {
+                CmapBatch batch = handle.batch();
+                AtomicReference<CompletableFuture<String>> stage = new AtomicReference<>();
+                batch.setAsync("k.first", CmapValue.uint32(1)).whenComplete((value, failure) -> {
+                    try {
+                        outcome.set(stage.get().join());
+                    } catch (CompletionException e) {
+                        outcome.set(e.getCause());
+                    }
+                });
+                CompletableFuture<Void> later = batch.setAsync("k.later", CmapValue.uint32(2));
+                CompletableFuture<Void> other = batch.setAsync("k.other", CmapValue.uint32(3));
+                stage.set(later.thenCombine(other, (a, b) -> "both"));
+                batch.flush();
+                flushed.complete("flushed");
+            } catch (Throwable e) {
+                flushed.complete(e);
+            }
+        });
+        assertEquals("flushed", Waits.returned(flushed, WAIT_SECONDS, "the flush of a batch onto the broken"
+                + " pipeline, the action of its first request joining a stage of two later ones", "the flush fails"
+                + " them in order, and the join waits for the other, which it fails only once that action has"
+                + " returned"));
+        assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, outcome.get()).error());
     }
 
     /** Closes the handle, or loses its connection for a dispatch to find, on a thread of its own; what that ended with. */

@@ -11,9 +11,11 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -247,6 +249,37 @@ class PipelineHoldTest {
             assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
         }
         assertEquals(1, server.sent.get());
+    }
+
+    /**
+     * The holder fails what its hold kept back once the hold ends after a breakdown, in order, running
+     * their actions: a join in the first one's action of a stage combining a later one held back
+     * waited for the same thread to fail that one once the action had returned, for ever.
+     */
+    @Test
+    void aJoinInTheActionOfARequestHeldBackDuringABreakdownOfAStageCombiningALaterOneFails() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> holdPair(pipeline, OPENER, FOLLOWER, 1));
+        Waits.until(() -> server.sent.get() == 1, "the opener sent");
+        AtomicReference<CompletableFuture<Object>> stage = new AtomicReference<>();
+        CompletableFuture<Object> action = async(pipeline, (byte) 'A').handle((value, failure) -> {
+            try {
+                return stage.get().join();
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        CompletableFuture<Object> later = async(pipeline, (byte) 'B');
+        CompletableFuture<Object> other = async(pipeline, (byte) 'C');
+        stage.set(later.thenCombine(other, (a, b) -> "both"));
+        pipeline.breakDown(new CmapException(CsError.LIBRARY, "connection lost"));
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join, in the action of a request held back by"
+                + " the hold, of a stage combining two later ones held back", "the holder fails them once its hold"
+                + " ends, in order, and the other only once that action has returned");
+        assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, outcome).error());
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
+        assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
     }
 
     /** Threads starting pairs and others sending at will: every opener is followed by its own. */
