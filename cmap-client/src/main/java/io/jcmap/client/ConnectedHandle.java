@@ -1,6 +1,5 @@
 package io.jcmap.client;
 
-import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.CmapMessageSize;
 import io.jcmap.protocol.cmap.CmapRequests;
 import io.jcmap.protocol.cmap.CmapResponseId;
@@ -15,7 +14,6 @@ import io.jcmap.protocol.cmap.IterInitRequestDescriptor;
 import io.jcmap.protocol.cmap.IterInitResponse;
 import io.jcmap.protocol.cmap.IterNextRequestDescriptor;
 import io.jcmap.protocol.cmap.IterNextResponse;
-import io.jcmap.protocol.cmap.NotifyCallback;
 import io.jcmap.protocol.cmap.SetCurrentMapRequestDescriptor;
 import io.jcmap.protocol.cmap.SetRequestDescriptor;
 import io.jcmap.protocol.cmap.StatusResponse;
@@ -29,21 +27,16 @@ import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
  * The {@link CmapHandle} of one connection: each operation is one CMAP message through the
- * {@link Pipeline}; notifications are read from the event channel by {@link #dispatch}.
+ * {@link Pipeline}; notifications are read from the event channel by its {@link NotificationDispatch}.
  */
 final class ConnectedHandle implements CmapHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectedHandle.class);
@@ -54,15 +47,6 @@ final class ConnectedHandle implements CmapHandle {
     private static final int GET_ATTEMPTS = 4;
     /** Starts of an iteration tried before giving up, should this thread's own requests keep coming between. */
     private static final int ITER_START_ATTEMPTS = 4;
-    /** Lost connections kept for their notifications; an older one is closed undispatched. */
-    private static final int MAX_LOST_CONNECTIONS_KEPT = 2;
-    /**
-     * One wait of a waiting dispatch for an event, after which it looks at its interrupt status
-     * (decision 0035): the transports wake every liveness slice (100 ms) anyway.
-     */
-    private static final long EVENT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    /** How long a dispatch in a completion action waits at a time for the dispatch lock, between reads. */
-    private static final long DISPATCH_LOCK_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int NO_SECTIONS = CsError.NO_SECTIONS.code();
     private static final int OK = CsError.OK.code();
 
@@ -76,20 +60,14 @@ final class ConnectedHandle implements CmapHandle {
     private final TrackRegistry tracks = new TrackRegistry();
     private final Object sessionChange = new Object();
     private volatile Session session;
-    /**
-     * Connections found lost whose notifications dispatch has not taken yet, oldest first: they
-     * ended requests only ({@link IpcConnection#endRequests}), and dispatch delivers what they
-     * hold before it reports the loss, then closes them.
-     */
-    private final Deque<IpcConnection> lostConnections = new ArrayDeque<>();
-    private final ReentrantLock dispatchLock = new ReentrantLock();
-    // flyweights used only by the thread holding the pipeline's receive lock, or the dispatch lock
+    /** Reads and delivers the notifications, and keeps the lost connections that hold some. */
+    private final NotificationDispatch notifications;
+    // flyweights used only by the thread holding the pipeline's receive lock
     private final GetResponse getResponse = new GetResponse();
     private final IterNextResponse iterNextResponse = new IterNextResponse();
     private final IterInitResponse iterInitResponse = new IterInitResponse();
     private final TrackAddResponse trackAddResponse = new TrackAddResponse();
     private final TrackDeleteResponse trackDeleteResponse = new TrackDeleteResponse();
-    private final NotifyCallback notifyCallback = new NotifyCallback();
     private final Pipeline.Summarizer numericSummarizer = this::summarizeNumeric;
     private volatile boolean closed;
     private volatile Object context;
@@ -127,6 +105,7 @@ final class ConnectedHandle implements CmapHandle {
         this.selectsMap = selectsMap;
         this.requestTimeoutNanos = options.requestTimeout().map(Duration::toNanos).orElse(0L);
         this.reconnector = options.reconnect().map(policy -> new Reconnector(this, policy)).orElse(null);
+        this.notifications = new NotificationDispatch(this, reconnector, tracks, sessionChange);
         this.session = openSession();
     }
 
@@ -202,79 +181,23 @@ final class ConnectedHandle implements CmapHandle {
         if (closed || tracks.isEmpty()) {
             broken.close();
         } else {
-            keepForDispatch(broken);
+            notifications.keepForDispatch(broken);
         }
         if (!closed && reconnector != null) {
             reconnector.connectionLost(reason);
         }
     }
 
-    private void keepForDispatch(IpcConnection broken) {
-        List<IpcConnection> dropped = new ArrayList<>();
-        synchronized (lostConnections) {
-            lostConnections.addLast(broken);
-            // an application that dispatches nothing through several outages loses the oldest
-            while (lostConnections.size() > MAX_LOST_CONNECTIONS_KEPT) {
-                dropped.add(lostConnections.pollFirst());
-            }
-        }
-        dropped.forEach(IpcConnection::close);
-        if (closed) {
-            closeLostConnections(); // close() may have looked before we added it
-        }
-    }
-
-    /** Closes a lost connection kept for dispatch (see {@link #lost}), if it is kept. */
-    private void forgetLost(IpcConnection connection) {
-        boolean kept;
-        synchronized (lostConnections) {
-            kept = lostConnections.remove(connection);
-        }
-        if (kept) {
-            connection.close();
-        }
-    }
-
-    private IpcConnection oldestLostConnection() {
-        synchronized (lostConnections) {
-            return lostConnections.peekFirst();
-        }
-    }
-
-    /**
-     * The next notification a lost connection holds, or -1 once it holds none: then it is
-     * closed and forgotten.
-     */
-    private int takeKept(IpcConnection lost) {
-        int length;
-        try {
-            length = lost.receiveEvent(0);
-        } catch (ErrnoException gone) {
-            length = -1; // taken all it had
-        }
-        if (length < 0) {
-            synchronized (lostConnections) {
-                lostConnections.remove(lost);
-            }
-            lost.close();
-        }
-        return length;
-    }
-
-    private void closeLostConnections() {
-        List<IpcConnection> all;
-        synchronized (lostConnections) {
-            all = new ArrayList<>(lostConnections);
-            lostConnections.clear();
-        }
-        all.forEach(IpcConnection::close);
-    }
-
     boolean isClosed() {
         return closed;
     }
 
-    private Pipeline pipeline() {
+    /** The handle's session now; a reconnect replaces it. */
+    Session session() {
+        return session;
+    }
+
+    Pipeline pipeline() {
         return session.pipeline();
     }
 
@@ -962,203 +885,7 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public int dispatch(DispatchType type) {
         checkOpen("dispatch", null);
-        if (type == null) {
-            throw new CmapException(CsError.INVALID_PARAM, "dispatch: null type");
-        }
-        boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
-        if (waits && installsTheNextSession()) {
-            // the thread holding the lock waits (or will) for the session only this thread installs,
-            // or lets the reconnect start; it delivers what the lost connection kept
-            if (!dispatchLock.tryLock()) {
-                throw waitsForItself("another thread is dispatching, waiting for the new connection", null);
-            }
-        } else if (waits) {
-            try {
-                lockToDispatch();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt(); // the status stays, as for the calls (decision 0035)
-                throw dispatchInterrupted();
-            }
-        } else if (!dispatchLock.tryLock()) {
-            // another thread dispatches and runs what waits; these types never wait (libcmap's neither)
-            if (type == DispatchType.ALL) {
-                return 0;
-            }
-            throw new CmapException(CsError.TRY_AGAIN, "dispatch: another thread is dispatching");
-        }
-        try {
-            return dispatchLocked(type);
-        } finally {
-            dispatchLock.unlock();
-        }
-    }
-
-    /**
-     * Takes the dispatch lock for a dispatch that waits. On a thread that others may wait for (it
-     * runs a completion action, holding the reading, or holds the wire to start an iteration) it
-     * reads and lets the wire go between short waits, as trackDelete's wait for a running
-     * callback does: the thread dispatching may be waiting, in a listener, for an answer only this
-     * one can read, or for a request the hold keeps back.
-     */
-    private void lockToDispatch() throws InterruptedException {
-        Pipeline pipeline = pipeline();
-        if (!pipeline.othersMayWaitForThisThread()) {
-            dispatchLock.lockInterruptibly();
-            return;
-        }
-        while (!dispatchLock.tryLock(DISPATCH_LOCK_WAIT_NANOS, TimeUnit.NANOSECONDS)) {
-            pipeline.whileWaitingForAnotherThread();
-        }
-    }
-
-    private int dispatchLocked(DispatchType type) {
-        boolean waits = type == DispatchType.ONE || type == DispatchType.BLOCKING;
-        boolean justOne = type == DispatchType.ONE || type == DispatchType.ONE_NONBLOCKING;
-        int ran = 0;
-        while (!closed) {
-            if (waits && Thread.currentThread().isInterrupted()) {
-                throw dispatchInterrupted();
-            }
-            // what a lost connection had received comes first, then the live one's
-            IpcConnection kept = oldestLostConnection();
-            if (kept != null) {
-                int length = takeKept(kept);
-                if (length >= 0 && deliver(kept, length)) {
-                    ran++;
-                    if (justOne) {
-                        return ran;
-                    }
-                }
-                continue;
-            }
-            Session current = session;
-            // broken while its notifications stay up (a protocol error): on a thread the new session waits
-            // for, what it holds is delivered without waiting for more, then the wait would be for itself
-            CmapException broken = waits ? current.pipeline().brokenReason() : null;
-            boolean onlyWhatItHolds = broken != null && installsTheNextSession();
-            int length;
-            try {
-                // a virtual thread waits without keeping its carrier (the transport parks it between looks)
-                length = current.connection().receiveEvent(waits && !onlyWhatItHolds ? EVENT_WAIT_NANOS : 0);
-            } catch (ErrnoException e) {
-                if (closed) {
-                    return ran;
-                }
-                // the pipeline fails the calls in flight with it too: it says where the loss was seen
-                CmapException lost = CmapException.ofErrno(e.errno(), "connection lost, seen by dispatch: "
-                        + e.getMessage(), e);
-                current.pipeline().breakDown(lost);
-                // this look found it empty and hung up: nothing is left in it for dispatch
-                forgetLost(current.connection());
-                if (reconnector == null) {
-                    throw lost;
-                }
-                if (!waits) {
-                    // while reconnecting nothing can be waiting
-                    if (type == DispatchType.ALL) {
-                        return ran;
-                    }
-                    throw new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting", lost);
-                }
-                if (installsTheNextSession()) {
-                    // what the lost connection kept is delivered: now only a wait is left
-                    throw waitsForItself("the connection is lost", lost);
-                }
-                awaitSessionAfter(current);
-                continue;
-            }
-            if (length < 0) {
-                if (closed || type == DispatchType.ALL) {
-                    return ran;
-                }
-                if (type == DispatchType.ONE_NONBLOCKING) {
-                    throw new CmapException(CsError.TRY_AGAIN, "dispatch: no notification waiting");
-                }
-                if (onlyWhatItHolds) {
-                    throw waitsForItself("the connection broke down", broken);
-                }
-                continue;
-            }
-            if (deliver(current.connection(), length)) {
-                ran++;
-                if (justOne) {
-                    return ran;
-                }
-            } else {
-                current.pipeline().readWaiting(); // perhaps a tracking whose trackAdd timed out
-            }
-        }
-        return ran;
-    }
-
-    /**
-     * What ends a dispatch that waits (ONE, BLOCKING) once its thread is interrupted, at the
-     * next notification or within a wait's slice (decision 0035); the status stays set.
-     */
-    private static CmapException dispatchInterrupted() {
-        return new CmapException(CsError.INTERRUPT, "dispatch: interrupted");
-    }
-
-    /**
-     * Whether a new session, after a loss, waits for this thread: it runs a reconnect round (in a
-     * ReconnectListener callback), or it found the loss and runs the completion actions of the
-     * requests it failed, and tells the reconnector only once they have returned.
-     */
-    private boolean installsTheNextSession() {
-        return reconnector != null
-                && (reconnector.isReconnectingThread() || session.pipeline().breaksDownOnThisThread());
-    }
-
-    /**
-     * What ends a dispatch that would wait for the new session on a thread that it waits for
-     * ({@link #installsTheNextSession}): it would wait for itself, until the handle closed.
-     */
-    private CmapException waitsForItself(String why, CmapException cause) {
-        String where = reconnector.isReconnectingThread() ? "on the thread that reconnects (a ReconnectListener"
-                + " callback)" : "in a completion action run by the loss, which starts the reconnect once it returns";
-        return new CmapException(CsError.TRY_AGAIN, "dispatch: reconnecting, " + why + "; called " + where
-                + ", a waiting dispatch would wait for itself", cause);
-    }
-
-    /** Waits, while reconnecting, until a session other than {@code old} is installed or we close. */
-    private void awaitSessionAfter(Session old) {
-        synchronized (sessionChange) {
-            while (session == old && !closed) {
-                try {
-                    sessionChange.wait(TimeUnit.NANOSECONDS.toMillis(EVENT_WAIT_NANOS));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CmapException(CsError.INTERRUPT, "dispatch: interrupted while reconnecting");
-                }
-            }
-        }
-    }
-
-    /**
-     * Decodes one notification and calls its listener; false when its tracking is gone. No
-     * callback starts once {@link #trackDelete} has returned (decision 0020).
-     */
-    private boolean deliver(IpcConnection connection, int length) {
-        TrackRegistry.Registration registration;
-        TrackEvent kind;
-        String key;
-        CmapValue newValue;
-        CmapValue oldValue;
-        try {
-            NotifyCallback event = notifyCallback.wrap(connection.event(), length);
-            registration = tracks.byInstance(event.trackInstHandle());
-            if (registration == null) {
-                return false; // deleted meanwhile, as libcmap ignores it
-            }
-            kind = TrackEvent.ofEvent(event.event());
-            key = event.keyName();
-            newValue = CmapValue.decodeNullable(event.newValueType(), event.newValue(), 0, event.newValueLength());
-            oldValue = CmapValue.decodeNullable(event.oldValueType(), event.oldValue(), 0, event.oldValueLength());
-        } catch (CodecException e) {
-            throw CmapException.ofCode(e.csError(), "dispatch: " + e.getMessage());
-        }
-        return registration.runListener(this, trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
-                oldValue), pipeline()::readIfReading);
+        return notifications.dispatch(type);
     }
 
     @Override
@@ -1209,7 +936,7 @@ final class ConnectedHandle implements CmapHandle {
         Session last = session;
         last.pipeline().close(new CmapException(CsError.BAD_HANDLE, "handle closed"), !tracks.isEmpty());
         last.connection().close(); // a pipeline broken by a loss only ended the connection's requests
-        closeLostConnections();
+        notifications.closeLostConnections();
         tracks.clear();
         LOG.debug("closed {}", session.connection());
     }

@@ -37,7 +37,7 @@ class DispatchInActionWhileAnotherDispatchesTest {
         }
         boolean inDispatch = false;
         for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().equals(ConnectedHandle.class.getName())) {
+            if (frame.getClassName().equals(NotificationDispatch.class.getName())) {
                 if (frame.getMethodName().equals("dispatchLocked")) {
                     return false;
                 }
