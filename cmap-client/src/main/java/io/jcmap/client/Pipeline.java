@@ -212,6 +212,11 @@ final class Pipeline {
      */
     private MemorySegment kept = MemorySegment.NULL;
     private long keptUsed;
+    /**
+     * The loss of the connection a send found, until the send lock is released ({@link #unlockSend}),
+     * which then breaks the pipeline down; guarded by the send lock.
+     */
+    private CmapException lostOnSend;
     /** The thread holding the wire ({@link #callHeld}), or null; guarded by the send lock. */
     private Thread holder;
     /** How deep {@link #holder}'s holds are nested (completion actions it runs may hold too). */
@@ -728,7 +733,7 @@ final class Pipeline {
                 refused = sendBacklogLocked(true); // they waited out the hold: none waits longer
             }
         } finally {
-            sendLock.unlock();
+            unlockSend();
         }
         failRefused(refused);
         CmapException reason = broken;
@@ -876,7 +881,7 @@ final class Pipeline {
                 }
             }
         } finally {
-            sendLock.unlock();
+            unlockSend();
         }
         // empty before any completion action runs: one on this thread, the batch's owner, may fill
         // it or flush it again (a request it added was dropped, a flush it made left us its nulls)
@@ -980,6 +985,23 @@ final class Pipeline {
         }
     }
 
+    /**
+     * Releases the send lock; a loss of the connection that a send found under it then breaks the
+     * pipeline down ({@link #lostOnSend}).
+     */
+    private void unlockSend() {
+        CmapException lost = lostOnSend; // guarded by the send lock: a plain read on the calls' path
+        if (lost != null && sendLock.getHoldCount() == 1) {
+            lostOnSend = null;
+        } else {
+            lost = null;
+        }
+        sendLock.unlock();
+        if (lost != null) {
+            breakDown(lost);
+        }
+    }
+
     /** Releases the send lock after a failed encoding. */
     void abortSend() {
         sendLock.unlock();
@@ -1014,7 +1036,7 @@ final class Pipeline {
             // a synchronous caller waits: what gathered goes with it; so does a full run
             refused = sendBacklogLocked(!async || backlogSize >= LONGEST_RUN);
         } finally {
-            sendLock.unlock();
+            unlockSend();
         }
         failRefused(refused);
     }
@@ -1074,6 +1096,9 @@ final class Pipeline {
                         }
                         unannounced.addLast(next);
                     } catch (CmapException e) {
+                        if (lostOnSend != null) {
+                            break; // the breakdown fails it with the backlog, in order, once the send lock is released
+                        }
                         if (next.pending().done && next.pending().sentAnyway && e.error() == CsError.TRY_AGAIN) {
                             // its caller is gone, and nobody else would send it: it waits out the flow control
                             break;
@@ -1155,7 +1180,7 @@ final class Pipeline {
         try {
             refused = sendBacklogLocked(evenIfFed);
         } finally {
-            sendLock.unlock();
+            unlockSend();
         }
         failRefused(refused);
     }
@@ -1342,9 +1367,11 @@ final class Pipeline {
             return brokenFor(reason, pending);
         }
         if (!connection.isConnected()) {
-            // every request in flight fails with it: the reason names the connection, not this request
+            // every request in flight fails with it: the reason names the connection, not this request.
+            // Once the send lock is released (unlockSend): the breakdown runs completion actions, and one
+            // joining what a thread waiting for the send lock completes waited for ever
             CmapException lost = CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e);
-            breakDown(lost);
+            lostOnSend = lost;
             return brokenFor(lost, pending);
         }
         return CmapException.ofErrno(e.errno(), pending.context() + ": " + e.getMessage(), e);
