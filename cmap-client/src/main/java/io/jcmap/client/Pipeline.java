@@ -1553,8 +1553,11 @@ final class Pipeline {
      * already, so {@link #breakDown} would not fail it: without this its caller would wait forever.
      */
     private void breakDownFor(PendingRequest head, CmapException reason) {
-        complete(head, null, reason);
-        breakDown(reason);
+        // broken before its action runs, and first of those the breakdown fails: a join there of a later
+        // request read the answers after the wrong one as theirs, or waited for more for ever
+        if (!breakDown(reason, connection::endRequests, head)) {
+            complete(head, null, reason);
+        }
     }
 
     private void deliver(PendingRequest pending, MemorySegment response, int length) {
@@ -2033,7 +2036,7 @@ final class Pipeline {
      * events stay readable: the owner closes it ({@link IpcConnection#endRequests}).
      */
     void breakDown(CmapException reason) {
-        breakDown(reason, connection::endRequests);
+        breakDown(reason, connection::endRequests, null);
     }
 
     /**
@@ -2044,7 +2047,7 @@ final class Pipeline {
      */
     void close(CmapException reason, boolean eventsExpected) {
         sendGathered();
-        breakDown(reason, () -> connection.leave(LEAVE_GRACE_NANOS, eventsExpected));
+        breakDown(reason, () -> connection.leave(LEAVE_GRACE_NANOS, eventsExpected), null);
     }
 
     /**
@@ -2058,19 +2061,25 @@ final class Pipeline {
         }
     }
 
-    private void breakDown(CmapException reason, Runnable closeConnection) {
+    /**
+     * @param first a request off the queue whose answer broke it down, failed first with {@code reason}
+     *     itself; or null
+     * @return whether this call broke it down (not an earlier one)
+     */
+    private boolean breakDown(CmapException reason, Runnable closeConnection, PendingRequest first) {
         synchronized (this) {
             if (broken != null) {
-                return;
+                return false;
             }
             broken = reason;
         }
         breakingDownOn = Thread.currentThread();
         try {
-            breakDownNow(reason, closeConnection);
+            breakDownNow(reason, closeConnection, first);
         } finally {
             breakingDownOn = null;
         }
+        return true;
     }
 
     /**
@@ -2082,7 +2091,7 @@ final class Pipeline {
         return breakingDownOn == Thread.currentThread();
     }
 
-    private void breakDownNow(CmapException reason, Runnable closeConnection) {
+    private void breakDownNow(CmapException reason, Runnable closeConnection, PendingRequest first) {
         // Callers learn the outcome before the connection closes: closing waits (up to seconds)
         // for the threads inside it to leave, and a caller reading for its answer leaves only
         // once it has one.
@@ -2095,7 +2104,10 @@ final class Pipeline {
         try {
             List<PendingRequest> all;
             synchronized (inFlight) {
-                all = new ArrayList<>(inFlight.size() + backlog.size());
+                all = new ArrayList<>(inFlight.size() + backlog.size() + 1);
+                if (first != null) {
+                    all.add(first);
+                }
                 all.addAll(inFlight);
                 inFlight.clear();
                 responseBytes = 0;
@@ -2113,6 +2125,10 @@ final class Pipeline {
         failing = failed;
         failingOnThisThread(failed, () -> {
             for (PendingRequest pending : failed) {
+                if (pending == first) {
+                    complete(pending, null, reason); // retired by its reader, once done with it
+                    continue;
+                }
                 complete(pending, null, brokenFor(reason, pending));
                 pending.retired = true;
             }

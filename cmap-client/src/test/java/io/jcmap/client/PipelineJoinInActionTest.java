@@ -125,6 +125,31 @@ class PipelineJoinInActionTest {
         assertEquals(CsError.LIBRARY, failure.error());
     }
 
+    /**
+     * The answer with the wrong message id failed its request before the pipeline was broken: a join
+     * in that request's action, of a later request, read on as if nothing had happened, and with no
+     * answer to come waited for ever, the breakdown never made (RandomJoinsInActionsTest).
+     */
+    @Test
+    void aJoinInTheActionOfTheRequestAnsweredWithTheWrongMessageIdFailsWithTheProtocolError() throws Exception {
+        CompletableFuture<Object> misanswered = pipeline.callAsync("get", "k", RESPONSE_ID + 1, LENGTH,
+                buffer -> LENGTH, (response, length) -> "misanswered");
+        CompletableFuture<Object> later = request(pipeline, "later");
+        CompletableFuture<Object> action = misanswered.handle((value, failure) -> {
+            try {
+                return later.join();
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        server.allowed.set(1); // the wrong answer only: the server answers nothing more
+        Object outcome = Waits.returned(action, 5, "the join, in the action of the request answered with the wrong"
+                + " message id, of a later request", "the pipeline was not broken yet: the join read on");
+        assertEquals(CsError.MESSAGE_ERROR, assertInstanceOf(CmapException.class, outcome).error());
+        assertEquals(CsError.MESSAGE_ERROR, assertInstanceOf(CmapException.class,
+                assertThrows(ExecutionException.class, () -> within(misanswered, 10)).getCause()).error());
+    }
+
     @Test
     void joinsNestedTooDeepInActionsFailWithLibraryInsteadOfOverflowing() throws Exception {
         CompletableFuture<Object> action = request(pipeline, "first").thenApply(value -> nest(pipeline, 100));
