@@ -1740,10 +1740,20 @@ final class Pipeline {
                         continue;
                     }
                 }
+                // what the stage waits for may not be on the wire yet: held back by another thread's hold (whose
+                // opener's answer only this thread reads), or in the backlog. Once they go, only this thread reads
+                // their answers: it looks on rather than wait for itself
+                boolean offTheWire = target == null && broken == null && (heldBackSize > 0 || backlogSize > 0);
                 long left = timeoutNanos == Long.MAX_VALUE ? READ_SLICE_NANOS
                         : timeoutNanos - (System.nanoTime() - started);
-                if (target == null || left <= 0 || (interruptible && Thread.currentThread().isInterrupted())) {
+                if ((target == null && !offTheWire) || left <= 0
+                        || (interruptible && Thread.currentThread().isInterrupted())) {
                     return;
+                }
+                if (target == null) {
+                    retryStalledBacklog();
+                    readOne(Math.min(left, STALL_RETRY_NANOS));
+                    continue;
                 }
                 readTowards(target, Math.min(left, READ_SLICE_NANOS));
             }

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -210,6 +211,40 @@ class PipelineHoldTest {
         assertEquals(List.of("async+async"), answers);
         assertFalse(result.kept());
         assertEquals(List.of((byte) 'E', OPENER, (byte) 'C', FOLLOWER), server.firstBytes);
+    }
+
+    /**
+     * A join in an action that the drainer runs, of a stage combining a request that another thread's
+     * hold keeps back: the join read the opener's answer, then, with nothing of ours on the wire, waited
+     * as any future does, holding the reading. The hold ended and the request went out, but nobody read
+     * its answer, nor the holder's (RandomJoinsInActionsTest, seed 130).
+     */
+    @Test
+    void aJoinOfAStageCombiningARequestHeldBackByAnotherThreadsHoldReadsItsAnswer() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Void> heldBack = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<Object>> other = new AtomicReference<>();
+        CompletableFuture<Object> first = async(pipeline, (byte) 'A');
+        CompletableFuture<Object> action = first.thenApply(value -> {
+            heldBack.join(); // a plain future: it only waits
+            return first.thenCombine(other.get(), (a, b) -> a + "+" + b).join();
+        });
+        server.allowed.set(1);
+        Waits.until(() -> server.answered.get() == 1, "the first answer read: the drainer runs its action");
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> pipeline.callHeld(
+                marked(OPENER, "opened"), answer -> {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300)); // the join has found nothing to read
+                    return marked(FOLLOWER, "next");
+                }, 1));
+        Waits.until(() -> server.sent.get() == 2, "the opener sent");
+        other.set(async(pipeline, (byte) 'C'));
+        server.allowed.set(Integer.MAX_VALUE);
+        heldBack.complete(null);
+        assertEquals("async+async", Waits.returned(action, WAIT_SECONDS, "the join, in the drainer's action, of a"
+                + " stage combining a request that another thread's hold keeps back", "it read the opener's answer,"
+                + " then waited, holding the reading, for an answer nobody reads"));
+        assertTrue(Waits.returned(held, WAIT_SECONDS, "the holder's iteration", "").kept());
     }
 
     /**
