@@ -1812,6 +1812,26 @@ final class Pipeline {
         if (rest != null) {
             failNow(future, rest, reason);
         }
+        if (heldBackSize > 0 && !future.isDone()) {
+            // or for one another thread's hold keeps back: its holder fails those once the hold ends, which it
+            // ends once the breakdown has failed its opener, after this action
+            failNow(future, heldBackRequests(), reason);
+        }
+    }
+
+    /** The requests {@link #heldBack}, in order. */
+    private PendingRequest[] heldBackRequests() {
+        sendLock.lock();
+        try {
+            PendingRequest[] requests = new PendingRequest[heldBack.size()];
+            int i = 0;
+            for (Backlogged waiting : heldBack) {
+                requests[i++] = waiting.pending();
+            }
+            return requests;
+        } finally {
+            sendLock.unlock();
+        }
     }
 
     /** Fails {@code requests} in order for {@link #failIfBrokenDown}, until {@code future} is done. */

@@ -317,6 +317,42 @@ class PipelineHoldTest {
         assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
     }
 
+    /**
+     * A join, in the action of a request that a breakdown found by the reader fails, of a stage
+     * combining a request that another thread's hold keeps back: that one fails only once the hold
+     * ends, which its holder, waiting for the reader, ends once the breakdown has failed its opener,
+     * after that action; the join waited for ever (RandomJoinsInActionsTest, seed 110).
+     */
+    @Test
+    void aJoinInAnActionOfTheBreakdownOfAStageCombiningARequestHeldBackByAnotherThreadFails() throws Exception {
+        SlowServer server = new SlowServer();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Void> lost = new CompletableFuture<>();
+        async(pipeline, (byte) 'Z').thenRun(lost::join); // the drainer keeps the reading until the loss
+        AtomicReference<CompletableFuture<Object>> heldBack = new AtomicReference<>();
+        CompletableFuture<Object> first = async(pipeline, (byte) 'A');
+        CompletableFuture<Object> action = first.handle((value, failure) -> {
+            try {
+                return first.thenCombine(heldBack.get(), (a, b) -> "both").join();
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        server.allowed.set(1);
+        Waits.until(() -> server.answered.get() == 1, "the drainer runs the first action");
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> holdPair(pipeline, OPENER, FOLLOWER, 1));
+        Waits.until(() -> server.sent.get() == 3, "the opener sent");
+        heldBack.set(async(pipeline, (byte) 'H'));
+        server.close(); // the drainer finds the loss once its action returns
+        lost.complete(null);
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join, in the action of a request the breakdown"
+                + " fails, of a stage combining a request another thread's hold keeps back", "the holder fails that"
+                + " one once the breakdown has failed its opener, after this action");
+        assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, outcome).error());
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
+        assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
+    }
+
     /** Threads starting pairs and others sending at will: every opener is followed by its own. */
     @Test
     void concurrentPairsEachReachTheWireWhole() throws Exception {
