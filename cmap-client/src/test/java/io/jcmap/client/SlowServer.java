@@ -46,6 +46,14 @@ final class SlowServer extends ScriptedConnection {
         return takesRequestsInRuns;
     }
 
+    /** Whether an asynchronous caller may look for answers after its send, as over SHM. */
+    volatile boolean looksWithoutSyscall;
+
+    @Override
+    public boolean looksWithoutSyscall() {
+        return looksWithoutSyscall;
+    }
+
     /** Requests sent whose server has not yet been woken for them. */
     final AtomicInteger unnotified = new AtomicInteger();
     /** Calls of {@link #notifyServer}. */
