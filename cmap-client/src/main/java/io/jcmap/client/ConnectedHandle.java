@@ -779,6 +779,7 @@ final class ConnectedHandle implements CmapHandle {
         }
         TrackRegistry.Registration registration = tracks.reserve(effective, TrackEvent.toFlags(events), listener);
         Pipeline pipeline = pipeline();
+        registration.addedOn = pipeline;
         try {
             // confirmed by the thread that reads the answer, before this wait returns: that may be
             // this one, in a completion action run while it waits, whose dispatch meets the first

@@ -56,6 +56,10 @@ final class TrackRegistry {
         volatile Binding binding;
         /** Forgotten by {@link #remove}: a reconnect must not register it again. Under the registry's lock. */
         private boolean removed;
+        /** The pipeline its first TRACK_ADD went to; set before it goes. */
+        volatile Pipeline addedOn;
+        /** The registry's lock, which orders {@link #confirm}. */
+        private final Object bindings;
         /** Held while a callback runs, so that {@link #end} waits for it. */
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition settledOrEnded = lock.newCondition();
@@ -65,6 +69,11 @@ final class TrackRegistry {
         private volatile boolean ended;
 
         Registration(long instance, String key, int flags, CmapListener listener) {
+            this(instance, key, flags, listener, new Object());
+        }
+
+        Registration(long instance, String key, int flags, CmapListener listener, Object bindings) {
+            this.bindings = bindings;
             this.instance = instance;
             this.key = key;
             this.flags = flags;
@@ -78,7 +87,11 @@ final class TrackRegistry {
          * it. A notification may come before the answer to TRACK_ADD has been read (they
          * travel on different channels): it waits for that answer, which carries the handle,
          * running {@code whileWaiting} between waits: a dispatch inside a completion action
-         * holds the receive lock, and only its thread can read that answer.
+         * holds the receive lock, and only its thread can read that answer. Once the pipeline the
+         * TRACK_ADD went to has broken down unconfirmed, the answer will never confirm it, and the
+         * trackAdd fails: the notification is dropped, as once it has. The thread that broke it
+         * down may be this one, running a completion action that dispatches: it fails the
+         * TRACK_ADD only once that action has returned.
          *
          * @return whether the listener ran
          */
@@ -90,6 +103,9 @@ final class TrackRegistry {
                     whileWaiting.run();
                     if (settled || ended) {
                         break;
+                    }
+                    if (neverConfirmed()) {
+                        return false;
                     }
                     try {
                         settledOrEnded.await(SETTLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -113,6 +129,14 @@ final class TrackRegistry {
                 return true;
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /** Unconfirmed, and on a pipeline broken down: {@link #confirm} refuses it, now and later. */
+        private boolean neverConfirmed() {
+            Pipeline pipeline = addedOn;
+            synchronized (bindings) {
+                return binding == null && pipeline != null && pipeline.brokenReason() != null;
             }
         }
 
@@ -169,7 +193,7 @@ final class TrackRegistry {
 
     /** Registers a listener before the request leaves, so no notification can miss it. */
     Registration reserve(String key, int flags, CmapListener listener) {
-        Registration registration = new Registration(nextInstance.getAndIncrement(), key, flags, listener);
+        Registration registration = new Registration(nextInstance.getAndIncrement(), key, flags, listener, bindings);
         byInstance.put(registration.instance, registration);
         return registration;
     }
