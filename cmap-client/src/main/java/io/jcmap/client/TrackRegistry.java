@@ -56,7 +56,7 @@ final class TrackRegistry {
         volatile Binding binding;
         /** Forgotten by {@link #remove}: a reconnect must not register it again. Under the registry's lock. */
         private boolean removed;
-        /** The pipeline its first TRACK_ADD went to; set before it goes. */
+        /** The pipeline its first TRACK_ADD went to, set before it goes, until it is settled. */
         volatile Pipeline addedOn;
         /** The registry's lock, which orders {@link #confirm}. */
         private final Object bindings;
@@ -99,13 +99,15 @@ final class TrackRegistry {
             lock.lock();
             try {
                 boolean interrupted = false;
+                boolean refused = false;
                 while (!settled && !ended) {
                     whileWaiting.run();
                     if (settled || ended) {
                         break;
                     }
                     if (neverConfirmed()) {
-                        return false;
+                        refused = true; // the interrupt status is restored below all the same
+                        break;
                     }
                     try {
                         settledOrEnded.await(SETTLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -116,7 +118,7 @@ final class TrackRegistry {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
-                if (ended) {
+                if (ended || refused) {
                     return false;
                 }
                 int[] listening = Pipeline.LISTENING.get();
@@ -143,6 +145,7 @@ final class TrackRegistry {
         private void settle(boolean ok) {
             lock.lock();
             try {
+                addedOn = null; // looked at only until settled: kept, it kept a lost pipeline after a reconnect
                 settled = true;
                 ended |= !ok;
                 settledOrEnded.signalAll();
