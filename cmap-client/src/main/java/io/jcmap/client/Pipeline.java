@@ -1692,7 +1692,7 @@ final class Pipeline {
     void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos, boolean interruptible) {
         if (!receiveLock.isHeldByCurrentThread()) {
             failIfBrokenDown(future, root);
-            if (holdsBackRequests()) {
+            if (holdsBackRequests() && !failsForTheBreakdown()) {
                 // an action run outside the reading while this thread holds the wire (a request
                 // refused as the opener went out, callHeld): what it waits for may be held back
                 giveUpHold();
@@ -1730,7 +1730,7 @@ final class Pipeline {
                         continue;
                     }
                 }
-                if ((target == null || target.sequence == 0) && holdsBackRequests()) {
+                if ((target == null || target.sequence == 0) && holdsBackRequests() && !failsForTheBreakdown()) {
                     // what it waits for may wait for this thread's hold on the wire to end (it starts an
                     // iteration, callHeld), which only this thread can end: a request of its own or of
                     // another thread, or one a stage waits for without naming it (thenCombine); the
@@ -1761,6 +1761,21 @@ final class Pipeline {
             receiveLock.unlock();
             joinWatch = watch.outer;
         }
+    }
+
+    /**
+     * Whether this thread fails requests with the breakdown's reason, running their actions
+     * ({@link #failingOnThisThread}): a join in one of those, while it holds the wire
+     * ({@link #callHeld}), keeps the hold. Nothing goes on the wire any more: the hold's end would
+     * only fail the requests it keeps back, their completions before those of the requests this
+     * thread still fails for the breakdown, issued before them (out of issue order). The holder
+     * ends it once the breakdown has failed its opener, failing them then, in order; meanwhile the
+     * join fails what it waits for itself: its request, once nothing is left to read
+     * ({@link #readTowards}), or those a stage may wait for, the held back among them
+     * ({@link #failIfBrokenDown}). Looked at only while the hold keeps requests back.
+     */
+    private boolean failsForTheBreakdown() {
+        return broken != null && failingHere.get() != null;
     }
 
     /**

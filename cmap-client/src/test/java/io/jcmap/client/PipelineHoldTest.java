@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -351,6 +353,58 @@ class PipelineHoldTest {
         assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, outcome).error());
         ExecutionException failure = assertThrows(ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
         assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, failure.getCause()).error());
+    }
+
+    /**
+     * The holder, reading for its opener, finds the breakdown (an answer with the wrong message id) and
+     * fails the requests on the wire in order, running their actions. A join in the first one's action,
+     * of a request its hold keeps back, gave the hold up, which failed every request held back, their
+     * completions deferred until that action returned: a request held back that nobody joins completed
+     * before one on the wire behind the first, issued before it (RandomJoinsInActionsTest, seeds 164, 534,
+     * 1004, 1050). Nothing goes on the wire once broken: the hold ends after the breakdown, as without the
+     * join, and the join fails the request it waits for itself.
+     */
+    @Test
+    void aJoinInAnActionOfTheHoldersBreakdownOfARequestHeldBackKeepsTheOthersInIssueOrder() throws Exception {
+        SlowServer server = new SlowServer();
+        server.tellsTheDrainerNothing = true; // the holder reads every answer
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        List<String> order = new CopyOnWriteArrayList<>();
+        AtomicReference<CompletableFuture<Object>> joined = new AtomicReference<>();
+        Pipeline.Call<Object> misanswered = marked((byte) 'A', "async");
+        CompletableFuture<Object> first = pipeline.callAsync("op", null, RESPONSE_ID + 1, LENGTH,
+                misanswered.encoder(), misanswered.decoder());
+        CompletableFuture<Object> action = first.handle((value, failure) -> {
+            order.add("first");
+            try {
+                return joined.get().join();
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
+        async(pipeline, (byte) 'B').whenComplete((value, failure) -> order.add("on the wire behind it"));
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> holdPair(pipeline, OPENER, FOLLOWER, 1));
+        Waits.until(() -> server.sent.get() == 3, "the opener sent");
+        Thread holder = heldBy(pipeline);
+        Waits.until(() -> PipelineFrames.readsWhileHoldingTheWire(holder), "the holder reads for its opener");
+        joined.set(async(pipeline, (byte) 'H'));
+        async(pipeline, (byte) 'L').whenComplete((value, failure) -> order.add("held back, after the joined one"));
+        assertEquals(3, server.sent.get(), "held back");
+        server.allowed.set(1); // the holder reads the wrong message id and breaks the pipeline down
+        Object outcome = Waits.returned(action, WAIT_SECONDS, "the join, in the action of the first request, of"
+                + " a request the holder's hold keeps back", "");
+        assertEquals(CsError.MESSAGE_ERROR, assertInstanceOf(CmapException.class, outcome).error());
+        ExecutionException failure = assertThrows(ExecutionException.class, () -> held.get(10, TimeUnit.SECONDS));
+        assertEquals(CsError.MESSAGE_ERROR, assertInstanceOf(CmapException.class, failure.getCause()).error());
+        assertEquals(List.of("first", "on the wire behind it", "held back, after the joined one"), order,
+                "completion order, on the holder's thread breaking the pipeline down, of the requests nobody joins"
+                        + " (issue order)");
+    }
+
+    private static Thread heldBy(Pipeline pipeline) throws ReflectiveOperationException {
+        Field field = Pipeline.class.getDeclaredField("holder");
+        field.setAccessible(true);
+        return (Thread) field.get(pipeline);
     }
 
     /** Threads starting pairs and others sending at will: every opener is followed by its own. */

@@ -8,6 +8,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /** A scripted server that answers only as many requests as the test allows ({@link #allowed}). */
 final class SlowServer extends ScriptedConnection {
@@ -122,6 +123,22 @@ final class SlowServer extends ScriptedConnection {
         wakeUps.incrementAndGet();
         notifications.incrementAndGet();
         return back;
+    }
+
+    /**
+     * Whether {@link #awaitResponse} never tells of an answer: the drainer, waiting there, reads
+     * none, and only a thread that reads for its own request does.
+     */
+    volatile boolean tellsTheDrainerNothing;
+
+    @Override
+    public boolean awaitResponse(long timeoutNanos) {
+        if (!tellsTheDrainerNothing) {
+            return true; // the default: "maybe", at once
+        }
+        LockSupport.parkNanos(timeoutNanos);
+        checkOpen();
+        return false;
     }
 
     @Override
