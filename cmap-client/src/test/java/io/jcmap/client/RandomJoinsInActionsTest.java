@@ -38,8 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  * A failure names its seed and the threads' stacks: {@code -Djcmap.randomJoins.seed=N} runs that one
  * alone ({@code jcmap.randomJoins.firstSeed} and {@code jcmap.randomJoins.tries} run others). A seed
  * fixes the plan, not the threads' timing: a failure may need a few runs to show again. Not covered:
- * a whole handle (listeners, dispatch, reconnects), synchronous calls and timeouts in actions,
- * allOf/anyOf (decision 0034 leaves those out).
+ * a whole handle (listeners, dispatch, reconnects), synchronous calls and timeouts in actions
+ * ({@link RandomSyncCallsTimeoutsAndInterruptsTest} has those, and interrupts), allOf/anyOf
+ * (decision 0034 leaves those out).
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomJoinsInActionsTest {

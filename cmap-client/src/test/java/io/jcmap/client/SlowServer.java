@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /** A scripted server that answers only as many requests as the test allows ({@link #allowed}). */
-final class SlowServer extends ScriptedConnection {
+class SlowServer extends ScriptedConnection {
     final AtomicInteger sent = new AtomicInteger();
     final AtomicInteger answered = new AtomicInteger();
     final AtomicInteger allowed = new AtomicInteger();
