@@ -1,7 +1,5 @@
 package io.jcmap.client;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jcmap.protocol.ipc.IpcConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,8 +44,7 @@ import java.util.function.Function;
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomHandleScenariosTest {
-    private static final long FIRST_SEED = Long.getLong("jcmap.randomHandle.firstSeed", 1);
-    private static final int TRIES = Integer.getInteger("jcmap.randomHandle.tries", 150);
+    private static final int TRIES = 150;
     private static final long SCENARIO_SECONDS = 5;
     private static final String KEY = "k.tracked";
     private static final int MAX_FAILURES_REPORTED = 3;
@@ -68,19 +65,10 @@ class RandomHandleScenariosTest {
 
     @Test
     void everyFutureThreadAndCloseEndsAndNoListenerRunsAfterItsTrackDelete() {
-        String single = System.getProperty("jcmap.randomHandle.seed");
-        long first = single != null ? Long.parseLong(single) : FIRST_SEED;
-        int tries = single != null ? 1 : TRIES;
-        List<String> failures = new ArrayList<>();
-        for (long seed = first; seed < first + tries && failures.size() < MAX_FAILURES_REPORTED; seed++) {
-            String failure = new Scenario(seed).run();
-            if (failure != null) {
-                failures.add(failure);
-            }
-        }
-        System.out.println("RandomHandleScenariosTest, seeds " + first + " to " + (first + tries - 1) + ": " + DONE);
-        assertTrue(failures.isEmpty(), () -> failures.size() + " failing scenario(s) of seeds " + first + " to "
-                + (first + tries - 1) + ":\n\n" + String.join("\n\n", failures));
+        RandomScenarioRuns.Run run = RandomScenarioRuns.run("jcmap.randomHandle", TRIES, MAX_FAILURES_REPORTED,
+                seed -> new Scenario(seed).run());
+        System.out.println("RandomHandleScenariosTest, seeds " + run.first() + " to " + run.last() + ": " + DONE);
+        run.assertNoFailure();
     }
 
     /** What an action or a listener does; made at plan time. */
@@ -122,7 +110,8 @@ class RandomHandleScenariosTest {
         final List<CompletableFuture<?>> stages = new CopyOnWriteArrayList<>();
         final List<Tracking> trackings = new CopyOnWriteArrayList<>();
         final List<String> oddities = new CopyOnWriteArrayList<>();
-        final List<Thread> threads = new CopyOnWriteArrayList<>();
+        /** Their ends with a CmapException are a call's documented end. */
+        final RandomScenarioRuns.Threads threads;
         final AtomicInteger issuerProgress = new AtomicInteger();
         final AtomicInteger notifies = new AtomicInteger();
         final AtomicInteger withActions = new AtomicInteger();
@@ -136,6 +125,7 @@ class RandomHandleScenariosTest {
         Scenario(long seed) {
             this.seed = seed;
             this.random = new Random(seed);
+            threads = new RandomScenarioRuns.Threads(seed, oddities, e -> e instanceof CmapException);
             End[] ends = End.values();
             end = ends[random.nextInt(ends.length)];
             reconnects = end == End.LOSS_RECONNECT || end != End.LOSS && random.nextBoolean();
@@ -222,12 +212,12 @@ class RandomHandleScenariosTest {
                         }));
             }
             handle = new ConnectedHandle(CmapMap.ICMAP, options.build(), false, connector);
-            Thread issuer = start("issuer", this::issue);
-            Thread dispatcher = start("dispatcher", this::dispatchAll);
-            Thread ender = start("ender", this::end);
+            Thread issuer = threads.start("issuer", this::issue);
+            Thread dispatcher = threads.start("dispatcher", this::dispatchAll);
+            Thread ender = threads.start("ender", this::end);
             List<String> failures = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
-            if (!joined(ender, deadline)) {
+            if (!RandomScenarioRuns.joined(ender, deadline)) {
                 failures.add("the ender had not returned (its end: " + end + ")");
             }
             if (failures.isEmpty() && end == End.LOSS) {
@@ -235,16 +225,9 @@ class RandomHandleScenariosTest {
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
                 failures.addAll(unfinished(List.of(issuer, dispatcher), deadline, "after the loss, before any close"));
             }
-            CompletableFuture<String> closed = new CompletableFuture<>();
             if (failures.isEmpty()) {
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
-                start("closing", () -> {
-                    handle.close();
-                    closed.complete("closed");
-                });
-                try {
-                    closed.get(SCENARIO_SECONDS, TimeUnit.SECONDS);
-                } catch (Exception e) {
+                if (!threads.closes(handle::close, deadline, TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS))) {
                     failures.add("close() from the test had not returned after " + SCENARIO_SECONDS + " s");
                 }
             }
@@ -260,43 +243,13 @@ class RandomHandleScenariosTest {
             handle.close();
             first.close();
             second.close();
-            return describe() + "\n  " + String.join("\n  ", failures) + stacks;
-        }
-
-        private Thread start(String name, Runnable body) {
-            Thread thread = Thread.ofPlatform().daemon().name(name + " " + seed).start(() -> {
-                try {
-                    body.run();
-                } catch (CmapException e) {
-                    // a documented end of a call
-                } catch (Throwable e) {
-                    oddities.add(Thread.currentThread().getName() + " threw " + e);
-                }
-            });
-            threads.add(thread);
-            return thread;
-        }
-
-        private static boolean joined(Thread thread, long deadline) {
-            try {
-                return thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return RandomScenarioRuns.failure(describe(), failures, stacks);
         }
 
         /** What had not ended by {@code deadline}: the threads, then the futures and stages. */
         private List<String> unfinished(List<Thread> mustEnd, long deadline, String when) {
-            List<String> left = new ArrayList<>();
-            for (Thread thread : mustEnd) {
-                if (!joined(thread, deadline)) {
-                    left.add("the " + thread.getName() + " thread had not returned " + when);
-                }
-            }
-            while (System.nanoTime() - deadline < 0 && !allDone()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
+            List<String> left = new ArrayList<>(RandomScenarioRuns.Threads.notReturned(mustEnd, deadline, when));
+            RandomScenarioRuns.awaitUntil(this::allDone, deadline);
             long requestsLeft = requests.stream().filter(future -> !future.isDone()).count();
             long stagesLeft = stages.stream().filter(future -> !future.isDone()).count();
             if (requestsLeft > 0) {
@@ -426,7 +379,7 @@ class RandomHandleScenariosTest {
         private void pause(int millis) {
             ScriptedCmapServer server = server();
             server.withholdAnswers = true;
-            start("resuming", () -> {
+            threads.start("resuming", () -> {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
                 server.withholdAnswers = false;
             });
@@ -586,20 +539,9 @@ class RandomHandleScenariosTest {
             return known.isEmpty() ? fresh() : known.get(r.nextInt(known.size()));
         }
 
+        /** The stacks of every thread named after the seed, and of the client's own. */
         private String stacks() {
-            StringBuilder out = new StringBuilder();
-            String mine = " " + seed;
-            for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
-                String name = entry.getKey().getName();
-                if (!name.endsWith(mine) && !name.startsWith("jcmap-")) {
-                    continue;
-                }
-                out.append("\n  thread ").append(name).append(" (").append(entry.getKey().getState()).append("):");
-                for (StackTraceElement frame : entry.getValue()) {
-                    out.append("\n    at ").append(frame);
-                }
-            }
-            return out.toString();
+            return RandomScenarioRuns.stacksOfAllThreads(name -> threads.named(name) || name.startsWith("jcmap-"));
         }
     }
 }

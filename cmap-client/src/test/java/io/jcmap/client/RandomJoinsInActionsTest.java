@@ -1,14 +1,11 @@
 package io.jcmap.client;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,8 +43,7 @@ import java.util.concurrent.locks.LockSupport;
 class RandomJoinsInActionsTest {
     private static final int RESPONSE_ID = ScriptedConnection.RESPONSE_ID;
     private static final int LENGTH = ResponseHeaderDescriptor.LENGTH;
-    private static final long FIRST_SEED = Long.getLong("jcmap.randomJoins.firstSeed", 1);
-    private static final int TRIES = Integer.getInteger("jcmap.randomJoins.tries", 200);
+    private static final int TRIES = 200;
     private static final long SCENARIO_SECONDS = 5;
     /** How long the server's side waits for the issuing thread to reach its point, at most: it may wait in an action. */
     private static final long PROGRESS_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -60,18 +56,8 @@ class RandomJoinsInActionsTest {
 
     @Test
     void everyFutureAndStageCompletesAndTheBreakdownEnds() {
-        String single = System.getProperty("jcmap.randomJoins.seed");
-        long first = single != null ? Long.parseLong(single) : FIRST_SEED;
-        int tries = single != null ? 1 : TRIES;
-        List<String> failures = new ArrayList<>();
-        for (long seed = first; seed < first + tries && failures.size() < MAX_FAILURES_REPORTED; seed++) {
-            String failure = new Scenario(seed).run();
-            if (failure != null) {
-                failures.add(failure);
-            }
-        }
-        assertTrue(failures.isEmpty(), () -> failures.size() + " failing scenario(s) of seeds " + first + " to "
-                + (first + tries - 1) + ":\n\n" + String.join("\n\n", failures));
+        RandomScenarioRuns.run("jcmap.randomJoins", TRIES, MAX_FAILURES_REPORTED, seed -> new Scenario(seed).run())
+                .assertNoFailure();
     }
 
     /** One request, with what happened to it. */
@@ -119,7 +105,7 @@ class RandomJoinsInActionsTest {
         /** Ids of the requests completed, in order, with the thread completing each. */
         final Queue<Object[]> completionOrder = new ConcurrentLinkedQueue<>();
         final List<String> oddities = new CopyOnWriteArrayList<>();
-        final List<Thread> threads = new CopyOnWriteArrayList<>();
+        final RandomScenarioRuns.Threads threads;
         final AtomicInteger ids = new AtomicInteger();
         final AtomicInteger issuerProgress = new AtomicInteger();
         final CompletableFuture<Object> holderOutcome = new CompletableFuture<>();
@@ -129,6 +115,7 @@ class RandomJoinsInActionsTest {
         Scenario(long seed) {
             this.seed = seed;
             this.random = new Random(seed);
+            threads = new RandomScenarioRuns.Threads(seed, oddities, e -> false);
             Breakdown[] kinds = Breakdown.values();
             breakdown = kinds[random.nextInt(kinds.length)];
             boolean connectsOnFirstResponse = random.nextInt(4) == 0;
@@ -184,71 +171,28 @@ class RandomJoinsInActionsTest {
         /** Runs the scenario and checks it; what failed, or null. */
         String run() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
-            Thread issuer = start("issuer", this::issue);
-            Thread serverSide = start("server side", this::serve);
-            List<String> failures = new ArrayList<>();
-            for (Thread thread : List.of(issuer, serverSide)) {
-                if (!joined(thread, deadline)) {
-                    failures.add("the " + thread.getName() + " thread had not returned");
-                }
-            }
+            Thread issuer = threads.start("issuer", this::issue);
+            Thread serverSide = threads.start("server side", this::serve);
+            List<String> failures = new ArrayList<>(
+                    RandomScenarioRuns.Threads.notReturned(List.of(issuer, serverSide), deadline, ""));
             if (failures.isEmpty()) {
-                waitForAll(deadline);
+                RandomScenarioRuns.awaitUntil(this::allDone, deadline);
                 failures.addAll(unfinished());
             }
-            for (Thread thread : threads) { // the holder, a closing or dispatching thread, a sending one
-                if (failures.isEmpty() && !joined(thread, deadline)) {
-                    failures.add("the " + thread.getName() + " thread had not returned");
-                }
+            if (failures.isEmpty()) { // the holder, a closing or dispatching thread, a sending one
+                failures.addAll(threads.firstNotReturned(deadline));
             }
             if (failures.isEmpty() && holding && !holderOutcome.isDone()) {
                 failures.add("the holder's iteration had not returned");
             }
-            CompletableFuture<Object> closed = new CompletableFuture<>();
-            if (failures.isEmpty()) {
-                start("closing", () -> {
-                    pipeline.close(new CmapException(CsError.BAD_HANDLE, "handle closed"), false);
-                    closed.complete("closed");
-                });
-                try {
-                    closed.get(Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime()),
-                            TimeUnit.NANOSECONDS);
-                } catch (Exception e) {
-                    failures.add("close() had not returned");
-                }
-            }
-            String stacks = failures.isEmpty() ? "" : stacks();
-            if (failures.isEmpty()) {
-                failures.addAll(outcomes());
-            }
-            if (failures.isEmpty()) {
-                return null;
-            }
-            // let the threads left waiting go
+            return threads.closeAndReport(failures, () -> pipeline.close(new CmapException(CsError.BAD_HANDLE,
+                    "handle closed"), false), deadline, this::stacks, this::outcomes, this::abandon, this::describe);
+        }
+
+        /** Lets the threads left waiting go. */
+        private void abandon() {
             server.close();
             pipeline.breakDown(new CmapException(CsError.LIBRARY, "scenario abandoned"));
-            return describe() + "\n  " + String.join("\n  ", failures) + stacks;
-        }
-
-        private Thread start(String name, Runnable body) {
-            Thread thread = Thread.ofPlatform().daemon().name(name + " " + seed).start(() -> {
-                try {
-                    body.run();
-                } catch (Throwable e) {
-                    oddities.add(Thread.currentThread().getName() + " threw " + e);
-                }
-            });
-            threads.add(thread);
-            return thread;
-        }
-
-        private static boolean joined(Thread thread, long deadline) {
-            try {
-                return thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
         }
 
         private void issue() {
@@ -265,7 +209,7 @@ class RandomJoinsInActionsTest {
                     }
                     case "hold" -> {
                         holding = true;
-                        start("holder", this::hold);
+                        threads.start("holder", this::hold);
                         Waits.until(this::holdStarted, "the holder holds the wire");
                     }
                     default -> throw new IllegalStateException(step);
@@ -280,18 +224,13 @@ class RandomJoinsInActionsTest {
         }
 
         private Thread holder() {
-            try {
-                Field field = Pipeline.class.getDeclaredField("holder");
-                field.setAccessible(true);
-                return (Thread) field.get(pipeline);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
+            return pipelineThread("holder");
         }
 
-        private Thread drainer() {
+        /** The pipeline's thread in field {@code name} ("holder", "drainer"), or null. */
+        private Thread pipelineThread(String name) {
             try {
-                Field field = Pipeline.class.getDeclaredField("drainer");
+                Field field = Pipeline.class.getDeclaredField(name);
                 field.setAccessible(true);
                 return (Thread) field.get(pipeline);
             } catch (ReflectiveOperationException e) {
@@ -337,14 +276,14 @@ class RandomJoinsInActionsTest {
 
         private void breakDown() {
             switch (breakdown) {
-                case CLOSE -> start("closing", () -> pipeline.close(new CmapException(CsError.BAD_HANDLE,
+                case CLOSE -> threads.start("closing", () -> pipeline.close(new CmapException(CsError.BAD_HANDLE,
                         "handle closed"), false));
-                case LOSS_FOUND_BY_DISPATCH -> start("dispatching", () -> pipeline.breakDown(new CmapException(
+                case LOSS_FOUND_BY_DISPATCH -> threads.start("dispatching", () -> pipeline.breakDown(new CmapException(
                         CsError.LIBRARY, "connection lost, seen by dispatch: hung up")));
                 case LOSS_FOUND_BY_SEND -> {
                     server.vanishOnSend = new ErrnoException(107, "gone");
                     // on a thread of its own: the send may read answers and run their actions (caller looks)
-                    start("sending", () -> issue("trigger", new Random(seed), false));
+                    threads.start("sending", () -> issue("trigger", new Random(seed), false));
                     long until = System.nanoTime() + PROGRESS_WAIT_NANOS;
                     while (pipeline.brokenReason() == null && System.nanoTime() - until < 0) {
                         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -487,12 +426,6 @@ class RandomJoinsInActionsTest {
             return request.future;
         }
 
-        private void waitForAll(long deadline) {
-            while (System.nanoTime() - deadline < 0 && !allDone()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
-        }
-
         private boolean allDone() {
             for (Request request : requests) {
                 if (!request.future.isDone()) {
@@ -604,22 +537,8 @@ class RandomJoinsInActionsTest {
         }
 
         private String stacks() {
-            StringBuilder out = new StringBuilder();
-            List<Thread> all = new ArrayList<>(threads);
-            Thread drainer = drainer();
-            if (drainer != null) {
-                all.add(drainer);
-            }
-            for (Thread thread : all) {
-                if (!thread.isAlive()) {
-                    continue;
-                }
-                out.append("\n  thread ").append(thread.getName()).append(':');
-                for (StackTraceElement frame : thread.getStackTrace()) {
-                    out.append("\n    at ").append(frame);
-                }
-            }
-            return out.toString();
+            Thread drainer = pipelineThread("drainer");
+            return threads.stacks(drainer != null ? List.of(drainer) : List.of());
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.jcmap.client;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,8 +52,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
     private static final int LENGTH = ResponseHeaderDescriptor.LENGTH;
     /** Where a request carries its tag, past the request header; the server echoes it past the response header. */
     private static final int TAG_OFFSET = 16;
-    private static final long FIRST_SEED = Long.getLong("jcmap.randomInterrupts.firstSeed", 1);
-    private static final int TRIES = Integer.getInteger("jcmap.randomInterrupts.tries", 150);
+    private static final int TRIES = 150;
     private static final long SCENARIO_SECONDS = 5;
     private static final long INTERRUPT_BOUND_MILLIS = 1000;
     private static final int MAX_DEPTH = 2;
@@ -73,21 +70,12 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
 
     @Test
     void everyWaitEndsAndEveryAnswerGoesToItsRequest() {
-        String single = System.getProperty("jcmap.randomInterrupts.seed");
-        long first = single != null ? Long.parseLong(single) : FIRST_SEED;
-        int tries = single != null ? 1 : TRIES;
-        List<String> failures = new ArrayList<>();
-        for (long seed = first; seed < first + tries && failures.size() < MAX_FAILURES_REPORTED; seed++) {
-            String failure = new Scenario(seed).run();
-            if (failure != null) {
-                failures.add(failure);
-            }
-        }
+        RandomScenarioRuns.Run run = RandomScenarioRuns.run("jcmap.randomInterrupts", TRIES, MAX_FAILURES_REPORTED,
+                seed -> new Scenario(seed).run());
         if (Boolean.getBoolean("jcmap.randomInterrupts.stats")) {
-            System.out.println("seeds " + first + " to " + (first + tries - 1) + ": " + STATS);
+            System.out.println("seeds " + run.first() + " to " + run.last() + ": " + STATS);
         }
-        assertTrue(failures.isEmpty(), () -> failures.size() + " failing scenario(s) of seeds " + first + " to "
-                + (first + tries - 1) + ":\n\n" + String.join("\n\n", failures));
+        run.assertNoFailure();
     }
 
     /** SlowServer answering each request with its tag after the response header. */
@@ -143,7 +131,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
         final List<CompletableFuture<?>> futures = new CopyOnWriteArrayList<>();
         final List<CompletableFuture<?>> stages = new CopyOnWriteArrayList<>();
         final List<String> oddities = new CopyOnWriteArrayList<>();
-        final List<Thread> threads = new CopyOnWriteArrayList<>();
+        final RandomScenarioRuns.Threads threads;
         final List<Thread> workers = new CopyOnWriteArrayList<>();
         final Map<Thread, Long> interruptedAt = new ConcurrentHashMap<>();
         final Map<Thread, Long> joinedAt = new ConcurrentHashMap<>();
@@ -154,6 +142,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
         Scenario(long seed) {
             this.seed = seed;
             this.random = new Random(seed);
+            threads = new RandomScenarioRuns.Threads(seed, oddities, e -> false);
             End[] kinds = End.values();
             end = kinds[random.nextInt(kinds.length)];
             boolean connectsOnFirstResponse = random.nextInt(4) == 0;
@@ -207,72 +196,26 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             for (int w = 0; w < workerPlans.size(); w++) {
                 List<String> plan = workerPlans.get(w);
                 long workerSeed = random.nextLong();
-                workers.add(start("worker " + w, () -> work(plan, new Random(workerSeed))));
+                workers.add(threads.start("worker " + w, () -> work(plan, new Random(workerSeed))));
             }
-            Thread interrupter = start("interrupter", this::interrupt);
-            Thread serverSide = start("server side", this::serve);
-            List<String> failures = new ArrayList<>();
+            Thread interrupter = threads.start("interrupter", this::interrupt);
+            Thread serverSide = threads.start("server side", this::serve);
             List<Thread> first = new ArrayList<>(workers);
             first.add(interrupter);
             first.add(serverSide);
-            for (Thread thread : first) {
-                if (!joined(thread, deadline)) {
-                    failures.add("the " + thread.getName() + " thread had not returned");
-                }
-            }
+            List<String> failures = new ArrayList<>(RandomScenarioRuns.Threads.notReturned(first, deadline, ""));
             if (failures.isEmpty()) {
-                waitForAll(deadline);
+                RandomScenarioRuns.awaitUntil(this::allDone, deadline);
                 failures.addAll(unfinished());
             }
-            for (Thread thread : threads) {
-                if (failures.isEmpty() && !joined(thread, deadline)) {
-                    failures.add("the " + thread.getName() + " thread had not returned");
-                }
-            }
             if (failures.isEmpty()) {
-                CompletableFuture<Object> closed = new CompletableFuture<>();
-                start("closing", () -> {
-                    close(lastCloseInterrupted);
-                    closed.complete("closed");
-                });
-                try {
-                    closed.get(Math.max(TimeUnit.SECONDS.toNanos(1), deadline - System.nanoTime()),
-                            TimeUnit.NANOSECONDS);
-                } catch (Exception e) {
-                    failures.add("close() had not returned");
-                }
+                failures.addAll(threads.firstNotReturned(deadline));
             }
-            String stacks = failures.isEmpty() ? "" : stacks();
-            if (failures.isEmpty()) {
-                failures.addAll(outcomes());
-            }
-            if (failures.isEmpty()) {
-                return null;
-            }
-            server.close();
-            pipeline.breakDown(new CmapException(CsError.LIBRARY, "scenario abandoned"));
-            return describe() + "\n  " + String.join("\n  ", failures) + stacks;
-        }
-
-        private Thread start(String name, Runnable body) {
-            Thread thread = Thread.ofPlatform().daemon().name(name + " " + seed).start(() -> {
-                try {
-                    body.run();
-                } catch (Throwable e) {
-                    oddities.add(Thread.currentThread().getName() + " threw " + e);
-                }
-            });
-            threads.add(thread);
-            return thread;
-        }
-
-        private static boolean joined(Thread thread, long deadline) {
-            try {
-                return thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+            return threads.closeAndReport(failures, () -> close(lastCloseInterrupted), deadline, this::stacks,
+                    this::outcomes, () -> {
+                        server.close();
+                        pipeline.breakDown(new CmapException(CsError.LIBRARY, "scenario abandoned"));
+                    }, this::describe);
         }
 
         private void work(List<String> plan, Random r) {
@@ -366,9 +309,9 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
                     case "end" -> {
                         switch (end) {
                             case CLOSE -> {
-                                start("closing", () -> close(closeInterrupted));
+                                threads.start("closing", () -> close(closeInterrupted));
                             }
-                            case LOSS_FOUND_BY_DISPATCH -> start("dispatching", () -> pipeline.breakDown(
+                            case LOSS_FOUND_BY_DISPATCH -> threads.start("dispatching", () -> pipeline.breakDown(
                                     new CmapException(CsError.LIBRARY, "connection lost, seen by dispatch")));
                             case LOSS_FOUND_BY_READER -> server.close();
                             case LOSS_FOUND_BY_SEND -> {
@@ -609,12 +552,6 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             return made;
         }
 
-        private void waitForAll(long deadline) {
-            while (System.nanoTime() - deadline < 0 && !allDone()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-            }
-        }
-
         private boolean allDone() {
             return futures.stream().allMatch(CompletableFuture::isDone)
                     && stages.stream().allMatch(CompletableFuture::isDone);
@@ -670,29 +607,16 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             return failure;
         }
 
+        /** The stacks of the scenario's threads and the pipeline's drainer. */
         private String stacks() {
-            StringBuilder out = new StringBuilder();
-            List<Thread> all = new ArrayList<>(threads);
             try {
                 Field field = Pipeline.class.getDeclaredField("drainer");
                 field.setAccessible(true);
                 Thread drainer = (Thread) field.get(pipeline);
-                if (drainer != null) {
-                    all.add(drainer);
-                }
+                return threads.stacks(drainer != null ? List.of(drainer) : List.of());
             } catch (ReflectiveOperationException e) {
-                out.append("\n  (no drainer: ").append(e).append(')');
+                return "\n  (no drainer: " + e + ')' + threads.stacks(List.of());
             }
-            for (Thread thread : all) {
-                if (!thread.isAlive()) {
-                    continue;
-                }
-                out.append("\n  thread ").append(thread.getName()).append(':');
-                for (StackTraceElement frame : thread.getStackTrace()) {
-                    out.append("\n    at ").append(frame);
-                }
-            }
-            return out.toString();
         }
     }
 }
