@@ -1263,14 +1263,7 @@ final class Pipeline {
         PendingRequest[] failed;
         sendLock.lock();
         try {
-            failed = new PendingRequest[backlog.size()];
-            int i = 0;
-            for (Backlogged waiting : backlog) {
-                failed[i++] = waiting.pending();
-            }
-            backlog.clear();
-            backlogSize = 0;
-            keptUsed = 0;
+            failed = takeBacklog().toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
         }
@@ -1281,6 +1274,24 @@ final class Pipeline {
                 pending.retired = true;
             }
         });
+    }
+
+    /** Empties the backlog, whose requests it returns in order; the send lock is held. */
+    private List<PendingRequest> takeBacklog() {
+        List<PendingRequest> taken = requestsOf(backlog);
+        backlog.clear();
+        backlogSize = 0;
+        keptUsed = 0; // no request refers to the kept bytes any more
+        return taken;
+    }
+
+    /** The requests of {@code waiting}, in order. */
+    private static List<PendingRequest> requestsOf(ArrayDeque<Backlogged> waiting) {
+        List<PendingRequest> requests = new ArrayList<>(waiting.size());
+        for (Backlogged request : waiting) {
+            requests.add(request.pending());
+        }
+        return requests;
     }
 
     /**
@@ -1705,12 +1716,13 @@ final class Pipeline {
         }
         long started = System.nanoTime();
         JoinWatch watch = new JoinWatch(joinWatch, root);
+        Predicate<CompletableFuture<Object>> watched = watch.futures::contains;
         joinWatch = watch;
         boolean failedBroken = false;
         receiveLock.lock();
         try {
             while (!future.isDone()) {
-                if (completeFirstDeferred(watch.futures::contains)) {
+                if (completeFirstDeferred(watched)) {
                     continue;
                 }
                 PendingRequest target = watch.firstUnanswered();
@@ -1838,12 +1850,7 @@ final class Pipeline {
     private PendingRequest[] heldBackRequests() {
         sendLock.lock();
         try {
-            PendingRequest[] requests = new PendingRequest[heldBack.size()];
-            int i = 0;
-            for (Backlogged waiting : heldBack) {
-                requests[i++] = waiting.pending();
-            }
-            return requests;
+            return requestsOf(heldBack).toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
         }
@@ -2157,12 +2164,7 @@ final class Pipeline {
                 inFlight.clear();
                 responseBytes = 0;
             }
-            for (Backlogged waiting : backlog) {
-                all.add(waiting.pending());
-            }
-            backlog.clear();
-            backlogSize = 0;
-            keptUsed = 0;
+            all.addAll(takeBacklog());
             failed = all.toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
