@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jcmap.protocol.cmap.CmapResponseId;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -54,17 +55,10 @@ class JoinInActionOfTheBreakdownTest {
     @ParameterizedTest
     @ValueSource(strings = {"close", "a loss found by dispatch"})
     void theJoinFailsWithTheBreakdownsReasonAndTheBreakdownEnds(String breakdown) throws Exception {
-        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        open();
         server.withholdSets = true;
         AtomicReference<CompletableFuture<Void>> later = new AtomicReference<>();
-        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
-            try {
-                later.get().join();
-                return "joined";
-            } catch (CompletionException e) {
-                return e.getCause();
-            }
-        });
+        CompletableFuture<Object> action = firstRequestJoining(later);
         later.set(handle.setAsync("k.later", CmapValue.uint32(2)));
 
         CompletableFuture<Object> ended = breakDown(breakdown);
@@ -77,16 +71,10 @@ class JoinInActionOfTheBreakdownTest {
     @ParameterizedTest
     @ValueSource(strings = {"close", "a loss found by dispatch"})
     void theJoinOfAStageFailsWithTheBreakdownsReasonAndTheBreakdownEnds(String breakdown) throws Exception {
-        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        open();
         server.withholdSets = true;
         AtomicReference<CompletableFuture<String>> stage = new AtomicReference<>();
-        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
-            try {
-                return stage.get().join();
-            } catch (CompletionException e) {
-                return e.getCause();
-            }
-        });
+        CompletableFuture<Object> action = firstRequestJoining(stage);
         CompletableFuture<Void> later = handle.setAsync("k.later", CmapValue.uint32(2));
         CompletableFuture<Void> other = handle.setAsync("k.other", CmapValue.uint32(3));
         stage.set(later.thenCombine(other, (a, b) -> "both"));
@@ -100,16 +88,10 @@ class JoinInActionOfTheBreakdownTest {
     @ParameterizedTest
     @ValueSource(strings = {"close", "a loss found by dispatch"})
     void theJoinOfAStageCombiningABackloggedRequestFailsAndTheBreakdownEnds(String breakdown) throws Exception {
-        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        open();
         server.withholdSets = true;
         AtomicReference<CompletableFuture<String>> stage = new AtomicReference<>();
-        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
-            try {
-                return stage.get().join();
-            } catch (CompletionException e) {
-                return e.getCause();
-            }
-        });
+        CompletableFuture<Object> action = firstRequestJoining(stage);
         CompletableFuture<Void> later = handle.setAsync("k.later", CmapValue.uint32(2));
         for (int i = 2; i < Pipeline.MAX_IN_FLIGHT; i++) { // the window is full: the next one waits in the backlog
             handle.setAsync("k.filler", CmapValue.uint32(i));
@@ -126,20 +108,14 @@ class JoinInActionOfTheBreakdownTest {
 
     @Test
     void theJoinOfAStageFailsWhenTheReaderFindsAProtocolError() throws Exception {
-        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        open();
         server.withholdSets = true;
         server.misanswerSets = 1; // the first SET's answer breaks the pipeline down, on the thread reading it
         server.holdAnswer(CmapResponseId.TRACK_DELETE); // ... once the later requests are on the wire
         handle.setAsync("k.misanswered", CmapValue.uint32(0));
         assertTrue(server.readerHeld.await(WAIT_SECONDS, TimeUnit.SECONDS), "the misanswer is being read");
         AtomicReference<CompletableFuture<String>> stage = new AtomicReference<>();
-        CompletableFuture<Object> action = handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
-            try {
-                return stage.get().join();
-            } catch (CompletionException e) {
-                return e.getCause();
-            }
-        });
+        CompletableFuture<Object> action = firstRequestJoining(stage);
         CompletableFuture<Void> later = handle.setAsync("k.later", CmapValue.uint32(2));
         CompletableFuture<Void> other = handle.setAsync("k.other", CmapValue.uint32(3));
         stage.set(later.thenCombine(other, (a, b) -> "both"));
@@ -154,7 +130,7 @@ class JoinInActionOfTheBreakdownTest {
 
     @Test
     void theJoinOfAStageCombiningTwoRequestsOfABatchFlushedAfterTheBreakdownFails() throws Exception {
-        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+        open();
         server.hangUp();
         CmapException lost = assertThrows(CmapException.class,
                 () -> handle.dispatch(DispatchType.ONE));
@@ -186,6 +162,24 @@ class JoinInActionOfTheBreakdownTest {
                 + " them in order, and the join waits for the other, which it fails only once that action has"
                 + " returned"));
         assertEquals(CsError.LIBRARY, assertInstanceOf(CmapException.class, outcome.get()).error());
+    }
+
+    private void open() {
+        handle = new ConnectedHandle(CmapMap.ICMAP, CmapOptions.builder().build(), false, options -> server);
+    }
+
+    /**
+     * A first request, whose completion action joins what {@code joined} holds by then: "joined" for a
+     * request's own future, the stage's value, or the failure the join threw.
+     */
+    private CompletableFuture<Object> firstRequestJoining(AtomicReference<? extends CompletableFuture<?>> joined) {
+        return handle.setAsync("k.first", CmapValue.uint32(1)).handle((value, failure) -> {
+            try {
+                return Objects.requireNonNullElse(joined.get().join(), "joined");
+            } catch (CompletionException e) {
+                return e.getCause();
+            }
+        });
     }
 
     /** Closes the handle, or loses its connection for a dispatch to find, on a thread of its own; what that ended with. */
