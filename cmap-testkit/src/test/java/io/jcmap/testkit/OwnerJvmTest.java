@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -56,18 +59,33 @@ class OwnerJvmTest {
 
     @Test
     void aProcessThatExitedButIsNotYetReapedHasEnded() throws Exception {
-        // sh forks a child and execs into a sleep that never waits for it: the child stays a zombie
-        Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 60").start();
+        // sh forks a child and execs into a sleep that never waits for it: the child, which exits only
+        // once told, after the exec, stays a zombie. A child exiting at once (sleep 0) could be reaped by
+        // sh before its exec, and then never became one (a CI run of 2026-12-06)
+        Process parent = new ProcessBuilder("sh", "-c", "exec 3<&0; read line <&3 & echo $!; exec sleep 60").start();
         try {
             long zombie = Long.parseLong(new BufferedReader(new InputStreamReader(parent.getInputStream(),
                     StandardCharsets.UTF_8)).readLine());
             long ticks = ProcessState.startTicks(zombie).orElseThrow();
+            Path parentName = Path.of("/proc", Long.toString(parent.pid()), "comm");
+            Await.until(() -> commandName(parentName).equals("sleep"), Duration.ofSeconds(10),
+                    () -> "sh has become the sleep that does not reap");
+            parent.getOutputStream().write('\n');
+            parent.getOutputStream().flush();
             Await.until(() -> ProcessState.of(zombie).filter(state -> state == 'Z').isPresent(), Duration.ofSeconds(10),
                     () -> "pid " + zombie + " is a zombie");
             assertTrue(new OwnerJvm(zombie, ticks, SELF.bootId(), SELF.pidNamespace(), SELF.timeNamespace())
                     .hasEnded());
         } finally {
             parent.destroyForcibly();
+        }
+    }
+
+    private static String commandName(Path comm) {
+        try {
+            return Files.readString(comm).strip();
+        } catch (IOException e) {
+            return "";
         }
     }
 
