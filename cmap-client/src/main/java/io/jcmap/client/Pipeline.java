@@ -1719,6 +1719,8 @@ final class Pipeline {
         Predicate<CompletableFuture<Object>> watched = watch.futures::contains;
         joinWatch = watch;
         boolean failedBroken = false;
+        long readsSeen = readCount;
+        long quietSince = started;
         receiveLock.lock();
         try {
             while (!future.isDone()) {
@@ -1763,8 +1765,11 @@ final class Pipeline {
                     return;
                 }
                 if (target == null) {
-                    retryStalledBacklog();
-                    readOne(Math.min(left, STALL_RETRY_NANOS));
+                    if (readCount != readsSeen) {
+                        readsSeen = readCount;
+                        quietSince = System.nanoTime();
+                    }
+                    readOne(Math.min(left, offTheWireSlice(System.nanoTime() - quietSince)));
                     continue;
                 }
                 readTowards(target, Math.min(left, READ_SLICE_NANOS));
@@ -1773,6 +1778,21 @@ final class Pipeline {
             receiveLock.unlock();
             joinWatch = watch.outer;
         }
+    }
+
+    /**
+     * How long a join reading in an action waits for an answer while what its stage waits for is
+     * off the wire ({@link #readFor}), {@code quietNanos} after it last read one. The answers to
+     * what goes out once the hold ends or the backlog is sent wake it; only a stalled backlog is
+     * retried every {@link #STALL_RETRY_NANOS}, as every reader does. Otherwise it looks again
+     * for a stage completed by another thread (a future not ours) after an eighth of the time
+     * waited: 1 ms slices for good cost 3.5 % of a CPU and 900 wake-ups a second (measured).
+     */
+    private long offTheWireSlice(long quietNanos) {
+        if (retryStalledBacklog()) {
+            return STALL_RETRY_NANOS;
+        }
+        return Math.clamp(quietNanos / WAITED_SHARE, STALL_RETRY_NANOS, READ_SLICE_NANOS);
     }
 
     /**

@@ -15,8 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -247,6 +250,69 @@ class PipelineHoldTest {
                 + " stage combining a request that another thread's hold keeps back", "it read the opener's answer,"
                 + " then waited, holding the reading, for an answer nobody reads"));
         assertTrue(Waits.returned(held, WAIT_SECONDS, "the holder's iteration", "").kept());
+    }
+
+    /** A SlowServer that counts the reads of one thread, and how long in all they were to wait. */
+    private static final class CountingReads extends SlowServer {
+        volatile Thread counted;
+        final AtomicInteger reads = new AtomicInteger();
+        final AtomicLong waitedNanos = new AtomicLong();
+
+        @Override
+        public int receiveResponse(long timeoutNanos) {
+            if (Thread.currentThread() == counted) {
+                reads.incrementAndGet();
+                waitedNanos.addAndGet(timeoutNanos);
+            }
+            return super.receiveResponse(timeoutNanos);
+        }
+    }
+
+    /**
+     * A join in the drainer's action of a stage combining a future not ours, while another thread's
+     * hold keeps a request back and nothing of ours is on the wire: it looked for answers every
+     * 1 ms for as long as the hold lasted (900 wake-ups a second, 3.5 % of a CPU). Nothing it waits
+     * for can come but an answer to what the hold's end sends, which wakes its read: it looks again
+     * less often as the wait goes on.
+     */
+    @Test
+    void aJoinWaitingForAHoldToEndLooksLessOftenAsItWaits() throws Exception {
+        CountingReads server = new CountingReads();
+        Pipeline pipeline = new Pipeline(server, 0, reason -> { });
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        CompletableFuture<Object> notOurs = new CompletableFuture<>();
+        CompletableFuture<Object> first = async(pipeline, (byte) 'A');
+        CompletableFuture<Object> action = first.thenApply(value -> {
+            server.counted = Thread.currentThread();
+            gate.join(); // a plain future: it only waits
+            return first.thenCombine(notOurs, (a, b) -> a + "+" + b).join();
+        });
+        server.allowed.set(1);
+        Waits.until(() -> server.answered.get() == 1, "the first answer read: the drainer runs its action");
+        CountDownLatch holding = new CountDownLatch(1);
+        CompletableFuture<Void> holdEnds = new CompletableFuture<>();
+        CompletableFuture<Pipeline.Held<String, String>> held = onThread(() -> pipeline.callHeld(
+                marked(OPENER, "opened"), answer -> {
+                    holding.countDown();
+                    holdEnds.join();
+                    return marked(FOLLOWER, "next");
+                }, 1));
+        Waits.until(() -> server.sent.get() == 2, "the opener sent");
+        CompletableFuture<Object> heldBack = async(pipeline, (byte) 'C');
+        server.allowed.set(Integer.MAX_VALUE);
+        gate.complete(null);
+        assertTrue(holding.await(WAIT_SECONDS, TimeUnit.SECONDS), "the opener's answer read by the join");
+        int readsBefore = server.reads.get();
+        long waitedBefore = server.waitedNanos.get();
+        long half = TimeUnit.MILLISECONDS.toNanos(500);
+        Waits.until(() -> server.waitedNanos.get() - waitedBefore >= half, "the join has waited 500 ms for the hold");
+        int reads = server.reads.get() - readsBefore;
+        assertTrue(reads <= 100, "the join read " + reads + " times in 500 ms waiting for the hold to end");
+        holdEnds.complete(null);
+        notOurs.complete("notOurs");
+        assertEquals("async+notOurs", Waits.returned(action, WAIT_SECONDS, "the join", "reading for the hold"));
+        assertTrue(Waits.returned(held, WAIT_SECONDS, "the holder's iteration", "").kept());
+        assertEquals("async", heldBack.get(WAIT_SECONDS, TimeUnit.SECONDS));
     }
 
     /**
