@@ -96,11 +96,16 @@ public final class UnixSocket implements AutoCloseable {
 
     /**
      * Connects, retrying while the listener's backlog is full (EAGAIN on a non-blocking Unix
-     * socket) until {@code deadlineNanos} of {@link System#nanoTime()}.
+     * socket) until {@code deadlineNanos} of {@link System#nanoTime()}, or until another thread
+     * {@link #shutdown shuts it down} (ECANCELED).
      */
     public void connect(UnixAddress address, long deadlineNanos) {
         MemorySegment sockaddr = CallScratch.get();
         while (true) {
+            if (shutDown) {
+                // shut down by another thread (a connect given up): a full listen queue would keep us retrying
+                throw new ErrnoException(Errno.ECANCELED, "connect(" + address + "): the socket was shut down");
+            }
             int length = address.writeTo(sockaddr);
             if (Libc.connect(fd, sockaddr, length) == 0) {
                 return;

@@ -296,6 +296,53 @@ class UnixSocketTest {
         assertEquals(UnixSocket.WOULD_BLOCK, accepted.receive(arena.allocate(1), 1));  // non-blocking
     }
 
+    /**
+     * A connect retrying at a full listen queue (a server that accepts nothing: a stopped
+     * corosync) ends once another thread shuts the socket down, not at its deadline: a handle's
+     * close gives up a reconnect round's connect so (ConnectAbort).
+     */
+    @Test
+    void aConnectRetryingAtAFullListenQueueEndsOnceTheSocketIsShutDown() throws Exception {
+        UnixAddress address = UnixAddress.abstractName("jcmap-test-" + UUID.randomUUID());
+        UnixSocket listener = UnixSocket.stream();
+        sockets.keep(listener);
+        listener.bind(address);
+        listener.listen(0);
+        UnixSocket queued = UnixSocket.stream();
+        sockets.keep(queued);
+        queued.connect(address, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)); // fills the queue
+        UnixSocket client = UnixSocket.stream();
+        sockets.keep(client);
+        Thread[] connecting = new Thread[1];
+        CompletableFuture<Void> connect = CompletableFuture.runAsync(() -> {
+            connecting[0] = Thread.currentThread();
+            client.connect(address, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        }, runnable -> Thread.ofPlatform().daemon().start(runnable));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!retriesToConnect(connecting[0])) {
+            assertFalse(connect.isDone(), "the connect ended before the socket was shut down: " + connect);
+            assertTrue(System.nanoTime() - deadline < 0, "the connect never retried at the full queue");
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        client.shutdown();
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> connect.get(5, TimeUnit.SECONDS), "the connect had not ended 5 s after the shutdown");
+        assertEquals(Errno.ECANCELED, ((ErrnoException) failed.getCause()).errno(), failed.getCause()::getMessage);
+    }
+
+    /** Whether {@code thread} is inside {@link UnixSocket#connect}'s retries. */
+    private static boolean retriesToConnect(Thread thread) {
+        if (thread == null) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(UnixSocket.class.getName()) && frame.getMethodName().equals("connect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void connectingToNobodyIsRefused() {
         try (UnixSocket client = UnixSocket.stream()) {
