@@ -23,7 +23,16 @@ public final class Ipc {
      *     of opening the server's shared files
      */
     public static IpcConnection connect(IpcOptions options) {
-        SetupSocket.Handshake handshake = SetupSocket.start(options);
+        return connect(options, new ConnectAbort());
+    }
+
+    /**
+     * As {@link #connect(IpcOptions)}; while it waits for the server, {@code abort} ends it.
+     *
+     * @throws io.jcmap.protocol.ErrnoException as above, or ECANCELED once {@code abort} was aborted
+     */
+    public static IpcConnection connect(IpcOptions options, ConnectAbort abort) {
+        SetupSocket.Handshake handshake = SetupSocket.start(options, abort);
         ChannelSockets early = null;
         try {
             if (lastChosen == TransportType.SOCKET) {

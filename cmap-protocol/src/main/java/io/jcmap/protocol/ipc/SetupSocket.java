@@ -52,19 +52,37 @@ public final class SetupSocket implements AutoCloseable {
      * @throws ErrnoException as {@link #connect}
      */
     public static Handshake start(IpcOptions options) {
+        return start(options, new ConnectAbort());
+    }
+
+    /**
+     * As {@link #start(IpcOptions)}; until the answer is in, {@code abort} ends the handshake.
+     *
+     * @throws ErrnoException as {@link #connect}, or ECANCELED once {@code abort} was aborted
+     */
+    public static Handshake start(IpcOptions options, ConnectAbort abort) {
         long deadline = System.nanoTime() + options.connectTimeout().toNanos();
         UnixSocket socket = UnixSocket.stream();
         try {
+            abort.watch(socket);
             socket.connect(options.endpoint(), deadline);
             // With SO_PASSCRED on our side the kernel attaches our credentials to what we send
             // and hands us the server's with its answer.
             socket.passCredentials(true);
             sendAuthenticate(socket, options.maxMessageSize(), deadline);
-            return new Handshake(socket, options, deadline);
+            return new Handshake(socket, options, deadline, abort);
         } catch (RuntimeException e) {
-            socket.close();
-            throw e;
+            throw failed(socket, abort, e);
         }
+    }
+
+    /** Closes the socket of a handshake that failed; an aborted one fails with ECANCELED. */
+    private static RuntimeException failed(UnixSocket socket, ConnectAbort abort, RuntimeException failure) {
+        boolean aborted = abort.release(socket);
+        socket.close();
+        // the shutdown that aborted it shows as a hang-up or a broken pipe: say what it was
+        return aborted && !(failure instanceof ErrnoException e && e.errno() == Errno.ECANCELED)
+                ? ConnectAbort.abandoned(failure) : failure;
     }
 
     /** A setup socket whose authenticate request is sent and whose answer is still to come. */
@@ -72,11 +90,13 @@ public final class SetupSocket implements AutoCloseable {
         private final UnixSocket socket;
         private final IpcOptions options;
         private final long deadline;
+        private final ConnectAbort abort;
 
-        private Handshake(UnixSocket socket, IpcOptions options, long deadline) {
+        private Handshake(UnixSocket socket, IpcOptions options, long deadline, ConnectAbort abort) {
             this.socket = socket;
             this.options = options;
             this.deadline = deadline;
+            this.abort = abort;
         }
 
         /**
@@ -89,15 +109,18 @@ public final class SetupSocket implements AutoCloseable {
                 ConnectionResponse response = receiveResponse(socket, deadline, options);
                 socket.passCredentials(false);
                 checkTrusted(response.server(), options);
+                if (abort.release(socket)) {
+                    throw ConnectAbort.abandoned(null); // shut down as the answer came: unusable
+                }
                 return new SetupSocket(socket, response);
             } catch (RuntimeException e) {
-                socket.close();
-                throw e;
+                throw failed(socket, abort, e);
             }
         }
 
         /** Gives up before {@link #finish}: closes the socket. */
         public void abandon() {
+            abort.release(socket);
             socket.close();
         }
     }
