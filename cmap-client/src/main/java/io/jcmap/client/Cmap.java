@@ -1,6 +1,7 @@
 package io.jcmap.client;
 
 import io.jcmap.protocol.ErrnoException;
+import io.jcmap.protocol.ipc.ConnectAbort;
 import io.jcmap.protocol.ipc.Ipc;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
@@ -70,8 +71,13 @@ public final class Cmap {
     }
 
     static IpcConnection connect(CmapOptions options) {
+        return connect(options, new ConnectAbort());
+    }
+
+    /** As above; {@code abort} ends it while it waits for corosync (a reconnect round when the handle closes). */
+    static IpcConnection connect(CmapOptions options, ConnectAbort abort) {
         try {
-            return Ipc.connect(ipcOptions(options));
+            return Ipc.connect(ipcOptions(options), abort);
         } catch (ErrnoException e) {
             throw CmapException.ofErrno(e.errno(), "initialize(" + options.endpoint() + "): " + e.getMessage(), e);
         }

@@ -21,6 +21,7 @@ import io.jcmap.protocol.cmap.TrackAddRequestDescriptor;
 import io.jcmap.protocol.cmap.TrackAddResponse;
 import io.jcmap.protocol.cmap.TrackDeleteRequestDescriptor;
 import io.jcmap.protocol.cmap.TrackDeleteResponse;
+import io.jcmap.protocol.ipc.ConnectAbort;
 import io.jcmap.protocol.ipc.IpcConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +57,7 @@ final class ConnectedHandle implements CmapHandle {
     private final long requestTimeoutNanos;
     private final Reconnector reconnector;
     /** Opens each connection: {@link Cmap#connect}, or a unit test's scripted server. */
-    private final Function<CmapOptions, IpcConnection> connector;
+    private final Connector connector;
     private final TrackRegistry tracks = new TrackRegistry();
     private final Object sessionChange = new Object();
     private volatile Session session;
@@ -93,12 +94,17 @@ final class ConnectedHandle implements CmapHandle {
      * @throws CmapException as {@link Cmap#initialize}
      */
     ConnectedHandle(CmapMap map, CmapOptions options, boolean selectsMap) {
-        this(map, options, selectsMap, Cmap::connect);
+        this(map, options, selectsMap, (Connector) Cmap::connect);
     }
 
-    /** As above, with connections from {@code connector} (a unit test's scripted server). */
+    /** As above, with connections from {@code connector} (a unit test's scripted server), which close cannot end. */
     ConnectedHandle(CmapMap map, CmapOptions options, boolean selectsMap,
                     Function<CmapOptions, IpcConnection> connector) {
+        this(map, options, selectsMap, (given, abort) -> connector.apply(given));
+    }
+
+    /** As above, with connections from {@code connector}. */
+    ConnectedHandle(CmapMap map, CmapOptions options, boolean selectsMap, Connector connector) {
         this.map = map;
         this.connector = connector;
         this.options = options;
@@ -109,14 +115,23 @@ final class ConnectedHandle implements CmapHandle {
         this.session = openSession();
     }
 
-    /** A new connection, its map selected; used at start and by each reconnect attempt. */
-    Session openSession() {
-        return openSession(fresh -> { });
+    /** Opens a connection; {@code abort} ends it while it waits for corosync. */
+    @FunctionalInterface
+    interface Connector {
+        IpcConnection connect(CmapOptions options, ConnectAbort abort);
     }
 
-    /** As above, handing the session to {@code opened} before its first request (for a close to end its waits). */
-    Session openSession(Consumer<Session> opened) {
-        IpcConnection connection = connector.apply(options);
+    /** A new connection, its map selected; used at start and by each reconnect attempt. */
+    Session openSession() {
+        return openSession(new ConnectAbort(), fresh -> { });
+    }
+
+    /**
+     * As above, handing the session to {@code opened} before its first request (for a close to end its waits);
+     * {@code abort} ends the connect while it waits for corosync (a close meanwhile).
+     */
+    Session openSession(ConnectAbort abort, Consumer<Session> opened) {
+        IpcConnection connection = connector.connect(options, abort);
         Session fresh = new Session(connection, new Pipeline(connection, requestTimeoutNanos,
                 reason -> lost(connection, reason)));
         opened.accept(fresh);

@@ -1,5 +1,6 @@
 package io.jcmap.client;
 
+import io.jcmap.protocol.ipc.ConnectAbort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,11 @@ final class Reconnector {
      * that stopped answering, and {@link #stop} breaks it down to end them.
      */
     private volatile ConnectedHandle.Session opening;
+    /**
+     * Ends a round's connect while it waits for corosync (one paused, whose listen queue takes the
+     * connection, waits out the connect timeout): {@link #stop} aborts it, and every later one with it.
+     */
+    private final ConnectAbort connecting = new ConnectAbort();
     private volatile boolean stopped;
 
     Reconnector(ConnectedHandle handle, ReconnectPolicy policy) {
@@ -67,7 +73,7 @@ final class Reconnector {
                 attempt++;
                 ConnectedHandle.Session fresh = null;
                 try {
-                    fresh = handle.openSession(this::opened);
+                    fresh = handle.openSession(connecting, this::opened);
                     handle.restoreTracks(fresh);
                 } catch (CmapException failure) {
                     opening = null;
@@ -171,6 +177,7 @@ final class Reconnector {
         if (worker != null) {
             LockSupport.unpark(worker);
         }
+        connecting.abort();
         ConnectedHandle.Session fresh = opening;
         if (fresh != null) {
             // the round may wait for an answer on it for ever: its request fails, and it closes the session
