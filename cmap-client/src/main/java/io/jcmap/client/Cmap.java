@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Opens connections to corosync's CMAP service: {@code cmap_initialize} and
@@ -67,7 +68,13 @@ public final class Cmap {
     }
 
     private static CmapHandle open(CmapMap map, CmapOptions options, boolean selectMap) {
-        return new ConnectedHandle(map, options, selectMap);
+        return open(map, options, selectMap, Cmap::connect);
+    }
+
+    /** The handle the application gets, over connections from {@code connector} (a unit test's scripted server). */
+    static CmapHandle open(CmapMap map, CmapOptions options, boolean selectMap,
+                           Function<CmapOptions, IpcConnection> connector) {
+        return new ConnectedHandle(map, options, selectMap, connector);
     }
 
     static IpcConnection connect(CmapOptions options) {
