@@ -27,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -38,6 +39,8 @@ import java.util.function.LongConsumer;
 /**
  * The {@link CmapHandle} of one connection: each operation is one CMAP message through the
  * {@link Pipeline}; notifications are read from the event channel by its {@link NotificationDispatch}.
+ * The application holds an {@link ApplicationHandle} over it, which it never refers to but weakly:
+ * its threads and callbacks keep this, and this must not keep that (decision 0036).
  */
 final class ConnectedHandle implements CmapHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectedHandle.class);
@@ -72,6 +75,8 @@ final class ConnectedHandle implements CmapHandle {
     private final Pipeline.Summarizer numericSummarizer = this::summarizeNumeric;
     private volatile boolean closed;
     private volatile Object context;
+    /** The handle the application holds, shown to listeners; weakly, or it would never be unreachable (0036). */
+    private volatile WeakReference<CmapHandle> front;
 
     /** Where an asynchronous request goes: the pipeline at once, or a {@link HandleBatch}. */
     interface AsyncTarget {
@@ -207,6 +212,21 @@ final class ConnectedHandle implements CmapHandle {
         return closed;
     }
 
+    /** {@code application} is the handle the application holds over this one. */
+    void frontedBy(CmapHandle application) {
+        front = new WeakReference<>(application);
+    }
+
+    /**
+     * The handle a listener is given: the application's, which the thread dispatching holds
+     * (ApplicationHandle#dispatch), or this one where the application has no other (unit tests).
+     */
+    CmapHandle shown() {
+        WeakReference<CmapHandle> reference = front;
+        CmapHandle application = reference == null ? null : reference.get();
+        return application != null ? application : this;
+    }
+
     /** The handle's session now; a reconnect replaces it. */
     Session session() {
         return session;
@@ -250,8 +270,13 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public CmapBatch batch() {
+        return batch(this);
+    }
+
+    /** A batch that keeps {@code owner}, the application's handle, while the application keeps the batch. */
+    CmapBatch batch(CmapHandle owner) {
         checkOpen("batch", null);
-        return new HandleBatch(this);
+        return new HandleBatch(this, owner);
     }
 
     /** Sends a batch through the current session's pipeline (a reconnect may have replaced it). */
@@ -684,6 +709,11 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public CmapIterator iterate(String prefix) {
+        return iterate(prefix, this);
+    }
+
+    /** An iterator that keeps {@code owner}, the application's handle, while the application keeps the iterator. */
+    CmapIterator iterate(String prefix, CmapHandle owner) {
         String effective = prefix == null ? "" : prefix;
         checkOpen("iter_init", effective);
         // corosync reads the prefix from our request at the first ITER_NEXT: nothing may come between (0020)
@@ -692,7 +722,7 @@ final class ConnectedHandle implements CmapHandle {
             Pipeline.Held<Long, CmapKeyInfo> start = pipeline.callHeld(iterInitCall(pipeline, effective),
                     this::iterNextCall, KeyIterator.FIRST_BURST);
             if (start.kept()) {
-                return new KeyIterator(this, pipeline, start.first(), effective, start.then());
+                return new KeyIterator(this, owner, pipeline, start.first(), effective, start.then());
             }
             if (start.failure() != null) {
                 // its answer is not waited for: after a TIMEOUT that would wait as long again (0032)
@@ -955,6 +985,20 @@ final class ConnectedHandle implements CmapHandle {
         notifications.closeLostConnections();
         tracks.clear();
         LOG.debug("closed {}", session.connection());
+    }
+
+    /**
+     * The Cleaner's close of a handle the application dropped unclosed (decision 0036): what
+     * {@link #close} does, with a warning. No request of the application is in flight (each keeps
+     * its handle until answered), so no completion action runs here; no listener is called.
+     */
+    void closeDropped() {
+        if (closed) {
+            return;
+        }
+        LOG.warn("{} was not closed before the application dropped it: closing its connection now;"
+                + " close handles when done with them", this);
+        close();
     }
 
     @Override

@@ -6,6 +6,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /** The {@link CmapBatch} of a {@link ConnectedHandle}: its requests encoded into one {@link RequestBatch}. */
 final class HandleBatch implements CmapBatch {
     private final ConnectedHandle handle;
+    /**
+     * The application's handle: a batch in use keeps it from being closed as dropped (decision
+     * 0036). Each call ends by reading {@link #depth}, so this batch, and so the handle, stay
+     * reachable until it returns.
+     */
+    private final CmapHandle owner;
     private final RequestBatch requests = new RequestBatch();
     /**
      * The thread inside a call, or null: another thread's call meanwhile fails with BUSY. Two
@@ -17,8 +23,9 @@ final class HandleBatch implements CmapBatch {
     /** How deep {@link #user}'s calls are nested (a completion action run by a flush may fill the batch); its own. */
     private int depth;
 
-    HandleBatch(ConnectedHandle handle) {
+    HandleBatch(ConnectedHandle handle, CmapHandle owner) {
         this.handle = handle;
+        this.owner = owner;
     }
 
     private void enter(String operation, String key) {
@@ -40,7 +47,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<CmapValue> getAsync(String key) {
         enter("get", key);
         try {
-            return handle.getAsync(key, requests::add);
+            return ResponseFuture.keepingUntilDone(handle.getAsync(key, requests::add), owner);
         } finally {
             exit();
         }
@@ -50,7 +57,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> setAsync(String key, CmapValue value) {
         enter("set", key);
         try {
-            return handle.setAsync(key, value, requests::add);
+            return ResponseFuture.keepingUntilDone(handle.setAsync(key, value, requests::add), owner);
         } finally {
             exit();
         }
@@ -60,7 +67,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> deleteAsync(String key) {
         enter("delete", key);
         try {
-            return handle.deleteAsync(key, requests::add);
+            return ResponseFuture.keepingUntilDone(handle.deleteAsync(key, requests::add), owner);
         } finally {
             exit();
         }
@@ -70,7 +77,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> incAsync(String key) {
         enter("inc", key);
         try {
-            return handle.adjustAsync("inc", key, 1, requests::add);
+            return ResponseFuture.keepingUntilDone(handle.adjustAsync("inc", key, 1, requests::add), owner);
         } finally {
             exit();
         }
@@ -80,7 +87,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> decAsync(String key) {
         enter("dec", key);
         try {
-            return handle.adjustAsync("dec", key, -1, requests::add);
+            return ResponseFuture.keepingUntilDone(handle.adjustAsync("dec", key, -1, requests::add), owner);
         } finally {
             exit();
         }

@@ -21,6 +21,12 @@ final class KeyIterator implements CmapIterator {
     static final int MAX_BURST = 64;
 
     private final ConnectedHandle handle;
+    /**
+     * The application's handle: an iterator in use keeps it from being closed as dropped (decision
+     * 0036). Each call ends by reading {@link #user}, so this iterator, and so the handle, stay
+     * reachable until it returns.
+     */
+    private final CmapHandle owner;
     /** The pipeline of the connection on which the server's iterator lives. */
     private final Pipeline pipeline;
     private final long iterHandle;
@@ -45,8 +51,10 @@ final class KeyIterator implements CmapIterator {
     private final AtomicReference<Thread> user = new AtomicReference<>();
 
     /** An iterator whose first burst, {@code first}, was fetched as it was created. */
-    KeyIterator(ConnectedHandle handle, Pipeline pipeline, long iterHandle, String prefix, List<CmapKeyInfo> first) {
+    KeyIterator(ConnectedHandle handle, CmapHandle owner, Pipeline pipeline, long iterHandle, String prefix,
+                List<CmapKeyInfo> first) {
         this.handle = handle;
+        this.owner = owner;
         this.pipeline = pipeline;
         this.iterHandle = iterHandle;
         this.prefix = prefix;

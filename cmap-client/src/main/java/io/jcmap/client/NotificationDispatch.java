@@ -313,7 +313,7 @@ final class NotificationDispatch {
         } catch (CodecException e) {
             throw CmapException.ofCode(e.csError(), "dispatch: " + e.getMessage());
         }
-        return registration.runListener(handle, trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
+        return registration.runListener(handle.shown(), trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
                 oldValue), handle.pipeline()::readIfReading);
     }
 }

@@ -49,6 +49,13 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
      * since the thread waiting for it may be the one it waits for.
      */
     private volatile boolean awaitedElsewhere;
+    /**
+     * The application's handle until the answer came: the pipeline holds this future until then,
+     * so a request in flight keeps its handle from being closed as dropped (decision 0036), and
+     * the close from failing it and running its actions on the cleaner's thread. Not volatile: a
+     * store seen late only keeps the handle while the application keeps the future.
+     */
+    private Object keptHandle;
 
     private ResponseFuture(WeakReference<Pipeline> pipeline, PendingRequest pending,
                            WeakReference<ResponseFuture<?>> root) {
@@ -79,10 +86,26 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         return request != null ? request.context() : "a completed request's stage";
     }
 
+    /**
+     * {@code future}, which keeps {@code handle} until it completes ({@link #keptHandle}).
+     *
+     * @return {@code future}
+     */
+    static <T> CompletableFuture<T> keepingUntilDone(CompletableFuture<T> future, Object handle) {
+        if (future instanceof ResponseFuture<T> response) {
+            response.keptHandle = handle;
+            if (response.isDone()) {
+                response.keptHandle = null; // answered already: a completion may have cleared it before the store
+            }
+        }
+        return future;
+    }
+
     @Override
     public boolean complete(T value) {
         boolean completed = super.complete(value);
         pending = null;
+        keptHandle = null;
         return completed;
     }
 
@@ -90,6 +113,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     public boolean completeExceptionally(Throwable failure) {
         boolean completed = super.completeExceptionally(failure);
         pending = null;
+        keptHandle = null;
         return completed;
     }
 
