@@ -74,7 +74,7 @@ public final class Cmap {
     /** The handle the application gets, over connections from {@code connector} (a unit test's scripted server). */
     static CmapHandle open(CmapMap map, CmapOptions options, boolean selectMap,
                            Function<CmapOptions, IpcConnection> connector) {
-        return new ConnectedHandle(map, options, selectMap, connector);
+        return ApplicationHandle.of(new ConnectedHandle(map, options, selectMap, connector));
     }
 
     static IpcConnection connect(CmapOptions options) {
