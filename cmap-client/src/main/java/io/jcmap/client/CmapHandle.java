@@ -25,6 +25,15 @@ import java.util.Set;
  * may call any method of the handle, {@link #close()} included. After {@code close()} every
  * call fails with {@link CsError#BAD_HANDLE}, but {@link #map()}, {@link #isOpen()} and
  * {@code close()} itself, which ask corosync nothing.
+ *
+ * <p>Close every handle, best with try-with-resources. A handle that becomes unreachable
+ * unclosed is closed by a safety net once the garbage collector finds it (decision 0036), with
+ * a warning logged: its connection leaves corosync as on {@code close()}. That happens at some
+ * collection, or never, so it is no way to close. A handle stays reachable, and open, while a
+ * thread is inside one of its calls (a {@link #dispatch} in progress above all), while a request
+ * of it is unanswered, and while the application keeps one of its iterators or batches. A
+ * {@link CmapListener} or {@link ReconnectListener} that refers to its handle keeps it for good
+ * (a listener is given its handle, and need not keep one); the {@link #context()} does not.
  */
 public interface CmapHandle extends CmapAsync, AutoCloseable {
 
@@ -432,6 +441,8 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * no event yet), the close tells corosync we leave and waits for it to let go of us, for up
      * to one second. A dispatch waiting meanwhile ends at its next liveness check (every 100 ms),
      * not after that second.
+     *
+     * <p>A handle never closed is closed so, with a warning, once it is unreachable (see above).
      */
     @Override
     void close();
