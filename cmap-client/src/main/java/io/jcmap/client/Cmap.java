@@ -68,7 +68,8 @@ public final class Cmap {
     }
 
     private static CmapHandle open(CmapMap map, CmapOptions options, boolean selectMap) {
-        return open(map, options, selectMap, Cmap::connect);
+        // not through the overload below: its connects could not be aborted by a close (a reconnect's)
+        return ApplicationHandle.of(new ConnectedHandle(map, options, selectMap));
     }
 
     /** The handle the application gets, over connections from {@code connector} (a unit test's scripted server). */
