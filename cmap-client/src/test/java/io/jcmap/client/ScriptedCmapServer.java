@@ -8,7 +8,16 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.CmapRequestId;
 import io.jcmap.protocol.cmap.CmapResponseId;
+import io.jcmap.protocol.cmap.AdjustIntRequestDescriptor;
 import io.jcmap.protocol.cmap.CmapTrackType;
+import io.jcmap.protocol.cmap.DeleteRequestDescriptor;
+import io.jcmap.protocol.cmap.GetRequestDescriptor;
+import io.jcmap.protocol.cmap.GetResponseDescriptor;
+import io.jcmap.protocol.cmap.IterFinalizeRequestDescriptor;
+import io.jcmap.protocol.cmap.IterInitRequestDescriptor;
+import io.jcmap.protocol.cmap.IterInitResponseDescriptor;
+import io.jcmap.protocol.cmap.IterNextRequestDescriptor;
+import io.jcmap.protocol.cmap.IterNextResponseDescriptor;
 import io.jcmap.protocol.cmap.NameDescriptor;
 import io.jcmap.protocol.cmap.NotifyCallbackDescriptor;
 import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
@@ -25,6 +34,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +48,10 @@ import java.util.concurrent.locks.LockSupport;
  * ({@link ConnectedHandle} built with a connector handing these out): it answers TRACK_ADD,
  * TRACK_DELETE and SET_CURRENT_MAP as corosync does, keeps the connection's trackings, and sends
  * a notification to each of them on {@link #change}; a SET is answered OK (the value is not kept),
- * or not at all while {@link #withholdSets}; no answer reaches the client while
+ * or not at all while {@link #withholdSets}. GET, ADJUST_INT (inc, dec), DELETE and the iteration
+ * messages are answered from a fixed map whose answers say which request they answer (see
+ * {@link #valueOf}, {@link #exists}, {@link #keysUnder}); the connection's iterators are kept
+ * until finalized ({@link #openIterators}). No answer reaches the client while
  * {@link #withholdAnswers}. A test may hold the reader of one answer
  * ({@link #holdAnswer}): after the pipeline took the answer's request off its queue, before it
  * looks at the answer; and may make the server hang up ({@link #hangUp}).
@@ -62,6 +76,9 @@ final class ScriptedCmapServer implements IpcConnection {
     volatile boolean withholdSets;
     /** Requests are taken but no answer is given (a corosync paused with SIGSTOP). */
     volatile boolean withholdAnswers;
+    /** The connection's iterators: the keys each has still to list; guarded by {@code this}. */
+    private final Map<Long, ArrayDeque<String>> iterators = new HashMap<>();
+    private long nextIterator = 0x7000;
     /** How many requests were sent; guarded by {@code this}. */
     private int requestsTaken;
     /**
@@ -165,6 +182,19 @@ final class ScriptedCmapServer implements IpcConnection {
                     answers.addLast(header(CmapResponseId.SET, ResponseHeaderDescriptor.LENGTH, CsError.OK));
                 }
             }
+            case CmapRequestId.GET -> answers.addLast(get(message));
+            case CmapRequestId.ADJUST_INT -> answers.addLast(header(CmapResponseId.ADJUST_INT,
+                    ResponseHeaderDescriptor.LENGTH, exists(name(message, AdjustIntRequestDescriptor.KEY_NAME_OFFSET))
+                            ? CsError.OK : CsError.NOT_EXIST));
+            case CmapRequestId.DELETE -> answers.addLast(header(CmapResponseId.DELETE,
+                    ResponseHeaderDescriptor.LENGTH, exists(name(message, DeleteRequestDescriptor.KEY_NAME_OFFSET))
+                            ? CsError.OK : CsError.NOT_EXIST));
+            case CmapRequestId.ITER_INIT -> answers.addLast(iterInit(message));
+            case CmapRequestId.ITER_NEXT -> answers.addLast(iterNext(
+                    message.get(JAVA_LONG_UNALIGNED, IterNextRequestDescriptor.ITER_HANDLE_OFFSET)));
+            case CmapRequestId.ITER_FINALIZE -> answers.addLast(header(CmapResponseId.ITER_FINALIZE,
+                    ResponseHeaderDescriptor.LENGTH, iterators.remove(message.get(JAVA_LONG_UNALIGNED,
+                            IterFinalizeRequestDescriptor.ITER_HANDLE_OFFSET)) != null ? CsError.OK : CsError.BAD_HANDLE));
             default -> throw new IllegalStateException("scripted server: no script for request " + id);
         }
         return true;
@@ -285,6 +315,114 @@ final class ScriptedCmapServer implements IpcConnection {
                 NotifyCallbackDescriptor.KEY_NAME_OFFSET + NameDescriptor.VALUE_OFFSET, name.length);
         segment.set(JAVA_INT_UNALIGNED, NotifyCallbackDescriptor.EVENT_OFFSET, CmapTrackType.DELETE);
         return message;
+    }
+
+    // ---- the fixed map: each answer tells which request it answers ----------------------------
+
+    /**
+     * The value of {@code key} in the scripted map, or null if it has none: "g.N" holds the uint32
+     * N; "s.N" a string naming N, longer than a first get's 256 bytes when N % 3 == 0.
+     */
+    static CmapValue valueOf(String key) {
+        long n = numberOf(key);
+        if (n < 0) {
+            return null;
+        }
+        if (key.startsWith("g.")) {
+            return CmapValue.uint32(n);
+        }
+        if (key.startsWith("s.")) {
+            return CmapValue.string("value " + n + " " + "x".repeat(n % 3 == 0 ? 300 : (int) (n % 50)));
+        }
+        return null;
+    }
+
+    /** Whether an inc, dec or delete of {@code key} ("i.N", "d.N") finds it: N even. */
+    static boolean exists(String key) {
+        long n = numberOf(key);
+        return n >= 0 && n % 2 == 0;
+    }
+
+    /** The keys an iteration of {@code prefix} lists, in order: N % 13 of them under "it.N.". */
+    static List<String> keysUnder(String prefix) {
+        List<String> keys = new ArrayList<>();
+        if (prefix.startsWith("it.") && prefix.endsWith(".")) {
+            long n = numberOf(prefix.substring(0, prefix.length() - 1));
+            for (int i = 0; n >= 0 && i < n % 13; i++) {
+                keys.add(prefix + "k" + (char) ('a' + i));
+            }
+        }
+        return keys;
+    }
+
+    /** The number after the key's first dot, or -1. */
+    private static long numberOf(String key) {
+        int dot = key.indexOf('.');
+        try {
+            return dot < 0 ? -1 : Long.parseLong(key.substring(dot + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** How many iterators of this connection were not finalized. */
+    synchronized int openIterators() {
+        return iterators.size();
+    }
+
+    private static String name(MemorySegment message, long offset) {
+        int length = Short.toUnsignedInt(message.get(JAVA_SHORT_UNALIGNED, offset + NameDescriptor.LENGTH_OFFSET));
+        byte[] bytes = new byte[length];
+        MemorySegment.copy(message, JAVA_BYTE, offset + NameDescriptor.VALUE_OFFSET, bytes, 0, length);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    /** As corosync answers a GET: the whole reservation, or INVALID_PARAM if the value does not fit it. */
+    private static byte[] get(MemorySegment message) {
+        CmapValue value = valueOf(name(message, GetRequestDescriptor.KEY_NAME_OFFSET));
+        long reserve = message.get(JAVA_LONG_UNALIGNED, GetRequestDescriptor.VALUE_LEN_OFFSET);
+        if (value == null) {
+            return header(CmapResponseId.GET, GetResponseDescriptor.LENGTH, CsError.NOT_EXIST);
+        }
+        int length = value.encodedLength();
+        if (reserve > 0 && reserve < length) {
+            return header(CmapResponseId.GET, GetResponseDescriptor.LENGTH, CsError.INVALID_PARAM);
+        }
+        byte[] answer = header(CmapResponseId.GET, GetResponseDescriptor.LENGTH + (int) reserve, CsError.OK);
+        MemorySegment segment = MemorySegment.ofArray(answer);
+        segment.set(JAVA_LONG_UNALIGNED, GetResponseDescriptor.VALUE_LEN_OFFSET, length);
+        segment.set(JAVA_BYTE, GetResponseDescriptor.TYPE_OFFSET, (byte) value.type().code());
+        if (reserve > 0) {
+            value.writeTo(segment, GetResponseDescriptor.VALUE_OFFSET);
+        }
+        return answer;
+    }
+
+    private byte[] iterInit(MemorySegment message) {
+        long iterator = nextIterator++;
+        iterators.put(iterator, new ArrayDeque<>(keysUnder(name(message, IterInitRequestDescriptor.PREFIX_OFFSET))));
+        byte[] answer = header(CmapResponseId.ITER_INIT, IterInitResponseDescriptor.LENGTH, CsError.OK);
+        MemorySegment.ofArray(answer).set(JAVA_LONG_UNALIGNED, IterInitResponseDescriptor.ITER_HANDLE_OFFSET, iterator);
+        return answer;
+    }
+
+    /** The iterator's next key, as a uint8 key of length 1; NO_SECTIONS past the end, BAD_HANDLE if unknown. */
+    private byte[] iterNext(long iterator) {
+        ArrayDeque<String> left = iterators.get(iterator);
+        if (left == null || left.isEmpty()) {
+            return header(CmapResponseId.ITER_NEXT, ResponseHeaderDescriptor.LENGTH,
+                    left == null ? CsError.BAD_HANDLE : CsError.NO_SECTIONS);
+        }
+        byte[] answer = header(CmapResponseId.ITER_NEXT, IterNextResponseDescriptor.LENGTH, CsError.OK);
+        MemorySegment segment = MemorySegment.ofArray(answer);
+        byte[] name = left.pollFirst().getBytes(StandardCharsets.US_ASCII);
+        segment.set(JAVA_SHORT_UNALIGNED, IterNextResponseDescriptor.KEY_NAME_OFFSET + NameDescriptor.LENGTH_OFFSET,
+                (short) name.length);
+        MemorySegment.copy(name, 0, segment, JAVA_BYTE,
+                IterNextResponseDescriptor.KEY_NAME_OFFSET + NameDescriptor.VALUE_OFFSET, name.length);
+        segment.set(JAVA_LONG_UNALIGNED, IterNextResponseDescriptor.VALUE_LEN_OFFSET, 1);
+        segment.set(JAVA_BYTE, IterNextResponseDescriptor.TYPE_OFFSET, (byte) CmapType.UINT8.code());
+        return answer;
     }
 
     /** Every handle this server gave, in order (for messages). */
