@@ -40,7 +40,8 @@ import java.util.function.Function;
  * {@code -Djcmap.randomHandle.seed=N} runs that one alone ({@code jcmap.randomHandle.firstSeed}
  * and {@code jcmap.randomHandle.tries} run others). A seed fixes the plan, not the threads'
  * timing. Not generated: allOf/anyOf (decision 0034 leaves those out), joins of stages whose
- * functions block (an application's own cycle), iterations, timeouts, interrupts.
+ * functions block (an application's own cycle), iterations, timeouts, interrupts (those, with get,
+ * inc, delete and reconnect listeners that call the handle, are {@link RandomHandleCallsTest}'s).
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomHandleScenariosTest {

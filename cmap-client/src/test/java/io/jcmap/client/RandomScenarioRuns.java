@@ -18,7 +18,8 @@ import java.util.function.Supplier;
 
 /**
  * The scaffolding shared by the seeded random scenario tests ({@link RandomJoinsInActionsTest},
- * {@link RandomHandleScenariosTest}, {@link RandomSyncCallsTimeoutsAndInterruptsTest}): the run of
+ * {@link RandomHandleScenariosTest}, {@link RandomSyncCallsTimeoutsAndInterruptsTest},
+ * {@link RandomHandleCallsTest}): the run of
  * seeds chosen by the system properties {@code PREFIX.seed}, {@code PREFIX.firstSeed} and
  * {@code PREFIX.tries}, with the failures of the first few scenarios and their seeds; and, per
  * scenario, {@link Threads}: its daemon threads, what they threw, joins against a deadline, a close

@@ -1,0 +1,682 @@
+package io.jcmap.client;
+
+import io.jcmap.protocol.ipc.IpcConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+
+/**
+ * A whole handle ({@link ConnectedHandle} over {@link ScriptedCmapServer}s, whose answers to GET,
+ * inc, delete and the iteration messages say which request they answer) in random scenarios of the
+ * calls {@link RandomHandleScenariosTest} does not make: one or two issuing threads call get (any
+ * type, of short and of long values, of missing keys), inc, delete, their asynchronous faces (alone
+ * or in a batch, with completion actions making such calls or iterating), iterate (to the end, or
+ * closing early), add trackings whose listeners call the handle, and make the server pause; a
+ * request timeout of 2 to 40 ms or none (decision 0033), pauses of the server of 1 to 50 ms; interrupts of the issuing threads at random
+ * moments (decision 0035); and an end: a close, or a loss without or with a reconnect whose
+ * {@link ReconnectListener} callbacks (onDisconnected, onReconnectFailed after failed attempts,
+ * onReconnected) get, iterate, dispatch, add trackings and join a getAsync.
+ *
+ * <p>Within {@link #SCENARIO_SECONDS} each: every call returns its own answer (the value or the
+ * NOT_EXIST the scripted map gives for its key) or fails with a code the docs allow there (BAD_HANDLE
+ * once closed, TIMEOUT with a request timeout, INTERRUPT on an interrupted issuing thread, its status
+ * kept, LIBRARY after a loss or from an iterator whose fetch failed, TRY_AGAIN from iterate); an
+ * iteration lists its prefix's keys in order, all of them unless it failed; every future and stage
+ * completes; the reconnect listener's callbacks return and the handle reconnects; the threads and
+ * close() return. With a close as the end, the handle first still answers a last get of its own,
+ * and the server is left with no iterator (decision 0033 finalizes one made after a timeout).
+ * {@code -Djcmap.randomCalls.seed=N} runs one seed ({@code jcmap.randomCalls.firstSeed} and
+ * {@code jcmap.randomCalls.tries} run others, {@code jcmap.randomCalls.repeatSeed=N} runs N that many
+ * times); a seed fixes the plan, not the threads' timing.
+ */
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RandomHandleCallsTest {
+    private static final int TRIES = 100;
+    private static final long SCENARIO_SECONDS = 5;
+    private static final long INTERRUPT_BOUND_MILLIS = 1000;
+    private static final int MAX_FAILURES_REPORTED = 3;
+    private static final int MAX_REQUESTS_WITH_ACTIONS = 30;
+    private static final String TRACKED = "k.tracked";
+
+    private enum End { CLOSE, LOSS, LOSS_RECONNECT }
+
+    private static final String[] CALLS = {"getUint32", "get", "getString", "inc", "delete", "iterate"};
+    private static final String[] ASYNC = {"getAsync", "incAsync", "deleteAsync"};
+    private static final Map<String, AtomicInteger> DONE = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    private static void count(String what) {
+        DONE.computeIfAbsent(what, key -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Test
+    void everyCallGetsItsOwnAnswerOrADocumentedFailureAndEverythingEnds() {
+        RandomScenarioRuns.Run run = RandomScenarioRuns.run("jcmap.randomCalls", TRIES, MAX_FAILURES_REPORTED,
+                seed -> new Scenario(Long.getLong("jcmap.randomCalls.repeatSeed", seed)).run());
+        System.out.println("RandomHandleCallsTest, seeds " + run.first() + " to " + run.last() + ": " + DONE);
+        run.assertNoFailure();
+    }
+
+    /** A random synchronous call: its kind and key (or prefix), and for an iteration how many keys it takes. */
+    private static String call(Random r) {
+        String kind = CALLS[r.nextInt(CALLS.length)];
+        int n = r.nextInt(40);
+        return switch (kind) {
+            case "getUint32" -> kind + " " + (r.nextInt(5) == 0 ? "none." : "g.") + n;
+            case "get" -> kind + " " + new String[] {"g.", "s.", "none."}[r.nextInt(3)] + n;
+            case "getString" -> kind + " s." + n;
+            case "inc" -> kind + " i." + n;
+            case "delete" -> kind + " d." + n;
+            default -> kind + " it." + n + ". " + (r.nextInt(3) == 0 ? r.nextInt(6) : 99);
+        };
+    }
+
+    private static final class Scenario {
+        final long seed;
+        final Random random;
+        final End end;
+        final boolean reconnects;
+        final int failedAttempts;
+        final int timeoutMillis;
+        final int interrupts;
+        final DispatchType dispatcherType;
+        final List<List<String>> plans = new ArrayList<>();
+        final Map<String, List<String>> callbackPlans = new java.util.HashMap<>();
+        final ScriptedCmapServer first = new ScriptedCmapServer(0x1000);
+        final ScriptedCmapServer second = new ScriptedCmapServer(0x2000);
+        final CountDownLatch reconnected = new CountDownLatch(1);
+        final List<CompletableFuture<?>> futures = new CopyOnWriteArrayList<>();
+        /** What each future is, for the report of those left. */
+        final Map<CompletableFuture<?>, String> named = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<String> oddities = new CopyOnWriteArrayList<>();
+        final RandomScenarioRuns.Threads threads;
+        final List<Thread> issuers = new CopyOnWriteArrayList<>();
+        final AtomicInteger withActions = new AtomicInteger();
+        final AtomicInteger stepsDone = new AtomicInteger();
+        final AtomicInteger callbacksRunning = new AtomicInteger();
+        /** When each issuing thread was last interrupted (nanoTime), by thread id. */
+        final Map<Long, AtomicLong> interruptedAt = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean lossStarted;
+        final int endAt;
+        ConnectedHandle handle;
+
+        Scenario(long seed) {
+            this.seed = seed;
+            this.random = new Random(seed);
+            End[] ends = End.values();
+            end = ends[random.nextInt(ends.length)];
+            reconnects = end == End.LOSS_RECONNECT || end == End.CLOSE && random.nextBoolean();
+            failedAttempts = random.nextInt(3);
+            timeoutMillis = random.nextBoolean() ? 0 : 2 + random.nextInt(39);
+            interrupts = random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0;
+            dispatcherType = random.nextBoolean() ? DispatchType.BLOCKING : DispatchType.ALL;
+            int steps = 0;
+            for (int t = 1 + random.nextInt(2); t > 0; t--) {
+                List<String> plan = new ArrayList<>();
+                for (int i = 4 + random.nextInt(10); i > 0; i--) {
+                    plan.add(step(random));
+                }
+                steps += plan.size();
+                plans.add(plan);
+            }
+            for (String callback : List.of("onDisconnected", "onReconnectFailed", "onReconnected")) {
+                List<String> acts = new ArrayList<>();
+                for (int i = random.nextInt(3); i > 0; i--) {
+                    acts.add(callbackAct(random, callback));
+                }
+                callbackPlans.put(callback, acts);
+            }
+            endAt = random.nextInt(steps + 1);
+            threads = new RandomScenarioRuns.Threads(seed, oddities, e -> e instanceof CmapException);
+        }
+
+        // ---- the plan --------------------------------------------------------------------------
+
+        private static String step(Random r) {
+            return switch (r.nextInt(12)) {
+                case 0, 1, 2, 3 -> call(r);
+                case 4, 5 -> ASYNC[r.nextInt(ASYNC.length)] + " " + asyncKey(r) + " | " + action(r);
+                case 6 -> {
+                    StringBuilder batch = new StringBuilder("batch");
+                    for (int i = 1 + r.nextInt(3); i > 0; i--) {
+                        batch.append(" ; ").append(ASYNC[r.nextInt(ASYNC.length)]).append(' ').append(asyncKey(r))
+                                .append(" | ").append(action(r));
+                    }
+                    yield batch.toString();
+                }
+                case 7 -> "pause " + (1 + r.nextInt(50));
+                case 8 -> "track | " + call(r);
+                case 9 -> "notify";
+                default -> "iterate it." + r.nextInt(40) + ". " + (r.nextInt(3) == 0 ? r.nextInt(6) : 99);
+            };
+        }
+
+        private static String asyncKey(Random r) {
+            return new String[] {"g.", "s.", "i.", "d.", "none."}[r.nextInt(5)] + r.nextInt(40);
+        }
+
+        /** A completion action: nothing, a synchronous call (an iteration too), or a getAsync of its own. */
+        private static String action(Random r) {
+            return switch (r.nextInt(4)) {
+                case 0 -> "nothing";
+                case 1 -> "getAsync g." + r.nextInt(40);
+                default -> call(r);
+            };
+        }
+
+        private static String callbackAct(Random r, String callback) {
+            return switch (r.nextInt(5)) {
+                case 0 -> "dispatch " + (callback.equals("onReconnected")
+                        ? new String[] {"ALL", "ONE_NONBLOCKING"}[r.nextInt(2)]
+                        : DispatchType.values()[r.nextInt(DispatchType.values().length)].name());
+                case 1 -> "trackAdd";
+                case 2 -> "join getAsync g." + r.nextInt(40);
+                default -> call(r);
+            };
+        }
+
+        private String describe() {
+            return "seed " + seed + " (end " + end + " after " + endAt + " steps, reconnects " + reconnects
+                    + (reconnects ? " after " + failedAttempts + " failed attempts" : "") + ", request timeout "
+                    + (timeoutMillis == 0 ? "none" : timeoutMillis + " ms") + ", " + interrupts + " interrupts, dispatcher "
+                    + dispatcherType + ")\n  issuers: " + plans + "\n  reconnect listener: " + callbackPlans;
+        }
+
+        // ---- running ---------------------------------------------------------------------------
+
+        String run() {
+            handle = new ConnectedHandle(CmapMap.ICMAP, options(), false, connector());
+            List<Thread> started = new ArrayList<>();
+            for (int i = 0; i < plans.size(); i++) {
+                List<String> plan = plans.get(i);
+                Thread issuer = threads.start("issuer-" + i, () -> issue(plan));
+                issuers.add(issuer);
+                started.add(issuer);
+            }
+            started.add(threads.start("dispatcher", this::dispatchAll));
+            if (interrupts > 0) {
+                started.add(threads.start("interrupter", this::interruptIssuers));
+            }
+            Thread ender = threads.start("ender", this::end);
+            List<String> failures = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
+            if (!RandomScenarioRuns.joined(ender, deadline)) {
+                failures.add("the ender had not returned (its end: " + end + ")");
+            }
+            if (failures.isEmpty()) {
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
+                if (!threads.closes(handle::close, deadline, TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS))) {
+                    failures.add("close() from the test had not returned after " + SCENARIO_SECONDS + " s");
+                }
+            }
+            if (failures.isEmpty()) {
+                failures.addAll(RandomScenarioRuns.Threads.notReturned(started, deadline, "after close()"));
+                RandomScenarioRuns.awaitUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), deadline);
+                long left = futures.stream().filter(future -> !future.isDone()).count();
+                if (left > 0) {
+                    failures.add(left + " of " + futures.size() + " futures and stages never completed after close(): "
+                            + left());
+                }
+            }
+            String stacks = failures.isEmpty() ? "" : RandomScenarioRuns.stacksOfAllThreads(
+                    name -> threads.named(name) || name.startsWith("jcmap-"));
+            failures.addAll(oddities);
+            if (failures.isEmpty()) {
+                return null;
+            }
+            handle.close();
+            first.close();
+            second.close();
+            return RandomScenarioRuns.failure(describe(), failures, stacks);
+        }
+
+        private CmapOptions options() {
+            CmapOptions.Builder options = CmapOptions.builder();
+            if (timeoutMillis > 0) {
+                options.requestTimeout(Duration.ofMillis(timeoutMillis));
+            }
+            if (reconnects) {
+                options.reconnect(new ReconnectPolicy(Duration.ofMillis(1), Duration.ofMillis(1), listener()));
+            }
+            return options.build();
+        }
+
+        /** The first connection, then {@link #failedAttempts} failed attempts, then the second. */
+        private Function<CmapOptions, IpcConnection> connector() {
+            AtomicInteger attempts = new AtomicInteger();
+            return options -> {
+                int attempt = attempts.getAndIncrement();
+                if (attempt == 0) {
+                    return first;
+                }
+                if (attempt <= failedAttempts) {
+                    throw new CmapException(CsError.LIBRARY, "scripted: corosync not back yet");
+                }
+                return second;
+            };
+        }
+
+        private ReconnectListener listener() {
+            return new ReconnectListener() {
+                @Override
+                public void onDisconnected(CmapException cause) {
+                    inCallback("onDisconnected");
+                }
+
+                @Override
+                public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
+                    inCallback("onReconnectFailed");
+                }
+
+                @Override
+                public void onReconnected(int attempts) {
+                    inCallback("onReconnected");
+                    reconnected.countDown();
+                }
+            };
+        }
+
+        /** The callback's acts; one that takes over {@link #SCENARIO_SECONDS} is reported. */
+        private void inCallback(String callback) {
+            callbacksRunning.incrementAndGet();
+            long start = System.nanoTime();
+            try {
+                for (String act : callbackPlans.get(callback)) {
+                    count(callback + " " + act.split(" ")[0]);
+                    callbackAct(act, callback);
+                }
+            } finally {
+                callbacksRunning.decrementAndGet();
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (millis > TimeUnit.SECONDS.toMillis(SCENARIO_SECONDS)) {
+                oddities.add(callback + " took " + millis + " ms");
+            }
+        }
+
+        private void callbackAct(String act, String callback) {
+            String where = "in " + callback + ": " + act;
+            boolean lost = !callback.equals("onReconnected");
+            String[] words = act.split(" ");
+            try {
+                switch (words[0]) {
+                    case "dispatch" -> handle.dispatch(DispatchType.valueOf(words[1]));
+                    case "trackAdd" -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.DELETE), (h, n) -> { });
+                    case "join" -> {
+                        CompletableFuture<CmapValue> future = handle.getAsync(words[2]);
+                        add(future, where);
+                        Object got;
+                        try {
+                            got = future.join();
+                        } catch (java.util.concurrent.CompletionException e) {
+                            got = e.getCause();
+                        }
+                        check(where, got, "getAsync", words[2], false);
+                        return;
+                    }
+                    default -> {
+                        checkCall(where, act, false);
+                        return;
+                    }
+                }
+                if (lost && !words[0].equals("dispatch")) {
+                    oddities.add(where + " succeeded while the connection was lost");
+                }
+            } catch (CmapException e) {
+                CsError error = e.error();
+                boolean allowed = error == CsError.BAD_HANDLE && handle.isClosed()
+                        || lost && (error == CsError.LIBRARY || words[0].equals("dispatch") && error == CsError.TRY_AGAIN)
+                        || !lost && error == CsError.TIMEOUT && timeoutMillis > 0
+                        || words[0].equals("dispatch") && error == CsError.TRY_AGAIN;
+                if (!allowed) {
+                    oddities.add(where + " failed with " + e);
+                }
+            }
+        }
+
+        private void issue(List<String> plan) {
+            try {
+                for (String step : plan) {
+                    issueStep(step);
+                    // an application that handled an INTERRUPT goes on; only here: an action that cleared
+                    // the status would hide it from the call it ran inside
+                    Thread.interrupted();
+                    stepsDone.incrementAndGet();
+                }
+            } finally {
+                Thread.interrupted(); // the interrupter may come after the last call
+            }
+        }
+
+        private void issueStep(String step) {
+            String[] words = step.split(" ");
+            switch (words[0]) {
+                case "getAsync", "incAsync", "deleteAsync" -> async(handle, step, "the issuer");
+                case "batch" -> batch(step);
+                case "pause" -> pause(Integer.parseInt(words[1]));
+                case "track" -> track(step.substring("track | ".length()));
+                case "notify" -> server().change(TRACKED);
+                default -> checkCall("the issuer: " + step, step, true);
+            }
+        }
+
+        private void batch(String step) {
+            try (CmapBatch batch = handle.batch()) {
+                for (String request : step.substring("batch ; ".length()).split(" ; ")) {
+                    async(batch, request, "a batch");
+                }
+            } catch (CmapException e) {
+                expectFailure("the issuer's " + step, e, true, false);
+            }
+        }
+
+        /** An asynchronous request "KIND KEY | ACTION" through {@code target}; its outcome and action checked. */
+        private void async(CmapAsync target, String request, String by) {
+            String[] parts = request.split(" \\| ");
+            String[] words = parts[0].split(" ");
+            String what = by + ": " + parts[0];
+            CompletableFuture<?> future;
+            try {
+                future = switch (words[0]) {
+                    case "getAsync" -> target.getAsync(words[1]);
+                    case "incAsync" -> target.incAsync(words[1]);
+                    default -> target.deleteAsync(words[1]);
+                };
+            } catch (CmapException e) {
+                expectFailure(what, e, true, false);
+                return;
+            }
+            add(future, what);
+            add(future.handle((value, failure) -> {
+                check(what, failure != null ? unwrap(failure) : value, words[0], words[1], false);
+                return null;
+            }), "the check of " + what);
+            if (parts.length > 1 && !parts[1].equals("nothing") && withActions.incrementAndGet() <= MAX_REQUESTS_WITH_ACTIONS) {
+                String action = parts[1];
+                add(future.handle((value, failure) -> {
+                    count("action " + action.split(" ")[0]);
+                    if (action.startsWith("getAsync")) {
+                        async(handle, action, "the action of " + what);
+                    } else {
+                        checkCall("the action of " + what + ": " + action, action, false);
+                    }
+                    return null;
+                }), "the action " + action + " of " + what);
+            }
+        }
+
+        private void add(CompletableFuture<?> future, String what) {
+            named.put(future, what);
+            futures.add(future);
+        }
+
+        /** The futures not completed, named. */
+        private String left() {
+            return futures.stream().filter(future -> !future.isDone()).map(named::get).toList().toString();
+        }
+
+        private static Object unwrap(Throwable failure) {
+            return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+        }
+
+        /** Makes the synchronous call {@code call} and checks what it gave. */
+        private void checkCall(String what, String call, boolean timed) {
+            String[] words = call.split(" ");
+            count("call " + words[0]);
+            if (words[0].equals("iterate")) {
+                iterate(what, words[1], Integer.parseInt(words[2]));
+                return;
+            }
+            long start = System.nanoTime();
+            Object got;
+            try {
+                got = switch (words[0]) {
+                    case "getUint32" -> handle.getUint32(words[1]);
+                    case "get" -> handle.get(words[1]);
+                    case "getString" -> handle.getString(words[1]);
+                    case "inc" -> {
+                        handle.inc(words[1]);
+                        yield null;
+                    }
+                    case "delete" -> {
+                        handle.delete(words[1]);
+                        yield null;
+                    }
+                    default -> throw new IllegalStateException(call);
+                };
+            } catch (CmapException e) {
+                got = e;
+            }
+            check(what, got, words[0], words[1], true);
+            if (timed && got instanceof CmapException e && e.error() == CsError.INTERRUPT) {
+                checkInterruptBound(what, start);
+            }
+        }
+
+        /** An interrupted call ended within {@link #INTERRUPT_BOUND_MILLIS} of the interrupt or its start. */
+        private void checkInterruptBound(String what, long start) {
+            AtomicLong at = interruptedAt.get(Thread.currentThread().threadId());
+            long from = Math.max(start, at == null ? start : at.get());
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from);
+            if (millis > INTERRUPT_BOUND_MILLIS) {
+                oddities.add(what + ": failed with INTERRUPT " + millis + " ms after the interrupt");
+            }
+        }
+
+        /** Checks {@code got} (a value or the CmapException) against the scripted map's answer to KIND KEY. */
+        private void check(String what, Object got, String kind, String key, boolean sync) {
+            Object expected = expected(kind, key);
+            if (got instanceof CmapException e) {
+                if (e.error() == CsError.NOT_EXIST && expected == CsError.NOT_EXIST) {
+                    return;
+                }
+                if (e.error() == CsError.INVALID_PARAM && expected == CsError.INVALID_PARAM) {
+                    return;
+                }
+                expectFailure(what + " (expected " + expected + ")", e, sync, false);
+            } else if (got instanceof Throwable t) {
+                oddities.add(what + " failed with " + t);
+            } else if (!Objects.equals(got, expected)) {
+                oddities.add(what + " gave " + got + ", expected " + expected + " (another request's answer?)");
+            }
+        }
+
+        /** The value, null (a status call's OK), or the CsError the scripted map answers KIND KEY with. */
+        private static Object expected(String kind, String key) {
+            return switch (kind) {
+                case "inc", "incAsync", "delete", "deleteAsync" -> ScriptedCmapServer.exists(key) ? null : CsError.NOT_EXIST;
+                default -> {
+                    CmapValue value = ScriptedCmapServer.valueOf(key);
+                    if (value == null) {
+                        yield CsError.NOT_EXIST;
+                    }
+                    yield switch (kind) {
+                        case "getUint32" -> value instanceof CmapValue.UInt32 u ? (Object) u.value() : CsError.INVALID_PARAM;
+                        case "getString" -> value instanceof CmapValue.Str s ? s.value() : CsError.INVALID_PARAM;
+                        default -> value;
+                    };
+                }
+            };
+        }
+
+        /** Whether a call may fail with {@code e} here; if not, an oddity. */
+        private void expectFailure(String what, CmapException e, boolean sync, boolean iterating) {
+            CsError error = e.error();
+            boolean issuer = issuers.contains(Thread.currentThread());
+            boolean allowed = switch (error) {
+                case BAD_HANDLE -> handle.isClosed();
+                case TIMEOUT -> timeoutMillis > 0;
+                case LIBRARY -> lossStarted || iterating && e.getCause() instanceof CmapException;
+                case TRY_AGAIN -> iterating;
+                case INTERRUPT -> sync && issuer && interrupts > 0;
+                default -> false;
+            };
+            if (!allowed) {
+                oddities.add(what + " failed with " + e + (e.getCause() != null ? " (cause " + e.getCause() + ")" : ""));
+                return;
+            }
+            count("failed with " + error);
+            if (error == CsError.INTERRUPT) {
+                if (!Thread.currentThread().isInterrupted()) {
+                    oddities.add(what + " failed with INTERRUPT and left the status clear");
+                }
+            }
+        }
+
+        /** Iterates over {@code prefix}, taking up to {@code take} keys: those of the prefix, in order. */
+        private void iterate(String what, String prefix, int take) {
+            List<String> expected = ScriptedCmapServer.keysUnder(prefix);
+            List<String> listed = new ArrayList<>();
+            try (CmapIterator keys = handle.iterate(prefix)) {
+                while (listed.size() < take && keys.hasNext()) {
+                    listed.add(keys.next().name());
+                }
+                if (listed.size() < take && !listed.equals(expected)) {
+                    oddities.add(what + " listed " + listed + ", expected " + expected);
+                }
+                count(listed.size() < take ? "iterations to the end" : "iterations closed early");
+            } catch (CmapException e) {
+                expectFailure(what + " (after " + listed.size() + " keys)", e, true, true);
+            }
+            if (!expected.subList(0, Math.min(listed.size(), expected.size())).equals(listed)) {
+                oddities.add(what + " listed " + listed + ", not the start of " + expected);
+            }
+        }
+
+        private void track(String listenerCall) {
+            try {
+                handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.DELETE),
+                        (h, notification) -> checkCall("a listener: " + listenerCall, listenerCall, false));
+            } catch (CmapException e) {
+                expectFailure("the issuer's trackAdd", e, true, false);
+            }
+        }
+
+        private void dispatchAll() {
+            while (!handle.isClosed()) {
+                try {
+                    handle.dispatch(dispatcherType);
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                } catch (CmapException e) {
+                    if (e.error() == CsError.BAD_HANDLE || handle.isClosed() || e.error() == CsError.LIBRARY && !reconnects) {
+                        return;
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+            }
+        }
+
+        /** Interrupts a random issuer now and then, while they run. */
+        private void interruptIssuers() {
+            Random r = new Random(seed ^ 0x5DEECE66DL);
+            for (int i = 0; i < interrupts; i++) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(r.nextInt(8)));
+                Thread target = issuers.get(r.nextInt(issuers.size()));
+                interruptedAt.computeIfAbsent(target.threadId(), id -> new AtomicLong()).set(System.nanoTime());
+                target.interrupt();
+                count("interrupts");
+            }
+        }
+
+        private ScriptedCmapServer server() {
+            return reconnected.getCount() == 0 ? second : first;
+        }
+
+        /** The server takes requests but answers none for {@code millis}. */
+        private void pause(int millis) {
+            ScriptedCmapServer server = server();
+            server.withholdAnswers = true;
+            threads.start("resuming", () -> {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(millis));
+                server.withholdAnswers = false;
+            });
+        }
+
+        /** The end once the issuers made {@link #endAt} steps (or stopped moving for 200 ms). */
+        private void end() {
+            long lastMove = System.nanoTime();
+            int seen = stepsDone.get();
+            while (stepsDone.get() < endAt && System.nanoTime() - lastMove < TimeUnit.MILLISECONDS.toNanos(200)) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                if (stepsDone.get() != seen) {
+                    seen = stepsDone.get();
+                    lastMove = System.nanoTime();
+                }
+            }
+            switch (end) {
+                case CLOSE -> lastCallsBeforeClose();
+                case LOSS -> lose();
+                case LOSS_RECONNECT -> {
+                    lose();
+                    try {
+                        if (!reconnected.await(SCENARIO_SECONDS - 1, TimeUnit.SECONDS)) {
+                            oddities.add("the handle had not reconnected after " + (SCENARIO_SECONDS - 1) + " s");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20 + random.nextInt(50)));
+                }
+                default -> throw new IllegalStateException(end.toString());
+            }
+        }
+
+        private void lose() {
+            lossStarted = true;
+            first.endRequests();
+            first.hangUp();
+        }
+
+        /**
+         * Once the issuers returned and the futures completed: a get of the ender's own still gets its answer
+         * (a request timeout may expire it while the server is loaded: tried up to 5 times), and the server
+         * is left with no iterator.
+         */
+        private void lastCallsBeforeClose() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS - 1);
+            List<String> left = RandomScenarioRuns.Threads.notReturned(issuers, deadline, "before the close");
+            RandomScenarioRuns.awaitUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), deadline);
+            if (!left.isEmpty() || !futures.stream().allMatch(CompletableFuture::isDone)) {
+                oddities.addAll(left);
+                oddities.add("not every future completed before the close: " + left() + RandomScenarioRuns
+                        .stacksOfAllThreads(name -> threads.named(name) || name.startsWith("jcmap-")));
+                return;
+            }
+            RandomScenarioRuns.awaitUntil(() -> !first.withholdAnswers, deadline);
+            long n = seed % 1000;
+            for (int attempt = 1; attempt <= 5; attempt++) {
+                try {
+                    long got = handle.getUint32("g." + n);
+                    if (got != n) {
+                        oddities.add("the last get of g." + n + " gave " + got);
+                    }
+                    break;
+                } catch (CmapException e) {
+                    if (e.error() != CsError.TIMEOUT || attempt == 5) {
+                        oddities.add("the last get of g." + n + " failed with " + e);
+                        return;
+                    }
+                }
+            }
+            RandomScenarioRuns.awaitUntil(() -> first.openIterators() == 0, deadline);
+            if (first.openIterators() != 0) {
+                oddities.add("the server was left with " + first.openIterators() + " iterators not finalized");
+            }
+        }
+    }
+}
