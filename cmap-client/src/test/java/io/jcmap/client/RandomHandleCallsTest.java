@@ -28,13 +28,15 @@ import java.util.function.Function;
  * or in a batch, with completion actions making such calls or iterating), iterate (to the end, or
  * closing early), add trackings whose listeners call the handle, and make the server pause; a
  * request timeout of 2 to 40 ms or none (decision 0033), pauses of the server of 1 to 50 ms; interrupts of the issuing threads at random
- * moments (decision 0035); and an end: a close, or a loss without or with a reconnect whose
- * {@link ReconnectListener} callbacks (onDisconnected, onReconnectFailed after failed attempts,
- * onReconnected) get, iterate, dispatch, add trackings and join a getAsync.
+ * moments, of the dispatching thread too (decision 0035); connections that select the map or not;
+ * and an end: a close, or a loss (found first by dispatch or by requests) without or with a
+ * reconnect whose {@link ReconnectListener} callbacks (onDisconnected, onReconnectFailed after
+ * failed attempts, onReconnected) get, iterate, dispatch, add trackings, join a getAsync,
+ * interrupt their own thread or close the handle.
  *
  * <p>Within {@link #SCENARIO_SECONDS} each: every call returns its own answer (the value or the
  * NOT_EXIST the scripted map gives for its key) or fails with a code the docs allow there (BAD_HANDLE
- * once closed, TIMEOUT with a request timeout, INTERRUPT on an interrupted issuing thread, its status
+ * once closed, TIMEOUT with a request timeout, INTERRUPT on an interrupted issuing or dispatching thread, its status
  * kept, LIBRARY after a loss or from an iterator whose fetch failed, TRY_AGAIN from iterate); an
  * iteration lists its prefix's keys in order, all of them unless it failed; every future and stage
  * completes; the reconnect listener's callbacks return and the handle reconnects; the threads and
@@ -90,6 +92,11 @@ class RandomHandleCallsTest {
         final Random random;
         final End end;
         final boolean reconnects;
+        /** Each connection first selects the map (SET_CURRENT_MAP), as {@code Cmap.initializeMap} does. */
+        final boolean selectsMap;
+        /** The loss is found first by dispatch (the server hangs up before it ends requests), then a gap. */
+        final boolean lossSeenFirstByDispatch;
+        final int lossGapMillis;
         final int failedAttempts;
         final int timeoutMillis;
         final int interrupts;
@@ -105,12 +112,16 @@ class RandomHandleCallsTest {
         final List<String> oddities = new CopyOnWriteArrayList<>();
         final RandomScenarioRuns.Threads threads;
         final List<Thread> issuers = new CopyOnWriteArrayList<>();
+        /** The issuers and the dispatcher: the interrupter's targets. */
+        final List<Thread> interruptible = new CopyOnWriteArrayList<>();
         final AtomicInteger withActions = new AtomicInteger();
         final AtomicInteger stepsDone = new AtomicInteger();
         final AtomicInteger callbacksRunning = new AtomicInteger();
         /** When each issuing thread was last interrupted (nanoTime), by thread id. */
         final Map<Long, AtomicLong> interruptedAt = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean lossStarted;
+        /** Set on a reconnect thread by a callback's "interrupt", until that callback returns. */
+        final ThreadLocal<Boolean> interruptedItself = ThreadLocal.withInitial(() -> false);
         final int endAt;
         ConnectedHandle handle;
 
@@ -121,6 +132,9 @@ class RandomHandleCallsTest {
             end = ends[random.nextInt(ends.length)];
             reconnects = end == End.LOSS_RECONNECT || end == End.CLOSE && random.nextBoolean();
             failedAttempts = random.nextInt(3);
+            selectsMap = random.nextBoolean();
+            lossSeenFirstByDispatch = random.nextBoolean();
+            lossGapMillis = random.nextInt(3);
             timeoutMillis = random.nextBoolean() ? 0 : 2 + random.nextInt(39);
             interrupts = random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0;
             dispatcherType = random.nextBoolean() ? DispatchType.BLOCKING : DispatchType.ALL;
@@ -179,7 +193,9 @@ class RandomHandleCallsTest {
         }
 
         private static String callbackAct(Random r, String callback) {
-            return switch (r.nextInt(5)) {
+            return switch (r.nextInt(7)) {
+                case 5 -> "interrupt"; // its own thread: the round clears the status before its next attempt
+                case 6 -> r.nextInt(4) == 0 ? "close" : "nothing";
                 case 0 -> "dispatch " + (callback.equals("onReconnected")
                         ? new String[] {"ALL", "ONE_NONBLOCKING"}[r.nextInt(2)]
                         : DispatchType.values()[r.nextInt(DispatchType.values().length)].name());
@@ -190,7 +206,9 @@ class RandomHandleCallsTest {
         }
 
         private String describe() {
-            return "seed " + seed + " (end " + end + " after " + endAt + " steps, reconnects " + reconnects
+            return "seed " + seed + " (end " + end + " after " + endAt + " steps" + (end == End.CLOSE ? ""
+                    : ", found first by " + (lossSeenFirstByDispatch ? "dispatch" : "requests") + ", then " + lossGapMillis
+                    + " ms") + ", selects map " + selectsMap + ", reconnects " + reconnects
                     + (reconnects ? " after " + failedAttempts + " failed attempts" : "") + ", request timeout "
                     + (timeoutMillis == 0 ? "none" : timeoutMillis + " ms") + ", " + interrupts + " interrupts, dispatcher "
                     + dispatcherType + ")\n  issuers: " + plans + "\n  reconnect listener: " + callbackPlans;
@@ -199,15 +217,18 @@ class RandomHandleCallsTest {
         // ---- running ---------------------------------------------------------------------------
 
         String run() {
-            handle = new ConnectedHandle(CmapMap.ICMAP, options(), false, connector());
+            handle = new ConnectedHandle(CmapMap.ICMAP, options(), selectsMap, connector());
             List<Thread> started = new ArrayList<>();
             for (int i = 0; i < plans.size(); i++) {
                 List<String> plan = plans.get(i);
                 Thread issuer = threads.start("issuer-" + i, () -> issue(plan));
                 issuers.add(issuer);
+                interruptible.add(issuer);
                 started.add(issuer);
             }
-            started.add(threads.start("dispatcher", this::dispatchAll));
+            Thread dispatcher = threads.start("dispatcher", this::dispatchAll);
+            interruptible.add(dispatcher);
+            started.add(dispatcher);
             if (interrupts > 0) {
                 started.add(threads.start("interrupter", this::interruptIssuers));
             }
@@ -300,6 +321,7 @@ class RandomHandleCallsTest {
                     callbackAct(act, callback);
                 }
             } finally {
+                interruptedItself.set(false);
                 callbacksRunning.decrementAndGet();
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -316,6 +338,15 @@ class RandomHandleCallsTest {
                 switch (words[0]) {
                     case "dispatch" -> handle.dispatch(DispatchType.valueOf(words[1]));
                     case "trackAdd" -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.DELETE), (h, n) -> { });
+                    case "interrupt", "close", "nothing" -> {
+                        if (words[0].equals("interrupt")) {
+                            interruptedItself.set(true);
+                            Thread.currentThread().interrupt();
+                        } else if (words[0].equals("close")) {
+                            handle.close();
+                        }
+                        return;
+                    }
                     case "join" -> {
                         CompletableFuture<CmapValue> future = handle.getAsync(words[2]);
                         add(future, where);
@@ -341,7 +372,8 @@ class RandomHandleCallsTest {
                 boolean allowed = error == CsError.BAD_HANDLE && handle.isClosed()
                         || lost && (error == CsError.LIBRARY || words[0].equals("dispatch") && error == CsError.TRY_AGAIN)
                         || !lost && error == CsError.TIMEOUT && timeoutMillis > 0
-                        || words[0].equals("dispatch") && error == CsError.TRY_AGAIN;
+                        || words[0].equals("dispatch") && error == CsError.TRY_AGAIN
+                        || error == CsError.INTERRUPT && interruptedItself.get();
                 if (!allowed) {
                     oddities.add(where + " failed with " + e);
                 }
@@ -517,13 +549,13 @@ class RandomHandleCallsTest {
         /** Whether a call may fail with {@code e} here; if not, an oddity. */
         private void expectFailure(String what, CmapException e, boolean sync, boolean iterating) {
             CsError error = e.error();
-            boolean issuer = issuers.contains(Thread.currentThread());
+            boolean issuer = interruptible.contains(Thread.currentThread());
             boolean allowed = switch (error) {
                 case BAD_HANDLE -> handle.isClosed();
                 case TIMEOUT -> timeoutMillis > 0;
                 case LIBRARY -> lossStarted || iterating && e.getCause() instanceof CmapException;
                 case TRY_AGAIN -> iterating;
-                case INTERRUPT -> sync && issuer && interrupts > 0;
+                case INTERRUPT -> sync && (issuer && interrupts > 0 || interruptedItself.get());
                 default -> false;
             };
             if (!allowed) {
@@ -571,10 +603,17 @@ class RandomHandleCallsTest {
             while (!handle.isClosed()) {
                 try {
                     handle.dispatch(dispatcherType);
+                    Thread.interrupted(); // a listener's call may have failed with it; ALL never does
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 } catch (CmapException e) {
                     if (e.error() == CsError.BAD_HANDLE || handle.isClosed() || e.error() == CsError.LIBRARY && !reconnects) {
                         return;
+                    }
+                    if (e.error() == CsError.INTERRUPT) {
+                        if (!Thread.currentThread().isInterrupted() || interrupts == 0) {
+                            oddities.add("dispatch failed with " + e + ", its thread's status clear");
+                        }
+                        Thread.interrupted(); // handled: the dispatcher goes on
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
@@ -586,7 +625,7 @@ class RandomHandleCallsTest {
             Random r = new Random(seed ^ 0x5DEECE66DL);
             for (int i = 0; i < interrupts; i++) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(r.nextInt(8)));
-                Thread target = issuers.get(r.nextInt(issuers.size()));
+                Thread target = interruptible.get(r.nextInt(interruptible.size()));
                 interruptedAt.computeIfAbsent(target.threadId(), id -> new AtomicLong()).set(System.nanoTime());
                 target.interrupt();
                 count("interrupts");
@@ -623,12 +662,13 @@ class RandomHandleCallsTest {
                 case LOSS -> lose();
                 case LOSS_RECONNECT -> {
                     lose();
-                    try {
-                        if (!reconnected.await(SCENARIO_SECONDS - 1, TimeUnit.SECONDS)) {
-                            oddities.add("the handle had not reconnected after " + (SCENARIO_SECONDS - 1) + " s");
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    // a listener's close ends the round: nothing reconnects then
+                    RandomScenarioRuns.awaitUntil(() -> reconnected.getCount() == 0 || handle.isClosed(),
+                            System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS - 1));
+                    if (reconnected.getCount() != 0 && !handle.isClosed()) {
+                        oddities.add("the handle had not reconnected after " + (SCENARIO_SECONDS - 1) + " s"
+                                + RandomScenarioRuns.stacksOfAllThreads(name -> threads.named(name)
+                                || name.startsWith("jcmap-")));
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20 + random.nextInt(50)));
                 }
@@ -638,8 +678,15 @@ class RandomHandleCallsTest {
 
         private void lose() {
             lossStarted = true;
-            first.endRequests();
-            first.hangUp();
+            if (lossSeenFirstByDispatch) {
+                first.hangUp();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(lossGapMillis));
+                first.endRequests();
+            } else {
+                first.endRequests();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(lossGapMillis));
+                first.hangUp();
+            }
         }
 
         /**
