@@ -695,13 +695,20 @@ class RandomHandleCallsTest {
          * is left with no iterator.
          */
         private void lastCallsBeforeClose() {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS - 1);
-            List<String> left = RandomScenarioRuns.Threads.notReturned(issuers, deadline, "before the close");
-            RandomScenarioRuns.awaitUntil(() -> futures.stream().allMatch(CompletableFuture::isDone), deadline);
-            if (!left.isEmpty() || !futures.stream().allMatch(CompletableFuture::isDone)) {
-                oddities.addAll(left);
-                oddities.add("not every future completed before the close: " + left() + RandomScenarioRuns
-                        .stacksOfAllThreads(name -> threads.named(name) || name.startsWith("jcmap-")));
+            long start = System.nanoTime();
+            long deadline = start + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS - 1);
+            java.util.function.BooleanSupplier settled = () -> issuers.stream().noneMatch(Thread::isAlive)
+                    && futures.stream().allMatch(CompletableFuture::isDone);
+            // the stacks of a wait that takes long, taken while it waits
+            RandomScenarioRuns.awaitUntil(settled, start + TimeUnit.SECONDS.toNanos(2));
+            String stacks = settled.getAsBoolean() ? "" : "; the stacks after 2 s:" + RandomScenarioRuns
+                    .stacksOfAllThreads(name -> threads.named(name) || name.startsWith("jcmap-"));
+            RandomScenarioRuns.awaitUntil(settled, deadline);
+            if (!stacks.isEmpty()) {
+                oddities.add("the issuers and futures had not ended after 2 s (after "
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: issuers alive "
+                        + issuers.stream().filter(Thread::isAlive).map(Thread::getName).toList() + ", futures left "
+                        + left() + ")" + stacks);
                 return;
             }
             RandomScenarioRuns.awaitUntil(() -> !first.withholdAnswers, deadline);

@@ -51,7 +51,8 @@ import java.util.concurrent.locks.LockSupport;
  * or not at all while {@link #withholdSets}. GET, ADJUST_INT (inc, dec), DELETE and the iteration
  * messages are answered from a fixed map whose answers say which request they answer (see
  * {@link #valueOf}, {@link #exists}, {@link #keysUnder}); the connection's iterators are kept
- * until finalized ({@link #openIterators}). No answer reaches the client while
+ * until finalized ({@link #openIterators}), and one whose prefix a longer request overwrote before
+ * its first ITER_NEXT lists another prefix, as corosync's does (decision 0020). No answer reaches the client while
  * {@link #withholdAnswers}. A test may hold the reader of one answer
  * ({@link #holdAnswer}): after the pipeline took the answer's request off its queue, before it
  * looks at the answer; and may make the server hang up ({@link #hangUp}).
@@ -78,6 +79,13 @@ final class ScriptedCmapServer implements IpcConnection {
     volatile boolean withholdAnswers;
     /** The connection's iterators: the keys each has still to list; guarded by {@code this}. */
     private final Map<Long, ArrayDeque<String>> iterators = new HashMap<>();
+    /**
+     * The iterators not yet stepped, each with whether a request that would overwrite its prefix came
+     * since its ITER_INIT; guarded by {@code this}. corosync reads an iterator's prefix from the
+     * ITER_INIT request only at the first ITER_NEXT, and a request longer than ITER_NEXT's 24 bytes
+     * received meanwhile has overwritten it (decision 0020): such an iterator lists another prefix.
+     */
+    private final Map<Long, Boolean> unstepped = new HashMap<>();
     private long nextIterator = 0x7000;
     /** How many requests were sent; guarded by {@code this}. */
     private int requestsTaken;
@@ -152,6 +160,9 @@ final class ScriptedCmapServer implements IpcConnection {
         }
         int id = message.get(JAVA_INT_UNALIGNED, 0);
         requestsTaken++;
+        if (length > IterNextRequestDescriptor.LENGTH) {
+            unstepped.replaceAll((iterator, overwritten) -> true);
+        }
         switch (id) {
             case CmapRequestId.TRACK_ADD -> {
                 long instance = message.get(JAVA_LONG_UNALIGNED, TrackAddRequestDescriptor.TRACK_INST_HANDLE_OFFSET);
@@ -192,9 +203,8 @@ final class ScriptedCmapServer implements IpcConnection {
             case CmapRequestId.ITER_INIT -> answers.addLast(iterInit(message));
             case CmapRequestId.ITER_NEXT -> answers.addLast(iterNext(
                     message.get(JAVA_LONG_UNALIGNED, IterNextRequestDescriptor.ITER_HANDLE_OFFSET)));
-            case CmapRequestId.ITER_FINALIZE -> answers.addLast(header(CmapResponseId.ITER_FINALIZE,
-                    ResponseHeaderDescriptor.LENGTH, iterators.remove(message.get(JAVA_LONG_UNALIGNED,
-                            IterFinalizeRequestDescriptor.ITER_HANDLE_OFFSET)) != null ? CsError.OK : CsError.BAD_HANDLE));
+            case CmapRequestId.ITER_FINALIZE -> answers.addLast(finalizeIterator(
+                    message.get(JAVA_LONG_UNALIGNED, IterFinalizeRequestDescriptor.ITER_HANDLE_OFFSET)));
             default -> throw new IllegalStateException("scripted server: no script for request " + id);
         }
         return true;
@@ -401,13 +411,23 @@ final class ScriptedCmapServer implements IpcConnection {
     private byte[] iterInit(MemorySegment message) {
         long iterator = nextIterator++;
         iterators.put(iterator, new ArrayDeque<>(keysUnder(name(message, IterInitRequestDescriptor.PREFIX_OFFSET))));
+        unstepped.put(iterator, false);
         byte[] answer = header(CmapResponseId.ITER_INIT, IterInitResponseDescriptor.LENGTH, CsError.OK);
         MemorySegment.ofArray(answer).set(JAVA_LONG_UNALIGNED, IterInitResponseDescriptor.ITER_HANDLE_OFFSET, iterator);
         return answer;
     }
 
+    private byte[] finalizeIterator(long iterator) {
+        unstepped.remove(iterator);
+        return header(CmapResponseId.ITER_FINALIZE, ResponseHeaderDescriptor.LENGTH,
+                iterators.remove(iterator) != null ? CsError.OK : CsError.BAD_HANDLE);
+    }
+
     /** The iterator's next key, as a uint8 key of length 1; NO_SECTIONS past the end, BAD_HANDLE if unknown. */
     private byte[] iterNext(long iterator) {
+        if (Boolean.TRUE.equals(unstepped.remove(iterator))) {
+            iterators.put(iterator, new ArrayDeque<>(List.of("zz.another.prefix")));
+        }
         ArrayDeque<String> left = iterators.get(iterator);
         if (left == null || left.isEmpty()) {
             return header(CmapResponseId.ITER_NEXT, ResponseHeaderDescriptor.LENGTH,
