@@ -26,7 +26,7 @@ import java.util.function.Function;
  * calls {@link RandomHandleScenariosTest} does not make: one or two issuing threads call get (any
  * type, of short and of long values, of missing keys), inc, delete, their asynchronous faces (alone
  * or in a batch, with completion actions making such calls or iterating), iterate (to the end, or
- * closing early), add trackings whose listeners call the handle, and make the server pause; a
+ * closing early), add trackings whose listeners call the handle and delete them, and make the server pause; a
  * request timeout of 2 to 40 ms or none (decision 0033), pauses of the server of 1 to 50 ms; interrupts of the issuing threads at random
  * moments, of the dispatching thread too (decision 0035); connections that select the map or not;
  * and an end: a close, or a loss (found first by dispatch or by requests) without or with a
@@ -38,6 +38,7 @@ import java.util.function.Function;
  * NOT_EXIST the scripted map gives for its key) or fails with a code the docs allow there (BAD_HANDLE
  * once closed, TIMEOUT with a request timeout, INTERRUPT on an interrupted issuing or dispatching thread, its status
  * kept, LIBRARY after a loss or from an iterator whose fetch failed, TRY_AGAIN from iterate); an
+ * iterator's close and a trackDelete are not ended by an interrupt and leave the status as it was; an
  * iteration lists its prefix's keys in order, all of them unless it failed; every future and stage
  * completes; the reconnect listener's callbacks return and the handle reconnects; the threads and
  * close() return. With a close as the end, the handle first still answers a last get of its own,
@@ -112,6 +113,7 @@ class RandomHandleCallsTest {
         final List<String> oddities = new CopyOnWriteArrayList<>();
         final RandomScenarioRuns.Threads threads;
         final List<Thread> issuers = new CopyOnWriteArrayList<>();
+        final List<Long> trackHandles = new CopyOnWriteArrayList<>();
         /** The issuers and the dispatcher: the interrupter's targets. */
         final List<Thread> interruptible = new CopyOnWriteArrayList<>();
         final AtomicInteger withActions = new AtomicInteger();
@@ -135,7 +137,7 @@ class RandomHandleCallsTest {
             selectsMap = random.nextBoolean();
             lossSeenFirstByDispatch = random.nextBoolean();
             lossGapMillis = random.nextInt(3);
-            timeoutMillis = random.nextBoolean() ? 0 : 2 + random.nextInt(39);
+            timeoutMillis = random.nextBoolean() ? 0 : random.nextBoolean() ? 1 + random.nextInt(5) : 2 + random.nextInt(39);
             interrupts = random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0;
             dispatcherType = random.nextBoolean() ? DispatchType.BLOCKING : DispatchType.ALL;
             int steps = 0;
@@ -174,7 +176,7 @@ class RandomHandleCallsTest {
                 }
                 case 7 -> "pause " + (1 + r.nextInt(50));
                 case 8 -> "track | " + call(r);
-                case 9 -> "notify";
+                case 9 -> r.nextBoolean() ? "notify" : "untrack " + r.nextInt(4);
                 default -> "iterate it." + r.nextInt(40) + ". " + (r.nextInt(3) == 0 ? r.nextInt(6) : 99);
             };
         }
@@ -401,6 +403,7 @@ class RandomHandleCallsTest {
                 case "batch" -> batch(step);
                 case "pause" -> pause(Integer.parseInt(words[1]));
                 case "track" -> track(step.substring("track | ".length()));
+                case "untrack" -> untrack(Integer.parseInt(words[1]));
                 case "notify" -> server().change(TRACKED);
                 default -> checkCall("the issuer: " + step, step, true);
             }
@@ -574,7 +577,9 @@ class RandomHandleCallsTest {
         private void iterate(String what, String prefix, int take) {
             List<String> expected = ScriptedCmapServer.keysUnder(prefix);
             List<String> listed = new ArrayList<>();
-            try (CmapIterator keys = handle.iterate(prefix)) {
+            CmapIterator keys = null;
+            try {
+                keys = handle.iterate(prefix);
                 while (listed.size() < take && keys.hasNext()) {
                     listed.add(keys.next().name());
                 }
@@ -584,6 +589,10 @@ class RandomHandleCallsTest {
                 count(listed.size() < take ? "iterations to the end" : "iterations closed early");
             } catch (CmapException e) {
                 expectFailure(what + " (after " + listed.size() + " keys)", e, true, true);
+            } finally {
+                if (keys != null) {
+                    letGo(what + ": its close()", keys::close);
+                }
             }
             if (!expected.subList(0, Math.min(listed.size(), expected.size())).equals(listed)) {
                 oddities.add(what + " listed " + listed + ", not the start of " + expected);
@@ -592,10 +601,40 @@ class RandomHandleCallsTest {
 
         private void track(String listenerCall) {
             try {
-                handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.DELETE),
-                        (h, notification) -> checkCall("a listener: " + listenerCall, listenerCall, false));
+                trackHandles.add(handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.DELETE),
+                        (h, notification) -> checkCall("a listener: " + listenerCall, listenerCall, false)));
             } catch (CmapException e) {
                 expectFailure("the issuer's trackAdd", e, true, false);
+            }
+        }
+
+        /** A trackDelete of the {@code which}th tracking the issuers made, if any (BAD_HANDLE if deleted before). */
+        private void untrack(int which) {
+            List<Long> known = List.copyOf(trackHandles);
+            if (!known.isEmpty()) {
+                long trackHandle = known.get(which % known.size());
+                letGo("the issuer: trackDelete " + trackHandle, () -> handle.trackDelete(trackHandle));
+            }
+        }
+
+        /**
+         * A call that lets go of what the server holds (an iterator's close, a trackDelete): not ended by an
+         * interrupt, and the status left as it was (decision 0035).
+         */
+        private void letGo(String what, Runnable call) {
+            boolean interrupted = Thread.currentThread().isInterrupted();
+            try {
+                call.run();
+            } catch (CmapException e) {
+                boolean deletedBefore = e.error() == CsError.BAD_HANDLE && what.contains("trackDelete");
+                if (e.error() == CsError.INTERRUPT) {
+                    oddities.add(what + " failed with " + e + " (an interrupt does not end it)");
+                } else if (!deletedBefore) {
+                    expectFailure(what, e, false, true);
+                }
+            }
+            if (interrupted && !Thread.currentThread().isInterrupted()) {
+                oddities.add(what + " cleared its thread's interrupt status");
             }
         }
 
