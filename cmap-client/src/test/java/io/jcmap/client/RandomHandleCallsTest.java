@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +31,8 @@ import java.util.function.Function;
  * and an end: a close, or a loss (found first by dispatch or by requests) without or with a
  * reconnect whose {@link ReconnectListener} callbacks (onDisconnected, onReconnectFailed after
  * failed attempts, onReconnected) get, iterate, dispatch, add trackings, join a getAsync,
- * interrupt their own thread or close the handle.
+ * interrupt their own thread or close the handle, and in onReconnected lose the new connection
+ * too (the next round then reconnects to a third).
  *
  * <p>Within {@link #SCENARIO_SECONDS} each: every call returns its own answer (the value or the
  * NOT_EXIST the scripted map gives for its key) or fails with a code the docs allow there (BAD_HANDLE
@@ -106,7 +106,11 @@ class RandomHandleCallsTest {
         final Map<String, List<String>> callbackPlans = new java.util.HashMap<>();
         final ScriptedCmapServer first = new ScriptedCmapServer(0x1000);
         final ScriptedCmapServer second = new ScriptedCmapServer(0x2000);
-        final CountDownLatch reconnected = new CountDownLatch(1);
+        /** The connection after a second loss, made by a listener in onReconnected ("loseAgain"). */
+        final ScriptedCmapServer third = new ScriptedCmapServer(0x3000);
+        final AtomicInteger reconnections = new AtomicInteger();
+        /** How many reconnections the end waits for: 2 once a listener lost the second connection. */
+        final AtomicInteger reconnectionsDue = new AtomicInteger(1);
         final List<CompletableFuture<?>> futures = new CopyOnWriteArrayList<>();
         /** What each future is, for the report of those left. */
         final Map<CompletableFuture<?>, String> named = new java.util.concurrent.ConcurrentHashMap<>();
@@ -122,6 +126,7 @@ class RandomHandleCallsTest {
         /** When each issuing thread was last interrupted (nanoTime), by thread id. */
         final Map<Long, AtomicLong> interruptedAt = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean lossStarted;
+        volatile boolean secondLost;
         /** Set on a reconnect thread by a callback's "interrupt", until that callback returns. */
         final ThreadLocal<Boolean> interruptedItself = ThreadLocal.withInitial(() -> false);
         final int endAt;
@@ -196,7 +201,8 @@ class RandomHandleCallsTest {
 
         private static String callbackAct(Random r, String callback) {
             return switch (r.nextInt(7)) {
-                case 5 -> "interrupt"; // its own thread: the round clears the status before its next attempt
+                case 5 -> callback.equals("onReconnected") && r.nextBoolean() ? "loseAgain"
+                        : "interrupt"; // its own thread: the round clears the status before its next attempt
                 case 6 -> r.nextInt(4) == 0 ? "close" : "nothing";
                 case 0 -> "dispatch " + (callback.equals("onReconnected")
                         ? new String[] {"ALL", "ONE_NONBLOCKING"}[r.nextInt(2)]
@@ -264,6 +270,7 @@ class RandomHandleCallsTest {
             handle.close();
             first.close();
             second.close();
+            third.close();
             return RandomScenarioRuns.failure(describe(), failures, stacks);
         }
 
@@ -289,7 +296,7 @@ class RandomHandleCallsTest {
                 if (attempt <= failedAttempts) {
                     throw new CmapException(CsError.LIBRARY, "scripted: corosync not back yet");
                 }
-                return second;
+                return second.isConnected() && !secondLost ? second : third;
             };
         }
 
@@ -308,7 +315,7 @@ class RandomHandleCallsTest {
                 @Override
                 public void onReconnected(int attempts) {
                     inCallback("onReconnected");
-                    reconnected.countDown();
+                    reconnections.incrementAndGet();
                 }
             };
         }
@@ -340,8 +347,10 @@ class RandomHandleCallsTest {
                 switch (words[0]) {
                     case "dispatch" -> handle.dispatch(DispatchType.valueOf(words[1]));
                     case "trackAdd" -> handle.trackAdd(TRACKED, EnumSet.of(TrackEvent.DELETE), (h, n) -> { });
-                    case "interrupt", "close", "nothing" -> {
-                        if (words[0].equals("interrupt")) {
+                    case "interrupt", "close", "nothing", "loseAgain" -> {
+                        if (words[0].equals("loseAgain")) {
+                            loseAgain();
+                        } else if (words[0].equals("interrupt")) {
                             interruptedItself.set(true);
                             Thread.currentThread().interrupt();
                         } else if (words[0].equals("close")) {
@@ -372,7 +381,7 @@ class RandomHandleCallsTest {
             } catch (CmapException e) {
                 CsError error = e.error();
                 boolean allowed = error == CsError.BAD_HANDLE && handle.isClosed()
-                        || lost && (error == CsError.LIBRARY || words[0].equals("dispatch") && error == CsError.TRY_AGAIN)
+                        || (lost || secondLost) && (error == CsError.LIBRARY || words[0].equals("dispatch") && error == CsError.TRY_AGAIN)
                         || !lost && error == CsError.TIMEOUT && timeoutMillis > 0
                         || words[0].equals("dispatch") && error == CsError.TRY_AGAIN
                         || error == CsError.INTERRUPT && interruptedItself.get();
@@ -672,7 +681,7 @@ class RandomHandleCallsTest {
         }
 
         private ScriptedCmapServer server() {
-            return reconnected.getCount() == 0 ? second : first;
+            return reconnections.get() == 0 ? first : reconnections.get() == 1 ? second : third;
         }
 
         /** The server takes requests but answers none for {@code millis}. */
@@ -702,9 +711,9 @@ class RandomHandleCallsTest {
                 case LOSS_RECONNECT -> {
                     lose();
                     // a listener's close ends the round: nothing reconnects then
-                    RandomScenarioRuns.awaitUntil(() -> reconnected.getCount() == 0 || handle.isClosed(),
+                    RandomScenarioRuns.awaitUntil(() -> reconnections.get() >= reconnectionsDue.get() || handle.isClosed(),
                             System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS - 1));
-                    if (reconnected.getCount() != 0 && !handle.isClosed()) {
+                    if (reconnections.get() < reconnectionsDue.get() && !handle.isClosed()) {
                         oddities.add("the handle had not reconnected after " + (SCENARIO_SECONDS - 1) + " s"
                                 + RandomScenarioRuns.stacksOfAllThreads(name -> threads.named(name)
                                 || name.startsWith("jcmap-")));
@@ -712,6 +721,16 @@ class RandomHandleCallsTest {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20 + random.nextInt(50)));
                 }
                 default -> throw new IllegalStateException(end.toString());
+            }
+        }
+
+        /** The second connection is lost too, once: the next round goes to the third. */
+        private void loseAgain() {
+            if (!secondLost) {
+                secondLost = true;
+                reconnectionsDue.set(2);
+                second.endRequests();
+                second.hangUp();
             }
         }
 
