@@ -758,15 +758,20 @@ class RandomHandleCallsTest {
             java.util.function.BooleanSupplier settled = () -> issuers.stream().noneMatch(Thread::isAlive)
                     && futures.stream().allMatch(CompletableFuture::isDone);
             // the stacks of a wait that takes long, taken while it waits
-            RandomScenarioRuns.awaitUntil(settled, start + TimeUnit.SECONDS.toNanos(2));
-            String stacks = settled.getAsBoolean() ? "" : "; the stacks after 2 s:" + RandomScenarioRuns
-                    .stacksOfAllThreads(name -> threads.named(name) || name.startsWith("jcmap-"));
-            RandomScenarioRuns.awaitUntil(settled, deadline);
-            if (!stacks.isEmpty()) {
-                oddities.add("the issuers and futures had not ended after 2 s (after "
+            long stallAt = start + TimeUnit.SECONDS.toNanos(2);
+            RandomScenarioRuns.awaitUntil(settled, stallAt);
+            if (System.nanoTime() - stallAt >= 0) {
+                int known = futures.size();
+                String stacks = RandomScenarioRuns.stacksOfAllThreads(name -> threads.named(name)
+                        || name.startsWith("jcmap-"));
+                String alive = issuers.stream().filter(Thread::isAlive).map(Thread::getName).toList().toString();
+                String left = left();
+                RandomScenarioRuns.awaitUntil(settled, deadline);
+                oddities.add("the issuers and futures had not ended after 2 s (issuers alive " + alive
+                        + ", futures left " + left + " of " + known + "; after "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: issuers alive "
                         + issuers.stream().filter(Thread::isAlive).map(Thread::getName).toList() + ", futures left "
-                        + left() + ")" + stacks);
+                        + left() + " of " + futures.size() + "); the stacks after 2 s:" + stacks);
                 return;
             }
             RandomScenarioRuns.awaitUntil(() -> !first.withholdAnswers, deadline);
