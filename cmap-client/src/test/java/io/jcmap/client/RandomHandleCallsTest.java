@@ -127,6 +127,10 @@ class RandomHandleCallsTest {
         final Map<Long, AtomicLong> interruptedAt = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean lossStarted;
         volatile boolean secondLost;
+        /** The ender waits for the issuers and futures before its close. */
+        volatile boolean closing;
+        /** Opened once every thread is in the lists that name them: a thread must not start before. */
+        final java.util.concurrent.CountDownLatch listed = new java.util.concurrent.CountDownLatch(1);
         /** Set on a reconnect thread by a callback's "interrupt", until that callback returns. */
         final ThreadLocal<Boolean> interruptedItself = ThreadLocal.withInitial(() -> false);
         final int endAt;
@@ -240,6 +244,7 @@ class RandomHandleCallsTest {
             if (interrupts > 0) {
                 started.add(threads.start("interrupter", this::interruptIssuers));
             }
+            listed.countDown();
             Thread ender = threads.start("ender", this::end);
             List<String> failures = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
@@ -392,6 +397,7 @@ class RandomHandleCallsTest {
         }
 
         private void issue(List<String> plan) {
+            awaitListed();
             try {
                 for (String step : plan) {
                     issueStep(step);
@@ -464,6 +470,13 @@ class RandomHandleCallsTest {
         }
 
         private void add(CompletableFuture<?> future, String what) {
+            // a harness check: the close's wait takes "issuers returned, futures completed" for settled
+            if (closing && !Thread.currentThread().getName().startsWith("jcmap-reconnect")
+                    && issuers.stream().noneMatch(Thread::isAlive) && futures.stream().allMatch(CompletableFuture::isDone)) {
+                oddities.add("harness: " + what + " (done " + future.isDone() + ") made on " + Thread.currentThread().getName()
+                        + " after the issuers returned and every future completed: "
+                        + java.util.Arrays.toString(new Throwable().getStackTrace()));
+            }
             named.put(future, what);
             futures.add(future);
         }
@@ -648,6 +661,7 @@ class RandomHandleCallsTest {
         }
 
         private void dispatchAll() {
+            awaitListed();
             while (!handle.isClosed()) {
                 try {
                     handle.dispatch(dispatcherType);
@@ -665,6 +679,14 @@ class RandomHandleCallsTest {
                     }
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 }
+            }
+        }
+
+        private void awaitListed() {
+            try {
+                listed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the interrupter starts after the gate: not its
             }
         }
 
@@ -753,6 +775,7 @@ class RandomHandleCallsTest {
          * is left with no iterator.
          */
         private void lastCallsBeforeClose() {
+            closing = true;
             long start = System.nanoTime();
             long deadline = start + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS - 1);
             java.util.function.BooleanSupplier settled = () -> issuers.stream().noneMatch(Thread::isAlive)
