@@ -23,29 +23,31 @@ import java.util.function.Function;
  * A whole handle ({@link ConnectedHandle} over {@link ScriptedCmapServer}s, whose answers to GET,
  * inc, delete and the iteration messages say which request they answer) in random scenarios of the
  * calls {@link RandomHandleScenariosTest} does not make: one or two issuing threads call get (any
- * type, of short and of long values, of missing keys), inc, delete, their asynchronous faces (alone
- * or in a batch, with completion actions making such calls or iterating), iterate (to the end, or
- * closing early), add trackings whose listeners call the handle and delete them, and make the server pause; a
- * request timeout of 2 to 40 ms or none (decision 0033), pauses of the server of 1 to 50 ms; interrupts of the issuing threads at random
- * moments, of the dispatching thread too (decision 0035); connections that select the map or not;
- * and an end: a close, or a loss (found first by dispatch or by requests) without or with a
- * reconnect whose {@link ReconnectListener} callbacks (onDisconnected, onReconnectFailed after
- * failed attempts, onReconnected) get, iterate, dispatch, add trackings, join a getAsync,
- * interrupt their own thread or close the handle, and in onReconnected lose the new connection
- * too (the next round then reconnects to a third).
+ * type, of short and of long values, of missing keys, of the wrong type), inc, dec, delete, their
+ * asynchronous faces (alone or in a batch, with completion actions making such calls or
+ * iterating), iterate (to the end, or closing early), add trackings whose listeners call the
+ * handle, delete them, and make the server pause for 1 to 50 ms; a request timeout of 1 to 40 ms
+ * (often 1 to 5) or none (decision 0033); interrupts of the issuing and dispatching threads at
+ * random moments (decision 0035); connections that select the map or not; and an end: a close, or
+ * a loss (found first by dispatch or by requests) without or with a reconnect whose
+ * {@link ReconnectListener} callbacks (onDisconnected, onReconnectFailed after failed attempts,
+ * onReconnected) get, iterate, dispatch, add trackings, join a getAsync, interrupt their own thread
+ * or close the handle, and in onReconnected lose the new connection too (the next round then
+ * reconnects to a third).
  *
  * <p>Within {@link #SCENARIO_SECONDS} each: every call returns its own answer (the value or the
- * NOT_EXIST the scripted map gives for its key) or fails with a code the docs allow there (BAD_HANDLE
- * once closed, TIMEOUT with a request timeout, INTERRUPT on an interrupted issuing or dispatching thread, its status
- * kept, LIBRARY after a loss or from an iterator whose fetch failed, TRY_AGAIN from iterate); an
- * iterator's close and a trackDelete are not ended by an interrupt and leave the status as it was; an
- * iteration lists its prefix's keys in order, all of them unless it failed; every future and stage
- * completes; the reconnect listener's callbacks return and the handle reconnects; the threads and
- * close() return. With a close as the end, the handle first still answers a last get of its own,
- * and the server is left with no iterator (decision 0033 finalizes one made after a timeout).
- * {@code -Djcmap.randomCalls.seed=N} runs one seed ({@code jcmap.randomCalls.firstSeed} and
- * {@code jcmap.randomCalls.tries} run others, {@code jcmap.randomCalls.repeatSeed=N} runs N that many
- * times); a seed fixes the plan, not the threads' timing.
+ * NOT_EXIST or INVALID_PARAM the scripted map gives for its key) or fails with a code the docs
+ * allow there (BAD_HANDLE once closed, TIMEOUT with a request timeout, INTERRUPT on an interrupted
+ * issuing or dispatching thread, its status kept, LIBRARY after a loss or from an iterator whose
+ * fetch failed, TRY_AGAIN from iterate); an iterator's close and a trackDelete are not ended by an
+ * interrupt and leave the status as it was; an iteration lists its prefix's keys in order, all of
+ * them unless it failed; every future and stage completes; the reconnect listener's callbacks
+ * return and the handle reconnects; the threads and close() return. With a close as the end, the
+ * handle first still answers a last get of its own, and the server is left with no iterator
+ * (decision 0033 finalizes one made after a timeout). {@code -Djcmap.randomCalls.seed=N} runs one
+ * seed ({@code jcmap.randomCalls.firstSeed} and {@code jcmap.randomCalls.tries} run others,
+ * {@code jcmap.randomCalls.repeatSeed=N} runs seed N that many times); a seed fixes the plan, not
+ * the threads' timing.
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomHandleCallsTest {
@@ -58,8 +60,9 @@ class RandomHandleCallsTest {
 
     private enum End { CLOSE, LOSS, LOSS_RECONNECT }
 
-    private static final String[] CALLS = {"getUint32", "get", "getString", "inc", "delete", "iterate"};
-    private static final String[] ASYNC = {"getAsync", "incAsync", "deleteAsync"};
+    private static final String[] CALLS = {"getUint32", "get", "getString", "inc", "delete", "iterate", "getInt32",
+        "dec"};
+    private static final String[] ASYNC = {"getAsync", "incAsync", "deleteAsync", "decAsync"};
     private static final Map<String, AtomicInteger> DONE = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     private static void count(String what) {
@@ -79,7 +82,9 @@ class RandomHandleCallsTest {
         String kind = CALLS[r.nextInt(CALLS.length)];
         int n = r.nextInt(40);
         return switch (kind) {
-            case "getUint32" -> kind + " " + (r.nextInt(5) == 0 ? "none." : "g.") + n;
+            case "getUint32" -> kind + " " + new String[] {"g.", "g.", "g.", "none.", "s."}[r.nextInt(5)] + n;
+            case "getInt32" -> kind + " g." + n; // a uint32 key: INVALID_PARAM, from the answer's type
+            case "dec" -> kind + " i." + n;
             case "get" -> kind + " " + new String[] {"g.", "s.", "none."}[r.nextInt(3)] + n;
             case "getString" -> kind + " s." + n;
             case "inc" -> kind + " i." + n;
@@ -146,7 +151,8 @@ class RandomHandleCallsTest {
             selectsMap = random.nextBoolean();
             lossSeenFirstByDispatch = random.nextBoolean();
             lossGapMillis = random.nextInt(3);
-            timeoutMillis = random.nextBoolean() ? 0 : random.nextBoolean() ? 1 + random.nextInt(5) : 2 + random.nextInt(39);
+            timeoutMillis = random.nextBoolean() ? 0
+                    : random.nextBoolean() ? 1 + random.nextInt(5) : 2 + random.nextInt(39);
             interrupts = random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0;
             dispatcherType = random.nextBoolean() ? DispatchType.BLOCKING : DispatchType.ALL;
             int steps = 0;
@@ -219,10 +225,11 @@ class RandomHandleCallsTest {
 
         private String describe() {
             return "seed " + seed + " (end " + end + " after " + endAt + " steps" + (end == End.CLOSE ? ""
-                    : ", found first by " + (lossSeenFirstByDispatch ? "dispatch" : "requests") + ", then " + lossGapMillis
-                    + " ms") + ", selects map " + selectsMap + ", reconnects " + reconnects
+                    : ", found first by " + (lossSeenFirstByDispatch ? "dispatch" : "requests") + ", then "
+                    + lossGapMillis + " ms") + ", selects map " + selectsMap + ", reconnects " + reconnects
                     + (reconnects ? " after " + failedAttempts + " failed attempts" : "") + ", request timeout "
-                    + (timeoutMillis == 0 ? "none" : timeoutMillis + " ms") + ", " + interrupts + " interrupts, dispatcher "
+                    + (timeoutMillis == 0 ? "none" : timeoutMillis + " ms") + ", " + interrupts
+                    + " interrupts, dispatcher "
                     + dispatcherType + ")\n  issuers: " + plans + "\n  reconnect listener: " + callbackPlans;
         }
 
@@ -386,7 +393,8 @@ class RandomHandleCallsTest {
             } catch (CmapException e) {
                 CsError error = e.error();
                 boolean allowed = error == CsError.BAD_HANDLE && handle.isClosed()
-                        || (lost || secondLost) && (error == CsError.LIBRARY || words[0].equals("dispatch") && error == CsError.TRY_AGAIN)
+                        || (lost || secondLost) && (error == CsError.LIBRARY
+                                || words[0].equals("dispatch") && error == CsError.TRY_AGAIN)
                         || !lost && error == CsError.TIMEOUT && timeoutMillis > 0
                         || words[0].equals("dispatch") && error == CsError.TRY_AGAIN
                         || error == CsError.INTERRUPT && interruptedItself.get();
@@ -414,7 +422,7 @@ class RandomHandleCallsTest {
         private void issueStep(String step) {
             String[] words = step.split(" ");
             switch (words[0]) {
-                case "getAsync", "incAsync", "deleteAsync" -> async(handle, step, "the issuer");
+                case "getAsync", "incAsync", "decAsync", "deleteAsync" -> async(handle, step, "the issuer");
                 case "batch" -> batch(step);
                 case "pause" -> pause(Integer.parseInt(words[1]));
                 case "track" -> track(step.substring("track | ".length()));
@@ -444,6 +452,7 @@ class RandomHandleCallsTest {
                 future = switch (words[0]) {
                     case "getAsync" -> target.getAsync(words[1]);
                     case "incAsync" -> target.incAsync(words[1]);
+                    case "decAsync" -> target.decAsync(words[1]);
                     default -> target.deleteAsync(words[1]);
                 };
             } catch (CmapException e) {
@@ -455,7 +464,8 @@ class RandomHandleCallsTest {
                 check(what, failure != null ? unwrap(failure) : value, words[0], words[1], false);
                 return null;
             }), "the check of " + what);
-            if (parts.length > 1 && !parts[1].equals("nothing") && withActions.incrementAndGet() <= MAX_REQUESTS_WITH_ACTIONS) {
+            if (parts.length > 1 && !parts[1].equals("nothing")
+                    && withActions.incrementAndGet() <= MAX_REQUESTS_WITH_ACTIONS) {
                 String action = parts[1];
                 add(future.handle((value, failure) -> {
                     count("action " + action.split(" ")[0]);
@@ -472,8 +482,10 @@ class RandomHandleCallsTest {
         private void add(CompletableFuture<?> future, String what) {
             // a harness check: the close's wait takes "issuers returned, futures completed" for settled
             if (closing && !Thread.currentThread().getName().startsWith("jcmap-reconnect")
-                    && issuers.stream().noneMatch(Thread::isAlive) && futures.stream().allMatch(CompletableFuture::isDone)) {
-                oddities.add("harness: " + what + " (done " + future.isDone() + ") made on " + Thread.currentThread().getName()
+                    && issuers.stream().noneMatch(Thread::isAlive)
+                    && futures.stream().allMatch(CompletableFuture::isDone)) {
+                oddities.add("harness: " + what + " (done " + future.isDone() + ") made on "
+                        + Thread.currentThread().getName()
                         + " after the issuers returned and every future completed: "
                         + java.util.Arrays.toString(new Throwable().getStackTrace()));
             }
@@ -506,6 +518,11 @@ class RandomHandleCallsTest {
                     case "getUint32" -> handle.getUint32(words[1]);
                     case "get" -> handle.get(words[1]);
                     case "getString" -> handle.getString(words[1]);
+                    case "getInt32" -> handle.getInt32(words[1]);
+                    case "dec" -> {
+                        handle.dec(words[1]);
+                        yield null;
+                    }
                     case "inc" -> {
                         handle.inc(words[1]);
                         yield null;
@@ -556,15 +573,18 @@ class RandomHandleCallsTest {
         /** The value, null (a status call's OK), or the CsError the scripted map answers KIND KEY with. */
         private static Object expected(String kind, String key) {
             return switch (kind) {
-                case "inc", "incAsync", "delete", "deleteAsync" -> ScriptedCmapServer.exists(key) ? null : CsError.NOT_EXIST;
+                case "inc", "incAsync", "dec", "decAsync", "delete", "deleteAsync" ->
+                        ScriptedCmapServer.exists(key) ? null : CsError.NOT_EXIST;
                 default -> {
                     CmapValue value = ScriptedCmapServer.valueOf(key);
                     if (value == null) {
                         yield CsError.NOT_EXIST;
                     }
                     yield switch (kind) {
-                        case "getUint32" -> value instanceof CmapValue.UInt32 u ? (Object) u.value() : CsError.INVALID_PARAM;
+                        case "getUint32" -> value instanceof CmapValue.UInt32 u ? (Object) u.value()
+                                : CsError.INVALID_PARAM;
                         case "getString" -> value instanceof CmapValue.Str s ? s.value() : CsError.INVALID_PARAM;
+                        case "getInt32" -> CsError.INVALID_PARAM;
                         default -> value;
                     };
                 }
@@ -584,7 +604,8 @@ class RandomHandleCallsTest {
                 default -> false;
             };
             if (!allowed) {
-                oddities.add(what + " failed with " + e + (e.getCause() != null ? " (cause " + e.getCause() + ")" : ""));
+                oddities.add(what + " failed with " + e
+                        + (e.getCause() != null ? " (cause " + e.getCause() + ")" : ""));
                 return;
             }
             count("failed with " + error);
@@ -668,7 +689,8 @@ class RandomHandleCallsTest {
                     Thread.interrupted(); // a listener's call may have failed with it; ALL never does
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 } catch (CmapException e) {
-                    if (e.error() == CsError.BAD_HANDLE || handle.isClosed() || e.error() == CsError.LIBRARY && !reconnects) {
+                    if (e.error() == CsError.BAD_HANDLE || handle.isClosed()
+                            || e.error() == CsError.LIBRARY && !reconnects) {
                         return;
                     }
                     if (e.error() == CsError.INTERRUPT) {
@@ -733,7 +755,8 @@ class RandomHandleCallsTest {
                 case LOSS_RECONNECT -> {
                     lose();
                     // a listener's close ends the round: nothing reconnects then
-                    RandomScenarioRuns.awaitUntil(() -> reconnections.get() >= reconnectionsDue.get() || handle.isClosed(),
+                    RandomScenarioRuns.awaitUntil(
+                            () -> reconnections.get() >= reconnectionsDue.get() || handle.isClosed(),
                             System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS - 1));
                     if (reconnections.get() < reconnectionsDue.get() && !handle.isClosed()) {
                         oddities.add("the handle had not reconnected after " + (SCENARIO_SECONDS - 1) + " s"
