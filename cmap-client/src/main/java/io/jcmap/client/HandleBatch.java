@@ -1,5 +1,6 @@
 package io.jcmap.client;
 
+import java.lang.ref.Reference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -8,8 +9,8 @@ final class HandleBatch implements CmapBatch {
     private final ConnectedHandle handle;
     /**
      * The application's handle: a batch in use keeps it from being closed as dropped (decision
-     * 0036). Each call ends by reading {@link #depth}, so this batch, and so the handle, stay
-     * reachable until it returns.
+     * 0036). Each call ends with a reachability fence on this batch ({@link #exit}), so it, and so
+     * the handle, stay reachable until the call returns.
      */
     private final CmapHandle owner;
     private final RequestBatch requests = new RequestBatch();
@@ -41,6 +42,7 @@ final class HandleBatch implements CmapBatch {
         if (--depth == 0) {
             user.set(null);
         }
+        Reference.reachabilityFence(this); // as the front does: what a compiled call keeps is not for us to guess
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.jcmap.client;
 
+import java.lang.ref.Reference;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -23,8 +24,8 @@ final class KeyIterator implements CmapIterator {
     private final ConnectedHandle handle;
     /**
      * The application's handle: an iterator in use keeps it from being closed as dropped (decision
-     * 0036). Each call ends by reading {@link #user}, so this iterator, and so the handle, stay
-     * reachable until it returns.
+     * 0036). Each call ends with a reachability fence on this iterator ({@link #exit}), so it, and
+     * so the handle, stay reachable until the call returns.
      */
     private final CmapHandle owner;
     /** The pipeline of the connection on which the server's iterator lives. */
@@ -72,6 +73,7 @@ final class KeyIterator implements CmapIterator {
 
     private void exit() {
         user.set(null);
+        Reference.reachabilityFence(this); // a compiled call could let go of this once it read user
     }
 
     @Override
