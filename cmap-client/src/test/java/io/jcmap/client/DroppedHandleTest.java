@@ -112,6 +112,35 @@ class DroppedHandleTest {
     }
 
     @Test
+    void anIteratorKeepsItsHandle() {
+        CmapIterator[] iterator = new CmapIterator[1];
+        WeakReference<CmapHandle> reference = iterateAndDrop(iterator);
+
+        collectUntilADroppedHandleIsClosed();
+        assertKept(reference, "its iterator");
+        int listed = 0;
+        while (iterator[0].hasNext()) {
+            iterator[0].next();
+            listed++;
+        }
+        assertEquals(ScriptedCmapServer.keysUnder("it.12.").size(), listed, "the iterator lists every key");
+        iterator[0].close();
+        reference.get().close();
+    }
+
+    @Test
+    void aStageOfAnUnansweredRequestKeepsItsHandle() {
+        server.withholdSets = true;
+        CompletableFuture<?>[] stage = new CompletableFuture<?>[1];
+        WeakReference<CmapHandle> reference = stageAndDrop(stage);
+
+        collectUntilADroppedHandleIsClosed();
+        assertKept(reference, "the stage of its unanswered request");
+        assertFalse(stage[0].isDone(), "the request is still unanswered");
+        reference.get().close();
+    }
+
+    @Test
     void aHandleClosedExplicitlyIsNotClosedAgain() {
         WeakReference<CmapHandle> reference = new WeakReference<>(open(CmapOptions.builder().build()));
         reference.get().close();
@@ -156,6 +185,18 @@ class DroppedHandleTest {
     private WeakReference<CmapHandle> setAndDrop() {
         CmapHandle handle = open(CmapOptions.builder().build());
         handle.setAsync(KEY, CmapValue.uint32(1));
+        return new WeakReference<>(handle);
+    }
+
+    private WeakReference<CmapHandle> iterateAndDrop(CmapIterator[] iterator) {
+        CmapHandle handle = open(CmapOptions.builder().build());
+        iterator[0] = handle.iterate("it.12.");
+        return new WeakReference<>(handle);
+    }
+
+    private WeakReference<CmapHandle> stageAndDrop(CompletableFuture<?>[] stage) {
+        CmapHandle handle = open(CmapOptions.builder().build());
+        stage[0] = handle.setAsync(KEY, CmapValue.uint32(1)).thenApply(ignored -> "set");
         return new WeakReference<>(handle);
     }
 
