@@ -114,6 +114,46 @@ class CloseWhileReconnectWaitsAtPausedCorosyncIT {
         assertNull(connected.get(), "the round's connect returned a connection");
     }
 
+    /**
+     * As above, on the handle {@link Cmap#initialize} makes, with its own connector: the round's
+     * connect must be one a close can abort there too (a merge once made the default path
+     * connect with an abort nobody could reach, which only a test through that path would see).
+     */
+    @Test
+    void closeEndsTheRoundsConnectOfAnInitializedHandle(Corosync corosync) throws Exception {
+        AtomicReference<Thread> round = new AtomicReference<>();
+        CountDownLatch paused = new CountDownLatch(1);
+        ReconnectListener listener = new ReconnectListener() {
+            @Override
+            public void onReconnectFailed(int attempt, CmapException cause, Duration nextDelay) {
+                if (round.compareAndSet(null, Thread.currentThread())) {
+                    corosync.restart(); // back, then stopped before it can answer the next attempt's handshake
+                    corosync.pause();
+                    paused.countDown();
+                }
+            }
+        };
+        CmapHandle handle = Cmap.initialize(CmapMap.ICMAP, CorosyncEndpoint.options(corosync)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .reconnect(new ReconnectPolicy(Duration.ofMillis(10), Duration.ofMillis(100), listener)).build());
+        try {
+            corosync.kill();
+            Waits.until(() -> {
+                try {
+                    handle.getUint64(KEY);
+                } catch (CmapException lostOrAbsent) {
+                    // LIBRARY while lost
+                }
+                return paused.getCount() == 0 && inStack(round.get(),
+                        frame -> frame.getClassName().startsWith(SetupSocket.class.getName()));
+            }, "the round waits for the paused corosync's handshake answer");
+        } finally {
+            handle.close();
+        }
+        assertRoundEnded(round.get(), "its connect waits for the paused corosync's handshake answer up to the"
+                + " connect timeout (" + CONNECT_TIMEOUT.toSeconds() + " s)");
+    }
+
     private static CmapOptions.Builder options(Corosync corosync) {
         return CorosyncEndpoint.options(corosync).reconnect(new ReconnectPolicy(Duration.ofMillis(10),
                 Duration.ofMillis(100), new ReconnectListener() { }));
