@@ -740,15 +740,7 @@ class RandomHandleCallsTest {
 
         /** The end once the issuers made {@link #endAt} steps (or stopped moving for 200 ms). */
         private void end() {
-            long lastMove = System.nanoTime();
-            int seen = stepsDone.get();
-            while (stepsDone.get() < endAt && System.nanoTime() - lastMove < TimeUnit.MILLISECONDS.toNanos(200)) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                if (stepsDone.get() != seen) {
-                    seen = stepsDone.get();
-                    lastMove = System.nanoTime();
-                }
-            }
+            RandomScenarioRuns.awaitProgress(stepsDone::get, endAt);
             switch (end) {
                 case CLOSE -> lastCallsBeforeClose();
                 case LOSS -> lose();

@@ -325,15 +325,7 @@ class RandomHandleScenariosTest {
 
         /** The end, once the issuer reached its step (or stopped moving for 200 ms). */
         private void end() {
-            long lastMove = System.nanoTime();
-            int seen = issuerProgress.get();
-            while (issuerProgress.get() < endAt && System.nanoTime() - lastMove < TimeUnit.MILLISECONDS.toNanos(200)) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-                if (issuerProgress.get() != seen) {
-                    seen = issuerProgress.get();
-                    lastMove = System.nanoTime();
-                }
-            }
+            RandomScenarioRuns.awaitProgress(issuerProgress::get, endAt);
             switch (end) {
                 case CLOSE -> closeBy("the test's ender");
                 case CLOSE_IN_LISTENER, CLOSE_IN_ACTION -> {

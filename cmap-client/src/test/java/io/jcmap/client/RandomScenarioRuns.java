@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -70,6 +71,20 @@ final class RandomScenarioRuns {
     static void awaitUntil(BooleanSupplier done, long deadline) {
         while (System.nanoTime() - deadline < 0 && !done.getAsBoolean()) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** Waits, a millisecond at a time, until {@code progress} reaches {@code target} or stops moving for 200 ms. */
+    static void awaitProgress(IntSupplier progress, int target) {
+        long stall = TimeUnit.MILLISECONDS.toNanos(200);
+        long lastMove = System.nanoTime();
+        int seen = progress.getAsInt();
+        while (progress.getAsInt() < target && System.nanoTime() - lastMove < stall) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            if (progress.getAsInt() != seen) {
+                seen = progress.getAsInt();
+                lastMove = System.nanoTime();
+            }
         }
     }
 
