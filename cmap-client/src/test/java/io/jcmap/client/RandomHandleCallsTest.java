@@ -48,6 +48,18 @@ import java.util.function.Function;
  * seed ({@code jcmap.randomCalls.firstSeed} and {@code jcmap.randomCalls.tries} run others,
  * {@code jcmap.randomCalls.repeatSeed=N} runs seed N that many times); a seed fixes the plan, not
  * the threads' timing.
+ *
+ * <p>In about half the seeds ({@code -Djcmap.randomCalls.flow=true} or {@code false} forces it;
+ * drawn from a random of its own, so a seed's plan is the same either way) the server's request
+ * channel is full at random moments for random stretches (decision 0011), with some seeds it also
+ * raises flow control, holds its answers back for stretches, takes requests in runs (decision
+ * 0027), has a room for answers of 20,000 to 70,000 bytes (decision 0019), and has each pause
+ * followed by a burst of up to 320 asynchronous requests, towards the window. Then each GET, inc,
+ * dec and delete carries a tag naming its thread and place there, and besides the above: the
+ * server never drops an answer for want of room; each request is sent at most once (a long value's
+ * get twice), in its thread's issue order; one that failed with TRY_AGAIN was not sent; TRY_AGAIN
+ * is allowed for any call once flow control was raised, and an iterator whose close it refused
+ * may be left on the server.
  */
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RandomHandleCallsTest {
@@ -139,6 +151,31 @@ class RandomHandleCallsTest {
         /** Set on a reconnect thread by a callback's "interrupt", until that callback returns. */
         final ThreadLocal<Boolean> interruptedItself = ThreadLocal.withInitial(() -> false);
         final int endAt;
+        /**
+         * Flow: the server refuses sends for want of room at random moments for random stretches, and
+         * with {@link #flowControlToo} raises flow control now and then; it may hold its answers back for
+         * stretches ({@link #delays}), take requests in runs, and have little room for answers. Drawn from
+         * a random of its own, so that a seed's plan is the same with and without.
+         */
+        final boolean flow;
+        final boolean flowControlToo;
+        final boolean delays;
+        final boolean runs;
+        final long responseRoom;
+        /** In a flow scenario, how many asynchronous requests a pause's issuer sends while answers are held. */
+        final int burst;
+        volatile boolean stutterStop;
+        Thread stutter;
+        /** The kind of call each tagged key was made for. */
+        final Map<String, String> tagged = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Tagged keys whose call failed with TRY_AGAIN. */
+        final java.util.Set<String> triedAgain = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final ThreadLocal<int[]> issued = ThreadLocal.withInitial(() -> new int[1]);
+        /**
+         * Iterator closes that flow control failed with TRY_AGAIN: a close is sent once, and corosync
+         * keeps such an iterator until the connection ends ({@link CmapIterator#close}).
+         */
+        final AtomicInteger finalizesRefused = new AtomicInteger();
         ConnectedHandle handle;
 
         Scenario(long seed) {
@@ -173,6 +210,129 @@ class RandomHandleCallsTest {
             }
             endAt = random.nextInt(steps + 1);
             threads = new RandomScenarioRuns.Threads(seed, oddities, e -> e instanceof CmapException);
+            Random f = new Random(seed ^ 0xF10C0DEL);
+            String forced = System.getProperty("jcmap.randomCalls.flow", "");
+            flow = forced.isEmpty() ? f.nextBoolean() : Boolean.parseBoolean(forced);
+            flowControlToo = flow && f.nextInt(3) == 0;
+            delays = flow && f.nextBoolean();
+            runs = flow && f.nextBoolean();
+            responseRoom = flow && f.nextBoolean() ? new long[] {20_000, 40_000, 70_000}[f.nextInt(3)] : Long.MAX_VALUE;
+            burst = flow && f.nextBoolean() ? 20 + f.nextInt(300) : 0;
+            if (flow) {
+                for (ScriptedCmapServer server : List.of(first, second, third)) {
+                    server.runs = runs;
+                    server.responseRoom = responseRoom;
+                }
+            }
+        }
+
+        /** {@code key} with a tag naming this request (its thread and place there), in a flow scenario. */
+        private String tag(String kind, String key) {
+            if (!flow) {
+                return key;
+            }
+            String name = Thread.currentThread().getName().replace(' ', '_').replace('~', '_').replace('#', '_');
+            String tagged = key + "~" + name + "#" + issued.get()[0]++;
+            this.tagged.put(tagged, kind);
+            return tagged;
+        }
+
+        private void noteFailure(String key, Object got) {
+            if (got instanceof CmapException e && e.error() == CsError.TRY_AGAIN && key.contains("~")) {
+                triedAgain.add(key);
+            }
+        }
+
+        /** Refusals, flow control and held-back answers at random moments, until {@link #stutterStop}. */
+        private void stutter() {
+            Random r = new Random(seed ^ 0x57077E5L);
+            while (!stutterStop) {
+                ScriptedCmapServer server = server();
+                int what = r.nextInt(10);
+                if (flowControlToo && what == 0) {
+                    server.flowControlRaised = true;
+                    server.flowControl = true;
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(2000)));
+                    server.flowControl = false;
+                    count("flow control raised");
+                } else if (delays && what <= 3) {
+                    server.delaying = true;
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(10000)));
+                    server.delaying = false;
+                    count("answers delayed");
+                } else {
+                    server.refusing = true;
+                    LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(3000)));
+                    server.refusing = false;
+                    count("sends refused");
+                }
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(5000)));
+            }
+            for (ScriptedCmapServer server : List.of(first, second, third)) {
+                server.refusing = false;
+                server.flowControl = false;
+                server.delaying = false;
+            }
+        }
+
+        private void stopStutter() {
+            stutterStop = true;
+            if (stutter != null) {
+                try {
+                    stutter.join(TimeUnit.SECONDS.toMillis(1));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** What the servers were sent: no answer dropped, each tagged request at most once, in its thread's order. */
+        private void checkSends() {
+            java.util.Map<String, Integer> sends = new java.util.HashMap<>();
+            for (ScriptedCmapServer server : List.of(first, second, third)) {
+                if (server.dropped() > 0) {
+                    oddities.add(server + " dropped " + server.dropped() + " answers for want of room ("
+                            + responseRoom + " bytes): more answers due than it had room for");
+                }
+                java.util.Map<String, Integer> lastOf = new java.util.HashMap<>();
+                for (String name : server.namesTaken()) {
+                    int at = name.indexOf('~');
+                    if (at < 0) {
+                        continue;
+                    }
+                    if (sends.merge(name, 1, Integer::sum) > 1) {
+                        continue; // a long value's second GET: issued after the first was answered
+                    }
+                    int hash = name.lastIndexOf('#');
+                    String thread = name.substring(at + 1, hash);
+                    int place = Integer.parseInt(name.substring(hash + 1));
+                    Integer last = lastOf.put(thread, place);
+                    if (last != null && last > place) {
+                        oddities.add(server + ": " + name + " (" + tagged.get(name) + ") was sent after place " + last
+                                + " of its thread (not in issue order); its thread's requests as sent: "
+                                + server.namesTaken().stream().filter(n -> n.contains("~" + thread + "#"))
+                                        .map(n -> n + " " + tagged.get(n)).toList());
+                    }
+                }
+            }
+            sends.forEach((name, count) -> {
+                if (count > mostSends(name)) {
+                    oddities.add(name + " (" + tagged.get(name) + ") was sent " + count + " times");
+                }
+            });
+            for (String name : triedAgain) {
+                int count = sends.getOrDefault(name, 0);
+                if (count >= mostSends(name)) {
+                    oddities.add(name + " (" + tagged.get(name) + ") failed with TRY_AGAIN but was sent " + count
+                            + " times");
+                }
+            }
+        }
+
+        /** A get of a value longer than a first get reserves is sent twice; everything else once. */
+        private int mostSends(String name) {
+            String kind = tagged.getOrDefault(name, "");
+            return kind.startsWith("get") && name.startsWith("s.") ? 2 : 1;
         }
 
         // ---- the plan --------------------------------------------------------------------------
@@ -230,7 +390,10 @@ class RandomHandleCallsTest {
                     + (reconnects ? " after " + failedAttempts + " failed attempts" : "") + ", request timeout "
                     + (timeoutMillis == 0 ? "none" : timeoutMillis + " ms") + ", " + interrupts
                     + " interrupts, dispatcher "
-                    + dispatcherType + ")\n  issuers: " + plans + "\n  reconnect listener: " + callbackPlans;
+                    + dispatcherType + (flow ? ", flow: refusals" + (flowControlToo ? ", flow control" : "")
+                    + (delays ? ", answers delayed" : "") + (runs ? ", runs" : "") + ", room for answers "
+                    + responseRoom + (burst > 0 ? ", bursts of " + burst + " in pauses" : "") : "")
+                    + ")\n  issuers: " + plans + "\n  reconnect listener: " + callbackPlans;
         }
 
         // ---- running ---------------------------------------------------------------------------
@@ -252,12 +415,16 @@ class RandomHandleCallsTest {
                 started.add(threads.start("interrupter", this::interruptIssuers));
             }
             listed.countDown();
+            if (flow) {
+                stutter = threads.start("stutter", this::stutter);
+            }
             Thread ender = threads.start("ender", this::end);
             List<String> failures = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
             if (!RandomScenarioRuns.joined(ender, deadline)) {
                 failures.add("the ender had not returned (its end: " + end + ")");
             }
+            stopStutter();
             if (failures.isEmpty()) {
                 deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS);
                 if (!threads.closes(handle::close, deadline, TimeUnit.SECONDS.toNanos(SCENARIO_SECONDS))) {
@@ -272,6 +439,9 @@ class RandomHandleCallsTest {
                     failures.add(left + " of " + futures.size() + " futures and stages never completed after close(): "
                             + left());
                 }
+            }
+            if (flow && failures.isEmpty()) {
+                checkSends();
             }
             String stacks = failures.isEmpty() ? "" : RandomScenarioRuns.stacksOfAllThreads(
                     name -> threads.named(name) || name.startsWith("jcmap-"));
@@ -397,6 +567,7 @@ class RandomHandleCallsTest {
                                 || words[0].equals("dispatch") && error == CsError.TRY_AGAIN)
                         || !lost && error == CsError.TIMEOUT && timeoutMillis > 0
                         || words[0].equals("dispatch") && error == CsError.TRY_AGAIN
+                        || error == CsError.TRY_AGAIN && flowControlRaised()
                         || error == CsError.INTERRUPT && interruptedItself.get();
                 if (!allowed) {
                     oddities.add(where + " failed with " + e);
@@ -424,11 +595,26 @@ class RandomHandleCallsTest {
             switch (words[0]) {
                 case "getAsync", "incAsync", "decAsync", "deleteAsync" -> async(handle, step, "the issuer");
                 case "batch" -> batch(step);
-                case "pause" -> pause(Integer.parseInt(words[1]));
+                case "pause" -> {
+                    pause(Integer.parseInt(words[1]));
+                    burst(Integer.parseInt(words[1]));
+                }
                 case "track" -> track(step.substring("track | ".length()));
                 case "untrack" -> untrack(Integer.parseInt(words[1]));
                 case "notify" -> server().change(TRACKED);
                 default -> checkCall("the issuer: " + step, step, true);
+            }
+        }
+
+        /** {@link #burst} asynchronous gets and incs, piling up towards the window while answers are held. */
+        private void burst(int n) {
+            for (int i = 0; i < burst; i++) {
+                int key = (n + i) % 40;
+                async(handle, (i % 3 == 0 ? "incAsync i." : i % 5 == 0 ? "getAsync s." : "getAsync g.") + key,
+                        "the burst");
+            }
+            if (burst > 0) {
+                count("bursts");
             }
         }
 
@@ -448,19 +634,22 @@ class RandomHandleCallsTest {
             String[] words = parts[0].split(" ");
             String what = by + ": " + parts[0];
             CompletableFuture<?> future;
+            String key = tag(words[0], words[1]);
             try {
                 future = switch (words[0]) {
-                    case "getAsync" -> target.getAsync(words[1]);
-                    case "incAsync" -> target.incAsync(words[1]);
-                    case "decAsync" -> target.decAsync(words[1]);
-                    default -> target.deleteAsync(words[1]);
+                    case "getAsync" -> target.getAsync(key);
+                    case "incAsync" -> target.incAsync(key);
+                    case "decAsync" -> target.decAsync(key);
+                    default -> target.deleteAsync(key);
                 };
             } catch (CmapException e) {
+                noteFailure(key, e);
                 expectFailure(what, e, true, false);
                 return;
             }
             add(future, what);
             add(future.handle((value, failure) -> {
+                noteFailure(key, failure != null ? unwrap(failure) : value);
                 check(what, failure != null ? unwrap(failure) : value, words[0], words[1], false);
                 return null;
             }), "the check of " + what);
@@ -513,22 +702,23 @@ class RandomHandleCallsTest {
             }
             long start = System.nanoTime();
             Object got;
+            String key = tag(words[0], words[1]);
             try {
                 got = switch (words[0]) {
-                    case "getUint32" -> handle.getUint32(words[1]);
-                    case "get" -> handle.get(words[1]);
-                    case "getString" -> handle.getString(words[1]);
-                    case "getInt32" -> handle.getInt32(words[1]);
+                    case "getUint32" -> handle.getUint32(key);
+                    case "get" -> handle.get(key);
+                    case "getString" -> handle.getString(key);
+                    case "getInt32" -> handle.getInt32(key);
                     case "dec" -> {
-                        handle.dec(words[1]);
+                        handle.dec(key);
                         yield null;
                     }
                     case "inc" -> {
-                        handle.inc(words[1]);
+                        handle.inc(key);
                         yield null;
                     }
                     case "delete" -> {
-                        handle.delete(words[1]);
+                        handle.delete(key);
                         yield null;
                     }
                     default -> throw new IllegalStateException(call);
@@ -536,6 +726,7 @@ class RandomHandleCallsTest {
             } catch (CmapException e) {
                 got = e;
             }
+            noteFailure(key, got);
             check(what, got, words[0], words[1], true);
             if (timed && got instanceof CmapException e && e.error() == CsError.INTERRUPT) {
                 checkInterruptBound(what, start);
@@ -599,7 +790,7 @@ class RandomHandleCallsTest {
                 case BAD_HANDLE -> handle.isClosed();
                 case TIMEOUT -> timeoutMillis > 0;
                 case LIBRARY -> lossStarted || iterating && e.getCause() instanceof CmapException;
-                case TRY_AGAIN -> iterating;
+                case TRY_AGAIN -> iterating || flowControlRaised();
                 case INTERRUPT -> sync && (issuer && interrupts > 0 || interruptedItself.get());
                 default -> false;
             };
@@ -670,6 +861,9 @@ class RandomHandleCallsTest {
                 call.run();
             } catch (CmapException e) {
                 boolean deletedBefore = e.error() == CsError.BAD_HANDLE && what.contains("trackDelete");
+                if (e.error() == CsError.TRY_AGAIN && what.endsWith("its close()")) {
+                    finalizesRefused.incrementAndGet();
+                }
                 if (e.error() == CsError.INTERRUPT) {
                     oddities.add(what + " failed with " + e + " (an interrupt does not end it)");
                 } else if (!deletedBefore) {
@@ -722,6 +916,11 @@ class RandomHandleCallsTest {
                 target.interrupt();
                 count("interrupts");
             }
+        }
+
+        /** Whether a server raised flow control (TRY_AGAIN is then documented for any call). */
+        private boolean flowControlRaised() {
+            return first.flowControlRaised || second.flowControlRaised || third.flowControlRaised;
         }
 
         private ScriptedCmapServer server() {
@@ -812,6 +1011,7 @@ class RandomHandleCallsTest {
                         + left() + " of " + futures.size() + "); the stacks after 2 s:" + stacks);
                 return;
             }
+            stopStutter(); // the last get is not refused, nor failed by flow control
             RandomScenarioRuns.awaitUntil(() -> !first.withholdAnswers, deadline);
             long n = seed % 1000;
             for (int attempt = 1; attempt <= 5; attempt++) {
@@ -828,9 +1028,10 @@ class RandomHandleCallsTest {
                     }
                 }
             }
-            RandomScenarioRuns.awaitUntil(() -> first.openIterators() == 0, deadline);
-            if (first.openIterators() != 0) {
-                oddities.add("the server was left with " + first.openIterators() + " iterators not finalized");
+            RandomScenarioRuns.awaitUntil(() -> first.openIterators() <= finalizesRefused.get(), deadline);
+            if (first.openIterators() > finalizesRefused.get()) {
+                oddities.add("the server was left with " + first.openIterators() + " iterators not finalized ("
+                        + finalizesRefused + " closes refused by flow control)");
             }
         }
     }

@@ -94,6 +94,31 @@ final class ScriptedCmapServer implements IpcConnection {
      * the pipeline breaks down, while the connection and its notifications stay up).
      */
     volatile int misanswerSets;
+    /** Sends are refused for want of room (the request channel is full): nothing is taken. */
+    volatile boolean refusing;
+    /** The server raised flow control: a send fails with EAGAIN, nothing taken. */
+    volatile boolean flowControl;
+    /** Whether flow control was ever raised on this connection. */
+    volatile boolean flowControlRaised;
+    /** Answers are held back (a corosync slow to answer), apart from {@link #withholdAnswers}. */
+    volatile boolean delaying;
+    /** Whether the connection takes requests in runs ({@link IpcConnection#takesRequestsInRuns}). */
+    volatile boolean runs;
+    /**
+     * The room for answers not yet read, in bytes ({@link IpcConnection#responseCapacity}, each
+     * answer's footprint its length): an answer that does not fit behind those waiting is dropped, as
+     * libqb's server does, and counted in {@link #dropped}; one alone always fits.
+     */
+    volatile long responseRoom = Long.MAX_VALUE;
+    /** Bytes of the answers not yet read; guarded by {@code this}. */
+    private long answerBytes;
+    /** Answers dropped for want of room; guarded by {@code this}. */
+    private int dropped;
+    /** The names of the GET, ADJUST_INT and DELETE requests taken, in order; guarded by {@code this}. */
+    private final List<String> namesTaken = new ArrayList<>();
+    /** How many sends were refused (for want of room, or by flow control). */
+    final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+
     /** The answer id whose reader is held, or -1; the hold is used once. */
     private volatile int heldId = -1;
     private volatile boolean holdTaken;
@@ -158,8 +183,23 @@ final class ScriptedCmapServer implements IpcConnection {
         if (requestsEnded || closed) {
             throw new ErrnoException(ENOTCONN, "scripted server: requests ended");
         }
+        if (flowControl) {
+            refusals.incrementAndGet();
+            throw io.jcmap.protocol.ipc.FlowControl.raised();
+        }
+        if (refusing) {
+            refusals.incrementAndGet();
+            return false;
+        }
         int id = message.get(JAVA_INT_UNALIGNED, 0);
         requestsTaken++;
+        switch (id) {
+            case CmapRequestId.GET -> namesTaken.add(name(message, GetRequestDescriptor.KEY_NAME_OFFSET));
+            case CmapRequestId.ADJUST_INT -> namesTaken.add(name(message, AdjustIntRequestDescriptor.KEY_NAME_OFFSET));
+            case CmapRequestId.DELETE -> namesTaken.add(name(message, DeleteRequestDescriptor.KEY_NAME_OFFSET));
+            default -> { }
+        }
+        int before = answers.size();
         if (length > IterNextRequestDescriptor.LENGTH) {
             unstepped.replaceAll((iterator, overwritten) -> true);
         }
@@ -207,7 +247,42 @@ final class ScriptedCmapServer implements IpcConnection {
                     message.get(JAVA_LONG_UNALIGNED, IterFinalizeRequestDescriptor.ITER_HANDLE_OFFSET)));
             default -> throw new IllegalStateException("scripted server: no script for request " + id);
         }
+        if (answers.size() > before) {
+            byte[] answer = answers.peekLast();
+            // an answer as long as a message always fits when none waits (a ring holds one at least)
+            if (answerBytes > 0 && answerBytes + answer.length > responseRoom) {
+                answers.pollLast(); // libqb's server drops an answer that does not fit
+                dropped++;
+            } else {
+                answerBytes += answer.length;
+            }
+        }
         return true;
+    }
+
+    @Override
+    public boolean takesRequestsInRuns() {
+        return runs;
+    }
+
+    @Override
+    public long responseCapacity() {
+        return responseRoom;
+    }
+
+    @Override
+    public long responseFootprint(long length) {
+        return length;
+    }
+
+    /** How many answers were dropped for want of room. */
+    synchronized int dropped() {
+        return dropped;
+    }
+
+    /** The names of the GET, ADJUST_INT and DELETE requests taken, in order. */
+    synchronized List<String> namesTaken() {
+        return List.copyOf(namesTaken);
     }
 
     @Override
@@ -219,7 +294,10 @@ final class ScriptedCmapServer implements IpcConnection {
             }
             byte[] answer;
             synchronized (this) {
-                answer = withholdAnswers ? null : answers.pollFirst();
+                answer = withholdAnswers || delaying ? null : answers.pollFirst();
+                if (answer != null) {
+                    answerBytes -= answer.length;
+                }
             }
             if (answer != null) {
                 MemorySegment.copy(answer, 0, response, JAVA_BYTE, 0, answer.length);
@@ -368,8 +446,9 @@ final class ScriptedCmapServer implements IpcConnection {
     /** The number after the key's first dot, or -1. */
     private static long numberOf(String key) {
         int dot = key.indexOf('.');
+        int tag = key.indexOf('~'); // a tag naming the request, which the value ignores
         try {
-            return dot < 0 ? -1 : Long.parseLong(key.substring(dot + 1));
+            return dot < 0 ? -1 : Long.parseLong(key.substring(dot + 1, tag < 0 ? key.length() : tag));
         } catch (NumberFormatException e) {
             return -1;
         }
