@@ -43,7 +43,6 @@ class PipelineFullChannelTest {
         /** Sends still to refuse whatever the room: the server read a request but has not freed its place. */
         final AtomicInteger refuseNext = new AtomicInteger();
         volatile boolean flowControl;
-
         NarrowChannel(int capacity) {
             this.capacity = capacity;
         }
@@ -228,5 +227,44 @@ class PipelineFullChannelTest {
         }
         assertEquals(numbers(2), channel.accepted);
         assertTrue(channel.refusals.get() > 0, "the waiting requests were offered and refused");
+    }
+
+    /**
+     * The response thread, in a completion action, waits for the hold of another thread's
+     * iteration, whose opener the channel refused with nothing in flight: it must retry that
+     * opener while it waits (it reads for the holder), or neither ever moves, even once the
+     * channel has room (RandomHandleCallsTest, flow, seed 31).
+     */
+    @Test
+    void aReaderWaitingInAnActionForTheHoldRetriesTheHoldersRefusedOpener() throws Exception {
+        NarrowChannel channel = new NarrowChannel(100);
+        Pipeline pipeline = new Pipeline(channel, 0, reason -> { });
+        CompletableFuture<Pipeline.Held<Integer, Integer>> inAction = new CompletableFuture<>();
+        CompletableFuture<Integer> first = request(pipeline, 0);
+        first.thenRun(() -> {
+            try {
+                inAction.complete(pipeline.callHeld(numbered(20), answer -> numbered(21), 1));
+            } catch (RuntimeException e) {
+                inAction.completeExceptionally(e);
+            }
+        });
+        Waits.until(() -> channel.accepted.size() == 1, "the first request is on the wire");
+        Thread.sleep(20); // the response thread now reads, and holds the receive lock while it waits
+
+        channel.refuseNext.set(Integer.MAX_VALUE); // the channel is full
+        CompletableFuture<Pipeline.Held<Integer, Integer>> holder = CompletableFuture.supplyAsync(
+                () -> pipeline.callHeld(numbered(10), answer -> numbered(11), 1),
+                runnable -> Thread.ofPlatform().daemon().start(runnable));
+        Waits.until(() -> channel.refusals.get() > 0, "the holder's opener meets the full channel");
+        Thread.sleep(20); // the holder waits for the response thread to read
+
+        channel.allowed.set(Integer.MAX_VALUE); // the first is answered: its action waits for the hold
+        Waits.until(() -> channel.answered.get() == 1, "the first request is answered");
+        Thread.sleep(20);
+        channel.refuseNext.set(0); // room again
+
+        assertEquals(List.of(11), holder.get(5, TimeUnit.SECONDS).then(), "the holder's iteration goes on");
+        assertEquals(List.of(21), inAction.get(5, TimeUnit.SECONDS).then(), "then the action's");
+        assertEquals(List.of(0, 10, 11, 20, 21), channel.accepted);
     }
 }
