@@ -615,6 +615,9 @@ final class Pipeline {
             // read completes wait until the action has returned, in the order read (decision 0020)
             receiveLock.lock();
             try {
+                // the thread it waits for may wait for a request the channel refused with nothing in
+                // flight: only a reader retries it, and this one keeps the others from reading
+                retryStalledBacklog();
                 readOne(STALL_RETRY_NANOS);
                 // but not those another thread joins: that may be the one this thread waits for
                 // (a listener whose tracking an action deletes), which would wait for ever
