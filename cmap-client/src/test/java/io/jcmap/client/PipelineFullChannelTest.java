@@ -43,6 +43,14 @@ class PipelineFullChannelTest {
         /** Sends still to refuse whatever the room: the server read a request but has not freed its place. */
         final AtomicInteger refuseNext = new AtomicInteger();
         volatile boolean flowControl;
+        /** The server is gone (its flow-control word may still say STOP). */
+        volatile boolean gone;
+
+        @Override
+        public boolean isConnected() {
+            return !gone && super.isConnected();
+        }
+
         NarrowChannel(int capacity) {
             this.capacity = capacity;
         }
@@ -266,5 +274,25 @@ class PipelineFullChannelTest {
         assertEquals(List.of(11), holder.get(5, TimeUnit.SECONDS).then(), "the holder's iteration goes on");
         assertEquals(List.of(21), inAction.get(5, TimeUnit.SECONDS).then(), "then the action's");
         assertEquals(List.of(0, 10, 11, 20, 21), channel.accepted);
+    }
+
+    /**
+     * A send refused by flow control once the server is gone finds the loss: the requests it
+     * fails, those on the wire too, fail as after any loss (LIBRARY), not with the TRY_AGAIN that
+     * says a request was not sent (RandomHandleCallsTest, flow, seed 252).
+     */
+    @Test
+    void flowControlMetOnALostConnectionFailsTheRequestsOnTheWireAsALoss() throws Exception {
+        NarrowChannel channel = new NarrowChannel(100);
+        Pipeline pipeline = new Pipeline(channel, 0, reason -> { });
+        CompletableFuture<Integer> onTheWire = request(pipeline, 0);
+        Waits.until(() -> channel.accepted.size() == 1, "the first request is on the wire");
+
+        channel.gone = true;
+        channel.flowControl = true;
+        CompletableFuture<Integer> next = request(pipeline, 1);
+        assertEquals(CsError.LIBRARY, failure(onTheWire).error(), "sent, then the connection was lost");
+        assertEquals(CsError.LIBRARY, failure(next).error());
+        assertEquals(List.of(0), channel.accepted);
     }
 }
