@@ -1384,7 +1384,10 @@ final class Pipeline {
             // every request in flight fails with it: the reason names the connection, not this request.
             // Once the send lock is released (unlockSend): the breakdown runs completion actions, and one
             // joining what a thread waiting for the send lock completes waited for ever
-            CmapException lost = CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e);
+            // flow control still raised on a connection already gone (EAGAIN) is the loss too: not the
+            // TRY_AGAIN that tells the requests it fails, those on the wire too, they were not sent
+            int errno = Math.abs(e.errno()) == LinuxErrno.EAGAIN ? LinuxErrno.ENOTCONN : e.errno();
+            CmapException lost = CmapException.ofErrno(errno, "connection lost: " + e.getMessage(), e);
             lostOnSend = lost;
             return brokenFor(lost, pending);
         }
