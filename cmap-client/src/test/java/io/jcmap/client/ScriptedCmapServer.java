@@ -98,6 +98,8 @@ final class ScriptedCmapServer implements IpcConnection {
     volatile boolean refusing;
     /** The server raised flow control: a send fails with EAGAIN, nothing taken. */
     volatile boolean flowControl;
+    /** Flow control is raised once this many requests were taken (then this goes back to -1). */
+    volatile int flowControlAfter = -1;
     /** Whether flow control was ever raised on this connection. */
     volatile boolean flowControlRaised;
     /** Answers are held back (a corosync slow to answer), apart from {@link #withholdAnswers}. */
@@ -246,6 +248,11 @@ final class ScriptedCmapServer implements IpcConnection {
             case CmapRequestId.ITER_FINALIZE -> answers.addLast(finalizeIterator(
                     message.get(JAVA_LONG_UNALIGNED, IterFinalizeRequestDescriptor.ITER_HANDLE_OFFSET)));
             default -> throw new IllegalStateException("scripted server: no script for request " + id);
+        }
+        if (requestsTaken == flowControlAfter) {
+            flowControlAfter = -1;
+            flowControlRaised = true;
+            flowControl = true;
         }
         if (answers.size() > before) {
             byte[] answer = answers.peekLast();
