@@ -1039,7 +1039,10 @@ class RandomHandleCallsTest {
                     }
                 }
             }
-            int mayBeLeft = finalizesRefused.get() + iterationsRefused.get();
+            // a finalize that is only sent (decision 0032: after an iteration's failure, after an ITER_INIT
+            // answered late) and meets flow control is dropped too: any number may be left then
+            int mayBeLeft = first.flowControlRaised ? Integer.MAX_VALUE
+                    : finalizesRefused.get() + iterationsRefused.get();
             RandomScenarioRuns.awaitUntil(() -> first.openIterators() <= mayBeLeft, deadline);
             if (first.openIterators() > mayBeLeft) {
                 oddities.add("the server was left with " + first.openIterators() + " iterators not finalized ("
