@@ -729,7 +729,9 @@ final class ConnectedHandle implements CmapHandle {
                 iterFinalize(pipeline, start.first(), false);
                 throw start.failure();
             }
-            iterFinalize(pipeline, start.first(), true);
+            // not waited for: a refusal by flow control would reach a caller who cannot finalize it again,
+            // while an unwaited finalize waits flow control out (PendingRequest#waitsOutFlowControl)
+            iterFinalize(pipeline, start.first(), false);
             if (attempt == ITER_START_ATTEMPTS) {
                 throw new CmapException(CsError.TRY_AGAIN, CallName.of("iter_init", effective) + ": requests issued by"
                         + " completion actions on this thread came between it and its first iter_next "

@@ -95,6 +95,16 @@ final class PendingRequest {
         return waiter != null && !sentAnyway;
     }
 
+    /**
+     * Whether corosync's flow control (TRY_AGAIN) is waited out in the backlog rather than
+     * reported: it lets go of something the server holds for us ({@link #sentAnyway}), and nobody
+     * waits for it to hear the refusal (its caller gave up, or it was sent unwaited). Else the
+     * server would keep what it lets go of until the connection ends.
+     */
+    boolean waitsOutFlowControl() {
+        return sentAnyway && (done || waiter == null);
+    }
+
     /** Its caller has read its outcome: the thread may reuse it ({@link #taken}). */
     void release() {
         taken = false;

@@ -792,15 +792,23 @@ final class Pipeline {
      */
     void sendUnwaited(String operation, String key, int responseId, int size, Encoder encoder,
                       Decoder<?> decoder) {
-        callAsync(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder, 0);
+        // it lets go of something corosync holds for us, and nobody hears its failure: sent anyway
+        callAsync(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder, 0, true);
     }
 
     private <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size,
                                                long responseBound, Encoder encoder, Decoder<T> decoder,
                                                long deadline) {
+        return callAsync(operation, key, responseId, size, responseBound, encoder, decoder, deadline, false);
+    }
+
+    private <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size,
+                                               long responseBound, Encoder encoder, Decoder<T> decoder,
+                                               long deadline, boolean sentAnyway) {
         PendingRequest pending = new PendingRequest(null);
         ResponseFuture<T> future = ResponseFuture.of(this, pending);
         pending.prepare(operation, key, responseId, decoder, null, deadline);
+        pending.sentAnyway = sentAnyway;
         pending.responseBound = responseBound;
         pending.future = future;
         asyncInFlight.incrementAndGet();
@@ -1024,7 +1032,7 @@ final class Pipeline {
             boolean held = heldBackFromWire(pending);
             boolean async = pending.future != null;
             if (!held && backlogSize == 0 && hasRoom(pending, async)
-                    && sendNow(pending, sendBuffer, length, true)) {
+                    && sendNowUnlessWaitingOut(pending, length)) {
                 return;
             }
             // another thread holds the wire, the server has enough to do, or the window or channel is full
@@ -1042,6 +1050,22 @@ final class Pipeline {
             unlockSend();
         }
         failRefused(refused);
+    }
+
+    /**
+     * {@link #sendNow} from the send buffer, notifying; a request that {@link
+     * PendingRequest#waitsOutFlowControl waits out} flow control is not refused but returns
+     * false, for the backlog to send once corosync lowers it.
+     */
+    private boolean sendNowUnlessWaitingOut(PendingRequest pending, int length) {
+        try {
+            return sendNow(pending, sendBuffer, length, true);
+        } catch (CmapException e) {
+            if (e.error() == CsError.TRY_AGAIN && pending.waitsOutFlowControl()) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -1102,9 +1126,8 @@ final class Pipeline {
                         if (lostOnSend != null) {
                             break; // the breakdown fails it with the backlog, in order, once the send lock is released
                         }
-                        if (next.pending().done && next.pending().sentAnyway && e.error() == CsError.TRY_AGAIN) {
-                            // its caller is gone, and nobody else would send it: it waits out the flow control
-                            break;
+                        if (next.pending().waitsOutFlowControl() && e.error() == CsError.TRY_AGAIN) {
+                            break; // nobody else would send it (PendingRequest#waitsOutFlowControl)
                         }
                         refused = refuse(refused, next.pending(), e);
                     }
