@@ -77,7 +77,7 @@ import java.util.function.Predicate;
  */
 final class Pipeline {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-    private static final long READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * How long a waiter that does not read sleeps before it looks again, if nobody wakes it:
      * {@link #PARK_SLICE_NANOS}, or after a long wait (a stopped corosync) an eighth of the time
@@ -87,8 +87,6 @@ final class Pipeline {
     private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long LONGEST_PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int WAITED_SHARE = 8;
-    /** How late an asynchronous request may be failed for its timeout, at most. */
-    private static final long EXPIRY_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     static final long INITIAL_SEND_BUFFER = 4096;
     /**
      * With this many requests on the wire to a server that takes requests in runs
@@ -114,13 +112,12 @@ final class Pipeline {
      * so that no response will come to retry it (the server read the last request but has not
      * yet freed its place in the ring).
      */
-    private static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    static final long STALL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /**
      * How long a close waits, at most, for the server to let go of us where it may still connect
      * to us: as long as the stall of corosync that leaving earlier would cause.
      */
     static final long LEAVE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final AtomicInteger DRAINERS = new AtomicInteger();
     /** corosync answers requests it refuses before any service handles them with id 0. */
     private static final int GLUE_REFUSAL_ID = 0;
     private static final int CS_OK = CsError.OK.code();
@@ -142,14 +139,6 @@ final class Pipeline {
      * ITER_NEXT response (a key name field of 256 bytes). Those GETs say their own bound.
      */
     static final int DEFAULT_RESPONSE_BOUND = IterNextResponseDescriptor.LENGTH;
-    /**
-     * How long the drainer stays out of the way after it saw callers complete responses
-     * themselves: a caller issuing requests in a loop reads for the drainer, and a drainer
-     * asleep on the response semaphore instead costs corosync a futex wake and us a context
-     * switch per batch (measured: decision 0006).
-     */
-    private static final long CALLER_READ_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-
     /** Writes one request into {@code target}, returning its length. */
     @FunctionalInterface
     interface Encoder {
@@ -184,10 +173,10 @@ final class Pipeline {
     private final IpcConnection connection;
     /** One request on the wire until the server has answered once (decision 0012). */
     private final boolean singleUntilAnswered;
-    private final long timeoutNanos;
+    final long timeoutNanos;
     private final Consumer<CmapException> onBreakDown;
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final ReentrantLock receiveLock = new ReentrantLock();
+    final ReentrantLock receiveLock = new ReentrantLock();
     private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>();
     /**
      * What the server may have to queue for us: the sum of the in-flight requests' response
@@ -233,7 +222,8 @@ final class Pipeline {
     private int holderHeldBack;
     private volatile int heldBackSize;
     private final ConcurrentLinkedQueue<Thread> holdWaiters = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger asyncInFlight = new AtomicInteger();
+    /** Asynchronous requests issued and not yet completed: while there are any, the response thread reads. */
+    final AtomicInteger asyncInFlight = new AtomicInteger();
     /**
      * How deep the thread is in tracking listeners (TrackRegistry): a thread reading in a completion
      * action may wait for a running listener (trackDelete, a dispatch waiting for the dispatch lock).
@@ -291,6 +281,8 @@ final class Pipeline {
     /** What the futures of its requests know it by (ResponseFuture): one reference for all of them. */
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
+    /** Reads for asynchronous requests while no caller does. */
+    private final ResponseThread responses;
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /**
      * How deep {@link #failIfBrokenDown} nests on a thread (a join in each action it runs): per
@@ -323,21 +315,12 @@ final class Pipeline {
     private volatile PendingRequest[] failing;
     /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
     private volatile Thread breakingDownOn;
-    private volatile Thread drainer;
-    /** The drainer parks (or is about to) with no asynchronous request in flight. */
-    private volatile boolean drainerIdle = true;
     /** Requests put on the wire so far; guarded by the send lock. */
     private long sentCount;
     /** Responses read so far; guarded by the receive lock. */
     private long readCount;
     /** The server has answered at least once. */
     private volatile boolean answered;
-    /** Calls in which an asynchronous caller completed responses itself; written under the receive lock. */
-    private volatile long callerReads;
-    /** {@link #callerReads} when the drainer last looked; its own field. */
-    private long callerReadsSeen;
-    /** When the drainer next looks for expired asynchronous requests; its own field. */
-    private long nextExpiryScan;
 
     /**
      * @param timeoutNanos how long a request may wait for its response; 0 waits as long as
@@ -351,6 +334,7 @@ final class Pipeline {
         this.responseCapacity = connection.responseCapacity();
         this.timeoutNanos = timeoutNanos;
         this.onBreakDown = onBreakDown;
+        this.responses = new ResponseThread(this, connection);
     }
 
     IpcConnection connection() {
@@ -747,7 +731,7 @@ final class Pipeline {
             LockSupport.unpark(waiter);
         }
         if (asyncInFlight.get() > 0) {
-            wakeDrainer();
+            responses.wake();
         }
     }
 
@@ -834,7 +818,7 @@ final class Pipeline {
             return failed(future, e);
         }
         if (!readWhatIsWaiting(pending)) {
-            wakeDrainer();
+            responses.wake();
         }
         return future;
     }
@@ -907,7 +891,7 @@ final class Pipeline {
         }
         failRefused(refused);
         if (!readWhatIsWaiting(first)) {
-            wakeDrainer();
+            responses.wake();
         }
     }
 
@@ -937,13 +921,13 @@ final class Pipeline {
                 read++;
             }
             if (read > 0) {
-                callerReads++; // under the receive lock: no lost update
+                responses.callerRead();
             }
         } finally {
             receiveLock.unlock();
         }
         if (asyncInFlight.get() > 0) {
-            wakeDrainer();
+            responses.wake();
         }
         return true;
     }
@@ -1217,7 +1201,7 @@ final class Pipeline {
      *
      * @return whether it is still stuck, so that the caller should look again soon
      */
-    private boolean retryStalledBacklog() {
+    boolean retryStalledBacklog() {
         if (backlogSize == 0 || inFlightCount() > 0) {
             return false;
         }
@@ -1339,12 +1323,18 @@ final class Pipeline {
         }
     }
 
-    private Backlogged[] backlogSnapshot() {
+    /** Whether requests wait off the wire: in the backlog, or held back by a hold. */
+    boolean waitsOffTheWire() {
+        return backlogSize > 0 || heldBackSize > 0;
+    }
+
+    /** The requests in the backlog and held back, in order. */
+    PendingRequest[] offTheWireSnapshot() {
         sendLock.lock();
         try {
-            List<Backlogged> waiting = new ArrayList<>(backlog);
-            waiting.addAll(heldBack);
-            return waiting.toArray(new Backlogged[0]);
+            List<PendingRequest> waiting = requestsOf(backlog);
+            waiting.addAll(requestsOf(heldBack));
+            return waiting.toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
         }
@@ -1526,7 +1516,7 @@ final class Pipeline {
      * Reads one response, if one comes within {@code waitNanos}, and completes its request.
      * Breaks the pipeline when the connection fails.
      */
-    private boolean readOne(long waitNanos) {
+    boolean readOne(long waitNanos) {
         int length;
         try {
             length = connection.receiveResponse(waitNanos);
@@ -1653,7 +1643,7 @@ final class Pipeline {
      * @return false if it already had an outcome (its caller timed out): nothing was done
      */
     @SuppressWarnings("unchecked")
-    private boolean complete(PendingRequest pending, Object value, CmapException failure) {
+    boolean complete(PendingRequest pending, Object value, CmapException failure) {
         if (!pending.finish(value, failure)) {
             return false;
         }
@@ -1971,7 +1961,7 @@ final class Pipeline {
     }
 
     /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
-    private void handOff() {
+    void handOff() {
         PendingRequest head;
         synchronized (inFlight) {
             head = inFlight.peekFirst();
@@ -1983,7 +1973,7 @@ final class Pipeline {
             LockSupport.unpark(head.waiter);
         }
         if (asyncInFlight.get() > 0) {
-            wakeDrainer();
+            responses.wake();
         }
     }
 
@@ -2000,133 +1990,6 @@ final class Pipeline {
             }
         }
         return null;
-    }
-
-    // ---- the drainer for asynchronous requests ----------------------------------------------
-
-    private void wakeDrainer() {
-        Thread thread = drainer;
-        if (thread != null && !drainerIdle) {
-            return; // it is reading, and sees the new request's response without a wake-up
-        }
-        if (thread == null) {
-            synchronized (this) {
-                thread = drainer;
-                if (thread == null) {
-                    thread = Thread.ofPlatform().daemon().name("jcmap-responses-" + DRAINERS.incrementAndGet())
-                            .unstarted(this::drain);
-                    drainer = thread;
-                    thread.start();
-                }
-            }
-        }
-        LockSupport.unpark(thread);
-    }
-
-    private void drain() {
-        while (broken == null) {
-            // This thread is ours; an interrupt status here was left by a completion action it ran, and
-            // kept, it would make every park below return at once: the idle drainer would spin.
-            Thread.interrupted();
-            if (asyncInFlight.get() == 0) {
-                callerReadsSeen = callerReads; // a past burst must not delay the next request's answer
-                drainerIdle = true;
-                // a request issued after the flag was set wakes us; one issued before it is seen here
-                if (asyncInFlight.get() == 0) {
-                    LockSupport.parkNanos(this, READ_SLICE_NANOS);
-                }
-                drainerIdle = false;
-                continue;
-            }
-            try {
-                drainOnce();
-            } catch (RuntimeException e) {
-                LOG.warn("response drainer stopped by an unexpected failure", e);
-                breakDown(new CmapException(CsError.LIBRARY, "response reader failed: " + e, e));
-            }
-            handOff();
-        }
-    }
-
-    /**
-     * Whether callers completed responses since the drainer last looked, in which case it
-     * sleeps a moment and looks again rather than wait on the channel: while they keep issuing
-     * requests they read the answers, and the drainer takes over within about
-     * {@link #CALLER_READ_BACKOFF_NANOS} once they stop.
-     */
-    private boolean callersKeptReading() {
-        long reads = callerReads;
-        if (reads == callerReadsSeen) {
-            return false;
-        }
-        callerReadsSeen = reads;
-        LockSupport.parkNanos(this, CALLER_READ_BACKOFF_NANOS);
-        return true;
-    }
-
-    /**
-     * Waits for a response without holding the receive lock (so that callers may read in the
-     * meantime), then reads all that are waiting.
-     */
-    private void drainOnce() {
-        boolean waiting;
-        try {
-            if (callersKeptReading()) {
-                return;
-            }
-            waiting = connection.awaitResponse(retryStalledBacklog() ? STALL_RETRY_NANOS : READ_SLICE_NANOS);
-        } catch (ErrnoException e) {
-            breakDown(CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
-            return;
-        }
-        receiveLock.lock();
-        try {
-            if (waiting) {
-                long wait = connection.looksWithoutSyscall() ? 0 : READ_SLICE_NANOS;
-                while (asyncInFlight.get() > 0 && broken == null) {
-                    // a status an action run by the last read left here is not the next action's: it would
-                    // fail that one's synchronous calls and gets with INTERRUPT (decision 0035)
-                    Thread.interrupted();
-                    if (!readOne(wait)) {
-                        break;
-                    }
-                    wait = 0;
-                }
-            }
-            Thread.interrupted();
-            expireAsync();
-        } finally {
-            receiveLock.unlock();
-        }
-    }
-
-    private void expireAsync() {
-        if (timeoutNanos == 0) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (now - nextExpiryScan < 0) {
-            return; // scanning the whole window after every response would cost more than the response
-        }
-        nextExpiryScan = now + EXPIRY_SCAN_NANOS;
-        PendingRequest[] snapshot;
-        synchronized (inFlight) {
-            snapshot = inFlight.toArray(new PendingRequest[0]);
-        }
-        for (PendingRequest pending : snapshot) {
-            if (pending.future != null && !pending.done && pending.deadline != 0 && now - pending.deadline > 0) {
-                complete(pending, null, timeoutFailure(pending));
-            }
-        }
-        if (backlogSize > 0 || heldBackSize > 0) {
-            // a window full of unanswered requests must not keep the backlog from timing out
-            for (Backlogged waiting : backlogSnapshot()) {
-                PendingRequest pending = waiting.pending();
-                if (pending.future != null && !pending.done && pending.deadline != 0 && now - pending.deadline > 0) {
-                    complete(pending, null, timeoutFailure(pending));
-                }
-            }
-        }
     }
 
     // ---- failure and closing ------------------------------------------------------------
@@ -2231,16 +2094,20 @@ final class Pipeline {
         });
         failing = null; // all failed now: a broken pipeline kept until its handle closes keeps none of them
         closeConnection.run();
-        Thread thread = drainer;
-        if (thread != null) {
-            LockSupport.unpark(thread);
-        }
+        responses.unpark();
         onBreakDown.accept(reason);
     }
 
     /** Why the pipeline no longer works, or null while it does. */
     CmapException brokenReason() {
         return broken;
+    }
+
+    /** The requests on the wire, in order. */
+    PendingRequest[] inFlightSnapshot() {
+        synchronized (inFlight) {
+            return inFlight.toArray(new PendingRequest[0]);
+        }
     }
 
     int inFlightCount() {
@@ -2255,7 +2122,7 @@ final class Pipeline {
         }
     }
 
-    private CmapException timeoutFailure(PendingRequest pending) {
+    CmapException timeoutFailure(PendingRequest pending) {
         return new CmapException(CsError.TIMEOUT, pending.context() + ": no response within "
                 + Duration.ofNanos(timeoutNanos)); // not whole milliseconds: "within 0 ms" below one
     }

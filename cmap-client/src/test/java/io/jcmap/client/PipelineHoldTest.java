@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -468,9 +467,7 @@ class PipelineHoldTest {
     }
 
     private static Thread heldBy(Pipeline pipeline) throws ReflectiveOperationException {
-        Field field = Pipeline.class.getDeclaredField("holder");
-        field.setAccessible(true);
-        return (Thread) field.get(pipeline);
+        return PipelineThreads.holder(pipeline);
     }
 
     /** Threads starting pairs and others sending at will: every opener is followed by its own. */

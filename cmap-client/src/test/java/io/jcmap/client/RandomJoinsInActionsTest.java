@@ -5,7 +5,6 @@ import io.jcmap.protocol.cmap.ResponseHeaderDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -224,15 +223,17 @@ class RandomJoinsInActionsTest {
         }
 
         private Thread holder() {
-            return pipelineThread("holder");
+            try {
+                return PipelineThreads.holder(pipeline);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
-        /** The pipeline's thread in field {@code name} ("holder", "drainer"), or null. */
-        private Thread pipelineThread(String name) {
+        /** The pipeline's response thread, or null. */
+        private Thread drainer() {
             try {
-                Field field = Pipeline.class.getDeclaredField(name);
-                field.setAccessible(true);
-                return (Thread) field.get(pipeline);
+                return PipelineThreads.drainer(pipeline);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }
@@ -537,7 +538,7 @@ class RandomJoinsInActionsTest {
         }
 
         private String stacks() {
-            Thread drainer = pipelineThread("drainer");
+            Thread drainer = drainer();
             return threads.stacks(drainer != null ? List.of(drainer) : List.of());
         }
     }

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -610,9 +609,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
         /** The stacks of the scenario's threads and the pipeline's drainer. */
         private String stacks() {
             try {
-                Field field = Pipeline.class.getDeclaredField("drainer");
-                field.setAccessible(true);
-                Thread drainer = (Thread) field.get(pipeline);
+                Thread drainer = PipelineThreads.drainer(pipeline);
                 return threads.stacks(drainer != null ? List.of(drainer) : List.of());
             } catch (ReflectiveOperationException e) {
                 return "\n  (no drainer: " + e + ')' + threads.stacks(List.of());
