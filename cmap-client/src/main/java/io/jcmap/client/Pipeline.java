@@ -131,7 +131,7 @@ final class Pipeline {
      * How deep synchronous calls may nest in completion actions on a reading thread. 2,000 levels
      * overflowed the stack and left locks held (a stress program of 2026-12-04); since the answers
      * a nested call reads complete their futures only after its action returned
-     * ({@link #runDeferred}), actions no longer stack up, and this is a guard.
+     * ({@link DeferredCompletions}), actions no longer stack up, and this is a guard.
      */
     static final int MAX_NESTED_READS = 32;
     /**
@@ -230,26 +230,6 @@ final class Pipeline {
      */
     static final ThreadLocal<int[]> LISTENING = ThreadLocal.withInitial(() -> new int[1]);
     /**
-     * Threads in a listener, not reading, that wait in a join or get on a future or stage
-     * ({@link #waitingElsewhere}). Of every pipeline: a stage may wait for a request on a pipeline
-     * other than its own (a thenCompose of another handle's request, or of one before a reconnect,
-     * issuing one on this).
-     */
-    private static final AtomicInteger WAITING_IN_LISTENERS = new AtomicInteger();
-    /** A future's outcome, read inside a completion action and kept for after it. */
-    private record DeferredCompletion(CompletableFuture<Object> future, Object value, CmapException failure) {
-    }
-    /**
-     * Futures completed by a read made inside a completion action (the receive lock held more
-     * than once), oldest first; touched only by the thread holding the receive lock.
-     */
-    private final ArrayDeque<DeferredCompletion> deferred = new ArrayDeque<>();
-    private static final Predicate<CompletableFuture<Object>> ANY_FUTURE = future -> true;
-    private static final Predicate<CompletableFuture<Object>> AWAITED_ELSEWHERE =
-            future -> future instanceof ResponseFuture<?> awaited && awaited.awaitedElsewhere();
-    /** Whether the receive lock's holder is completing {@link #deferred}; guarded by the receive lock. */
-    private boolean runningDeferred;
-    /**
      * The futures a join inside a completion action waits for ({@link #readFor}): the request it
      * joined, or that its stage derives from, and those issued on its thread while it reads. One
      * per join, nested as the joins are; guarded by the receive lock.
@@ -281,6 +261,8 @@ final class Pipeline {
     /** What the futures of its requests know it by (ResponseFuture): one reference for all of them. */
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
+    /** The futures read inside a completion action, completed once it has returned; guarded by the receive lock. */
+    private final DeferredCompletions deferred = new DeferredCompletions();
     /** Reads for asynchronous requests while no caller does. */
     private final ResponseThread responses;
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
@@ -605,33 +587,13 @@ final class Pipeline {
                 readOne(STALL_RETRY_NANOS);
                 // but not those another thread joins: that may be the one this thread waits for
                 // (a listener whose tracking an action deletes), which would wait for ever
-                while (completeAwaitedDeferred()) {
+                while (deferred.completeAwaited()) {
                     // its actions may have read more, and deferred them
                 }
             } finally {
                 receiveLock.unlock();
             }
         }
-    }
-
-    /**
-     * Completes the first deferred future that a thread not reading waits for in a {@code join}
-     * or {@code get} ({@link ResponseFuture#awaitedElsewhere}); whether there was one.
-     */
-    private boolean completeAwaitedDeferred() {
-        // a stage a listener waits for may wait for a request it does not name (the inner request of a
-        // thenCompose, the other of a thenCombine): the rest complete in order while one waits
-        return completeFirstDeferred(AWAITED_ELSEWHERE)
-                || WAITING_IN_LISTENERS.get() > 0 && completeFirstDeferred(ANY_FUTURE);
-    }
-
-    /**
-     * Threads in a listener, not reading, that wait in a {@code join} or {@code get} on a future or
-     * stage ({@link ResponseFuture}), counted by {@code delta}: of any pipeline, since what the
-     * stage waits for may be on this one.
-     */
-    static void waitingElsewhere(int delta) {
-        WAITING_IN_LISTENERS.addAndGet(delta);
     }
 
     /**
@@ -1655,45 +1617,17 @@ final class Pipeline {
                 // read by a synchronous call inside a completion action: this future completes once
                 // that action has returned, not on top of it, so that actions making one synchronous
                 // call each do not stack up (nine of forty failed past MAX_NESTED_READS)
-                deferred.addLast(new DeferredCompletion(future, value, failure));
+                deferred.defer(future, value, failure);
                 return true;
             }
-            completeFuture(future, value, failure);
+            DeferredCompletions.completeFuture(future, value, failure);
             if (holds == 1 && !deferred.isEmpty()) {
-                runDeferred();
+                deferred.runAll();
             }
         } else if (pending.waiter != Thread.currentThread()) {
             LockSupport.unpark(pending.waiter);
         }
         return true;
-    }
-
-    private static void completeFuture(CompletableFuture<Object> future, Object value, CmapException failure) {
-        if (failure == null) {
-            future.complete(value);
-        } else {
-            future.completeExceptionally(failure);
-        }
-    }
-
-    /**
-     * Completes, in the order read, the futures whose answers a synchronous call inside a
-     * completion action read ({@link #deferred}); runs on the outermost level of the receive
-     * lock, once the action that made the call has returned.
-     */
-    private void runDeferred() {
-        if (runningDeferred) {
-            return; // an action run below completed a request itself: the loop below goes on
-        }
-        runningDeferred = true;
-        try {
-            DeferredCompletion next;
-            while ((next = deferred.pollFirst()) != null) {
-                completeFuture(next.future(), next.value(), next.failure());
-            }
-        } finally {
-            runningDeferred = false;
-        }
     }
 
     /**
@@ -1743,12 +1677,12 @@ final class Pipeline {
         receiveLock.lock();
         try {
             while (!future.isDone()) {
-                if (completeFirstDeferred(watched)) {
+                if (deferred.completeFirst(watched)) {
                     continue;
                 }
                 PendingRequest target = watch.firstUnanswered();
                 if (target == null && future != root) {
-                    if (completeFirstDeferred(ANY_FUTURE)) {
+                    if (deferred.completeFirst(DeferredCompletions.ANY_FUTURE)) {
                         continue;
                     }
                     synchronized (inFlight) {
@@ -1940,19 +1874,6 @@ final class Pipeline {
         if (watch != null && receiveLock.isHeldByCurrentThread()) {
             watch.futures.add(future);
         }
-    }
-
-    /** Completes the oldest deferred future that {@code which} accepts; whether there was one. */
-    private boolean completeFirstDeferred(Predicate<CompletableFuture<Object>> which) {
-        for (var entries = deferred.iterator(); entries.hasNext(); ) {
-            DeferredCompletion entry = entries.next();
-            if (which.test(entry.future())) {
-                entries.remove();
-                completeFuture(entry.future(), entry.value(), entry.failure());
-                return true;
-            }
-        }
-        return false;
     }
 
     /** How long a waiter that does not read sleeps after {@code waitedNanos} of waiting. */

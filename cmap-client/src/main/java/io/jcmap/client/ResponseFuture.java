@@ -196,10 +196,13 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         }
     }
 
-    /** A listener's wait for another thread is counted while it lasts ({@link Pipeline#waitingElsewhere}). */
+    /**
+     * A listener's wait for another thread is counted while it lasts
+     * ({@link DeferredCompletions#waitingElsewhere}).
+     */
     private static void countWaitElsewhere(boolean elsewhere, int delta) {
         if (elsewhere) {
-            Pipeline.waitingElsewhere(delta);
+            DeferredCompletions.waitingElsewhere(delta);
         }
     }
 
@@ -210,9 +213,9 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
      * {@code join} ignores interrupts, as it does there.
      *
      * @return whether this thread runs a listener and does not read for it: it then waits for
-     *     another thread, which it tells of the wait ({@link Pipeline#waitingElsewhere}), whatever the
-     *     pipeline: what a stage waits for may be on another (thenCompose's inner request, issued on
-     *     another handle, or after a reconnect)
+     *     another thread, which it tells of the wait ({@link DeferredCompletions#waitingElsewhere}),
+     *     whatever the pipeline: what a stage waits for may be on another (thenCompose's inner
+     *     request, issued on another handle, or after a reconnect)
      */
     private boolean readInAction(long timeoutNanos, boolean interruptible) {
         if (isDone()) {
