@@ -100,8 +100,6 @@ final class Pipeline {
      * answers feeds it runs of this length without waiting for a reading thread to wake up.
      */
     static final int LONGEST_RUN = 16;
-    /** The size of each buffer that requests waiting in the backlog are copied into. */
-    private static final long KEPT_BUFFER = 64 * 1024;
     /**
      * Where every encoded request starts, in the send buffer and in its copies: encoders write
      * through aligned layouts up to 8 bytes wide.
@@ -175,7 +173,7 @@ final class Pipeline {
     private final boolean singleUntilAnswered;
     final long timeoutNanos;
     private final Consumer<CmapException> onBreakDown;
-    private final ReentrantLock sendLock = new ReentrantLock();
+    final ReentrantLock sendLock = new ReentrantLock();
     final ReentrantLock receiveLock = new ReentrantLock();
     private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>();
     /**
@@ -185,27 +183,13 @@ final class Pipeline {
     private long responseBytes;
     /** The most the server can queue for us without dropping a response ({@link IpcConnection#responseCapacity}). */
     private final long responseCapacity;
-    /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
-    private final ArrayDeque<Backlogged> backlog = new ArrayDeque<>();
-    private volatile int backlogSize;
-    /**
-     * The backlogged requests sent without notifying in this run, until the notification; the
-     * send lock is held. The connection may hand the last of them back (a full channel).
-     */
-    private final ArrayDeque<Backlogged> unannounced = new ArrayDeque<>();
     /** Whether requests wait while the server has enough queued ({@link #FED_LEVEL}). */
     private final boolean feedsInRuns;
-    /**
-     * Where backlogged requests are copied, from {@link #keptUsed} on; started again once the
-     * backlog is empty. Guarded by the send lock.
-     */
-    private MemorySegment kept = MemorySegment.NULL;
-    private long keptUsed;
     /**
      * The loss of the connection a send found, until the send lock is released ({@link #unlockSend}),
      * which then breaks the pipeline down; guarded by the send lock.
      */
-    private CmapException lostOnSend;
+    CmapException lostOnSend;
     /** The thread holding the wire ({@link #callHeld}), or null; guarded by the send lock. */
     private Thread holder;
     /** How deep {@link #holder}'s holds are nested (completion actions it runs may hold too). */
@@ -261,6 +245,8 @@ final class Pipeline {
     /** What the futures of its requests know it by (ResponseFuture): one reference for all of them. */
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
+    /** Requests encoded but not yet on the wire, in issue order. */
+    private final Backlog backlog;
     /** The futures read inside a completion action, completed once it has returned; guarded by the receive lock. */
     private final DeferredCompletions deferred = new DeferredCompletions();
     /** Reads for asynchronous requests while no caller does. */
@@ -316,7 +302,8 @@ final class Pipeline {
         this.responseCapacity = connection.responseCapacity();
         this.timeoutNanos = timeoutNanos;
         this.onBreakDown = onBreakDown;
-        this.responses = new ResponseThread(this, connection);
+        this.backlog = new Backlog(this, connection);
+        this.responses = new ResponseThread(this, connection, backlog);
     }
 
     IpcConnection connection() {
@@ -583,7 +570,7 @@ final class Pipeline {
             try {
                 // the thread it waits for may wait for a request the channel refused with nothing in
                 // flight: only a reader retries it, and this one keeps the others from reading
-                retryStalledBacklog();
+                backlog.retryStalled();
                 readOne(STALL_RETRY_NANOS);
                 // but not those another thread joins: that may be the one this thread waits for
                 // (a listener whose tracking an action deletes), which would wait for ever
@@ -674,20 +661,20 @@ final class Pipeline {
             }
             holder = null;
             holderHeldBack = 0;
-            backlog.addAll(heldBack);
+            backlog.appendAll(heldBack);
             heldBack.clear();
             heldBackSize = 0;
-            backlogSize = backlog.size();
+            backlog.recount();
             if (broken == null) {
-                refused = sendBacklogLocked(true); // they waited out the hold: none waits longer
+                refused = backlog.sendLocked(true); // they waited out the hold: none waits longer
             }
         } finally {
             unlockSend();
         }
-        failRefused(refused);
+        backlog.failRefused(refused);
         CmapException reason = broken;
         if (reason != null) {
-            failBacklog(reason); // a breakdown during the hold left those held back to us
+            backlog.failAll(reason); // a breakdown during the hold left those held back to us
         }
         for (Thread waiter : holdWaiters) {
             LockSupport.unpark(waiter);
@@ -828,12 +815,12 @@ final class Pipeline {
                     PendingRequest pending = batch.pending(i);
                     pending.deadline = deadline;
                     pending.retired = false;
-                    backlog.addLast(new Backlogged(pending, batch.request(i), batch.length(i), null));
+                    backlog.append(pending, batch.request(i), batch.length(i));
                 }
-                backlogSize = backlog.size();
+                backlog.recount();
                 first.readBefore = sentCount;
-                refused = sendBacklogLocked(true);
-                if (backlogSize > 0) {
+                refused = backlog.sendLocked(true);
+                if (backlog.size() > 0) {
                     batch.handOverBuffer();
                 }
             }
@@ -851,7 +838,7 @@ final class Pipeline {
                 }
             });
         }
-        failRefused(refused);
+        backlog.failRefused(refused);
         if (!readWhatIsWaiting(first)) {
             responses.wake();
         }
@@ -946,7 +933,7 @@ final class Pipeline {
      * Releases the send lock; a loss of the connection that a send found under it then breaks the
      * pipeline down ({@link #lostOnSend}).
      */
-    private void unlockSend() {
+    void unlockSend() {
         CmapException lost = lostOnSend; // guarded by the send lock: a plain read on the calls' path
         if (lost != null && sendLock.getHoldCount() == 1) {
             lostOnSend = null;
@@ -977,7 +964,7 @@ final class Pipeline {
             pending.readBefore = sentCount;
             boolean held = heldBackFromWire(pending);
             boolean async = pending.future != null;
-            if (!held && backlogSize == 0 && hasRoom(pending, async)
+            if (!held && backlog.size() == 0 && hasRoom(pending, async)
                     && sendNowUnlessWaitingOut(pending, length)) {
                 return;
             }
@@ -988,14 +975,14 @@ final class Pipeline {
                 holdBack(pending, copy, length);
                 return;
             }
-            backlog.addLast(new Backlogged(pending, keep(length), length, null));
-            backlogSize = backlog.size();
+            backlog.append(pending, backlog.keep(sendBuffer, length), length);
+            int waiting = backlog.recount();
             // a synchronous caller waits: what gathered goes with it; so does a full run
-            refused = sendBacklogLocked(!async || backlogSize >= LONGEST_RUN);
+            refused = backlog.sendLocked(!async || waiting >= LONGEST_RUN);
         } finally {
             unlockSend();
         }
-        failRefused(refused);
+        backlog.failRefused(refused);
     }
 
     /**
@@ -1022,7 +1009,7 @@ final class Pipeline {
      *     for room in the backlog
      * @throws CmapException when the connection fails or the server raised flow control
      */
-    private boolean sendNow(PendingRequest pending, MemorySegment bytes, int length, boolean notify) {
+    boolean sendNow(PendingRequest pending, MemorySegment bytes, int length, boolean notify) {
         // queue first: the response may be read by another thread before send() returns
         synchronized (inFlight) {
             inFlight.addLast(pending);
@@ -1043,142 +1030,13 @@ final class Pipeline {
     }
 
     /**
-     * Sends backlogged requests while the window has room; the send lock is held.
-     *
-     * @param evenIfFed send them even while the server has {@link #FED_LEVEL} of ours to work
-     *     through (a synchronous caller, a full run, a batch, a close); otherwise they gather
-     * @return the requests the connection refused, to be failed once the lock is released
-     *     (their callbacks may issue requests of their own), or null
-     */
-    private List<Backlogged> sendBacklogLocked(boolean evenIfFed) {
-        if (!evenIfFed && wellFed()) {
-            return null; // the response that takes the wire below the level sends it all
-        }
-        List<Backlogged> refused = null;
-        try {
-            while (!backlog.isEmpty() && broken == null) {
-                Backlogged next = backlog.peekFirst();
-                if (next.pending().done && !next.pending().sentAnyway) {
-                    next.pending().retired = true; // its caller gave up waiting
-                } else if (!hasRoom(next.pending(), false)) {
-                    break; // the next response read makes room
-                } else {
-                    try {
-                        if (!sendNow(next.pending(), next.bytes(), next.length(), false)) {
-                            break; // the channel is full: the next response read, or a stall retry, sends it
-                        }
-                        unannounced.addLast(next);
-                    } catch (CmapException e) {
-                        if (lostOnSend != null) {
-                            break; // the breakdown fails it with the backlog, in order, once the send lock is released
-                        }
-                        if (next.pending().waitsOutFlowControl() && e.error() == CsError.TRY_AGAIN) {
-                            break; // nobody else would send it (PendingRequest#waitsOutFlowControl)
-                        }
-                        refused = refuse(refused, next.pending(), e);
-                    }
-                }
-                backlog.pollFirst();
-            }
-        } finally {
-            if (!unannounced.isEmpty()) {
-                refused = notifyServer(refused); // even after an unexpected failure: none stays unannounced
-            }
-            backlogSize = backlog.size();
-            if (backlog.isEmpty()) {
-                keptUsed = 0; // no request refers to the kept bytes any more
-            }
-        }
-        return refused;
-    }
-
-    /**
-     * Delivers the requests just sent without notifying, with one wake-up (or, on the socket
-     * transport, one system call); the send lock is held. Those the channel had no room for go
-     * back to the head of the backlog, as a request refused by a full channel does. Should the
-     * server be gone, the failure breaks the pipeline down once the lock is released (in
-     * {@link #failRefused}), which fails those requests with it.
-     */
-    private List<Backlogged> notifyServer(List<Backlogged> refused) {
-        try {
-            int unsent = connection.notifyServer();
-            for (int i = 0; i < unsent; i++) {
-                Backlogged request = unannounced.pollLast();
-                withdraw(request.pending());
-                backlog.addFirst(request);
-            }
-            return refused;
-        } catch (ErrnoException e) {
-            return refuse(refused, null, CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
-        } finally {
-            unannounced.clear();
-        }
-    }
-
-    private static List<Backlogged> refuse(List<Backlogged> refused, PendingRequest pending, CmapException failure) {
-        List<Backlogged> list = refused == null ? new ArrayList<>() : refused;
-        list.add(new Backlogged(pending, null, 0, failure));
-        return list;
-    }
-
-    /**
-     * Their owners wait elsewhere: they learn of the failure through their requests. An entry
-     * without a request is a lost connection, which breaks the pipeline down.
-     */
-    private void failRefused(List<Backlogged> refused) {
-        if (refused != null) {
-            for (Backlogged request : refused) {
-                if (request.pending() == null) {
-                    breakDown(request.failure());
-                } else {
-                    complete(request.pending(), null, request.failure());
-                }
-            }
-        }
-    }
-
-    /** After a response freed a place: send what waits for it. */
-    private void sendBacklog() {
-        sendBacklog(false);
-    }
-
-    /** Sends what waits in the backlog, as far as the window lets it ({@link #sendBacklogLocked}). */
-    private void sendBacklog(boolean evenIfFed) {
-        if (backlogSize == 0 || (!evenIfFed && wellFed())) {
-            return;
-        }
-        List<Backlogged> refused;
-        sendLock.lock();
-        try {
-            refused = sendBacklogLocked(evenIfFed);
-        } finally {
-            unlockSend();
-        }
-        failRefused(refused);
-    }
-
-    /**
-     * Sends the backlog if the channel refused its head while nothing was in flight: no
-     * response will come to do it. Costs a lock only when both are so.
-     *
-     * @return whether it is still stuck, so that the caller should look again soon
-     */
-    boolean retryStalledBacklog() {
-        if (backlogSize == 0 || inFlightCount() > 0) {
-            return false;
-        }
-        sendBacklog();
-        return backlogSize > 0 && inFlightCount() == 0;
-    }
-
-    /**
      * Whether {@code pending} may go on the wire now: the window has a place, and the server
      * has room to queue its response behind those of the requests already in flight (or none
      * is in flight); and, {@code unlessFed}, the server is not {@link #wellFed}. Notes the
      * response's footprint in {@code pending} for the accounting. One look under the lock: the
      * asynchronous send asks both questions each time.
      */
-    private boolean hasRoom(PendingRequest pending, boolean unlessFed) {
+    boolean hasRoom(PendingRequest pending, boolean unlessFed) {
         pending.footprint = connection.responseFootprint(pending.responseBound);
         synchronized (inFlight) {
             int onWire = inFlight.size();
@@ -1193,7 +1051,7 @@ final class Pipeline {
      * Whether the server has {@link #FED_LEVEL} of our requests queued, enough to keep it busy
      * while more gather in the backlog to go out in one run.
      */
-    private boolean wellFed() {
+    boolean wellFed() {
         if (!feedsInRuns) {
             return false;
         }
@@ -1207,19 +1065,6 @@ final class Pipeline {
         return feedsInRuns && onWire >= FED_LEVEL;
     }
 
-    /** A copy of the send buffer's {@code length} bytes for the backlog; the send lock is held. */
-    private MemorySegment keep(int length) {
-        if (kept.byteSize() - keptUsed < length) {
-            // the old buffer lives on in the slices the backlog holds
-            kept = Arena.ofAuto().allocate(Math.max(KEPT_BUFFER, length), REQUEST_ALIGNMENT);
-            keptUsed = 0;
-        }
-        MemorySegment copy = kept.asSlice(keptUsed, length);
-        copy.copyFrom(sendBuffer.asSlice(0, length));
-        keptUsed = aligned(keptUsed + length);
-        return copy;
-    }
-
     /** {@code offset} rounded up to where a request may start ({@link #REQUEST_ALIGNMENT}). */
     static long aligned(long offset) {
         return (offset + REQUEST_ALIGNMENT - 1) & -REQUEST_ALIGNMENT;
@@ -1230,48 +1075,12 @@ final class Pipeline {
         return answered || !singleUntilAnswered ? MAX_IN_FLIGHT : 1;
     }
 
-    /** Fails every backlogged request with {@code reason}. */
-    private void failBacklog(CmapException reason) {
-        PendingRequest[] failed;
-        sendLock.lock();
-        try {
-            failed = takeBacklog().toArray(new PendingRequest[0]);
-        } finally {
-            sendLock.unlock();
-        }
-        // completed outside the lock: callbacks may issue requests of their own
-        failingOnThisThread(failed, () -> {
-            for (PendingRequest pending : failed) {
-                complete(pending, null, brokenFor(reason, pending));
-                pending.retired = true;
-            }
-        });
-    }
-
-    /** Empties the backlog, whose requests it returns in order; the send lock is held. */
-    private List<PendingRequest> takeBacklog() {
-        List<PendingRequest> taken = requestsOf(backlog);
-        backlog.clear();
-        backlogSize = 0;
-        keptUsed = 0; // no request refers to the kept bytes any more
-        return taken;
-    }
-
-    /** The requests of {@code waiting}, in order. */
-    private static List<PendingRequest> requestsOf(ArrayDeque<Backlogged> waiting) {
-        List<PendingRequest> requests = new ArrayList<>(waiting.size());
-        for (Backlogged request : waiting) {
-            requests.add(request.pending());
-        }
-        return requests;
-    }
-
     /**
      * Runs {@code failures}, which fail {@code requests} in order with the breakdown's reason, running
      * their actions on this thread: a join in one of those may fail a later one early
      * ({@link #failIfBrokenDown}).
      */
-    private void failingOnThisThread(PendingRequest[] requests, Runnable failures) {
+    void failingOnThisThread(PendingRequest[] requests, Runnable failures) {
         FailingHere outer = failingHere.get();
         failingHere.set(new FailingHere(requests, outer));
         try {
@@ -1287,26 +1096,19 @@ final class Pipeline {
 
     /** Whether requests wait off the wire: in the backlog, or held back by a hold. */
     boolean waitsOffTheWire() {
-        return backlogSize > 0 || heldBackSize > 0;
+        return backlog.size() > 0 || heldBackSize > 0;
     }
 
     /** The requests in the backlog and held back, in order. */
     PendingRequest[] offTheWireSnapshot() {
         sendLock.lock();
         try {
-            List<PendingRequest> waiting = requestsOf(backlog);
-            waiting.addAll(requestsOf(heldBack));
+            List<PendingRequest> waiting = backlog.requests();
+            waiting.addAll(Backlogged.requestsOf(heldBack));
             return waiting.toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
         }
-    }
-
-    /**
-     * A request encoded while the window was full, or (with a failure) one the connection
-     * refused, or (with a failure and no request) the connection lost.
-     */
-    private record Backlogged(PendingRequest pending, MemorySegment bytes, int length, CmapException failure) {
     }
 
     /** {@code future}, failed with {@code reason}: the request never reached the wire. */
@@ -1339,7 +1141,7 @@ final class Pipeline {
     }
 
     /** Takes back a request that did not reach the wire; the send lock is held since it was counted. */
-    private void withdraw(PendingRequest pending) {
+    void withdraw(PendingRequest pending) {
         synchronized (inFlight) {
             if (inFlight.removeLastOccurrence(pending)) {
                 responseBytes -= pending.footprint;
@@ -1376,7 +1178,7 @@ final class Pipeline {
         }
     }
 
-    private static CmapException brokenFor(CmapException reason, PendingRequest pending) {
+    static CmapException brokenFor(CmapException reason, PendingRequest pending) {
         return new CmapException(reason.error(), reason.errno(), pending.context() + ": " + reason.context(), reason);
     }
 
@@ -1459,7 +1261,7 @@ final class Pipeline {
      */
     private void readTowards(PendingRequest target, long sliceNanos) {
         long wait = target.parkNanos(sliceNanos);
-        if (retryStalledBacklog()) {
+        if (backlog.retryStalled()) {
             wait = Math.min(wait, STALL_RETRY_NANOS);
         }
         if (!readOne(wait)) {
@@ -1512,7 +1314,7 @@ final class Pipeline {
             // only now may its owner reuse it
             head.retired = true;
         }
-        sendBacklog();
+        backlog.send();
         return true;
     }
 
@@ -1710,7 +1512,7 @@ final class Pipeline {
                 // what the stage waits for may not be on the wire yet: held back by another thread's hold (whose
                 // opener's answer only this thread reads), or in the backlog. Once they go, only this thread reads
                 // their answers: it looks on rather than wait for itself
-                boolean offTheWire = target == null && broken == null && (heldBackSize > 0 || backlogSize > 0);
+                boolean offTheWire = target == null && broken == null && (heldBackSize > 0 || backlog.size() > 0);
                 long left = timeoutNanos == Long.MAX_VALUE ? READ_SLICE_NANOS
                         : timeoutNanos - (System.nanoTime() - started);
                 if ((target == null && !offTheWire) || left <= 0
@@ -1742,7 +1544,7 @@ final class Pipeline {
      * waited: 1 ms slices for good cost 3.5 % of a CPU and 900 wake-ups a second (measured).
      */
     private long offTheWireSlice(long quietNanos) {
-        if (retryStalledBacklog()) {
+        if (backlog.retryStalled()) {
             return STALL_RETRY_NANOS;
         }
         return Math.clamp(quietNanos / WAITED_SHARE, STALL_RETRY_NANOS, READ_SLICE_NANOS);
@@ -1823,7 +1625,7 @@ final class Pipeline {
     private PendingRequest[] heldBackRequests() {
         sendLock.lock();
         try {
-            return requestsOf(heldBack).toArray(new PendingRequest[0]);
+            return Backlogged.requestsOf(heldBack).toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
         }
@@ -1942,7 +1744,7 @@ final class Pipeline {
      */
     private void sendGathered() {
         if (feedsInRuns && broken == null) {
-            sendBacklog(true);
+            backlog.send(true);
         }
     }
 
@@ -1997,7 +1799,7 @@ final class Pipeline {
                 inFlight.clear();
                 responseBytes = 0;
             }
-            all.addAll(takeBacklog());
+            all.addAll(backlog.takeAll());
             failed = all.toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();

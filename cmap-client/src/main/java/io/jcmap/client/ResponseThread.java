@@ -31,6 +31,7 @@ final class ResponseThread {
 
     private final Pipeline pipeline;
     private final IpcConnection connection;
+    private final Backlog backlog;
     private volatile Thread drainer;
     /** The drainer parks (or is about to) with no asynchronous request in flight. */
     private volatile boolean drainerIdle = true;
@@ -41,9 +42,10 @@ final class ResponseThread {
     /** When the drainer next looks for expired asynchronous requests; its own field. */
     private long nextExpiryScan;
 
-    ResponseThread(Pipeline pipeline, IpcConnection connection) {
+    ResponseThread(Pipeline pipeline, IpcConnection connection, Backlog backlog) {
         this.pipeline = pipeline;
         this.connection = connection;
+        this.backlog = backlog;
     }
 
     /** Starts the drainer, or wakes it unless it is reading. */
@@ -130,7 +132,7 @@ final class ResponseThread {
             if (callersKeptReading()) {
                 return;
             }
-            waiting = connection.awaitResponse(pipeline.retryStalledBacklog() ? Pipeline.STALL_RETRY_NANOS
+            waiting = connection.awaitResponse(backlog.retryStalled() ? Pipeline.STALL_RETRY_NANOS
                     : Pipeline.READ_SLICE_NANOS);
         } catch (ErrnoException e) {
             pipeline.breakDown(CmapException.ofErrno(e.errno(), "connection lost: " + e.getMessage(), e));
