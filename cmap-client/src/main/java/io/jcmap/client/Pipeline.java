@@ -190,22 +190,6 @@ final class Pipeline {
      * which then breaks the pipeline down; guarded by the send lock.
      */
     CmapException lostOnSend;
-    /** The thread holding the wire ({@link #callHeld}), or null; guarded by the send lock. */
-    private Thread holder;
-    /** How deep {@link #holder}'s holds are nested (completion actions it runs may hold too). */
-    private int holdDepth;
-    /**
-     * Requests made during a hold, in order: other threads', and the holder's asynchronous ones;
-     * guarded by the send lock.
-     */
-    private final ArrayDeque<Backlogged> heldBack = new ArrayDeque<>();
-    /**
-     * How many of {@link #heldBack} the holder made itself (asynchronous requests of completion
-     * actions it runs); written by the holder only, under the send lock, so exact for it to read.
-     */
-    private int holderHeldBack;
-    private volatile int heldBackSize;
-    private final ConcurrentLinkedQueue<Thread> holdWaiters = new ConcurrentLinkedQueue<>();
     /** Asynchronous requests issued and not yet completed: while there are any, the response thread reads. */
     final AtomicInteger asyncInFlight = new AtomicInteger();
     /**
@@ -247,6 +231,8 @@ final class Pipeline {
     private final ResponseHeader header = new ResponseHeader();
     /** Requests encoded but not yet on the wire, in issue order. */
     private final Backlog backlog;
+    /** The hold on the wire of a thread starting an iteration ({@link #callHeld}). */
+    private final WireHold hold;
     /** The futures read inside a completion action, completed once it has returned; guarded by the receive lock. */
     private final DeferredCompletions deferred = new DeferredCompletions();
     /** Reads for asynchronous requests while no caller does. */
@@ -304,6 +290,7 @@ final class Pipeline {
         this.onBreakDown = onBreakDown;
         this.backlog = new Backlog(this, connection);
         this.responses = new ResponseThread(this, connection, backlog);
+        this.hold = new WireHold(this, backlog, responses);
     }
 
     IpcConnection connection() {
@@ -325,7 +312,7 @@ final class Pipeline {
     /** Sends {@code call}'s request and waits for its decoded response on this thread. */
     @SuppressWarnings("unchecked")
     <T> T call(Call<T> call) {
-        giveUpHoldBehindOwnRequests();
+        hold.giveUpBehindOwnRequests();
         PendingRequest pending = sendOne(call);
         await(pending);
         return (T) pending.value();
@@ -338,7 +325,7 @@ final class Pipeline {
     @SuppressWarnings("unchecked")
     <T> T call(String operation, String key, int responseId, int size, long responseBound, Encoder encoder,
                Decoder<T> decoder) {
-        giveUpHoldBehindOwnRequests();
+        hold.giveUpBehindOwnRequests();
         PendingRequest pending = new PendingRequest(Thread.currentThread());
         pending.prepare(operation, key, responseId, decoder, null, deadline());
         pending.responseBound = responseBound;
@@ -356,7 +343,7 @@ final class Pipeline {
      * request went out: only then can the server have acted on some (decision 0032).
      */
     <T> Results<T> callRepeated(Call<T> call, int count) {
-        giveUpHoldBehindOwnRequests();
+        hold.giveUpBehindOwnRequests();
         Repeated sent = sendRepeated(call, count);
         try {
             return new Results<>(awaitAll(sent, sent.failure), null, true);
@@ -466,7 +453,7 @@ final class Pipeline {
      *
      * <p>This thread's own synchronous requests are not held back: a completion action that
      * this thread runs while it reads may make one, and holding it would wait for ever. Nor does
-     * the hold outlast a wait of such an action for another thread ({@link #giveUpHold}). The
+     * the hold outlast a wait of such an action for another thread ({@link WireHold#giveUp}). The
      * answer says whether anything went between; the caller then starts again.
      *
      * @return {@code first}'s answer, and {@code then}'s results or the failure that ended them
@@ -474,7 +461,7 @@ final class Pipeline {
      */
     @SuppressWarnings("unchecked")
     <T, U> Held<T, U> callHeld(Call<T> first, Function<T, Call<U>> then, int count) {
-        acquireHold(first.operation());
+        hold.acquire(first.operation());
         PendingRequest opener;
         T answer;
         Repeated followers;
@@ -484,7 +471,7 @@ final class Pipeline {
             answer = (T) opener.value();
             followers = sendRepeated(then.apply(answer), count);
         } finally {
-            releaseHold();
+            hold.release();
         }
         try {
             List<U> results = awaitAll(followers, followers.failure());
@@ -504,56 +491,14 @@ final class Pipeline {
     }
 
     /**
-     * Makes this thread the holder, waiting while another thread holds. A thread that waits
-     * while holding the receive lock (a completion action it runs) reads meanwhile: the holder
-     * may be waiting for an answer only it can read.
-     */
-    private void acquireHold(String operation) {
-        giveUpHoldBehindOwnRequests(); // an iteration inside an action sees what the action did before
-        Thread me = Thread.currentThread();
-        long since = System.nanoTime();
-        while (true) {
-            sendLock.lock();
-            try {
-                CmapException reason = broken;
-                if (reason != null) {
-                    throw new CmapException(reason.error(), reason.errno(), operation + ": " + reason.context(),
-                            reason);
-                }
-                if (holder == null || holder == me) {
-                    holder = me;
-                    holdDepth++;
-                    return;
-                }
-                holdWaiters.add(me);
-            } finally {
-                sendLock.unlock();
-            }
-            try {
-                if (me.isInterrupted()) {
-                    throw new CmapException(CsError.INTERRUPT, operation + ": interrupted while another thread"
-                            + " started an iteration; nothing was sent");
-                }
-                if (receiveLock.isHeldByCurrentThread()) {
-                    readIfReading();
-                } else {
-                    LockSupport.parkNanos(this, parkSlice(System.nanoTime() - since));
-                }
-            } finally {
-                holdWaiters.remove(me);
-            }
-        }
-    }
-
-    /**
      * For a thread waiting a moment for another (a tracking's running callback,
      * {@link TrackRegistry#remove}), between short waits: ends its hold on the wire, should it
-     * hold one ({@link #giveUpHold}), and reads an answer if it reads ({@link #readIfReading}).
+     * hold one ({@link WireHold#giveUp}), and reads an answer if it reads ({@link #readIfReading}).
      * The other thread may be making a request, or starting an iteration, that the hold keeps
      * waiting, or waiting for an answer that only this one can read.
      */
     void whileWaitingForAnotherThread() {
-        giveUpHold();
+        hold.giveUp();
         readIfReading();
     }
 
@@ -602,107 +547,6 @@ final class Pipeline {
             receiveLock.unlock();
         }
         handOff();
-    }
-
-    /** Ends this thread's hold: what waited goes out behind the held requests, in order. */
-    private void releaseHold() {
-        releaseHold(false);
-    }
-
-    /**
-     * Ends this thread's hold at once, however deeply nested, should it hold one: it is about to
-     * wait for another thread, whose requests and iterations the hold would keep waiting for ever
-     * (a completion action it runs while it starts an iteration deletes a tracking whose callback
-     * calls the handle). The {@link #callHeld} calls still under way then release nothing; their
-     * iteration starts again should another thread's request have gone between (decision 0020).
-     */
-    private void giveUpHold() {
-        releaseHold(true);
-    }
-
-    /**
-     * Ends this thread's hold, as {@link #giveUpHold}, if asynchronous requests it made during
-     * the hold wait for it to end: called before the holder makes a synchronous request, starts
-     * another iteration, or joins a future (a completion action it runs while it starts an
-     * iteration). That request would otherwise overtake them on the wire, and miss what they do;
-     * a join of one of them waited for ever, the hold ending only after it. Its own synchronous
-     * request makes the iteration start again anyway (decision 0020). The reads are unguarded:
-     * only this thread makes itself the holder, ends its hold and counts its requests.
-     */
-    private void giveUpHoldBehindOwnRequests() {
-        if (holder == Thread.currentThread() && holderHeldBack > 0) {
-            giveUpHold();
-        }
-    }
-
-    /**
-     * Whether this thread holds the wire while requests, its own or another thread's, wait for the
-     * hold to end. Read without the send lock: only this thread makes itself the holder and ends
-     * its hold, and none is held back once it has ended.
-     */
-    private boolean holdsBackRequests() {
-        return holder == Thread.currentThread() && heldBackSize > 0;
-    }
-
-    /**
-     * Ends this thread's hold, or with {@code whole} every level of it, once the last level ends:
-     * what waited goes out behind the held requests, in order.
-     */
-    private void releaseHold(boolean whole) {
-        List<Backlogged> refused = null;
-        sendLock.lock();
-        try {
-            if (holder != Thread.currentThread()) {
-                return; // none held, or given up while this thread waited for another (giveUpHold)
-            }
-            holdDepth = whole ? 0 : holdDepth - 1;
-            if (holdDepth > 0) {
-                return;
-            }
-            holder = null;
-            holderHeldBack = 0;
-            backlog.appendAll(heldBack);
-            heldBack.clear();
-            heldBackSize = 0;
-            backlog.recount();
-            if (broken == null) {
-                refused = backlog.sendLocked(true); // they waited out the hold: none waits longer
-            }
-        } finally {
-            unlockSend();
-        }
-        backlog.failRefused(refused);
-        CmapException reason = broken;
-        if (reason != null) {
-            backlog.failAll(reason); // a breakdown during the hold left those held back to us
-        }
-        for (Thread waiter : holdWaiters) {
-            LockSupport.unpark(waiter);
-        }
-        if (asyncInFlight.get() > 0) {
-            responses.wake();
-        }
-    }
-
-    /**
-     * Whether {@code pending} must wait for the hold to end; the send lock is held. The
-     * holder's own synchronous requests go (it may be running a completion action that makes
-     * one, and would wait for ever); asynchronous ones of any thread wait, as they never block.
-     */
-    private boolean heldBackFromWire(PendingRequest pending) {
-        return holder != null && (holder != Thread.currentThread() || pending.future != null);
-    }
-
-    /**
-     * Keeps a request until the hold ends: another thread's, or an asynchronous one of the
-     * holder's; the send lock is held.
-     */
-    private void holdBack(PendingRequest pending, MemorySegment bytes, int length) {
-        if (holder == Thread.currentThread()) {
-            holderHeldBack++;
-        }
-        heldBack.addLast(new Backlogged(pending, bytes, length, null));
-        heldBackSize = heldBack.size();
     }
 
     /** Sends a request; the future completes when its response arrives. */
@@ -802,12 +646,12 @@ final class Pipeline {
             reason = broken;
             if (reason != null) {
                 failed = batch.pendings(); // failed below, once the lock is released
-            } else if (holder != null) { // a batch's requests are asynchronous: they wait for any hold
+            } else if (hold.isHeld()) { // a batch's requests are asynchronous: they wait for any hold
                 for (int i = 0; i < count; i++) {
                     PendingRequest pending = batch.pending(i);
                     pending.deadline = deadline;
                     pending.retired = false;
-                    holdBack(pending, batch.request(i), batch.length(i));
+                    hold.holdBack(pending, batch.request(i), batch.length(i));
                 }
                 batch.handOverBuffer();
             } else {
@@ -888,7 +732,7 @@ final class Pipeline {
      * {@link PendingRequest#release releases} it once it has read the outcome.
      */
     PendingRequest syncPending(String operation, String key, int responseId, Summarizer summarizer) {
-        giveUpHoldBehindOwnRequests();
+        hold.giveUpBehindOwnRequests();
         PendingRequest pending = threadPending.get();
         if (pending == null || !pending.retired || pending.taken) {
             // the previous one may still sit in the queue after a timeout, or belong to a call of
@@ -962,7 +806,7 @@ final class Pipeline {
         try {
             pending.retired = false;
             pending.readBefore = sentCount;
-            boolean held = heldBackFromWire(pending);
+            boolean held = hold.keepsFromWire(pending);
             boolean async = pending.future != null;
             if (!held && backlog.size() == 0 && hasRoom(pending, async)
                     && sendNowUnlessWaitingOut(pending, length)) {
@@ -972,7 +816,7 @@ final class Pipeline {
             if (held) {
                 MemorySegment copy = Arena.ofAuto().allocate(length, REQUEST_ALIGNMENT);
                 copy.copyFrom(sendBuffer.asSlice(0, length));
-                holdBack(pending, copy, length);
+                hold.holdBack(pending, copy, length);
                 return;
             }
             backlog.append(pending, backlog.keep(sendBuffer, length), length);
@@ -1096,7 +940,7 @@ final class Pipeline {
 
     /** Whether requests wait off the wire: in the backlog, or held back by a hold. */
     boolean waitsOffTheWire() {
-        return backlog.size() > 0 || heldBackSize > 0;
+        return backlog.size() > 0 || hold.heldBackSize() > 0;
     }
 
     /** The requests in the backlog and held back, in order. */
@@ -1104,7 +948,7 @@ final class Pipeline {
         sendLock.lock();
         try {
             List<PendingRequest> waiting = backlog.requests();
-            waiting.addAll(Backlogged.requestsOf(heldBack));
+            waiting.addAll(hold.requestsLocked());
             return waiting.toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
@@ -1444,7 +1288,7 @@ final class Pipeline {
      * answers read complete in order. While requests wait for this thread's own hold on the wire
      * to end ({@link #callHeld}), its own or another thread's, a request read for that is not on
      * the wire, or a stage with none left to read for, makes it give the hold up, as a wait for
-     * another thread does ({@link #giveUpHold}): only this thread can end the hold; so does any
+     * another thread does ({@link WireHold#giveUp}): only this thread can end the hold; so does any
      * wait of the holder outside the reading (the action of a request refused as its opener went
      * out), which only waits. Returns, for the future to wait as any future does, on
      * another thread, when the time is up, or when none of our requests is left to read for it.
@@ -1458,10 +1302,10 @@ final class Pipeline {
     void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos, boolean interruptible) {
         if (!receiveLock.isHeldByCurrentThread()) {
             failIfBrokenDown(future, root);
-            if (holdsBackRequests() && !failsForTheBreakdown()) {
+            if (hold.holdsBackRequests() && !failsForTheBreakdown()) {
                 // an action run outside the reading while this thread holds the wire (a request
                 // refused as the opener went out, callHeld): what it waits for may be held back
-                giveUpHold();
+                hold.giveUp();
             }
             return;
         }
@@ -1499,12 +1343,12 @@ final class Pipeline {
                         continue;
                     }
                 }
-                if ((target == null || target.sequence == 0) && holdsBackRequests() && !failsForTheBreakdown()) {
+                if ((target == null || target.sequence == 0) && hold.holdsBackRequests() && !failsForTheBreakdown()) {
                     // what it waits for may wait for this thread's hold on the wire to end (it starts an
                     // iteration, callHeld), which only this thread can end: a request of its own or of
                     // another thread, or one a stage waits for without naming it (thenCombine); the
                     // iteration starts again. Then it reads on for those that went out
-                    giveUpHold();
+                    hold.giveUp();
                     if (target == null) {
                         continue;
                     }
@@ -1512,7 +1356,7 @@ final class Pipeline {
                 // what the stage waits for may not be on the wire yet: held back by another thread's hold (whose
                 // opener's answer only this thread reads), or in the backlog. Once they go, only this thread reads
                 // their answers: it looks on rather than wait for itself
-                boolean offTheWire = target == null && broken == null && (heldBackSize > 0 || backlog.size() > 0);
+                boolean offTheWire = target == null && broken == null && (hold.heldBackSize() > 0 || backlog.size() > 0);
                 long left = timeoutNanos == Long.MAX_VALUE ? READ_SLICE_NANOS
                         : timeoutNanos - (System.nanoTime() - started);
                 if ((target == null && !offTheWire) || left <= 0
@@ -1571,7 +1415,7 @@ final class Pipeline {
      * {@link #whileWaitingForAnotherThread} between short waits.
      */
     boolean othersMayWaitForThisThread() {
-        return receiveLock.isHeldByCurrentThread() || holder == Thread.currentThread();
+        return receiveLock.isHeldByCurrentThread() || hold.isHeldByCurrentThread();
     }
 
     /** Whether this thread holds the receive lock: it runs a completion action (or reads for its call). */
@@ -1614,20 +1458,10 @@ final class Pipeline {
         if (rest != null) {
             failNow(future, rest, reason);
         }
-        if (heldBackSize > 0 && !future.isDone()) {
+        if (hold.heldBackSize() > 0 && !future.isDone()) {
             // or for one another thread's hold keeps back: its holder fails those once the hold ends, which it
             // ends once the breakdown has failed its opener, after this action
-            failNow(future, heldBackRequests(), reason);
-        }
-    }
-
-    /** The requests {@link #heldBack}, in order. */
-    private PendingRequest[] heldBackRequests() {
-        sendLock.lock();
-        try {
-            return Backlogged.requestsOf(heldBack).toArray(new PendingRequest[0]);
-        } finally {
-            sendLock.unlock();
+            failNow(future, hold.requests(), reason);
         }
     }
 

@@ -91,7 +91,7 @@ final class ResponseThread {
                 drainerIdle = true;
                 // a request issued after the flag was set wakes us; one issued before it is seen here
                 if (pipeline.asyncInFlight.get() == 0) {
-                    LockSupport.parkNanos(this, Pipeline.READ_SLICE_NANOS);
+                    LockSupport.parkNanos(pipeline, Pipeline.READ_SLICE_NANOS);
                 }
                 drainerIdle = false;
                 continue;
@@ -118,7 +118,7 @@ final class ResponseThread {
             return false;
         }
         callerReadsSeen = reads;
-        LockSupport.parkNanos(this, CALLER_READ_BACKOFF_NANOS);
+        LockSupport.parkNanos(pipeline, CALLER_READ_BACKOFF_NANOS);
         return true;
     }
 

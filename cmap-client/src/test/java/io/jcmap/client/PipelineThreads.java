@@ -14,7 +14,7 @@ final class PipelineThreads {
 
     /** The thread holding the pipeline's wire for the start of an iteration ({@link Pipeline#callHeld}), or null. */
     static Thread holder(Pipeline pipeline) throws ReflectiveOperationException {
-        return (Thread) field(Pipeline.class, "holder").get(pipeline);
+        return (Thread) field(WireHold.class, "holder").get(field(Pipeline.class, "hold").get(pipeline));
     }
 
     private static Field field(Class<?> type, String name) throws NoSuchFieldException {
