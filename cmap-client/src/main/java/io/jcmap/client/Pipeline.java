@@ -86,7 +86,7 @@ final class Pipeline {
      */
     private static final long PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long LONGEST_PARK_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int WAITED_SHARE = 8;
+    static final int WAITED_SHARE = 8;
     static final long INITIAL_SEND_BUFFER = 4096;
     /**
      * With this many requests on the wire to a server that takes requests in runs
@@ -197,35 +197,6 @@ final class Pipeline {
      * action may wait for a running listener (trackDelete, a dispatch waiting for the dispatch lock).
      */
     static final ThreadLocal<int[]> LISTENING = ThreadLocal.withInitial(() -> new int[1]);
-    /**
-     * The futures a join inside a completion action waits for ({@link #readFor}): the request it
-     * joined, or that its stage derives from, and those issued on its thread while it reads. One
-     * per join, nested as the joins are; guarded by the receive lock.
-     */
-    private static final class JoinWatch {
-        final JoinWatch outer;
-        final List<ResponseFuture<?>> futures = new ArrayList<>(2);
-
-        JoinWatch(JoinWatch outer, ResponseFuture<?> root) {
-            this.outer = outer;
-            if (root != null) {
-                futures.add(root);
-            }
-        }
-
-        /** The request of a watched future whose answer is still to come, or null. */
-        PendingRequest firstUnanswered() {
-            for (ResponseFuture<?> future : futures) {
-                PendingRequest pending = future.pending();
-                if (!future.isDone() && pending != null && !pending.done) {
-                    return pending;
-                }
-            }
-            return null;
-        }
-    }
-    /** The innermost join reading in an action, or null; guarded by the receive lock. */
-    private JoinWatch joinWatch;
     /** What the futures of its requests know it by (ResponseFuture): one reference for all of them. */
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
@@ -237,12 +208,9 @@ final class Pipeline {
     private final DeferredCompletions deferred = new DeferredCompletions();
     /** Reads for asynchronous requests while no caller does. */
     private final ResponseThread responses;
+    /** The joins made inside completion actions while their thread reads. */
+    private final JoinsInActions joins;
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
-    /**
-     * How deep {@link #failIfBrokenDown} nests on a thread (a join in each action it runs): per
-     * thread, whatever the pipeline, as the nesting is.
-     */
-    private static final ThreadLocal<int[]> BROKEN_JOIN_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     /**
      * The requests a thread fails with the breakdown's reason, innermost first ({@link #failingOnThisThread});
      * null while none: a join in one of their actions may wait for a later one, which only this thread fails.
@@ -250,7 +218,7 @@ final class Pipeline {
     private final ThreadLocal<FailingHere> failingHere = new ThreadLocal<>();
 
     /** One level of {@link #failingHere}. */
-    private record FailingHere(PendingRequest[] requests, FailingHere outer) {
+    record FailingHere(PendingRequest[] requests, FailingHere outer) {
     }
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
@@ -258,13 +226,13 @@ final class Pipeline {
     /**
      * The request whose answer a reader has taken off {@link #inFlight} and is matching, until it
      * is done with it; written under the in-flight lock. A breakdown meanwhile does not fail it:
-     * its answer does ({@link #failIfBrokenDown}).
+     * its answer does ({@link JoinsInActions#failIfBrokenDown}).
      */
     private volatile PendingRequest reading;
     /**
      * The requests on the wire and in the backlog that the breakdown fails, in order, once taken
      * off their queues, until all are failed; null before and after. A stage joined in one of
-     * their actions may wait for a later one ({@link #failIfBrokenDown}).
+     * their actions may wait for a later one ({@link JoinsInActions#failIfBrokenDown}).
      */
     private volatile PendingRequest[] failing;
     /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
@@ -291,6 +259,7 @@ final class Pipeline {
         this.backlog = new Backlog(this, connection);
         this.responses = new ResponseThread(this, connection, backlog);
         this.hold = new WireHold(this, backlog, responses);
+        this.joins = new JoinsInActions(this, backlog, hold, deferred);
     }
 
     IpcConnection connection() {
@@ -604,7 +573,7 @@ final class Pipeline {
             throw invalid;
         }
         // only now: a request refused at once is never sent nor completed, and a join must not wait for it
-        watchIfJoining(future);
+        joins.watchIfJoining(future);
         try {
             finishSend(pending, length);
         } catch (CmapException e) {
@@ -636,7 +605,7 @@ final class Pipeline {
         for (int i = 0; i < count; i++) {
             ResponseFuture<?> future = batch.pending(i).future;
             future.sentOn(this);
-            watchIfJoining(future);
+            joins.watchIfJoining(future);
         }
         PendingRequest[] failed = null;
         List<Backlogged> refused = null;
@@ -922,7 +891,7 @@ final class Pipeline {
     /**
      * Runs {@code failures}, which fail {@code requests} in order with the breakdown's reason, running
      * their actions on this thread: a join in one of those may fail a later one early
-     * ({@link #failIfBrokenDown}).
+     * ({@link JoinsInActions#failIfBrokenDown}).
      */
     void failingOnThisThread(PendingRequest[] requests, Runnable failures) {
         FailingHere outer = failingHere.get();
@@ -1103,7 +1072,7 @@ final class Pipeline {
      * Reads one response for {@code target}, if one comes within {@code sliceNanos} (less if its
      * deadline comes first); if none does, fails it when the pipeline broke, or when its time is up.
      */
-    private void readTowards(PendingRequest target, long sliceNanos) {
+    void readTowards(PendingRequest target, long sliceNanos) {
         long wait = target.parkNanos(sliceNanos);
         if (backlog.retryStalled()) {
             wait = Math.min(wait, STALL_RETRY_NANOS);
@@ -1278,135 +1247,10 @@ final class Pipeline {
 
     /**
      * Reads for a {@code join} or {@code get} on {@code future} made inside a completion action
-     * this thread runs while reading: nobody else reads meanwhile, so the answer it waits for
-     * would never come (decision 0034). It reads as a synchronous call in an action does, on a
-     * second hold of the receive lock, so that the answers it reads for others complete after the
-     * action, in the order read, and actions do not stack up. What it completes at once is what
-     * the future waits for: {@code root}, the request it is (or is derived from), and the
-     * requests that actions run meanwhile issue on this thread (a {@code thenCompose}). A derived
-     * stage waiting for none of those (a {@code thenCombine} with an earlier request) has the
-     * answers read complete in order. While requests wait for this thread's own hold on the wire
-     * to end ({@link #callHeld}), its own or another thread's, a request read for that is not on
-     * the wire, or a stage with none left to read for, makes it give the hold up, as a wait for
-     * another thread does ({@link WireHold#giveUp}): only this thread can end the hold; so does any
-     * wait of the holder outside the reading (the action of a request refused as its opener went
-     * out), which only waits. Returns, for the future to wait as any future does, on
-     * another thread, when the time is up, or when none of our requests is left to read for it.
-     *
-     * @param root the request's own future that {@code future} is, or is derived from; null once
-     *     that one completed and is gone (ResponseFuture keeps it weakly)
-     * @param timeoutNanos how long it may read; {@link Long#MAX_VALUE} for as long as it takes
-     * @param interruptible whether it returns once the thread is interrupted (a {@code get})
-     * @throws CmapException {@link CsError#LIBRARY} when such waits nest too deep in actions
+     * this thread runs while reading ({@link JoinsInActions#readFor}, decision 0034).
      */
     void readFor(ResponseFuture<?> future, ResponseFuture<?> root, long timeoutNanos, boolean interruptible) {
-        if (!receiveLock.isHeldByCurrentThread()) {
-            failIfBrokenDown(future, root);
-            if (hold.holdsBackRequests() && !failsForTheBreakdown()) {
-                // an action run outside the reading while this thread holds the wire (a request
-                // refused as the opener went out, callHeld): what it waits for may be held back
-                hold.giveUp();
-            }
-            return;
-        }
-        if (receiveLock.getHoldCount() >= MAX_NESTED_READS) {
-            throw new CmapException(CsError.LIBRARY, future.context() + ": waited for "
-                    + MAX_NESTED_READS + " deep in completion actions run while reading answers");
-        }
-        long started = System.nanoTime();
-        JoinWatch watch = new JoinWatch(joinWatch, root);
-        Predicate<CompletableFuture<Object>> watched = watch.futures::contains;
-        joinWatch = watch;
-        boolean failedBroken = false;
-        long readsSeen = readCount;
-        long quietSince = started;
-        receiveLock.lock();
-        try {
-            while (!future.isDone()) {
-                if (deferred.completeFirst(watched)) {
-                    continue;
-                }
-                PendingRequest target = watch.firstUnanswered();
-                if (target == null && future != root) {
-                    if (deferred.completeFirst(DeferredCompletions.ANY_FUTURE)) {
-                        continue;
-                    }
-                    synchronized (inFlight) {
-                        target = firstNotDone();
-                    }
-                    if (target == null && !failedBroken && broken != null) {
-                        // this thread may be the one breaking the pipeline down, in the action of a request it
-                        // failed: the rest, which the stage may wait for, it fails after that action. Failed now,
-                        // their completions are deferred, and complete in order above
-                        failedBroken = true;
-                        failIfBrokenDown(future, root);
-                        continue;
-                    }
-                }
-                if ((target == null || target.sequence == 0) && hold.holdsBackRequests() && !failsForTheBreakdown()) {
-                    // what it waits for may wait for this thread's hold on the wire to end (it starts an
-                    // iteration, callHeld), which only this thread can end: a request of its own or of
-                    // another thread, or one a stage waits for without naming it (thenCombine); the
-                    // iteration starts again. Then it reads on for those that went out
-                    hold.giveUp();
-                    if (target == null) {
-                        continue;
-                    }
-                }
-                // what the stage waits for may not be on the wire yet: held back by another thread's hold (whose
-                // opener's answer only this thread reads), or in the backlog. Once they go, only this thread reads
-                // their answers: it looks on rather than wait for itself
-                boolean offTheWire = target == null && broken == null && (hold.heldBackSize() > 0 || backlog.size() > 0);
-                long left = timeoutNanos == Long.MAX_VALUE ? READ_SLICE_NANOS
-                        : timeoutNanos - (System.nanoTime() - started);
-                if ((target == null && !offTheWire) || left <= 0
-                        || (interruptible && Thread.currentThread().isInterrupted())) {
-                    return;
-                }
-                if (target == null) {
-                    if (readCount != readsSeen) {
-                        readsSeen = readCount;
-                        quietSince = System.nanoTime();
-                    }
-                    readOne(Math.min(left, offTheWireSlice(System.nanoTime() - quietSince)));
-                    continue;
-                }
-                readTowards(target, Math.min(left, READ_SLICE_NANOS));
-            }
-        } finally {
-            receiveLock.unlock();
-            joinWatch = watch.outer;
-        }
-    }
-
-    /**
-     * How long a join reading in an action waits for an answer while what its stage waits for is
-     * off the wire ({@link #readFor}), {@code quietNanos} after it last read one. The answers to
-     * what goes out once the hold ends or the backlog is sent wake it; only a stalled backlog is
-     * retried every {@link #STALL_RETRY_NANOS}, as every reader does. Otherwise it looks again
-     * for a stage completed by another thread (a future not ours) after an eighth of the time
-     * waited: 1 ms slices for good cost 3.5 % of a CPU and 900 wake-ups a second (measured).
-     */
-    private long offTheWireSlice(long quietNanos) {
-        if (backlog.retryStalled()) {
-            return STALL_RETRY_NANOS;
-        }
-        return Math.clamp(quietNanos / WAITED_SHARE, STALL_RETRY_NANOS, READ_SLICE_NANOS);
-    }
-
-    /**
-     * Whether this thread fails requests with the breakdown's reason, running their actions
-     * ({@link #failingOnThisThread}): a join in one of those, while it holds the wire
-     * ({@link #callHeld}), keeps the hold. Nothing goes on the wire any more: the hold's end would
-     * only fail the requests it keeps back, their completions before those of the requests this
-     * thread still fails for the breakdown, issued before them (out of issue order). The holder
-     * ends it once the breakdown has failed its opener, failing them then, in order; meanwhile the
-     * join fails what it waits for itself: its request, once nothing is left to read
-     * ({@link #readTowards}), or those a stage may wait for, the held back among them
-     * ({@link #failIfBrokenDown}). Looked at only while the hold keeps requests back.
-     */
-    private boolean failsForTheBreakdown() {
-        return broken != null && failingHere.get() != null;
+        joins.readFor(future, root, timeoutNanos, interruptible);
     }
 
     /**
@@ -1421,95 +1265,6 @@ final class Pipeline {
     /** Whether this thread holds the receive lock: it runs a completion action (or reads for its call). */
     boolean readsOnThisThread() {
         return receiveLock.isHeldByCurrentThread();
-    }
-
-    /**
-     * Fails {@code root}'s request, still unanswered, once the pipeline has broken down. The
-     * thread breaking it down fails every request in order, running their actions, and may be this
-     * one, in the action of an earlier request, joining a later one: it would wait for itself (a
-     * close, a loss found by dispatch or by a send; a thread holding the reading reads, and fails
-     * it so, in {@link #readTowards}). The breakdown's own failure of it then changes nothing.
-     * Not a request whose answer a reader has taken off the queue ({@link #reading}): the
-     * breakdown leaves that one to its answer, which a failure now would drop. Nor on another
-     * thread, which waits for the breakdown's: failing them there ran their actions before those of
-     * earlier requests had returned.
-     */
-    private void failIfBrokenDown(ResponseFuture<?> future, ResponseFuture<?> root) {
-        CmapException reason = broken;
-        FailingHere here;
-        if (reason == null || (here = failingHere.get()) == null) {
-            return;
-        }
-        PendingRequest pending = root == null ? null : root.pending();
-        if (pending != null) {
-            failNow(future, pending, reason);
-        }
-        if (future == root || future.isDone()) {
-            return;
-        }
-        // a stage may wait for a request it does not name (thenCombine's other), which the breakdown
-        // fails after this one's action: that would wait for this action to return, for ever. So may
-        // it for one that this thread fails outside the breakdown (a batch flushed after it, the
-        // backlog of a hold ended after it): those first, then the breakdown's
-        for (FailingHere level = here; level != null; level = level.outer()) {
-            failNow(future, level.requests(), reason);
-        }
-        PendingRequest[] rest = failing;
-        if (rest != null) {
-            failNow(future, rest, reason);
-        }
-        if (hold.heldBackSize() > 0 && !future.isDone()) {
-            // or for one another thread's hold keeps back: its holder fails those once the hold ends, which it
-            // ends once the breakdown has failed its opener, after this action
-            failNow(future, hold.requests(), reason);
-        }
-    }
-
-    /** Fails {@code requests} in order for {@link #failIfBrokenDown}, until {@code future} is done. */
-    private void failNow(ResponseFuture<?> future, PendingRequest[] requests, CmapException reason) {
-        for (PendingRequest other : requests) {
-            if (future.isDone()) {
-                return;
-            }
-            if (other.future != null) { // a stage waits for futures; a synchronous call's may be reused
-                failNow(future, other, reason);
-            }
-        }
-    }
-
-    /** Fails {@code pending} for {@link #failIfBrokenDown}, unless it is done or a reader has its answer. */
-    private void failNow(ResponseFuture<?> future, PendingRequest pending, CmapException reason) {
-        if (pending.done) {
-            return;
-        }
-        synchronized (inFlight) {
-            // under the lock the reader takes it off the queue with: it is on the queue, or being read, or neither
-            if (pending == reading) {
-                return;
-            }
-        }
-        // its actions run on this thread, inside the joining action: those that join the next request
-        // in turn nest, and a chain of them overflowed the stack (3,000: StackOverflowError, stages never
-        // completed). Bounded as a join reading in an action is (readFor)
-        int[] depth = BROKEN_JOIN_DEPTH.get();
-        if (depth[0] >= MAX_NESTED_READS) {
-            throw new CmapException(CsError.LIBRARY, future.context() + ": waited for " + MAX_NESTED_READS
-                    + " deep in completion actions run by the breakdown of the connection");
-        }
-        depth[0]++;
-        try {
-            complete(pending, null, brokenFor(reason, pending));
-        } finally {
-            depth[0]--;
-        }
-    }
-
-    /** While a join reads in an action ({@link #readFor}): a request's future issued on its thread is watched too. */
-    private void watchIfJoining(ResponseFuture<?> future) {
-        JoinWatch watch = joinWatch; // written only by the receive lock's holder, the only thread that goes on
-        if (watch != null && receiveLock.isHeldByCurrentThread()) {
-            watch.futures.add(future);
-        }
     }
 
     /** How long a waiter that does not read sleeps after {@code waitedNanos} of waiting. */
@@ -1653,6 +1408,39 @@ final class Pipeline {
         closeConnection.run();
         responses.unpark();
         onBreakDown.accept(reason);
+    }
+
+    /** Responses read so far; the receive lock is held. */
+    long readCount() {
+        return readCount;
+    }
+
+    /** The oldest request on the wire whose caller still waits, or null. */
+    PendingRequest firstNotDoneOnWire() {
+        synchronized (inFlight) {
+            return firstNotDone();
+        }
+    }
+
+    /** Whether a reader has taken {@code pending}'s answer off the queue and is matching it ({@link #reading}). */
+    boolean isBeingRead(PendingRequest pending) {
+        synchronized (inFlight) {
+            // under the lock the reader takes it off the queue with: it is on the queue, or being read, or neither
+            return pending == reading;
+        }
+    }
+
+    /**
+     * The requests this thread fails with the breakdown's reason, innermost first, or null
+     * ({@link #failingOnThisThread}).
+     */
+    FailingHere failingHere() {
+        return failingHere.get();
+    }
+
+    /** The requests the breakdown fails, in order, while it fails them; else null ({@link #failing}). */
+    PendingRequest[] failing() {
+        return failing;
     }
 
     /** Why the pipeline no longer works, or null while it does. */
