@@ -25,6 +25,7 @@ final class Backlog {
 
     private final Pipeline pipeline;
     private final IpcConnection connection;
+    private final Breakdown breakdown;
     /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
     private final ArrayDeque<Backlogged> requests = new ArrayDeque<>();
     /** How many wait, as last published ({@link #recount}); read without the lock. */
@@ -41,9 +42,10 @@ final class Backlog {
     private MemorySegment kept = MemorySegment.NULL;
     private long keptUsed;
 
-    Backlog(Pipeline pipeline, IpcConnection connection) {
+    Backlog(Pipeline pipeline, IpcConnection connection, Breakdown breakdown) {
         this.pipeline = pipeline;
         this.connection = connection;
+        this.breakdown = breakdown;
     }
 
     /** How many requests wait; read without the send lock. */
@@ -81,7 +83,7 @@ final class Backlog {
         }
         List<Backlogged> refused = null;
         try {
-            while (!requests.isEmpty() && pipeline.brokenReason() == null) {
+            while (!requests.isEmpty() && breakdown.reason() == null) {
                 Backlogged next = requests.peekFirst();
                 if (next.pending().done && !next.pending().sentAnyway) {
                     next.pending().retired = true; // its caller gave up waiting
@@ -219,7 +221,7 @@ final class Backlog {
             pipeline.sendLock.unlock();
         }
         // completed outside the lock: callbacks may issue requests of their own
-        pipeline.failingOnThisThread(failed, () -> {
+        breakdown.failingOnThisThread(failed, () -> {
             for (PendingRequest pending : failed) {
                 pipeline.complete(pending, null, Pipeline.brokenFor(reason, pending));
                 pending.retired = true;

@@ -51,14 +51,17 @@ final class JoinsInActions {
     private final Backlog backlog;
     private final WireHold hold;
     private final DeferredCompletions deferred;
+    private final Breakdown breakdown;
     /** The innermost join reading in an action, or null; guarded by the receive lock. */
     private JoinWatch joinWatch;
 
-    JoinsInActions(Pipeline pipeline, Backlog backlog, WireHold hold, DeferredCompletions deferred) {
+    JoinsInActions(Pipeline pipeline, Backlog backlog, WireHold hold, DeferredCompletions deferred,
+                   Breakdown breakdown) {
         this.pipeline = pipeline;
         this.backlog = backlog;
         this.hold = hold;
         this.deferred = deferred;
+        this.breakdown = breakdown;
     }
 
     /**
@@ -117,7 +120,7 @@ final class JoinsInActions {
                         continue;
                     }
                     target = pipeline.firstNotDoneOnWire();
-                    if (target == null && !failedBroken && pipeline.brokenReason() != null) {
+                    if (target == null && !failedBroken && breakdown.reason() != null) {
                         // this thread may be the one breaking the pipeline down, in the action of a request it
                         // failed: the rest, which the stage may wait for, it fails after that action. Failed now,
                         // their completions are deferred, and complete in order above
@@ -139,7 +142,7 @@ final class JoinsInActions {
                 // what the stage waits for may not be on the wire yet: held back by another thread's hold (whose
                 // opener's answer only this thread reads), or in the backlog. Once they go, only this thread reads
                 // their answers: it looks on rather than wait for itself
-                boolean offTheWire = target == null && pipeline.brokenReason() == null
+                boolean offTheWire = target == null && breakdown.reason() == null
                         && (hold.heldBackSize() > 0 || backlog.size() > 0);
                 long left = timeoutNanos == Long.MAX_VALUE ? Pipeline.READ_SLICE_NANOS
                         : timeoutNanos - (System.nanoTime() - started);
@@ -180,7 +183,7 @@ final class JoinsInActions {
 
     /**
      * Whether this thread fails requests with the breakdown's reason, running their actions
-     * ({@link Pipeline#failingOnThisThread}): a join in one of those, while it holds the wire
+     * ({@link Breakdown#failingOnThisThread}): a join in one of those, while it holds the wire
      * ({@link Pipeline#callHeld}), keeps the hold. Nothing goes on the wire any more: the hold's end would
      * only fail the requests it keeps back, their completions before those of the requests this
      * thread still fails for the breakdown, issued before them (out of issue order). The holder
@@ -190,7 +193,7 @@ final class JoinsInActions {
      * ({@link #failIfBrokenDown}). Looked at only while the hold keeps requests back.
      */
     private boolean failsForTheBreakdown() {
-        return pipeline.brokenReason() != null && pipeline.failingHere() != null;
+        return breakdown.reason() != null && breakdown.failingHere() != null;
     }
 
     /**
@@ -205,9 +208,9 @@ final class JoinsInActions {
      * earlier requests had returned.
      */
     private void failIfBrokenDown(ResponseFuture<?> future, ResponseFuture<?> root) {
-        CmapException reason = pipeline.brokenReason();
-        Pipeline.FailingHere here;
-        if (reason == null || (here = pipeline.failingHere()) == null) {
+        CmapException reason = breakdown.reason();
+        Breakdown.FailingHere here;
+        if (reason == null || (here = breakdown.failingHere()) == null) {
             return;
         }
         PendingRequest pending = root == null ? null : root.pending();
@@ -221,10 +224,10 @@ final class JoinsInActions {
         // fails after this one's action: that would wait for this action to return, for ever. So may
         // it for one that this thread fails outside the breakdown (a batch flushed after it, the
         // backlog of a hold ended after it): those first, then the breakdown's
-        for (Pipeline.FailingHere level = here; level != null; level = level.outer()) {
+        for (Breakdown.FailingHere level = here; level != null; level = level.outer()) {
             failNow(future, level.requests(), reason);
         }
-        PendingRequest[] rest = pipeline.failing();
+        PendingRequest[] rest = breakdown.failing();
         if (rest != null) {
             failNow(future, rest, reason);
         }

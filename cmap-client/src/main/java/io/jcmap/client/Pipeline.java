@@ -172,7 +172,6 @@ final class Pipeline {
     /** One request on the wire until the server has answered once (decision 0012). */
     private final boolean singleUntilAnswered;
     final long timeoutNanos;
-    private final Consumer<CmapException> onBreakDown;
     final ReentrantLock sendLock = new ReentrantLock();
     final ReentrantLock receiveLock = new ReentrantLock();
     private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>();
@@ -200,6 +199,8 @@ final class Pipeline {
     /** What the futures of its requests know it by (ResponseFuture): one reference for all of them. */
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
     private final ResponseHeader header = new ResponseHeader();
+    /** Why the pipeline no longer works, and the failing of its requests once it does not. */
+    private final Breakdown breakdown;
     /** Requests encoded but not yet on the wire, in issue order. */
     private final Backlog backlog;
     /** The hold on the wire of a thread starting an iteration ({@link #callHeld}). */
@@ -211,32 +212,14 @@ final class Pipeline {
     /** The joins made inside completion actions while their thread reads. */
     private final JoinsInActions joins;
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
-    /**
-     * The requests a thread fails with the breakdown's reason, innermost first ({@link #failingOnThisThread});
-     * null while none: a join in one of their actions may wait for a later one, which only this thread fails.
-     */
-    private final ThreadLocal<FailingHere> failingHere = new ThreadLocal<>();
-
-    /** One level of {@link #failingHere}. */
-    record FailingHere(PendingRequest[] requests, FailingHere outer) {
-    }
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
-    private volatile CmapException broken;
     /**
      * The request whose answer a reader has taken off {@link #inFlight} and is matching, until it
      * is done with it; written under the in-flight lock. A breakdown meanwhile does not fail it:
      * its answer does ({@link JoinsInActions#failIfBrokenDown}).
      */
     private volatile PendingRequest reading;
-    /**
-     * The requests on the wire and in the backlog that the breakdown fails, in order, once taken
-     * off their queues, until all are failed; null before and after. A stage joined in one of
-     * their actions may wait for a later one ({@link JoinsInActions#failIfBrokenDown}).
-     */
-    private volatile PendingRequest[] failing;
-    /** The thread inside {@link #breakDown}, until it has told {@code onBreakDown}; else null. */
-    private volatile Thread breakingDownOn;
     /** Requests put on the wire so far; guarded by the send lock. */
     private long sentCount;
     /** Responses read so far; guarded by the receive lock. */
@@ -255,11 +238,11 @@ final class Pipeline {
         this.feedsInRuns = connection.takesRequestsInRuns() && FED_LEVEL > 0;
         this.responseCapacity = connection.responseCapacity();
         this.timeoutNanos = timeoutNanos;
-        this.onBreakDown = onBreakDown;
-        this.backlog = new Backlog(this, connection);
+        this.breakdown = new Breakdown(this, onBreakDown);
+        this.backlog = new Backlog(this, connection, breakdown);
         this.responses = new ResponseThread(this, connection, backlog);
         this.hold = new WireHold(this, backlog, responses);
-        this.joins = new JoinsInActions(this, backlog, hold, deferred);
+        this.joins = new JoinsInActions(this, backlog, hold, deferred, breakdown);
     }
 
     IpcConnection connection() {
@@ -612,7 +595,7 @@ final class Pipeline {
         CmapException reason;
         sendLock.lock();
         try {
-            reason = broken;
+            reason = breakdown.reason();
             if (reason != null) {
                 failed = batch.pendings(); // failed below, once the lock is released
             } else if (hold.isHeld()) { // a batch's requests are asynchronous: they wait for any hold
@@ -645,7 +628,7 @@ final class Pipeline {
         batch.clear();
         if (failed != null) {
             PendingRequest[] unsent = failed;
-            failingOnThisThread(unsent, () -> {
+            breakdown.failingOnThisThread(unsent, () -> {
                 for (PendingRequest pending : unsent) {
                     complete(pending, null, brokenFor(reason, pending));
                 }
@@ -888,25 +871,6 @@ final class Pipeline {
         return answered || !singleUntilAnswered ? MAX_IN_FLIGHT : 1;
     }
 
-    /**
-     * Runs {@code failures}, which fail {@code requests} in order with the breakdown's reason, running
-     * their actions on this thread: a join in one of those may fail a later one early
-     * ({@link JoinsInActions#failIfBrokenDown}).
-     */
-    void failingOnThisThread(PendingRequest[] requests, Runnable failures) {
-        FailingHere outer = failingHere.get();
-        failingHere.set(new FailingHere(requests, outer));
-        try {
-            failures.run();
-        } finally {
-            if (outer == null) {
-                failingHere.remove();
-            } else {
-                failingHere.set(outer);
-            }
-        }
-    }
-
     /** Whether requests wait off the wire: in the backlog, or held back by a hold. */
     boolean waitsOffTheWire() {
         return backlog.size() > 0 || hold.heldBackSize() > 0;
@@ -965,7 +929,7 @@ final class Pipeline {
     }
 
     private CmapException failure(ErrnoException e, PendingRequest pending) {
-        CmapException reason = broken;
+        CmapException reason = breakdown.reason();
         if (reason != null) {
             // it broke down while we sent (closed, say): that is the cause, not the errno it led to
             return brokenFor(reason, pending);
@@ -985,7 +949,7 @@ final class Pipeline {
     }
 
     private void checkUsable(PendingRequest pending) {
-        CmapException reason = broken;
+        CmapException reason = breakdown.reason();
         if (reason != null) {
             throw brokenFor(reason, pending);
         }
@@ -1078,7 +1042,7 @@ final class Pipeline {
             wait = Math.min(wait, STALL_RETRY_NANOS);
         }
         if (!readOne(wait)) {
-            CmapException reason = broken;
+            CmapException reason = breakdown.reason();
             if (reason != null) {
                 // done now: the thread breaking the pipeline down may still be closing the connection,
                 // which waits for us to leave it, and looking again would spin (stress round 5)
@@ -1162,7 +1126,7 @@ final class Pipeline {
     private void breakDownFor(PendingRequest head, CmapException reason) {
         // broken before its action runs, and first of those the breakdown fails: a join there of a later
         // request read the answers after the wrong one as theirs, or waited for more for ever
-        if (!breakDown(reason, connection::endRequests, head)) {
+        if (!breakdown.breakDown(reason, connection::endRequests, head)) {
             complete(head, null, reason);
         }
     }
@@ -1312,7 +1276,7 @@ final class Pipeline {
      * events stay readable: the owner closes it ({@link IpcConnection#endRequests}).
      */
     void breakDown(CmapException reason) {
-        breakDown(reason, connection::endRequests, null);
+        breakdown.breakDown(reason, connection::endRequests, null);
     }
 
     /**
@@ -1323,7 +1287,7 @@ final class Pipeline {
      */
     void close(CmapException reason, boolean eventsExpected) {
         sendGathered();
-        breakDown(reason, () -> connection.leave(LEAVE_GRACE_NANOS, eventsExpected), null);
+        breakdown.breakDown(reason, () -> connection.leave(LEAVE_GRACE_NANOS, eventsExpected), null);
     }
 
     /**
@@ -1332,46 +1296,24 @@ final class Pipeline {
      * them with each sent at once.
      */
     private void sendGathered() {
-        if (feedsInRuns && broken == null) {
+        if (feedsInRuns && breakdown.reason() == null) {
             backlog.send(true);
         }
     }
 
     /**
-     * @param first a request off the queue whose answer broke it down, failed first with {@code reason}
-     *     itself; or null
-     * @return whether this call broke it down (not an earlier one)
+     * Whether this thread breaks the pipeline down and has not yet told its owner
+     * ({@link Breakdown#onThisThread}).
      */
-    private boolean breakDown(CmapException reason, Runnable closeConnection, PendingRequest first) {
-        synchronized (this) {
-            if (broken != null) {
-                return false;
-            }
-            broken = reason;
-        }
-        breakingDownOn = Thread.currentThread();
-        try {
-            breakDownNow(reason, closeConnection, first);
-        } finally {
-            breakingDownOn = null;
-        }
-        return true;
+    boolean breaksDownOnThisThread() {
+        return breakdown.onThisThread();
     }
 
     /**
-     * Whether this thread breaks the pipeline down and has not yet told its owner
-     * ({@code onBreakDown}): a completion action it runs for a request that the breakdown failed.
-     * A wait there for what the owner does once told (a reconnect) would wait for itself.
+     * Takes every request off the wire and out of the backlog, for the breakdown to fail: {@code first}
+     * (or null), those in flight, then the backlog's, in order.
      */
-    boolean breaksDownOnThisThread() {
-        return breakingDownOn == Thread.currentThread();
-    }
-
-    private void breakDownNow(CmapException reason, Runnable closeConnection, PendingRequest first) {
-        // Callers learn the outcome before the connection closes: closing waits (up to seconds)
-        // for the threads inside it to leave, and a caller reading for its answer leaves only
-        // once it has one.
-        PendingRequest[] failed;
+    PendingRequest[] takeEveryRequest(PendingRequest first) {
         // under the send lock: a request that passed checkUsable before the breakdown reaches the
         // queue before we look, and every later one fails that check; taken without it, an
         // asynchronous request queued just after the look was never completed (SocketLeakIT).
@@ -1389,25 +1331,15 @@ final class Pipeline {
                 responseBytes = 0;
             }
             all.addAll(backlog.takeAll());
-            failed = all.toArray(new PendingRequest[0]);
+            return all.toArray(new PendingRequest[0]);
         } finally {
             sendLock.unlock();
         }
-        failing = failed;
-        failingOnThisThread(failed, () -> {
-            for (PendingRequest pending : failed) {
-                if (pending == first) {
-                    complete(pending, null, reason); // retired by its reader, once done with it
-                    continue;
-                }
-                complete(pending, null, brokenFor(reason, pending));
-                pending.retired = true;
-            }
-        });
-        failing = null; // all failed now: a broken pipeline kept until its handle closes keeps none of them
-        closeConnection.run();
+    }
+
+    /** After the breakdown: the response thread, if any, sees it and ends. */
+    void wakeResponseThread() {
         responses.unpark();
-        onBreakDown.accept(reason);
     }
 
     /** Responses read so far; the receive lock is held. */
@@ -1430,22 +1362,9 @@ final class Pipeline {
         }
     }
 
-    /**
-     * The requests this thread fails with the breakdown's reason, innermost first, or null
-     * ({@link #failingOnThisThread}).
-     */
-    FailingHere failingHere() {
-        return failingHere.get();
-    }
-
-    /** The requests the breakdown fails, in order, while it fails them; else null ({@link #failing}). */
-    PendingRequest[] failing() {
-        return failing;
-    }
-
     /** Why the pipeline no longer works, or null while it does. */
     CmapException brokenReason() {
-        return broken;
+        return breakdown.reason();
     }
 
     /** The requests on the wire, in order. */
