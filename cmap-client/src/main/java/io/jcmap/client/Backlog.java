@@ -25,6 +25,7 @@ final class Backlog {
 
     private final Pipeline pipeline;
     private final IpcConnection connection;
+    private final InFlightRequests inFlight;
     private final Breakdown breakdown;
     /** Encoded requests waiting for a place in the window, in issue order; guarded by the send lock. */
     private final ArrayDeque<Backlogged> requests = new ArrayDeque<>();
@@ -42,9 +43,10 @@ final class Backlog {
     private MemorySegment kept = MemorySegment.NULL;
     private long keptUsed;
 
-    Backlog(Pipeline pipeline, IpcConnection connection, Breakdown breakdown) {
+    Backlog(Pipeline pipeline, IpcConnection connection, InFlightRequests inFlight, Breakdown breakdown) {
         this.pipeline = pipeline;
         this.connection = connection;
+        this.inFlight = inFlight;
         this.breakdown = breakdown;
     }
 
@@ -78,7 +80,7 @@ final class Backlog {
      *     (their callbacks may issue requests of their own), or null
      */
     List<Backlogged> sendLocked(boolean evenIfFed) {
-        if (!evenIfFed && pipeline.wellFed()) {
+        if (!evenIfFed && inFlight.wellFed()) {
             return null; // the response that takes the wire below the level sends it all
         }
         List<Backlogged> refused = null;
@@ -87,7 +89,7 @@ final class Backlog {
                 Backlogged next = requests.peekFirst();
                 if (next.pending().done && !next.pending().sentAnyway) {
                     next.pending().retired = true; // its caller gave up waiting
-                } else if (!pipeline.hasRoom(next.pending(), false)) {
+                } else if (!inFlight.hasRoom(next.pending(), false)) {
                     break; // the next response read makes room
                 } else {
                     try {
@@ -171,7 +173,7 @@ final class Backlog {
 
     /** Sends what waits in the backlog, as far as the window lets it ({@link #sendLocked}). */
     void send(boolean evenIfFed) {
-        if (size == 0 || (!evenIfFed && pipeline.wellFed())) {
+        if (size == 0 || (!evenIfFed && inFlight.wellFed())) {
             return;
         }
         List<Backlogged> refused;
@@ -191,11 +193,11 @@ final class Backlog {
      * @return whether it is still stuck, so that the caller should look again soon
      */
     boolean retryStalled() {
-        if (size == 0 || pipeline.inFlightCount() > 0) {
+        if (size == 0 || inFlight.count() > 0) {
             return false;
         }
         send();
-        return size > 0 && pipeline.inFlightCount() == 0;
+        return size > 0 && inFlight.count() == 0;
     }
 
     /** A copy of {@code sendBuffer}'s first {@code length} bytes for the backlog; the send lock is held. */

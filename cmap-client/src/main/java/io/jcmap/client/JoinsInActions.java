@@ -48,6 +48,7 @@ final class JoinsInActions {
     }
 
     private final Pipeline pipeline;
+    private final InFlightRequests inFlight;
     private final Backlog backlog;
     private final WireHold hold;
     private final DeferredCompletions deferred;
@@ -55,9 +56,10 @@ final class JoinsInActions {
     /** The innermost join reading in an action, or null; guarded by the receive lock. */
     private JoinWatch joinWatch;
 
-    JoinsInActions(Pipeline pipeline, Backlog backlog, WireHold hold, DeferredCompletions deferred,
-                   Breakdown breakdown) {
+    JoinsInActions(Pipeline pipeline, InFlightRequests inFlight, Backlog backlog, WireHold hold,
+                   DeferredCompletions deferred, Breakdown breakdown) {
         this.pipeline = pipeline;
+        this.inFlight = inFlight;
         this.backlog = backlog;
         this.hold = hold;
         this.deferred = deferred;
@@ -119,7 +121,7 @@ final class JoinsInActions {
                     if (deferred.completeFirst(DeferredCompletions.ANY_FUTURE)) {
                         continue;
                     }
-                    target = pipeline.firstNotDoneOnWire();
+                    target = inFlight.firstNotDone();
                     if (target == null && !failedBroken && breakdown.reason() != null) {
                         // this thread may be the one breaking the pipeline down, in the action of a request it
                         // failed: the rest, which the stage may wait for, it fails after that action. Failed now,
@@ -202,7 +204,7 @@ final class JoinsInActions {
      * one, in the action of an earlier request, joining a later one: it would wait for itself (a
      * close, a loss found by dispatch or by a send; a thread holding the reading reads, and fails
      * it so, in {@link Pipeline#readTowards}). The breakdown's own failure of it then changes nothing.
-     * Not a request whose answer a reader has taken off the queue (Pipeline's {@code reading}): the
+     * Not a request whose answer a reader has taken off the queue ({@link InFlightRequests#isBeingRead}): the
      * breakdown leaves that one to its answer, which a failure now would drop. Nor on another
      * thread, which waits for the breakdown's: failing them there ran their actions before those of
      * earlier requests had returned.
@@ -255,7 +257,7 @@ final class JoinsInActions {
         if (pending.done) {
             return;
         }
-        if (pipeline.isBeingRead(pending)) {
+        if (inFlight.isBeingRead(pending)) {
             return;
         }
         // its actions run on this thread, inside the joining action: those that join the next request

@@ -169,21 +169,11 @@ final class Pipeline {
     }
 
     private final IpcConnection connection;
-    /** One request on the wire until the server has answered once (decision 0012). */
-    private final boolean singleUntilAnswered;
     final long timeoutNanos;
     final ReentrantLock sendLock = new ReentrantLock();
     final ReentrantLock receiveLock = new ReentrantLock();
-    private final ArrayDeque<PendingRequest> inFlight = new ArrayDeque<>();
-    /**
-     * What the server may have to queue for us: the sum of the in-flight requests' response
-     * footprints; guarded by {@link #inFlight}.
-     */
-    private long responseBytes;
-    /** The most the server can queue for us without dropping a response ({@link IpcConnection#responseCapacity}). */
-    private final long responseCapacity;
-    /** Whether requests wait while the server has enough queued ({@link #FED_LEVEL}). */
-    private final boolean feedsInRuns;
+    /** The requests on the wire, in the order their answers come, and the window. */
+    private final InFlightRequests inFlight;
     /**
      * The loss of the connection a send found, until the send lock is released ({@link #unlockSend}),
      * which then breaks the pipeline down; guarded by the send lock.
@@ -214,18 +204,10 @@ final class Pipeline {
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
-    /**
-     * The request whose answer a reader has taken off {@link #inFlight} and is matching, until it
-     * is done with it; written under the in-flight lock. A breakdown meanwhile does not fail it:
-     * its answer does ({@link JoinsInActions#failIfBrokenDown}).
-     */
-    private volatile PendingRequest reading;
     /** Requests put on the wire so far; guarded by the send lock. */
     private long sentCount;
     /** Responses read so far; guarded by the receive lock. */
     private long readCount;
-    /** The server has answered at least once. */
-    private volatile boolean answered;
 
     /**
      * @param timeoutNanos how long a request may wait for its response; 0 waits as long as
@@ -234,15 +216,13 @@ final class Pipeline {
      */
     Pipeline(IpcConnection connection, long timeoutNanos, Consumer<CmapException> onBreakDown) {
         this.connection = connection;
-        this.singleUntilAnswered = connection.serverConnectsOnFirstResponse();
-        this.feedsInRuns = connection.takesRequestsInRuns() && FED_LEVEL > 0;
-        this.responseCapacity = connection.responseCapacity();
+        this.inFlight = new InFlightRequests(connection);
         this.timeoutNanos = timeoutNanos;
         this.breakdown = new Breakdown(this, onBreakDown);
-        this.backlog = new Backlog(this, connection, breakdown);
+        this.backlog = new Backlog(this, connection, inFlight, breakdown);
         this.responses = new ResponseThread(this, connection, backlog);
         this.hold = new WireHold(this, backlog, responses);
-        this.joins = new JoinsInActions(this, backlog, hold, deferred, breakdown);
+        this.joins = new JoinsInActions(this, inFlight, backlog, hold, deferred, breakdown);
     }
 
     IpcConnection connection() {
@@ -760,7 +740,7 @@ final class Pipeline {
             pending.readBefore = sentCount;
             boolean held = hold.keepsFromWire(pending);
             boolean async = pending.future != null;
-            if (!held && backlog.size() == 0 && hasRoom(pending, async)
+            if (!held && backlog.size() == 0 && inFlight.hasRoom(pending, async)
                     && sendNowUnlessWaitingOut(pending, length)) {
                 return;
             }
@@ -799,7 +779,8 @@ final class Pipeline {
 
     /**
      * Queues {@code pending} and sends its bytes; the send lock is held. Without {@code notify}
-     * the server is woken by the {@link #notifyServer} that must follow before the lock is released.
+     * the server is woken by the notification of the run ({@link Backlog#sendLocked}) that must
+     * follow before the lock is released.
      *
      * @return false when the channel is full: nothing was sent, and {@code pending} must wait
      *     for room in the backlog
@@ -807,10 +788,7 @@ final class Pipeline {
      */
     boolean sendNow(PendingRequest pending, MemorySegment bytes, int length, boolean notify) {
         // queue first: the response may be read by another thread before send() returns
-        synchronized (inFlight) {
-            inFlight.addLast(pending);
-            responseBytes += pending.footprint;
-        }
+        inFlight.add(pending);
         pending.sequence = ++sentCount;
         boolean sent;
         try {
@@ -825,50 +803,9 @@ final class Pipeline {
         return sent;
     }
 
-    /**
-     * Whether {@code pending} may go on the wire now: the window has a place, and the server
-     * has room to queue its response behind those of the requests already in flight (or none
-     * is in flight); and, {@code unlessFed}, the server is not {@link #wellFed}. Notes the
-     * response's footprint in {@code pending} for the accounting. One look under the lock: the
-     * asynchronous send asks both questions each time.
-     */
-    boolean hasRoom(PendingRequest pending, boolean unlessFed) {
-        pending.footprint = connection.responseFootprint(pending.responseBound);
-        synchronized (inFlight) {
-            int onWire = inFlight.size();
-            if (unlessFed && fed(onWire)) {
-                return false;
-            }
-            return onWire < window() && (onWire == 0 || responseBytes + pending.footprint <= responseCapacity);
-        }
-    }
-
-    /**
-     * Whether the server has {@link #FED_LEVEL} of our requests queued, enough to keep it busy
-     * while more gather in the backlog to go out in one run.
-     */
-    boolean wellFed() {
-        if (!feedsInRuns) {
-            return false;
-        }
-        synchronized (inFlight) {
-            return fed(inFlight.size());
-        }
-    }
-
-    /** Whether {@code onWire} requests on the wire are {@link #wellFed}; the in-flight lock is held. */
-    private boolean fed(int onWire) {
-        return feedsInRuns && onWire >= FED_LEVEL;
-    }
-
     /** {@code offset} rounded up to where a request may start ({@link #REQUEST_ALIGNMENT}). */
     static long aligned(long offset) {
         return (offset + REQUEST_ALIGNMENT - 1) & -REQUEST_ALIGNMENT;
-    }
-
-    /** How many requests may be on the wire now. */
-    private int window() {
-        return answered || !singleUntilAnswered ? MAX_IN_FLIGHT : 1;
     }
 
     /** Whether requests wait off the wire: in the backlog, or held back by a hold. */
@@ -919,11 +856,7 @@ final class Pipeline {
 
     /** Takes back a request that did not reach the wire; the send lock is held since it was counted. */
     void withdraw(PendingRequest pending) {
-        synchronized (inFlight) {
-            if (inFlight.removeLastOccurrence(pending)) {
-                responseBytes -= pending.footprint;
-            }
-        }
+        inFlight.withdraw(pending);
         sentCount--;
         pending.sequence = 0;
     }
@@ -1068,18 +1001,10 @@ final class Pipeline {
         if (length < 0) {
             return false;
         }
-        PendingRequest head;
-        synchronized (inFlight) {
-            head = inFlight.pollFirst();
-            if (head != null) {
-                responseBytes -= head.footprint;
-            }
-            reading = head;
-        }
+        InFlightRequests wire = inFlight;
+        PendingRequest head = wire.takeFirst();
         readCount++;
-        if (!answered) {
-            answered = true; // before the backlog is sent below: the window opens now
-        }
+        wire.answered(); // before the backlog is sent below: the window opens now
         if (head == null) {
             breakDown(new CmapException(CsError.MESSAGE_ERROR, "server sent a response nobody asked for"));
             return true;
@@ -1087,7 +1012,7 @@ final class Pipeline {
         try {
             match(head, connection.response(), length);
         } finally {
-            reading = null;
+            wire.doneReading();
             // only now may its owner reuse it
             head.retired = true;
         }
@@ -1238,34 +1163,13 @@ final class Pipeline {
 
     /** After leaving the receive lock: let the next waiting owner, or the drainer, read. */
     void handOff() {
-        PendingRequest head;
-        synchronized (inFlight) {
-            head = inFlight.peekFirst();
-            if (head != null && head.done) {
-                head = firstNotDone();
-            }
-        }
+        PendingRequest head = inFlight.nextAwaited();
         if (head != null && head.waiter != null) {
             LockSupport.unpark(head.waiter);
         }
         if (asyncInFlight.get() > 0) {
             responses.wake();
         }
-    }
-
-    /**
-     * The oldest request on the wire whose caller still waits, or null; the in-flight lock is
-     * held. Only after a caller gave up: its iterator is the one allocation of a synchronous
-     * call's path that the JIT did not always remove (32 bytes per get in a third of the rounds
-     * of the socket transport).
-     */
-    private PendingRequest firstNotDone() {
-        for (PendingRequest pending : inFlight) {
-            if (!pending.done) { // one whose caller gave up waiting wakes nobody: skip it
-                return pending;
-            }
-        }
-        return null;
     }
 
     // ---- failure and closing ------------------------------------------------------------
@@ -1296,7 +1200,7 @@ final class Pipeline {
      * them with each sent at once.
      */
     private void sendGathered() {
-        if (feedsInRuns && breakdown.reason() == null) {
+        if (inFlight.feedsInRuns() && breakdown.reason() == null) {
             backlog.send(true);
         }
     }
@@ -1320,16 +1224,7 @@ final class Pipeline {
         // The backlog's with them, behind them: a stage joined in an action may wait for one of those too
         sendLock.lock();
         try {
-            List<PendingRequest> all;
-            synchronized (inFlight) {
-                all = new ArrayList<>(inFlight.size() + backlog.size() + 1);
-                if (first != null) {
-                    all.add(first);
-                }
-                all.addAll(inFlight);
-                inFlight.clear();
-                responseBytes = 0;
-            }
+            List<PendingRequest> all = inFlight.takeAll(first, backlog.size());
             all.addAll(backlog.takeAll());
             return all.toArray(new PendingRequest[0]);
         } finally {
@@ -1347,21 +1242,6 @@ final class Pipeline {
         return readCount;
     }
 
-    /** The oldest request on the wire whose caller still waits, or null. */
-    PendingRequest firstNotDoneOnWire() {
-        synchronized (inFlight) {
-            return firstNotDone();
-        }
-    }
-
-    /** Whether a reader has taken {@code pending}'s answer off the queue and is matching it ({@link #reading}). */
-    boolean isBeingRead(PendingRequest pending) {
-        synchronized (inFlight) {
-            // under the lock the reader takes it off the queue with: it is on the queue, or being read, or neither
-            return pending == reading;
-        }
-    }
-
     /** Why the pipeline no longer works, or null while it does. */
     CmapException brokenReason() {
         return breakdown.reason();
@@ -1369,15 +1249,11 @@ final class Pipeline {
 
     /** The requests on the wire, in order. */
     PendingRequest[] inFlightSnapshot() {
-        synchronized (inFlight) {
-            return inFlight.toArray(new PendingRequest[0]);
-        }
+        return inFlight.snapshot();
     }
 
     int inFlightCount() {
-        synchronized (inFlight) {
-            return inFlight.size();
-        }
+        return inFlight.count();
     }
 
     private void expireIfDue(PendingRequest pending) {
