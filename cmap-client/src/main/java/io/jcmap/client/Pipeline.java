@@ -201,6 +201,8 @@ final class Pipeline {
     private final ResponseThread responses;
     /** The joins made inside completion actions while their thread reads. */
     private final JoinsInActions joins;
+    /** Sends asynchronous requests and batches. */
+    private final AsyncRequests async;
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
@@ -223,6 +225,7 @@ final class Pipeline {
         this.responses = new ResponseThread(this, connection, backlog);
         this.hold = new WireHold(this, backlog, responses);
         this.joins = new JoinsInActions(this, inFlight, backlog, hold, deferred, breakdown);
+        this.async = new AsyncRequests(this, connection, backlog, hold, breakdown, responses, joins);
     }
 
     IpcConnection connection() {
@@ -490,7 +493,7 @@ final class Pipeline {
     /** {@link #callAsync} for a request whose response may take up to {@code responseBound} bytes. */
     <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size, long responseBound,
                                        Encoder encoder, Decoder<T> decoder) {
-        return callAsync(operation, key, responseId, size, responseBound, encoder, decoder, deadline());
+        return async.send(operation, key, responseId, size, responseBound, encoder, decoder, deadline(), false);
     }
 
     /**
@@ -502,159 +505,15 @@ final class Pipeline {
     void sendUnwaited(String operation, String key, int responseId, int size, Encoder encoder,
                       Decoder<?> decoder) {
         // it lets go of something corosync holds for us, and nobody hears its failure: sent anyway
-        callAsync(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder, 0, true);
-    }
-
-    private <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size,
-                                               long responseBound, Encoder encoder, Decoder<T> decoder,
-                                               long deadline) {
-        return callAsync(operation, key, responseId, size, responseBound, encoder, decoder, deadline, false);
-    }
-
-    private <T> CompletableFuture<T> callAsync(String operation, String key, int responseId, int size,
-                                               long responseBound, Encoder encoder, Decoder<T> decoder,
-                                               long deadline, boolean sentAnyway) {
-        PendingRequest pending = new PendingRequest(null);
-        ResponseFuture<T> future = ResponseFuture.of(this, pending);
-        pending.prepare(operation, key, responseId, decoder, null, deadline);
-        pending.sentAnyway = sentAnyway;
-        pending.responseBound = responseBound;
-        pending.future = future;
-        asyncInFlight.incrementAndGet();
-        MemorySegment buffer;
-        try {
-            buffer = beginSend(pending, size);
-        } catch (CmapException e) {
-            return failed(future, e);
-        }
-        int length;
-        try {
-            length = encode(encoder, buffer, pending);
-        } catch (CmapException invalid) {
-            // input that cannot be a request throws, as in a synchronous call and on a batch
-            asyncInFlight.decrementAndGet();
-            throw invalid;
-        }
-        // only now: a request refused at once is never sent nor completed, and a join must not wait for it
-        joins.watchIfJoining(future);
-        try {
-            finishSend(pending, length);
-        } catch (CmapException e) {
-            return failed(future, e);
-        }
-        if (!readWhatIsWaiting(pending)) {
-            responses.wake();
-        }
-        return future;
+        async.send(operation, key, responseId, size, DEFAULT_RESPONSE_BOUND, encoder, decoder, 0, true);
     }
 
     /**
      * Sends the requests of {@code batch} in order and wakes the server once for all of them
-     * (one notification where {@link #callAsync} costs one per request, and the server one
-     * wake-up per batch instead of one per request or two). They join the backlog, which sends
-     * what the window has room for with one notification under this hold of the send lock, so
-     * the server never finds a request of ours in the ring whose notification is not on its
-     * way: it would wait for it with its main loop blocked (see
-     * {@link IpcConnection#sendWithoutNotifying}). Those left waiting keep the batch's buffer.
+     * ({@link AsyncRequests#sendBatch}, decision 0018).
      */
     void sendBatch(RequestBatch batch) {
-        int count = batch.size();
-        if (count == 0) {
-            return;
-        }
-        long deadline = deadline();
-        asyncInFlight.addAndGet(count);
-        PendingRequest first = batch.pending(0);
-        for (int i = 0; i < count; i++) {
-            ResponseFuture<?> future = batch.pending(i).future;
-            future.sentOn(this);
-            joins.watchIfJoining(future);
-        }
-        PendingRequest[] failed = null;
-        List<Backlogged> refused = null;
-        CmapException reason;
-        sendLock.lock();
-        try {
-            reason = breakdown.reason();
-            if (reason != null) {
-                failed = batch.pendings(); // failed below, once the lock is released
-            } else if (hold.isHeld()) { // a batch's requests are asynchronous: they wait for any hold
-                for (int i = 0; i < count; i++) {
-                    PendingRequest pending = batch.pending(i);
-                    pending.deadline = deadline;
-                    pending.retired = false;
-                    hold.holdBack(pending, batch.request(i), batch.length(i));
-                }
-                batch.handOverBuffer();
-            } else {
-                for (int i = 0; i < count; i++) {
-                    PendingRequest pending = batch.pending(i);
-                    pending.deadline = deadline;
-                    pending.retired = false;
-                    backlog.append(pending, batch.request(i), batch.length(i));
-                }
-                backlog.recount();
-                first.readBefore = sentCount;
-                refused = backlog.sendLocked(true);
-                if (backlog.size() > 0) {
-                    batch.handOverBuffer();
-                }
-            }
-        } finally {
-            unlockSend();
-        }
-        // empty before any completion action runs: one on this thread, the batch's owner, may fill
-        // it or flush it again (a request it added was dropped, a flush it made left us its nulls)
-        batch.clear();
-        if (failed != null) {
-            PendingRequest[] unsent = failed;
-            breakdown.failingOnThisThread(unsent, () -> {
-                for (PendingRequest pending : unsent) {
-                    complete(pending, null, brokenFor(reason, pending));
-                }
-            });
-        }
-        backlog.failRefused(refused);
-        if (!readWhatIsWaiting(first)) {
-            responses.wake();
-        }
-    }
-
-    /**
-     * After an asynchronous send: completes the earlier requests whose responses are already
-     * there, on this thread, if nobody else is reading and looking is free. A caller issuing
-     * requests in a loop thus completes them itself, and the drainer thread sleeps instead of
-     * taking turns with it for a CPU.
-     *
-     * <p>It stops before {@code sent}, the request just issued (at the responses of the requests
-     * on the wire before it, should it wait in the backlog): this caller never completes the
-     * future it is about to return, so
-     * an action attached to it does not run at once on the caller's stack (a chain of requests,
-     * each issued from the previous one's action, would otherwise nest a frame per request).
-     * Counting responses instead of looking at the queue's head keeps the look lock-free.
-     *
-     * @return whether it looked; if not, the drainer must
-     */
-    private boolean readWhatIsWaiting(PendingRequest sent) {
-        if (!connection.looksWithoutSyscall() || receiveLock.isHeldByCurrentThread() || !receiveLock.tryLock()) {
-            return false; // the second: a completion action that issues requests of its own
-        }
-        try {
-            // bounded, too: actions that issue requests must not keep their caller here for ever
-            int read = 0;
-            while (read < MAX_IN_FLIGHT && readCount < sent.readBefore && readOne(0)) {
-                read++;
-            }
-            if (read > 0) {
-                responses.callerRead();
-            }
-        } finally {
-            receiveLock.unlock();
-        }
-        if (asyncInFlight.get() > 0) {
-            responses.wake();
-        }
-        return true;
+        async.sendBatch(batch);
     }
 
     // ---- the allocation-free face ------------------------------------------------------------
@@ -825,18 +684,11 @@ final class Pipeline {
         }
     }
 
-    /** {@code future}, failed with {@code reason}: the request never reached the wire. */
-    private <T> CompletableFuture<T> failed(CompletableFuture<T> future, CmapException reason) {
-        asyncInFlight.decrementAndGet();
-        future.completeExceptionally(reason);
-        return future;
-    }
-
-    private long deadline() {
+    long deadline() {
         return timeoutNanos == 0 ? 0 : System.nanoTime() + timeoutNanos;
     }
 
-    private int encode(Encoder encoder, MemorySegment buffer, PendingRequest pending) {
+    int encode(Encoder encoder, MemorySegment buffer, PendingRequest pending) {
         try {
             return encoder.encode(buffer);
         } catch (CodecException e) {
@@ -1235,6 +1087,11 @@ final class Pipeline {
     /** After the breakdown: the response thread, if any, sees it and ends. */
     void wakeResponseThread() {
         responses.unpark();
+    }
+
+    /** Requests put on the wire so far; the send lock is held. */
+    long sentCount() {
+        return sentCount;
     }
 
     /** Responses read so far; the receive lock is held. */
