@@ -3,27 +3,21 @@ package io.jcmap.client;
 import io.jcmap.protocol.ErrnoException;
 import io.jcmap.protocol.cmap.CodecException;
 import io.jcmap.protocol.cmap.IterNextResponseDescriptor;
-import io.jcmap.protocol.cmap.ResponseHeader;
 import io.jcmap.protocol.ipc.IpcConnection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * The request/response machinery of one connection, shared by the sync and async faces.
@@ -74,9 +68,13 @@ import java.util.function.Predicate;
  * {@link PendingRequest}, the caller encodes straight into the send buffer
  * ({@link #beginSend}/{@link #finishSend}), and a {@link Summarizer} keeps what the caller needs
  * of the response in primitive fields.
+ *
+ * <p>That path, the locks and the send buffer stay here; the rest is in parts this pipeline makes
+ * and hands to each other: {@link InFlightRequests} (the window), {@link Backlog}, {@link WireHold},
+ * {@link AnswerDelivery}, {@link DeferredCompletions}, {@link JoinsInActions}, {@link AsyncRequests},
+ * {@link ResponseThread} and {@link Breakdown}.
  */
 final class Pipeline {
-    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     static final long READ_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * How long a waiter that does not read sleeps before it looks again, if nobody wakes it:
@@ -116,9 +114,6 @@ final class Pipeline {
      * to us: as long as the stall of corosync that leaving earlier would cause.
      */
     static final long LEAVE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** corosync answers requests it refuses before any service handles them with id 0. */
-    private static final int GLUE_REFUSAL_ID = 0;
-    private static final int CS_OK = CsError.OK.code();
     /**
      * Requests on the wire at most. Their responses (mostly a few hundred bytes, plus about
      * 1 KiB of kernel overhead per datagram) then fit the 1 MiB the server may queue for us
@@ -188,7 +183,6 @@ final class Pipeline {
     static final ThreadLocal<int[]> LISTENING = ThreadLocal.withInitial(() -> new int[1]);
     /** What the futures of its requests know it by (ResponseFuture): one reference for all of them. */
     private final WeakReference<Pipeline> reference = new WeakReference<>(this);
-    private final ResponseHeader header = new ResponseHeader();
     /** Why the pipeline no longer works, and the failing of its requests once it does not. */
     private final Breakdown breakdown;
     /** Requests encoded but not yet on the wire, in issue order. */
@@ -203,6 +197,8 @@ final class Pipeline {
     private final JoinsInActions joins;
     /** Sends asynchronous requests and batches. */
     private final AsyncRequests async;
+    /** Matches each answer read to its request and delivers it. */
+    private final AnswerDelivery answers;
     private final ThreadLocal<PendingRequest> threadPending = new ThreadLocal<>();
     /** Allocated with the first request: a handle that only connects and closes touches no native memory. */
     private MemorySegment sendBuffer = MemorySegment.NULL;
@@ -225,6 +221,7 @@ final class Pipeline {
         this.responses = new ResponseThread(this, connection, backlog);
         this.hold = new WireHold(this, backlog, responses);
         this.joins = new JoinsInActions(this, inFlight, backlog, hold, deferred, breakdown);
+        this.answers = new AnswerDelivery(this, connection, breakdown);
         this.async = new AsyncRequests(this, connection, backlog, hold, breakdown, responses, joins);
     }
 
@@ -804,7 +801,7 @@ final class Pipeline {
     /**
      * Fails {@code pending} with {@link CsError#INTERRUPT} if its caller's thread is interrupted
      * and the request is one an interrupt ends (decision 0035). As after a timeout, its answer,
-     * should it come, is dropped or undone ({@link #undoLate}); one still in the backlog is not
+     * should it come, is dropped or undone ({@link AnswerDelivery#undoLate}); one still in the backlog is not
      * sent. The interrupt status stays set.
      *
      * @return whether it did
@@ -862,7 +859,7 @@ final class Pipeline {
             return true;
         }
         try {
-            match(head, connection.response(), length);
+            answers.match(head, connection.response(), length);
         } finally {
             wire.doneReading();
             // only now may its owner reuse it
@@ -870,88 +867,6 @@ final class Pipeline {
         }
         backlog.send();
         return true;
-    }
-
-    private void match(PendingRequest head, MemorySegment response, int length) {
-        int id;
-        int error;
-        try {
-            header.wrap(response, length);
-            id = header.id();
-            error = header.error();
-        } catch (CodecException e) {
-            breakDownFor(head, CmapException.ofCode(e.csError(), head.context() + ": " + e.getMessage()));
-            return;
-        }
-        if (id == GLUE_REFUSAL_ID && id != head.responseId && error != CS_OK) {
-            // corosync's IPC glue refused the request (overload, invalid size) before the service saw it
-            complete(head, null, CmapException.ofCode(error, head.context()));
-            return;
-        }
-        if (id != head.responseId) {
-            breakDownFor(head, new CmapException(CsError.MESSAGE_ERROR, head.context()
-                    + ": server answered with message id " + id + " where " + head.responseId + " was due"));
-            return;
-        }
-        deliver(head, response, length);
-    }
-
-    /**
-     * Breaks down because of {@code head}'s malformed response. {@code head} has left the queue
-     * already, so {@link #breakDown} would not fail it: without this its caller would wait forever.
-     */
-    private void breakDownFor(PendingRequest head, CmapException reason) {
-        // broken before its action runs, and first of those the breakdown fails: a join there of a later
-        // request read the answers after the wrong one as theirs, or waited for more for ever
-        if (!breakdown.breakDown(reason, connection::endRequests, head)) {
-            complete(head, null, reason);
-        }
-    }
-
-    private void deliver(PendingRequest pending, MemorySegment response, int length) {
-        // read once, before the look at done: a caller giving up from now on (a timeout, an interrupt:
-        // decision 0035) lets go of both (PendingRequest#finish), and this read goes on with its copy
-        Summarizer summarizer = pending.summarizer;
-        Decoder<?> decoder = pending.decoder;
-        if (pending.done || (summarizer == null && decoder == null)) {
-            undoLate(pending, response, length); // its caller timed out or was interrupted
-            return;
-        }
-        Object value = null;
-        try {
-            if (summarizer != null) {
-                summarizer.summarize(response, length, pending);
-            } else {
-                value = decoder.decode(response, length);
-            }
-        } catch (CmapException e) {
-            String detail = e.context() == null || e.context().isEmpty() ? "" : ": " + e.context();
-            complete(pending, null, new CmapException(e.error(), e.errno(), pending.context() + detail, e.getCause()));
-            return;
-        } catch (CodecException e) {
-            complete(pending, null, CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage()));
-            return;
-        }
-        if (!complete(pending, value, null)) {
-            // its caller timed out while the answer was being decoded: nobody will learn of it
-            undoLate(pending, response, length);
-        }
-    }
-
-    /** Hands a late answer to its request's {@link LateAnswer}, if it has one; else it is dropped. */
-    private void undoLate(PendingRequest pending, MemorySegment response, int length) {
-        LateAnswer undo = pending.undo;
-        if (undo == null) {
-            return;
-        }
-        pending.undo = null;
-        try {
-            undo.arrived(response, length);
-        } catch (RuntimeException e) {
-            // an error answer made nothing; a failing connection takes what the server held with it;
-            // and the read that brought the answer must go on for the requests behind it
-            LOG.debug("{}: nothing undone for the late answer", pending.context(), e);
-        }
     }
 
     /**

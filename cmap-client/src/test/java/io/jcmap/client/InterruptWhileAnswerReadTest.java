@@ -23,7 +23,7 @@ class InterruptWhileAnswerReadTest {
     @Test
     void aCallerGivingUpWhileAnotherThreadDeliversItsAnswerLeavesTheReaderWorking() throws Exception {
         // inside the reader's delivery of "b", over the look at whether its caller still waits
-        DebuggedChildJvm.run(InterruptWhileAnswerReadProgram.class, Hold.atCallOf(Pipeline.class, "deliver")
+        DebuggedChildJvm.run(InterruptWhileAnswerReadProgram.class, Hold.atCallOf(AnswerDelivery.class, "deliver")
                 .when(thread -> {
                     ObjectReference pending = (ObjectReference) thread.frame(0).getArgumentValues().getFirst();
                     Value key = pending.getValue(pending.referenceType().fieldByName("key"));
