@@ -12,7 +12,7 @@ import java.util.concurrent.TimeoutException;
  * the like). A completion action runs on the thread reading the handle's responses, which keeps
  * the reading for as long as the action runs: a {@code join} or {@code get} there, on a future
  * whose answer is still to be read, would wait for a reader that is itself. Such a wait reads
- * for itself instead ({@link Pipeline#readFor}), as a synchronous call inside an action does;
+ * for itself instead ({@link JoinsInActions#readFor}), as a synchronous call inside an action does;
  * on any other thread it waits as every future does.
  *
  * @param <T> the value it completes with
@@ -37,7 +37,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
      * ({@code f = f.thenCompose(...)}) would keep every stage reachable from the last. Weakly: a
      * kept stage must not keep that future's value, as a stage of a plain future does not.
      * Until that future completes, its request refers to it from the pipeline (or the batch);
-     * after, a join reads for the stage as for any ({@link Pipeline#readFor}), without it.
+     * after, a join reads for the stage as for any ({@link JoinsInActions#readFor}), without it.
      */
     private final WeakReference<ResponseFuture<?>> root;
     /** For a request's own future: the one {@link #root} its stages share, made with the first. */
@@ -207,7 +207,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * Reads for this future if the thread runs a completion action ({@link Pipeline#readFor}).
+     * Reads for this future if the thread runs a completion action ({@link JoinsInActions#readFor}).
      * {@code interruptible}: an interrupt ends the reading, and the wait that follows throws
      * {@link InterruptedException}, as {@code CompletableFuture.get} does (decision 0035);
      * {@code join} ignores interrupts, as it does there.

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A join, on a thread that does not read, of a request whose answer a reader has taken off the
  * queue and is reading while the pipeline breaks down. The breakdown does not fail that request
  * (it is no longer in flight): its answer completes it. The join failed it at once with the
- * breakdown's reason (Pipeline#failIfBrokenDown, meant for the thread that breaks the pipeline
+ * breakdown's reason (JoinsInActions#failIfBrokenDown, meant for the thread that breaks the pipeline
  * down), and the answer corosync gave, the SET carried out, was dropped as a late one.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

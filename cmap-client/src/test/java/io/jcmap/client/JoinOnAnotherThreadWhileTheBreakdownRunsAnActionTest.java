@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A join, on a thread of the application, of a later request (or of a stage combining it with
  * another) while the thread breaking the pipeline down runs the completion action of an earlier
- * one. Pipeline#failIfBrokenDown, meant for the thread breaking it down (a join in one of the
+ * one. JoinsInActions#failIfBrokenDown, meant for the thread breaking it down (a join in one of the
  * actions it runs would wait for itself), failed the later requests on the joining thread too, and
  * ran their actions there, while the earlier action still ran: out of the order the breakdown
  * fails them in.

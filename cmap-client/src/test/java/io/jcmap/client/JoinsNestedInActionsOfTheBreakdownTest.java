@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Requests whose completion actions each join the next one, failed by a close. The thread
  * breaking the pipeline down does not hold the reading, so each join fails the next request at
- * once (Pipeline#failIfBrokenDown) and its action runs on top of the joining one: the actions
+ * once (JoinsInActions#failIfBrokenDown) and its action runs on top of the joining one: the actions
  * nested as deep as the chain went, where a join reading in an action stops at MAX_NESTED_READS
  * with LIBRARY (decision 0034). 3,000 overflowed the stack: some actions failed with
  * StackOverflowError, and some stages never completed.
