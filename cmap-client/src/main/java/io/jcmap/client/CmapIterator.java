@@ -19,8 +19,10 @@ import java.util.Iterator;
  * handed out (requests that timed out are still answered, later), so a later
  * {@link #hasNext()} or {@link #next()} that would fetch fails with {@link CsError#LIBRARY}, the
  * first failure as its cause; iterate again. A {@link CsError#TRY_AGAIN} of corosync's flow
- * control, given before anything was sent, does not end it: the call may be repeated. A closed
- * iterator has nothing more: {@link #hasNext()} is false (where libcmap's
+ * control, given before anything was sent, does not end it: the call may be repeated. That
+ * includes the finalize sent at the end: refused so, {@link #hasNext()} or {@link #next()} fails
+ * with it, and the next call of the iterator, or {@link #close()}, sends the finalize again. A
+ * closed iterator has nothing more: {@link #hasNext()} is false (where libcmap's
  * {@code cmap_iter_next} on a finalized iterator gives BAD_HANDLE).
  */
 public interface CmapIterator extends Iterator<CmapKeyInfo>, AutoCloseable {

@@ -100,7 +100,18 @@ final class KeyIterator implements CmapIterator {
             fetch();
         }
         if (fetched.isEmpty()) {
-            finish();
+            serverDone = true; // nothing more is fetched: only the finalize is left
+            try {
+                finish();
+            } catch (CmapException e) {
+                if (e.error() == CsError.TRY_AGAIN) {
+                    // flow control refused the finalize before it went out: the caller may repeat this
+                    // call, as any refused by it, and that or close() sends it again; else corosync
+                    // would keep the iterator until the connection ends
+                    finished = false;
+                }
+                throw e;
+            }
             return false;
         }
         return true;
