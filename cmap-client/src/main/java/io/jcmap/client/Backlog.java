@@ -101,10 +101,16 @@ final class Backlog {
                         if (pipeline.lostOnSend != null) {
                             break; // the breakdown fails it with the backlog, in order, once the send lock is released
                         }
-                        if (next.pending().waitsOutFlowControl() && e.error() == CsError.TRY_AGAIN) {
-                            break; // nobody else would send it (PendingRequest#waitsOutFlowControl)
+                        if (e.error() == CsError.TRY_AGAIN && next.pending().sentAnyway) {
+                            // a caller still waiting hears the refusal now, under the send lock (it is
+                            // synchronous: no action runs); failed after the lock, it could time out in
+                            // between, hear TIMEOUT, and nobody would send it again
+                            if (next.pending().waitsOutFlowControl() || !pipeline.complete(next.pending(), null, e)) {
+                                break; // nobody else would send it (PendingRequest#waitsOutFlowControl)
+                            }
+                        } else {
+                            refused = refuse(refused, next.pending(), e);
                         }
-                        refused = refuse(refused, next.pending(), e);
                     }
                 }
                 requests.pollFirst();

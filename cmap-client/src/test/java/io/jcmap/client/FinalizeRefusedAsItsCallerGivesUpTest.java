@@ -1,0 +1,102 @@
+package io.jcmap.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jcmap.protocol.cmap.CmapResponseId;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A close() whose finalize waits in the backlog, and which another thread's read sends while
+ * corosync's flow control is raised. The refusal was noted under the send lock, while the
+ * close still waited, and given to it only once the lock was released, after the completion
+ * actions of the requests refused before it: the close timed out in between, heard a TIMEOUT
+ * instead of the TRY_AGAIN, and nobody sent the finalize again, so corosync kept the iterator.
+ * Now the close hears the TRY_AGAIN (CmapIterator#close: the iterator is left), or, should it
+ * give up first, the finalize waits out flow control and goes.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FinalizeRefusedAsItsCallerGivesUpTest {
+    private static final long WAIT_SECONDS = 10;
+
+    @Test
+    void aCloseRefusedByFlowControlHearsItOrItsFinalizeGoes() throws Exception {
+        ScriptedCmapServer server = new ScriptedCmapServer(0x1000);
+        ConnectedHandle handle = new ConnectedHandle(CmapMap.ICMAP,
+                CmapOptions.builder().requestTimeout(Duration.ofMillis(500)).build(), false, options -> server);
+        CountDownLatch closeReturned = new CountDownLatch(1);
+        try {
+            CmapIterator keys = handle.iterate("it.5."); // not at its end: its close waits for the answer
+
+            // another thread reads, and keeps reading (the receive lock) while the server holds its reader
+            server.holdAnswer(CmapResponseId.GET);
+            CompletableFuture<Long> get = CompletableFuture.supplyAsync(() -> handle.getUint32("g.5"));
+            assertTrue(server.readerHeld.await(WAIT_SECONDS, TimeUnit.SECONDS), "the get's answer is being read");
+
+            // the channel is full: an asynchronous get, then the close's finalize, wait in the backlog
+            server.refusing = true;
+            CompletableFuture<CmapValue> before = handle.getAsync("g.1");
+            // its refusal's action, run before the finalize's refusal is given, lasts until the close returned
+            CompletableFuture<Void> action = before.handle((value, failure) -> {
+                try {
+                    closeReturned.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            });
+            CompletableFuture<CmapException> closed = new CompletableFuture<>();
+            Thread closing = Thread.ofPlatform().daemon().name("closing").start(() -> {
+                try {
+                    keys.close();
+                    closed.complete(null);
+                } catch (CmapException e) {
+                    closed.complete(e);
+                } finally {
+                    closeReturned.countDown();
+                }
+            });
+            Waits.until(() -> waitsForItsAnswer(closing), "the close waits for its finalize's answer");
+
+            // flow control instead of the full channel; the reader sends the backlog once it has the answer
+            server.flowControlRaised = true;
+            server.flowControl = true;
+            server.refusing = false;
+            server.releaseReader.countDown();
+            CmapException closeFailure = closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            action.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(5L, get.get(WAIT_SECONDS, TimeUnit.SECONDS));
+            server.flowControl = false;
+
+            if (closeFailure != null && closeFailure.error() == CsError.TRY_AGAIN) {
+                assertEquals(1, server.openIterators(), "a close that heard TRY_AGAIN sent nothing");
+                return; // documented: corosync keeps that iterator (CmapIterator#close)
+            }
+            assertEquals(5L, handle.getUint32("g.5"), "the handle still works");
+            Waits.until(() -> server.openIterators() == 0, () -> "the iterator is finalized once flow control is"
+                    + " lowered, after a close that failed with " + closeFailure + " (its finalize refused by flow"
+                    + " control, and that refusal not given to it)");
+        } finally {
+            closeReturned.countDown();
+            server.releaseReader.countDown();
+            handle.close();
+        }
+    }
+
+    /** Whether {@code thread} waits in the pipeline for an answer: its request was sent or queued. */
+    private static boolean waitsForItsAnswer(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(Pipeline.class.getName()) && frame.getMethodName().equals("await")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
