@@ -162,10 +162,17 @@ final class Backlog {
      */
     void failRefused(List<Backlogged> refused) {
         if (refused != null) {
+            // synchronous callers first: they run no action, and the action of an earlier asynchronous
+            // request may wait for one of them (the hold of an iteration whose ITER_INIT was refused too)
+            for (Backlogged request : refused) {
+                if (request.pending() != null && request.pending().future == null) {
+                    pipeline.complete(request.pending(), null, request.failure());
+                }
+            }
             for (Backlogged request : refused) {
                 if (request.pending() == null) {
                     pipeline.breakDown(request.failure());
-                } else {
+                } else if (request.pending().future != null) {
                     pipeline.complete(request.pending(), null, request.failure());
                 }
             }

@@ -24,6 +24,23 @@ public final class PipelineFrames {
         return readsInside(thread, ConnectedHandle.class, operation);
     }
 
+    /**
+     * Whether {@code thread} is in the pipeline's {@code inner} inside its {@code outer} (such as
+     * {@code await} inside {@code callHeld}: its request was sent or queued).
+     */
+    public static boolean waitsInside(Thread thread, String outer, String inner) {
+        boolean in = false;
+        for (StackTraceElement frame : thread.getStackTrace()) { // innermost first
+            if (frame.getClassName().equals(Pipeline.class.getName())) {
+                if (frame.getMethodName().equals(outer)) {
+                    return in;
+                }
+                in |= frame.getMethodName().equals(inner);
+            }
+        }
+        return false;
+    }
+
     /** Whether {@code thread} reads answers (holding the receive lock) inside {@code type.method}. */
     private static boolean readsInside(Thread thread, Class<?> type, String method) {
         if (thread == null) {
