@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A close() whose finalize waits in the backlog, and which another thread's read sends while
- * corosync's flow control is raised. The refusal was noted under the send lock, while the
- * close still waited, and given to it only once the lock was released, after the completion
- * actions of the requests refused before it: the close timed out in between, heard a TIMEOUT
- * instead of the TRY_AGAIN, and nobody sent the finalize again, so corosync kept the iterator.
- * Now the close hears the TRY_AGAIN (CmapIterator#close: the iterator is left), or, should it
- * give up first, the finalize waits out flow control and goes.
+ * corosync's flow control is raised. The refusal was noted under the send lock, while the close
+ * still waited, and given to it only once the lock was released: when the close timed out in
+ * between (here while the same run of the backlog notifies the server of a request sent behind
+ * the finalize), it heard TIMEOUT instead of TRY_AGAIN, and nobody sent the finalize again, so
+ * corosync kept the iterator. Now the close hears the TRY_AGAIN at once (CmapIterator#close: the
+ * iterator is left), or, should it have given up first, the finalize waits out flow control.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FinalizeRefusedAsItsCallerGivesUpTest {
@@ -40,18 +40,8 @@ class FinalizeRefusedAsItsCallerGivesUpTest {
             CompletableFuture<Long> get = CompletableFuture.supplyAsync(() -> handle.getUint32("g.5"));
             assertTrue(server.readerHeld.await(WAIT_SECONDS, TimeUnit.SECONDS), "the get's answer is being read");
 
-            // the channel is full: an asynchronous get, then the close's finalize, wait in the backlog
+            // the channel is full: the close's finalize, then an asynchronous get, wait in the backlog
             server.refusing = true;
-            CompletableFuture<CmapValue> before = handle.getAsync("g.1");
-            // its refusal's action, run before the finalize's refusal is given, lasts until the close returned
-            CompletableFuture<Void> action = before.handle((value, failure) -> {
-                try {
-                    closeReturned.await(WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return null;
-            });
             CompletableFuture<CmapException> closed = new CompletableFuture<>();
             Thread closing = Thread.ofPlatform().daemon().name("closing").start(() -> {
                 try {
@@ -64,16 +54,27 @@ class FinalizeRefusedAsItsCallerGivesUpTest {
                 }
             });
             Waits.until(() -> waitsForItsAnswer(closing), "the close waits for its finalize's answer");
+            CompletableFuture<CmapValue> behind = handle.getAsync("g.1");
 
-            // flow control instead of the full channel; the reader sends the backlog once it has the answer
-            server.flowControlRaised = true;
-            server.flowControl = true;
-            server.refusing = false;
+            // flow control refuses the finalize and is lowered at once: the get goes, and the server's
+            // notification of it, in the same run, lasts until the close returned
+            server.onFlowControlRefusal = () -> server.flowControl = false;
+            server.beforeNotify = () -> {
+                try {
+                    closeReturned.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            };
+            synchronized (server) { // as one, for a send
+                server.flowControlRaised = true;
+                server.flowControl = true;
+                server.refusing = false;
+            }
             server.releaseReader.countDown();
             CmapException closeFailure = closed.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            action.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertEquals(CmapValue.uint32(1), behind.get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertEquals(5L, get.get(WAIT_SECONDS, TimeUnit.SECONDS));
-            server.flowControl = false;
 
             if (closeFailure != null && closeFailure.error() == CsError.TRY_AGAIN) {
                 assertEquals(1, server.openIterators(), "a close that heard TRY_AGAIN sent nothing");
@@ -85,6 +86,7 @@ class FinalizeRefusedAsItsCallerGivesUpTest {
                     + " control, and that refusal not given to it)");
         } finally {
             closeReturned.countDown();
+            server.flowControl = false;
             server.releaseReader.countDown();
             handle.close();
         }
@@ -92,11 +94,6 @@ class FinalizeRefusedAsItsCallerGivesUpTest {
 
     /** Whether {@code thread} waits in the pipeline for an answer: its request was sent or queued. */
     private static boolean waitsForItsAnswer(Thread thread) {
-        for (StackTraceElement frame : thread.getStackTrace()) {
-            if (frame.getClassName().equals(Pipeline.class.getName()) && frame.getMethodName().equals("await")) {
-                return true;
-            }
-        }
-        return false;
+        return PipelineFrames.waitsInside(thread, "call", "await");
     }
 }

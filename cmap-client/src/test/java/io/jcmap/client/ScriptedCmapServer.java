@@ -102,6 +102,10 @@ final class ScriptedCmapServer implements IpcConnection {
     volatile int flowControlAfter = -1;
     /** Whether flow control was ever raised on this connection. */
     volatile boolean flowControlRaised;
+    /** Run once, on the sending thread, as flow control next refuses a send (it may lower it). */
+    volatile Runnable onFlowControlRefusal;
+    /** Run once, on the sending thread, at the next {@link #notifyServer} (the pipeline's send lock held). */
+    volatile Runnable beforeNotify;
     /** Answers are held back (a corosync slow to answer), apart from {@link #withholdAnswers}. */
     volatile boolean delaying;
     /** Whether the connection takes requests in runs ({@link IpcConnection#takesRequestsInRuns}). */
@@ -187,6 +191,11 @@ final class ScriptedCmapServer implements IpcConnection {
         }
         if (flowControl) {
             refusals.incrementAndGet();
+            Runnable hook = onFlowControlRefusal;
+            if (hook != null) {
+                onFlowControlRefusal = null;
+                hook.run();
+            }
             throw io.jcmap.protocol.ipc.FlowControl.raised();
         }
         if (refusing) {
@@ -265,6 +274,16 @@ final class ScriptedCmapServer implements IpcConnection {
             }
         }
         return true;
+    }
+
+    @Override
+    public int notifyServer() {
+        Runnable hook = beforeNotify;
+        if (hook != null) {
+            beforeNotify = null;
+            hook.run();
+        }
+        return 0;
     }
 
     @Override
