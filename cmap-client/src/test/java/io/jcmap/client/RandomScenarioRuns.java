@@ -74,6 +74,29 @@ final class RandomScenarioRuns {
         }
     }
 
+    /**
+     * Waits, a millisecond at a time, until {@code done}, the deadline, or {@code progress} has not
+     * moved for {@code stallNanos}: a slow machine may take long, a stall is what a hang looks like.
+     * Returns whether it is done.
+     */
+    static boolean awaitUnlessStalled(BooleanSupplier done, IntSupplier progress, long stallNanos, long deadline) {
+        long lastMove = System.nanoTime();
+        int seen = progress.getAsInt();
+        while (!done.getAsBoolean()) {
+            long now = System.nanoTime();
+            if (now - deadline >= 0 || now - lastMove >= stallNanos) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            int moved = progress.getAsInt();
+            if (moved != seen) {
+                seen = moved;
+                lastMove = System.nanoTime();
+            }
+        }
+        return true;
+    }
+
     /** Waits, a millisecond at a time, until {@code progress} reaches {@code target} or stops moving for 200 ms. */
     static void awaitProgress(IntSupplier progress, int target) {
         long stall = TimeUnit.MILLISECONDS.toNanos(200);
