@@ -106,26 +106,27 @@ final class AsyncRequests {
             reason = breakdown.reason();
             if (reason != null) {
                 failed = batch.pendings(); // failed below, once the lock is released
-            } else if (hold.isHeld()) { // a batch's requests are asynchronous: they wait for any hold
-                for (int i = 0; i < count; i++) {
-                    PendingRequest pending = batch.pending(i);
-                    pending.deadline = deadline;
-                    pending.retired = false;
-                    hold.holdBack(pending, batch.request(i), batch.length(i));
-                }
-                batch.handOverBuffer();
             } else {
+                boolean held = hold.isHeld(); // a batch's requests are asynchronous: they wait for any hold
                 for (int i = 0; i < count; i++) {
                     PendingRequest pending = batch.pending(i);
                     pending.deadline = deadline;
                     pending.retired = false;
-                    backlog.append(pending, batch.request(i), batch.length(i));
+                    if (held) {
+                        hold.holdBack(pending, batch.request(i), batch.length(i));
+                    } else {
+                        backlog.append(pending, batch.request(i), batch.length(i));
+                    }
                 }
-                backlog.recount();
-                first.readBefore = pipeline.sentCount();
-                refused = backlog.sendLocked(true);
-                if (backlog.size() > 0) {
+                if (held) {
                     batch.handOverBuffer();
+                } else {
+                    backlog.recount();
+                    first.readBefore = pipeline.sentCount();
+                    refused = backlog.sendLocked(true);
+                    if (backlog.size() > 0) {
+                        batch.handOverBuffer();
+                    }
                 }
             }
         } finally {
