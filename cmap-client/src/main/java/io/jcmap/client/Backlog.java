@@ -72,12 +72,17 @@ final class Backlog {
     }
 
     /**
-     * Sends backlogged requests while the window has room; the send lock is held.
+     * Sends backlogged requests while the window has room; the send lock is held. A synchronous
+     * request the connection refuses is failed at once, here: it runs no action. Heard after the
+     * lock, its caller could time out in between and take TIMEOUT for a finalize that nothing sends
+     * again; and the action of an earlier asynchronous request refused in the same run could wait
+     * for it for ever (for the hold of an iteration whose ITER_INIT it is, decision 0020). One that
+     * {@link PendingRequest#waitsOutFlowControl waits out} flow control stays at the head.
      *
      * @param evenIfFed send them even while the server has {@link Pipeline#FED_LEVEL} of ours to work
      *     through (a synchronous caller, a full run, a batch, a close); otherwise they gather
-     * @return the requests the connection refused, to be failed once the lock is released
-     *     (their callbacks may issue requests of their own), or null
+     * @return the asynchronous requests the connection refused, to be failed once the lock is
+     *     released (their callbacks may issue requests of their own), or null
      */
     List<Backlogged> sendLocked(boolean evenIfFed) {
         if (!evenIfFed && inFlight.wellFed()) {
@@ -101,15 +106,15 @@ final class Backlog {
                         if (pipeline.lostOnSend != null) {
                             break; // the breakdown fails it with the backlog, in order, once the send lock is released
                         }
-                        if (e.error() == CsError.TRY_AGAIN && next.pending().sentAnyway) {
-                            // a caller still waiting hears the refusal now, under the send lock (it is
-                            // synchronous: no action runs); failed after the lock, it could time out in
-                            // between, hear TIMEOUT, and nobody would send it again
-                            if (next.pending().waitsOutFlowControl() || !pipeline.complete(next.pending(), null, e)) {
-                                break; // nobody else would send it (PendingRequest#waitsOutFlowControl)
-                            }
-                        } else {
-                            refused = refuse(refused, next.pending(), e);
+                        PendingRequest pending = next.pending();
+                        boolean flowControl = e.error() == CsError.TRY_AGAIN;
+                        if (flowControl && pending.waitsOutFlowControl()) {
+                            break; // nobody else would send it (PendingRequest#waitsOutFlowControl)
+                        }
+                        if (pending.future != null) {
+                            refused = refuse(refused, pending, e);
+                        } else if (!pipeline.complete(pending, null, e) && flowControl && pending.waitsOutFlowControl()) {
+                            break; // its caller gave up just now: it waits out flow control after all
                         }
                     }
                 }
@@ -162,17 +167,10 @@ final class Backlog {
      */
     void failRefused(List<Backlogged> refused) {
         if (refused != null) {
-            // synchronous callers first: they run no action, and the action of an earlier asynchronous
-            // request may wait for one of them (the hold of an iteration whose ITER_INIT was refused too)
-            for (Backlogged request : refused) {
-                if (request.pending() != null && request.pending().future == null) {
-                    pipeline.complete(request.pending(), null, request.failure());
-                }
-            }
             for (Backlogged request : refused) {
                 if (request.pending() == null) {
                     pipeline.breakDown(request.failure());
-                } else if (request.pending().future != null) {
+                } else {
                     pipeline.complete(request.pending(), null, request.failure());
                 }
             }
