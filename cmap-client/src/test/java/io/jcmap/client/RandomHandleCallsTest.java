@@ -75,11 +75,7 @@ class RandomHandleCallsTest {
     private static final String[] CALLS = {"getUint32", "get", "getString", "inc", "delete", "iterate", "getInt32",
         "dec"};
     private static final String[] ASYNC = {"getAsync", "incAsync", "deleteAsync", "decAsync"};
-    private static final Map<String, AtomicInteger> DONE = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    private static void count(String what) {
-        DONE.computeIfAbsent(what, key -> new AtomicInteger()).incrementAndGet();
-    }
+    private static final RandomScenarioRuns.Tally DONE = new RandomScenarioRuns.Tally();
 
     @Test
     void everyCallGetsItsOwnAnswerOrADocumentedFailureAndEverythingEnds() {
@@ -256,17 +252,17 @@ class RandomHandleCallsTest {
                     server.flowControl = true;
                     LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(2000)));
                     server.flowControl = false;
-                    count("flow control raised");
+                    DONE.count("flow control raised");
                 } else if (delays && what <= 3) {
                     server.delaying = true;
                     LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(10000)));
                     server.delaying = false;
-                    count("answers delayed");
+                    DONE.count("answers delayed");
                 } else {
                     server.refusing = true;
                     LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(3000)));
                     server.refusing = false;
-                    count("sends refused");
+                    DONE.count("sends refused");
                 }
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(5000)));
             }
@@ -510,7 +506,7 @@ class RandomHandleCallsTest {
             long start = System.nanoTime();
             try {
                 for (String act : callbackPlans.get(callback)) {
-                    count(callback + " " + act.split(" ")[0]);
+                    DONE.count(callback + " " + act.split(" ")[0]);
                     callbackAct(act, callback);
                 }
             } finally {
@@ -616,7 +612,7 @@ class RandomHandleCallsTest {
                         "the burst");
             }
             if (burst > 0) {
-                count("bursts");
+                DONE.count("bursts");
             }
         }
 
@@ -659,7 +655,7 @@ class RandomHandleCallsTest {
                     && withActions.incrementAndGet() <= MAX_REQUESTS_WITH_ACTIONS) {
                 String action = parts[1];
                 add(future.handle((value, failure) -> {
-                    count("action " + action.split(" ")[0]);
+                    DONE.count("action " + action.split(" ")[0]);
                     if (action.startsWith("getAsync")) {
                         async(handle, action, "the action of " + what);
                     } else {
@@ -697,7 +693,7 @@ class RandomHandleCallsTest {
         /** Makes the synchronous call {@code call} and checks what it gave. */
         private void checkCall(String what, String call, boolean timed) {
             String[] words = call.split(" ");
-            count("call " + words[0]);
+            DONE.count("call " + words[0]);
             if (words[0].equals("iterate")) {
                 iterate(what, words[1], Integer.parseInt(words[2]));
                 return;
@@ -801,7 +797,7 @@ class RandomHandleCallsTest {
                         + (e.getCause() != null ? " (cause " + e.getCause() + ")" : ""));
                 return;
             }
-            count("failed with " + error);
+            DONE.count("failed with " + error);
             if (error == CsError.INTERRUPT) {
                 if (!Thread.currentThread().isInterrupted()) {
                     oddities.add(what + " failed with INTERRUPT and left the status clear");
@@ -822,7 +818,7 @@ class RandomHandleCallsTest {
                 if (listed.size() < take && !listed.equals(expected)) {
                     oddities.add(what + " listed " + listed + ", expected " + expected);
                 }
-                count(listed.size() < take ? "iterations to the end" : "iterations closed early");
+                DONE.count(listed.size() < take ? "iterations to the end" : "iterations closed early");
             } catch (CmapException e) {
                 expectFailure(what + " (after " + listed.size() + " keys)", e, true, true);
             } finally {
@@ -916,7 +912,7 @@ class RandomHandleCallsTest {
                 Thread target = interruptible.get(r.nextInt(interruptible.size()));
                 interruptedAt.computeIfAbsent(target.threadId(), id -> new AtomicLong()).set(System.nanoTime());
                 target.interrupt();
-                count("interrupts");
+                DONE.count("interrupts");
             }
         }
 

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -58,11 +57,7 @@ class RandomHandleScenariosTest {
 
     private static final DispatchType[] TYPES = DispatchType.values();
     /** What the scenarios did, for the summary printed at the end: act or event, and how often. */
-    private static final Map<String, AtomicInteger> DONE = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    private static void count(String what) {
-        DONE.computeIfAbsent(what, key -> new AtomicInteger()).incrementAndGet();
-    }
+    private static final RandomScenarioRuns.Tally DONE = new RandomScenarioRuns.Tally();
 
     @Test
     void everyFutureThreadAndCloseEndsAndNoListenerRunsAfterItsTrackDelete() {
@@ -381,7 +376,7 @@ class RandomHandleScenariosTest {
         private void closeBy(String who) {
             if (closeTaken.compareAndSet(false, true)) {
                 closedBy = who;
-                count("closed by " + who.replaceAll(" on .*", ""));
+                DONE.count("closed by " + who.replaceAll(" on .*", ""));
                 handle.close();
             }
         }
@@ -458,7 +453,7 @@ class RandomHandleScenariosTest {
         /** Does {@code act}; what it returned, or the CmapException it ended with. */
         private Object perform(Act act, String what, Tracking own) {
             Random r = new Random(act.seed());
-            count((own != null ? "listener " : "action ") + act.kind() + " " + act.detail());
+            DONE.count((own != null ? "listener " : "action ") + act.kind() + " " + act.detail());
             try {
                 return switch (act.kind()) {
                     case "nothing" -> "nothing";
@@ -489,7 +484,7 @@ class RandomHandleScenariosTest {
                     default -> throw new IllegalStateException(act.kind());
                 };
             } catch (CmapException e) {
-                count((own != null ? "listener " : "action ") + act.kind() + " ended with " + e.error());
+                DONE.count((own != null ? "listener " : "action ") + act.kind() + " ended with " + e.error());
                 return e;
             }
         }

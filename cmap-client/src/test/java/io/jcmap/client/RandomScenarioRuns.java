@@ -8,8 +8,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -71,6 +73,20 @@ final class RandomScenarioRuns {
     static void awaitUntil(BooleanSupplier done, long deadline) {
         while (System.nanoTime() - deadline < 0 && !done.getAsBoolean()) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** What a test's scenarios did, act or event, and how often: printed with the run's seeds. */
+    static final class Tally {
+        private final Map<String, AtomicInteger> counts = new ConcurrentSkipListMap<>();
+
+        void count(String what) {
+            counts.computeIfAbsent(what, key -> new AtomicInteger()).incrementAndGet();
+        }
+
+        @Override
+        public String toString() {
+            return counts.toString();
         }
     }
 

@@ -59,11 +59,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
     private static final int MAX_FAILURES_REPORTED = 5;
 
     /** What happened, counted over the seeds run, printed with {@code -Djcmap.randomInterrupts.stats=true}. */
-    private static final Map<String, AtomicInteger> STATS = new java.util.concurrent.ConcurrentSkipListMap<>();
-
-    private static void count(String what) {
-        STATS.computeIfAbsent(what, key -> new AtomicInteger()).incrementAndGet();
-    }
+    private static final RandomScenarioRuns.Tally STATS = new RandomScenarioRuns.Tally();
 
     private enum End { NONE, CLOSE, LOSS_FOUND_BY_DISPATCH, LOSS_FOUND_BY_READER, LOSS_FOUND_BY_SEND, WRONG_MESSAGE_ID }
 
@@ -249,7 +245,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             boolean interruptedInCall = interrupted != null && interrupted - started > 0;
             if (interruptedInCall) {
                 long millis = TimeUnit.NANOSECONDS.toMillis(ended - interrupted);
-                count("worker's call interrupted, ended within " + (millis < 20 ? "20" : millis < 120 ? "120"
+                STATS.count("worker's call interrupted, ended within " + (millis < 20 ? "20" : millis < 120 ? "120"
                         : millis < 500 ? "500" : "more than 500") + " ms");
             }
             if (interruptedInCall && (joined == null || joined - started < 0)
@@ -285,7 +281,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
                 Thread target = workers.get(r.nextInt(workers.size()));
                 interruptedAt.put(target, System.nanoTime());
                 target.interrupt();
-                count("interrupt delivered");
+                STATS.count("interrupt delivered");
             }
         }
 
@@ -384,7 +380,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             try {
                 pipeline.sendBatch(batch);
             } catch (CmapException e) {
-                count("batch failed " + e.error() + inAction(what));
+                STATS.count("batch failed " + e.error() + inAction(what));
             } catch (RuntimeException e) {
                 oddities.add(what + " threw " + e);
             }
@@ -404,10 +400,10 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             try {
                 Object value = pipeline.call(new Pipeline.Call<>("track delete", "k" + id, RESPONSE_ID, LENGTH,
                         encoder(id), decoder(id, "v" + id), null, true));
-                count("sent anyway answered" + (interrupted ? ", interrupted" : "") + inAction(what));
+                STATS.count("sent anyway answered" + (interrupted ? ", interrupted" : "") + inAction(what));
                 return value;
             } catch (CmapException e) {
-                count("sent anyway failed " + e.error() + (interrupted ? ", interrupted" : "") + inAction(what));
+                STATS.count("sent anyway failed " + e.error() + (interrupted ? ", interrupted" : "") + inAction(what));
                 if (e.error() == CsError.INTERRUPT) {
                     oddities.add(what + " #" + id + ", sent anyway, failed with INTERRUPT");
                 }
@@ -426,10 +422,10 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             int id = ids.getAndIncrement();
             try {
                 Object value = pipeline.call("get", "k" + id, RESPONSE_ID, LENGTH, encoder(id), decoder(id, "v" + id));
-                count("sync call answered" + inAction(what));
+                STATS.count("sync call answered" + inAction(what));
                 return value;
             } catch (CmapException e) {
-                count("sync call failed " + e.error() + inAction(what));
+                STATS.count("sync call failed " + e.error() + inAction(what));
                 checkInterruptStatus(e, what + " #" + id);
                 return e;
             } catch (RuntimeException e) {
@@ -447,14 +443,14 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
             try {
                 Pipeline.Held<String, String> held = pipeline.callHeld(opener, answer -> new Pipeline.Call<>(
                         "iter next", null, RESPONSE_ID, LENGTH, encoder(nextId), decoder(nextId, "next")), count);
-                count("iteration start " + (held.failure() == null ? "answered" : "failed next " + held.failure().error())
+                STATS.count("iteration start " + (held.failure() == null ? "answered" : "failed next " + held.failure().error())
                         + inAction(what));
                 if (held.failure() != null) {
                     checkInterruptStatus(held.failure(), what + " #" + nextId);
                 }
                 return held;
             } catch (CmapException e) {
-                count("iteration start failed " + e.error() + inAction(what));
+                STATS.count("iteration start failed " + e.error() + inAction(what));
                 checkInterruptStatus(e, what + " #" + id);
                 return e;
             } catch (RuntimeException e) {
@@ -484,7 +480,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
                 case 9 -> {
                     // an action leaving the status set (decision 0035: the client's own threads clear it)
                     Thread.currentThread().interrupt();
-                    count("action interrupts its thread" + inAction(what + ":"));
+                    STATS.count("action interrupts its thread" + inAction(what + ":"));
                     yield r.nextBoolean() ? sync(r, what + ": a synchronous call, interrupted") : null;
                 }
                 case 10 -> depth <= MAX_DEPTH ? batch(r, depth, what + ": a batch") : null;
@@ -514,13 +510,13 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
                     default -> stage.get(r.nextInt(20), TimeUnit.MILLISECONDS);
                 };
             } catch (CompletionException | ExecutionException e) {
-                count(how + " failed" + (e.getCause() instanceof CmapException c ? " " + c.error() : ""));
+                STATS.count(how + " failed" + (e.getCause() instanceof CmapException c ? " " + c.error() : ""));
                 return e.getCause();
             } catch (InterruptedException | TimeoutException e) {
                 if (e instanceof InterruptedException) {
                     cleared.computeIfAbsent(Thread.currentThread(), thread -> new AtomicInteger()).incrementAndGet();
                 }
-                count(how + " threw " + e.getClass().getSimpleName() + inAction(what)
+                STATS.count(how + " threw " + e.getClass().getSimpleName() + inAction(what)
                         + (stage.isDone() ? ", done at once" : ""));
                 return e;
             } finally {
@@ -575,7 +571,7 @@ class RandomSyncCallsTimeoutsAndInterruptsTest {
         private List<String> outcomes() {
             List<String> wrong = new ArrayList<>(oddities);
             for (CompletableFuture<?> future : futures) {
-                count("request " + (failure(future) instanceof CmapException c ? "failed " + c.error() : "answered"));
+                STATS.count("request " + (failure(future) instanceof CmapException c ? "failed " + c.error() : "answered"));
                 if (failure(future) instanceof Throwable failure && !(failure instanceof CmapException)) {
                     wrong.add("a request failed with " + failure);
                 }
