@@ -29,6 +29,9 @@ public final class PipelineFrames {
      * {@code await} inside {@code callHeld}: its request was sent or queued).
      */
     public static boolean waitsInside(Thread thread, String outer, String inner) {
+        if (thread == null) {
+            return false;
+        }
         boolean in = false;
         for (StackTraceElement frame : thread.getStackTrace()) { // innermost first
             if (frame.getClassName().equals(Pipeline.class.getName())) {
@@ -36,6 +39,19 @@ public final class PipelineFrames {
                     return in;
                 }
                 in |= frame.getMethodName().equals(inner);
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code thread} (null: not started yet) is in {@code type.method}, at any depth. */
+    public static boolean isIn(Thread thread, Class<?> type, String method) {
+        if (thread == null) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(type.getName()) && frame.getMethodName().equals(method)) {
+                return true;
             }
         }
         return false;

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A channel that is full before the pipeline's window is (a fresh socket connection whose server
@@ -195,6 +196,15 @@ class PipelineFullChannelTest {
         assertTrue(taken.anySent() && taken.failure() == null);
     }
 
+    /** Whether the pipeline's response thread is in {@code type.method}. */
+    private static boolean drainerIn(Pipeline pipeline, Class<?> type, String method) {
+        try {
+            return PipelineFrames.isIn(PipelineThreads.drainer(pipeline), type, method);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static Pipeline.Call<Integer> numbered(int number) {
         return new Pipeline.Call<>("iter_next", null, RESPONSE_ID, REQUEST_LENGTH, buffer -> {
             buffer.set(JAVA_INT, 0, number);
@@ -256,19 +266,22 @@ class PipelineFullChannelTest {
                 inAction.completeExceptionally(e);
             }
         });
-        Waits.until(() -> channel.accepted.size() == 1, "the first request is on the wire");
-        Thread.sleep(20); // the response thread now reads, and holds the receive lock while it waits
+        Waits.until(() -> drainerIn(pipeline, Pipeline.class, "readOne"),
+                "the response thread reads, holding the receive lock while it waits");
 
         channel.refuseNext.set(Integer.MAX_VALUE); // the channel is full
+        AtomicReference<Thread> holding = new AtomicReference<>();
         CompletableFuture<Pipeline.Held<Integer, Integer>> holder = CompletableFuture.supplyAsync(
                 () -> pipeline.callHeld(numbered(10), answer -> numbered(11), 1),
-                runnable -> Thread.ofPlatform().daemon().start(runnable));
+                runnable -> holding.set(Thread.ofPlatform().daemon().start(runnable)));
         Waits.until(() -> channel.refusals.get() > 0, "the holder's opener meets the full channel");
-        Thread.sleep(20); // the holder waits for the response thread to read
+        Waits.until(() -> PipelineFrames.waitsInside(holding.get(), "callHeld", "await"),
+                "the holder waits for the response thread to read");
 
         channel.allowed.set(Integer.MAX_VALUE); // the first is answered: its action waits for the hold
         Waits.until(() -> channel.answered.get() == 1, "the first request is answered");
-        Thread.sleep(20);
+        Waits.until(() -> drainerIn(pipeline, WireHold.class, "acquire"),
+                "the first request's action waits for the hold");
         channel.refuseNext.set(0); // room again
 
         assertEquals(List.of(11), holder.get(5, TimeUnit.SECONDS).then(), "the holder's iteration goes on");
