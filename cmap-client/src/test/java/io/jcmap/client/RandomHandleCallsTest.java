@@ -970,15 +970,7 @@ class RandomHandleCallsTest {
 
         private void lose() {
             lossStarted = true;
-            if (lossSeenFirstByDispatch) {
-                first.hangUp();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(lossGapMillis));
-                first.endRequests();
-            } else {
-                first.endRequests();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(lossGapMillis));
-                first.hangUp();
-            }
+            first.lose(lossSeenFirstByDispatch, lossGapMillis);
         }
 
         /**

@@ -352,15 +352,7 @@ class RandomHandleScenariosTest {
         }
 
         private void lose() {
-            if (lossSeenFirstByDispatch) {
-                first.hangUp();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(lossGapMillis));
-                first.endRequests();
-            } else {
-                first.endRequests();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(lossGapMillis));
-                first.hangUp();
-            }
+            first.lose(lossSeenFirstByDispatch, lossGapMillis);
         }
 
         /** The server takes requests but answers none for {@code millis} (a corosync busy elsewhere). */

@@ -151,6 +151,23 @@ final class ScriptedCmapServer implements IpcConnection {
         hungUp = true;
     }
 
+    /**
+     * The server goes away: the hang-up and the end of requests (what a look for events and a
+     * send find), {@code gapMillis} apart, the hang-up first or second, so that either a
+     * dispatch or a call finds the loss first.
+     */
+    void lose(boolean hangUpFirst, long gapMillis) {
+        if (hangUpFirst) {
+            hangUp();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(gapMillis));
+            endRequests();
+        } else {
+            endRequests();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(gapMillis));
+            hangUp();
+        }
+    }
+
     /** The track handles of this connection's trackings, mapped to their instances. */
     synchronized Map<Long, Long> trackings() {
         return Map.copyOf(trackings);
