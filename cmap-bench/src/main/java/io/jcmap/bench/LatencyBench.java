@@ -2,7 +2,6 @@ package io.jcmap.bench;
 
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapHandle;
-import io.jcmap.client.CmapMap;
 import io.jcmap.client.CmapOptions;
 
 import java.lang.management.ManagementFactory;
@@ -37,11 +36,12 @@ final class LatencyBench {
 
     /** Connects and closes until the connect path is compiled (RunPlan says how long). */
     static void warmUpConnects(RunPlan plan) {
-        // a connect runs each of its paths once: compiled code takes thousands of them (RunPlan)
+        // a connect runs each of its paths once: compiled code takes thousands of them (RunPlan).
+        // The small connects take the timed path (no map selected), only their rings are smaller
         CmapOptions small = smallMessages();
         long smallEnd = System.nanoTime() + plan.smallConnectWarmupNanos();
         while (System.nanoTime() - smallEnd < 0) {
-            Cmap.initialize(CmapMap.ICMAP, small).close();
+            Cmap.initialize(small).close();
         }
         long warmupEnd = System.nanoTime() + plan.connectWarmupNanos();
         for (int i = 0; i < plan.connectWarmup() && System.nanoTime() - warmupEnd < 0; i++) {
@@ -78,21 +78,21 @@ final class LatencyBench {
     /**
      * connect+close asking for messages of {@value #SMALL_MESSAGE_SIZE} bytes at most: corosync
      * creates and zeroes three rings of the size asked for at every SHM connect, so this is
-     * what {@link CmapOptions.Builder#maxMessageSize} buys a client that connects often. Options
-     * come with a map, so each connect also selects icmap: one round trip more than above.
+     * what {@link CmapOptions.Builder#maxMessageSize} buys a client that connects often. Through
+     * {@link Cmap#initialize(CmapOptions)}: like {@code cmap_initialize}, no map is selected.
      */
     static List<BenchLine> connectCloseSmall(ClientBench.Labels labels, RunPlan plan) {
         return connectClose(labels, plan, Comparison.SMALL_CONNECT, smallMessages());
     }
 
-    /** On icmap with {@code options}, one round trip more than {@code cmap_initialize}. */
+    /** As {@code cmap_initialize} with {@code options}. */
     private static List<BenchLine> connectClose(ClientBench.Labels labels, RunPlan plan, String op,
                                                 CmapOptions options) {
         Percentiles samples = new Percentiles(plan.connects());
         long allocated = allocatedBytes();
         for (int i = 0; i < plan.connects(); i++) {
             long start = System.nanoTime();
-            Cmap.initialize(CmapMap.ICMAP, options).close();
+            Cmap.initialize(options).close();
             samples.record(System.nanoTime() - start);
         }
         return lines(labels, op, samples, allocatedBytes() - allocated);

@@ -44,6 +44,22 @@ public final class Cmap {
     }
 
     /**
+     * Connects to the default map with {@code options} ({@code cmap_initialize}, with settings of
+     * your own: endpoint, message size, timeouts). Like {@link #initialize()} it selects no map, so
+     * the handle is ready one round trip sooner than with {@link #initialize(CmapMap, CmapOptions)}.
+     *
+     * @param options the connection settings
+     * @return the open handle
+     * @throws CmapException INVALID_PARAM for null options; else as {@link #initialize()}
+     */
+    public static CmapHandle initialize(CmapOptions options) {
+        if (options == null) {
+            throw new CmapException(CsError.INVALID_PARAM, "initialize: null options");
+        }
+        return open(CmapMap.ICMAP, options, false);
+    }
+
+    /**
      * Connects and selects {@code map} ({@code cmap_initialize_map}).
      *
      * @param map the map to work on
@@ -54,7 +70,8 @@ public final class Cmap {
     }
 
     /**
-     * Connects with {@code options} and selects {@code map}.
+     * Connects with {@code options} and selects {@code map} ({@code cmap_initialize_map}): one
+     * round trip more than {@link #initialize(CmapOptions)}, even for {@link CmapMap#ICMAP}.
      *
      * @param map     the map to work on
      * @param options the connection settings

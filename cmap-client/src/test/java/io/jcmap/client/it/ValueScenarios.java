@@ -478,6 +478,26 @@ abstract class ValueScenarios extends CorosyncScenarios {
         assertSame(inCallback, seen[0]);
     }
 
+    /**
+     * {@code initialize(options)} is {@code cmap_initialize}: corosync receives no request until the
+     * application makes one; {@code initialize(ICMAP, options)} selects the map with one.
+     */
+    @Test
+    void initializeWithOptionsSelectsNoMapAndInitializeMapDoes() {
+        ConnectionStats stats = new ConnectionStats(open(CmapMap.STATS));
+        ConnectionStats.Opened<CmapHandle> plain = stats.open(() -> Cmap.initialize(options().build()));
+        ConnectionStats.Opened<CmapHandle> selecting = stats.open(() -> Cmap.initialize(CmapMap.ICMAP,
+                options().build()));
+        try (CmapHandle handle = plain.value(); CmapHandle other = selecting.value()) {
+            assertEquals(0, stats.requests(plain.connection()), "initialize(options) sent a request");
+            assertEquals(1, stats.requests(selecting.connection()), "initialize(ICMAP, options) selects the map");
+            assertEquals(CmapMap.ICMAP, handle.map());
+            assertEquals(corosync.clusterName(), handle.getString("totem.cluster_name"));
+            assertEquals(1, stats.requests(plain.connection()));
+        }
+        cmapError(CsError.INVALID_PARAM, () -> Cmap.initialize((CmapOptions) null));
+    }
+
     @Test
     void aHandleReportsTheMapItWasOpenedFor() {
         assertEquals(CmapMap.ICMAP, cmap.map());
