@@ -1,9 +1,7 @@
 package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcmap.protocol.cmap.CmapResponseId;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -36,9 +34,7 @@ class FinalizeRefusedAsItsCallerGivesUpTest {
             CmapIterator keys = handle.iterate("it.5."); // not at its end: its close waits for the answer
 
             // another thread reads, and keeps reading (the receive lock) while the server holds its reader
-            server.holdAnswer(CmapResponseId.GET);
-            CompletableFuture<Long> get = CompletableFuture.supplyAsync(() -> handle.getUint32("g.5"));
-            assertTrue(server.readerHeld.await(WAIT_SECONDS, TimeUnit.SECONDS), "the get's answer is being read");
+            CompletableFuture<Long> get = server.getWithItsReaderHeld(handle, "g.5", WAIT_SECONDS);
 
             // the channel is full: the close's finalize, then an asynchronous get, wait in the backlog
             server.refusing = true;
@@ -67,8 +63,7 @@ class FinalizeRefusedAsItsCallerGivesUpTest {
                 }
             };
             synchronized (server) { // as one, for a send
-                server.flowControlRaised = true;
-                server.flowControl = true;
+                server.raiseFlowControl();
                 server.refusing = false;
             }
             server.releaseReader.countDown();

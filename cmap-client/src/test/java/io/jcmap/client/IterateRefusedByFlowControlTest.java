@@ -49,8 +49,7 @@ class IterateRefusedByFlowControlTest {
             for (int i = 0; i < 3; i++) {
                 keys.next();
             }
-            server.flowControlRaised = true;
-            server.flowControl = true;
+            server.raiseFlowControl();
             CmapException refused = assertThrows(CmapException.class, keys::hasNext);
             assertEquals(CsError.TRY_AGAIN, refused.error());
             assertEquals(1, server.openIterators(), "nothing was sent");

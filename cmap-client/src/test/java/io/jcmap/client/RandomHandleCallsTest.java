@@ -248,8 +248,7 @@ class RandomHandleCallsTest {
                 ScriptedCmapServer server = server();
                 int what = r.nextInt(10);
                 if (flowControlToo && what == 0) {
-                    server.flowControlRaised = true;
-                    server.flowControl = true;
+                    server.raiseFlowControl();
                     LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(r.nextInt(2000)));
                     server.flowControl = false;
                     DONE.count("flow control raised");

@@ -1,9 +1,7 @@
 package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.jcmap.protocol.cmap.CmapResponseId;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +29,7 @@ class RefusedWithTheOpenerOfAnIterationTest {
         try {
             // a reader holds the receive lock: neither the iteration's thread nor the response thread can read,
             // nor retry the backlog
-            server.holdAnswer(CmapResponseId.GET);
-            CompletableFuture<Long> get = CompletableFuture.supplyAsync(() -> handle.getUint32("g.5"));
-            assertTrue(server.readerHeld.await(WAIT_SECONDS, TimeUnit.SECONDS), "the get's answer is being read");
+            CompletableFuture<Long> get = server.getWithItsReaderHeld(handle, "g.5", WAIT_SECONDS);
 
             server.refusing = true; // the channel is full: both wait in the backlog
             CompletableFuture<String> action = handle.getAsync("g.1").handle((value, failure) -> {
@@ -54,8 +50,7 @@ class RefusedWithTheOpenerOfAnIterationTest {
             Waits.until(() -> PipelineFrames.waitsInside(iterating, "callHeld", "await"),
                     "the iteration holds the wire and waits for its ITER_INIT's answer");
 
-            server.flowControlRaised = true;
-            server.flowControl = true; // the reader, once it has its answer, sends the backlog: both refused
+            server.raiseFlowControl(); // the reader, once it has its answer, sends the backlog: both refused
             server.refusing = false;
             server.releaseReader.countDown();
             Waits.until(action::isDone, () -> "the iteration of the get's action ended; the other iteration: "

@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -144,6 +145,26 @@ final class ScriptedCmapServer implements IpcConnection {
      */
     void holdAnswer(int responseId) {
         heldId = responseId;
+    }
+
+    /** The server raises flow control: sends fail with EAGAIN until {@link #flowControl} is lowered. */
+    void raiseFlowControl() {
+        flowControlRaised = true;
+        flowControl = true;
+    }
+
+    /**
+     * Holds the reader of {@code handle}'s next GET answer ({@link #holdAnswer}): a get of
+     * {@code key} on another thread, returned once its reader is held with the receive lock.
+     */
+    CompletableFuture<Long> getWithItsReaderHeld(ConnectedHandle handle, String key, long waitSeconds)
+            throws InterruptedException {
+        holdAnswer(CmapResponseId.GET);
+        CompletableFuture<Long> get = CompletableFuture.supplyAsync(() -> handle.getUint32(key));
+        if (!readerHeld.await(waitSeconds, TimeUnit.SECONDS)) {
+            throw new AssertionError("the get's answer is not being read after " + waitSeconds + " s");
+        }
+        return get;
     }
 
     /** The server is gone: a look for events finds the hang-up, as a real connection's does. */
@@ -277,8 +298,7 @@ final class ScriptedCmapServer implements IpcConnection {
         }
         if (requestsTaken == flowControlAfter) {
             flowControlAfter = -1;
-            flowControlRaised = true;
-            flowControl = true;
+            raiseFlowControl();
         }
         if (answers.size() > before) {
             byte[] answer = answers.peekLast();
