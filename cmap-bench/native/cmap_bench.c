@@ -322,6 +322,27 @@ static void *dispatch_loop(void *arg)
 	return NULL;
 }
 
+static int64_t server_cpu_ns(void);
+
+/*
+ * The calling thread's involuntary context switches so far (/proc/thread-self/status, as
+ * TrackBench.java reads it); -1 if unreadable. A synchronous setter that corosync preempts once
+ * per set shares its vCPU with corosync: the fast placement of the tracking rows.
+ */
+static long preemptions(void)
+{
+	FILE *f = fopen("/proc/thread-self/status", "r");
+	if (f == NULL)
+		return -1;
+	char line[128];
+	long count = -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "nonvoluntary_ctxt_switches: %ld", &count) == 1)
+			break;
+	fclose(f);
+	return count;
+}
+
 /* Sets n tracked keys from another handle; returns notifications/s from first set to last delivery. */
 static void track_phase(struct tracker *t, cmap_handle_t setter, long n, uint32_t base, int report)
 {
@@ -331,6 +352,8 @@ static void track_phase(struct tracker *t, cmap_handle_t setter, long n, uint32_
 	__atomic_store_n(&t->last_ns, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->count, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->target, n, __ATOMIC_RELEASE);
+	long preempted_before = preemptions();
+	int64_t cpu_before = server_cpu_ns();
 	int64_t first = now_ns();
 	for (long i = 0; i < n; i++) {
 		cs_error_t err = cmap_set_uint32(setter, keys[i % TRACK_KEYS], base + (uint32_t)i);
@@ -343,13 +366,23 @@ static void track_phase(struct tracker *t, cmap_handle_t setter, long n, uint32_
 		nanosleep(&pause, NULL);
 	}
 	int64_t last = __atomic_load_n(&t->last_ns, __ATOMIC_ACQUIRE);
+	int64_t cpu_after = server_cpu_ns();
+	long preempted_after = preemptions();
 	long got = __atomic_load_n(&t->count, __ATOMIC_ACQUIRE);
 	if (last == 0) {
 		fprintf(stderr, "cmap_bench: tracking got %ld of %ld notifications within the drain time\n", got, n);
 		exit(3);
 	}
-	if (report)
-		report_throughput("track_notify", n, last - first);
+	if (!report)
+		return;
+	report_throughput("track_notify", n, last - first);
+	if (preempted_before >= 0 && preempted_after >= 0)
+		printf("metric,%s,libcmap,%s,track_setter_preempted,per set,%.3f\n", round_label, ipc_label,
+		       (double)(preempted_after - preempted_before) / n);
+	if (cpu_before >= 0 && cpu_after >= 0)
+		printf("metric,%s,libcmap,%s,server_cpu_track_notify,ns/op,%.1f\n", round_label, ipc_label,
+		       (double)(cpu_after - cpu_before) / n);
+	fflush(stdout);
 }
 
 static void bench_track(long warmup, long n)

@@ -75,6 +75,7 @@ final class Comparison {
                     SMALL_CONNECT, INFO);
             rows.add(throughputRow(ipc, "iterate", "keys/s"));
             rows.add(throughputRow(ipc, "track_notify", "notifications/s"));
+            trackRows(rows, ipc);
             double syncSets = ops(LIBCMAP, ipc, "set");
             for (String op : ASYNC_OPS) {
                 rows.add(new ComparisonRow(label(op) + " vs libcmap sync set", ipc, "ops/s", syncSets,
@@ -101,6 +102,20 @@ final class Comparison {
         }
         rows.removeIf(row -> Double.isNaN(row.jcmap()) && Double.isNaN(row.libcmap()));
         return rows;
+    }
+
+    /**
+     * Where the tracking rows ran, for information: how often the setter was preempted per set
+     * (about 1 where corosync shares its vCPU, the fast placement on a small machine) and
+     * corosync's CPU time per set, for both clients.
+     */
+    private void trackRows(List<ComparisonRow> rows, String ipc) {
+        rows.add(new ComparisonRow("track notifications: setter preempted per set (1: corosync on its vCPU)", ipc,
+                "per set", medians.metric(LIBCMAP, ipc, "track_setter_preempted"),
+                medians.metric(JCMAP, ipc, "track_setter_preempted"), INFO, false));
+        rows.add(new ComparisonRow("corosync CPU per set, track notifications", ipc, "us",
+                medians.metric(LIBCMAP, ipc, "server_cpu_track_notify") / NANOS_PER_MICRO,
+                medians.metric(JCMAP, ipc, "server_cpu_track_notify") / NANOS_PER_MICRO, INFO, false));
     }
 
     /**

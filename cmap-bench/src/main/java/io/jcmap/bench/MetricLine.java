@@ -14,6 +14,6 @@ record MetricLine(String round, String impl, String ipc, String name, String uni
 
     @Override
     public String format() {
-        return String.join(",", METRIC, round, impl, ipc, name, unit) + String.format(Locale.ROOT, ",%.1f", value);
+        return String.join(",", METRIC, round, impl, ipc, name, unit) + String.format(Locale.ROOT, ",%.3f", value);
     }
 }

@@ -6,7 +6,11 @@ import io.jcmap.client.CmapHandle;
 import io.jcmap.client.DispatchType;
 import io.jcmap.client.TrackEvent;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * dispatches on its own thread; another handle sets the tracked keys in a loop of synchronous
  * sets. Timed from the first set to the arrival of the last notification in the listener,
  * after warm-up phases of {@link RunPlan#trackWarmup} sets for {@link RunPlan#trackWarmupNanos}.
+ * The timed phase also reports, for information, how often corosync preempted the setter per
+ * set ({@link Preemptions}) and corosync's CPU time per set ({@link ServerCpu}), as the C
+ * baseline does.
  */
 final class TrackBench {
     /** How long the tracker may lag behind the last set before the run is declared short. */
@@ -45,7 +52,11 @@ final class TrackBench {
         }
     }
 
-    static ResultLine run(ClientBench.Labels labels, RunPlan plan) throws InterruptedException {
+    /** What the timed phase took, and the counts read around it. */
+    private record Timed(long elapsedNanos, OptionalLong preempted, OptionalLong serverNanos) {
+    }
+
+    static List<BenchLine> run(ClientBench.Labels labels, RunPlan plan) throws InterruptedException {
         AtomicReference<Phase> phase = new AtomicReference<>(new Phase(Long.MAX_VALUE));
         AtomicReference<Throwable> dispatchFailure = new AtomicReference<>();
         try (CmapHandle tracker = Cmap.initialize(); CmapHandle setter = Cmap.initialize()) {
@@ -68,11 +79,37 @@ final class TrackBench {
                 runPhase(phase, setter, plan.trackWarmup(), base, dispatchFailure);
                 base += plan.trackWarmup(); // every set a new value: corosync notifies only changes
             } while (System.nanoTime() - warmupEnd < 0);
-            long elapsed = runPhase(phase, setter, plan.trackNotifications(), base, dispatchFailure);
+            Timed timed = timedPhase(phase, setter, plan.trackNotifications(), base, dispatchFailure);
             tracker.close();
             dispatcher.join(JOIN_MILLIS);
-            return labels.throughput("track_notify", plan.trackNotifications(), elapsed);
+            return lines(labels, plan.trackNotifications(), timed);
         }
+    }
+
+    private static Timed timedPhase(AtomicReference<Phase> current, CmapHandle setter, int count, long base,
+                                    AtomicReference<Throwable> dispatchFailure) throws InterruptedException {
+        Optional<ServerCpu> server = ServerCpu.fromEnvironment();
+        OptionalLong preemptedBefore = Preemptions.ofThisThread();
+        OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
+        long elapsed = runPhase(current, setter, count, base, dispatchFailure);
+        OptionalLong serverAfter = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
+        OptionalLong preemptedAfter = Preemptions.ofThisThread();
+        return new Timed(elapsed, difference(preemptedBefore, preemptedAfter), difference(serverBefore, serverAfter));
+    }
+
+    private static OptionalLong difference(OptionalLong before, OptionalLong after) {
+        return before.isPresent() && after.isPresent()
+                ? OptionalLong.of(after.getAsLong() - before.getAsLong()) : OptionalLong.empty();
+    }
+
+    private static List<BenchLine> lines(ClientBench.Labels labels, int count, Timed timed) {
+        List<BenchLine> lines = new ArrayList<>();
+        lines.add(labels.throughput("track_notify", count, timed.elapsedNanos()));
+        timed.preempted().ifPresent(switches ->
+                lines.add(labels.metric("track_setter_preempted", "per set", (double) switches / count)));
+        timed.serverNanos().ifPresent(nanos ->
+                lines.add(labels.metric("server_cpu_track_notify", "ns/op", (double) nanos / count)));
+        return lines;
     }
 
     private static long runPhase(AtomicReference<Phase> current, CmapHandle setter, int count, long base,
