@@ -21,9 +21,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * dispatches on its own thread; another handle sets the tracked keys in a loop of synchronous
  * sets. Timed from the first set to the arrival of the last notification in the listener,
  * after warm-up phases of {@link RunPlan#trackWarmup} sets for {@link RunPlan#trackWarmupNanos}.
- * The timed phase also reports, for information, how often corosync preempted the setter per
- * set ({@link Preemptions}) and corosync's CPU time per set ({@link ServerCpu}), as the C
- * baseline does.
+ * The timed phase also reports, for information, how often the setter was preempted per set
+ * ({@link Preemptions}; about once where corosync shares its vCPU) and corosync's CPU time per
+ * set ({@link ServerCpu}), as the C baseline does.
  */
 final class TrackBench {
     /** How long the tracker may lag behind the last set before the run is declared short. */
