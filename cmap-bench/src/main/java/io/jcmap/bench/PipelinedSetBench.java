@@ -6,7 +6,6 @@ import io.jcmap.client.CmapValue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,7 +50,7 @@ final class PipelinedSetBench {
         // system's classes, and loading them deoptimized jcmap's compiled request path
         // (ReentrantLock, ThreadLocal), which C2 then recompiled for some 0.5 s at the start of
         // the timed part, on the CPUs corosync needs (-XX:+PrintCompilation, 2026-12-05)
-        ServerCpu.fromEnvironment().ifPresent(ServerCpu::nanos);
+        ServerCpu.nanosOfNamedServer();
         long start = System.nanoTime();
         long base = start; // every set a new value
         int others = Math.max(1, sets / 4);
@@ -72,22 +71,19 @@ final class PipelinedSetBench {
      */
     static List<BenchLine> run(CmapHandle handle, ClientBench.Labels labels, int sets, int window,
                                boolean batched, int warmupSets) throws InterruptedException {
-        Optional<ServerCpu> server = ServerCpu.fromEnvironment();
         long base = System.nanoTime();
         new Pump(handle, window, batched).run(warmupSets, base);
         base += warmupSets;
-        OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
+        OptionalLong serverBefore = ServerCpu.nanosOfNamedServer();
         long start = System.nanoTime();
         new Pump(handle, window, batched).run(sets, base);
         long elapsed = System.nanoTime() - start;
-        OptionalLong serverAfter = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
+        OptionalLong serverAfter = ServerCpu.nanosOfNamedServer();
         String op = (batched ? "batch_set_w" : "async_set_w") + window;
         List<BenchLine> lines = new ArrayList<>();
         lines.add(labels.throughput(op, sets, elapsed));
-        if (serverBefore.isPresent() && serverAfter.isPresent()) {
-            double perSet = (double) (serverAfter.getAsLong() - serverBefore.getAsLong()) / sets;
-            lines.add(labels.metric("server_cpu_" + op, "ns/op", perSet));
-        }
+        ServerCpu.growth(serverBefore, serverAfter).ifPresent(nanos ->
+                lines.add(labels.metric("server_cpu_" + op, "ns/op", (double) nanos / sets)));
         return lines;
     }
 

@@ -36,6 +36,20 @@ final class ServerCpu {
         return Files.isDirectory(tasks) ? Optional.of(new ServerCpu(tasks)) : Optional.empty();
     }
 
+    /** Nanoseconds on a CPU so far of the server the environment names; empty without one. */
+    static OptionalLong nanosOfNamedServer() {
+        return fromEnvironment().map(ServerCpu::nanos).orElse(OptionalLong.empty());
+    }
+
+    /**
+     * How much a count read twice grew in between (this CPU time, or {@link Preemptions}); empty
+     * unless both readings were taken.
+     */
+    static OptionalLong growth(OptionalLong before, OptionalLong after) {
+        return before.isPresent() && after.isPresent()
+                ? OptionalLong.of(after.getAsLong() - before.getAsLong()) : OptionalLong.empty();
+    }
+
     /** Nanoseconds on a CPU so far, all threads; empty if the process is gone. */
     OptionalLong nanos() {
         long total = 0;

@@ -9,7 +9,6 @@ import io.jcmap.client.TrackEvent;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -88,18 +87,13 @@ final class TrackBench {
 
     private static Timed timedPhase(AtomicReference<Phase> current, CmapHandle setter, int count, long base,
                                     AtomicReference<Throwable> dispatchFailure) throws InterruptedException {
-        Optional<ServerCpu> server = ServerCpu.fromEnvironment();
         OptionalLong preemptedBefore = Preemptions.ofThisThread();
-        OptionalLong serverBefore = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
+        OptionalLong serverBefore = ServerCpu.nanosOfNamedServer();
         long elapsed = runPhase(current, setter, count, base, dispatchFailure);
-        OptionalLong serverAfter = server.map(ServerCpu::nanos).orElse(OptionalLong.empty());
+        OptionalLong serverAfter = ServerCpu.nanosOfNamedServer();
         OptionalLong preemptedAfter = Preemptions.ofThisThread();
-        return new Timed(elapsed, difference(preemptedBefore, preemptedAfter), difference(serverBefore, serverAfter));
-    }
-
-    private static OptionalLong difference(OptionalLong before, OptionalLong after) {
-        return before.isPresent() && after.isPresent()
-                ? OptionalLong.of(after.getAsLong() - before.getAsLong()) : OptionalLong.empty();
+        return new Timed(elapsed, ServerCpu.growth(preemptedBefore, preemptedAfter),
+                ServerCpu.growth(serverBefore, serverAfter));
     }
 
     private static List<BenchLine> lines(ClientBench.Labels labels, int count, Timed timed) {
