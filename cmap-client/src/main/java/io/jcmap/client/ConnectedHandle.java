@@ -1,10 +1,9 @@
 package io.jcmap.client;
 
+import io.jcmap.protocol.cmap.AdjustIntRequestDescriptor;
 import io.jcmap.protocol.cmap.CmapMessageSize;
 import io.jcmap.protocol.cmap.CmapRequests;
 import io.jcmap.protocol.cmap.CmapResponseId;
-import io.jcmap.protocol.cmap.CmapValueType;
-import io.jcmap.protocol.cmap.CodecException;
 import io.jcmap.protocol.cmap.DeleteRequestDescriptor;
 import io.jcmap.protocol.cmap.GetRequestDescriptor;
 import io.jcmap.protocol.cmap.GetResponse;
@@ -17,10 +16,6 @@ import io.jcmap.protocol.cmap.IterNextResponse;
 import io.jcmap.protocol.cmap.SetCurrentMapRequestDescriptor;
 import io.jcmap.protocol.cmap.SetRequestDescriptor;
 import io.jcmap.protocol.cmap.StatusResponse;
-import io.jcmap.protocol.cmap.TrackAddRequestDescriptor;
-import io.jcmap.protocol.cmap.TrackAddResponse;
-import io.jcmap.protocol.cmap.TrackDeleteRequestDescriptor;
-import io.jcmap.protocol.cmap.TrackDeleteResponse;
 import io.jcmap.protocol.ipc.ConnectAbort;
 import io.jcmap.protocol.ipc.IpcConnection;
 import org.slf4j.Logger;
@@ -29,23 +24,20 @@ import org.slf4j.LoggerFactory;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 
 /**
  * The {@link CmapHandle} of one connection: each operation is one CMAP message through the
  * {@link Pipeline}; notifications are read from the event channel by its {@link NotificationDispatch}.
  * The application holds an {@link ApplicationHandle} over it, which it never refers to but weakly:
- * its threads and callbacks keep this, and this must not keep that (decision 0036).
+ * its threads and callbacks keep this, and this must not keep that (decision 0036). The calls
+ * that allocate nothing are in {@link NumericCalls}, trackAdd and trackDelete in {@link Trackings}.
  */
 final class ConnectedHandle implements CmapHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectedHandle.class);
-    /** Value bytes reserved by a typed numeric getter: every numeric type fits (libcmap reserves 16). */
-    private static final int NUMERIC_RESERVE = Long.BYTES;
     /** Value bytes reserved by a first GET of unknown size; larger values take a second look. */
     private static final int FIRST_GET_RESERVE = 256;
     private static final int GET_ATTEMPTS = 4;
@@ -62,6 +54,8 @@ final class ConnectedHandle implements CmapHandle {
     /** Opens each connection: {@link Cmap#connect}, or a unit test's scripted server. */
     private final Connector connector;
     private final TrackRegistry tracks = new TrackRegistry();
+    /** trackAdd and trackDelete, and the trackings' registration again after a reconnect. */
+    private final Trackings trackings = new Trackings(this, tracks);
     private final Object sessionChange = new Object();
     private volatile Session session;
     /** Reads and delivers the notifications, and keeps the lost connections that hold some. */
@@ -70,9 +64,8 @@ final class ConnectedHandle implements CmapHandle {
     private final GetResponse getResponse = new GetResponse();
     private final IterNextResponse iterNextResponse = new IterNextResponse();
     private final IterInitResponse iterInitResponse = new IterInitResponse();
-    private final TrackAddResponse trackAddResponse = new TrackAddResponse();
-    private final TrackDeleteResponse trackDeleteResponse = new TrackDeleteResponse();
-    private final Pipeline.Summarizer numericSummarizer = this::summarizeNumeric;
+    /** The typed numeric setters and getters, inc and dec: the calls that allocate nothing. */
+    private final NumericCalls numbers = new NumericCalls(this);
     private volatile boolean closed;
     private volatile Object context;
     /** The handle the application holds, shown to listeners; weakly, or it would never be unreachable (0036). */
@@ -154,25 +147,9 @@ final class ConnectedHandle implements CmapHandle {
         return fresh;
     }
 
-    /**
-     * Registers the trackings again on a fresh session, keeping the application's handles. The
-     * lost session has broken down, so no tracking is confirmed on it any more
-     * (TrackRegistry#confirm): the snapshot misses none. They are bound to the fresh session only
-     * once all are registered there: a failed attempt's connection, closed, is bound to none.
-     */
+    /** Registers the trackings again on a fresh session ({@link Trackings#restore}). */
     void restoreTracks(Session fresh) {
-        Pipeline pipeline = fresh.pipeline();
-        List<TrackRegistry.Registration> registrations = tracks.confirmed();
-        long[] serverHandles = new long[registrations.size()];
-        for (int i = 0; i < serverHandles.length; i++) {
-            serverHandles[i] = trackAddOn(pipeline, registrations.get(i), null);
-        }
-        for (int i = 0; i < serverHandles.length; i++) {
-            if (!tracks.rebind(registrations.get(i), new TrackRegistry.Binding(pipeline, serverHandles[i]))) {
-                // its trackDelete was answered on the lost connection meanwhile: nobody else deletes this one
-                trackDeleteUnwaited(pipeline, serverHandles[i]);
-            }
-        }
+        trackings.restore(fresh);
     }
 
     /** Makes {@code fresh} the handle's session and wakes dispatchers waiting for it. */
@@ -338,33 +315,12 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public void inc(String key) {
-        adjust("inc", key, 1);
+        numbers.adjust("inc", key, 1);
     }
 
     @Override
     public void dec(String key) {
-        adjust("dec", key, -1);
-    }
-
-    /** Like a numeric set, encoded in place into the thread's request record: no allocation. */
-    private void adjust(String operation, String key, int step) {
-        checkOpen(operation, key);
-        Pipeline pipeline = pipeline();
-        PendingRequest pending = pipeline.syncPending(operation, key, CmapResponseId.ADJUST_INT, STATUS);
-        MemorySegment buffer = pipeline.beginSend(pending, io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH);
-        int length;
-        try {
-            length = CmapRequests.adjustInt(buffer, key, step);
-        } catch (CodecException e) {
-            pipeline.abortSend();
-            throw CmapException.ofCode(e.csError(), CallName.of(operation, key) + ": " + e.getMessage());
-        }
-        pipeline.finishSend(pending, length);
-        try {
-            pipeline.await(pending);
-        } finally {
-            pending.release();
-        }
+        numbers.adjust("dec", key, -1);
     }
 
     @Override
@@ -380,7 +336,7 @@ final class ConnectedHandle implements CmapHandle {
     CompletableFuture<Void> adjustAsync(String operation, String key, int step, AsyncTarget target) {
         checkOpen(operation, key);
         return target.call(operation, key, CmapResponseId.ADJUST_INT,
-                io.jcmap.protocol.cmap.AdjustIntRequestDescriptor.LENGTH,
+                AdjustIntRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.adjustInt(buffer, key, step),
                 (response, length) -> status(response, length, CmapResponseId.ADJUST_INT));
     }
@@ -480,18 +436,7 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     private CmapValue getTyped(String key, CmapType expected) {
-        checkOpen("get", key);
-        CmapValue value;
-        if (expected.isFixedSize()) {
-            Lookup lookup = getOnce(key, NUMERIC_RESERVE);
-            if (lookup.value() == null) {
-                // a longer value cannot be of a numeric type: libcmap's answer is the same
-                throw new CmapException(CsError.INVALID_PARAM, CallName.of("get", key) + ": not a " + expected);
-            }
-            value = lookup.value();
-        } else {
-            value = get(key);
-        }
+        CmapValue value = get(key);
         if (value.type() != expected) {
             throw new CmapException(CsError.INVALID_PARAM,
                     CallName.of("get", key) + ": holds " + value.type() + ", not " + expected);
@@ -509,200 +454,106 @@ final class ConnectedHandle implements CmapHandle {
         return ((CmapValue.Binary) getTyped(key, CmapType.BINARY)).bytes();
     }
 
-    // ---- allocation-free typed access ---------------------------------------------------------
-
-    private static final Pipeline.Summarizer STATUS = (response, length, target) -> {
-        int error = StatusResponse.decode(response, length, target.responseId);
-        if (error != OK) {
-            throw CmapException.ofCode(error, "");
-        }
-    };
-
-    /** Keeps a numeric GET answer's type and bits in the request record. */
-    private void summarizeNumeric(MemorySegment response, int length, PendingRequest target) {
-        GetResponse get = getResponse.wrap(response, length);
-        int error = get.error();
-        if (error == CsError.INVALID_PARAM.code()) {
-            // too long for the numeric reservation, so not a number: libcmap answers the same
-            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
-        }
-        if (error != OK) {
-            throw CmapException.ofCode(error, "");
-        }
-        long valueLength = get.valueLength();
-        if (!get.valueIncluded() || valueLength > Long.BYTES || !CmapType.isFixedSizeCode(get.type())) {
-            // a short string or binary fits the reservation, yet is no number (libcmap: type check)
-            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
-        }
-        if (CmapValueType.fixedLength(get.type()) != valueLength) {
-            throw new CmapException(CsError.MESSAGE_ERROR, "a numeric value of " + valueLength + " bytes");
-        }
-        target.valueType = get.type();
-        target.valueLength = valueLength;
-        target.valueBits = NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength);
-    }
-
-    private void setNumeric(String key, CmapType type, long bits) {
-        checkOpen("set", key);
-        Pipeline pipeline = pipeline();
-        PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, STATUS);
-        int size = type.fixedSize();
-        MemorySegment buffer = pipeline.beginSend(pending, SetRequestDescriptor.LENGTH + size);
-        int length;
-        try {
-            NumericBits.write(buffer, SetRequestDescriptor.VALUE_OFFSET, size, bits);
-            length = CmapRequests.setNumericInPlace(buffer, key, type.code(), size);
-        } catch (CodecException e) {
-            pipeline.abortSend();
-            throw CmapException.ofCode(e.csError(), CallName.of("set", key) + ": " + e.getMessage());
-        }
-        pipeline.finishSend(pending, length);
-        try {
-            pipeline.await(pending);
-        } finally {
-            pending.release();
-        }
-    }
-
-    /** The bits of a numeric key of type {@code expected}, zero-extended. */
-    private long getNumeric(String key, CmapType expected) {
-        checkOpen("get", key);
-        Pipeline pipeline = pipeline();
-        PendingRequest pending = pipeline.syncPending("get", key, CmapResponseId.GET, numericSummarizer);
-        MemorySegment buffer = pipeline.beginSend(pending, GetRequestDescriptor.LENGTH);
-        int length;
-        try {
-            length = CmapRequests.get(buffer, key, NUMERIC_RESERVE);
-        } catch (CodecException e) {
-            pipeline.abortSend();
-            throw CmapException.ofCode(e.csError(), CallName.of("get", key) + ": " + e.getMessage());
-        }
-        pipeline.finishSend(pending, length);
-        int type;
-        long valueLength;
-        long bits;
-        try {
-            pipeline.await(pending);
-            type = pending.valueType;
-            valueLength = pending.valueLength;
-            bits = pending.valueBits;
-        } finally {
-            pending.release();
-        }
-        if (type != expected.code() || valueLength != expected.fixedSize()) {
-            throw new CmapException(CsError.INVALID_PARAM, CallName.of("get", key) + ": holds "
-                    + typeName(type) + ", not " + expected);
-        }
-        return bits;
-    }
-
-    private static String typeName(int code) {
-        for (CmapType type : CmapType.values()) {
-            if (type.code() == code) {
-                return type.name();
-            }
-        }
-        return "type " + code;
-    }
+    // ---- typed numbers: NumericCalls ----------------------------------------------------------
 
     @Override
     public void setInt8(String key, byte value) {
-        setNumeric(key, CmapType.INT8, value);
+        numbers.set(key, CmapType.INT8, value);
     }
 
     @Override
     public void setUint8(String key, int value) {
-        setNumeric(key, CmapType.UINT8, Range.check("uint8", value, 0, Range.UINT8_MAX));
+        numbers.set(key, CmapType.UINT8, Range.check("uint8", value, 0, Range.UINT8_MAX));
     }
 
     @Override
     public void setInt16(String key, short value) {
-        setNumeric(key, CmapType.INT16, value);
+        numbers.set(key, CmapType.INT16, value);
     }
 
     @Override
     public void setUint16(String key, int value) {
-        setNumeric(key, CmapType.UINT16, Range.check("uint16", value, 0, Range.UINT16_MAX));
+        numbers.set(key, CmapType.UINT16, Range.check("uint16", value, 0, Range.UINT16_MAX));
     }
 
     @Override
     public void setInt32(String key, int value) {
-        setNumeric(key, CmapType.INT32, value);
+        numbers.set(key, CmapType.INT32, value);
     }
 
     @Override
     public void setUint32(String key, long value) {
-        setNumeric(key, CmapType.UINT32, Range.check("uint32", value, 0, Range.UINT32_MAX));
+        numbers.set(key, CmapType.UINT32, Range.check("uint32", value, 0, Range.UINT32_MAX));
     }
 
     @Override
     public void setInt64(String key, long value) {
-        setNumeric(key, CmapType.INT64, value);
+        numbers.set(key, CmapType.INT64, value);
     }
 
     @Override
     public void setUint64(String key, long bits) {
-        setNumeric(key, CmapType.UINT64, bits);
+        numbers.set(key, CmapType.UINT64, bits);
     }
 
     @Override
     public void setFloat(String key, float value) {
-        setNumeric(key, CmapType.FLOAT, Float.floatToRawIntBits(value));
+        numbers.set(key, CmapType.FLOAT, Float.floatToRawIntBits(value));
     }
 
     @Override
     public void setDouble(String key, double value) {
-        setNumeric(key, CmapType.DOUBLE, Double.doubleToRawLongBits(value));
+        numbers.set(key, CmapType.DOUBLE, Double.doubleToRawLongBits(value));
     }
 
     @Override
     public byte getInt8(String key) {
-        return (byte) getNumeric(key, CmapType.INT8);
+        return (byte) numbers.get(key, CmapType.INT8);
     }
 
     @Override
     public int getUint8(String key) {
-        return (int) getNumeric(key, CmapType.UINT8);
+        return (int) numbers.get(key, CmapType.UINT8);
     }
 
     @Override
     public short getInt16(String key) {
-        return (short) getNumeric(key, CmapType.INT16);
+        return (short) numbers.get(key, CmapType.INT16);
     }
 
     @Override
     public int getUint16(String key) {
-        return (int) getNumeric(key, CmapType.UINT16);
+        return (int) numbers.get(key, CmapType.UINT16);
     }
 
     @Override
     public int getInt32(String key) {
-        return (int) getNumeric(key, CmapType.INT32);
+        return (int) numbers.get(key, CmapType.INT32);
     }
 
     @Override
     public long getUint32(String key) {
-        return getNumeric(key, CmapType.UINT32);
+        return numbers.get(key, CmapType.UINT32);
     }
 
     @Override
     public long getInt64(String key) {
-        return getNumeric(key, CmapType.INT64);
+        return numbers.get(key, CmapType.INT64);
     }
 
     @Override
     public long getUint64(String key) {
-        return getNumeric(key, CmapType.UINT64);
+        return numbers.get(key, CmapType.UINT64);
     }
 
     @Override
     public float getFloat(String key) {
-        return Float.intBitsToFloat((int) getNumeric(key, CmapType.FLOAT));
+        return Float.intBitsToFloat((int) numbers.get(key, CmapType.FLOAT));
     }
 
     @Override
     public double getDouble(String key) {
-        return Double.longBitsToDouble(getNumeric(key, CmapType.DOUBLE));
+        return Double.longBitsToDouble(numbers.get(key, CmapType.DOUBLE));
     }
 
     // ---- iteration -------------------------------------------------------------------------------
@@ -808,124 +659,16 @@ final class ConnectedHandle implements CmapHandle {
         }
     }
 
-    // ---- tracking --------------------------------------------------------------------------------
+    // ---- tracking: Trackings ------------------------------------------------------------------
 
     @Override
     public long trackAdd(String key, Set<TrackEvent> events, CmapListener listener) {
-        String effective = key == null ? "" : key;
-        checkOpen("track_add", effective);
-        if (listener == null || events == null) {
-            throw new CmapException(CsError.INVALID_PARAM,
-                    CallName.of("track_add", effective) + ": null events or listener");
-        }
-        if (connection().maxMessageSize() < CmapOptions.MIN_TRACKING_MESSAGE_SIZE) {
-            throw new CmapException(CsError.TOO_BIG, CallName.of("track_add", effective) + ": messages of "
-                    + connection().maxMessageSize() + " bytes are shorter than the longest notification ("
-                    + CmapOptions.MIN_TRACKING_MESSAGE_SIZE + " bytes); corosync could send such a one only while"
-                    + " it needs no retry, and would then hold back every later notification for good");
-        }
-        TrackRegistry.Registration registration = tracks.reserve(effective, TrackEvent.toFlags(events), listener);
-        Pipeline pipeline = pipeline();
-        registration.addedOn = pipeline;
-        try {
-            // confirmed by the thread that reads the answer, before this wait returns: that may be
-            // this one, in a completion action run while it waits, whose dispatch meets the first
-            // notification. Only by that thread: a second confirmation that looked before the
-            // first settled would write after it, once the listener ran or the tracking was deleted
-            trackAddOn(pipeline, registration, trackHandle -> {
-                if (!tracks.confirm(registration, pipeline, trackHandle)) {
-                    // read after the loss: a reconnect may have missed it, so it fails as the loss
-                    // failed the calls in flight (cancelled at once: a dispatch of what the lost
-                    // connection holds must not wait for it)
-                    tracks.cancel(registration);
-                }
-            });
-            if (registration.binding == null) { // refused, above
-                CmapException reason = pipeline.brokenReason();
-                throw new CmapException(reason.error(), reason.errno(),
-                        CallName.of("track_add", effective) + ": " + reason.context(), reason);
-            }
-            return registration.userHandle;
-        } catch (RuntimeException e) {
-            tracks.cancel(registration);
-            throw e;
-        }
-    }
-
-    /**
-     * Registers {@code registration} with the server of {@code pipeline}. Should corosync make the
-     * tracking after the caller timed out, it is deleted when the late answer comes: the
-     * registration is gone here, and its notifications would only be read and dropped.
-     *
-     * @param answered what the answer's handle does on the thread that reads it, before this
-     *                 call returns, or null
-     */
-    private long trackAddOn(Pipeline pipeline, TrackRegistry.Registration registration, LongConsumer answered) {
-        return pipeline.call(new Pipeline.Call<>("track_add", registration.key, CmapResponseId.TRACK_ADD,
-                TrackAddRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.trackAdd(buffer, registration.key, registration.flags, registration.instance),
-                (response, length) -> trackHandle(trackAddResponse.wrap(response, length)),
-                (response, length) -> trackDeleteUnwaited(pipeline,
-                        trackHandle(new TrackAddResponse().wrap(response, length))),
-                false, answered == null ? null : answered::accept));
-    }
-
-    private static long trackHandle(TrackAddResponse added) {
-        if (added.error() != OK) {
-            throw CmapException.ofCode(added.error(), "");
-        }
-        return added.trackHandle();
-    }
-
-    private void trackDeleteUnwaited(Pipeline pipeline, long serverHandle) {
-        pipeline.sendUnwaited("track_delete", Long.toUnsignedString(serverHandle), CmapResponseId.TRACK_DELETE,
-                TrackDeleteRequestDescriptor.LENGTH, buffer -> CmapRequests.trackDelete(buffer, serverHandle),
-                (response, length) -> null);
+        return trackings.add(key, events, listener);
     }
 
     @Override
     public void trackDelete(long trackHandle) {
-        checkOpen("track_delete", null);
-        TrackRegistry.Registration registration = tracks.byUserHandle(trackHandle);
-        // the connection and the server's handle are read together: a reconnect changes both, and
-        // a handle sent to the other connection's server would be unknown there (BAD_HANDLE)
-        TrackRegistry.Binding target = registration == null
-                ? new TrackRegistry.Binding(pipeline(), trackHandle) : registration.binding;
-        long serverHandle = target.handle();
-        try {
-            // sent even if the caller times out while it still waits in the client
-            target.pipeline().call(new Pipeline.Call<Void>("track_delete", Long.toUnsignedString(trackHandle),
-                    CmapResponseId.TRACK_DELETE, TrackDeleteRequestDescriptor.LENGTH,
-                    buffer -> CmapRequests.trackDelete(buffer, serverHandle),
-                    (response, length) -> {
-                        TrackDeleteResponse deleted = trackDeleteResponse.wrap(response, length);
-                        if (deleted.error() != OK) {
-                            throw CmapException.ofCode(deleted.error(), "");
-                        }
-                        return null;
-                    }, null, true));
-        } catch (CmapException e) {
-            if (registration != null && e.error() == CsError.TIMEOUT) {
-                // not revoked: corosync executes it when it runs again, so the tracking is over
-                // here, and a reconnect must not register it again
-                forget(registration, target);
-            }
-            throw e;
-        }
-        if (registration != null) {
-            forget(registration, target);
-        }
-    }
-
-    /**
-     * Forgets a tracking whose track_delete went to {@code deleted}; should a reconnect have
-     * registered it again meanwhile (its snapshot was taken before this), deletes it there too.
-     */
-    private void forget(TrackRegistry.Registration registration, TrackRegistry.Binding deleted) {
-        TrackRegistry.Binding last = tracks.remove(registration, pipeline()::whileWaitingForAnotherThread);
-        if (last != null && last.pipeline() != deleted.pipeline()) {
-            trackDeleteUnwaited(last.pipeline(), last.handle());
-        }
+        trackings.delete(trackHandle);
     }
 
     // ---- dispatch --------------------------------------------------------------------------------

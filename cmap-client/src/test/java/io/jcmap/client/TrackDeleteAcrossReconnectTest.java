@@ -1,5 +1,6 @@
 package io.jcmap.client;
 
+import com.sun.jdi.Location;
 import io.jcmap.client.DebuggedChildJvm.Hold;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,12 @@ class TrackDeleteAcrossReconnectTest {
         // the deleting thread's next call into the handle's connection choice or its pipeline
         DebuggedChildJvm.run(TrackDeleteAcrossReconnectProgram.class,
                 Hold.atCallOf(ConnectedHandle.class, "pipeline").orCallOf(Pipeline.class, "call")
-                        .when(thread -> thread.frame(1).location().method().name().equals("trackDelete")));
+                        .when(thread -> isTrackDelete(thread.frame(1).location())));
+    }
+
+    /** The caller is trackDelete ({@link Trackings#delete}). */
+    private static boolean isTrackDelete(Location location) {
+        return location.declaringType().name().equals(Trackings.class.getName())
+                && location.method().name().equals("delete");
     }
 }

@@ -1,0 +1,153 @@
+package io.jcmap.client;
+
+import io.jcmap.protocol.cmap.AdjustIntRequestDescriptor;
+import io.jcmap.protocol.cmap.CmapRequests;
+import io.jcmap.protocol.cmap.CmapResponseId;
+import io.jcmap.protocol.cmap.CmapValueType;
+import io.jcmap.protocol.cmap.CodecException;
+import io.jcmap.protocol.cmap.GetRequestDescriptor;
+import io.jcmap.protocol.cmap.GetResponse;
+import io.jcmap.protocol.cmap.GetResponseDescriptor;
+import io.jcmap.protocol.cmap.SetRequestDescriptor;
+import io.jcmap.protocol.cmap.StatusResponse;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The calls of a {@link ConnectedHandle} that allocate nothing: the typed numeric setters and
+ * getters, inc and dec. Each takes its thread's reusable request ({@link Pipeline#syncPending}),
+ * encodes straight into the send buffer, and keeps what it needs of the answer in the request's
+ * primitive fields ({@link Pipeline.Summarizer}), so neither a value object nor a lambda is made.
+ */
+final class NumericCalls {
+    /** Value bytes reserved by a numeric GET: every numeric type fits (libcmap reserves 16). */
+    private static final int RESERVE = Long.BYTES;
+    private static final int OK = CsError.OK.code();
+
+    private static final Pipeline.Summarizer STATUS = (response, length, target) -> {
+        int error = StatusResponse.decode(response, length, target.responseId);
+        if (error != OK) {
+            throw CmapException.ofCode(error, "");
+        }
+    };
+
+    private final ConnectedHandle handle;
+    /** Used only by the thread holding the pipeline's receive lock. */
+    private final GetResponse getResponse = new GetResponse();
+    private final Pipeline.Summarizer numberSummarizer = this::summarizeNumber;
+
+    NumericCalls(ConnectedHandle handle) {
+        this.handle = handle;
+    }
+
+    /** Sets {@code key} to the low {@code type.fixedSize()} bytes of {@code bits}. */
+    void set(String key, CmapType type, long bits) {
+        handle.checkOpen("set", key);
+        Pipeline pipeline = handle.pipeline();
+        PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, STATUS);
+        int size = type.fixedSize();
+        MemorySegment buffer = pipeline.beginSend(pending, SetRequestDescriptor.LENGTH + size);
+        int length;
+        try {
+            NumericBits.write(buffer, SetRequestDescriptor.VALUE_OFFSET, size, bits);
+            length = CmapRequests.setNumericInPlace(buffer, key, type.code(), size);
+        } catch (CodecException e) {
+            throw encodingFailed(pipeline, "set", key, e);
+        }
+        sendAndAwait(pipeline, pending, length);
+    }
+
+    /** Adds {@code step} to the number under {@code key} (inc, dec). */
+    void adjust(String operation, String key, int step) {
+        handle.checkOpen(operation, key);
+        Pipeline pipeline = handle.pipeline();
+        PendingRequest pending = pipeline.syncPending(operation, key, CmapResponseId.ADJUST_INT, STATUS);
+        MemorySegment buffer = pipeline.beginSend(pending, AdjustIntRequestDescriptor.LENGTH);
+        int length;
+        try {
+            length = CmapRequests.adjustInt(buffer, key, step);
+        } catch (CodecException e) {
+            throw encodingFailed(pipeline, operation, key, e);
+        }
+        sendAndAwait(pipeline, pending, length);
+    }
+
+    /** The bits of the number under {@code key}, zero-extended, if it is of type {@code expected}. */
+    long get(String key, CmapType expected) {
+        handle.checkOpen("get", key);
+        Pipeline pipeline = handle.pipeline();
+        PendingRequest pending = pipeline.syncPending("get", key, CmapResponseId.GET, numberSummarizer);
+        MemorySegment buffer = pipeline.beginSend(pending, GetRequestDescriptor.LENGTH);
+        int length;
+        try {
+            length = CmapRequests.get(buffer, key, RESERVE);
+        } catch (CodecException e) {
+            throw encodingFailed(pipeline, "get", key, e);
+        }
+        pipeline.finishSend(pending, length);
+        int type;
+        long valueLength;
+        long bits;
+        try {
+            pipeline.await(pending);
+            type = pending.valueType;
+            valueLength = pending.valueLength;
+            bits = pending.valueBits;
+        } finally {
+            pending.release();
+        }
+        if (type != expected.code() || valueLength != expected.fixedSize()) {
+            throw new CmapException(CsError.INVALID_PARAM, CallName.of("get", key) + ": holds "
+                    + typeName(type) + ", not " + expected);
+        }
+        return bits;
+    }
+
+    private static void sendAndAwait(Pipeline pipeline, PendingRequest pending, int length) {
+        pipeline.finishSend(pending, length);
+        try {
+            pipeline.await(pending);
+        } finally {
+            pending.release();
+        }
+    }
+
+    /** Lets go of the send lock and says why the request could not be encoded. */
+    private static CmapException encodingFailed(Pipeline pipeline, String operation, String key, CodecException e) {
+        pipeline.abortSend();
+        return CmapException.ofCode(e.csError(), CallName.of(operation, key) + ": " + e.getMessage());
+    }
+
+    /** Keeps a numeric GET answer's type and bits in the request record. */
+    private void summarizeNumber(MemorySegment response, int length, PendingRequest target) {
+        GetResponse answer = getResponse.wrap(response, length);
+        int error = answer.error();
+        if (error == CsError.INVALID_PARAM.code()) {
+            // too long for the numeric reservation, so not a number: libcmap answers the same
+            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
+        }
+        if (error != OK) {
+            throw CmapException.ofCode(error, "");
+        }
+        long valueLength = answer.valueLength();
+        if (!answer.valueIncluded() || valueLength > Long.BYTES || !CmapType.isFixedSizeCode(answer.type())) {
+            // a short string or binary fits the reservation, yet is no number (libcmap: type check)
+            throw new CmapException(CsError.INVALID_PARAM, "not a numeric key");
+        }
+        if (CmapValueType.fixedLength(answer.type()) != valueLength) {
+            throw new CmapException(CsError.MESSAGE_ERROR, "a numeric value of " + valueLength + " bytes");
+        }
+        target.valueType = answer.type();
+        target.valueLength = valueLength;
+        target.valueBits = NumericBits.read(response, GetResponseDescriptor.VALUE_OFFSET, valueLength);
+    }
+
+    private static String typeName(int code) {
+        for (CmapType type : CmapType.values()) {
+            if (type.code() == code) {
+                return type.name();
+            }
+        }
+        return "type " + code;
+    }
+}
