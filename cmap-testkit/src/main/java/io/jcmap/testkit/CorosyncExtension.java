@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -48,6 +50,12 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
     private final DockerImageName image;
     private final ExtensionContext.Namespace namespace;
     private volatile Corosync current;
+    /**
+     * One lock per class context (its unique id) that starts an instance. Kept here, not in the
+     * context's store: the store's atomic {@code computeIfAbsent} is JUnit 6's, and its JUnit 5 form
+     * is deprecated in 6, so either would tie users to one of the two.
+     */
+    private final ConcurrentMap<String, StartLock> startLocks = new ConcurrentHashMap<>();
 
     /** Defaults: random cluster name, SHM, backend from the system property. For {@code @ExtendWith}. */
     public CorosyncExtension() {
@@ -102,6 +110,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void afterAll(ExtensionContext context) {
+        startLocks.remove(context.getUniqueId());
         ExtensionContext.Store store = context.getStore(namespace);
         Running running = store.get(Running.class, Running.class);
         if (running != null && running.ownerId().equals(context.getUniqueId())) {
@@ -167,7 +176,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
         }
         ExtensionContext classContext = classContext(context);
         ExtensionContext.Store store = classContext.getStore(namespace);
-        synchronized (store.computeIfAbsent(StartLock.class, key -> new StartLock(), StartLock.class)) {
+        synchronized (startLocks.computeIfAbsent(classContext.getUniqueId(), id -> new StartLock())) {
             running = store.get(Running.class, Running.class);
             if (running != null) {
                 return running.corosync();
