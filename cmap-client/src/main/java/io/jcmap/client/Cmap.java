@@ -37,7 +37,9 @@ public final class Cmap {
      *
      * @return the open handle
      * @throws CmapException LIBRARY when corosync does not run or refuses us (as libcmap), ACCESS
-     *     when the server runs as a uid the options do not trust
+     *     when the server runs as a uid the options do not trust, TRY_AGAIN when corosync does not
+     *     answer the handshake within the connect timeout ({@link CmapOptions#connectTimeout()}:
+     *     a stopped or very busy corosync)
      */
     public static CmapHandle initialize() {
         return open(CmapMap.ICMAP, CmapOptions.defaults(), false);
