@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The extension on JUnit 5, which most users still run, though the build's own JUnit is 6: a
- * child JVM runs sample classes with JUnit Jupiter {@code junit5.version} of the pom (copied to
- * {@code target/junit5}) in place of the build's JUnit jars. An API of JUnit 6 alone in the
+ * child JVM runs {@link CorosyncExtensionIT} and two sample classes with JUnit Jupiter
+ * {@code junit5.version} of the pom (copied to {@code target/junit5}) in place of the build's JUnit
+ * jars. An API of JUnit 6 alone in the
  * extension fails there with {@link NoSuchMethodError}, as {@code Store.computeIfAbsent} did.
  */
 @Tag("integration")
@@ -35,7 +36,7 @@ class CorosyncExtensionOnJunit5IT {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-cp", childClassPath(),
                 "-D" + Backend.PROPERTY + "=" + System.getProperty(Backend.PROPERTY, "auto"),
                 Junit5Launch.class.getName(),
-                ExtensionSamples.RegisteredWithNestedClasses.class.getName(),
+                CorosyncExtensionIT.class.getName(),
                 ExtensionSamples.DefaultsViaExtendWith.class.getName(),
                 ExtensionSamples.PerClassConstructorInjection.class.getName()));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -48,7 +49,7 @@ class CorosyncExtensionOnJunit5IT {
         assertTrue(output.contains("junit-jupiter-api " + junit5Version()),
                 "the child did not run on JUnit " + junit5Version() + ":\n" + output);
         assertEquals(0, child.exitValue(), "the samples failed on JUnit 5:\n" + output);
-        assertTrue(output.contains("5 tests successful"), "not every sample test ran:\n" + output);
+        assertTrue(output.contains("6 tests successful"), "not every sample test ran:\n" + output);
     }
 
     private static String javaExecutable() {

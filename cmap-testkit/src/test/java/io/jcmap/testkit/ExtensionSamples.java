@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,46 +62,6 @@ final class ExtensionSamples {
 
         @Test
         void neverRuns() {
-        }
-    }
-
-    /** Every way a test reaches the instance of a registered extension (run on JUnit 5 too). */
-    static class RegisteredWithNestedClasses {
-        @RegisterExtension
-        static CorosyncExtension corosync = CorosyncExtension.builder().ipcType(IpcType.SOCKET)
-                .clusterName("sample-registered").build();
-
-        private static Corosync seenInBeforeAll;
-        private final Corosync fromConstructor;
-
-        RegisteredWithNestedClasses(Corosync fromConstructor) {
-            this.fromConstructor = fromConstructor;
-        }
-
-        @BeforeAll
-        static void beforeAll(Corosync injected) {
-            seenInBeforeAll = injected;
-        }
-
-        @Test
-        void injectsTheOneInstanceEverywhere(Corosync injected) {
-            assertSame(corosync.instance(), injected);
-            assertSame(injected, fromConstructor);
-            assertSame(injected, seenInBeforeAll);
-        }
-
-        @Test
-        void runsTheConfiguredCorosync(Corosync injected) {
-            assertEquals("sample-registered", CorosyncContract.cmapGet(injected, "totem.cluster_name"));
-            assertEquals("socket", CorosyncContract.cmapGet(injected, "system.qb_ipc_type"));
-        }
-
-        @Nested
-        class Inner {
-            @Test
-            void sharesTheEnclosingClassesInstance(Corosync injected) {
-                assertSame(corosync.instance(), injected);
-            }
         }
     }
 
