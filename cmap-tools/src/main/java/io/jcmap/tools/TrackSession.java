@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  * until a line starting with {@code q} arrives on standard input, or its end.
  *
  * <p>The C tool polls stdin and the CMAP descriptor in one loop; here one thread dispatches
- * and one reads stdin. Unlike the C tool, end of input always ends the session (corosync-cmapctl
- * keeps polling a pipe whose writer has closed: Linux reports POLLHUP without POLLIN there), and
- * every change is flushed at once even when standard output is not a terminal.
+ * and one reads stdin, and the changes that arrived before "q" are printed before the session
+ * ends, as the C loop's last dispatch prints them. Unlike the C tool, end of input always ends
+ * the session (corosync-cmapctl keeps polling a pipe whose writer has closed: Linux reports
+ * POLLHUP without POLLIN there), and every change is flushed at once even when standard output
+ * is not a terminal.
  */
 final class TrackSession {
     private static final long DISPATCHER_STOP_SECONDS = 5;
@@ -32,6 +34,8 @@ final class TrackSession {
     private final KeyPrinter printer;
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean quitting;
+    /** "q" or the end of standard input ended the session, not the dispatcher. */
+    private volatile boolean inputEnded;
     /** A write to a closed pipe on the dispatcher thread: where SIGPIPE would have killed the C tool. */
     private volatile UncheckedIOException brokenPipe;
 
@@ -61,16 +65,54 @@ final class TrackSession {
         Thread.ofPlatform().name("jcmapctl-stdin").daemon().start(this::readCommands);
         awaitFinish();
         quitting = true;
+        if (inputEnded && stopDispatcher(dispatcher)) {
+            dispatchWhatArrived();
+        }
         handle.close();
+        join(dispatcher);
+        if (brokenPipe != null) {
+            throw brokenPipe; // Jcmapctl.runGuarded: status 141, silently, as SIGPIPE ends the C tool
+        }
+        return ExitCode.SUCCESS;
+    }
+
+    /**
+     * Ends the waiting dispatch without closing the handle: an interrupt ends it before its next
+     * callback (the one running completes), so no change that arrived is lost with it.
+     *
+     * @return whether it ended
+     */
+    private static boolean stopDispatcher(Thread dispatcher) {
+        dispatcher.interrupt();
+        join(dispatcher);
+        return !dispatcher.isAlive(); // else stuck in a write to a full pipe: its dispatch goes on
+    }
+
+    /**
+     * Prints the changes that arrived before "q" (or the end of input) was read, as the C tool's
+     * loop does: the poll that sees stdin readable dispatches all that waits on the CMAP
+     * descriptor too before it quits. Closing at once dropped them (20 changes made just before
+     * "q": 0 or 1 printed).
+     */
+    private void dispatchWhatArrived() {
+        if (brokenPipe != null) {
+            return;
+        }
+        try {
+            handle.dispatch(DispatchType.ALL);
+        } catch (CmapException e) {
+            io.err().print("Dispatch error " + Session.strerror(e) + "\n");
+        } catch (UncheckedIOException e) {
+            brokenPipe = e;
+        }
+    }
+
+    private static void join(Thread dispatcher) {
         try {
             dispatcher.join(TimeUnit.SECONDS.toMillis(DISPATCHER_STOP_SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (brokenPipe != null) {
-            throw brokenPipe; // Jcmapctl.runGuarded: status 141, silently, as SIGPIPE ends the C tool
-        }
-        return ExitCode.SUCCESS;
     }
 
     private void awaitFinish() {
@@ -119,6 +161,7 @@ final class TrackSession {
     private void readCommands() {
         try {
             waitForQuit(io.in());
+            inputEnded = true;
         } finally {
             finished.countDown();
         }

@@ -168,6 +168,34 @@ class JcmapctlTrackIT {
         }
     }
 
+    /**
+     * Changes that reached both tools but were not printed yet when "q" came are printed before
+     * the session ends, as the C loop's last dispatch prints them. jcmapctl's output is held (a
+     * reader that does not read) while the changes are made, so that they wait behind the first
+     * one's write, until its session has read "q" and waits for its dispatcher: before, it closed
+     * the handle first and printed 1 of them.
+     */
+    @Test
+    void changesWaitingWhenQuitComesArePrintedTheSame() throws Exception {
+        final int changes = 20;
+        try (Tracker cTool = Tracker.c("-T", PREFIX); Tracker jTool = Tracker.j("-T", PREFIX)) {
+            cTool.awaitLines(1);
+            jTool.awaitLines(1);
+            jTool.holdOutput();
+            for (int i = 0; i < changes; i++) {
+                c("-s", PREFIX + "q" + i, "u32", Integer.toString(i));
+            }
+            jTool.awaitOutputWaiting();
+            cTool.awaitLines(1 + changes);
+            cTool.write("q\n");
+            jTool.write("q\n");
+            Tracker.awaitSessionJoiningItsDispatcher();
+            jTool.releaseOutput();
+            Run expected = cTool.finish();
+            assertSameRun(expected, jTool.finish(), "-T with changes waiting when q comes");
+        }
+    }
+
     @Test
     void otherInputBeforeQuitIsIgnoredTheSame() throws Exception {
         try (Tracker cTool = Tracker.c("-T", PREFIX); Tracker jTool = Tracker.j("-T", PREFIX)) {

@@ -56,6 +56,41 @@ abstract class Tracker implements AutoCloseable {
     /** Waits for the end and returns what it printed. */
     abstract Run finish();
 
+    /** Makes writes to its standard output wait until {@link #releaseOutput} (jcmapctl only). */
+    void holdOutput() {
+        throw new UnsupportedOperationException("only jcmapctl's output can be held");
+    }
+
+    /** Lets the writes waiting since {@link #holdOutput} go on. */
+    void releaseOutput() {
+        throw new UnsupportedOperationException("only jcmapctl's output can be held");
+    }
+
+    /** Waits until a write to its standard output waits for {@link #releaseOutput}. */
+    void awaitOutputWaiting() {
+        throw new UnsupportedOperationException("only jcmapctl's output can be held");
+    }
+
+    /**
+     * Waits until a jcmapctl tracking session of this JVM has taken its end from standard input and
+     * waits for its dispatching thread to end ({@code Thread.join} under {@link TrackSession}).
+     */
+    static void awaitSessionJoiningItsDispatcher() {
+        awaitOut(() -> Thread.getAllStackTraces().values().stream().anyMatch(Tracker::joinsInTrackSession),
+                () -> "no jcmapctl session waits for its dispatcher");
+    }
+
+    private static boolean joinsInTrackSession(StackTraceElement[] stack) {
+        boolean joining = false;
+        for (StackTraceElement frame : stack) { // innermost first
+            joining |= frame.getClassName().equals(Thread.class.getName()) && frame.getMethodName().equals("join");
+            if (joining && frame.getClassName().equals(TrackSession.class.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Waits until standard output has this many lines. */
     void awaitLines(int lines) {
         awaitOut(() -> out().chars().filter(c -> c == '\n').count() >= lines,
@@ -176,6 +211,7 @@ abstract class Tracker implements AutoCloseable {
         private final ByteArrayOutputStream out = new ByteArrayOutputStream();
         private final ByteArrayOutputStream err = new ByteArrayOutputStream();
         private final CompletableFuture<Integer> exit;
+        private final OutputGate gate = new OutputGate();
 
         JTracker(String... args) {
             try {
@@ -184,8 +220,8 @@ abstract class Tracker implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             in = Channels.newOutputStream(stdin.sink());
-            OutputStream stdout = new Synchronized(out);
-            OutputStream stderr = new Synchronized(err);
+            OutputStream stdout = new Synchronized(out, gate);
+            OutputStream stderr = new Synchronized(err, new OutputGate());
             exit = CompletableFuture.supplyAsync(() -> Jcmapctl.run(Tools.CMAPCTL, List.of(args),
                     Channels.newInputStream(stdin.source()), stdout, stderr), Tools::thread);
         }
@@ -231,22 +267,41 @@ abstract class Tracker implements AutoCloseable {
         }
 
         @Override
+        void holdOutput() {
+            gate.hold();
+        }
+
+        @Override
+        void releaseOutput() {
+            gate.release();
+        }
+
+        @Override
+        void awaitOutputWaiting() {
+            awaitOut(gate::hasWaiter, () -> "no write to jcmapctl's output waits; it printed:\n" + out());
+        }
+
+        @Override
         public void close() throws IOException {
+            gate.release();
             stdin.sink().close();
             stdin.source().close();
         }
     }
 
-    /** Writes into a buffer that readers lock while copying it. */
+    /** Writes into a buffer that readers lock while copying it, once its gate lets them. */
     private static final class Synchronized extends OutputStream {
         private final ByteArrayOutputStream buffer;
+        private final OutputGate gate;
 
-        Synchronized(ByteArrayOutputStream buffer) {
+        Synchronized(ByteArrayOutputStream buffer, OutputGate gate) {
             this.buffer = buffer;
+            this.gate = gate;
         }
 
         @Override
         public void write(int b) {
+            gate.pass();
             synchronized (buffer) {
                 buffer.write(b);
             }
@@ -254,8 +309,48 @@ abstract class Tracker implements AutoCloseable {
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
+            gate.pass();
             synchronized (buffer) {
                 buffer.write(bytes, offset, length);
+            }
+        }
+    }
+
+    /** Holds writers back while held, as a reader that does not read holds a program's output. */
+    private static final class OutputGate {
+        private boolean held;
+        private boolean waiter;
+
+        synchronized void hold() {
+            held = true;
+        }
+
+        synchronized void release() {
+            held = false;
+            notifyAll();
+        }
+
+        synchronized boolean hasWaiter() {
+            return waiter;
+        }
+
+        /**
+         * Waits while held. An interrupt does not end the wait (jcmapctl interrupts its dispatcher
+         * to end the dispatch, not the write): the status is set again after it, as a blocking
+         * write to a pipe keeps it.
+         */
+        synchronized void pass() {
+            boolean interrupted = false;
+            while (held) {
+                waiter = true;
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
