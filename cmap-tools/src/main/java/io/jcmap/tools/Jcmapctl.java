@@ -31,6 +31,12 @@ public final class Jcmapctl {
     /** What a shell reports for a process killed by SIGPIPE, as the C tool is when its reader goes away. */
     private static final int BROKEN_PIPE_STATUS = 128 + 13;
     private static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
+    /**
+     * System property that {@code bin/jcmapctl} sets to {@value #SIGPIPE_IGNORED} when it was started
+     * with SIGPIPE ignored: the JVM handles SIGPIPE itself, so it cannot see what it inherited.
+     */
+    static final String SIGPIPE_PROPERTY = "jcmapctl.sigpipe";
+    static final String SIGPIPE_IGNORED = "ignored";
 
     private Jcmapctl() {
     }
@@ -43,9 +49,11 @@ public final class Jcmapctl {
     public static void main(String[] args) {
         // no SLF4J provider is bundled: keep its "no providers" warning off standard error
         System.setProperty(SLF4J_VERBOSITY, "ERROR");
+        Output.BrokenPipe brokenPipe = SIGPIPE_IGNORED.equals(System.getProperty(SIGPIPE_PROPERTY))
+                ? Output.BrokenPipe.FAILS : Output.BrokenPipe.ENDS;
         Output out = new Output(new FileOutputStream(FileDescriptor.out),
-                Terminal.isatty(Terminal.STDOUT) ? Output.Buffering.LINE : Output.Buffering.FULL);
-        Output err = new Output(new FileOutputStream(FileDescriptor.err), Output.Buffering.NONE);
+                Terminal.isatty(Terminal.STDOUT) ? Output.Buffering.LINE : Output.Buffering.FULL, brokenPipe);
+        Output err = new Output(new FileOutputStream(FileDescriptor.err), Output.Buffering.NONE, brokenPipe);
         RawArguments raw = RawArguments.ofThisProcess();
         String program = raw.property(PROGRAM_PROPERTY, System.getProperty(PROGRAM_PROPERTY, DEFAULT_PROGRAM));
         Stdio io = new Stdio(new FileInputStream(FileDescriptor.in), out, err, program,

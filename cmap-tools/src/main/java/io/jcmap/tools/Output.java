@@ -32,14 +32,28 @@ final class Output {
     /** glibc sizes the buffer by st_blksize, 4096 for pipes and most files. */
     static final int BLOCK_SIZE = 4096;
 
+    /** What a write to a pipe nobody reads does to the C tool: kill it, or fail with EPIPE. */
+    enum BrokenPipe {
+        /** SIGPIPE at its default: the process dies of it (status 141). */
+        ENDS,
+        /** SIGPIPE ignored by the caller (systemd services do): the write fails and the tool goes on. */
+        FAILS
+    }
+
     private final OutputStream sink;
     private final Buffering buffering;
+    private final BrokenPipe brokenPipe;
     private final byte[] buffer = new byte[BLOCK_SIZE];
     private int used;
 
     Output(OutputStream sink, Buffering buffering) {
+        this(sink, buffering, BrokenPipe.ENDS);
+    }
+
+    Output(OutputStream sink, Buffering buffering, BrokenPipe brokenPipe) {
         this.sink = sink;
         this.buffering = buffering;
+        this.brokenPipe = brokenPipe;
     }
 
     /** Writes text as {@link #bytes(String)} encodes it. */
@@ -115,10 +129,11 @@ final class Output {
             sink.write(bytes, offset, length);
             sink.flush();
         } catch (IOException e) {
-            if (isBrokenPipe(e)) {
+            if (brokenPipe == BrokenPipe.ENDS && isBrokenPipe(e)) {
                 throw new UncheckedIOException(e);
             }
-            // a full disk, a closed descriptor: the C tool goes on, and exits as it would have
+            // a full disk, a closed descriptor, a closed pipe where SIGPIPE is ignored: the C tool
+            // goes on, and exits as it would have
         }
     }
 
