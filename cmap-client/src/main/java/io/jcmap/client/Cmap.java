@@ -52,7 +52,9 @@ public final class Cmap {
      *
      * @param options the connection settings
      * @return the open handle
-     * @throws CmapException INVALID_PARAM for null options; else as {@link #initialize()}
+     * @throws CmapException INVALID_PARAM for null options; NOT_EXIST when the endpoint is a
+     *     socket file that does not exist (libcmap's code for ENOENT; see
+     *     {@link CmapOptions.Builder#endpoint}); else as {@link #initialize()}
      */
     public static CmapHandle initialize(CmapOptions options) {
         if (options == null) {
@@ -66,6 +68,7 @@ public final class Cmap {
      *
      * @param map the map to work on
      * @return the open handle
+     * @throws CmapException INVALID_PARAM for a null map; else as {@link #initialize()}
      */
     public static CmapHandle initialize(CmapMap map) {
         return initialize(map, CmapOptions.defaults());
@@ -78,6 +81,8 @@ public final class Cmap {
      * @param map     the map to work on
      * @param options the connection settings
      * @return the open handle
+     * @throws CmapException INVALID_PARAM for a null map or options; else as
+     *     {@link #initialize(CmapOptions)}
      */
     public static CmapHandle initialize(CmapMap map, CmapOptions options) {
         if (map == null || options == null) {

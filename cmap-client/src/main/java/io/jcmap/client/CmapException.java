@@ -26,8 +26,9 @@ public class CmapException extends RuntimeException {
     /**
      * An exception for {@code error}.
      *
-     * @param error   the corosync error; not null
+     * @param error   the corosync error; not null, not {@link CsError#OK}
      * @param context what failed, e.g. {@code "get(totem.foo)"}; may be null or empty
+     * @throws IllegalArgumentException for {@link CsError#OK}, which is no failure
      */
     public CmapException(CsError error, String context) {
         this(error, error(error).code(), NO_ERRNO, context, null);
@@ -36,9 +37,10 @@ public class CmapException extends RuntimeException {
     /**
      * An exception for {@code error} caused by {@code cause}.
      *
-     * @param error   the corosync error; not null
+     * @param error   the corosync error; not null, not {@link CsError#OK}
      * @param context what failed, e.g. {@code "get(totem.foo)"}; may be null or empty
      * @param cause   the underlying failure; may be null
+     * @throws IllegalArgumentException for {@link CsError#OK}, which is no failure
      */
     public CmapException(CsError error, String context, Throwable cause) {
         this(error, error(error).code(), NO_ERRNO, context, cause);
@@ -49,12 +51,13 @@ public class CmapException extends RuntimeException {
      * Use {@link #ofErrno(int, String, Throwable)} to derive the error from the errno as libcmap
      * does.
      *
-     * @param error   the corosync error; not null
+     * @param error   the corosync error; not null, not {@link CsError#OK}
      * @param errno   the positive Linux errno, or {@link #NO_ERRNO}
      * @param context what failed; may be null or empty
      * @param cause   the underlying failure; may be null
      * @throws IllegalArgumentException for a negative errno: {@link #errno()} promises a
-     *                                  positive one ({@link #ofErrno} takes libqb's negated form)
+     *                                  positive one ({@link #ofErrno} takes libqb's negated form);
+     *                                  for {@link CsError#OK}, which is no failure
      */
     public CmapException(CsError error, int errno, String context, Throwable cause) {
         this(error, error(error).code(), checkedErrno(errno), context, cause);
@@ -73,7 +76,8 @@ public class CmapException extends RuntimeException {
      * libcmap's {@code qb_to_cs_error()} derives from it ({@link CsError#fromErrno(int)}).
      *
      * <p>{@link Integer#MIN_VALUE} has no positive form and is no errno: like any number that is
-     * not an errno, it gives {@link CsError#LIBRARY}, and the exception has {@link #NO_ERRNO}.
+     * not an errno, it gives {@link CsError#LIBRARY}, and the exception has {@link #NO_ERRNO}. So
+     * does 0, which reports no failure (an exception never carries {@link CsError#OK}).
      *
      * @param errno   the Linux errno, positive or negated as libqb returns it
      * @param context what failed; may be null or empty
@@ -81,7 +85,7 @@ public class CmapException extends RuntimeException {
      * @return the exception (not thrown)
      */
     public static CmapException ofErrno(int errno, String context, Throwable cause) {
-        if (errno == Integer.MIN_VALUE) {
+        if (errno == Integer.MIN_VALUE || errno == NO_ERRNO) {
             // Math.abs would return it unchanged, breaking the promise of a positive errno()
             return new CmapException(CsError.LIBRARY, NO_ERRNO, context, cause);
         }
@@ -91,14 +95,17 @@ public class CmapException extends RuntimeException {
 
     /**
      * An exception for a {@code cs_error_t} number as the server sent it. A number corosync does
-     * not define becomes {@link CsError#LIBRARY}, and the message and {@link #rawCode()} keep it.
+     * not define becomes {@link CsError#LIBRARY}, and the message and {@link #rawCode()} keep it;
+     * so does {@code CS_OK} (1), which reports no failure (an exception never carries
+     * {@link CsError#OK}).
      *
      * @param code    the {@code cs_error_t} number
      * @param context what failed; may be null or empty
      * @return the exception (not thrown)
      */
     public static CmapException ofCode(int code, String context) {
-        return new CmapException(CsError.of(code), code, NO_ERRNO, context, null);
+        CsError error = CsError.of(code);
+        return new CmapException(error == CsError.OK ? CsError.LIBRARY : error, code, NO_ERRNO, context, null);
     }
 
     /** {@return the corosync error; never null} */
@@ -125,7 +132,10 @@ public class CmapException extends RuntimeException {
     }
 
     private static CsError error(CsError error) {
-        return Objects.requireNonNull(error, "error");
+        if (Objects.requireNonNull(error, "error") == CsError.OK) {
+            throw new IllegalArgumentException("CS_OK is no failure: an exception carries an error");
+        }
+        return error;
     }
 
     private static int checkedErrno(int errno) {
@@ -142,7 +152,9 @@ public class CmapException extends RuntimeException {
             text.append(context).append(": ");
         }
         text.append(error.cName()).append(" (").append(error.code()).append(')');
-        if (rawCode != error.code()) {
+        if (rawCode == CsError.OK.code()) {
+            text.append(" [CS_OK (1) given as a failure]");
+        } else if (rawCode != error.code()) {
             text.append(" [unknown cs_error_t ").append(rawCode).append(']');
         }
         if (errno != NO_ERRNO) {

@@ -85,6 +85,23 @@ class CmapExceptionTest {
         assertEquals("set(runtime.x): CS_ERR_ACCESS (11)", e.getMessage());
     }
 
+    /** CsError's promise: an exception never carries OK (a helper's audit found both factories giving it). */
+    @Test
+    void noExceptionCarriesOk() {
+        CmapException fromCode = CmapException.ofCode(CsError.OK.code(), "get(a.b.c)");
+        assertEquals(CsError.LIBRARY, fromCode.error());
+        assertEquals(1, fromCode.rawCode());
+        assertEquals("get(a.b.c): CS_ERR_LIBRARY (2) [CS_OK (1) given as a failure]", fromCode.getMessage());
+        CmapException fromErrno = CmapException.ofErrno(0, "read", null);
+        assertEquals(CsError.LIBRARY, fromErrno.error());
+        assertEquals(CmapException.NO_ERRNO, fromErrno.errno());
+        assertEquals("read: CS_ERR_LIBRARY (2)", fromErrno.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new CmapException(CsError.OK, "x"));
+        assertThrows(IllegalArgumentException.class, () -> new CmapException(CsError.OK, "x", null));
+        assertThrows(IllegalArgumentException.class,
+                () -> new CmapException(CsError.OK, CmapException.NO_ERRNO, "x", null));
+    }
+
     @Test
     void nullErrorIsRejected() {
         assertThrows(NullPointerException.class, () -> new CmapException(null, "x"));
