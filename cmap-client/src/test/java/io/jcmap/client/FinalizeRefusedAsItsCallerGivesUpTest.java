@@ -2,7 +2,6 @@ package io.jcmap.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

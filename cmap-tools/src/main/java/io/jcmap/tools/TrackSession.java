@@ -101,7 +101,7 @@ final class TrackSession {
         try {
             handle.dispatch(DispatchType.ALL);
         } catch (CmapException e) {
-            io.err().print("Dispatch error " + Session.strerror(e) + "\n");
+            io.err().print(dispatchError(e));
         } catch (UncheckedIOException e) {
             brokenPipe = e;
         }
@@ -134,7 +134,7 @@ final class TrackSession {
         try {
             handle.dispatch(DispatchType.BLOCKING);
         } catch (CmapException e) {
-            report("Dispatch error " + Session.strerror(e) + "\n");
+            report(dispatchError(e));
         } catch (UncheckedIOException e) {
             // a change printed to a closed pipe (the listener's exception ends the dispatch)
             brokenPipe = e;
@@ -143,6 +143,11 @@ final class TrackSession {
         } finally {
             finished.countDown();
         }
+    }
+
+    /** The C tool's line for a failed {@code cmap_dispatch}. */
+    private static String dispatchError(CmapException e) {
+        return "Dispatch error " + Session.strerror(e) + "\n";
     }
 
     /** An error of the dispatcher, unless the session is ending anyway; a closed stderr is a closed pipe too. */

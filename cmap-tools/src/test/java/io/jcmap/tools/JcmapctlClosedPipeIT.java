@@ -69,7 +69,10 @@ class JcmapctlClosedPipeIT {
         // the only reader: once it is closed, every write to the process's standard output meets EPIPE
         process.getInputStream().close();
         process.getOutputStream().close();
-        assertTrue(process.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS), program + " " + args + " did not end");
+        if (!process.waitFor(PROCESS_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError(program + " " + args + " did not end within " + PROCESS_SECONDS + " s");
+        }
         return process.exitValue();
     }
 }
