@@ -241,11 +241,20 @@ public final class CmapOptions {
          * creates and zeroes them at every connect: that is nearly all of a connect's cost, about
          * 5 ms at the default of 1 MiB and under 1 ms at 64 KiB on a 2-vCPU machine
          * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
-         * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}. A
+         * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}, but for a
+         * SET of a value longer than corosync accepts (16 KiB) that libcmap's 1 MiB would carry,
+         * which fails with {@link CsError#INVALID_PARAM}, corosync's answer to libcmap. A
          * notification carries a tracked key's new and old values together (up to 16 KiB each, and
          * a NUL more for a string), and one over the limit that has to wait for room stops all
          * later notifications of the connection: a handle whose size is below
          * {@link #MIN_TRACKING_MESSAGE_SIZE} may not track keys. The default is libcmap's size.
+         *
+         * <p>What a smaller size costs besides (measured on 2026-12-07 at 64 KiB against 1 MiB):
+         * corosync has room for fewer answers at once, and each {@link CmapAsync#getAsync} reserves
+         * one of 16 KiB, so a few are in flight instead of some 60, and pipelined gets ran at about
+         * 0.3 times the rate; and the notification ring holds some 190 small notifications instead of some
+         * 3,000, after which corosync keeps the next ones in its own memory until a dispatch makes
+         * room (none is lost; it logs "Q empty" once they are all sent).
          *
          * <p>corosync zeroes the rings in the thread that also serves the cluster, which waits
          * meanwhile: at 16 MiB an SHM connect took 0.76 s on a 2-vCPU machine (2026-12-05).

@@ -278,10 +278,21 @@ final class ConnectedHandle implements CmapHandle {
         }
         long size = (long) SetRequestDescriptor.LENGTH + value.encodedLength();
         if (size > connection().maxMessageSize()) {
-            throw new CmapException(CsError.TOO_BIG, CallName.of("set", key) + ": a request of " + size
-                    + " bytes exceeds the connection's limit of " + connection().maxMessageSize());
+            throw tooLongToSend(key, value.encodedLength(), size);
         }
         return (int) size;
+    }
+
+    /** A SET that does not fit our messages fails as it would through libcmap's 1 MiB (decision 0016). */
+    private CmapException tooLongToSend(String key, long valueLength, long size) {
+        int limit = connection().maxMessageSize();
+        if (CmapMessageSize.setRefusedByCorosync(valueLength)) {
+            return new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": a value of " + valueLength
+                    + " bytes is longer than the " + CmapMessageSize.MAX_ACCEPTED_VALUE_LENGTH
+                    + " corosync accepts (too long for this connection's messages of " + limit + " bytes too)");
+        }
+        return new CmapException(CsError.TOO_BIG, CallName.of("set", key) + ": a request of " + size
+                + " bytes exceeds the connection's limit of " + limit);
     }
 
     private static Pipeline.Encoder setEncoder(String key, CmapValue value) {

@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -326,6 +327,34 @@ abstract class ValueScenarios extends CorosyncScenarios {
         cmapError(CsError.NOT_EXIST, () -> cmap.get(key("huge")));
         cmap.setUint8(key("after"), 1);
         assertEquals(1, cmap.getUint8(key("after")), "the handle still works");
+    }
+
+    /**
+     * A handle asking for 64 KiB messages cannot carry a value of 64 KiB to 1 MiB, which
+     * libcmap's 1 MiB request carries and corosync refuses with INVALID_PARAM (it keeps 16 KiB at
+     * most): jcmap refuses it with that code without sending it, and with TOO_BIG only past the
+     * 1,048,280 bytes of value (1 MiB less the request's 296-byte fixed part) libcmap sends.
+     * A handle at the default, libcmap's size, sends it and gets corosync's answer: the same codes.
+     */
+    @Test
+    void aValueTooLongForCorosyncIsInvalidParamWhetherItFitsOurMessagesOrNot() {
+        String key = key("long");
+        ConnectionStats stats = new ConnectionStats(open(CmapMap.STATS));
+        ConnectionStats.Opened<CmapHandle> small = stats.open(() -> Cmap.initialize(options()
+                .maxMessageSize(65_536).build()));
+        ConnectionStats.Opened<CmapHandle> large = stats.open(() -> Cmap.initialize(options().build()));
+        try (CmapHandle ours = small.value(); CmapHandle libcmaps = large.value()) {
+            for (CmapHandle handle : List.of(ours, libcmaps)) {
+                cmapError(CsError.INVALID_PARAM, () -> handle.setBinary(key, new byte[Values.MAX_VALUE_LENGTH + 1]));
+                cmapError(CsError.INVALID_PARAM, () -> handle.setBinary(key, new byte[65_536]));
+                cmapError(CsError.INVALID_PARAM, () -> handle.setString(key, "x".repeat(1_048_280)));
+                cmapError(CsError.TOO_BIG, () -> handle.setBinary(key, new byte[1_048_281]));
+            }
+            // sent: the first set; refused before sending: the second and third (and every fourth)
+            assertEquals(1, stats.requests(small.connection()), "requests from the 64 KiB handle");
+            assertEquals(3, stats.requests(large.connection()), "requests from the 1 MiB handle");
+            cmapError(CsError.NOT_EXIST, () -> cmap.get(key));
+        }
     }
 
     /**

@@ -16,6 +16,10 @@ public final class CmapMessageSize {
      * notified as 16,385 bytes. No GET answer carries more.
      */
     public static final long MAX_STORED_VALUE_LENGTH = 16 * 1024 + 1;
+    /** corosync's ICMAP_MAX_VALUE_LEN: a SET of a longer value it refuses with INVALID_PARAM. */
+    public static final long MAX_ACCEPTED_VALUE_LENGTH = 16 * 1024;
+    /** The longest request libcmap sends (its IPC_REQUEST_SIZE); it refuses a longer one with TOO_BIG. */
+    public static final long LIBCMAP_MAX_REQUEST_LENGTH = 8192 * 128;
     /** The longest notification: a key's new and old values, each the longest corosync stores. */
     public static final long LONGEST_NOTIFICATION_LENGTH = NotifyCallbackDescriptor.LENGTH + 2 * MAX_STORED_VALUE_LENGTH;
 
@@ -30,6 +34,15 @@ public final class CmapMessageSize {
     /** Length of a successful GET response when {@code requestedValueLength} was requested. */
     public static long getResponseLength(long requestedValueLength) {
         return GetResponseDescriptor.LENGTH + requestedValueLength;
+    }
+
+    /**
+     * Whether a SET of {@code valueLength} value bytes gets INVALID_PARAM through libcmap: it
+     * fits libcmap's request, and corosync refuses a value that long. A client whose messages are
+     * too short to send it gives the same answer then, and TOO_BIG only where libcmap does.
+     */
+    public static boolean setRefusedByCorosync(long valueLength) {
+        return valueLength > MAX_ACCEPTED_VALUE_LENGTH && setRequestLength(valueLength) <= LIBCMAP_MAX_REQUEST_LENGTH;
     }
 
     /** The largest SET value that fits {@code maxRequestSize}, or -1 if not even the fixed part fits. */

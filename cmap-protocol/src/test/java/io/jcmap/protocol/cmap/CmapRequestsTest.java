@@ -3,6 +3,7 @@ package io.jcmap.protocol.cmap;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -297,6 +298,19 @@ class CmapRequestsTest {
         assertCode(CsCode.TOO_BIG, () -> CmapMessageSize.checkGetFits(65536 - 39, 65536));
         assertCode(CsCode.TOO_BIG, () -> CmapMessageSize.checkSetFits(0, 100));
         assertCode(CsCode.INVALID_PARAM, () -> CmapMessageSize.checkGetFits(-1, 65536));
+    }
+
+    /**
+     * corosync refuses values over ICMAP_MAX_VALUE_LEN (16,384 bytes); libcmap's 1,048,576-byte
+     * request holds 1,048,576 - 296 = 1,048,280 bytes of value and refuses more itself.
+     */
+    @Test
+    void setsThatCorosyncRefusesAreThoseOver16KiBThatLibcmapSends() {
+        assertFalse(CmapMessageSize.setRefusedByCorosync(16_384));
+        assertTrue(CmapMessageSize.setRefusedByCorosync(16_385));
+        assertTrue(CmapMessageSize.setRefusedByCorosync(1_048_280));
+        assertFalse(CmapMessageSize.setRefusedByCorosync(1_048_281));
+        assertFalse(CmapMessageSize.setRefusedByCorosync(Long.MAX_VALUE - 296));
     }
 
     @Test
