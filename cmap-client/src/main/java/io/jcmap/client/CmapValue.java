@@ -677,6 +677,14 @@ public sealed interface CmapValue {
             return bytes.length;
         }
 
+        /**
+         * The value's own array, not a copy: only for a caller that holds the only reference to
+         * this value and hands the array on in its place (a get's answer, decoded for it alone).
+         */
+        byte[] ownBytes() {
+            return bytes;
+        }
+
         @Override
         public CmapType type() {
             return CmapType.BINARY;

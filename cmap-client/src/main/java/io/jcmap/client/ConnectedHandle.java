@@ -38,7 +38,10 @@ import java.util.function.Function;
  */
 final class ConnectedHandle implements CmapHandle {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectedHandle.class);
-    /** Value bytes reserved by a first GET of unknown size; larger values take a second look. */
+    /**
+     * Value bytes reserved by a first GET of unknown size; larger values take a second look, but
+     * for keys in {@link #longValueKeys}.
+     */
     private static final int FIRST_GET_RESERVE = 256;
     private static final int GET_ATTEMPTS = 4;
     /** Starts of an iteration tried before giving up, should this thread's own requests keep coming between. */
@@ -66,6 +69,8 @@ final class ConnectedHandle implements CmapHandle {
     private final IterInitResponse iterInitResponse = new IterInitResponse();
     /** The typed numeric setters and getters, inc and dec: the calls that allocate nothing. */
     private final NumericCalls numbers = new NumericCalls(this);
+    /** Keys whose last value read was longer than {@link #FIRST_GET_RESERVE}. */
+    private final LongValueKeys longValueKeys = new LongValueKeys();
     private volatile boolean closed;
     private volatile Object context;
     /** The handle the application holds, shown to listeners; weakly, or it would never be unreachable (0036). */
@@ -241,7 +246,8 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public void set(String key, CmapValue value) {
         checkOpen("set", key);
-        pipeline().call("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
+        SetValue wire = SetValue.of(key, value, connection().maxMessageSize());
+        pipeline().call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
                 (response, length) -> status(response, length, CmapResponseId.SET));
     }
 
@@ -268,17 +274,15 @@ final class ConnectedHandle implements CmapHandle {
 
     CompletableFuture<Void> setAsync(String key, CmapValue value, AsyncTarget target) {
         checkOpen("set", key);
-        return target.call("set", key, CmapResponseId.SET, setSize(key, value), setEncoder(key, value),
+        SetValue wire = SetValue.of(key, value, connection().maxMessageSize());
+        return target.call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
                 (response, length) -> status(response, length, CmapResponseId.SET));
     }
 
-    private int setSize(String key, CmapValue value) {
-        if (value == null) {
-            throw new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": null value");
-        }
-        long size = (long) SetRequestDescriptor.LENGTH + value.encodedLength();
+    private int setSize(String key, SetValue value) {
+        long size = (long) SetRequestDescriptor.LENGTH + value.length();
         if (size > connection().maxMessageSize()) {
-            throw tooLongToSend(key, value.encodedLength(), size);
+            throw tooLongToSend(key, value.length(), size);
         }
         return (int) size;
     }
@@ -295,12 +299,12 @@ final class ConnectedHandle implements CmapHandle {
                 + " bytes exceeds the connection's limit of " + limit);
     }
 
-    private static Pipeline.Encoder setEncoder(String key, CmapValue value) {
+    private static Pipeline.Encoder setEncoder(String key, SetValue value) {
         return buffer -> {
             // the value is laid out in place; the encoder's copy of it onto itself is a no-op
-            MemorySegment valueArea = buffer.asSlice(SetRequestDescriptor.VALUE_OFFSET, value.encodedLength());
-            value.writeTo(valueArea, 0);
-            return CmapRequests.set(buffer, key, value.type().code(), valueArea);
+            MemorySegment valueArea = buffer.asSlice(SetRequestDescriptor.VALUE_OFFSET, value.length());
+            value.writeTo(valueArea);
+            return CmapRequests.set(buffer, key, value.value().type().code(), valueArea);
         };
     }
 
@@ -354,8 +358,13 @@ final class ConnectedHandle implements CmapHandle {
 
     // ---- get -----------------------------------------------------------------------------------
 
-    /** What one GET found: the value, or that it needs a larger reservation. */
-    private record Lookup(CmapValue value, long needed) {
+    /**
+     * What one GET found: the value, or that it needs a larger reservation.
+     *
+     * @param length the value's length on the wire: of the value found, or the length it needs
+     *               (0: not known)
+     */
+    private record Lookup(CmapValue value, long length) {
     }
 
     private Lookup decodeGet(MemorySegment response, int length, long reserved) {
@@ -370,7 +379,7 @@ final class ConnectedHandle implements CmapHandle {
         if (!get.valueIncluded()) {
             return new Lookup(null, get.valueLength());
         }
-        return new Lookup(CmapValue.decode(get.type(), get.value(), 0, get.valueLength()), 0);
+        return new Lookup(CmapValue.decode(get.type(), get.value(), 0, get.valueLength()), get.valueLength());
     }
 
     private Lookup getOnce(String key, long reserve) {
@@ -382,11 +391,12 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public CmapValue get(String key) {
         checkOpen("get", key);
-        long reserve = FIRST_GET_RESERVE;
+        long reserve = longValueKeys.holds(key) ? asyncGetReserve() : FIRST_GET_RESERVE;
         for (int attempt = 0; attempt < GET_ATTEMPTS; attempt++) {
             checkReserve(key, reserve);
             Lookup lookup = getOnce(key, reserve);
             if (lookup.value() != null) {
+                longValueKeys.note(key, lookup.length() > FIRST_GET_RESERVE);
                 return lookup.value();
             }
             long longest = asyncGetReserve();
@@ -394,10 +404,10 @@ final class ConnectedHandle implements CmapHandle {
                 // the second look reserves the longest value corosync stores, as getAsync does:
                 // a value that another client switches between a short and a long form then
                 // fits whichever form it has by then, and no length query is needed
-                reserve = Math.max(longest, lookup.needed());
+                reserve = Math.max(longest, lookup.length());
             } else {
                 // 0 means: ask for the length first (a length query reserves nothing)
-                reserve = Math.max(reserve, lookup.needed() > 0 ? lookup.needed() : lengthOf(key));
+                reserve = Math.max(reserve, lookup.length() > 0 ? lookup.length() : lengthOf(key));
             }
         }
         throw new CmapException(CsError.TRY_AGAIN, CallName.of("get", key) + ": the value kept changing size");
@@ -405,7 +415,7 @@ final class ConnectedHandle implements CmapHandle {
 
     private long lengthOf(String key) {
         Lookup lookup = getOnce(key, 0);
-        return lookup.value() != null ? lookup.value().encodedLength() : Math.max(1, lookup.needed());
+        return lookup.value() != null ? lookup.length() : Math.max(1, lookup.length());
     }
 
     private void checkReserve(String key, long reserve) {
@@ -462,7 +472,8 @@ final class ConnectedHandle implements CmapHandle {
 
     @Override
     public byte[] getBinary(String key) {
-        return ((CmapValue.Binary) getTyped(key, CmapType.BINARY)).bytes();
+        // the value was decoded for this call alone: its array needs no copy of its own
+        return ((CmapValue.Binary) getTyped(key, CmapType.BINARY)).ownBytes();
     }
 
     // ---- typed numbers: NumericCalls ----------------------------------------------------------

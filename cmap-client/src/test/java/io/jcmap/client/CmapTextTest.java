@@ -78,6 +78,23 @@ class CmapTextTest {
         assertCmapError(CsError.INVALID_PARAM, () -> CmapText.decode(new byte[2], Integer.MAX_VALUE, 2));
     }
 
+    /** From 64 chars on the text is first looked at in bulk for chars above U+00FF. */
+    @Test
+    void longTextsAreCheckedAndEncodedAsShortOnes() {
+        String latin1 = "x?\u00e9\u00ff".repeat(16); // 64 chars, '?' included: none above U+00FF
+        assertArrayEquals(latin1.getBytes(StandardCharsets.UTF_8), CmapText.encode(latin1));
+        CmapText.check(latin1);
+        String escaped = "x".repeat(63) + "\udcff";
+        byte[] expected = Arrays.copyOf("x".repeat(63).getBytes(StandardCharsets.US_ASCII), 64);
+        expected[63] = (byte) 0xff;
+        assertArrayEquals(expected, CmapText.encode(escaped));
+        CmapText.check(escaped);
+        assertArrayEquals("\ud83d\ude00".repeat(40).getBytes(StandardCharsets.UTF_8),
+                CmapText.encode("\ud83d\ude00".repeat(40)));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapText.check("x".repeat(63) + "\ud800"));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapText.encode("\u20ac".repeat(63) + "\udc00"));
+    }
+
     @Test
     void encodingWritesEscapesAsTheirBytesAndTheRestAsUtf8() {
         assertEncodes("caf\udce9", "636166e9");

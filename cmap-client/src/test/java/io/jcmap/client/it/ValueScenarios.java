@@ -358,6 +358,39 @@ abstract class ValueScenarios extends CorosyncScenarios {
     }
 
     /**
+     * libcmap's {@code cmap_get} with a buffer the size of the value takes one round trip. jcmap's
+     * first get of a value it knows nothing of reserves 256 bytes, and a longer value takes a
+     * second look; the handle then remembers the key, and its next gets take one until its value
+     * is short again (corosync counts the requests).
+     */
+    @Test
+    void aLongValueTakesASecondLookOnlyTheFirstTime() {
+        String key = key("long");
+        byte[] longValue = Values.pattern(1024);
+        byte[] shortValue = Values.pattern(16);
+        cmap.setBinary(key, longValue);
+        ConnectionStats stats = new ConnectionStats(open(CmapMap.STATS));
+        ConnectionStats.Opened<CmapHandle> opened = stats.open(() -> Cmap.initialize(options().build()));
+        try (CmapHandle reader = opened.value()) {
+            assertArrayEquals(longValue, reader.getBinary(key));
+            assertEquals(2, stats.requests(opened.connection()), "the first get of a long value");
+            assertArrayEquals(longValue, reader.getBinary(key));
+            assertEquals(CmapValue.binary(longValue), reader.get(key));
+            assertEquals(4, stats.requests(opened.connection()), "two gets of a value known to be long");
+            cmap.setBinary(key, shortValue);
+            assertArrayEquals(shortValue, reader.getBinary(key));
+            assertArrayEquals(shortValue, reader.getBinary(key));
+            assertEquals(6, stats.requests(opened.connection()), "a value that turned short");
+            cmap.setBinary(key, longValue);
+            assertArrayEquals(longValue, reader.getBinary(key));
+            assertEquals(8, stats.requests(opened.connection()), "long again: two looks, as at first");
+            byte[] mine = reader.getBinary(key);
+            mine[0] ^= 1;
+            assertArrayEquals(longValue, reader.getBinary(key), "each get hands out an array of its own");
+        }
+    }
+
+    /**
      * At the smallest message size a client may ask for (libqb's 12,328-byte answer to a connect),
      * corosync serves the connection, and a SET carries values of up to 12,032 bytes (the request's
      * value starts at byte 296).

@@ -1,0 +1,52 @@
+package io.jcmap.client;
+
+import static io.jcmap.client.CmapAssertions.assertCmapError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+class SetValueTest {
+    @Test
+    void aStringIsEncodedOnceAndWrittenAsItsBytes() {
+        String text = "h\u00e9llo \uD83D\uDE00 \uDCFF"; // 2-byte, 4-byte and an escaped byte 0xFF
+        SetValue value = SetValue.of("k.s", CmapValue.string(text), 1 << 20);
+        assertArrayEquals(CmapText.encode(text), value.text());
+        assertEquals(CmapValue.string(text).encodedLength(), value.length());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment area = arena.allocate(value.length());
+            value.writeTo(area);
+            assertArrayEquals(CmapText.encode(text), area.toArray(ValueLayout.JAVA_BYTE));
+        }
+    }
+
+    @Test
+    void aStringWithMoreCharsThanTheMessageHoldsIsNotEncoded() {
+        SetValue value = SetValue.of("k.s", CmapValue.string("x".repeat(101)), 100);
+        assertNull(value.text(), "it cannot fit: its bytes are not made");
+        assertEquals(101, value.length());
+        assertEquals(100, SetValue.of("k.s", CmapValue.string("x".repeat(100)), 100).text().length);
+    }
+
+    @Test
+    void otherValuesWriteThemselves() {
+        SetValue value = SetValue.of("k.u", CmapValue.uint32(0x01020304L), 1 << 20);
+        assertNull(value.text());
+        assertEquals(4, value.length());
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment area = arena.allocate(4);
+            value.writeTo(area);
+            assertEquals(0x01020304, area.get(ValueLayout.JAVA_INT_UNALIGNED, 0));
+        }
+    }
+
+    @Test
+    void aNullValueIsInvalidParam() {
+        assertCmapError(CsError.INVALID_PARAM, () -> SetValue.of("k.n", null, 1 << 20));
+    }
+}
