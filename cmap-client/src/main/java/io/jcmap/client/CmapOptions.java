@@ -250,11 +250,12 @@ public final class CmapOptions {
          * {@link #MIN_TRACKING_MESSAGE_SIZE} may not track keys. The default is libcmap's size.
          *
          * <p>What a smaller size costs besides (measured on 2026-12-07 at 64 KiB against 1 MiB):
-         * corosync has room for fewer answers at once, and each {@link CmapAsync#getAsync} reserves
-         * one of 16 KiB, so a few are in flight instead of some 60, and pipelined gets ran at about
-         * 0.3 times the rate; and the notification ring holds some 190 small notifications instead of some
-         * 3,000, after which corosync keeps the next ones in its own memory until a dispatch makes
-         * room (none is lost; it logs "Q empty" once they are all sent).
+         * corosync has room for fewer answers at once, and each {@link CmapAsync#getAsync}
+         * reserves one of 16 KiB, so a few are in flight instead of some 60, and pipelined gets ran
+         * at about 0.3 times the rate; and the notification ring holds some 190 small
+         * notifications instead of some 3,000, after which corosync keeps the next ones in its own
+         * memory until a dispatch makes room (none is lost; it logs "Q empty" once they are all
+         * sent).
          *
          * <p>corosync zeroes the rings in the thread that also serves the cluster, which waits
          * meanwhile: at 16 MiB an SHM connect took 0.76 s on a 2-vCPU machine (2026-12-05).
