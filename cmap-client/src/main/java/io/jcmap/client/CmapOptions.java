@@ -242,8 +242,9 @@ public final class CmapOptions {
          * 5 ms at the default of 1 MiB and under 1 ms at 64 KiB on a 2-vCPU machine
          * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
          * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}, but for a
-         * SET of a value longer than corosync accepts (16 KiB) that libcmap's 1 MiB would carry,
-         * which fails with {@link CsError#INVALID_PARAM}, corosync's answer to libcmap. A
+         * SET on the default map of a value longer than corosync accepts (16 KiB) that libcmap's
+         * 1 MiB would carry, which fails with {@link CsError#INVALID_PARAM}, corosync's answer to
+         * libcmap (for a read-only key corosync answers libcmap with ACCESS instead). A
          * notification carries a tracked key's new and old values together (up to 16 KiB each, and
          * a NUL more for a string), and one over the limit that has to wait for room stops all
          * later notifications of the connection: a handle whose size is below

@@ -1,5 +1,7 @@
 package io.jcmap.client;
 
+import io.jcmap.protocol.cmap.CmapMessageSize;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -32,8 +34,17 @@ public final class CmapText {
      * keeps two bytes a char in one array.
      */
     static final int MAX_WIDE_CHARS = Integer.MAX_VALUE >> 1;
-    /** From this length on a text is looked at in bulk for chars above U+00FF ({@link #isLatin1}). */
+    /**
+     * A text longer than this whose first chars are all U+00FF or below is looked at in bulk for
+     * chars above U+00FF ({@link #isLatin1}); wider text goes on char by char.
+     */
     private static final int BULK_CHECK_CHARS = 64;
+    /**
+     * The longest text looked at in bulk: the longest value corosync keeps. The bulk look copies
+     * the text twice, which a longer one (never stored anyway) would pay in memory.
+     */
+    private static final int BULK_CHECK_MAX_CHARS = (int) CmapMessageSize.MAX_STORED_VALUE_LENGTH;
+    private static final char LATIN1_MAX = '\u00ff';
     /** Above this lead byte a well-formed sequence encodes a char above U+00FF. */
     private static final int LAST_NARROW_LEAD = 0xC3;
 
@@ -270,10 +281,20 @@ public final class CmapText {
     }
 
     private static int firstSurrogate(String text) {
-        if (text.length() >= BULK_CHECK_CHARS && isLatin1(text)) {
+        int length = text.length();
+        int head = Math.min(length, BULK_CHECK_CHARS);
+        boolean wide = false;
+        for (int i = 0; i < head; i++) {
+            char c = text.charAt(i);
+            if (Character.isSurrogate(c)) {
+                return i;
+            }
+            wide |= c > LATIN1_MAX;
+        }
+        if (length > head && length <= BULK_CHECK_MAX_CHARS && !wide && isLatin1(text)) {
             return -1; // no char above U+00FF, so no surrogate
         }
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = head; i < length; i++) {
             if (Character.isSurrogate(text.charAt(i))) {
                 return i;
             }

@@ -4,6 +4,7 @@ import io.jcmap.protocol.cmap.AdjustIntRequestDescriptor;
 import io.jcmap.protocol.cmap.CmapMessageSize;
 import io.jcmap.protocol.cmap.CmapRequests;
 import io.jcmap.protocol.cmap.CmapResponseId;
+import io.jcmap.protocol.cmap.CodecException;
 import io.jcmap.protocol.cmap.DeleteRequestDescriptor;
 import io.jcmap.protocol.cmap.GetRequestDescriptor;
 import io.jcmap.protocol.cmap.GetResponse;
@@ -246,7 +247,7 @@ final class ConnectedHandle implements CmapHandle {
     @Override
     public void set(String key, CmapValue value) {
         checkOpen("set", key);
-        SetValue wire = SetValue.of(key, value, connection().maxMessageSize());
+        SetValue wire = SetValue.of(key, value, maxSetValueLength());
         pipeline().call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
                 (response, length) -> status(response, length, CmapResponseId.SET));
     }
@@ -274,9 +275,13 @@ final class ConnectedHandle implements CmapHandle {
 
     CompletableFuture<Void> setAsync(String key, CmapValue value, AsyncTarget target) {
         checkOpen("set", key);
-        SetValue wire = SetValue.of(key, value, connection().maxMessageSize());
+        SetValue wire = SetValue.of(key, value, maxSetValueLength());
         return target.call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
                 (response, length) -> status(response, length, CmapResponseId.SET));
+    }
+
+    private long maxSetValueLength() {
+        return CmapMessageSize.maxSetValueLength(connection().maxMessageSize());
     }
 
     private int setSize(String key, SetValue value) {
@@ -287,10 +292,18 @@ final class ConnectedHandle implements CmapHandle {
         return (int) size;
     }
 
-    /** A SET that does not fit our messages fails as it would through libcmap's 1 MiB (decision 0016). */
+    /**
+     * A SET that does not fit our messages fails as it would through libcmap's 1 MiB (decision
+     * 0016): a bad key first, then, on the default map, a value corosync refuses with its code.
+     */
     private CmapException tooLongToSend(String key, long valueLength, long size) {
         int limit = connection().maxMessageSize();
-        if (CmapMessageSize.setRefusedByCorosync(valueLength)) {
+        try {
+            CmapRequests.checkSetKey(key);
+        } catch (CodecException e) {
+            return CmapException.ofCode(e.csError(), CallName.of("set", key) + ": " + e.getMessage());
+        }
+        if (map == CmapMap.ICMAP && CmapMessageSize.setRefusedByCorosync(valueLength)) {
             return new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": a value of " + valueLength
                     + " bytes is longer than the " + CmapMessageSize.MAX_ACCEPTED_VALUE_LENGTH
                     + " corosync accepts (too long for this connection's messages of " + limit + " bytes too)");

@@ -16,9 +16,10 @@ final class LongValueKeys {
 
     private final AtomicReferenceArray<String> slots = new AtomicReferenceArray<>(SLOTS);
 
-    /** {@return whether {@code key}'s value was long when last read} */
+    /** {@return whether {@code key}'s value was long when last read; false for null} */
     boolean holds(String key) {
-        return key.equals(slots.get(slot(key)));
+        // a null key is refused by the request's encoder, with the code it owes the caller
+        return key != null && key.equals(slots.get(slot(key)));
     }
 
     /** Remembers whether the value just read for {@code key} was long. */

@@ -11,22 +11,31 @@ import java.lang.foreign.MemorySegment;
  * @param text  a string value's bytes, or null for any other type
  */
 record SetValue(CmapValue value, byte[] text) {
+    /** UTF-8 bytes of one Java char at most: 3 (a surrogate pair is 4 bytes for 2 chars). */
+    private static final int MAX_BYTES_PER_CHAR = 3;
 
     /**
-     * The value of a SET on a connection whose messages hold {@code maxRequestLength} bytes. A
-     * string with more chars than that holds is not encoded: it cannot fit (no char is less than
-     * a byte), and its bytes could be gigabytes.
+     * The value of a SET on a connection whose requests carry {@code maxValueLength} value bytes
+     * at most. A string that cannot fit is not encoded: it has more chars than that (no char is
+     * less than a byte), or, with chars of up to 3 bytes, more bytes (counted, not made); its
+     * bytes could be gigabytes.
      *
      * @throws CmapException {@link CsError#INVALID_PARAM} for a null value
      */
-    static SetValue of(String key, CmapValue value, int maxRequestLength) {
+    static SetValue of(String key, CmapValue value, long maxValueLength) {
         if (value == null) {
             throw new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": null value");
         }
-        if (value instanceof CmapValue.Str string && string.value().length() <= maxRequestLength) {
+        if (value instanceof CmapValue.Str string && fits(string, maxValueLength)) {
             return new SetValue(value, CmapText.encode(string.value()));
         }
         return new SetValue(value, null);
+    }
+
+    private static boolean fits(CmapValue.Str string, long maxValueLength) {
+        long chars = string.value().length();
+        return chars <= maxValueLength
+                && (chars <= maxValueLength / MAX_BYTES_PER_CHAR || string.encodedLength() <= maxValueLength);
     }
 
     /** {@return the number of value bytes the request carries} */

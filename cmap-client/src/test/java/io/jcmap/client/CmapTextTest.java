@@ -93,6 +93,12 @@ class CmapTextTest {
                 CmapText.encode("\ud83d\ude00".repeat(40)));
         assertCmapError(CsError.INVALID_PARAM, () -> CmapText.check("x".repeat(63) + "\ud800"));
         assertCmapError(CsError.INVALID_PARAM, () -> CmapText.encode("\u20ac".repeat(63) + "\udc00"));
+        // past the longest value corosync keeps, and with a wide char in its first 64, char by char
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapText.check("x".repeat(20_000) + "\ud800"));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapText.check("\u20ac" + "x".repeat(200) + "\ud800"));
+        String wideEscaped = "\u20ac" + "x".repeat(200) + "\udcff";
+        CmapText.check(wideEscaped);
+        assertEquals((byte) 0xff, CmapText.encode(wideEscaped)[203]);
     }
 
     @Test

@@ -18,6 +18,7 @@ class LongValueKeysTest {
         assertTrue(keys.holds(new String("a.key")), "held by its text, not by the instance");
         keys.note("a.key", false);
         assertFalse(keys.holds("a.key"));
+        assertFalse(keys.holds(null), "null is no key: the encoder refuses it");
     }
 
     @Test

@@ -26,11 +26,15 @@ class SetValueTest {
     }
 
     @Test
-    void aStringWithMoreCharsThanTheMessageHoldsIsNotEncoded() {
+    void aStringThatCannotFitIsNotEncoded() {
         SetValue value = SetValue.of("k.s", CmapValue.string("x".repeat(101)), 100);
-        assertNull(value.text(), "it cannot fit: its bytes are not made");
+        assertNull(value.text(), "more chars than bytes fit: its bytes are not made");
         assertEquals(101, value.length());
         assertEquals(100, SetValue.of("k.s", CmapValue.string("x".repeat(100)), 100).text().length);
+        SetValue wide = SetValue.of("k.s", CmapValue.string("\u20ac".repeat(34)), 100);
+        assertNull(wide.text(), "34 chars of 3 bytes: 102 bytes, counted and not made");
+        assertEquals(102, wide.length());
+        assertEquals(99, SetValue.of("k.s", CmapValue.string("\u20ac".repeat(33)), 100).text().length);
     }
 
     @Test

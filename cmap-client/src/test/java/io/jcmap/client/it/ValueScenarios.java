@@ -96,6 +96,11 @@ abstract class ValueScenarios extends CorosyncScenarios {
         cmapError(CsError.INVALID_PARAM, () -> cmap.setString(key("str"), null));
         cmapError(CsError.INVALID_PARAM, () -> cmap.setBinary(key("bin"), null));
         cmapError(CsError.INVALID_PARAM, () -> cmap.set(key("any"), null));
+        // a null key, whatever the call (the synchronous get once threw NullPointerException)
+        cmapError(CsError.INVALID_PARAM, () -> cmap.get(null));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.getString(null));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.getBinary(null));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setBinary(null, new byte[2 * 1024 * 1024]));
         for (String suffix : new String[] {"u8", "u16", "u32", "str", "bin", "any"}) {
             cmapError(CsError.NOT_EXIST, () -> cmap.get(key(suffix)));
         }
@@ -354,6 +359,15 @@ abstract class ValueScenarios extends CorosyncScenarios {
             assertEquals(1, stats.requests(small.connection()), "requests from the 64 KiB handle");
             assertEquals(3, stats.requests(large.connection()), "requests from the 1 MiB handle");
             cmapError(CsError.NOT_EXIST, () -> cmap.get(key));
+            // libcmap refuses a name of 256 bytes or more before it looks at the value
+            for (CmapHandle handle : List.of(ours, libcmaps)) {
+                cmapError(CsError.NAME_TOO_LONG, () -> handle.setBinary("k".repeat(256), new byte[65_536]));
+            }
+        }
+        // the stats map takes no values (corosync answers ACCESS, or clears stats.clear.*): no
+        // claim of corosync's INVALID_PARAM there, the message size's TOO_BIG
+        try (CmapHandle stats64k = Cmap.initialize(CmapMap.STATS, options().maxMessageSize(65_536).build())) {
+            cmapError(CsError.TOO_BIG, () -> stats64k.setBinary("stats.clear.all", new byte[65_536]));
         }
     }
 

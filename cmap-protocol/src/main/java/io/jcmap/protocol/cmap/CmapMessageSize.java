@@ -37,12 +37,14 @@ public final class CmapMessageSize {
     }
 
     /**
-     * Whether a SET of {@code valueLength} value bytes gets INVALID_PARAM through libcmap: it
-     * fits libcmap's request, and corosync refuses a value that long. A client whose messages are
-     * too short to send it gives the same answer then, and TOO_BIG only where libcmap does.
+     * Whether a SET of {@code valueLength} value bytes to a writable key of the default map gets
+     * INVALID_PARAM through libcmap: it fits libcmap's request, and corosync refuses a value that
+     * long. (corosync answers a read-only key with ACCESS first, and the stats map takes no
+     * values.) A client whose messages are too short to send it can give the same answer.
      */
     public static boolean setRefusedByCorosync(long valueLength) {
-        return valueLength > MAX_ACCEPTED_VALUE_LENGTH && setRequestLength(valueLength) <= LIBCMAP_MAX_REQUEST_LENGTH;
+        return valueLength > MAX_ACCEPTED_VALUE_LENGTH
+                && valueLength <= LIBCMAP_MAX_REQUEST_LENGTH - SetRequestDescriptor.LENGTH;
     }
 
     /** The largest SET value that fits {@code maxRequestSize}, or -1 if not even the fixed part fits. */

@@ -30,6 +30,18 @@ public final class CmapRequests {
     }
 
     /**
+     * Checks a SET's key as {@link #set} does, for a caller that must refuse a bad key before it
+     * judges the value (libcmap checks the name before anything else).
+     *
+     * @throws CodecException INVALID_PARAM for a null key or a NUL in it; NAME_TOO_LONG for a
+     *                        key outside 3..255 UTF-8 bytes
+     */
+    public static void checkSetKey(String key) {
+        requireNonNull(key, KEY);
+        NameField.checkedLength(key, NameDescriptor.MIN_KEY_LENGTH, KEY);
+    }
+
+    /**
      * SET: store {@code value} of {@code type} under {@code key}; the whole of {@code value}
      * (its {@code byteSize()}) is sent.
      *

@@ -311,6 +311,7 @@ class CmapRequestsTest {
         assertTrue(CmapMessageSize.setRefusedByCorosync(1_048_280));
         assertFalse(CmapMessageSize.setRefusedByCorosync(1_048_281));
         assertFalse(CmapMessageSize.setRefusedByCorosync(Long.MAX_VALUE - 296));
+        assertFalse(CmapMessageSize.setRefusedByCorosync(Long.MAX_VALUE), "no overflow past the fixed part");
     }
 
     @Test
