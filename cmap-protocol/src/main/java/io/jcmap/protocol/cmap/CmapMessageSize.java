@@ -9,15 +9,15 @@ package io.jcmap.protocol.cmap;
 public final class CmapMessageSize {
     /** Largest requested GET value length whose response size still fits an int32. */
     public static final long MAX_GET_VALUE_LENGTH = Integer.MAX_VALUE - GetResponseDescriptor.LENGTH;
+    /** corosync's ICMAP_MAX_VALUE_LEN: a SET of a longer value it refuses with INVALID_PARAM. */
+    public static final long MAX_ACCEPTED_VALUE_LENGTH = 16 * 1024;
     /**
      * The longest value corosync stores: it refuses a value longer than ICMAP_MAX_VALUE_LEN
      * (16 KiB, in corosync 2 and 3) with INVALID_PARAM, but checks a string's length before it
      * appends the terminating NUL, so a string of 16,384 characters is stored, answered and
      * notified as 16,385 bytes. No GET answer carries more.
      */
-    public static final long MAX_STORED_VALUE_LENGTH = 16 * 1024 + 1;
-    /** corosync's ICMAP_MAX_VALUE_LEN: a SET of a longer value it refuses with INVALID_PARAM. */
-    public static final long MAX_ACCEPTED_VALUE_LENGTH = 16 * 1024;
+    public static final long MAX_STORED_VALUE_LENGTH = MAX_ACCEPTED_VALUE_LENGTH + 1;
     /** The longest request libcmap sends (its IPC_REQUEST_SIZE); it refuses a longer one with TOO_BIG. */
     public static final long LIBCMAP_MAX_REQUEST_LENGTH = 8192 * 128;
     /** The longest notification: a key's new and old values, each the longest corosync stores. */
