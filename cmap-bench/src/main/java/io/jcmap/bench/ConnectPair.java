@@ -62,8 +62,8 @@ final class ConnectPair {
         } finally {
             process.destroyForcibly();
         }
-        // for information, after the pair: the price of libcmap's 1 MiB rings
-        LatencyBench.connectCloseSmall(labels, plan).forEach(line -> out.println(line.format()));
+        // for information, after the pair: jcmap at libcmap's 1 MiB rings
+        LatencyBench.connectCloseAtLibcmapSize(labels, plan).forEach(line -> out.println(line.format()));
         out.flush();
     }
 

@@ -30,8 +30,9 @@ package io.jcmap.bench;
  * 5,000 socket connects left 2-10 connects of 4,000 over 1 ms; in chunks of 3,000 (measured
  * apart, 2026-12-04) the median fell from 400 us to 290 us only after 12,000 connects and to
  * libcmap's 265 us after 21,000. So the socket warm-up takes {@code connectWarmup} connects or
- * {@code connectWarmupNanos} (8 s), whichever comes first. An SHM connect costs corosync 3-14 ms
- * of zeroing memory, too slow to run thousands of; a client asking for 64 KiB messages runs the
+ * {@code connectWarmupNanos} (8 s), whichever comes first. An SHM connect at libcmap's 1 MiB costs
+ * corosync 3-14 ms of zeroing memory (about half that at jcmap's default of 512 KiB), too slow
+ * to run thousands of; a client asking for 64 KiB messages runs the
  * same connect path in a fifth of the time (decision 0016). So SHM warms up with those for
  * {@code smallConnectWarmupNanos} (4 s), then with default connects for {@code
  * connectWarmupNanos} (1 s). SHM connect+close p99 was 4.3-4.6 ms after 4 s (1,300 default

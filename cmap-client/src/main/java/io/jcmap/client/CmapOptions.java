@@ -8,7 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Immutable connection settings for a CMAP handle. {@link #defaults()} behaves like libcmap;
+ * Immutable connection settings for a CMAP handle. {@link #defaults()} behaves like libcmap
+ * but for the message size, half of libcmap's, which halves what corosync creates and zeroes
+ * at every SHM connect and still carries every CMAP message ({@code docs/decisions/0037});
  * {@link #builder()} changes single settings.
  *
  * <table>
@@ -21,7 +23,7 @@ import java.util.Optional;
  *     like libcmap's {@code CS_IPC_TIMEOUT_MS} of -1</td></tr>
  * <tr><td>{@link #connectTimeout()}</td><td>5 s</td></tr>
  * <tr><td>{@link #serverUidPolicy()}</td><td>root or the client's own uid</td></tr>
- * <tr><td>{@link #maxMessageSize()}</td><td>1 MiB, libcmap's {@code IPC_REQUEST_SIZE}</td></tr>
+ * <tr><td>{@link #maxMessageSize()}</td><td>512 KiB, half of libcmap's {@code IPC_REQUEST_SIZE}</td></tr>
  * <tr><td>{@link #reconnect()}</td><td>off</td></tr>
  * </table>
  */
@@ -34,8 +36,18 @@ public final class CmapOptions {
      * wait without limit, see {@link Builder#noRequestTimeout()}.
      */
     public static final Duration LONGEST_WAIT = Duration.ofNanos(Long.MAX_VALUE);
-    /** Default {@link #maxMessageSize()}: libcmap's {@code IPC_REQUEST_SIZE}, 8192 * 128 bytes. */
-    public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192 * 128;
+    /**
+     * Default {@link #maxMessageSize()}: 512 KiB, half of libcmap's {@code IPC_REQUEST_SIZE}
+     * ({@link #LIBCMAP_MAX_MESSAGE_SIZE}). Every CMAP message fits it many times over (the
+     * longest, a notification, is 33,106 bytes), and corosync has half the rings to create and
+     * zero at each SHM connect ({@code docs/decisions/0037}).
+     */
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 512 * 1024;
+    /**
+     * libcmap's message size, its {@code IPC_REQUEST_SIZE} of 1 MiB: a handle asking for it has
+     * corosync's rings exactly as large as libcmap's.
+     */
+    public static final int LIBCMAP_MAX_MESSAGE_SIZE = IpcOptions.DEFAULT_MAX_MESSAGE_SIZE;
     /**
      * The smallest {@link #maxMessageSize()}: 12,328 bytes, libqb's answer to a connect (its
      * {@code struct qb_ipc_connection_response}), which must fit a message.
@@ -239,24 +251,25 @@ public final class CmapOptions {
          * Sets the largest message size proposed to the server. corosync sizes all three of the
          * connection's rings (request, reply, notification) by it, and on the SHM transport it
          * creates and zeroes them at every connect: that is nearly all of a connect's cost, about
-         * 5 ms at the default of 1 MiB and under 1 ms at 64 KiB on a 2-vCPU machine
-         * ({@code docs/decisions/0016}). A smaller size makes connects cheaper, but every message
-         * must fit: a request or reply that does not fails with {@link CsError#TOO_BIG}, but for a
-         * SET on the default map of a value longer than corosync accepts (16 KiB) that libcmap's
-         * 1 MiB would carry, which fails with {@link CsError#INVALID_PARAM}, corosync's answer to
-         * libcmap (for a read-only key corosync answers libcmap with ACCESS instead). A
-         * notification carries a tracked key's new and old values together (up to 16 KiB each, and
-         * a NUL more for a string), and one over the limit that has to wait for room stops all
-         * later notifications of the connection: a handle whose size is below
-         * {@link #MIN_TRACKING_MESSAGE_SIZE} may not track keys. The default is libcmap's size.
+         * 11 ms at libcmap's 1 MiB, half that at the default of 512 KiB and a fifth at 64 KiB on a
+         * 2-vCPU machine ({@code docs/decisions/0016}, {@code 0037}). A smaller size makes connects
+         * cheaper, but every message must fit: a request or reply that does not fails with
+         * {@link CsError#TOO_BIG}, but for a SET on the default map of a value longer than corosync
+         * accepts (16 KiB) that libcmap's 1 MiB would carry, which fails with
+         * {@link CsError#INVALID_PARAM}, corosync's answer to libcmap (for a read-only key corosync
+         * answers libcmap with ACCESS instead). A notification carries a tracked key's new and old
+         * values together (up to 16 KiB each, and a NUL more for a string), and one over the limit
+         * that has to wait for room stops all later notifications of the connection: a handle
+         * whose size is below {@link #MIN_TRACKING_MESSAGE_SIZE} may not track keys.
          *
-         * <p>What a smaller size costs besides (measured on 2026-12-07 at 64 KiB against 1 MiB):
-         * corosync has room for fewer answers at once, and each {@link CmapAsync#getAsync}
-         * reserves one of 16 KiB, so a few are in flight instead of some 60, and pipelined gets ran
-         * at about 0.3 times the rate; and the notification ring holds some 190 small
-         * notifications instead of some 3,000, after which corosync keeps the next ones in its own
-         * memory until a dispatch makes room (none is lost; it logs "Q empty" once they are all
-         * sent).
+         * <p>What a smaller size costs besides: corosync has room for fewer answers at once, and
+         * each {@link CmapAsync#getAsync} reserves one of 16 KiB, so fewer are in flight; and the
+         * notification ring holds fewer notifications before corosync keeps the next ones in its
+         * own memory until a dispatch makes room (none is lost; it logs "Q empty" once they are
+         * all sent). Measured on 2026-12-07 against 1 MiB: pipelined gets ran at a rate within the
+         * spread of 1 MiB's at 512 KiB and at about 0.3 times it at 64 KiB; the ring held some
+         * 1,500 small notifications at 512 KiB, some 190 at 64 KiB and some 3,000 at 1 MiB.
+         * {@link #LIBCMAP_MAX_MESSAGE_SIZE} gives libcmap's rings exactly.
          *
          * <p>corosync zeroes the rings in the thread that also serves the cluster, which waits
          * meanwhile: at 16 MiB an SHM connect took 0.76 s on a 2-vCPU machine (2026-12-05).

@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 
 class CmapOptionsTest {
     @Test
-    void defaultsBehaveLikeLibcmap() {
+    void defaultsBehaveLikeLibcmapButForHalfItsMessageSize() {
         CmapOptions options = CmapOptions.defaults();
         assertEquals(new Endpoint.LibqbService("cmap"), options.endpoint());
         assertEquals(Optional.empty(), options.requestTimeout());
         assertEquals(Duration.ofSeconds(5), options.connectTimeout());
         assertEquals(ServerUidPolicy.rootOrSelf(), options.serverUidPolicy());
-        assertEquals(1_048_576, options.maxMessageSize());
+        // libcmap asks for 1 MiB; half of it carries every CMAP message (decision 0037)
+        assertEquals(524_288, options.maxMessageSize());
+        assertEquals(1_048_576, CmapOptions.LIBCMAP_MAX_MESSAGE_SIZE);
         assertEquals(Optional.empty(), options.reconnect());
         assertEquals(options, CmapOptions.builder().build());
     }
@@ -112,7 +114,7 @@ class CmapOptionsTest {
         String text = CmapOptions.defaults().toString();
         assertTrue(text.contains("requestTimeout=none"), text);
         assertTrue(text.contains("reconnect=off"), text);
-        assertTrue(text.contains("maxMessageSize=1048576"), text);
+        assertTrue(text.contains("maxMessageSize=524288"), text);
     }
 
     @Test

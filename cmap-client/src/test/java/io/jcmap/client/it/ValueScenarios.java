@@ -326,7 +326,8 @@ abstract class ValueScenarios extends CorosyncScenarios {
 
     @Test
     void aValueThatDoesNotFitTheNegotiatedMessageSizeIsTooBigAsInLibcmap() {
-        // libcmap's request of 296 + 1 MiB bytes exceeds the 1 MiB negotiated: EMSGSIZE, CS_ERR_TOO_BIG
+        // libcmap's request of 296 + 1 MiB bytes exceeds the 1 MiB it negotiates: EMSGSIZE,
+        // CS_ERR_TOO_BIG; jcmap's default of 512 KiB gives the same code
         cmapError(CsError.TOO_BIG, () -> cmap.setBinary(key("huge"), new byte[1024 * 1024]));
         cmapError(CsError.TOO_BIG, () -> cmap.setString(key("huge"), "x".repeat(1024 * 1024)));
         cmapError(CsError.NOT_EXIST, () -> cmap.get(key("huge")));
@@ -338,8 +339,9 @@ abstract class ValueScenarios extends CorosyncScenarios {
      * A handle asking for 64 KiB messages cannot carry a value of 64 KiB to 1 MiB, which
      * libcmap's 1 MiB request carries and corosync refuses with INVALID_PARAM (it keeps 16 KiB at
      * most): jcmap refuses it with that code without sending it, and with TOO_BIG only past the
-     * 1,048,280 bytes of value (1 MiB less the request's 296-byte fixed part) libcmap sends.
-     * A handle at the default, libcmap's size, sends it and gets corosync's answer: the same codes.
+     * 1,048,280 bytes of value (1 MiB less the request's 296-byte fixed part) libcmap sends. The
+     * default handle (512 KiB) does the same for what does not fit it, and a handle at libcmap's
+     * size sends all of it and gets corosync's answer: the same codes from all three.
      */
     @Test
     void aValueTooLongForCorosyncIsInvalidParamWhetherItFitsOurMessagesOrNot() {
@@ -347,20 +349,24 @@ abstract class ValueScenarios extends CorosyncScenarios {
         ConnectionStats stats = new ConnectionStats(open(CmapMap.STATS));
         ConnectionStats.Opened<CmapHandle> small = stats.open(() -> Cmap.initialize(options()
                 .maxMessageSize(65_536).build()));
-        ConnectionStats.Opened<CmapHandle> large = stats.open(() -> Cmap.initialize(options().build()));
-        try (CmapHandle ours = small.value(); CmapHandle libcmaps = large.value()) {
-            for (CmapHandle handle : List.of(ours, libcmaps)) {
+        ConnectionStats.Opened<CmapHandle> standard = stats.open(() -> Cmap.initialize(options().build()));
+        ConnectionStats.Opened<CmapHandle> large = stats.open(() -> Cmap.initialize(options()
+                .maxMessageSize(CmapOptions.LIBCMAP_MAX_MESSAGE_SIZE).build()));
+        try (CmapHandle ours = small.value(); CmapHandle defaults = standard.value(); CmapHandle libcmaps = large.value()) {
+            for (CmapHandle handle : List.of(ours, defaults, libcmaps)) {
                 cmapError(CsError.INVALID_PARAM, () -> handle.setBinary(key, new byte[Values.MAX_VALUE_LENGTH + 1]));
                 cmapError(CsError.INVALID_PARAM, () -> handle.setBinary(key, new byte[65_536]));
                 cmapError(CsError.INVALID_PARAM, () -> handle.setString(key, "x".repeat(1_048_280)));
                 cmapError(CsError.TOO_BIG, () -> handle.setBinary(key, new byte[1_048_281]));
             }
-            // sent: the first set; refused before sending: the second and third (and every fourth)
+            // sent: the sets that fit the handle's messages; refused before sending: the others
+            // (and every fourth)
             assertEquals(1, stats.requests(small.connection()), "requests from the 64 KiB handle");
+            assertEquals(2, stats.requests(standard.connection()), "requests from the 512 KiB handle");
             assertEquals(3, stats.requests(large.connection()), "requests from the 1 MiB handle");
             cmapError(CsError.NOT_EXIST, () -> cmap.get(key));
             // libcmap refuses a name of 256 bytes or more before it looks at the value
-            for (CmapHandle handle : List.of(ours, libcmaps)) {
+            for (CmapHandle handle : List.of(ours, defaults, libcmaps)) {
                 cmapError(CsError.NAME_TOO_LONG, () -> handle.setBinary("k".repeat(256), new byte[65_536]));
             }
         }

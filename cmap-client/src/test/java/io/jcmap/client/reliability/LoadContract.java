@@ -108,7 +108,8 @@ abstract class LoadContract {
 
     /**
      * corosync drops a response that finds no room (the SHM response ring or the socket's send
-     * buffer hold about 1 MiB), and responses are matched to requests by order. Here 256 threads
+     * buffer hold about the message size, 512 KiB by default), and responses are matched to
+     * requests by order. Here 256 threads
      * each read a 16,000-byte value of their own (every third request of a read asks for the
      * whole value; 128 in flight could need 2 MiB of answers), while a completion action holds
      * the reading thread for 150 ms at a time, so that the answers pile up unread.
