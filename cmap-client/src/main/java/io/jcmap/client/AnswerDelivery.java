@@ -45,7 +45,7 @@ final class AnswerDelivery {
             id = header.id();
             error = header.error();
         } catch (CodecException e) {
-            breakDownFor(head, CmapException.ofCode(e.csError(), head.context() + ": " + e.getMessage()));
+            breakDownFor(head, CmapException.ofCodec(head.context(), e));
             return;
         }
         if (id == GLUE_REFUSAL_ID && id != head.responseId && error != CS_OK) {
@@ -95,8 +95,7 @@ final class AnswerDelivery {
                     new CmapException(e.error(), e.errno(), pending.context() + detail, e.getCause()));
             return;
         } catch (CodecException e) {
-            pipeline.complete(pending, null,
-                    CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage()));
+            pipeline.complete(pending, null, CmapException.ofCodec(pending.context(), e));
             return;
         }
         if (!pipeline.complete(pending, value, null)) {

@@ -1,5 +1,7 @@
 package io.jcmap.client;
 
+import io.jcmap.protocol.cmap.CodecException;
+
 import java.util.Objects;
 
 /**
@@ -106,6 +108,11 @@ public class CmapException extends RuntimeException {
     public static CmapException ofCode(int code, String context) {
         CsError error = CsError.of(code);
         return new CmapException(error == CsError.OK ? CsError.LIBRARY : error, code, NO_ERRNO, context, null);
+    }
+
+    /** A codec's refusal of what {@code context} encodes or decodes, with the codec's error code. */
+    static CmapException ofCodec(String context, CodecException failure) {
+        return ofCode(failure.csError(), context + ": " + failure.getMessage());
     }
 
     /** {@return the corosync error; never null} */

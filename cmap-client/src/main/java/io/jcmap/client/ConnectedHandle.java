@@ -301,7 +301,7 @@ final class ConnectedHandle implements CmapHandle {
         try {
             CmapRequests.checkSetKey(key);
         } catch (CodecException e) {
-            return CmapException.ofCode(e.csError(), CallName.of("set", key) + ": " + e.getMessage());
+            return CmapException.ofCodec(CallName.of("set", key), e);
         }
         if (map == CmapMap.ICMAP && CmapMessageSize.setRefusedByCorosync(valueLength)) {
             return new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": a value of " + valueLength

@@ -311,7 +311,7 @@ final class NotificationDispatch {
             newValue = CmapValue.decodeNullable(event.newValueType(), event.newValue(), 0, event.newValueLength());
             oldValue = CmapValue.decodeNullable(event.oldValueType(), event.oldValue(), 0, event.oldValueLength());
         } catch (CodecException e) {
-            throw CmapException.ofCode(e.csError(), "dispatch: " + e.getMessage());
+            throw CmapException.ofCodec("dispatch", e);
         }
         return registration.runListener(handle.shown(), trackHandle -> new CmapNotification(trackHandle, kind, key, newValue,
                 oldValue), handle.pipeline()::readIfReading);

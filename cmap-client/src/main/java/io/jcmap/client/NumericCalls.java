@@ -115,7 +115,7 @@ final class NumericCalls {
     /** Lets go of the send lock and says why the request could not be encoded. */
     private static CmapException encodingFailed(Pipeline pipeline, String operation, String key, CodecException e) {
         pipeline.abortSend();
-        return CmapException.ofCode(e.csError(), CallName.of(operation, key) + ": " + e.getMessage());
+        return CmapException.ofCodec(CallName.of(operation, key), e);
     }
 
     /** Keeps a numeric GET answer's type and bits in the request record. */

@@ -690,7 +690,7 @@ final class Pipeline {
             return encoder.encode(buffer);
         } catch (CodecException e) {
             abortSend();
-            throw CmapException.ofCode(e.csError(), pending.context() + ": " + e.getMessage());
+            throw CmapException.ofCodec(pending.context(), e);
         } catch (RuntimeException e) {
             abortSend();
             throw e;

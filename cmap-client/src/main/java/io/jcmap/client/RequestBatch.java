@@ -39,8 +39,7 @@ final class RequestBatch {
         try {
             length = encoder.encode(buffer.asSlice(offset, size));
         } catch (CodecException e) {
-            throw CmapException.ofCode(e.csError(), CallName.of(operation, key)
-                    + ": " + e.getMessage());
+            throw CmapException.ofCodec(CallName.of(operation, key), e);
         }
         if (count == pendings.length) {
             grow();

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The future of an asynchronous request, or of a stage derived from one ({@link #thenApply} and
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeoutException;
  * @param <T> the value it completes with
  */
 final class ResponseFuture<T> extends CompletableFuture<T> {
+    /** The first look again for a flush ({@link #awaitFlush}): a batch is usually flushed at once. */
+    private static final long FIRST_FLUSH_LOOK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** The longest: a batch kept unflushed for long costs a wake-up every 10 ms meanwhile. */
+    private static final long LONGEST_FLUSH_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * Where its request went, for a derived stage as its request's future knew it when the stage
      * was made; null while it waits in an unflushed batch. Weakly: a future kept after its handle
@@ -148,6 +153,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
+        awaitFlush(Long.MAX_VALUE, false);
         boolean elsewhere;
         try {
             elsewhere = readInAction(Long.MAX_VALUE, false);
@@ -164,6 +170,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
+        awaitFlush(Long.MAX_VALUE, true);
         boolean elsewhere;
         try {
             elsewhere = readInAction(Long.MAX_VALUE, true);
@@ -184,7 +191,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         long timeoutNanos = unit.toNanos(timeout);
         boolean elsewhere;
         try {
-            elsewhere = readInAction(timeoutNanos, true);
+            elsewhere = readInAction(awaitFlush(timeoutNanos, true), true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
@@ -194,6 +201,52 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         } finally {
             countWaitElsewhere(elsewhere, -1);
         }
+    }
+
+    /**
+     * Waits while its request is in a batch not yet flushed: no thread can read for it then, and a
+     * join in a completion action, on the thread that reads, would otherwise wait as any future
+     * does, so that once another thread flushed the batch nobody read the answer and the reading
+     * stopped for good. It looks again in slices growing from {@link #FIRST_FLUSH_LOOK_NANOS} to
+     * {@link #LONGEST_FLUSH_LOOK_NANOS} until the batch went, the future is done or the time is up;
+     * an interrupt ends it for a {@code get} (whose wait then throws), and is kept for a
+     * {@code join}.
+     *
+     * @return the nanoseconds left of {@code timeoutNanos} ({@link Long#MAX_VALUE} stays so)
+     */
+    private long awaitFlush(long timeoutNanos, boolean interruptible) {
+        long started = System.nanoTime();
+        long slice = FIRST_FLUSH_LOOK_NANOS;
+        boolean interrupted = false;
+        try {
+            while (!isDone() && inUnflushedBatch()) {
+                long left = timeoutNanos == Long.MAX_VALUE ? slice : timeoutNanos - (System.nanoTime() - started);
+                if (left <= 0) {
+                    return 0;
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                    interrupted = true;
+                }
+                LockSupport.parkNanos(this, Math.min(slice, left));
+                slice = Math.min(2 * slice, LONGEST_FLUSH_LOOK_NANOS);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return timeoutNanos == Long.MAX_VALUE ? timeoutNanos
+                : Math.max(0, timeoutNanos - (System.nanoTime() - started));
+    }
+
+    /** Whether the request it is, or is derived from, waits in a batch not yet flushed. */
+    private boolean inUnflushedBatch() {
+        ResponseFuture<?> origin = root();
+        return origin != null && !origin.isDone() && pipelineOf(origin) == null;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcmap.protocol.cmap.CodecException;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +27,17 @@ class CmapExceptionTest {
         assertEquals("CS_ERR_ACCESS (11)", new CmapException(CsError.ACCESS, null).getMessage());
         assertEquals("CS_ERR_ACCESS (11)", new CmapException(CsError.ACCESS, "").getMessage());
         assertEquals("", new CmapException(CsError.ACCESS, null).context());
+    }
+
+    /** A codec's refusal keeps its code (TOO_BIG is 26, MESSAGE_ERROR 22) and follows the call's context. */
+    @Test
+    void ofCodecKeepsTheCodecsCodeAfterTheContext() {
+        CmapException tooBig = CmapException.ofCodec("set(k.v)", new CodecException(26, "value too long"));
+        assertEquals(CsError.TOO_BIG, tooBig.error());
+        assertEquals("set(k.v): value too long: CS_ERR_TOO_BIG (26)", tooBig.getMessage());
+        CmapException malformed = CmapException.ofCodec("dispatch", new CodecException(22, "short notification"));
+        assertEquals(CsError.MESSAGE_ERROR, malformed.error());
+        assertTrue(malformed.getMessage().startsWith("dispatch: short notification"), malformed.getMessage());
     }
 
     @Test

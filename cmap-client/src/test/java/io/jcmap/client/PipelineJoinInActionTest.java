@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -70,6 +71,36 @@ class PipelineJoinInActionTest {
         assertActionReturns("a+b", value -> request(pipeline, "a")
                 .thenCompose(a -> request(pipeline, "b").thenApply(b -> a + "+" + b))
                 .join());
+    }
+
+    /**
+     * A join in an action on a request of a batch that another thread flushes while the action
+     * waits, directly, through a stage made before the flush, and with a timed get. The future
+     * knew no pipeline when the wait began, so it waited as any future does, and once the batch
+     * went nobody read the answers: the action, the reading and every later request waited for
+     * ever (RandomJoinsInActionsTest, seed 119, in 5 of some 10 runs).
+     */
+    @Test
+    void aJoinOnARequestOfABatchThatAnotherThreadFlushesMeanwhileReadsItsAnswer() throws Exception {
+        RequestBatch batch = new RequestBatch();
+        CompletableFuture<Object> batched = batch.add("get", "k", RESPONSE_ID, LENGTH, buffer -> LENGTH,
+                (response, length) -> "batched");
+        CompletableFuture<Object> stage = batched.thenApply(got -> got + "!");
+        AtomicReference<Thread> reader = new AtomicReference<>();
+        CompletableFuture<Object> action = request(pipeline, "first").thenApply(value -> {
+            reader.set(Thread.currentThread());
+            try {
+                return batched.join() + " " + stage.join() + " " + batched.get(10, TimeUnit.SECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                return e;
+            }
+        });
+        server.allowed.set(Integer.MAX_VALUE);
+        Waits.until(() -> reader.get() != null && reader.get().getState() != Thread.State.RUNNABLE,
+                "the action waits for the batch");
+        pipeline.sendBatch(batch);
+        assertEquals("batched batched! batched", within(action, 10));
+        assertEquals("after", within(request(pipeline, "after"), 10), "the pipeline goes on");
     }
 
     @Test

@@ -429,7 +429,10 @@ class RandomJoinsInActionsTest {
 
         private boolean allDone() {
             for (Request request : requests) {
-                if (!request.future.isDone()) {
+                // done, and its recorder run: a future is done before its dependents run, and a
+                // completion nested in another's runs them in the other's order, so its action
+                // (and what depends on that) may run before its recorder
+                if (!request.future.isDone() || request.recorded.get() == 0) {
                     return false;
                 }
             }

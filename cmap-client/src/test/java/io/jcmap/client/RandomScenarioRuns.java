@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * {@link RandomHandleScenariosTest}, {@link RandomSyncCallsTimeoutsAndInterruptsTest},
  * {@link RandomHandleCallsTest}): the run of
  * seeds chosen by the system properties {@code PREFIX.seed}, {@code PREFIX.firstSeed} and
- * {@code PREFIX.tries}, with the failures of the first few scenarios and their seeds; and, per
+ * {@code PREFIX.tries}, each run {@code PREFIX.repeat} times (default 1), with the failures of the first few scenarios and their seeds; and, per
  * scenario, {@link Threads}: its daemon threads, what they threw, joins against a deadline, a close
  * on a thread of its own and the stacks of the threads left. Each test keeps its own plan,
  * generator and checks; a failure is its plan, what failed and the stacks ({@link #failure}).
@@ -54,11 +54,15 @@ final class RandomScenarioRuns {
         String single = System.getProperty(prefix + ".seed");
         long first = single != null ? Long.parseLong(single) : Long.getLong(prefix + ".firstSeed", 1);
         int tries = single != null ? 1 : Integer.getInteger(prefix + ".tries", defaultTries);
+        // a seed fixes the plan, not the threads' timing: a failure may need many runs to show again
+        int repeat = Integer.getInteger(prefix + ".repeat", 1);
         List<String> failures = new ArrayList<>();
         for (long seed = first; seed < first + tries && failures.size() < maxFailures; seed++) {
-            String failure = scenario.apply(seed);
-            if (failure != null) {
-                failures.add(failure);
+            for (int run = 0; run < repeat && failures.size() < maxFailures; run++) {
+                String failure = scenario.apply(seed);
+                if (failure != null) {
+                    failures.add(failure);
+                }
             }
         }
         return new Run(first, tries, failures);
