@@ -1,12 +1,12 @@
 package io.jcmap.client;
 
 import java.lang.ref.WeakReference;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The future of an asynchronous request, or of a stage derived from one ({@link #thenApply} and
@@ -19,10 +19,10 @@ import java.util.concurrent.locks.LockSupport;
  * @param <T> the value it completes with
  */
 final class ResponseFuture<T> extends CompletableFuture<T> {
-    /** The first look again for a flush ({@link #awaitFlush}): a batch is usually flushed at once. */
-    private static final long FIRST_FLUSH_LOOK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    /** The longest: a batch kept unflushed for long costs a wake-up every 10 ms meanwhile. */
-    private static final long LONGEST_FLUSH_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** The first wait before a look again ({@link #readOrLook}): what it waits for usually goes out at once. */
+    private static final long FIRST_LOOK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    /** The longest: a wait that lasts costs a wake-up every 10 ms meanwhile. */
+    private static final long LONGEST_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
      * Where its request went, for a derived stage as its request's future knew it when the stage
      * was made; null while it waits in an unflushed batch. Weakly: a future kept after its handle
@@ -153,10 +153,9 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
-        awaitFlush(Long.MAX_VALUE, false);
         boolean elsewhere;
         try {
-            elsewhere = readInAction(Long.MAX_VALUE, false);
+            elsewhere = readOrLook(Long.MAX_VALUE, false);
         } catch (CmapException e) {
             throw new CompletionException(e);
         }
@@ -170,10 +169,9 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        awaitFlush(Long.MAX_VALUE, true);
         boolean elsewhere;
         try {
-            elsewhere = readInAction(Long.MAX_VALUE, true);
+            elsewhere = readOrLook(Long.MAX_VALUE, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
@@ -191,7 +189,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         long timeoutNanos = unit.toNanos(timeout);
         boolean elsewhere;
         try {
-            elsewhere = readInAction(awaitFlush(timeoutNanos, true), true);
+            elsewhere = readOrLook(timeoutNanos, true);
         } catch (CmapException e) {
             throw new ExecutionException(e);
         }
@@ -204,43 +202,71 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * Waits while its request is in a batch not yet flushed: no thread can read for it then, and a
-     * join in a completion action, on the thread that reads, would otherwise wait as any future
-     * does, so that once another thread flushed the batch nobody read the answer and the reading
-     * stopped for good. It looks again in slices growing from {@link #FIRST_FLUSH_LOOK_NANOS} to
-     * {@link #LONGEST_FLUSH_LOOK_NANOS} until the batch went, the future is done or the time is up;
-     * an interrupt ends it for a {@code get} (whose wait then throws), and is kept for a
-     * {@code join}.
+     * Reads for it if the thread runs a completion action ({@link #readInAction}), and goes on
+     * looking while only this thread could read what it waits for: while it reads the pipeline
+     * (the action runs on the reading thread), or while its request waits in a batch not yet
+     * flushed. Waiting as any future does there waited for good once what it waits for went on
+     * the wire later: a batch another thread flushed, a request issued on another thread once an
+     * earlier stage completed there, requests held back by a hold that ended; nobody else reads.
+     * So it waits in slices growing from {@link #FIRST_LOOK_NANOS} to {@link #LONGEST_LOOK_NANOS}
+     * (a completion ends a slice at once) and reads for it again after each, until it is done,
+     * the thread no longer reads for it, or the time is up. An interrupt ends it for a
+     * {@code get} (whose wait then throws), and is kept for after it for a {@code join}.
      *
-     * @return the nanoseconds left of {@code timeoutNanos} ({@link Long#MAX_VALUE} stays so)
+     * @return what {@link #readInAction} returned the last time
      */
-    private long awaitFlush(long timeoutNanos, boolean interruptible) {
+    private boolean readOrLook(long timeoutNanos, boolean interruptible) {
         long started = System.nanoTime();
-        long slice = FIRST_FLUSH_LOOK_NANOS;
+        long slice = FIRST_LOOK_NANOS;
         boolean interrupted = false;
         try {
-            while (!isDone() && inUnflushedBatch()) {
-                long left = timeoutNanos == Long.MAX_VALUE ? slice : timeoutNanos - (System.nanoTime() - started);
-                if (left <= 0) {
-                    return 0;
+            while (true) {
+                long left = timeoutNanos == Long.MAX_VALUE ? timeoutNanos
+                        : Math.max(0, timeoutNanos - (System.nanoTime() - started));
+                boolean elsewhere = readInAction(left, interruptible);
+                if (isDone() || left == 0 || !(inUnflushedBatch() || readsItsPipeline())) {
+                    return elsewhere;
                 }
                 if (Thread.interrupted()) {
                     if (interruptible) {
                         Thread.currentThread().interrupt();
-                        break;
+                        return elsewhere;
                     }
                     interrupted = true;
                 }
-                LockSupport.parkNanos(this, Math.min(slice, left));
-                slice = Math.min(2 * slice, LONGEST_FLUSH_LOOK_NANOS);
+                if (waitAtMost(Math.min(slice, left))) {
+                    if (interruptible) {
+                        Thread.currentThread().interrupt();
+                        return elsewhere;
+                    }
+                    interrupted = true;
+                }
+                slice = Math.min(2 * slice, LONGEST_LOOK_NANOS);
             }
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
-        return timeoutNanos == Long.MAX_VALUE ? timeoutNanos
-                : Math.max(0, timeoutNanos - (System.nanoTime() - started));
+    }
+
+    /** Waits for the completion {@code nanos} at most; whether an interrupt ended the wait (its status cleared). */
+    private boolean waitAtMost(long nanos) {
+        try {
+            super.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            return false; // the time is up, or it is done: the loop looks
+        } catch (InterruptedException e) {
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether this thread reads the pipeline its request went to: it runs a completion action. */
+    private boolean readsItsPipeline() {
+        WeakReference<Pipeline> reference = pipelineOf(root());
+        Pipeline where = reference == null ? null : reference.get();
+        return where != null && where.readsOnThisThread();
     }
 
     /** Whether the request it is, or is derived from, waits in a batch not yet flushed. */

@@ -103,6 +103,29 @@ class PipelineJoinInActionTest {
         assertEquals("after", within(request(pipeline, "after"), 10), "the pipeline goes on");
     }
 
+    /**
+     * A join in an action on a stage that issues its request on another thread, once a future
+     * outside the pipeline completes there: when the join began, nothing was on the wire for it,
+     * so it waited as any future does, and the request the other thread then sent had its answer
+     * read by nobody (RandomJoinsInActionsTest, seed 130, once in 6,000 scenarios).
+     */
+    @Test
+    void aJoinOnAStageWhoseRequestAnotherThreadIssuesMeanwhileReadsItsAnswer() throws Exception {
+        CompletableFuture<Object> outside = new CompletableFuture<>();
+        AtomicReference<Thread> reader = new AtomicReference<>();
+        CompletableFuture<Object> action = request(pipeline, "first").thenApply(value -> {
+            reader.set(Thread.currentThread());
+            return request(pipeline, "r").thenCombine(outside, (r, o) -> r + "" + o)
+                    .thenCompose(combined -> request(pipeline, combined + " inner")).join();
+        });
+        server.allowed.set(Integer.MAX_VALUE);
+        Waits.until(() -> reader.get() != null && reader.get().getState() != Thread.State.RUNNABLE,
+                "the action waits for the stage");
+        outside.complete("+o"); // on this thread: the stage issues its request here
+        assertEquals("r+o inner", within(action, 10));
+        assertEquals("after", within(request(pipeline, "after"), 10), "the pipeline goes on");
+    }
+
     @Test
     void aJoinOnARequestOfABatchFlushedInTheActionReadsItsAnswer() throws Exception {
         assertActionReturns("batched!", value -> {
