@@ -227,13 +227,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
                 if (isDone() || left == 0 || !(inUnflushedBatch() || readsItsPipeline())) {
                     return elsewhere;
                 }
-                if (Thread.interrupted()) {
-                    if (interruptible) {
-                        Thread.currentThread().interrupt();
-                        return elsewhere;
-                    }
-                    interrupted = true;
-                }
+                // an interrupt already set ends the wait at once, as one that comes during it
                 if (waitAtMost(Math.min(slice, left))) {
                     if (interruptible) {
                         Thread.currentThread().interrupt();
@@ -250,7 +244,10 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         }
     }
 
-    /** Waits for the completion {@code nanos} at most; whether an interrupt ended the wait (its status cleared). */
+    /**
+     * Waits for the completion {@code nanos} at most; whether an interrupt, set before or during
+     * the wait, ended it (its status cleared).
+     */
     private boolean waitAtMost(long nanos) {
         try {
             super.get(nanos, TimeUnit.NANOSECONDS);
@@ -264,9 +261,14 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
 
     /** Whether this thread reads the pipeline its request went to: it runs a completion action. */
     private boolean readsItsPipeline() {
-        WeakReference<Pipeline> reference = pipelineOf(root());
-        Pipeline where = reference == null ? null : reference.get();
+        Pipeline where = pipelineOrNull(root());
         return where != null && where.readsOnThisThread();
+    }
+
+    /** The pipeline its request went to ({@link #pipelineOf}), or null: not known yet, or gone. */
+    private Pipeline pipelineOrNull(ResponseFuture<?> origin) {
+        WeakReference<Pipeline> reference = pipelineOf(origin);
+        return reference == null ? null : reference.get();
     }
 
     /** Whether the request it is, or is derived from, waits in a batch not yet flushed. */
@@ -302,8 +304,7 @@ final class ResponseFuture<T> extends CompletableFuture<T> {
         }
         boolean listening = Pipeline.LISTENING.get()[0] > 0;
         ResponseFuture<?> origin = root();
-        WeakReference<Pipeline> reference = pipelineOf(origin);
-        Pipeline where = reference == null ? null : reference.get();
+        Pipeline where = pipelineOrNull(origin);
         if (where == null) {
             return listening;
         }
