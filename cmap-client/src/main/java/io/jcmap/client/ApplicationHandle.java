@@ -67,6 +67,15 @@ final class ApplicationHandle implements CmapHandle {
     }
 
     @Override
+    public void setString(String key, String value) {
+        try {
+            connected.setString(key, value);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
     public void setInt8(String key, byte value) {
         try {
             connected.setInt8(key, value);

@@ -150,6 +150,10 @@ public final class CmapText {
         if (text == null) {
             throw invalid("encode: text is null");
         }
+        byte[] ascii = asciiBytes(text);
+        if (ascii != null) {
+            return ascii;
+        }
         int firstSurrogate = firstSurrogate(text);
         if (firstSurrogate < 0) {
             if (text.length() > Integer.MAX_VALUE / BMP_MAX_BYTES) {
@@ -182,6 +186,42 @@ public final class CmapText {
             }
         }
         return bytes;
+    }
+
+    /**
+     * The bytes of a text whose chars are all below U+0080, or null for any other text (and for
+     * null, and for a text longer than {@link #BULK_CHECK_MAX_CHARS}). Such a text has no
+     * surrogate and its bytes are its chars, which the JDK checks and copies in bulk: two arrays,
+     * where {@link #check} and the char-by-char encoding make three. Texts with a wide char in
+     * their first {@link #BULK_CHECK_CHARS} are not tried, so that they rarely make one for nothing.
+     */
+    static byte[] asciiBytes(String text) {
+        if (text == null || text.length() > BULK_CHECK_MAX_CHARS || !asciiHead(text)) {
+            return null;
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        // A longer encoding has a char past U+007F. One as long may still have had lone
+        // surrogates, which the JDK writes as '?': the text the bytes stand for tells.
+        return bytes.length == text.length() && text.equals(new String(bytes, StandardCharsets.ISO_8859_1))
+                ? bytes : null;
+    }
+
+    /**
+     * The bytes of a string value that {@link #check(String)} passes for being ASCII without a
+     * NUL, or null for any other text: the check and the encoding of such a value at once.
+     */
+    static byte[] asciiValueBytes(String text) {
+        return text != null && text.indexOf('\0') < 0 ? asciiBytes(text) : null;
+    }
+
+    private static boolean asciiHead(String text) {
+        int head = Math.min(text.length(), BULK_CHECK_CHARS);
+        for (int i = 0; i < head; i++) {
+            if (text.charAt(i) >= ONE_BYTE_LIMIT) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

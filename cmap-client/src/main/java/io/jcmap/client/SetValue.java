@@ -3,16 +3,24 @@ package io.jcmap.client;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A value as a SET request carries it. A string is encoded once, here: asked for its length and
- * then for its bytes, it would walk its text for each (a set of a 16,000-character string took
- * 1.4-2.4 times libcmap's time on 2026-12-07, nearly all of it those walks).
- *
- * @param value the value
- * @param text  a string value's bytes, or null for any other type
+ * A value as a SET request carries it: either bytes made before the request ({@link Encoded}),
+ * or a value that writes itself into the request ({@link InPlace}). A string is encoded once,
+ * here: asked for its length and then for its bytes, it would walk its text for each (a set of a
+ * 16,000-character string took 1.4-2.4 times libcmap's time on 2026-12-07, nearly all of it
+ * those walks).
  */
-record SetValue(CmapValue value, byte[] text) {
+sealed interface SetValue {
     /** UTF-8 bytes of one Java char at most: 3 (a surrogate pair is 4 bytes for 2 chars). */
-    private static final int MAX_BYTES_PER_CHAR = 3;
+    int MAX_BYTES_PER_CHAR = 3;
+
+    /** {@return the value's type} */
+    CmapType type();
+
+    /** {@return the number of value bytes the request carries} */
+    int length();
+
+    /** Writes the value bytes at the start of {@code area}, which is {@link #length()} bytes long. */
+    void writeTo(MemorySegment area);
 
     /**
      * The value of a SET on a connection whose requests carry {@code maxValueLength} value bytes
@@ -27,9 +35,9 @@ record SetValue(CmapValue value, byte[] text) {
             throw new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": null value");
         }
         if (value instanceof CmapValue.Str string && fits(string, maxValueLength)) {
-            return new SetValue(value, CmapText.encode(string.value()));
+            return new Encoded(CmapType.STRING, CmapText.encode(string.value()));
         }
-        return new SetValue(value, null);
+        return new InPlace(value);
     }
 
     private static boolean fits(CmapValue.Str string, long maxValueLength) {
@@ -38,16 +46,42 @@ record SetValue(CmapValue value, byte[] text) {
                 && (chars <= maxValueLength / MAX_BYTES_PER_CHAR || string.encodedLength() <= maxValueLength);
     }
 
-    /** {@return the number of value bytes the request carries} */
-    int length() {
-        return text != null ? text.length : value.encodedLength();
+    /**
+     * A value in the bytes the request carries.
+     *
+     * @param type  the value's type
+     * @param bytes the bytes, not copied: nobody else holds them
+     */
+    record Encoded(CmapType type, byte[] bytes) implements SetValue {
+        @Override
+        public int length() {
+            return bytes.length;
+        }
+
+        @Override
+        public void writeTo(MemorySegment area) {
+            MemorySegment.copy(bytes, 0, area, ValueCodec.I8, 0, bytes.length);
+        }
     }
 
-    /** Writes the value bytes at the start of {@code area}, which is {@link #length()} bytes long. */
-    void writeTo(MemorySegment area) {
-        if (text != null) {
-            MemorySegment.copy(text, 0, area, ValueCodec.I8, 0, text.length);
-        } else {
+    /**
+     * A value written straight into the request: a number, or a binary value from its own array.
+     *
+     * @param value the value
+     */
+    record InPlace(CmapValue value) implements SetValue {
+        @Override
+        public CmapType type() {
+            return value.type();
+        }
+
+        @Override
+        public int length() {
+            return value.encodedLength();
+        }
+
+        @Override
+        public void writeTo(MemorySegment area) {
             value.writeTo(area, 0);
         }
     }

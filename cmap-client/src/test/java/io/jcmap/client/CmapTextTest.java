@@ -3,6 +3,7 @@ package io.jcmap.client;
 import static io.jcmap.client.CmapAssertions.assertCmapError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.MemorySegment;
@@ -99,6 +100,37 @@ class CmapTextTest {
         String wideEscaped = "\u20ac" + "x".repeat(200) + "\udcff";
         CmapText.check(wideEscaped);
         assertEquals((byte) 0xff, CmapText.encode(wideEscaped)[203]);
+    }
+
+    /**
+     * An ASCII text is checked and encoded in bulk, where the JDK writes a lone surrogate as '?',
+     * one byte as an ASCII char is: a surrogate after an ASCII head keeps its own rule.
+     */
+    @Test
+    void aSurrogateAfterAnAsciiHeadIsNeitherAQuestionMarkNorAccepted() {
+        String escaped = "x".repeat(100) + "\udc80" + "y".repeat(10);
+        byte[] bytes = CmapText.encode(escaped);
+        assertEquals(111, bytes.length);
+        assertEquals((byte) 0x80, bytes[100], "the escape is the byte it stands for");
+        CmapText.check(escaped);
+        assertNull(CmapText.asciiValueBytes(escaped), "not ASCII: the value's own way");
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapText.encode("x".repeat(100) + "\ud800"));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapText.check("x".repeat(100) + "\ud800"));
+        assertCmapError(CsError.INVALID_PARAM, () -> CmapText.check("x".repeat(16_000) + "\udfff" + "x"));
+        assertNull(CmapText.asciiValueBytes("x".repeat(100) + "\ud800"));
+    }
+
+    @Test
+    void onlyAnAsciiTextWithoutNulHasAsciiValueBytes() {
+        String ascii = "abc?".repeat(4_000);
+        assertArrayEquals(ascii.getBytes(StandardCharsets.US_ASCII), CmapText.asciiValueBytes(ascii));
+        assertArrayEquals(new byte[] {'a'}, CmapText.asciiValueBytes("a"));
+        assertArrayEquals(new byte[0], CmapText.asciiValueBytes(""));
+        assertNull(CmapText.asciiValueBytes(null));
+        assertNull(CmapText.asciiValueBytes("x".repeat(100) + "\0"), "a NUL: refused the value's way");
+        assertNull(CmapText.asciiValueBytes("\u00e9" + "x".repeat(100)), "a wide head");
+        assertNull(CmapText.asciiValueBytes("x".repeat(100) + "\u00e9"), "a wide char after the head");
+        assertNull(CmapText.asciiValueBytes("x".repeat(16_386)), "longer than corosync keeps");
     }
 
     @Test

@@ -131,6 +131,12 @@ abstract class ValueScenarios extends CorosyncScenarios {
                 CmapctlTool.stdoutBytes(corosync, "-g", jKey));
         cmapError(CsError.INVALID_PARAM, () -> cmap.setString(jKey, "\uDCC3\uDCA9"));
         assertEquals("\uDCFF\u00e9\uDC80", cmap.getString(jKey));
+        // after an ASCII head, where ASCII text takes a bulk path of its own
+        String afterAsciiHead = "x".repeat(100) + "\uDC80";
+        cmap.setString(jKey, afterAsciiHead);
+        assertEquals(afterAsciiHead, cmap.getString(jKey));
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setString(jKey, "x".repeat(100) + "\uD800"));
+        assertEquals(afterAsciiHead, cmap.getString(jKey));
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
@@ -380,8 +386,9 @@ abstract class ValueScenarios extends CorosyncScenarios {
     /**
      * libcmap's {@code cmap_get} with a buffer the size of the value takes one round trip. jcmap's
      * first get of a value it knows nothing of reserves 256 bytes, and a longer value takes a
-     * second look; the handle then remembers the key, and its next gets take one until its value
-     * is short again (corosync counts the requests).
+     * second look; the handle then remembers the key and its value's length, and its next gets
+     * take one until its value is short again or longer than remembered (corosync counts the
+     * requests).
      */
     @Test
     void aLongValueTakesASecondLookOnlyTheFirstTime() {
@@ -407,6 +414,16 @@ abstract class ValueScenarios extends CorosyncScenarios {
             byte[] mine = reader.getBinary(key);
             mine[0] ^= 1;
             assertArrayEquals(longValue, reader.getBinary(key), "each get hands out an array of its own");
+            assertEquals(10, stats.requests(opened.connection()));
+            // the key reserves its value's length rounded up to a power of two (1 KiB), not more
+            byte[] longer = Values.pattern(1025);
+            cmap.setBinary(key, longer);
+            assertArrayEquals(longer, reader.getBinary(key));
+            assertEquals(12, stats.requests(opened.connection()), "grown past its key's 1 KiB: two looks");
+            byte[] grownWithin = Values.pattern(2000);
+            cmap.setBinary(key, grownWithin);
+            assertArrayEquals(grownWithin, reader.getBinary(key));
+            assertEquals(13, stats.requests(opened.connection()), "grown within its key's 2 KiB: one look");
         }
     }
 
