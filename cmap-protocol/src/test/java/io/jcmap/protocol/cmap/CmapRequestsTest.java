@@ -129,6 +129,44 @@ class CmapRequestsTest {
         assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.set(dst(), "a.b", CmapValueType.STRING, bytes('a', 0, 'b')));
     }
 
+    /** The look for a NUL goes a word of 8 bytes at a time: a NUL anywhere before the end is found. */
+    @ParameterizedTest
+    @CsvSource({"0,40", "6,40", "7,40", "8,40", "15,40", "16,40", "31,40", "32,40", "38,40", "7,9", "8,10", "0,2"})
+    void setFindsAnInnerNulAtEveryPlaceOfAWord(int at, int length) {
+        byte[] text = new byte[length];
+        Arrays.fill(text, (byte) 'x');
+        text[at] = 0;
+        CodecException e = assertThrows(CodecException.class,
+                () -> CmapRequests.set(dst(), "a.b", CmapValueType.STRING, MemorySegment.ofArray(text)));
+        assertEquals(CsCode.INVALID_PARAM, e.csError());
+        assertTrue(e.getMessage().contains("NUL byte at " + at + " "), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1", "8", "9", "16", "17", "4000"})
+    void setTakesAStringWithoutNulOrWithItsOnlyNulAtTheEnd(int length) {
+        byte[] text = new byte[length];
+        Arrays.fill(text, (byte) 0x80); // high bits set everywhere: no zero byte for all that
+        CmapRequests.set(MemorySegment.ofArray(new byte[8192]), "a.b", CmapValueType.STRING, MemorySegment.ofArray(text));
+        text[length - 1] = 0;
+        CmapRequests.set(MemorySegment.ofArray(new byte[8192]), "a.b", CmapValueType.STRING, MemorySegment.ofArray(text));
+    }
+
+    @Test
+    void aWordHasAZeroByteExactlyWhenOneOfItsBytesIsZero() {
+        assertFalse(CmapRequests.hasZeroByte(0x0101_0101_0101_0101L));
+        assertFalse(CmapRequests.hasZeroByte(0x8080_8080_8080_8080L));
+        assertFalse(CmapRequests.hasZeroByte(-1L));
+        assertFalse(CmapRequests.hasZeroByte(0x7f01_80ff_0102_0304L));
+        assertTrue(CmapRequests.hasZeroByte(0L));
+        for (int b = 0; b < Long.BYTES; b++) {
+            long word = 0x0101_0101_0101_0101L & ~(0xFFL << (b * Byte.SIZE));
+            assertTrue(CmapRequests.hasZeroByte(word), "zero byte " + b);
+            assertTrue(CmapRequests.hasZeroByte(word | 0x8080_8080_8080_8080L & ~(0xFFL << (b * Byte.SIZE))),
+                    "zero byte " + b + " among bytes of 0x81");
+        }
+    }
+
     @Test
     void setRefusesNulls() {
         assertCode(CsCode.INVALID_PARAM, () -> CmapRequests.set(dst(), null, CmapValueType.INT8, bytes(1)));
