@@ -191,15 +191,20 @@ public final class CmapText {
     /**
      * The bytes of a text whose chars are all below U+0080, or null for any other text (and for
      * null, and for a text longer than {@link #BULK_CHECK_MAX_CHARS}). Such a text has no
-     * surrogate and its bytes are its chars, which the JDK checks and copies in bulk: two arrays,
-     * where {@link #check} and the char-by-char encoding make three. Texts with a wide char in
-     * their first {@link #BULK_CHECK_CHARS} are not tried, so that they rarely make one for nothing.
+     * surrogate and its bytes are its chars, which the JDK checks and copies in bulk: two arrays
+     * for a text longer than {@link #BULK_CHECK_CHARS} chars, where {@link #check} and the
+     * encoding make three, and one for a shorter text, whose chars are looked at one by one.
+     * Texts with a wide char in their first {@link #BULK_CHECK_CHARS} are not tried, so that they
+     * rarely make one for nothing.
      */
     static byte[] asciiBytes(String text) {
         if (text == null || text.length() > BULK_CHECK_MAX_CHARS || !asciiHead(text)) {
             return null;
         }
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (text.length() <= BULK_CHECK_CHARS) {
+            return bytes; // its head, every char of it, was looked at
+        }
         // A longer encoding has a char past U+007F. One as long may still have had lone
         // surrogates, which the JDK writes as '?': the text the bytes stand for tells.
         return bytes.length == text.length() && text.equals(new String(bytes, StandardCharsets.ISO_8859_1))

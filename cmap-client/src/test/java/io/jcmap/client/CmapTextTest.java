@@ -125,6 +125,9 @@ class CmapTextTest {
         String ascii = "abc?".repeat(4_000);
         assertArrayEquals(ascii.getBytes(StandardCharsets.US_ASCII), CmapText.asciiValueBytes(ascii));
         assertArrayEquals(new byte[] {'a'}, CmapText.asciiValueBytes("a"));
+        assertNull(CmapText.asciiValueBytes("x".repeat(63) + "\udc80"), "a short text, looked at char by char");
+        assertNull(CmapText.asciiValueBytes("x".repeat(64) + "\udc80"), "65 chars, looked at in bulk");
+        assertArrayEquals("x".repeat(64).getBytes(StandardCharsets.US_ASCII), CmapText.asciiValueBytes("x".repeat(64)));
         assertArrayEquals(new byte[0], CmapText.asciiValueBytes(""));
         assertNull(CmapText.asciiValueBytes(null));
         assertNull(CmapText.asciiValueBytes("x".repeat(100) + "\0"), "a NUL: refused the value's way");
