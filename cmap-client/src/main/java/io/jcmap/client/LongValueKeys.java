@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * instead of two, as libcmap's {@code cmap_get} takes with a buffer the size of the value (a get
  * of a 1 KiB binary value took 1.3-1.6 times libcmap's time with two, 2026-12-07). Not the
  * longest value corosync stores: corosync answers with the whole reservation, zeroed past the
- * value, and 16 KiB for a 1 KiB value made the get 1.16 times libcmap's at p99 on the socket
- * transport. A value that has grown past its reservation takes the second look again.
+ * value, and 16 KiB for a 1 KiB value made the get 1.16-1.19 times libcmap's at p99 on the
+ * socket transport. A value that has grown past its reservation takes the second look again.
  *
  * <p>A direct-mapped table: a key that loses its slot to another costs its two round trips
  * again, never a wrong answer, since every answer says what it holds. No allocation while the
