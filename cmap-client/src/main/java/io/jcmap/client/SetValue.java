@@ -5,9 +5,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A value as a SET request carries it: either bytes made before the request ({@link Encoded}),
  * or a value that writes itself into the request ({@link InPlace}). A string is encoded once,
- * here: asked for its length and then for its bytes, it would walk its text for each (a set of a
- * 16,000-character string took 1.4-2.4 times libcmap's time on 2026-12-07, nearly all of it
- * those walks).
+ * before the request: here, or by {@code setString} for an ASCII text. Asked for its length and
+ * then for its bytes, it would walk its text for each (a set of a 16,000-character string took
+ * 1.4-2.4 times libcmap's time on 2026-12-07, nearly all of it those walks).
  */
 sealed interface SetValue {
     /** UTF-8 bytes of one Java char at most: 3 (a surrogate pair is 4 bytes for 2 chars). */
