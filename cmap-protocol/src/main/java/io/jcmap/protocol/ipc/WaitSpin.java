@@ -19,6 +19,17 @@ public final class WaitSpin {
     private WaitSpin() {
     }
 
+    /**
+     * What a dispatcher on the socket transport watches the event count for before it sleeps,
+     * where spinning is on at all: as long as the longest spin a response wait learns
+     * ({@link ResponseSpin#LONGEST_NANOS}). Asleep between notifications that come 30-60 us
+     * apart, it leaves its CPU idle, corosync's next wake-up lands there instead of beside the
+     * setter, and corosync's cost per notification doubled here (decision 0038).
+     */
+    public static long socketEventNanos() {
+        return NANOS > 0 ? ResponseSpin.LONGEST_NANOS : 0;
+    }
+
     /** The spin a wait of {@code timeoutNanos} may start with: never longer than the wait. */
     public static long within(long timeoutNanos) {
         return Math.max(0, Math.min(NANOS, timeoutNanos));

@@ -74,6 +74,8 @@ public final class SocketConnection implements IpcConnection {
      * (decision 0029).
      */
     static final long AWAIT_SPIN_NANOS = Math.min(WaitSpin.NANOS, TimeUnit.MICROSECONDS.toNanos(15));
+    /** What a wait for events watches the server's event count for before it sleeps (decision 0038). */
+    static final long EVENT_SPIN_NANOS = WaitSpin.socketEventNanos();
 
     private final SetupSocket setup;
     private final IpcOptions options;
@@ -410,6 +412,7 @@ public final class SocketConnection implements IpcConnection {
             long deadline = started + timeoutNanos;
             long slice = options.livenessInterval().toNanos();
             boolean events = channel == ControlDescriptor.EVENT_CHANNEL;
+            boolean firstPass = true;
             while (true) {
                 if (!events) {
                     calls.checkRequestsOpen(); // also what a wake-up by endRequests() finds
@@ -427,10 +430,13 @@ public final class SocketConnection implements IpcConnection {
                 // The wait happens inside recv, as libqb's client does it: one system call that
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
                 // so it waits a liveness slice at most and then looks; our own close shuts the
-                // socket down, which ends it at once. Before it, the server's count is watched for a
-                // moment, responses and events alike (decisions 0013, 0017); for responses as long
-                // as the last answer took, half again (decision 0028).
-                long spin = events ? WaitSpin.within(remaining) : responseSpin.within(remaining);
+                // socket down, which ends it at once. Before its first sleep, the server's count is
+                // watched for a moment (decisions 0013, 0017): for responses as long as the last
+                // answer took, half again (decision 0028); for events the longest of those
+                // (decision 0038). A slice that ended empty is no reason to watch again.
+                long spin = !firstPass ? 0
+                        : events ? Math.min(EVENT_SPIN_NANOS, remaining) : responseSpin.within(remaining);
+                firstPass = false;
                 if (spin > 0) {
                     spinForCount(channel, spin);
                 }
