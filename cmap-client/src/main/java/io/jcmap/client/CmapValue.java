@@ -76,7 +76,7 @@ public sealed interface CmapValue {
      *                       or confined to another thread
      */
     static CmapValue decode(int type, MemorySegment src, long offset, long length) {
-        return ValueCodec.decode(typeFromWire(type), src, offset, length);
+        return ValueCodec.decode(ValueCodec.typeFromWire(type), src, offset, length);
     }
 
     /**
@@ -119,15 +119,6 @@ public sealed interface CmapValue {
             return null;
         }
         return decode(type, src, offset, length);
-    }
-
-    private static CmapType typeFromWire(int type) {
-        for (CmapType candidate : CmapType.values()) {
-            if (candidate.code() == type) {
-                return candidate;
-            }
-        }
-        throw ValueCodec.malformed("unknown value type " + type);
     }
 
     /**
@@ -675,14 +666,6 @@ public sealed interface CmapValue {
         /** {@return the number of bytes} */
         public int length() {
             return bytes.length;
-        }
-
-        /**
-         * The value's own array, not a copy: only for a caller that holds the only reference to
-         * this value and hands the array on in its place (a get's answer, decoded for it alone).
-         */
-        byte[] ownBytes() {
-            return bytes;
         }
 
         @Override

@@ -399,38 +399,59 @@ final class ConnectedHandle implements CmapHandle {
      * @param length the value's length on the wire: of the value found, or the length it needs
      *               (0: not known)
      */
-    private record Lookup(CmapValue value, long length) {
+    private record Lookup<T>(T value, long length) {
     }
 
-    private Lookup decodeGet(MemorySegment response, int length, long reserved) {
+    /**
+     * Makes what a get returns from the value in its answer, while the answer is at hand: a
+     * {@link CmapValue}, or for getString and getBinary the text or bytes alone, which spares
+     * them the record's copy of a binary value and its second check of a text.
+     */
+    @FunctionalInterface
+    private interface ValueReader<T> {
+        T read(int type, MemorySegment value, long length);
+    }
+
+    private static final ValueReader<CmapValue> ANY_VALUE = (type, value, length) ->
+            CmapValue.decode(type, value, 0, length);
+    private static final ValueReader<String> TEXT = (type, value, length) ->
+            ValueCodec.decodeText(type, value, 0, length);
+    private static final ValueReader<byte[]> BYTES = (type, value, length) ->
+            ValueCodec.decodeBytes(type, value, 0, length);
+
+    private <T> Lookup<T> decodeGet(MemorySegment response, int length, long reserved, ValueReader<T> reader) {
         GetResponse get = getResponse.wrap(response, length);
         int error = get.error();
         if (error == CsError.INVALID_PARAM.code() && reserved > 0) {
-            return new Lookup(null, 0); // the default map says "does not fit": ask for the length
+            return new Lookup<>(null, 0); // the default map says "does not fit": ask for the length
         }
         if (error != OK) {
             throw CmapException.ofCode(error, "");
         }
         if (!get.valueIncluded()) {
-            return new Lookup(null, get.valueLength());
+            return new Lookup<>(null, get.valueLength());
         }
-        return new Lookup(CmapValue.decode(get.type(), get.value(), 0, get.valueLength()), get.valueLength());
+        return new Lookup<>(reader.read(get.type(), get.value(), get.valueLength()), get.valueLength());
     }
 
-    private Lookup getOnce(String key, long reserve) {
+    private <T> Lookup<T> getOnce(String key, long reserve, ValueReader<T> reader) {
         return pipeline().call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
                 CmapMessageSize.getResponseLength(reserve), buffer -> CmapRequests.get(buffer, key, reserve),
-                (response, length) -> decodeGet(response, length, reserve));
+                (response, length) -> decodeGet(response, length, reserve, reader));
     }
 
     @Override
     public CmapValue get(String key) {
+        return get(key, ANY_VALUE);
+    }
+
+    private <T> T get(String key, ValueReader<T> reader) {
         checkOpen("get", key);
         long remembered = longValueKeys.reserveFor(key);
         long reserve = remembered > 0 ? Math.min(remembered, asyncGetReserve()) : FIRST_GET_RESERVE;
         for (int attempt = 0; attempt < GET_ATTEMPTS; attempt++) {
             checkReserve(key, reserve);
-            Lookup lookup = getOnce(key, reserve);
+            Lookup<T> lookup = getOnce(key, reserve, reader);
             if (lookup.value() != null) {
                 longValueKeys.note(key, lookup.length(), FIRST_GET_RESERVE);
                 return lookup.value();
@@ -450,7 +471,7 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     private long lengthOf(String key) {
-        Lookup lookup = getOnce(key, 0);
+        Lookup<CmapValue> lookup = getOnce(key, 0, ANY_VALUE);
         return lookup.value() != null ? lookup.length() : Math.max(1, lookup.length());
     }
 
@@ -478,7 +499,7 @@ final class ConnectedHandle implements CmapHandle {
         return target.call("get", key, CmapResponseId.GET, GetRequestDescriptor.LENGTH,
                 CmapMessageSize.getResponseLength(reserve), buffer -> CmapRequests.get(buffer, key, reserve),
                 (response, length) -> {
-                    Lookup lookup = decodeGet(response, length, reserve);
+                    Lookup<CmapValue> lookup = decodeGet(response, length, reserve, ANY_VALUE);
                     if (lookup.value() == null) {
                         throw new CmapException(CsError.TOO_BIG, "the value is longer than the " + reserve
                                 + " bytes an asynchronous get can receive on this connection");
@@ -492,24 +513,14 @@ final class ConnectedHandle implements CmapHandle {
                 CmapMessageSize.maxGetValueLength(connection().maxMessageSize()));
     }
 
-    private CmapValue getTyped(String key, CmapType expected) {
-        CmapValue value = get(key);
-        if (value.type() != expected) {
-            throw new CmapException(CsError.INVALID_PARAM,
-                    CallName.of("get", key) + ": holds " + value.type() + ", not " + expected);
-        }
-        return value;
-    }
-
     @Override
     public String getString(String key) {
-        return ((CmapValue.Str) getTyped(key, CmapType.STRING)).value();
+        return get(key, TEXT);
     }
 
     @Override
     public byte[] getBinary(String key) {
-        // the value was decoded for this call alone: its array needs no copy of its own
-        return ((CmapValue.Binary) getTyped(key, CmapType.BINARY)).ownBytes();
+        return get(key, BYTES);
     }
 
     // ---- typed numbers: NumericCalls ----------------------------------------------------------

@@ -66,6 +66,48 @@ final class ValueCodec {
         };
     }
 
+    /**
+     * The text of a STRING value in wire form, as {@link #decode} reads it but without the
+     * {@link CmapValue.Str} around it: getString, whose answer is decoded for it alone, would
+     * only unwrap it, and the record checks its text again (two more copies of a long one).
+     *
+     * @throws CmapException {@link CsError#INVALID_PARAM} when the value is of another type
+     */
+    static String decodeText(int type, MemorySegment src, long offset, long length) {
+        checkSource(expect(type, CmapType.STRING), src, offset, length);
+        return decodeString(src, offset, length);
+    }
+
+    /**
+     * The bytes of a BINARY value in wire form, without the {@link CmapValue.Binary} around them,
+     * which would copy them once more for getBinary.
+     *
+     * @throws CmapException {@link CsError#INVALID_PARAM} when the value is of another type
+     */
+    static byte[] decodeBytes(int type, MemorySegment src, long offset, long length) {
+        checkSource(expect(type, CmapType.BINARY), src, offset, length);
+        return bytes(src, offset, length);
+    }
+
+    /** The type of a value in wire form; MESSAGE_ERROR for a number corosync does not define. */
+    static CmapType typeFromWire(int type) {
+        for (CmapType candidate : CmapType.values()) {
+            if (candidate.code() == type) {
+                return candidate;
+            }
+        }
+        throw malformed("unknown value type " + type);
+    }
+
+    /** The type of a value in wire form, if it is {@code expected}: a typed get refuses any other. */
+    private static CmapType expect(int type, CmapType expected) {
+        CmapType found = typeFromWire(type);
+        if (found != expected) {
+            throw new CmapException(CsError.INVALID_PARAM, "holds " + found + ", not " + expected);
+        }
+        return found;
+    }
+
     /** The text up to the first NUL (or the end), as a C reader of the value sees it. */
     private static String decodeString(MemorySegment src, long offset, long length) {
         byte[] raw = bytes(src, offset, length);
