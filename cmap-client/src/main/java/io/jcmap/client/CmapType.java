@@ -33,6 +33,9 @@ public enum CmapType {
     /** What {@link #fixedSize()} returns for {@link #STRING} and {@link #BINARY}. */
     public static final int VARIABLE_SIZE = -1;
 
+    /** Every type, once: {@code values()} copies its array at each call, and a lookup runs per value read. */
+    private static final CmapType[] ALL = values();
+
     private final int code;
     private final int fixedSize;
     private final String cmapctlName;
@@ -76,12 +79,21 @@ public enum CmapType {
      * @throws CmapException {@link CsError#INVALID_PARAM} when no type has this number
      */
     public static CmapType of(int code) {
-        for (CmapType type : values()) {
+        CmapType type = ofCode(code);
+        if (type == null) {
+            throw new CmapException(CsError.INVALID_PARAM, "unknown cmap value type " + code);
+        }
+        return type;
+    }
+
+    /** The type with this number, or null: for readers that refuse an unknown one in their own words. */
+    static CmapType ofCode(int code) {
+        for (CmapType type : ALL) {
             if (type.code == code) {
                 return type;
             }
         }
-        throw new CmapException(CsError.INVALID_PARAM, "unknown cmap value type " + code);
+        return null;
     }
 
     /**
@@ -93,7 +105,7 @@ public enum CmapType {
      * @throws CmapException {@link CsError#INVALID_PARAM} for null or any other name
      */
     public static CmapType fromCmapctlName(String name) {
-        for (CmapType type : values()) {
+        for (CmapType type : ALL) {
             if (type.cmapctlName.equals(name)) {
                 return type;
             }

@@ -72,6 +72,8 @@ public enum CsError {
     SECURITY(100);
 
     private static final String ERR_PREFIX = "CS_ERR_";
+    /** Every constant, once: {@code values()} copies its array at each call, and each failed answer looks up its code. */
+    private static final CsError[] ALL = values();
 
     private final int code;
 
@@ -106,7 +108,8 @@ public enum CsError {
      * @return the matching constant, or {@link #LIBRARY} for unknown numbers
      */
     public static CsError of(int code) {
-        return lookup(code).orElse(LIBRARY);
+        CsError error = known(code);
+        return error != null ? error : LIBRARY;
     }
 
     /**
@@ -116,12 +119,17 @@ public enum CsError {
      * @return the matching constant, or empty for numbers corosync does not define
      */
     public static Optional<CsError> lookup(int code) {
-        for (CsError error : values()) {
+        return Optional.ofNullable(known(code));
+    }
+
+    /** The constant with this number, or null. */
+    private static CsError known(int code) {
+        for (CsError error : ALL) {
             if (error.code == code) {
-                return Optional.of(error);
+                return error;
             }
         }
-        return Optional.empty();
+        return null;
     }
 
     /**

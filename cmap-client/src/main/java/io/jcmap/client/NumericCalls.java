@@ -143,11 +143,7 @@ final class NumericCalls {
     }
 
     private static String typeName(int code) {
-        for (CmapType type : CmapType.values()) {
-            if (type.code() == code) {
-                return type.name();
-            }
-        }
-        return "type " + code;
+        CmapType type = CmapType.ofCode(code);
+        return type != null ? type.name() : "type " + code;
     }
 }

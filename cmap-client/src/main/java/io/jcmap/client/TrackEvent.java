@@ -25,6 +25,8 @@ public enum TrackEvent {
     PREFIX(8);
 
     private static final int ALL_BITS = ADD.bit | DELETE.bit | MODIFY.bit | PREFIX.bit;
+    /** Every constant, once: {@code values()} copies its array at each call, and each notification looks up its event. */
+    private static final TrackEvent[] ALL = values();
 
     private final int bit;
 
@@ -79,7 +81,7 @@ public enum TrackEvent {
             throw new CmapException(CsError.INVALID_PARAM, "unknown track flags 0x" + Integer.toHexString(flags));
         }
         EnumSet<TrackEvent> events = EnumSet.noneOf(TrackEvent.class);
-        for (TrackEvent event : values()) {
+        for (TrackEvent event : ALL) {
             if ((flags & event.bit) != 0) {
                 events.add(event);
             }
@@ -95,7 +97,7 @@ public enum TrackEvent {
      * @throws CmapException {@link CsError#INVALID_PARAM} for anything else (PREFIX included)
      */
     public static TrackEvent ofEvent(int event) {
-        for (TrackEvent candidate : values()) {
+        for (TrackEvent candidate : ALL) {
             if (candidate != PREFIX && candidate.bit == event) {
                 return candidate;
             }

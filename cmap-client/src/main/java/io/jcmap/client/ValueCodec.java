@@ -91,12 +91,11 @@ final class ValueCodec {
 
     /** The type of a value in wire form; MESSAGE_ERROR for a number corosync does not define. */
     static CmapType typeFromWire(int type) {
-        for (CmapType candidate : CmapType.values()) {
-            if (candidate.code() == type) {
-                return candidate;
-            }
+        CmapType known = CmapType.ofCode(type);
+        if (known == null) {
+            throw malformed("unknown value type " + type);
         }
-        throw malformed("unknown value type " + type);
+        return known;
     }
 
     /** The type of a value in wire form, if it is {@code expected}: a typed get refuses any other. */
