@@ -11,9 +11,9 @@ import java.util.function.IntFunction;
 
 /**
  * The lookups of a value's type, a notification's event and an answer's error by their wire
- * numbers run for every value, notification and failed call read, so they allocate nothing
- * (an enum's {@code values()} copies its array at each call: 64 bytes for CmapType, whose two
- * lookups per notification were 160 of some 410 bytes a notification cost its dispatcher).
+ * numbers run for every value, notification and failed call read, so they allocate nothing.
+ * An enum's {@code values()} copies its array at each call: a notification looks up two types
+ * and one event, and those copies were some 160 of the 410 bytes it cost its dispatcher.
  */
 class LookupsByNumberTest {
     private static final int LOOKUPS = 10_000;
