@@ -473,6 +473,34 @@ abstract class ValueScenarios extends CorosyncScenarios {
     }
 
     /**
+     * Long values set one after the other go round the request ring many times, on a default
+     * handle (a ring of 512 KiB) and on one at the smallest message size (a ring of a few such
+     * messages), and each reads back as it was set. Over shared memory each such set also warms
+     * the ring's free space for the next one: this is where a warm that strayed into a chunk
+     * would show.
+     */
+    @Test
+    void longValuesOneAfterTheOtherGoRoundTheRingAndReadBackAsSet() {
+        String key = key("lap");
+        try (CmapHandle small = Cmap.initialize(CmapMap.ICMAP,
+                options().maxMessageSize(CmapOptions.MIN_MAX_MESSAGE_SIZE).build())) {
+            setAndReadBack(cmap, key, 200, Values.MAX_VALUE_LENGTH);
+            setAndReadBack(small, key, 100, 12_032);
+        }
+    }
+
+    /** {@code count} sets of lengths between 1,000 and {@code longest} bytes, each read back at once. */
+    private static void setAndReadBack(CmapHandle handle, String key, int count, int longest) {
+        for (int i = 0; i < count; i++) {
+            int length = 1_000 + (i * 7_919) % (longest - 1_000 + 1);
+            byte[] value = Values.pattern(length);
+            value[0] = (byte) i; // no two sets in a row alike
+            handle.setBinary(key, value);
+            assertArrayEquals(value, handle.getBinary(key), "set " + i + " of " + length + " bytes");
+        }
+    }
+
+    /**
      * At the smallest message size a client may ask for (libqb's 12,328-byte answer to a connect),
      * corosync serves the connection, and a SET carries values of up to 12,032 bytes (the request's
      * value starts at byte 296).

@@ -152,6 +152,34 @@ public final class Ring {
         return true;
     }
 
+    /**
+     * Writes zeros over the free space where the next chunk's payload will go, up to
+     * {@code length} bytes. It stops at the end of the data (a payload that would wrap stays cold)
+     * and short of the margin a write keeps, and leaves the next chunk's header words alone.
+     * Pointers out of range warm nothing: the next write reports them.
+     *
+     * <p>Why: the server's CPU read those lines when they last held a chunk, and a write has to
+     * take each of them back (1.2 us for 4 KiB, 2.7 us for 16,000 bytes here, 2026-12-07). A
+     * write that slow after an answer lets corosync go to sleep before the next request is
+     * announced, and that request then pays its wake-up: a set of 8 KiB took 16.7-19.8 us at
+     * p50, and 4.8-8.8 us with the lines taken back while the server worked on the chunk before.
+     * Nothing reads free space: the reader reads only chunks the semaphore counts, from their
+     * header, which the write sets.
+     */
+    public void warmNextPayload(long length) {
+        int start = writePointer();
+        int read = readPointer();
+        if (outOfRange(start) || outOfRange(read)) {
+            return;
+        }
+        long room = freeBytes(start, read) - ChunkDescriptor.MARGIN_BYTES;
+        long offset = (long) wrap(start + (long) ChunkDescriptor.HEADER_WORDS) * ChunkDescriptor.WORD_BYTES;
+        long bytes = Math.min(Math.min(length, room), data.byteSize() - offset);
+        if (bytes > 0) {
+            data.asSlice(offset, bytes).fill((byte) 0);
+        }
+    }
+
     /** Free bytes as libqb counts them (qb_rb_space_free), one word kept empty. */
     long freeBytes() {
         return freeBytes(writePointer(), readPointer());
@@ -245,9 +273,13 @@ public final class Ring {
     // ---- words ---------------------------------------------------------------------------
 
     private void checkPointer(int pointer, String which) {
-        if (Integer.compareUnsigned(pointer, wordSize) >= 0) {
+        if (outOfRange(pointer)) {
             throw malformed(which + " pointer " + Integer.toUnsignedString(pointer) + " beyond " + wordSize + " words");
         }
+    }
+
+    private boolean outOfRange(int pointer) {
+        return Integer.compareUnsigned(pointer, wordSize) >= 0;
     }
 
     /** The start word of the chunk after one of {@code length} bytes at {@code start}. */

@@ -193,6 +193,82 @@ class RingTest {
         assertArrayEquals(bytes(3, 6), read(ring));
     }
 
+    // ---- warming the next payload -------------------------------------------------------
+
+    private static final int STALE = 0x5A5A5A5A;
+
+    /** Every word outside [from, to) holds {@link #STALE}, as lines a chunk left behind. */
+    private void staleExcept(int from, int to) {
+        for (int w = 0; w < WORDS; w++) {
+            if (w < from || w >= to) {
+                memory.word(w, STALE);
+            }
+        }
+    }
+
+    @Test
+    void warmingZeroesTheNextPayloadOnlyNotItsHeaderNorWhatFollows() {
+        memory.emptyAt(10);
+        Ring ring = memory.ring(MAX);
+        assertTrue(write(ring, bytes(8, 1)));                  // words 10, 11 header; 12, 13 payload
+        assertEquals(14, memory.headerInt(WRITE_PT));
+        staleExcept(10, 14);
+        ring.warmNextPayload(20);
+        assertEquals(STALE, memory.word(14));                  // the next chunk's size word
+        assertEquals(STALE, memory.word(15));                  // and its magic
+        for (int w = 16; w < 21; w++) {                        // 20 bytes from word 16
+            assertEquals(0, memory.word(w), "word " + w);
+        }
+        assertEquals(STALE, memory.word(21));
+        assertTrue(ring.semaphore().tryAcquire());             // taken as the reader takes it
+        assertArrayEquals(bytes(8, 1), read(ring));            // the chunk sent is whole
+        assertTrue(write(ring, bytes(20, 2)));                 // and the next one goes where it was warmed
+        assertArrayEquals(bytes(20, 2), read(ring));
+    }
+
+    @Test
+    void warmingStopsAtTheEndOfTheData() {
+        memory.emptyAt(56);
+        Ring ring = memory.ring(MAX);
+        assertTrue(write(ring, bytes(8, 3)));                  // write pointer 60, next payload at 62
+        staleExcept(56, 60);
+        ring.warmNextPayload(40);
+        assertEquals(0, memory.word(62));
+        assertEquals(0, memory.word(63));
+        for (int w = 0; w < 56; w++) {                         // nothing wrapped to the start
+            assertEquals(STALE, memory.word(w), "word " + w);
+        }
+    }
+
+    @Test
+    void warmingKeepsTheMarginAWriteKeeps() {
+        memory.headerInt(WRITE_PT, 10);
+        memory.headerInt(READ_PT, 20);                         // 9 free words: 36 - 12 bytes may be warmed
+        staleExcept(0, 0);
+        memory.ring(MAX).warmNextPayload(100);
+        for (int w = 12; w < 18; w++) {
+            assertEquals(0, memory.word(w), "word " + w);
+        }
+        assertEquals(STALE, memory.word(18));
+        assertEquals(STALE, memory.word(19));
+        assertEquals(STALE, memory.word(20));                  // the reader's next chunk
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {64, -1})
+    void warmingAFullRingOrOneWithAPointerOutOfRangeWritesNothing(int readPointer) {
+        memory.emptyAt(17);
+        Ring ring = memory.ring(MAX);
+        ring.semaphore().post();                               // equal pointers, a chunk counted: full
+        staleExcept(0, 0);
+        ring.warmNextPayload(100);
+        memory.headerInt(READ_PT, readPointer);
+        ring.warmNextPayload(100);
+        for (int w = 0; w < WORDS; w++) {
+            assertEquals(STALE, memory.word(w), "word " + w);
+        }
+    }
+
     // ---- free space (qb_rb_space_free) --------------------------------------------------
 
     @Test
