@@ -474,10 +474,10 @@ abstract class ValueScenarios extends CorosyncScenarios {
 
     /**
      * Long values set one after the other go round the request ring many times, on a default
-     * handle (a ring of 512 KiB) and on one at the smallest message size (a ring of a few such
-     * messages), and each reads back as it was set. Over shared memory each such set also warms
-     * the ring's free space for the next one: this is where a warm that strayed into a chunk
-     * would show.
+     * handle (a ring of 512 KiB) and on one at the smallest message size (a ring of 16 KiB, which
+     * they go round every few sets), and each reads back as it was set. Over shared memory each
+     * such set also warms the ring's free space for the next one: this is where a warm that
+     * strayed into a chunk would show.
      */
     @Test
     void longValuesOneAfterTheOtherGoRoundTheRingAndReadBackAsSet() {
