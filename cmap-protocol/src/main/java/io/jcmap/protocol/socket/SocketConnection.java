@@ -404,6 +404,15 @@ public final class SocketConnection implements IpcConnection {
         return eventBuffer.segment();
     }
 
+    /**
+     * How long a wait watches the server's count before its first sleep (decisions 0013, 0017):
+     * for a response as long as the last answer took, half again (decision 0028); for events the
+     * longest of those (decision 0038). Never past the wait's {@code remaining} time.
+     */
+    private long firstWatch(boolean events, long remaining) {
+        return events ? Math.min(EVENT_SPIN_NANOS, remaining) : responseSpin.within(remaining);
+    }
+
     private int receive(UnixSocket socket, int channel, ReceiveBuffer buffer, long timeoutNanos) {
         calls.enter();
         try {
@@ -431,11 +440,9 @@ public final class SocketConnection implements IpcConnection {
                 // the server's send wakes directly. A hang-up of the setup socket cannot end it,
                 // so it waits a liveness slice at most and then looks; our own close shuts the
                 // socket down, which ends it at once. Before its first sleep, the server's count is
-                // watched for a moment (decisions 0013, 0017): for responses as long as the last
-                // answer took, half again (decision 0028); for events the longest of those
-                // (decision 0038). A slice that ended empty is no reason to watch again.
-                long spin = !firstPass ? 0
-                        : events ? Math.min(EVENT_SPIN_NANOS, remaining) : responseSpin.within(remaining);
+                // watched for a moment (firstWatch); a slice that ended empty is no reason to
+                // watch again.
+                long spin = firstPass ? firstWatch(events, remaining) : 0;
                 firstPass = false;
                 if (spin > 0) {
                     spinForCount(channel, spin);
