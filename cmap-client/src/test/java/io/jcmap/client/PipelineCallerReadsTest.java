@@ -147,9 +147,10 @@ class PipelineCallerReadsTest {
         // each completion issues the next request; reading inside it would nest one frame per request.
         // The drainer is kept from the first answer until this thread has attached its action: had
         // it completed the future first, the action would run here, on this thread's stack, and so
-        // would the next one whenever the drainer won that race again. A loaded CI machine made this
-        // thread lose it some 800 times in a row, and its stack overflowed inside the actions, where
-        // CompletableFuture keeps the error: the chain stopped at 825 of 50,000 (2026-12-07).
+        // would the next one whenever the drainer won that race again. On a loaded CI machine the
+        // chain stopped at 825 of 50,000 (2026-12-07); a test thread made to lose the race every
+        // time stopped at 961: its stack overflows inside the actions, where CompletableFuture
+        // keeps the error.
         PromptServer server = new PromptServer(true);
         Pipeline pipeline = new Pipeline(server, 0, reason -> { });
         int chain = 50_000;
