@@ -47,7 +47,7 @@ public final class CmapOptions {
      * libcmap's message size, its {@code IPC_REQUEST_SIZE} of 1 MiB: a handle asking for it has
      * corosync's rings exactly as large as libcmap's.
      */
-    public static final int LIBCMAP_MAX_MESSAGE_SIZE = IpcOptions.DEFAULT_MAX_MESSAGE_SIZE;
+    public static final int LIBCMAP_MAX_MESSAGE_SIZE = CmapMessageSize.LIBCMAP_MAX_REQUEST_LENGTH;
     /**
      * The smallest {@link #maxMessageSize()}: 12,328 bytes, libqb's answer to a connect (its
      * {@code struct qb_ipc_connection_response}), which must fit a message.

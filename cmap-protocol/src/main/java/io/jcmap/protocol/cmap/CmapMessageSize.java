@@ -19,7 +19,7 @@ public final class CmapMessageSize {
      */
     public static final long MAX_STORED_VALUE_LENGTH = MAX_ACCEPTED_VALUE_LENGTH + 1;
     /** The longest request libcmap sends (its IPC_REQUEST_SIZE); it refuses a longer one with TOO_BIG. */
-    public static final long LIBCMAP_MAX_REQUEST_LENGTH = 8192 * 128;
+    public static final int LIBCMAP_MAX_REQUEST_LENGTH = 8192 * 128;
     /** The longest notification: a key's new and old values, each the longest corosync stores. */
     public static final long LONGEST_NOTIFICATION_LENGTH = NotifyCallbackDescriptor.LENGTH + 2 * MAX_STORED_VALUE_LENGTH;
 

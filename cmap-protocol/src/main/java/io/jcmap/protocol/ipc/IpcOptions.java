@@ -19,8 +19,6 @@ import java.util.Set;
 public record IpcOptions(UnixAddress endpoint, int maxMessageSize, Duration connectTimeout,
                          Set<Integer> allowedServerUids, Path shmDirectory, Duration livenessInterval) {
 
-    /** libcmap's IPC_REQUEST_SIZE. */
-    public static final int DEFAULT_MAX_MESSAGE_SIZE = 8192 * 128;
     /** The smallest size to ask for: the server's connection response must fit a message. */
     public static final int MIN_MAX_MESSAGE_SIZE = ConnectionResponseDescriptor.LENGTH;
     /** The largest size to ask for: a server may not make us allocate more for one message. */
@@ -38,9 +36,12 @@ public record IpcOptions(UnixAddress endpoint, int maxMessageSize, Duration conn
         }
     }
 
-    /** Defaults for a service name such as "cmap": abstract socket, uid 0 or ours, /dev/shm. */
-    public static IpcOptions forService(String service, Set<Integer> allowedServerUids) {
-        return new IpcOptions(UnixAddress.abstractName(service), DEFAULT_MAX_MESSAGE_SIZE,
+    /**
+     * Defaults for a service name such as "cmap": its abstract socket, /dev/shm, a 5 s connect.
+     * The message size is the service's to say (libcmap asks for 1 MiB).
+     */
+    public static IpcOptions forService(String service, int maxMessageSize, Set<Integer> allowedServerUids) {
+        return new IpcOptions(UnixAddress.abstractName(service), maxMessageSize,
                 Duration.ofSeconds(5), allowedServerUids, Path.of("/dev/shm"), Duration.ofMillis(100));
     }
 }

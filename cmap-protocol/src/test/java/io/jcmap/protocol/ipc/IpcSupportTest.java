@@ -22,8 +22,8 @@ class IpcSupportTest {
     private static final int ENOTCONN = 107;
 
     @Test
-    void defaultsAreLibcmaps() {
-        IpcOptions options = IpcOptions.forService("cmap", Set.of(0));
+    void aServiceIsReachedByItsAbstractNameWithTheSizeItAsksFor() {
+        IpcOptions options = IpcOptions.forService("cmap", 1 << 20, Set.of(0));
         assertEquals(UnixAddress.abstractName("cmap"), options.endpoint());
         assertEquals(1 << 20, options.maxMessageSize());
         assertEquals(Path.of("/dev/shm"), options.shmDirectory());

@@ -1,5 +1,6 @@
 package io.jcmap.protocol.it;
 
+import io.jcmap.protocol.cmap.CmapMessageSize;
 import io.jcmap.protocol.ipc.Ipc;
 import io.jcmap.protocol.ipc.IpcConnection;
 import io.jcmap.protocol.ipc.IpcOptions;
@@ -32,7 +33,8 @@ final class RawCmap implements AutoCloseable {
 
     /** Connects to corosync's "cmap" service as libcmap does (1 MiB asked for, root or us trusted). */
     static RawCmap connect() {
-        return new RawCmap(Ipc.connect(IpcOptions.forService("cmap", Set.copyOf(List.of(0, CurrentProcess.uid())))));
+        return new RawCmap(Ipc.connect(IpcOptions.forService("cmap", CmapMessageSize.LIBCMAP_MAX_REQUEST_LENGTH,
+                Set.copyOf(List.of(0, CurrentProcess.uid())))));
     }
 
     IpcConnection connection() {
