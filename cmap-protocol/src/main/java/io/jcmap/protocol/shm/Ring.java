@@ -225,7 +225,10 @@ public final class Ring {
      * @throws ErrnoException EBADMSG if no committed chunk is there or its size is impossible
      */
     public int committedLength() {
-        int start = readPointer();
+        return committedLength(readPointer());
+    }
+
+    private int committedLength(int start) {
         checkPointer(start, "read");
         int magic = (int) INT.getAcquire(data, magicOffset(start));
         if (magic != ChunkDescriptor.MAGIC_COMMITTED) {
@@ -246,8 +249,9 @@ public final class Ring {
      * @throws ErrnoException EBADMSG as {@link #committedLength()}, ENOBUFS if it does not fit
      */
     public int read(MemorySegment target) {
+        // one look at the server's pointer: the one checked is the one copied from and reclaimed
         int start = readPointer();
-        int length = committedLength();
+        int length = committedLength(start);
         if (length > target.byteSize()) {
             throw new ErrnoException(Errno.ENOBUFS, "chunk of " + length + " bytes does not fit " + target.byteSize());
         }

@@ -9,10 +9,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,6 +60,38 @@ class RingGarbageTest {
             attempt(() -> ring.read(MemorySegment.ofArray(new byte[MAX])));
             attempt(() -> ring.write(MemorySegment.ofArray(new byte[writeLength]), writeLength));
             attempt(ring::freeBytes);
+        }
+    }
+
+    /**
+     * A server that moves the read pointer while we read: the pointer a read checks must be the
+     * one it copies from. Flipped between 0 and 2^32 - 16, a second look at it gave a copy at
+     * byte -56 (an IndexOutOfBoundsException, 2026-12-07); the deadline bounds the test, the
+     * escape came within a few reads.
+     */
+    @Test
+    void aReadPointerMovedDuringAReadIsCheckedWhereItIsUsed() throws InterruptedException {
+        try (RingMemory memory = new RingMemory(256)) {
+            Ring ring = memory.ring(MAX);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread server = Thread.ofPlatform().daemon().start(() -> {
+                while (!stop.get()) {
+                    memory.word(0, 8);
+                    memory.word(1, RingMemory.COMMITTED);
+                    memory.headerInt(RingMemory.READ_PT, 0);
+                    memory.headerInt(RingMemory.READ_PT, -16);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            MemorySegment target = MemorySegment.ofArray(new byte[MAX]);
+            try {
+                while (System.nanoTime() < deadline) {
+                    attempt(() -> ring.read(target));
+                }
+            } finally {
+                stop.set(true);
+                server.join();
+            }
         }
     }
 
