@@ -168,6 +168,11 @@ public final class UnixSocket implements AutoCloseable {
         }
     }
 
+    /** SO_SNDBUF as the kernel keeps it: twice what was asked, within its limits. */
+    public int sendBufferSize() {
+        return intOption(LinuxAbi.SO_SNDBUF, "SO_SNDBUF");
+    }
+
     private void setIntOption(int option, int value, String name) {
         MemorySegment scratch = CallScratch.get();
         scratch.set(JAVA_INT, 0, value);

@@ -39,6 +39,23 @@ public record ChannelSockets(UnixSocket requests, UnixSocket events, int bufferS
         return new ChannelSockets(requests, events, size);
     }
 
+    /**
+     * The send buffer of the server's end of the request channel, from which it answers: libqb
+     * sizes it for the negotiated message size as {@link UnixSocket#ensureBufferSizes} does, and
+     * the kernel caps that at net.core.wmem_max (212,992 bytes on a stock kernel, whatever the
+     * size asked). Ours, sized for the same size alone, got the same from the same kernel; for
+     * another size, a socket of its own is sized to see.
+     */
+    long serverSendBuffer(int size) {
+        if (size == bufferSize) {
+            return requests.sendBufferSize();
+        }
+        try (UnixSocket probe = UnixSocket.datagram()) {
+            probe.ensureBufferSizes(size);
+            return probe.sendBufferSize();
+        }
+    }
+
     /** Closes both; closing again does nothing. */
     @Override
     public void close() {

@@ -46,8 +46,9 @@ public final class SocketConnection implements IpcConnection {
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
     private static final VarHandle INT = JAVA_INT.varHandle();
     /**
-     * What the kernel charges a socket buffer per datagram beyond its bytes, rounded up (the
-     * sk_buff and its shared info).
+     * What the kernel charges a send buffer per datagram beyond twice its bytes, rounded up: it
+     * takes a datagram's bytes from a cache of power-of-two sizes (up to 16 KiB; beyond that in
+     * pages), so at most twice their length, and adds the sk_buff and its shared info.
      */
     private static final long DATAGRAM_OVERHEAD = 1024;
     /**
@@ -82,6 +83,8 @@ public final class SocketConnection implements IpcConnection {
     private final SharedMapping control;
     private final UnixSocket requests;
     private final UnixSocket events;
+    /** The server's send buffer for our answers (see {@link #responseCapacity}). */
+    private final long responseCapacity;
     private final ActiveCalls calls = new ActiveCalls();
     /** Requests sent without notifying, until {@link #notifyServer}; by the sending thread only. */
     private final DatagramRun run = new DatagramRun(LONGEST_RUN);
@@ -123,12 +126,13 @@ public final class SocketConnection implements IpcConnection {
     private volatile boolean leaving;
 
     private SocketConnection(SetupSocket setup, IpcOptions options, SharedMapping control,
-                             UnixSocket requests, UnixSocket events) {
+                             UnixSocket requests, UnixSocket events, long responseCapacity) {
         this.setup = setup;
         this.options = options;
         this.control = control;
         this.requests = requests;
         this.events = events;
+        this.responseCapacity = responseCapacity;
         // answers are late only when corosync stalls; notifications come after quiet times
         requests.lookPace(LookPace.PATIENT);
     }
@@ -146,6 +150,7 @@ public final class SocketConnection implements IpcConnection {
         ConnectionResponse info = setup.response();
         SharedMapping control = null;
         try {
+            long responseCapacity = sockets.serverSendBuffer(info.maxMessageSize()); // before they are resized
             ChannelSockets sized = sockets.sizedFor(info.maxMessageSize());
             control = SharedMapping.open(options.shmDirectory(), info.requestName(), ControlDescriptor.LENGTH);
             String base = info.responseName();
@@ -154,7 +159,8 @@ public final class SocketConnection implements IpcConnection {
                     deadline);
             connect(sized.events(), base + ControlDescriptor.EVENT_SOCKET, base + ControlDescriptor.EVENT_SENDER_SOCKET,
                     deadline);
-            return new SocketConnection(setup, options, control, sized.requests(), sized.events());
+            return new SocketConnection(setup, options, control, sized.requests(), sized.events(),
+                    responseCapacity);
         } catch (RuntimeException e) {
             sockets.close();
             if (control != null) {
@@ -287,18 +293,19 @@ public final class SocketConnection implements IpcConnection {
     }
 
     /**
-     * libqb sizes the server's send buffer to the message size; responses we have not read wait
-     * there, and a send that finds it full fails and the response is dropped.
+     * The server's send buffer: responses we have not read are charged to it, and a send that
+     * finds it full fails and the response is dropped. libqb asks for the message size, which the
+     * kernel may cap well below it (decision 0019).
      */
     @Override
     public long responseCapacity() {
-        return info().maxMessageSize();
+        return responseCapacity;
     }
 
-    /** The datagram plus the kernel's bookkeeping for it, which the send buffer is charged too. */
+    /** The most the kernel charges the server's send buffer for a datagram of that length. */
     @Override
     public long responseFootprint(long length) {
-        return length + DATAGRAM_OVERHEAD;
+        return 2 * length + DATAGRAM_OVERHEAD;
     }
 
     @Override

@@ -39,8 +39,10 @@ public final class FakeSocketChannels implements AutoCloseable {
     private final MemorySegment control;
     private final UnixSocket requests = UnixSocket.datagram();
     private final UnixSocket events = UnixSocket.datagram();
+    private final int maxMessageSize;
 
-    private FakeSocketChannels(ShmTempDirectory directory) {
+    private FakeSocketChannels(ShmTempDirectory directory, int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
         controlFile = directory.file("qb-control-fake", CONTROL_BYTES);
         try (FileChannel channel = FileChannel.open(controlFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             control = channel.map(FileChannel.MapMode.READ_WRITE, 0, CONTROL_BYTES, arena);
@@ -49,14 +51,27 @@ public final class FakeSocketChannels implements AutoCloseable {
         }
         requests.bind(UnixAddress.abstractName(base + "-request"));
         events.bind(UnixAddress.abstractName(base + "-event-tx"));
+        // as libqb's set_sock_size does for the negotiated size
+        requests.ensureBufferSizes(maxMessageSize);
+        events.ensureBufferSizes(maxMessageSize);
     }
 
     public static FakeSocketChannels create(ShmTempDirectory directory) {
-        return new FakeSocketChannels(directory);
+        return create(directory, FakeServer.MAX_MESSAGE_SIZE);
+    }
+
+    /** Channels whose handshake answer negotiates {@code maxMessageSize}. */
+    public static FakeSocketChannels create(ShmTempDirectory directory, int maxMessageSize) {
+        return new FakeSocketChannels(directory, maxMessageSize);
     }
 
     public HandshakeAnswer answer() {
-        return HandshakeAnswer.socket(FakeServer.MAX_MESSAGE_SIZE, controlFile.toString(), base);
+        return HandshakeAnswer.socket(maxMessageSize, controlFile.toString(), base);
+    }
+
+    /** The send buffer the responses are charged to, as the kernel keeps it. */
+    public int responseSendBuffer() {
+        return requests.sendBufferSize();
     }
 
     public MemorySegment control() {
