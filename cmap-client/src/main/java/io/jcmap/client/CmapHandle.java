@@ -313,6 +313,12 @@ public interface CmapHandle extends CmapAsync, AutoCloseable {
      * the creation times out ({@link CsError#TIMEOUT}) and corosync makes the iterator later,
      * the handle finalizes it once it reads the late answer (with its next call).
      *
+     * <p>Keys are fetched ahead in bursts, so they show the map as it was when corosync answered
+     * for them, but for this handle's own writes: a key this handle sets or deletes before the
+     * iterator hands it out (an asynchronous write once its future is done) is handed out as it
+     * now is, or not at all, and a key it creates among the keys fetched ahead is handed out in
+     * its place, as libcmap's {@code cmap_iter_next} would find them.
+     *
      * @param prefix the prefix of the keys to visit; null or empty for all keys
      * @return an iterator over the keys' names, types and value lengths
      * @throws CmapException {@link CsError#TRY_AGAIN} when requests of completion actions run on

@@ -72,6 +72,8 @@ final class ConnectedHandle implements CmapHandle {
     private final NumericCalls numbers = new NumericCalls(this);
     /** Keys whose last value read was longer than {@link #FIRST_GET_RESERVE}, with its length. */
     private final LongValueKeys longValueKeys = new LongValueKeys();
+    /** The iterators open on this handle, told of its writes (decision 0004). */
+    private final OpenIterators openIterators = new OpenIterators();
     private volatile boolean closed;
     private volatile Object context;
     /** The handle the application holds, shown to listeners; weakly, or it would never be unreachable (0036). */
@@ -272,6 +274,9 @@ final class ConnectedHandle implements CmapHandle {
     private void callSet(String key, SetValue wire) {
         pipeline().call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
                 (response, length) -> status(response, length, CmapResponseId.SET));
+        if (openIterators.any()) {
+            openIterators.stored(key, wire.type(), wire.storedLength());
+        }
     }
 
     @Override
@@ -298,8 +303,16 @@ final class ConnectedHandle implements CmapHandle {
     CompletableFuture<Void> setAsync(String key, CmapValue value, AsyncTarget target) {
         checkOpen("set", key);
         SetValue wire = SetValue.of(key, value, maxSetValueLength());
-        return target.call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
-                (response, length) -> status(response, length, CmapResponseId.SET));
+        Pipeline.Decoder<Void> decoder = (response, length) -> status(response, length, CmapResponseId.SET);
+        if (openIterators.any()) {
+            // told before the future completes, so before any action of the caller's runs
+            decoder = (response, length) -> {
+                status(response, length, CmapResponseId.SET);
+                openIterators.stored(key, wire.type(), wire.storedLength());
+                return null;
+            };
+        }
+        return target.call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire), decoder);
     }
 
     private long maxSetValueLength() {
@@ -349,6 +362,9 @@ final class ConnectedHandle implements CmapHandle {
         pipeline().call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.delete(buffer, key),
                 (response, length) -> status(response, length, CmapResponseId.DELETE));
+        if (openIterators.any()) {
+            openIterators.deleted(key);
+        }
     }
 
     @Override
@@ -358,9 +374,16 @@ final class ConnectedHandle implements CmapHandle {
 
     CompletableFuture<Void> deleteAsync(String key, AsyncTarget target) {
         checkOpen("delete", key);
+        Pipeline.Decoder<Void> decoder = (response, length) -> status(response, length, CmapResponseId.DELETE);
+        if (openIterators.any()) {
+            decoder = (response, length) -> {
+                status(response, length, CmapResponseId.DELETE);
+                openIterators.deleted(key);
+                return null;
+            };
+        }
         return target.call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.delete(buffer, key),
-                (response, length) -> status(response, length, CmapResponseId.DELETE));
+                buffer -> CmapRequests.delete(buffer, key), decoder);
     }
 
     @Override
@@ -627,6 +650,10 @@ final class ConnectedHandle implements CmapHandle {
 
     // ---- iteration -------------------------------------------------------------------------------
 
+    OpenIterators openIterators() {
+        return openIterators;
+    }
+
     @Override
     public CmapIterator iterate(String prefix) {
         return iterate(prefix, this);
@@ -642,7 +669,9 @@ final class ConnectedHandle implements CmapHandle {
             Pipeline.Held<Long, CmapKeyInfo> start = pipeline.callHeld(iterInitCall(pipeline, effective),
                     this::iterNextCall, KeyIterator.FIRST_BURST);
             if (start.kept()) {
-                return new KeyIterator(this, owner, pipeline, start.first(), effective, start.then());
+                KeyIterator iterator = new KeyIterator(this, owner, pipeline, start.first(), effective, start.then());
+                openIterators.add(iterator);
+                return iterator;
             }
             if (start.failure() != null) {
                 // its answer is not waited for: after a TIMEOUT that would wait as long again (0032)

@@ -2,6 +2,7 @@ package io.jcmap.client;
 
 import java.lang.ref.Reference;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -14,8 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * request at a time would cost. The burst starts small (a prefix often matches few keys) and
  * doubles. The first is fetched as the iterator is created, right behind the iter_init: corosync
  * reads the prefix from that request only then (decision 0020). Keys outside the prefix, which
- * corosync lists when its map changes shape under the iterator, are left out. The server answers requests past the end with "no more keys"; those are dropped.
- * Keys fetched ahead reflect the map when the server answered, as they would for a fast caller.
+ * corosync lists when its map changes shape under the iterator, are left out. The server
+ * answers requests past the end with "no more keys"; those are dropped. Keys fetched ahead
+ * reflect the map when the server answered, as they would for a fast caller, but for this
+ * handle's own writes: a key the handle stores or deletes after corosync's walk passed it and
+ * before it is handed out is shown as it now is ({@link OpenIterators}), as libcmap would find
+ * it at its next iter_next.
  */
 final class KeyIterator implements CmapIterator {
     static final int FIRST_BURST = 4;
@@ -32,10 +37,16 @@ final class KeyIterator implements CmapIterator {
     private final Pipeline pipeline;
     private final long iterHandle;
     private final String prefix;
+    /** Keys fetched and not handed out, in corosync's order; also changed by the handle's writes. */
     private final ArrayDeque<CmapKeyInfo> fetched = new ArrayDeque<>();
+    /** The last key handed out, or null; guarded by this. */
+    private String lastHandedOut;
+    /** The last key of the prefix corosync's walk gave, or null; guarded by this. */
+    private String walkedTo;
     private int burst = FIRST_BURST;
-    private boolean serverDone;
-    private boolean finished;
+    // written under this, read by writers told of the handle's writes
+    private volatile boolean serverDone;
+    private volatile boolean finished;
     /**
      * Why a fetch failed after sending, once one has: corosync's iterator may then have moved past
      * keys never handed out (a burst that timed out is still answered later), so the iteration
@@ -91,7 +102,7 @@ final class KeyIterator implements CmapIterator {
             // keys fetched ahead are no excuse to answer for a closed handle (libcmap: BAD_HANDLE)
             handle.checkOpen("iter_next", null);
         }
-        if (fetched.isEmpty() && !serverDone && !finished) {
+        if (nothingFetched() && !serverDone && !finished) {
             if (fetchFailure != null) {
                 throw new CmapException(CsError.LIBRARY, CallName.of("iter_next", prefix) + ": an earlier iter_next of "
                         + "this iterator failed (" + fetchFailure.error() + "), so keys after the " + handedOut
@@ -99,7 +110,7 @@ final class KeyIterator implements CmapIterator {
             }
             fetch();
         }
-        if (fetched.isEmpty()) {
+        if (nothingFetched()) {
             serverDone = true; // nothing more is fetched: only the finalize is left
             try {
                 finish();
@@ -130,15 +141,65 @@ final class KeyIterator implements CmapIterator {
         take(keys.values());
     }
 
-    private void take(List<CmapKeyInfo> keys) {
+    private synchronized boolean nothingFetched() {
+        return fetched.isEmpty();
+    }
+
+    private synchronized void take(List<CmapKeyInfo> keys) {
         for (CmapKeyInfo key : keys) {
             if (key == null || beyondPrefix(key.name())) {
                 serverDone = true;
             } else if (!serverDone && key.name().startsWith(prefix)) {
                 fetched.addLast(key);
+                walkedTo = key.name();
             }
         }
         burst = Math.min(burst * 2, MAX_BURST);
+    }
+
+    /** This handle stored {@code name}: shown as it now is if corosync's walk passed it unseen. */
+    synchronized void stored(String name, CmapType type, long length) {
+        if (passedUnseen(name)) {
+            replace(name, new CmapKeyInfo(name, type, length));
+        }
+    }
+
+    /** This handle deleted {@code name}: left out if corosync's walk passed it unseen. */
+    synchronized void deleted(String name) {
+        if (passedUnseen(name)) {
+            replace(name, null);
+        }
+    }
+
+    /**
+     * Whether {@code name} is of the prefix, after the keys handed out and not after corosync's
+     * walk: a key beyond it, the walk still reaches as it now is.
+     */
+    private boolean passedUnseen(String name) {
+        return !finished && name.startsWith(prefix)
+                && (lastHandedOut == null || name.compareTo(lastHandedOut) > 0)
+                && (serverDone || (walkedTo != null && name.compareTo(walkedTo) <= 0));
+    }
+
+    /** Puts {@code now} in the place of {@code name} among the keys fetched, or takes it out for null. */
+    private void replace(String name, CmapKeyInfo now) {
+        List<CmapKeyInfo> keys = new ArrayList<>(fetched.size() + 1);
+        boolean placed = now == null;
+        for (CmapKeyInfo key : fetched) {
+            int order = key.name().compareTo(name);
+            if (order > 0 && !placed) {
+                keys.add(now);
+                placed = true;
+            }
+            if (order != 0) {
+                keys.add(key);
+            }
+        }
+        if (!placed) {
+            keys.add(now);
+        }
+        fetched.clear();
+        fetched.addAll(keys);
     }
 
     /**
@@ -159,7 +220,7 @@ final class KeyIterator implements CmapIterator {
                 throw new NoSuchElementException("no more keys");
             }
             handedOut++;
-            return fetched.removeFirst();
+            return handOut();
         } finally {
             exit();
         }
@@ -175,10 +236,19 @@ final class KeyIterator implements CmapIterator {
         }
     }
 
+    private synchronized CmapKeyInfo handOut() {
+        CmapKeyInfo key = fetched.removeFirst();
+        lastHandedOut = key.name();
+        return key;
+    }
+
     private void finish() {
         if (!finished) {
-            finished = true;
-            fetched.clear();
+            synchronized (this) {
+                finished = true;
+                fetched.clear();
+            }
+            handle.openIterators().remove(this);
             // after a fetch that ended the iteration, a TIMEOUT above all, waiting would wait again
             handle.iterFinalize(pipeline, iterHandle, fetchFailure == null);
         }

@@ -55,6 +55,9 @@ final class NumericCalls {
             throw encodingFailed(pipeline, "set", key, e);
         }
         sendAndAwait(pipeline, pending, length);
+        if (handle.openIterators().any()) {
+            handle.openIterators().stored(key, type, size);
+        }
     }
 
     /** Adds {@code step} to the number under {@code key} (inc, dec). */

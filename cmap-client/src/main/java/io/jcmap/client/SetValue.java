@@ -23,6 +23,12 @@ sealed interface SetValue {
     void writeTo(MemorySegment area);
 
     /**
+     * The value's length as corosync keeps it, which iteration reports: a string's with the NUL
+     * corosync puts after its last character, which we do not send (as libcmap does not).
+     */
+    long storedLength();
+
+    /**
      * The value of a SET on a connection whose requests carry {@code maxValueLength} value bytes
      * at most. A string that cannot fit is not encoded: it has more chars than that (no char is
      * less than a byte), or, with chars of up to 3 bytes, more bytes (counted, not made); its
@@ -62,6 +68,12 @@ sealed interface SetValue {
         public void writeTo(MemorySegment area) {
             MemorySegment.copy(bytes, 0, area, ValueCodec.I8, 0, bytes.length);
         }
+
+        @Override
+        public long storedLength() {
+            boolean endsInNul = bytes.length > 0 && bytes[bytes.length - 1] == 0;
+            return type == CmapType.STRING && !endsInNul ? bytes.length + 1L : bytes.length;
+        }
     }
 
     /**
@@ -83,6 +95,12 @@ sealed interface SetValue {
         @Override
         public void writeTo(MemorySegment area) {
             value.writeTo(area, 0);
+        }
+
+        @Override
+        public long storedLength() {
+            boolean string = value instanceof CmapValue.Str text && !text.value().endsWith("\0");
+            return string ? length() + 1L : length();
         }
     }
 }

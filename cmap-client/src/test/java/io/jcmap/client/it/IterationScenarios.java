@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jcmap.client.CmapBatch;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapIterator;
@@ -99,6 +100,71 @@ abstract class IterationScenarios extends CorosyncScenarios {
                 // corosync stores a string with its terminating NUL
                 value instanceof CmapValue.Str text ? Values.utf8Length(text.value()) + 1 : value.encodedLength())));
         assertEquals(expected, listed);
+    }
+
+    /**
+     * libcmap's iterator walks corosync's map as it is at each iter_next, so a caller sees its own
+     * writes to keys it has not reached yet. Keys jcmap fetched ahead showed the map of the burst
+     * instead (a review, 2026-12-07: after taking a, deleting b, retyping c and adding bb, the
+     * next keys were b, c as a UINT32, d, e; libcmap gave bb, c as a STRING of 22 bytes, d, e).
+     */
+    @Test
+    void anIteratorShowsTheHandlesOwnWritesToKeysItFetchedAhead() {
+        for (String name : List.of("a", "b", "c", "d", "e")) {
+            cmap.setUint32(key("own." + name), 1);
+        }
+        try (CmapIterator iterator = cmap.iterate(key("own."))) {
+            assertEquals(key("own.a"), iterator.next().name());
+            cmap.delete(key("own.b"));
+            cmap.setString(key("own.c"), "twenty-one characters");
+            cmap.setUint32(key("own.bb"), 2);
+            List<CmapKeyInfo> rest = new ArrayList<>();
+            iterator.forEachRemaining(rest::add);
+            assertEquals(List.of(new CmapKeyInfo(key("own.bb"), CmapType.UINT32, 4),
+                    new CmapKeyInfo(key("own.c"), CmapType.STRING, 22),
+                    new CmapKeyInfo(key("own.d"), CmapType.UINT32, 4),
+                    new CmapKeyInfo(key("own.e"), CmapType.UINT32, 4)), rest);
+        }
+    }
+
+    /**
+     * The same for writes that complete asynchronously or in a batch, once their futures are
+     * done; a write corosync refused shows nothing, and a key beyond the keys fetched is listed
+     * once, by corosync's walk.
+     */
+    @Test
+    void anIteratorShowsTheHandlesAsynchronousWritesOnceDoneAndNotRefusedOnes() {
+        for (int i = 0; i < 100; i++) {
+            cmap.setUint32(key(String.format("own.k%03d", i)), i);
+        }
+        try (CmapIterator iterator = cmap.iterate(key("own."))) {
+            assertEquals(key("own.k000"), iterator.next().name());
+            cmap.deleteAsync(key("own.k001")).join();
+            cmap.setAsync(key("own.k002"), CmapValue.string("x")).join();
+            try (CmapBatch batch = cmap.batch()) {
+                batch.setAsync(key("own.k0025"), CmapValue.uint8(1));
+                batch.deleteAsync(key("own.k003"));
+            }
+            CompletableFuture<Void> refused = cmap.setAsync(key("own.k0026"), CmapValue.string("x".repeat(16_385)));
+            CmapException error = assertThrows(CmapException.class, () -> join(refused));
+            assertEquals(CsError.INVALID_PARAM, error.error());
+            cmap.setString(key("own.k050"), "beyond the keys fetched");
+            List<CmapKeyInfo> rest = new ArrayList<>();
+            iterator.forEachRemaining(rest::add);
+            assertEquals(new CmapKeyInfo(key("own.k002"), CmapType.STRING, 2), rest.get(0));
+            assertEquals(new CmapKeyInfo(key("own.k0025"), CmapType.UINT8, 1), rest.get(1));
+            assertEquals(key("own.k004"), rest.get(2).name());
+            assertEquals(new CmapKeyInfo(key("own.k050"), CmapType.STRING, 24), rest.get(48));
+            assertEquals(98, rest.size(), "k000 taken, k001 and k003 deleted, k0025 added");
+        }
+    }
+
+    private static void join(CompletableFuture<Void> future) {
+        try {
+            future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw (CmapException) e.getCause();
+        }
     }
 
     @Test

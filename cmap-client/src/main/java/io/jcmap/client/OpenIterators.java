@@ -1,0 +1,62 @@
+package io.jcmap.client;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The iterators open on a handle, told of each key the handle stored or deleted, so that the
+ * keys they fetched ahead show the handle's own writes as libcmap's iterator shows them
+ * (corosync walks its map as it is at each iter_next; decision 0004). Held weakly: an iterator
+ * dropped unclosed is not kept alive for this.
+ */
+final class OpenIterators {
+    private volatile List<WeakReference<KeyIterator>> open = List.of();
+
+    /** Whether any iterator may be open: a write tells them only then, and costs nothing else. */
+    boolean any() {
+        return !open.isEmpty();
+    }
+
+    synchronized void add(KeyIterator iterator) {
+        List<WeakReference<KeyIterator>> next = new ArrayList<>(live(null));
+        next.add(new WeakReference<>(iterator));
+        open = List.copyOf(next);
+    }
+
+    synchronized void remove(KeyIterator iterator) {
+        open = List.copyOf(live(iterator));
+    }
+
+    /** {@code key} now holds a value of {@code type}, {@code length} bytes as corosync keeps it. */
+    void stored(String key, CmapType type, long length) {
+        for (WeakReference<KeyIterator> reference : open) {
+            KeyIterator iterator = reference.get();
+            if (iterator != null) {
+                iterator.stored(key, type, length);
+            }
+        }
+    }
+
+    /** {@code key} is gone. */
+    void deleted(String key) {
+        for (WeakReference<KeyIterator> reference : open) {
+            KeyIterator iterator = reference.get();
+            if (iterator != null) {
+                iterator.deleted(key);
+            }
+        }
+    }
+
+    /** The iterators still reachable, less {@code leaving}. */
+    private List<WeakReference<KeyIterator>> live(KeyIterator leaving) {
+        List<WeakReference<KeyIterator>> kept = new ArrayList<>(open.size());
+        for (WeakReference<KeyIterator> reference : open) {
+            KeyIterator iterator = reference.get();
+            if (iterator != null && iterator != leaving) {
+                kept.add(reference);
+            }
+        }
+        return kept;
+    }
+}
