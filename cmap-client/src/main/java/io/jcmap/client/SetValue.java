@@ -23,8 +23,9 @@ sealed interface SetValue {
     void writeTo(MemorySegment area);
 
     /**
-     * The value's length as corosync keeps it, which iteration reports: a string's with the NUL
-     * corosync puts after its last character, which we do not send (as libcmap does not).
+     * The value's length as corosync keeps it, which iteration reports: a string gets one byte
+     * more, for the NUL corosync puts after it (we send none, as libcmap does), unless its last
+     * byte is a NUL already.
      */
     long storedLength();
 
