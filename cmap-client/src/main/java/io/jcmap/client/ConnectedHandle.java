@@ -84,6 +84,11 @@ final class ConnectedHandle implements CmapHandle {
         <T> CompletableFuture<T> call(String operation, String key, int responseId, int size, long responseBound,
                                       Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder);
 
+        /** Whether the request is sent later than it is made (a batch's, at its flush). */
+        default boolean sendsLater() {
+            return false;
+        }
+
         default <T> CompletableFuture<T> call(String operation, String key, int responseId, int size,
                                               Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder) {
             return call(operation, key, responseId, size, Pipeline.DEFAULT_RESPONSE_BOUND, encoder, decoder);
@@ -303,16 +308,24 @@ final class ConnectedHandle implements CmapHandle {
     CompletableFuture<Void> setAsync(String key, CmapValue value, AsyncTarget target) {
         checkOpen("set", key);
         SetValue wire = SetValue.of(key, value, maxSetValueLength());
-        Pipeline.Decoder<Void> decoder = (response, length) -> status(response, length, CmapResponseId.SET);
-        if (openIterators.any()) {
-            // told before the future completes, so before any action of the caller's runs
-            decoder = (response, length) -> {
-                status(response, length, CmapResponseId.SET);
-                openIterators.stored(key, wire.type(), wire.storedLength());
-                return null;
-            };
+        return target.call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
+                setDecoder(key, wire, target));
+    }
+
+    /**
+     * A SET answer's decoder, which tells the open iterators of the write before the future
+     * completes, so before any action of the caller's runs: where one is open now, or where the
+     * request goes later (a batch), when one may be.
+     */
+    private Pipeline.Decoder<Void> setDecoder(String key, SetValue wire, AsyncTarget target) {
+        if (!openIterators.any() && !target.sendsLater()) {
+            return (response, length) -> status(response, length, CmapResponseId.SET);
         }
-        return target.call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire), decoder);
+        return (response, length) -> {
+            status(response, length, CmapResponseId.SET);
+            openIterators.stored(key, wire.type(), wire.storedLength());
+            return null;
+        };
     }
 
     private long maxSetValueLength() {
@@ -374,16 +387,20 @@ final class ConnectedHandle implements CmapHandle {
 
     CompletableFuture<Void> deleteAsync(String key, AsyncTarget target) {
         checkOpen("delete", key);
-        Pipeline.Decoder<Void> decoder = (response, length) -> status(response, length, CmapResponseId.DELETE);
-        if (openIterators.any()) {
-            decoder = (response, length) -> {
-                status(response, length, CmapResponseId.DELETE);
-                openIterators.deleted(key);
-                return null;
-            };
-        }
         return target.call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.delete(buffer, key), decoder);
+                buffer -> CmapRequests.delete(buffer, key), deleteDecoder(key, target));
+    }
+
+    /** A DELETE answer's decoder, which tells the open iterators as {@link #setDecoder} does. */
+    private Pipeline.Decoder<Void> deleteDecoder(String key, AsyncTarget target) {
+        if (!openIterators.any() && !target.sendsLater()) {
+            return (response, length) -> status(response, length, CmapResponseId.DELETE);
+        }
+        return (response, length) -> {
+            status(response, length, CmapResponseId.DELETE);
+            openIterators.deleted(key);
+            return null;
+        };
     }
 
     @Override

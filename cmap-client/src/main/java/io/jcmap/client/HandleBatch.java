@@ -14,6 +14,20 @@ final class HandleBatch implements CmapBatch {
      */
     private final CmapHandle owner;
     private final RequestBatch requests = new RequestBatch();
+    /** Where the handle's asynchronous calls put their requests: into the batch, sent at its flush. */
+    private final ConnectedHandle.AsyncTarget atFlush = new ConnectedHandle.AsyncTarget() {
+        @Override
+        public <T> CompletableFuture<T> call(String operation, String key, int responseId, int size,
+                                             long responseBound, Pipeline.Encoder encoder,
+                                             Pipeline.Decoder<T> decoder) {
+            return requests.add(operation, key, responseId, size, responseBound, encoder, decoder);
+        }
+
+        @Override
+        public boolean sendsLater() {
+            return true;
+        }
+    };
     /**
      * The thread inside a call, or null: another thread's call meanwhile fails with BUSY. Two
      * threads filling the batch at once corrupted it (an index out of bounds, requests lost with
@@ -49,7 +63,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<CmapValue> getAsync(String key) {
         enter("get", key);
         try {
-            return ResponseFuture.keepingUntilDone(handle.getAsync(key, requests::add), owner);
+            return ResponseFuture.keepingUntilDone(handle.getAsync(key, atFlush), owner);
         } finally {
             exit();
         }
@@ -59,7 +73,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> setAsync(String key, CmapValue value) {
         enter("set", key);
         try {
-            return ResponseFuture.keepingUntilDone(handle.setAsync(key, value, requests::add), owner);
+            return ResponseFuture.keepingUntilDone(handle.setAsync(key, value, atFlush), owner);
         } finally {
             exit();
         }
@@ -69,7 +83,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> deleteAsync(String key) {
         enter("delete", key);
         try {
-            return ResponseFuture.keepingUntilDone(handle.deleteAsync(key, requests::add), owner);
+            return ResponseFuture.keepingUntilDone(handle.deleteAsync(key, atFlush), owner);
         } finally {
             exit();
         }
@@ -79,7 +93,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> incAsync(String key) {
         enter("inc", key);
         try {
-            return ResponseFuture.keepingUntilDone(handle.adjustAsync("inc", key, 1, requests::add), owner);
+            return ResponseFuture.keepingUntilDone(handle.adjustAsync("inc", key, 1, atFlush), owner);
         } finally {
             exit();
         }
@@ -89,7 +103,7 @@ final class HandleBatch implements CmapBatch {
     public CompletableFuture<Void> decAsync(String key) {
         enter("dec", key);
         try {
-            return ResponseFuture.keepingUntilDone(handle.adjustAsync("dec", key, -1, requests::add), owner);
+            return ResponseFuture.keepingUntilDone(handle.adjustAsync("dec", key, -1, atFlush), owner);
         } finally {
             exit();
         }
