@@ -32,7 +32,9 @@ final class OpenIterators {
     void stored(String key, CmapType type, long length) {
         for (WeakReference<KeyIterator> reference : open) {
             KeyIterator iterator = reference.get();
-            if (iterator != null) {
+            if (iterator == null) {
+                forgetDropped();
+            } else {
                 iterator.stored(key, type, length);
             }
         }
@@ -42,10 +44,17 @@ final class OpenIterators {
     void deleted(String key) {
         for (WeakReference<KeyIterator> reference : open) {
             KeyIterator iterator = reference.get();
-            if (iterator != null) {
+            if (iterator == null) {
+                forgetDropped();
+            } else {
                 iterator.deleted(key);
             }
         }
+    }
+
+    /** Lets go of iterators dropped unclosed, so that {@link #any} says no again once none is left. */
+    private synchronized void forgetDropped() {
+        open = List.copyOf(live(null));
     }
 
     /** The iterators still reachable, less {@code leaving}. */
