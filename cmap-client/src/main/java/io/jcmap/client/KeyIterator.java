@@ -216,11 +216,17 @@ final class KeyIterator implements CmapIterator {
     public CmapKeyInfo next() {
         enter("iter_next");
         try {
-            if (!hasMore()) {
-                throw new NoSuchElementException("no more keys");
+            while (true) {
+                if (!hasMore()) {
+                    throw new NoSuchElementException("no more keys");
+                }
+                CmapKeyInfo key = handOut();
+                if (key != null) {
+                    handedOut++;
+                    return key;
+                }
+                // another thread's write of the handle took the last key fetched meanwhile: look again
             }
-            handedOut++;
-            return handOut();
         } finally {
             exit();
         }
@@ -236,9 +242,12 @@ final class KeyIterator implements CmapIterator {
         }
     }
 
+    /** The next key fetched, or null if there is none left. */
     private synchronized CmapKeyInfo handOut() {
-        CmapKeyInfo key = fetched.removeFirst();
-        lastHandedOut = key.name();
+        CmapKeyInfo key = fetched.pollFirst();
+        if (key != null) {
+            lastHandedOut = key.name();
+        }
         return key;
     }
 
