@@ -3,6 +3,7 @@ package io.jcmap.client;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The iterators open on a handle, told of each key the handle stored or deleted, so that the
@@ -30,24 +31,21 @@ final class OpenIterators {
 
     /** {@code key} now holds a value of {@code type}, {@code length} bytes as corosync keeps it. */
     void stored(String key, CmapType type, long length) {
-        for (WeakReference<KeyIterator> reference : open) {
-            KeyIterator iterator = reference.get();
-            if (iterator == null) {
-                forgetDropped();
-            } else {
-                iterator.stored(key, type, length);
-            }
-        }
+        tell(iterator -> iterator.stored(key, type, length));
     }
 
     /** {@code key} is gone. */
     void deleted(String key) {
+        tell(iterator -> iterator.deleted(key));
+    }
+
+    private void tell(Consumer<KeyIterator> write) {
         for (WeakReference<KeyIterator> reference : open) {
             KeyIterator iterator = reference.get();
             if (iterator == null) {
                 forgetDropped();
             } else {
-                iterator.deleted(key);
+                write.accept(iterator);
             }
         }
     }
