@@ -84,11 +84,6 @@ final class ConnectedHandle implements CmapHandle {
         <T> CompletableFuture<T> call(String operation, String key, int responseId, int size, long responseBound,
                                       Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder);
 
-        /** Whether the request is sent later than it is made (a batch's, at its flush). */
-        default boolean sendsLater() {
-            return false;
-        }
-
         default <T> CompletableFuture<T> call(String operation, String key, int responseId, int size,
                                               Pipeline.Encoder encoder, Pipeline.Decoder<T> decoder) {
             return call(operation, key, responseId, size, Pipeline.DEFAULT_RESPONSE_BOUND, encoder, decoder);
@@ -173,6 +168,8 @@ final class ConnectedHandle implements CmapHandle {
                 return;
             }
             session = fresh;
+            // their server iterators went with the old connection: the new one's writes are not theirs
+            openIterators.forgetAll();
             sessionChange.notifyAll();
         }
     }
@@ -278,10 +275,7 @@ final class ConnectedHandle implements CmapHandle {
 
     private void callSet(String key, SetValue wire) {
         pipeline().call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
-                (response, length) -> status(response, length, CmapResponseId.SET));
-        if (openIterators.any()) {
-            openIterators.stored(key, wire.type(), wire.storedLength());
-        }
+                setDecoder(key, wire));
     }
 
     @Override
@@ -309,21 +303,22 @@ final class ConnectedHandle implements CmapHandle {
         checkOpen("set", key);
         SetValue wire = SetValue.of(key, value, maxSetValueLength());
         return target.call("set", key, CmapResponseId.SET, setSize(key, wire), setEncoder(key, wire),
-                setDecoder(key, wire, target));
+                setDecoder(key, wire));
     }
 
     /**
-     * A SET answer's decoder, which tells the open iterators of the write before the future
-     * completes, so before any action of the caller's runs: where one is open now, or where the
-     * request goes later (a batch), when one may be.
+     * A SET answer's decoder, which tells the open iterators of the write as the answer is read,
+     * in order with their keys' answers and other writes' ({@link KeysAhead}), and before the
+     * caller's wait returns or its future completes. It looks for open iterators then too: one
+     * opened while the request waited to go out (behind a batch's flush, behind the wire an
+     * iteration holds) has keys answered before it.
      */
-    private Pipeline.Decoder<Void> setDecoder(String key, SetValue wire, AsyncTarget target) {
-        if (!openIterators.any() && !target.sendsLater()) {
-            return (response, length) -> status(response, length, CmapResponseId.SET);
-        }
+    private Pipeline.Decoder<Void> setDecoder(String key, SetValue wire) {
         return (response, length) -> {
             status(response, length, CmapResponseId.SET);
-            openIterators.stored(key, wire.type(), wire.storedLength());
+            if (openIterators.any()) {
+                openIterators.stored(key, wire.type(), wire.storedLength());
+            }
             return null;
         };
     }
@@ -373,11 +368,7 @@ final class ConnectedHandle implements CmapHandle {
     public void delete(String key) {
         checkOpen("delete", key);
         pipeline().call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.delete(buffer, key),
-                (response, length) -> status(response, length, CmapResponseId.DELETE));
-        if (openIterators.any()) {
-            openIterators.deleted(key);
-        }
+                buffer -> CmapRequests.delete(buffer, key), deleteDecoder(key));
     }
 
     @Override
@@ -388,17 +379,16 @@ final class ConnectedHandle implements CmapHandle {
     CompletableFuture<Void> deleteAsync(String key, AsyncTarget target) {
         checkOpen("delete", key);
         return target.call("delete", key, CmapResponseId.DELETE, DeleteRequestDescriptor.LENGTH,
-                buffer -> CmapRequests.delete(buffer, key), deleteDecoder(key, target));
+                buffer -> CmapRequests.delete(buffer, key), deleteDecoder(key));
     }
 
     /** A DELETE answer's decoder, which tells the open iterators as {@link #setDecoder} does. */
-    private Pipeline.Decoder<Void> deleteDecoder(String key, AsyncTarget target) {
-        if (!openIterators.any() && !target.sendsLater()) {
-            return (response, length) -> status(response, length, CmapResponseId.DELETE);
-        }
+    private Pipeline.Decoder<Void> deleteDecoder(String key) {
         return (response, length) -> {
             status(response, length, CmapResponseId.DELETE);
-            openIterators.deleted(key);
+            if (openIterators.any()) {
+                openIterators.deleted(key);
+            }
             return null;
         };
     }
@@ -683,13 +673,22 @@ final class ConnectedHandle implements CmapHandle {
         // corosync reads the prefix from our request at the first ITER_NEXT: nothing may come between (0020)
         for (int attempt = 1; ; attempt++) {
             Pipeline pipeline = pipeline();
-            Pipeline.Held<Long, CmapKeyInfo> start = pipeline.callHeld(iterInitCall(pipeline, effective),
-                    this::iterNextCall, KeyIterator.FIRST_BURST);
-            if (start.kept()) {
-                KeyIterator iterator = new KeyIterator(this, owner, pipeline, start.first(), effective, start.then());
-                openIterators.add(iterator);
-                return iterator;
+            // told of the handle's writes from before its iter_init goes out: one sent after it is
+            // answered after keys of the first burst, which it may change (decision 0004)
+            KeysAhead ahead = new KeysAhead(effective);
+            openIterators.add(ahead);
+            Pipeline.Held<Long, CmapKeyInfo> start;
+            try {
+                start = pipeline.callHeld(iterInitCall(pipeline, effective),
+                        iterHandle -> iterNextCall(iterHandle, ahead), KeyIterator.FIRST_BURST);
+            } catch (RuntimeException | Error e) {
+                openIterators.remove(ahead);
+                throw e;
             }
+            if (start.kept()) {
+                return new KeyIterator(this, owner, pipeline, start.first(), ahead);
+            }
+            openIterators.remove(ahead); // its keys may be of another prefix
             if (start.failure() != null) {
                 // its answer is not waited for: after a TIMEOUT that would wait as long again (0032)
                 iterFinalize(pipeline, start.first(), false);
@@ -730,27 +729,28 @@ final class ConnectedHandle implements CmapHandle {
      * {@code pipeline}: after a reconnect it is gone with that connection, and nothing is sent to
      * the new one.
      */
-    Pipeline.Results<CmapKeyInfo> iterNext(Pipeline pipeline, long iterHandle, int count) {
+    Pipeline.Results<CmapKeyInfo> iterNext(Pipeline pipeline, long iterHandle, int count, KeysAhead ahead) {
         checkOpen("iter_next", null);
         if (pipeline != pipeline()) {
             throw new CmapException(CsError.LIBRARY, "iter_next: the iterator's connection was lost "
                     + "(the handle has reconnected since); iterate again");
         }
-        return pipeline.callRepeated(iterNextCall(iterHandle), count);
+        return pipeline.callRepeated(iterNextCall(iterHandle, ahead), count);
     }
 
-    private Pipeline.Call<CmapKeyInfo> iterNextCall(long iterHandle) {
+    /** An iter_next whose key goes into {@code ahead} as its answer is read, in order with the handle's writes. */
+    private Pipeline.Call<CmapKeyInfo> iterNextCall(long iterHandle, KeysAhead ahead) {
         return new Pipeline.Call<>("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.iterNext(buffer, iterHandle),
                 (response, length) -> {
                     IterNextResponse next = iterNextResponse.wrap(response, length);
-                    if (next.error() == NO_SECTIONS) {
-                        return null;
-                    }
-                    if (next.error() != OK) {
+                    if (next.error() != OK && next.error() != NO_SECTIONS) {
                         throw CmapException.ofCode(next.error(), "");
                     }
-                    return new CmapKeyInfo(next.keyName(), CmapType.of(next.type()), next.valueLength());
+                    CmapKeyInfo key = next.error() == NO_SECTIONS ? null
+                            : new CmapKeyInfo(next.keyName(), CmapType.of(next.type()), next.valueLength());
+                    ahead.walked(key);
+                    return key;
                 });
     }
 

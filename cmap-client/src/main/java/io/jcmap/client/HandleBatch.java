@@ -22,11 +22,6 @@ final class HandleBatch implements CmapBatch {
                                              Pipeline.Decoder<T> decoder) {
             return requests.add(operation, key, responseId, size, responseBound, encoder, decoder);
         }
-
-        @Override
-        public boolean sendsLater() {
-            return true;
-        }
     };
     /**
      * The thread inside a call, or null: another thread's call meanwhile fails with BUSY. Two

@@ -1,9 +1,6 @@
 package io.jcmap.client;
 
 import java.lang.ref.Reference;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,8 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * answers requests past the end with "no more keys"; those are dropped. Keys fetched ahead
  * reflect the map when the server answered, as they would for a fast caller, but for this
  * handle's own writes: a key the handle stores or deletes after corosync's walk passed it and
- * before it is handed out is shown as it now is ({@link OpenIterators}), as libcmap would find
- * it at its next iter_next.
+ * before it is handed out is shown as it now is ({@link KeysAhead}), as libcmap would find it at
+ * its next iter_next.
  */
 final class KeyIterator implements CmapIterator {
     static final int FIRST_BURST = 4;
@@ -37,16 +34,12 @@ final class KeyIterator implements CmapIterator {
     private final Pipeline pipeline;
     private final long iterHandle;
     private final String prefix;
-    /** Keys fetched and not handed out, in corosync's order; also changed by the handle's writes. */
-    private final ArrayDeque<CmapKeyInfo> fetched = new ArrayDeque<>();
-    /** The last key handed out, or null; guarded by this. */
-    private String lastHandedOut;
-    /** The last key of the prefix corosync's walk gave, or null; guarded by this. */
-    private String walkedTo;
-    private int burst = FIRST_BURST;
-    // written under this, read by writers told of the handle's writes
-    private volatile boolean serverDone;
-    private volatile boolean finished;
+    /** Keys fetched and not handed out, kept as the handle's writes change them. */
+    private final KeysAhead ahead;
+    /** The next burst's size: the first, of {@link #FIRST_BURST}, came with the iterator. */
+    private int burst = Math.min(FIRST_BURST * 2, MAX_BURST);
+    /** Whether the finalize went out, or needs not. */
+    private boolean finished;
     /**
      * Why a fetch failed after sending, once one has: corosync's iterator may then have moved past
      * keys never handed out (a burst that timed out is still answered later), so the iteration
@@ -62,15 +55,14 @@ final class KeyIterator implements CmapIterator {
      */
     private final AtomicReference<Thread> user = new AtomicReference<>();
 
-    /** An iterator whose first burst, {@code first}, was fetched as it was created. */
-    KeyIterator(ConnectedHandle handle, CmapHandle owner, Pipeline pipeline, long iterHandle, String prefix,
-                List<CmapKeyInfo> first) {
+    /** An iterator whose first burst went into {@code ahead} as it was created. */
+    KeyIterator(ConnectedHandle handle, CmapHandle owner, Pipeline pipeline, long iterHandle, KeysAhead ahead) {
         this.handle = handle;
         this.owner = owner;
         this.pipeline = pipeline;
         this.iterHandle = iterHandle;
-        this.prefix = prefix;
-        take(first);
+        this.prefix = ahead.prefix();
+        this.ahead = ahead;
     }
 
     private void enter(String operation) {
@@ -102,7 +94,7 @@ final class KeyIterator implements CmapIterator {
             // keys fetched ahead are no excuse to answer for a closed handle (libcmap: BAD_HANDLE)
             handle.checkOpen("iter_next", null);
         }
-        if (nothingFetched() && !serverDone && !finished) {
+        if (ahead.isEmpty() && !ahead.walkEnded() && !finished) {
             if (fetchFailure != null) {
                 throw new CmapException(CsError.LIBRARY, CallName.of("iter_next", prefix) + ": an earlier iter_next of "
                         + "this iterator failed (" + fetchFailure.error() + "), so keys after the " + handedOut
@@ -110,8 +102,8 @@ final class KeyIterator implements CmapIterator {
             }
             fetch();
         }
-        if (nothingFetched()) {
-            serverDone = true; // nothing more is fetched: only the finalize is left
+        if (ahead.isEmpty()) {
+            ahead.endWalk(); // nothing more is fetched: only the finalize is left
             try {
                 finish();
             } catch (CmapException e) {
@@ -129,7 +121,7 @@ final class KeyIterator implements CmapIterator {
     }
 
     private void fetch() {
-        Pipeline.Results<CmapKeyInfo> keys = handle.iterNext(pipeline, iterHandle, burst);
+        Pipeline.Results<CmapKeyInfo> keys = handle.iterNext(pipeline, iterHandle, burst, ahead);
         if (keys.failure() != null) {
             // a burst refused before anything went out (TRY_AGAIN) may be repeated; any other
             // may have moved corosync's iterator past keys never handed out
@@ -138,78 +130,8 @@ final class KeyIterator implements CmapIterator {
             }
             throw keys.failure();
         }
-        take(keys.values());
-    }
-
-    private synchronized boolean nothingFetched() {
-        return fetched.isEmpty();
-    }
-
-    private synchronized void take(List<CmapKeyInfo> keys) {
-        for (CmapKeyInfo key : keys) {
-            if (key == null || beyondPrefix(key.name())) {
-                serverDone = true;
-            } else if (!serverDone && key.name().startsWith(prefix)) {
-                fetched.addLast(key);
-                walkedTo = key.name();
-            }
-        }
+        // the keys went into ahead as they were read
         burst = Math.min(burst * 2, MAX_BURST);
-    }
-
-    /** This handle stored {@code name}: shown as it now is if corosync's walk passed it unseen. */
-    synchronized void stored(String name, CmapType type, long length) {
-        if (passedUnseen(name)) {
-            replace(name, new CmapKeyInfo(name, type, length));
-        }
-    }
-
-    /** This handle deleted {@code name}: left out if corosync's walk passed it unseen. */
-    synchronized void deleted(String name) {
-        if (passedUnseen(name)) {
-            replace(name, null);
-        }
-    }
-
-    /**
-     * Whether {@code name} is of the prefix, after the keys handed out and not after corosync's
-     * walk: a key beyond it, the walk still reaches as it now is.
-     */
-    private boolean passedUnseen(String name) {
-        return !finished && name.startsWith(prefix)
-                && (lastHandedOut == null || name.compareTo(lastHandedOut) > 0)
-                && (serverDone || (walkedTo != null && name.compareTo(walkedTo) <= 0));
-    }
-
-    /** Puts {@code now} in the place of {@code name} among the keys fetched, or takes it out for null. */
-    private void replace(String name, CmapKeyInfo now) {
-        List<CmapKeyInfo> keys = new ArrayList<>(fetched.size() + 1);
-        boolean placed = now == null;
-        for (CmapKeyInfo key : fetched) {
-            int order = key.name().compareTo(name);
-            if (order > 0 && !placed) {
-                keys.add(now);
-                placed = true;
-            }
-            if (order != 0) {
-                keys.add(key);
-            }
-        }
-        if (!placed) {
-            keys.add(now);
-        }
-        fetched.clear();
-        fetched.addAll(keys);
-    }
-
-    /**
-     * Whether {@code name} sorts after every key under the prefix. corosync's iterator walks its
-     * trie in key order below the node the prefix led to at the first iter_next; a key created
-     * beside the prefix meanwhile can split that node, and the walk then goes on through the
-     * new sibling keys (libcmap lists them). None of the prefix can follow such a key.
-     */
-    private boolean beyondPrefix(String name) {
-        return !name.startsWith(prefix) && name.compareTo(prefix) > 0;
     }
 
     @Override
@@ -220,7 +142,7 @@ final class KeyIterator implements CmapIterator {
                 if (!hasMore()) {
                     throw new NoSuchElementException("no more keys");
                 }
-                CmapKeyInfo key = handOut();
+                CmapKeyInfo key = ahead.handOut();
                 if (key != null) {
                     handedOut++;
                     return key;
@@ -242,22 +164,11 @@ final class KeyIterator implements CmapIterator {
         }
     }
 
-    /** The next key fetched, or null if there is none left. */
-    private synchronized CmapKeyInfo handOut() {
-        CmapKeyInfo key = fetched.pollFirst();
-        if (key != null) {
-            lastHandedOut = key.name();
-        }
-        return key;
-    }
-
     private void finish() {
         if (!finished) {
-            synchronized (this) {
-                finished = true;
-                fetched.clear();
-            }
-            handle.openIterators().remove(this);
+            finished = true;
+            ahead.drop();
+            handle.openIterators().remove(ahead);
             // after a fetch that ended the iteration, a TIMEOUT above all, waiting would wait again
             handle.iterFinalize(pipeline, iterHandle, fetchFailure == null);
         }

@@ -35,16 +35,28 @@ final class NumericCalls {
     /** Used only by the thread holding the pipeline's receive lock. */
     private final GetResponse getResponse = new GetResponse();
     private final Pipeline.Summarizer numberSummarizer = this::summarizeNumber;
+    /** By type: a SET answer's check, which tells the open iterators as ConnectedHandle's setDecoder does. */
+    private final Pipeline.Summarizer[] setChecks;
 
     NumericCalls(ConnectedHandle handle) {
         this.handle = handle;
+        this.setChecks = new Pipeline.Summarizer[CmapType.values().length];
+        for (CmapType type : CmapType.values()) {
+            setChecks[type.ordinal()] = (response, length, pending) -> {
+                STATUS.summarize(response, length, pending);
+                OpenIterators iterators = handle.openIterators();
+                if (iterators.any()) {
+                    iterators.stored(pending.key, type, type.fixedSize());
+                }
+            };
+        }
     }
 
     /** Sets {@code key} to the low {@code type.fixedSize()} bytes of {@code bits}. */
     void set(String key, CmapType type, long bits) {
         handle.checkOpen("set", key);
         Pipeline pipeline = handle.pipeline();
-        PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, STATUS);
+        PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, setChecks[type.ordinal()]);
         int size = type.fixedSize();
         MemorySegment buffer = pipeline.beginSend(pending, SetRequestDescriptor.LENGTH + size);
         int length;
@@ -55,9 +67,6 @@ final class NumericCalls {
             throw encodingFailed(pipeline, "set", key, e);
         }
         sendAndAwait(pipeline, pending, length);
-        if (handle.openIterators().any()) {
-            handle.openIterators().stored(key, type, size);
-        }
     }
 
     /** Adds {@code step} to the number under {@code key} (inc, dec). */

@@ -6,27 +6,32 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The iterators open on a handle, told of each key the handle stored or deleted, so that the
- * keys they fetched ahead show the handle's own writes as libcmap's iterator shows them
- * (corosync walks its map as it is at each iter_next; decision 0004). Held weakly: an iterator
- * dropped unclosed is not kept alive for this.
+ * The iterators open on a handle, by their {@link KeysAhead}, told of each key the handle stored
+ * or deleted, so that the keys they fetched ahead show the handle's own writes as libcmap's
+ * iterator shows them (corosync walks its map as it is at each iter_next; decision 0004). Held
+ * weakly: an iterator dropped unclosed is not kept alive for this.
  */
 final class OpenIterators {
-    private volatile List<WeakReference<KeyIterator>> open = List.of();
+    private volatile List<WeakReference<KeysAhead>> open = List.of();
 
     /** Whether any iterator may be open: a write tells them only then, and costs nothing else. */
     boolean any() {
         return !open.isEmpty();
     }
 
-    synchronized void add(KeyIterator iterator) {
-        List<WeakReference<KeyIterator>> next = new ArrayList<>(live(null));
+    synchronized void add(KeysAhead iterator) {
+        List<WeakReference<KeysAhead>> next = new ArrayList<>(live(null));
         next.add(new WeakReference<>(iterator));
         open = List.copyOf(next);
     }
 
-    synchronized void remove(KeyIterator iterator) {
+    synchronized void remove(KeysAhead iterator) {
         open = List.copyOf(live(iterator));
+    }
+
+    /** Lets go of every iterator: the connection their server iterators lived on is gone. */
+    synchronized void forgetAll() {
+        open = List.of();
     }
 
     /** {@code key} now holds a value of {@code type}, {@code length} bytes as corosync keeps it. */
@@ -39,9 +44,9 @@ final class OpenIterators {
         tell(iterator -> iterator.deleted(key));
     }
 
-    private void tell(Consumer<KeyIterator> write) {
-        for (WeakReference<KeyIterator> reference : open) {
-            KeyIterator iterator = reference.get();
+    private void tell(Consumer<KeysAhead> write) {
+        for (WeakReference<KeysAhead> reference : open) {
+            KeysAhead iterator = reference.get();
             if (iterator == null) {
                 forgetDropped();
             } else {
@@ -56,10 +61,10 @@ final class OpenIterators {
     }
 
     /** The iterators still reachable, less {@code leaving}. */
-    private List<WeakReference<KeyIterator>> live(KeyIterator leaving) {
-        List<WeakReference<KeyIterator>> kept = new ArrayList<>(open.size());
-        for (WeakReference<KeyIterator> reference : open) {
-            KeyIterator iterator = reference.get();
+    private List<WeakReference<KeysAhead>> live(KeysAhead leaving) {
+        List<WeakReference<KeysAhead>> kept = new ArrayList<>(open.size());
+        for (WeakReference<KeysAhead> reference : open) {
+            KeysAhead iterator = reference.get();
             if (iterator != null && iterator != leaving) {
                 kept.add(reference);
             }
