@@ -8,6 +8,7 @@ import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
 import io.jcmap.client.CmapNotification;
+import io.jcmap.client.CmapOptions;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
@@ -123,9 +124,14 @@ abstract class LoadContract {
     }
 
     void readLargeValuesThroughStalls() throws InterruptedException {
+        readLargeValuesThroughStalls(CmapOptions.defaults(), CmapHandle::getBinary);
+    }
+
+    /** The same on a handle with {@code options}, each reader reading its value with {@code read}. */
+    void readLargeValuesThroughStalls(CmapOptions options, LargeRead read) throws InterruptedException {
         int threads = 256; // twice the requests a handle keeps in flight: the window is always full
         int size = 16_000; // corosync keeps values of up to 16 KiB
-        try (CmapHandle handle = Cmap.initialize()) {
+        try (CmapHandle handle = Cmap.initialize(options)) {
             for (int t = 0; t < threads; t++) {
                 byte[] value = new byte[size];
                 Arrays.fill(value, (byte) t);
@@ -140,7 +146,7 @@ abstract class LoadContract {
                 int owner = t;
                 readers.add(BlockingCall.start("large reader " + t, () -> {
                     while (reading.get() && wrong.get() == 0) {
-                        byte[] value = handle.getBinary(PREFIX + "big" + owner);
+                        byte[] value = read.value(handle, PREFIX + "big" + owner);
                         boolean whole = value.length == size && value[0] == (byte) owner
                                 && value[size - 1] == (byte) owner;
                         (whole ? right : wrong).incrementAndGet();
@@ -159,10 +165,25 @@ abstract class LoadContract {
             }
             assertEquals(0, wrong.get(), () -> "values of other keys, after " + right.get() + " right ones");
             System.out.printf("[reliability] %s: %d threads read %d values of %d bytes from one handle, each its own,"
-                    + " through 10 stalls of its reader%n", getClass().getSimpleName(), threads, right.get(), size);
+                    + " through 10 stalls of its reader (messages of %d bytes)%n", getClass().getSimpleName(), threads,
+                    right.get(), size, options.maxMessageSize());
             for (int t = 0; t < threads; t++) {
                 handle.delete(PREFIX + "big" + t);
             }
+        }
+    }
+
+    /** How a reader of {@link #readLargeValuesThroughStalls} reads its value. */
+    @FunctionalInterface
+    interface LargeRead {
+        byte[] value(CmapHandle handle, String key);
+
+        /**
+         * {@code getAsync}, which reserves the longest value corosync keeps, and corosync answers
+         * with the whole reservation: every answer is 16,425 bytes, the longest CMAP answer.
+         */
+        static byte[] longestAnswer(CmapHandle handle, String key) {
+            return ((CmapValue.Binary) handle.getAsync(key).join()).bytes();
         }
     }
 

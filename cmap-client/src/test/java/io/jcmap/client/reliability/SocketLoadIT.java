@@ -1,5 +1,6 @@
 package io.jcmap.client.reliability;
 
+import io.jcmap.client.CmapOptions;
 import io.jcmap.testkit.Corosync;
 import io.jcmap.testkit.CorosyncExtension;
 import io.jcmap.testkit.IpcType;
@@ -31,5 +32,22 @@ class SocketLoadIT extends LoadContract {
         try (StockSocketBuffers stock = StockSocketBuffers.set()) {
             readLargeValuesThroughStalls();
         }
+    }
+
+    /**
+     * The same with a message size of 64 KiB, below net.core.wmem_default: libqb then leaves
+     * corosync's send buffer at that default (212,992 bytes on a stock kernel and here), so
+     * corosync has room for about six of the longest answers, and every reader asks for one.
+     * It checks jcmap's count of the answers due against corosync's real buffer without a
+     * sysctl, so it also runs where {@link StockSocketBuffers} cannot (a private network
+     * namespace). With each answer counted at its length plus 1 KiB, a reader was still
+     * blocked after 60 s (2026-12-07).
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void largeValuesPilingUpUnreadInTheDefaultSendBufferStillReachEachCallerWhole(Corosync corosync)
+            throws InterruptedException {
+        CmapOptions smallMessages = CmapOptions.builder().maxMessageSize(64 * 1024).build();
+        readLargeValuesThroughStalls(smallMessages, LargeRead::longestAnswer);
     }
 }

@@ -3,6 +3,7 @@ package io.jcmap.client.reliability;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,11 +27,19 @@ final class StockSocketBuffers implements AutoCloseable {
         this.rmemMax = rmemMax;
     }
 
-    /** Sets the stock limits; fails (needs root) rather than run the test on other ones. */
+    /**
+     * Sets the stock limits; fails rather than run the test on other ones. Needs root in the
+     * initial network namespace.
+     */
     static StockSocketBuffers set() {
         StockSocketBuffers previous = new StockSocketBuffers(read(WMEM_MAX), read(RMEM_MAX));
         write(WMEM_MAX, STOCK_LIMIT);
-        write(RMEM_MAX, STOCK_LIMIT);
+        try {
+            write(RMEM_MAX, STOCK_LIMIT);
+        } catch (RuntimeException e) {
+            write(WMEM_MAX, previous.wmemMax); // the machine's limits, not left half set
+            throw e;
+        }
         return previous;
     }
 
@@ -53,7 +62,43 @@ final class StockSocketBuffers implements AutoCloseable {
         try {
             Files.writeString(limit, value);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot set " + limit + " to " + value + " (the test needs root)", e);
+            throw new UncheckedIOException("cannot set " + limit + " to " + value + whyNot(e), e);
+        }
+    }
+
+    /**
+     * Root is not enough: outside the initial network namespace (unshare --net, a container)
+     * the kernel shows these sysctls read-only even to root, since they are the whole machine's,
+     * and a write fails with EACCES. Init's namespace may not be readable to compare with.
+     */
+    private static String whyNot(IOException failure) {
+        if (!root()) {
+            return " (the test needs root)";
+        }
+        String ours = namespace(Path.of("/proc/self/ns/net"));
+        String init = namespace(Path.of("/proc/1/ns/net"));
+        if (ours.equals(init) || !(failure instanceof AccessDeniedException)) {
+            return "";
+        }
+        return " (denied to root: net.core sysctls are read-only outside the initial network namespace, and this "
+                + "process is in " + ours + ", init in " + init + ": the test must run in the initial one)";
+    }
+
+    private static boolean root() {
+        try (var lines = Files.lines(Path.of("/proc/self/status"))) {
+            // Uid: real, effective, saved, filesystem
+            return lines.filter(line -> line.startsWith("Uid:")).findFirst()
+                    .map(line -> line.split("\\s+")[2].equals("0")).orElse(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String namespace(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "one not readable here"; // init's, unless we may trace it
         }
     }
 }

@@ -168,7 +168,11 @@ public final class UnixSocket implements AutoCloseable {
         }
     }
 
-    /** SO_SNDBUF as the kernel keeps it: twice what was asked, within its limits. */
+    /**
+     * SO_SNDBUF as the kernel keeps it: net.core.wmem_default until a size is set, then twice
+     * what was set, capped at net.core.wmem_max first. {@link #ensureBufferSizes} sets none when
+     * the default is already larger than asked, so a small size keeps the default, not twice it.
+     */
     public int sendBufferSize() {
         return intOption(LinuxAbi.SO_SNDBUF, "SO_SNDBUF");
     }

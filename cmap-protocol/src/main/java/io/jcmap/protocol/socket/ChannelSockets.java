@@ -41,10 +41,11 @@ public record ChannelSockets(UnixSocket requests, UnixSocket events, int bufferS
 
     /**
      * The send buffer of the server's end of the request channel, from which it answers: libqb
-     * sizes it for the negotiated message size as {@link UnixSocket#ensureBufferSizes} does, and
-     * the kernel caps that at net.core.wmem_max (212,992 bytes on a stock kernel, whatever the
-     * size asked). Ours, sized for the same size alone, got the same from the same kernel; for
-     * another size, a socket of its own is sized to see.
+     * sizes it for the negotiated message size as {@link UnixSocket#ensureBufferSizes} does
+     * (below net.core.wmem_default, 212,992 bytes on a stock kernel, it keeps the default), and
+     * the kernel caps that at net.core.wmem_max (212,992 bytes on a stock kernel) and doubles it.
+     * Ours, sized for the same size alone, got the same from the same kernel; for another size,
+     * a socket of its own is sized to see.
      */
     long serverSendBuffer(int size) {
         if (size == bufferSize) {

@@ -47,10 +47,13 @@ public final class SocketConnection implements IpcConnection {
     private static final VarHandle INT = JAVA_INT.varHandle();
     /**
      * What the kernel charges a send buffer per datagram beyond twice its bytes, rounded up: it
-     * takes a datagram's bytes from a cache of power-of-two sizes (up to 16 KiB; beyond that in
-     * pages), so at most twice their length, and adds the sk_buff and its shared info.
+     * takes a datagram's bytes and their skb_shared_info from a cache of power-of-two sizes (up
+     * to 16 KiB; beyond that in pages), so at most twice the two, and adds the sk_buff (256
+     * bytes). As we read the kernel's structs, the shared info is 320 bytes at the default
+     * CONFIG_MAX_SKB_FRAGS of 17 (the review measured at most twice the length plus 894 here)
+     * but 768 at 45, where the charge can reach twice the length plus 1,792 (decision 0019).
      */
-    private static final long DATAGRAM_OVERHEAD = 1024;
+    private static final long DATAGRAM_OVERHEAD = 2048;
     /**
      * The least room for one event datagram, whatever the negotiated size: a CMAP notification
      * carries two values of up to 16 KiB, and corosync sends it over a smaller negotiated size.
