@@ -8,6 +8,14 @@ import java.util.Iterator;
  * thread-safe: a call made while another call of it is under way, on another thread or in a
  * completion action run inside it, fails with {@link CsError#BUSY} and changes nothing.
  *
+ * <p>Keys are fetched ahead, several per round trip, and show the map as corosync gave them,
+ * except for the handle's own sets and deletes (from any of its threads): a key the handle wrote
+ * before the iterator handed it out comes as it now is, or not at all, as
+ * {@code cmap_iter_next} would find it. So a delete of the handle between {@link #hasNext()}
+ * and {@link #next()} can take the key that {@link #hasNext()} saw: {@link #next()} then hands
+ * out the one after it, or, with none left, throws {@link java.util.NoSuchElementException}
+ * where libcmap's {@code cmap_iter_next} answers {@code CS_ERR_NO_SECTIONS}.
+ *
  * <p>The server-side iterator lives on one connection. When the handle has reconnected since
  * ({@link ReconnectPolicy}), the iterator hands out the keys it had fetched and then fails with
  * {@link CsError#LIBRARY}; iterate again. Its {@link #close()} then sends nothing.
