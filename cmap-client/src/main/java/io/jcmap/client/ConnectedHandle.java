@@ -69,11 +69,11 @@ final class ConnectedHandle implements CmapHandle {
     private final IterNextResponse iterNextResponse = new IterNextResponse();
     private final IterInitResponse iterInitResponse = new IterInitResponse();
     /** The typed numeric setters and getters, inc and dec: the calls that allocate nothing. */
-    private final NumericCalls numbers = new NumericCalls(this);
     /** Keys whose last value read was longer than {@link #FIRST_GET_RESERVE}, with its length. */
     private final LongValueKeys longValueKeys = new LongValueKeys();
     /** The iterators open on this handle, told of its writes (decision 0004). */
     private final OpenIterators openIterators = new OpenIterators();
+    private final NumericCalls numbers = new NumericCalls(this, openIterators);
     private volatile boolean closed;
     private volatile Object context;
     /** The handle the application holds, shown to listeners; weakly, or it would never be unreachable (0036). */
@@ -167,9 +167,10 @@ final class ConnectedHandle implements CmapHandle {
                 fresh.connection().close();
                 return;
             }
+            Pipeline lost = session.pipeline();
             session = fresh;
             // their server iterators went with the old connection: the new one's writes are not theirs
-            openIterators.forgetAll();
+            openIterators.forget(lost);
             sessionChange.notifyAll();
         }
     }
@@ -675,7 +676,7 @@ final class ConnectedHandle implements CmapHandle {
             Pipeline pipeline = pipeline();
             // told of the handle's writes from before its iter_init goes out: one sent after it is
             // answered after keys of the first burst, which it may change (decision 0004)
-            KeysAhead ahead = new KeysAhead(effective);
+            KeysAhead ahead = new KeysAhead(effective, pipeline);
             openIterators.add(ahead);
             Pipeline.Held<Long, CmapKeyInfo> start;
             try {
@@ -739,19 +740,26 @@ final class ConnectedHandle implements CmapHandle {
     }
 
     /** An iter_next whose key goes into {@code ahead} as its answer is read, in order with the handle's writes. */
+    /**
+     * An iter_next whose key goes into {@code ahead} as its answer is read, in order with the
+     * handle's writes. An answer that fails, or that comes after its caller gave up (a timeout),
+     * leaves a hole in the walk: {@code ahead} then takes none of the burst's later keys.
+     */
     private Pipeline.Call<CmapKeyInfo> iterNextCall(long iterHandle, KeysAhead ahead) {
         return new Pipeline.Call<>("iter_next", null, CmapResponseId.ITER_NEXT, IterNextRequestDescriptor.LENGTH,
                 buffer -> CmapRequests.iterNext(buffer, iterHandle),
                 (response, length) -> {
                     IterNextResponse next = iterNextResponse.wrap(response, length);
                     if (next.error() != OK && next.error() != NO_SECTIONS) {
+                        ahead.lostAnswer();
                         throw CmapException.ofCode(next.error(), "");
                     }
                     CmapKeyInfo key = next.error() == NO_SECTIONS ? null
                             : new CmapKeyInfo(next.keyName(), CmapType.of(next.type()), next.valueLength());
                     ahead.walked(key);
                     return key;
-                });
+                },
+                (response, length) -> ahead.lostAnswer(), false);
     }
 
     /**

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  */
 final class KeysAhead {
     private final String prefix;
+    /** The pipeline of the connection on which the server's iterator lives. */
+    private final Pipeline pipeline;
     private final Object lock = new Object();
     /** In key order, which is corosync's walk order: it walks a trie of ASCII names. */
     private final TreeMap<String, CmapKeyInfo> keys = new TreeMap<>();
@@ -30,19 +32,29 @@ final class KeysAhead {
     private boolean walkEnded;
     /** Whether the iterator let go of its keys; nothing changes them after. */
     private boolean dropped;
+    /**
+     * Whether an answer of the walk was lost (failed, or read after its caller gave up): keys
+     * after it would follow a hole, so the walk gives no more (decision 0032).
+     */
+    private boolean broken;
 
-    KeysAhead(String prefix) {
+    KeysAhead(String prefix, Pipeline pipeline) {
         this.prefix = prefix;
+        this.pipeline = pipeline;
     }
 
     String prefix() {
         return prefix;
     }
 
+    Pipeline pipeline() {
+        return pipeline;
+    }
+
     /** corosync's walk gave {@code key}, or null for its end. */
     void walked(CmapKeyInfo key) {
         synchronized (lock) {
-            if (dropped || walkEnded) {
+            if (dropped || walkEnded || broken) {
                 return;
             }
             if (key == null || beyondPrefix(key.name())) {
@@ -58,6 +70,13 @@ final class KeysAhead {
             if (walkedTo == null || name.compareTo(walkedTo) > 0) {
                 walkedTo = name;
             }
+        }
+    }
+
+    /** An answer of the walk was lost: the keys read before it stay, none after it is taken. */
+    void lostAnswer() {
+        synchronized (lock) {
+            broken = true;
         }
     }
 

@@ -38,13 +38,12 @@ final class NumericCalls {
     /** By type: a SET answer's check, which tells the open iterators as ConnectedHandle's setDecoder does. */
     private final Pipeline.Summarizer[] setChecks;
 
-    NumericCalls(ConnectedHandle handle) {
+    NumericCalls(ConnectedHandle handle, OpenIterators iterators) {
         this.handle = handle;
         this.setChecks = new Pipeline.Summarizer[CmapType.values().length];
         for (CmapType type : CmapType.values()) {
             setChecks[type.ordinal()] = (response, length, pending) -> {
                 STATUS.summarize(response, length, pending);
-                OpenIterators iterators = handle.openIterators();
                 if (iterators.any()) {
                     iterators.stored(pending.key, type, type.fixedSize());
                 }
@@ -58,13 +57,13 @@ final class NumericCalls {
         Pipeline pipeline = handle.pipeline();
         PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, setChecks[type.ordinal()]);
         int size = type.fixedSize();
-        MemorySegment buffer = pipeline.beginSend(pending, SetRequestDescriptor.LENGTH + size);
+        MemorySegment buffer = beginSend(pipeline, pending, SetRequestDescriptor.LENGTH + size);
         int length;
         try {
             NumericBits.write(buffer, SetRequestDescriptor.VALUE_OFFSET, size, bits);
             length = CmapRequests.setNumericInPlace(buffer, key, type.code(), size);
         } catch (CodecException e) {
-            throw encodingFailed(pipeline, "set", key, e);
+            throw encodingFailed(pipeline, pending, "set", key, e);
         }
         sendAndAwait(pipeline, pending, length);
     }
@@ -74,12 +73,12 @@ final class NumericCalls {
         handle.checkOpen(operation, key);
         Pipeline pipeline = handle.pipeline();
         PendingRequest pending = pipeline.syncPending(operation, key, CmapResponseId.ADJUST_INT, STATUS);
-        MemorySegment buffer = pipeline.beginSend(pending, AdjustIntRequestDescriptor.LENGTH);
+        MemorySegment buffer = beginSend(pipeline, pending, AdjustIntRequestDescriptor.LENGTH);
         int length;
         try {
             length = CmapRequests.adjustInt(buffer, key, step);
         } catch (CodecException e) {
-            throw encodingFailed(pipeline, operation, key, e);
+            throw encodingFailed(pipeline, pending, operation, key, e);
         }
         sendAndAwait(pipeline, pending, length);
     }
@@ -89,12 +88,12 @@ final class NumericCalls {
         handle.checkOpen("get", key);
         Pipeline pipeline = handle.pipeline();
         PendingRequest pending = pipeline.syncPending("get", key, CmapResponseId.GET, numberSummarizer);
-        MemorySegment buffer = pipeline.beginSend(pending, GetRequestDescriptor.LENGTH);
+        MemorySegment buffer = beginSend(pipeline, pending, GetRequestDescriptor.LENGTH);
         int length;
         try {
             length = CmapRequests.get(buffer, key, RESERVE);
         } catch (CodecException e) {
-            throw encodingFailed(pipeline, "get", key, e);
+            throw encodingFailed(pipeline, pending, "get", key, e);
         }
         pipeline.finishSend(pending, length);
         int type;
@@ -125,9 +124,25 @@ final class NumericCalls {
     }
 
     /** Lets go of the send lock and says why the request could not be encoded. */
-    private static CmapException encodingFailed(Pipeline pipeline, String operation, String key, CodecException e) {
+    private static CmapException encodingFailed(Pipeline pipeline, PendingRequest pending, String operation,
+                                                String key, CodecException e) {
         pipeline.abortSend();
+        pending.abandon();
         return CmapException.ofCodec(CallName.of(operation, key), e);
+    }
+
+    /**
+     * {@link Pipeline#beginSend}; a request that cannot be sent (a broken pipeline, an interrupt)
+     * lets go of its summarizer, which refers to the handle: the thread's reusable request would
+     * else keep a closed handle reachable from the thread.
+     */
+    private static MemorySegment beginSend(Pipeline pipeline, PendingRequest pending, int size) {
+        try {
+            return pipeline.beginSend(pending, size);
+        } catch (RuntimeException e) {
+            pending.abandon();
+            throw e;
+        }
     }
 
     /** Keeps a numeric GET answer's type and bits in the request record. */

@@ -29,9 +29,16 @@ final class OpenIterators {
         open = List.copyOf(live(iterator));
     }
 
-    /** Lets go of every iterator: the connection their server iterators lived on is gone. */
-    synchronized void forgetAll() {
-        open = List.of();
+    /** Lets go of the iterators of {@code lost}: the server iterators went with its connection. */
+    synchronized void forget(Pipeline lost) {
+        List<WeakReference<KeysAhead>> kept = new ArrayList<>(open.size());
+        for (WeakReference<KeysAhead> reference : open) {
+            KeysAhead keys = reference.get();
+            if (keys != null && keys.pipeline() != lost) {
+                kept.add(reference);
+            }
+        }
+        open = List.copyOf(kept);
     }
 
     /** {@code key} now holds a value of {@code type}, {@code length} bytes as corosync keeps it. */

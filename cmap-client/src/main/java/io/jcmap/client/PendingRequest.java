@@ -110,6 +110,16 @@ final class PendingRequest {
         taken = false;
     }
 
+    /**
+     * It was never sent (its send could not begin, or its encoding failed): it lets go of its
+     * decoder and summarizer, as {@link #finish} does, and the thread may reuse it.
+     */
+    void abandon() {
+        decoder = null;
+        summarizer = null;
+        taken = false;
+    }
+
     /** What its decoder made of the response; read once {@link #done}. */
     Object value() {
         return value;

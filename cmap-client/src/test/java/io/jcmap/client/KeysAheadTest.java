@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * would give.
  */
 class KeysAheadTest {
-    private final KeysAhead ahead = new KeysAhead("p.");
+    private final KeysAhead ahead = new KeysAhead("p.", null); // no pipeline: nothing here reconnects
 
     @Test
     void keysAreHandedOutInOrderAndTheEndEndsTheWalk() {
@@ -92,6 +92,16 @@ class KeysAheadTest {
 
         assertTrue(ahead.walkEnded());
         assertEquals(List.of("p.a"), rest());
+    }
+
+    @Test
+    void afterALostAnswerTheWalkGivesNoMoreKeys() {
+        walked("p.a");
+        ahead.lostAnswer(); // p.b's answer: it failed, or came after its caller gave up
+        walked("p.c");
+        ahead.stored("p.a", CmapType.STRING, 2);
+
+        assertEquals(List.of(new CmapKeyInfo("p.a", CmapType.STRING, 2)), restInfo());
     }
 
     @Test
