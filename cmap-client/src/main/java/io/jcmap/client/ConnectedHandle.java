@@ -68,11 +68,11 @@ final class ConnectedHandle implements CmapHandle {
     private final GetResponse getResponse = new GetResponse();
     private final IterNextResponse iterNextResponse = new IterNextResponse();
     private final IterInitResponse iterInitResponse = new IterInitResponse();
-    /** The typed numeric setters and getters, inc and dec: the calls that allocate nothing. */
     /** Keys whose last value read was longer than {@link #FIRST_GET_RESERVE}, with its length. */
     private final LongValueKeys longValueKeys = new LongValueKeys();
     /** The iterators open on this handle, told of its writes (decision 0004). */
     private final OpenIterators openIterators = new OpenIterators();
+    /** The typed numeric setters and getters, inc and dec: the calls that allocate nothing. */
     private final NumericCalls numbers = new NumericCalls(this, openIterators);
     private volatile boolean closed;
     private volatile Object context;
@@ -739,7 +739,6 @@ final class ConnectedHandle implements CmapHandle {
         return pipeline.callRepeated(iterNextCall(iterHandle, ahead), count);
     }
 
-    /** An iter_next whose key goes into {@code ahead} as its answer is read, in order with the handle's writes. */
     /**
      * An iter_next whose key goes into {@code ahead} as its answer is read, in order with the
      * handle's writes. An answer that fails, or that comes after its caller gave up (a timeout),
