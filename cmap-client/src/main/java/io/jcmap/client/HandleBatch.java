@@ -15,14 +15,7 @@ final class HandleBatch implements CmapBatch {
     private final CmapHandle owner;
     private final RequestBatch requests = new RequestBatch();
     /** Where the handle's asynchronous calls put their requests: into the batch, sent at its flush. */
-    private final ConnectedHandle.AsyncTarget atFlush = new ConnectedHandle.AsyncTarget() {
-        @Override
-        public <T> CompletableFuture<T> call(String operation, String key, int responseId, int size,
-                                             long responseBound, Pipeline.Encoder encoder,
-                                             Pipeline.Decoder<T> decoder) {
-            return requests.add(operation, key, responseId, size, responseBound, encoder, decoder);
-        }
-    };
+    private final ConnectedHandle.AsyncTarget atFlush = requests::add;
     /**
      * The thread inside a call, or null: another thread's call meanwhile fails with BUSY. Two
      * threads filling the batch at once corrupted it (an index out of bounds, requests lost with

@@ -33,7 +33,6 @@ final class KeyIterator implements CmapIterator {
     /** The pipeline of the connection on which the server's iterator lives. */
     private final Pipeline pipeline;
     private final long iterHandle;
-    private final String prefix;
     /** Keys fetched and not handed out, kept as the handle's writes change them. */
     private final KeysAhead ahead;
     /** The next burst's size: the first, of {@link #FIRST_BURST}, came with the iterator. */
@@ -61,14 +60,13 @@ final class KeyIterator implements CmapIterator {
         this.owner = owner;
         this.pipeline = pipeline;
         this.iterHandle = iterHandle;
-        this.prefix = ahead.prefix();
         this.ahead = ahead;
     }
 
     private void enter(String operation) {
         Thread me = Thread.currentThread();
         if (!user.compareAndSet(null, me)) {
-            throw new CmapException(CsError.BUSY, CallName.of(operation, prefix) + ": the iterator is in use by "
+            throw new CmapException(CsError.BUSY, CallName.of(operation, ahead.prefix()) + ": the iterator is in use by "
                     + (user.get() == me ? "this thread (a completion action run inside one of its calls)"
                     : "another thread") + "; an iterator is not thread-safe");
         }
@@ -96,7 +94,7 @@ final class KeyIterator implements CmapIterator {
         }
         if (ahead.isEmpty() && !ahead.walkEnded() && !finished) {
             if (fetchFailure != null) {
-                throw new CmapException(CsError.LIBRARY, CallName.of("iter_next", prefix) + ": an earlier iter_next of "
+                throw new CmapException(CsError.LIBRARY, CallName.of("iter_next", ahead.prefix()) + ": an earlier iter_next of "
                         + "this iterator failed (" + fetchFailure.error() + "), so keys after the " + handedOut
                         + " handed out may be missing; iterate again", fetchFailure);
             }

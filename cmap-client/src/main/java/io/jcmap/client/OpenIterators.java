@@ -4,6 +4,7 @@ import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The iterators open on a handle, by their {@link KeysAhead}, told of each key the handle stored
@@ -20,25 +21,18 @@ final class OpenIterators {
     }
 
     synchronized void add(KeysAhead iterator) {
-        List<WeakReference<KeysAhead>> next = new ArrayList<>(live(null));
+        List<WeakReference<KeysAhead>> next = new ArrayList<>(live(keys -> true));
         next.add(new WeakReference<>(iterator));
         open = List.copyOf(next);
     }
 
     synchronized void remove(KeysAhead iterator) {
-        open = List.copyOf(live(iterator));
+        open = List.copyOf(live(keys -> keys != iterator));
     }
 
     /** Lets go of the iterators of {@code lost}: the server iterators went with its connection. */
     synchronized void forget(Pipeline lost) {
-        List<WeakReference<KeysAhead>> kept = new ArrayList<>(open.size());
-        for (WeakReference<KeysAhead> reference : open) {
-            KeysAhead keys = reference.get();
-            if (keys != null && keys.pipeline() != lost) {
-                kept.add(reference);
-            }
-        }
-        open = List.copyOf(kept);
+        open = List.copyOf(live(keys -> keys.pipeline() != lost));
     }
 
     /** {@code key} now holds a value of {@code type}, {@code length} bytes as corosync keeps it. */
@@ -64,15 +58,15 @@ final class OpenIterators {
 
     /** Lets go of iterators dropped unclosed, so that {@link #any} says no again once none is left. */
     private synchronized void forgetDropped() {
-        open = List.copyOf(live(null));
+        open = List.copyOf(live(keys -> true));
     }
 
-    /** The iterators still reachable, less {@code leaving}. */
-    private List<WeakReference<KeysAhead>> live(KeysAhead leaving) {
+    /** The iterators still reachable that {@code keep} keeps. */
+    private List<WeakReference<KeysAhead>> live(Predicate<KeysAhead> keep) {
         List<WeakReference<KeysAhead>> kept = new ArrayList<>(open.size());
         for (WeakReference<KeysAhead> reference : open) {
             KeysAhead iterator = reference.get();
-            if (iterator != null && iterator != leaving) {
+            if (iterator != null && keep.test(iterator)) {
                 kept.add(reference);
             }
         }
