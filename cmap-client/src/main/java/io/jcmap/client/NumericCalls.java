@@ -35,27 +35,30 @@ final class NumericCalls {
     /** Used only by the thread holding the pipeline's receive lock. */
     private final GetResponse getResponse = new GetResponse();
     private final Pipeline.Summarizer numberSummarizer = this::summarizeNumber;
-    /** By type: a SET answer's check, which tells the open iterators as ConnectedHandle's setDecoder does. */
-    private final Pipeline.Summarizer[] setChecks;
+    /**
+     * A SET answer's check, which tells the open iterators as ConnectedHandle's setDecoder does.
+     * One for every type: the request carries its type in {@link PendingRequest#valueType}, so a
+     * handle need not hold a check per type.
+     */
+    private final Pipeline.Summarizer setCheck;
 
     NumericCalls(ConnectedHandle handle, OpenIterators iterators) {
         this.handle = handle;
-        this.setChecks = new Pipeline.Summarizer[CmapType.values().length];
-        for (CmapType type : CmapType.values()) {
-            setChecks[type.ordinal()] = (response, length, pending) -> {
-                STATUS.summarize(response, length, pending);
-                if (iterators.any()) {
-                    iterators.stored(pending.key, type, type.fixedSize());
-                }
-            };
-        }
+        this.setCheck = (response, length, pending) -> {
+            STATUS.summarize(response, length, pending);
+            if (iterators.any()) {
+                CmapType type = CmapType.ofCode(pending.valueType);
+                iterators.stored(pending.key, type, type.fixedSize());
+            }
+        };
     }
 
     /** Sets {@code key} to the low {@code type.fixedSize()} bytes of {@code bits}. */
     void set(String key, CmapType type, long bits) {
         handle.checkOpen("set", key);
         Pipeline pipeline = handle.pipeline();
-        PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, setChecks[type.ordinal()]);
+        PendingRequest pending = pipeline.syncPending("set", key, CmapResponseId.SET, setCheck);
+        pending.valueType = type.code(); // for setCheck: a SET's answer carries no type
         int size = type.fixedSize();
         MemorySegment buffer = beginSend(pipeline, pending, SetRequestDescriptor.LENGTH + size);
         int length;

@@ -55,7 +55,10 @@ final class PendingRequest {
     boolean taken;
     private Object value;
     private CmapException failure;
-    /** Filled by a {@link Pipeline.Summarizer}. */
+    /**
+     * Filled by a {@link Pipeline.Summarizer}; a numeric SET's caller puts the type it sends in
+     * {@code valueType} for its summarizer.
+     */
     int valueType;
     long valueLength;
     long valueBits;
