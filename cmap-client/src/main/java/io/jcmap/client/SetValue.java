@@ -78,7 +78,8 @@ sealed interface SetValue {
     }
 
     /**
-     * A value written straight into the request: a number, or a binary value from its own array.
+     * A value written straight into the request: a number, or a binary value from its own array;
+     * also a string too long to encode ({@link #of}), which never reaches a request.
      *
      * @param value the value
      */
@@ -98,10 +99,10 @@ sealed interface SetValue {
             value.writeTo(area, 0);
         }
 
+        /** As sent: a string here is one too long for any request, refused before it is sent. */
         @Override
         public long storedLength() {
-            boolean string = value instanceof CmapValue.Str text && !text.value().endsWith("\0");
-            return string ? length() + 1L : length();
+            return length();
         }
     }
 }
