@@ -107,7 +107,8 @@ abstract class IterationScenarios extends CorosyncScenarios {
      * writes to keys it has not reached yet. Keys jcmap fetched ahead showed the map of the burst
      * instead (a review, 2026-12-07: after taking a, deleting b, retyping c and adding bb, the
      * next keys were b, c as a UINT32, d, e; libcmap gave bb, c as a STRING of 22 bytes, d, e).
-     * The typed setters of d and e check that each numeric type reaches the iterator.
+     * d's retyping checks that a synchronous numeric set tells the iterator its own type (a check
+     * that took every set for a UINT32 failed here).
      */
     @Test
     void anIteratorShowsTheHandlesOwnWritesToKeysItFetchedAhead() {
