@@ -24,7 +24,9 @@ public enum DispatchType {
     /**
      * {@code CS_DISPATCH_ALL}: runs the callbacks of every notification already waiting, then
      * returns; never blocks to wait for one. While another thread dispatches on the handle, it
-     * returns 0 at once: that thread runs them.
+     * returns 0 at once: a dispatch in {@link #ALL} or {@link #BLOCKING} there runs them, one in
+     * {@link #ONE} or {@link #ONE_NONBLOCKING} runs one and leaves the rest waiting, the handle's
+     * {@code fd()} readable, for the next dispatch.
      */
     ALL(2),
     /**

@@ -277,6 +277,41 @@ abstract class DispatchScenarios extends CorosyncScenarios {
         assertEquals(java.util.stream.LongStream.rangeClosed(1, count).boxed().toList(), values(recorder));
     }
 
+    /**
+     * ALL returns 0 beside another thread's ONE, which runs one callback: the rest wait for the
+     * next dispatch, the descriptor readable (DispatchType.ALL's javadoc, as a review of
+     * 2026-12-07 found it; the javadoc said before that the other thread runs them).
+     */
+    @Test
+    void allBesideAnotherThreadsOneLeavesTheRestWaitingForTheNextDispatch() throws Exception {
+        String key = key("all-beside-one");
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Recorder recorder = new Recorder();
+        track(key, (handle, notification) -> {
+            recorder.onNotification(handle, notification);
+            inCallback.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        changes(key, 3);
+        Future<Integer> one = threads(1).submit(() -> cmap.dispatch(DispatchType.ONE));
+        assertTrue(inCallback.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "dispatch(ONE) runs a callback");
+        assertEquals(0, cmap.dispatch(DispatchType.ALL), "dispatch(ALL) beside it");
+        release.countDown();
+        assertEquals(1, Expect.done(one));
+        assertEquals(List.of(1L), values(recorder));
+        assertTrue(EventFdPoller.readable(cmap.fd(), TIMEOUT), "the other two still wait");
+        Await.until(() -> {
+            cmap.dispatch(DispatchType.ALL);
+            return recorder.size() == 3;
+        }, TIMEOUT, () -> "the next dispatch(ALL) runs the other two");
+        assertEquals(List.of(1L, 2L, 3L), values(recorder));
+    }
+
     /** The types that never wait do not wait for another thread's dispatch either (libcmap's neither). */
     @Test
     void allAndOneNonblockingReturnAtOnceWhileAnotherThreadDispatches() {
