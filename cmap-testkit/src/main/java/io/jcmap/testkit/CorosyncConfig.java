@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
  *
  * <p>{@link #extraConfig()} is raw corosync.conf text appended after the generated sections.
  * corosync merges a section that appears twice key by key and the later value wins, so an extra
- * {@code logging { debug: on }} turns on debug logging, an extra
- * {@code system { sched_rr: no }} adds to the generated system section, and a new section (for
- * example {@code resources {}}) is simply added. The keys this class manages
+ * {@code logging} section with {@code debug: on} turns on debug logging, an extra
+ * {@code system} section with {@code sched_rr: no} adds to the generated system section, and a new
+ * section (for example {@code resources}) is simply added. Write each key and each closing brace on
+ * a line of its own, as in {@code "logging {\n  debug: on\n}"}: corosync refuses anything after an
+ * opening brace on its line, and fails to start. The keys this class manages
  * ({@code cluster_name}, {@code state_dir}, {@code qb_ipc_type}) are rejected in the extra text:
  * set them with the builder so that {@link Corosync#clusterName()} and {@link Corosync#ipcType()}
  * stay true. So are {@code to_stderr} and {@code logfile_priority}: the start waits for

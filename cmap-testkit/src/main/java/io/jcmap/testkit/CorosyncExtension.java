@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -33,6 +34,12 @@ import org.testcontainers.utility.DockerImageName;
  * {@value Backend#PROPERTY} ({@code local}, {@code container}, {@code auto}; default {@code auto}).
  * With {@link Builder#image(String)}, {@code auto} is the container backend.
  *
+ * <p>Register it on the class or on a static field: JUnit runs no {@code beforeAll} and
+ * {@code afterAll} for one on an instance field, so nothing would close its corosync, and a test
+ * that asks for the instance then fails at once saying so. A nested class shares the enclosing
+ * class's instance; one with an extension of its own fails at once too, as there is one corosync
+ * per network namespace and the enclosing one cannot close before the nested class ends.
+ *
  * <p>When a test or lifecycle method fails, the tail of the corosync log is printed to stderr
  * between banners and attached to the failure as a suppressed exception, so it shows up in the
  * Surefire/Failsafe report next to the stack trace.
@@ -44,6 +51,8 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
     public static final int LOG_LINES_ON_FAILURE = 300;
 
     private static final String BANNER = "====================";
+    /** Shared by every CorosyncExtension: what runs for a class context, whichever extension started it. */
+    private static final ExtensionContext.Namespace ANY = ExtensionContext.Namespace.create(CorosyncExtension.class);
 
     private final CorosyncConfig config;
     private final Backend backend;
@@ -89,7 +98,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
         Corosync corosync = current;
         if (corosync == null) {
             throw new IllegalStateException("no corosync is running: the extension starts it before all tests "
-                    + "of the class and closes it after them");
+                    + "of the class and closes it after them. " + NOT_ON_A_CLASS);
         }
         return corosync;
     }
@@ -105,6 +114,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        context.getStore(namespace).put(ClassCallbacks.class, new ClassCallbacks());
         ensureStarted(context);
     }
 
@@ -115,6 +125,7 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
         Running running = store.get(Running.class, Running.class);
         if (running != null && running.ownerId().equals(context.getUniqueId())) {
             store.remove(Running.class);
+            context.getStore(ANY).remove(Held.class);
             current = null;
             running.corosync().close();
         }
@@ -128,6 +139,10 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> wanted = parameterContext.getParameter().getType();
+        if (extensionContext.getTestMethod().isPresent()
+                && extensionContext.getStore(namespace).get(ClassCallbacks.class) == null) {
+            throw new ExtensionConfigurationException(NOT_ON_A_CLASS);
+        }
         Corosync corosync = ensureStarted(extensionContext);
         if (!wanted.isInstance(corosync)) {
             throw new ParameterResolutionException("parameter " + parameterContext.getParameter() + " wants a "
@@ -181,10 +196,27 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
             if (running != null) {
                 return running.corosync();
             }
+            requireNoOtherInstance(classContext);
             Corosync corosync = start();
             store.put(Running.class, new Running(classContext.getUniqueId(), corosync));
+            classContext.getStore(ANY).put(Held.class, new Held(this, corosync));
             current = corosync;
             return corosync;
+        }
+    }
+
+    /**
+     * Fails at once where another extension's instance runs for this class or an enclosing one:
+     * the start would wait for the instance lock until that instance closes, which it does only
+     * after this class has ended.
+     */
+    private void requireNoOtherInstance(ExtensionContext classContext) {
+        Held held = classContext.getStore(ANY).get(Held.class, Held.class);
+        if (held != null && held.extension() != this) {
+            throw new ExtensionConfigurationException("another CorosyncExtension runs corosync (cluster "
+                    + held.corosync().clusterName() + ") for " + classContext.getDisplayName()
+                    + " or a class enclosing it, and there is one corosync per network namespace: a nested "
+                    + "class shares the enclosing class's instance; register one extension per class tree");
         }
     }
 
@@ -247,6 +279,19 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
                 + corosync.clusterName() + ", " + corosync.backend().name().toLowerCase(Locale.ROOT)
                 + " backend, last " + shown + " of " + lines + " lines) " + BANNER + "\n" + tail + "\n"
                 + BANNER + " end of corosync log " + BANNER;
+    }
+
+    private static final String NOT_ON_A_CLASS = "CorosyncExtension runs one corosync for a test class: "
+            + "register it on a static field (@RegisterExtension static CorosyncExtension ...) or with "
+            + "@ExtendWith on the class. JUnit runs no beforeAll/afterAll for one on an instance field or a "
+            + "method, so nothing would close its corosync";
+
+    /** In a class context's store: this extension's class callbacks run there. */
+    private record ClassCallbacks() {
+    }
+
+    /** In a class context's store ({@link #ANY}): the extension whose instance runs there. */
+    private record Held(CorosyncExtension extension, Corosync corosync) {
     }
 
     /** Serialises the start for one class context. */

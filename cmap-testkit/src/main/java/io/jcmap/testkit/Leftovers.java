@@ -29,6 +29,10 @@ final class Leftovers {
 
     /** In a local instance's private directory: the {@link OwnerJvm} that started it. */
     static final String OWNER_FILE = "owner";
+    /** In a local instance's private directory: the pid of each corosync it started, a line each. */
+    static final String PIDS_FILE = "pids";
+    /** The start of a local instance's private directory's name, in {@code java.io.tmpdir}. */
+    static final String LOCAL_DIR_PREFIX = "jcmap-corosync-";
     /** On a testkit container: the {@link OwnerJvm} that started it. */
     static final String OWNER_LABEL = CorosyncContainer.LABEL + ".owner";
 
@@ -70,6 +74,52 @@ final class Leftovers {
                 ShmFiles.deleteOwnedBy(pid);
                 FileTrees.delete(dir);
             }
+        }
+        removeDeadLocal();
+    }
+
+    /**
+     * The private directories, and the {@code /dev/shm} files of the corosync pids they record, of
+     * local instances whose JVM has ended while their corosync was no longer running (killed by a
+     * test, or crashed). Best effort: a failure is logged, not thrown, as these are in no start's way.
+     */
+    static void removeDeadLocal() {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, LOCAL_DIR_PREFIX + "*")) {
+            for (Path dir : dirs) {
+                Optional<OwnerJvm> owner = readOwner(dir);
+                List<Long> pids = readPids(dir);
+                if (owner.isEmpty() || !owner.get().hasEnded() || pids.stream().anyMatch(pid -> runsIn(pid, dir))) {
+                    continue;
+                }
+                LOG.warn("jcmap-testkit: removing {} and the /dev/shm files of its corosync pids {}, left by JVM "
+                        + "pid {}, which ended without closing it", dir, pids, owner.get().pid());
+                pids.stream().filter(pid -> !ProcessState.isAlive(pid)).forEach(ShmFiles::deleteOwnedBy);
+                FileTrees.delete(dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("jcmap-testkit: cannot remove what ended instances left in {}: {}", temp, e.toString());
+        }
+    }
+
+    /**
+     * Whether {@code pid} is a corosync of the instance in {@code dir}, left to a start in its
+     * network namespace. Its comm first, as in {@link #corosyncProcesses()}: the pid may be reused.
+     */
+    private static boolean runsIn(long pid, Path dir) {
+        if (!COROSYNC_COMM.equals(comm(CmapOwnership.PROC.resolve(Long.toString(pid))))) {
+            return false;
+        }
+        Matcher local = CmapOwnership.LOCAL_LEFTOVER.matcher(CmapOwnership.commandLine(pid));
+        return local.matches() && Path.of(local.group(1)).equals(dir);
+    }
+
+    private static List<Long> readPids(Path dir) {
+        try {
+            return Files.readAllLines(dir.resolve(PIDS_FILE)).stream().map(String::strip)
+                    .filter(line -> line.matches("\\d+")).map(Long::parseLong).toList();
+        } catch (IOException e) {
+            return List.of(); // none started yet, or an older testkit's
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Needs root, like corosync itself. {@link #close()} stops corosync, deletes the private
  * directory and the {@code /dev/shm/qb-*} entries named after its pids; the next start does so
- * for an instance whose JVM was killed before it could close it.
+ * for an instance whose JVM was killed before it could close it, whether its corosync still runs
+ * or not.
  */
 public final class LocalCorosync implements Corosync {
 
@@ -42,6 +44,10 @@ public final class LocalCorosync implements Corosync {
     // made (never truncated) just before the mount: a corosync elsewhere deletes it when it exits
     private static final String BIND_PID_LOCK = ": >> \"$2\" && mount --bind \"$1\" \"$2\" && ";
     private static final String EXEC_COROSYNC = "exec \"$3\" -f -c \"$4\"";
+    // corosync logs into a pipe to this JVM: once the JVM is killed, its next line would kill it
+    // with SIGPIPE before a later start could remove it with its files. Ignored, the signal stays
+    // ignored across exec; corosync then only loses those lines.
+    private static final String IGNORE_SIGPIPE = "trap '' PIPE && ";
     /** Where the mounts for filesystem sockets take their directories from: after the four above. */
     private static final int FILESYSTEM_SOCKETS_ARGUMENTS = 5;
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
@@ -87,7 +93,7 @@ public final class LocalCorosync implements Corosync {
                 config.lockTimeout());
         LocalCorosync corosync;
         try {
-            corosync = new LocalCorosync(config, Files.createTempDirectory("jcmap-corosync-"), lease);
+            corosync = new LocalCorosync(config, Files.createTempDirectory(Leftovers.LOCAL_DIR_PREFIX), lease);
         } catch (IOException | RuntimeException e) {
             lease.close();
             throw new CorosyncTestkitException("cannot create the private directory: " + e.getMessage(), e);
@@ -244,6 +250,7 @@ public final class LocalCorosync implements Corosync {
         }
         pids.add(process.pid());
         StartedPids.record(process.pid());
+        recordPid(process.pid());
         startLogPump(process);
         awaitReady(mark);
         if (sockets != null) {
@@ -251,9 +258,20 @@ public final class LocalCorosync implements Corosync {
         }
     }
 
+    /** In the private directory too, so that a later JVM can remove the files of a dead one's corosync. */
+    private void recordPid(long pid) {
+        try {
+            Files.writeString(privateDir.resolve(Leftovers.PIDS_FILE), pid + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new CorosyncTestkitException("cannot record corosync's pid in " + privateDir + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
     private String launcher() {
         String mounts = sockets == null ? "" : sockets.mountCommands(FILESYSTEM_SOCKETS_ARGUMENTS);
-        return BIND_PID_LOCK + mounts + EXEC_COROSYNC;
+        return IGNORE_SIGPIPE + BIND_PID_LOCK + mounts + EXEC_COROSYNC;
     }
 
     private void awaitReady(int mark) {

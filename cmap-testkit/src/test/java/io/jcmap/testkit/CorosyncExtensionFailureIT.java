@@ -65,6 +65,40 @@ class CorosyncExtensionFailureIT {
         assertTrue(!CmapOwnership.isOwned(), "closed after the class");
     }
 
+    /**
+     * A review (2026-12-07): each test of such a class made an extension of its own, the first
+     * started a corosync nobody closed, and the second waited out the lock timeout for it.
+     */
+    @Test
+    void anExtensionOnAnInstanceFieldFailsEachTestAtOnceAndStartsNothing() {
+        EngineExecutionResults results = run(ExtensionSamples.InstanceFieldRegistration.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(2).failed(2));
+        for (Event failed : results.testEvents().failed().list()) {
+            String messages = messages(failed.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow());
+            assertTrue(messages.contains("register it on a static field"), messages);
+        }
+        assertFalse(CmapOwnership.isOwned(), "no corosync left running after the class");
+    }
+
+    /** A review (2026-12-07): the nested class's start waited out the lock timeout for the enclosing instance. */
+    @Test
+    void aNestedClassWithAnExtensionOfItsOwnFailsAtOnce() {
+        EngineExecutionResults results = run(ExtensionSamples.NestedWithItsOwnExtension.class);
+
+        results.testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+        String messages = messages(onlyFailure(results.containerEvents().failed().list()));
+        assertTrue(messages.contains("another CorosyncExtension runs corosync (cluster sample-outer)"), messages);
+    }
+
+    private static String messages(Throwable throwable) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable cause = throwable; cause != null; cause = cause.getCause()) {
+            text.append(cause).append('\n');
+        }
+        return text.toString();
+    }
+
     @Test
     void rejectsAParameterOfTheOtherBackendsType() {
         Throwable failure = onlyFailure(run(ExtensionSamples.WrongParameterType.class).testEvents().failed().list());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -92,6 +93,44 @@ final class ExtensionSamples {
             assertSame(corosync.instance(), fromConstructor);
             assertSame(fromConstructor, injected);
             assertTrue(injected.isRunning());
+        }
+    }
+
+    /** The slip of a missing "static": JUnit runs no class callbacks for an instance field's extension. */
+    static class InstanceFieldRegistration {
+        @RegisterExtension
+        CorosyncExtension corosync = CorosyncExtension.builder().backend(Backend.LOCAL)
+                .lockTimeout(java.time.Duration.ofSeconds(20)).build();
+
+        @Test
+        void first(Corosync instance) {
+        }
+
+        @Test
+        void second(Corosync instance) {
+        }
+    }
+
+    /** A nested class with an extension of its own, while the enclosing class's instance runs. */
+    static class NestedWithItsOwnExtension {
+        @RegisterExtension
+        static CorosyncExtension outer = CorosyncExtension.builder().backend(Backend.LOCAL).clusterName("sample-outer")
+                .lockTimeout(java.time.Duration.ofSeconds(20)).build();
+
+        @Test
+        void outerRuns() {
+            assertTrue(outer.instance().isRunning());
+        }
+
+        @Nested
+        class Inner {
+            @RegisterExtension
+            static CorosyncExtension inner = CorosyncExtension.builder().backend(Backend.LOCAL)
+                    .clusterName("sample-inner").lockTimeout(java.time.Duration.ofSeconds(20)).build();
+
+            @Test
+            void neverRuns() {
+            }
         }
     }
 

@@ -32,11 +32,17 @@ class LeftoversIT {
 
     static final String READY = "READY";
 
-    /** Child JVM: starts a corosync of the backend named by args[0], says which, and waits to be killed. */
+    /**
+     * Child JVM: starts a corosync of the backend named by args[0], says which, and waits to be
+     * killed. With args[1] "killed", the local corosync is killed first, as a test may leave it.
+     */
     public static void main(String[] args) throws Exception {
         Corosync corosync = args[0].equals("local")
                 ? LocalCorosync.start(CorosyncConfig.defaults())
                 : CorosyncContainer.startNew(CorosyncConfig.defaults());
+        if (args.length > 1 && args[1].equals("killed")) {
+            corosync.kill(); // its /dev/shm files stay until close(), which the killed JVM never runs
+        }
         String where = corosync instanceof LocalCorosync local ? local.privateDir().toString()
                 : ((CorosyncContainer) corosync).getContainerId();
         System.out.println(READY + " " + corosync.pid() + " " + where);
@@ -47,10 +53,12 @@ class LeftoversIT {
 
     /** A child JVM with its corosync running. */
     private record Child(Process process, long corosyncPid, String where) {
-        static Child start(String backend) throws Exception {
+        static Child start(String... arguments) throws Exception {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process process = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                    LeftoversIT.class.getName(), backend).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-cp",
+                    System.getProperty("java.class.path"), LeftoversIT.class.getName()));
+            command.addAll(List.of(arguments));
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8));
             String line = out.readLine();
@@ -62,10 +70,14 @@ class LeftoversIT {
 
         /** SIGKILL: no shutdown hook runs, and the corosync stays. */
         void killJvm() throws InterruptedException {
-            process.destroyForcibly();
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the child JVM was killed");
+            killJvmOnly();
             assertTrue(ProcessState.isAlive(corosyncPid), "its corosync is left running");
             assertTrue(CmapOwnership.isOwned(), "and owns cmap");
+        }
+
+        void killJvmOnly() throws InterruptedException {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the child JVM was killed");
         }
 
         void closeGently() throws Exception {
@@ -80,6 +92,54 @@ class LeftoversIT {
         Child child = leftByAKilledJvmThenNextStarted("local", () -> LocalCorosync.start(CorosyncConfig.defaults()));
 
         assertFalse(Files.exists(Path.of(child.where())), "its private directory was removed");
+    }
+
+    /**
+     * corosync logs into a pipe to its JVM: with the JVM killed, a line killed it with SIGPIPE
+     * (a review, 2026-12-07), leaving its files to nobody. A configuration reload makes it log.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aLocalCorosyncThatLogsAfterItsJvmWasKilledKeepsRunningAndIsRemovedByTheNextStart() throws Exception {
+        Child child = Child.start("local");
+        try {
+            child.killJvm();
+            ProcessResult reload = HelperProcess.run(CmapCtl.DEFAULT_TIMEOUT, List.of("/usr/sbin/corosync-cfgtool", "-R"));
+            assertTrue(reload.succeeded(), "corosync-cfgtool -R: " + reload);
+            ProcessResult read = CmapCtl.run(CmapCtl.DEFAULT_TIMEOUT, CmapCtl.command("-g", "totem.cluster_name"));
+            assertTrue(read.succeeded(), "corosync still answers after logging the reload: " + read);
+
+            try (Corosync started = LocalCorosync.start(CorosyncConfig.defaults())) {
+                assertTrue(started.isRunning());
+            }
+
+            assertFalse(ProcessState.isAlive(child.corosyncPid()), "the leftover corosync was stopped");
+            assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
+            assertFalse(Files.exists(Path.of(child.where())), "its private directory was removed");
+        } finally {
+            removeIfLeft(child, "local");
+        }
+    }
+
+    /** A test killed its corosync, then its JVM was killed: the dead instance's files are removed too. */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theFilesOfACorosyncKilledBeforeItsJvmAreRemovedByTheNextStart() throws Exception {
+        Child child = Child.start("local", "killed");
+        try {
+            child.killJvmOnly();
+            assertFalse(ProcessState.isAlive(child.corosyncPid()), "its corosync was killed before");
+            assertFalse(ShmFiles.ownedBy(child.corosyncPid()).isEmpty(), "and left its /dev/shm files");
+
+            try (Corosync started = LocalCorosync.start(CorosyncConfig.defaults())) {
+                assertTrue(started.isRunning());
+            }
+
+            assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
+            assertFalse(Files.exists(Path.of(child.where())), "its private directory was removed");
+        } finally {
+            removeIfLeft(child, "local");
+        }
     }
 
     @Test
@@ -123,8 +183,10 @@ class LeftoversIT {
             } catch (NotFoundException e) {
                 // removed, as it should be
             }
-        } else if (ProcessState.isAlive(child.corosyncPid())) {
-            Signal.KILL.sendTo(child.corosyncPid());
+        } else {
+            if (ProcessState.isAlive(child.corosyncPid())) {
+                Signal.KILL.sendTo(child.corosyncPid());
+            }
             FileTrees.delete(Path.of(child.where()));
         }
         ShmFiles.deleteOwnedBy(child.corosyncPid());
