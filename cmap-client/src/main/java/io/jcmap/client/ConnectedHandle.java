@@ -44,6 +44,8 @@ final class ConnectedHandle implements CmapHandle {
      * for keys in {@link #longValueKeys}.
      */
     private static final int FIRST_GET_RESERVE = 256;
+    /** The stats map's only keys that take a set (which clears statistics); corosync's STATS_CLEAR. */
+    private static final String STATS_CLEAR = "stats.clear.";
     private static final int GET_ATTEMPTS = 4;
     /** Starts of an iteration tried before giving up, should this thread's own requests keep coming between. */
     private static final int ITER_START_ATTEMPTS = 4;
@@ -338,7 +340,10 @@ final class ConnectedHandle implements CmapHandle {
 
     /**
      * A SET that does not fit our messages fails as it would through libcmap's 1 MiB (decision
-     * 0016): a bad key first, then, on the default map, a value corosync refuses with its code.
+     * 0016): a bad key first, then what corosync would answer in its order: on the stats map
+     * ACCESS for a key it keeps read-only, on the default map INVALID_PARAM for a value longer
+     * than it keeps. A read-only key of the default map, which only corosync knows, gets the
+     * latter where libcmap gets ACCESS; a stats clear, which corosync would carry out, TOO_BIG.
      */
     private CmapException tooLongToSend(String key, long valueLength, long size) {
         int limit = connection().maxMessageSize();
@@ -346,6 +351,12 @@ final class ConnectedHandle implements CmapHandle {
             CmapRequests.checkSetKey(key);
         } catch (CodecException e) {
             return CmapException.ofCodec(CallName.of("set", key), e);
+        }
+        if (map == CmapMap.STATS && !key.startsWith(STATS_CLEAR) && CmapMessageSize.setRefusedByCorosync(valueLength)) {
+            // corosync looks at the map's read-only keys first: every stats key but the clears
+            return new CmapException(CsError.ACCESS, CallName.of("set", key) + ": the stats map's keys are "
+                    + "read-only but " + STATS_CLEAR + "* (the value of " + valueLength + " bytes is too long for "
+                    + "this connection's messages of " + limit + " bytes too)");
         }
         if (map == CmapMap.ICMAP && CmapMessageSize.setRefusedByCorosync(valueLength)) {
             return new CmapException(CsError.INVALID_PARAM, CallName.of("set", key) + ": a value of " + valueLength

@@ -128,7 +128,7 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         cmapError(CsError.INVALID_PARAM, () -> batch.setAsync(key("null"), null));
         cmapError(CsError.TOO_BIG, () -> batch.setAsync(key("huge"), CmapValue.binary(new byte[2 << 20])));
         assertEquals(0, batch.size(), "a rejected request is not added");
-        cmapError(CsError.NAME_TOO_LONG, () -> batch.setAsync("ab", CmapValue.uint8(1)));
+        cmapError(CsError.NAME_TOO_LONG, () -> batch.setAsync("k".repeat(256), CmapValue.uint8(1)));
         assertEquals(0, batch.size(), "a request with a bad key is not added");
 
         CmapHandle doomed = open();
@@ -272,10 +272,12 @@ abstract class AsyncScenarios extends CorosyncScenarios {
         Expect.asyncError(CsError.NOT_EXIST, () -> cmap.incAsync(missing));
         Expect.asyncError(CsError.NOT_EXIST, () -> cmap.decAsync(missing));
         // what the client can tell is wrong throws at once, as in a synchronous call
-        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setAsync("ab", CmapValue.uint8(1)));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setAsync("k".repeat(256), CmapValue.uint8(1)));
         cmapError(CsError.INVALID_PARAM, () -> cmap.getAsync(key("nul\0")));
         cmapError(CsError.INVALID_PARAM, () -> cmap.setAsync(key("null"), null));
-        // corosync judges the characters (and calls a space NAME_TOO_LONG): that comes in the future
+        // corosync judges the characters (and calls a space NAME_TOO_LONG), and a key shorter than
+        // 3 bytes after its map, read-only keys and the value, as through libcmap: that comes in the future
+        Expect.asyncError(CsError.NAME_TOO_LONG, () -> cmap.setAsync("ab", CmapValue.uint8(1)));
         Expect.asyncError(CsError.NAME_TOO_LONG, () -> cmap.setAsync(key("bad name"), CmapValue.uint8(1)));
         Expect.asyncError(CsError.ACCESS, () -> cmap.setAsync("totem.cluster_name", CmapValue.string("x")));
         // many failures in flight at once each fail on their own

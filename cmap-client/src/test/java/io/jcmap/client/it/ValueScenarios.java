@@ -255,6 +255,25 @@ abstract class ValueScenarios extends CorosyncScenarios {
         cmapError(CsError.NOT_EXIST, () -> cmap.get("x"));
     }
 
+    /**
+     * libcmap sends a key shorter than corosync's 3 bytes, and corosync judges the map, a
+     * read-only key and the value before the name; jcmap refused it itself with NAME_TOO_LONG
+     * (a review, 2026-12-07, with C programs on libcmap: ACCESS, ACCESS, INVALID_PARAM, TOO_BIG).
+     */
+    @Test
+    void aKeyShorterThanCorosyncsMinimumIsJudgedInCorosyncsOrder() {
+        try (CmapHandle stats = Cmap.initialize(CmapMap.STATS, options().build())) {
+            cmapError(CsError.ACCESS, () -> stats.setString("ab", "x"));
+            cmapError(CsError.ACCESS, () -> stats.setString("", "x"));
+        }
+        cmapError(CsError.INVALID_PARAM, () -> cmap.setBinary("ab", new byte[100_000]));
+        cmapError(CsError.TOO_BIG, () -> cmap.setBinary("ab", new byte[1_048_281]));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setString("ab", "x"));
+        cmapError(CsError.NAME_TOO_LONG, () -> cmap.setUint8("", 1));
+        Expect.asyncError(CsError.NAME_TOO_LONG, () -> cmap.setAsync("x", CmapValue.uint8(1)));
+        cmapError(CsError.NOT_EXIST, () -> cmap.get("ab"));
+    }
+
     @Test
     void keyNamesOf255BytesWorkAndOf256BytesAreNameTooLong() {
         String longest = keyPrefix() + "k".repeat(255 - keyPrefix().length());
@@ -382,10 +401,16 @@ abstract class ValueScenarios extends CorosyncScenarios {
                 cmapError(CsError.NAME_TOO_LONG, () -> handle.setBinary("k".repeat(256), new byte[65_536]));
             }
         }
-        // the stats map takes no values (corosync answers ACCESS, or clears stats.clear.*): no
-        // claim of corosync's INVALID_PARAM there, the message size's TOO_BIG
-        try (CmapHandle stats64k = Cmap.initialize(CmapMap.STATS, options().maxMessageSize(65_536).build())) {
+        // the stats map takes no values: corosync answers ACCESS for its read-only keys, every one
+        // but stats.clear.*, before it looks at the value, as through libcmap (a review,
+        // 2026-12-07: jcmap said TOO_BIG); a clear it would carry out: no claim, the message size's TOO_BIG
+        try (CmapHandle stats64k = Cmap.initialize(CmapMap.STATS, options().maxMessageSize(65_536).build());
+             CmapHandle statsDefault = Cmap.initialize(CmapMap.STATS, options().build())) {
             cmapError(CsError.TOO_BIG, () -> stats64k.setBinary("stats.clear.all", new byte[65_536]));
+            cmapError(CsError.ACCESS, () -> stats64k.setBinary("stats.foo", new byte[65_536]));
+            cmapError(CsError.ACCESS, () -> statsDefault.setBinary("stats.foo", new byte[100_000]));
+            cmapError(CsError.ACCESS, () -> statsDefault.setBinary("stats.foo", new byte[600_000]));
+            cmapError(CsError.TOO_BIG, () -> statsDefault.setBinary("stats.foo", new byte[1_048_281]));
         }
     }
 

@@ -36,11 +36,11 @@ public final class CmapRequests {
      * judges the value (libcmap checks the name before anything else).
      *
      * @throws CodecException INVALID_PARAM for a null key or a NUL in it; NAME_TOO_LONG for a
-     *                        key outside 3..255 UTF-8 bytes
+     *                        key of more than 255 UTF-8 bytes
      */
     public static void checkSetKey(String key) {
         requireNonNull(key, KEY);
-        NameField.checkedLength(key, NameDescriptor.MIN_KEY_LENGTH, KEY);
+        NameField.checkedLength(key, NO_MIN_LENGTH, KEY);
     }
 
     /**
@@ -50,13 +50,14 @@ public final class CmapRequests {
      * @throws CodecException INVALID_PARAM for a null key or value, a NUL in the key, a type
      *                        outside 1..12, a value length not matching a fixed-size type, or a
      *                        STRING value with a NUL before its last byte; NAME_TOO_LONG for a key
-     *                        outside 3..255 UTF-8 bytes; TOO_BIG if the request does not fit
-     *                        {@code dst}
+     *                        of more than 255 UTF-8 bytes; TOO_BIG if the request does not fit
+     *                        {@code dst}. A key shorter than corosync's 3 bytes goes, as through
+     *                        libcmap: corosync judges its map, a read-only key and the value first.
      */
     public static int set(MemorySegment dst, String key, int type, MemorySegment value) {
         requireNonNull(key, KEY);
         requireNonNull(value, "value");
-        int nameLength = NameField.checkedLength(key, NameDescriptor.MIN_KEY_LENGTH, KEY);
+        int nameLength = NameField.checkedLength(key, NO_MIN_LENGTH, KEY);
         checkValue(type, value);
         long total = SetRequestDescriptor.LENGTH + value.byteSize();
         int length = start(dst, total, CmapRequestId.SET, SetRequestDescriptor.LENGTH);
@@ -77,7 +78,7 @@ public final class CmapRequests {
      */
     public static int setNumericInPlace(MemorySegment dst, String key, int type, int valueLength) {
         requireNonNull(key, KEY);
-        int nameLength = NameField.checkedLength(key, NameDescriptor.MIN_KEY_LENGTH, KEY);
+        int nameLength = NameField.checkedLength(key, NO_MIN_LENGTH, KEY);
         if (!CmapValueType.isValid(type) || CmapValueType.fixedLength(type) != valueLength) {
             throw CodecException.invalidParam("value type " + type + " is no numeric type of " + valueLength
                     + " bytes");

@@ -18,8 +18,6 @@ public final class NameDescriptor {
     public static final int VALUE_CAPACITY = 256;
     /** CMAP_KEYNAME_MAXLEN: the longest name that still leaves room for the terminating NUL. */
     public static final int MAX_NAME_LENGTH = VALUE_CAPACITY - 1;
-    /** CMAP_KEYNAME_MINLEN: the server refuses to create shorter keys (checked for set only). */
-    public static final int MIN_KEY_LENGTH = 3;
     public static final int LENGTH = VALUE_OFFSET + VALUE_CAPACITY;
 
     private NameDescriptor() {
