@@ -36,9 +36,10 @@ import java.util.Iterator;
 public interface CmapIterator extends Iterator<CmapKeyInfo>, AutoCloseable {
 
     /**
-     * Finalizes the iterator on the server; idempotent. Unless the handle is closed or has
-     * reconnected since, this is a request that waits for its answer as any call does, up to the
-     * handle's request timeout. After a failure that ended the iteration (a
+     * Finalizes the iterator on the server; idempotent. Unless the handle is closed, has lost its
+     * connection or has reconnected since (corosync dropped the iterator with the connection, so
+     * nothing is sent and nothing fails), this is a request that waits for its answer as any call
+     * does, up to the handle's request timeout. After a failure that ended the iteration (a
      * {@link CsError#TIMEOUT} above all) it is only sent: its answer, or its failure, is dropped
      * when it comes, so a try-with-resources block ends with the iteration's failure instead of
      * waiting for the stalled server a second time. It is sent once: when it fails, it is not sent

@@ -777,8 +777,8 @@ final class ConnectedHandle implements CmapHandle {
      * else only sends the request, whose answer (or failure) is then read and dropped (decision 0032).
      */
     void iterFinalize(Pipeline pipeline, long iterHandle, boolean wait) {
-        if (closed || pipeline != pipeline()) {
-            return; // the server dropped its iterators with the connection
+        if (closed || pipeline != pipeline() || pipeline.brokenReason() != null) {
+            return; // the server dropped its iterators with the connection (lost, or replaced since)
         }
         Pipeline.Encoder request = buffer -> CmapRequests.iterFinalize(buffer, iterHandle);
         Pipeline.Decoder<Void> answer = (response, length) -> status(response, length, CmapResponseId.ITER_FINALIZE);
@@ -787,8 +787,13 @@ final class ConnectedHandle implements CmapHandle {
             pipeline.call(new Pipeline.Call<>("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
                     IterFinalizeRequestDescriptor.LENGTH, request, answer, null, true));
         } else {
-            pipeline.sendUnwaited("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
-                    IterFinalizeRequestDescriptor.LENGTH, request, answer);
+            try {
+                pipeline.sendUnwaited("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
+                        IterFinalizeRequestDescriptor.LENGTH, request, answer);
+            } catch (CmapException e) {
+                // dropped, as the iteration's failure is: a lost connection fails the send itself
+                LOG.debug("iter_finalize after the iteration failed was not sent: {}", e.getMessage());
+            }
         }
     }
 

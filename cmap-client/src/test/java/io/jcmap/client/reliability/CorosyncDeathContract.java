@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jcmap.client.Cmap;
 import io.jcmap.client.CmapException;
 import io.jcmap.client.CmapHandle;
+import io.jcmap.client.CmapIterator;
 import io.jcmap.client.CmapValue;
 import io.jcmap.client.CsError;
 import io.jcmap.client.DispatchType;
@@ -255,6 +256,33 @@ abstract class CorosyncDeathContract {
         assertFalse(handle.isOpen());
         handle.close();
         assertReleased(baseline);
+    }
+
+    /**
+     * An iteration that failed because corosync died is closed without a second failure: its
+     * finalize is only sent, its failure dropped (CmapIterator.close). The send itself failed on
+     * the dead connection, and close() threw that (a review, 2026-12-07).
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIterationThatCorosyncsDeathEndedClosesQuietly(Corosync corosync) {
+        try (CmapHandle handle = Cmap.initialize()) {
+            for (int i = 0; i < 300; i++) {
+                handle.setUint32(KEY + ".it" + i, i);
+            }
+            CmapIterator iterator = handle.iterate(KEY + ".it");
+            iterator.next();
+            corosync.kill();
+            CmapException ended = assertThrows(CmapException.class, () -> {
+                while (iterator.hasNext()) {
+                    iterator.next();
+                }
+            });
+            assertEquals(CsError.LIBRARY, ended.error());
+            iterator.close();
+            assertFalse(iterator.hasNext(), "a closed iterator has nothing more");
+            assertEquals(CsError.LIBRARY, assertThrows(CmapException.class, () -> handle.getUint32(KEY)).error());
+        }
     }
 
     @Test
