@@ -352,7 +352,7 @@ final class ConnectedHandle implements CmapHandle {
         } catch (CodecException e) {
             return CmapException.ofCodec(CallName.of("set", key), e);
         }
-        if (map == CmapMap.STATS && !key.startsWith(STATS_CLEAR) && CmapMessageSize.setRefusedByCorosync(valueLength)) {
+        if (map == CmapMap.STATS && !key.startsWith(STATS_CLEAR) && CmapMessageSize.setSentByLibcmap(valueLength)) {
             // corosync looks at the map's read-only keys first: every stats key but the clears
             return new CmapException(CsError.ACCESS, CallName.of("set", key) + ": the stats map's keys are "
                     + "read-only but " + STATS_CLEAR + "* (the value of " + valueLength + " bytes is too long for "

@@ -412,6 +412,11 @@ abstract class ValueScenarios extends CorosyncScenarios {
             cmapError(CsError.ACCESS, () -> statsDefault.setBinary("stats.foo", new byte[600_000]));
             cmapError(CsError.TOO_BIG, () -> statsDefault.setBinary("stats.foo", new byte[1_048_281]));
         }
+        // a value corosync would keep, too long for a handle's smallest messages: ACCESS too
+        try (CmapHandle statsSmall = Cmap.initialize(CmapMap.STATS, options().maxMessageSize(CmapOptions.MIN_MAX_MESSAGE_SIZE).build())) {
+            cmapError(CsError.ACCESS, () -> statsSmall.setBinary("stats.foo", new byte[14_000]));
+            cmapError(CsError.TOO_BIG, () -> statsSmall.setBinary("stats.clear.all", new byte[14_000]));
+        }
     }
 
     /**

@@ -43,8 +43,12 @@ public final class CmapMessageSize {
      * values.) A client whose messages are too short to send it can give the same answer.
      */
     public static boolean setRefusedByCorosync(long valueLength) {
-        return valueLength > MAX_ACCEPTED_VALUE_LENGTH
-                && valueLength <= LIBCMAP_MAX_REQUEST_LENGTH - SetRequestDescriptor.LENGTH;
+        return valueLength > MAX_ACCEPTED_VALUE_LENGTH && setSentByLibcmap(valueLength);
+    }
+
+    /** Whether libcmap sends a SET of {@code valueLength} value bytes: it fits libcmap's request. */
+    public static boolean setSentByLibcmap(long valueLength) {
+        return valueLength <= LIBCMAP_MAX_REQUEST_LENGTH - SetRequestDescriptor.LENGTH;
     }
 
     /** The largest SET value that fits {@code maxRequestSize}, or -1 if not even the fixed part fits. */

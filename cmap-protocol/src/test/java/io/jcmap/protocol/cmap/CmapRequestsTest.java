@@ -353,6 +353,11 @@ class CmapRequestsTest {
         assertFalse(CmapMessageSize.setRefusedByCorosync(1_048_281));
         assertFalse(CmapMessageSize.setRefusedByCorosync(Long.MAX_VALUE - 296));
         assertFalse(CmapMessageSize.setRefusedByCorosync(Long.MAX_VALUE), "no overflow past the fixed part");
+        assertTrue(CmapMessageSize.setSentByLibcmap(0));
+        assertTrue(CmapMessageSize.setSentByLibcmap(16_384));
+        assertTrue(CmapMessageSize.setSentByLibcmap(1_048_280));
+        assertFalse(CmapMessageSize.setSentByLibcmap(1_048_281));
+        assertFalse(CmapMessageSize.setSentByLibcmap(Long.MAX_VALUE));
     }
 
     @Test
