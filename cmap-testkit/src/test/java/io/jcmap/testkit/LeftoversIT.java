@@ -109,13 +109,7 @@ class LeftoversIT {
             ProcessResult read = CmapCtl.run(CmapCtl.DEFAULT_TIMEOUT, CmapCtl.command("-g", "totem.cluster_name"));
             assertTrue(read.succeeded(), "corosync still answers after logging the reload: " + read);
 
-            try (Corosync started = LocalCorosync.start(CorosyncConfig.defaults())) {
-                assertTrue(started.isRunning());
-            }
-
-            assertFalse(ProcessState.isAlive(child.corosyncPid()), "the leftover corosync was stopped");
-            assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
-            assertFalse(Files.exists(Path.of(child.where())), "its private directory was removed");
+            nextLocalStartRemovesWhatItLeft(child);
         } finally {
             removeIfLeft(child, "local");
         }
@@ -131,15 +125,20 @@ class LeftoversIT {
             assertFalse(ProcessState.isAlive(child.corosyncPid()), "its corosync was killed before");
             assertFalse(ShmFiles.ownedBy(child.corosyncPid()).isEmpty(), "and left its /dev/shm files");
 
-            try (Corosync started = LocalCorosync.start(CorosyncConfig.defaults())) {
-                assertTrue(started.isRunning());
-            }
-
-            assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
-            assertFalse(Files.exists(Path.of(child.where())), "its private directory was removed");
+            nextLocalStartRemovesWhatItLeft(child);
         } finally {
             removeIfLeft(child, "local");
         }
+    }
+
+    /** Starts the next local corosync, and checks that what {@code child} left is gone. */
+    private static void nextLocalStartRemovesWhatItLeft(Child child) {
+        try (Corosync started = LocalCorosync.start(CorosyncConfig.defaults())) {
+            assertTrue(started.isRunning());
+        }
+        assertFalse(ProcessState.isAlive(child.corosyncPid()), "the leftover corosync is gone");
+        assertEquals(List.of(), ShmFiles.ownedBy(child.corosyncPid()), "its /dev/shm files were removed");
+        assertFalse(Files.exists(Path.of(child.where())), "its private directory was removed");
     }
 
     @Test
