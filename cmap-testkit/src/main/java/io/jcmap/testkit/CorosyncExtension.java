@@ -51,6 +51,11 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
     public static final int LOG_LINES_ON_FAILURE = 300;
 
     private static final String BANNER = "====================";
+    /** Why a test cannot have the instance of an extension whose class callbacks never ran. */
+    private static final String NOT_ON_A_CLASS = "CorosyncExtension runs one corosync for a test class: "
+            + "register it on a static field (@RegisterExtension static CorosyncExtension ...) or with "
+            + "@ExtendWith on the class. JUnit runs no beforeAll/afterAll for one on an instance field or a "
+            + "method, so nothing would close its corosync";
     /** Shared by every CorosyncExtension: what runs for a class context, whichever extension started it. */
     private static final ExtensionContext.Namespace ANY = ExtensionContext.Namespace.create(CorosyncExtension.class);
 
@@ -280,11 +285,6 @@ public final class CorosyncExtension implements BeforeAllCallback, AfterAllCallb
                 + " backend, last " + shown + " of " + lines + " lines) " + BANNER + "\n" + tail + "\n"
                 + BANNER + " end of corosync log " + BANNER;
     }
-
-    private static final String NOT_ON_A_CLASS = "CorosyncExtension runs one corosync for a test class: "
-            + "register it on a static field (@RegisterExtension static CorosyncExtension ...) or with "
-            + "@ExtendWith on the class. JUnit runs no beforeAll/afterAll for one on an instance field or a "
-            + "method, so nothing would close its corosync";
 
     /** In a class context's store: this extension's class callbacks run there. */
     private record ClassCallbacks() {
