@@ -787,13 +787,8 @@ final class ConnectedHandle implements CmapHandle {
             pipeline.call(new Pipeline.Call<>("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
                     IterFinalizeRequestDescriptor.LENGTH, request, answer, null, true));
         } else {
-            try {
-                pipeline.sendUnwaited("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
-                        IterFinalizeRequestDescriptor.LENGTH, request, answer);
-            } catch (CmapException e) {
-                // dropped, as the iteration's failure is: a lost connection fails the send itself
-                LOG.debug("iter_finalize after the iteration failed was not sent: {}", e.getMessage());
-            }
+            pipeline.sendUnwaited("iter_finalize", null, CmapResponseId.ITER_FINALIZE,
+                    IterFinalizeRequestDescriptor.LENGTH, request, answer);
         }
     }
 
